@@ -1,0 +1,209 @@
+package io.bastion.core.client;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.Signer;
+import io.bastion.core.message.Reply;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.quorum.Quorums;
+import io.bastion.core.util.Check;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The client side of the protocol as a deterministic state machine, shared by the Java client
+ * library and the simulator: one outstanding request at a time, sent to every replica,
+ * retransmitted with doubling back-off until f+1 replicas sign the same result.
+ *
+ * <p>Signatures are checked lazily: replies are grouped by result, and only when a group could
+ * complete are its members verified — so a client usually checks f+1 signatures, not n.
+ * Not thread-safe.
+ */
+public final class ClientCore {
+    private final long clientId;
+    private final Quorums quorums;
+    private final Signer signer;
+    private final ReplyVerifier verifier;
+    private final long retransmitInitialMillis;
+    private final long retransmitMaxMillis;
+    private long nextRequestNumber;
+
+    private Signed<Request> current;
+    private final Map<Integer, Reply> unverified = new HashMap<>();
+    private final Map<Integer, Reply> verified = new HashMap<>();
+    private final Set<Integer> rejected = new HashSet<>();
+    private long retransmitAtMillis;
+    private long retransmitDelayMillis;
+    private long sends;
+
+    /**
+     * @param firstRequestNumber numbers must grow across client restarts too; a wall-clock based
+     *                           start (e.g. microseconds since the epoch) does that
+     */
+    public ClientCore(long clientId, Quorums quorums, Signer signer, ReplyVerifier verifier,
+                      long firstRequestNumber, long retransmitInitialMillis, long retransmitMaxMillis) {
+        Check.argument(firstRequestNumber > 0, "request numbers start above 0");
+        Check.argument(retransmitInitialMillis > 0 && retransmitMaxMillis >= retransmitInitialMillis,
+                "retransmission delays must be positive and max >= initial");
+        this.clientId = clientId;
+        this.quorums = quorums;
+        this.signer = signer;
+        this.verifier = verifier;
+        this.nextRequestNumber = firstRequestNumber;
+        this.retransmitInitialMillis = retransmitInitialMillis;
+        this.retransmitMaxMillis = retransmitMaxMillis;
+    }
+
+    public long clientId() {
+        return clientId;
+    }
+
+    public boolean busy() {
+        return current != null;
+    }
+
+    /** The outstanding request, or {@code null}. */
+    public Signed<Request> current() {
+        return current;
+    }
+
+    /** How many times the current request was sent (1 + retransmissions). */
+    public long sends() {
+        return sends;
+    }
+
+    /** Starts a request; the caller sends the returned message to every replica. */
+    public Signed<Request> start(byte[] operation, long nowMillis) {
+        Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
+                + " outstanding");
+        current = Signed.sign(new Request(clientId, nextRequestNumber++, false, operation), signer);
+        unverified.clear();
+        verified.clear();
+        rejected.clear();
+        retransmitDelayMillis = retransmitInitialMillis;
+        retransmitAtMillis = nowMillis + retransmitDelayMillis;
+        sends = 1;
+        return current;
+    }
+
+    /** Abandons the outstanding request (its number is never reused). */
+    public void abandon() {
+        current = null;
+    }
+
+    /** Time passes: returns the request to send again to every replica, or {@code null}. */
+    public Signed<Request> onTick(long nowMillis) {
+        if (current == null || nowMillis < retransmitAtMillis) {
+            return null;
+        }
+        retransmitDelayMillis = Math.min(retransmitDelayMillis * 2, retransmitMaxMillis);
+        retransmitAtMillis = nowMillis + retransmitDelayMillis;
+        sends++;
+        return current;
+    }
+
+    /** A reply arrived; returns the outcome once decided, else {@code null}. */
+    public Outcome onReply(Reply reply) {
+        if (current == null || reply.clientId() != clientId
+                || reply.requestNumber() != current.message().requestNumber()
+                || reply.replicaId() < 0 || reply.replicaId() >= quorums.n()
+                || rejected.contains(reply.replicaId()) || verified.containsKey(reply.replicaId())) {
+            return null;
+        }
+        unverified.put(reply.replicaId(), reply); // a later reply from the same replica replaces an unchecked one
+        Outcome outcome = decide();
+        if (outcome != null) {
+            current = null;
+        }
+        return outcome;
+    }
+
+    private Outcome decide() {
+        Map<Digest, List<Integer>> groups = groupByResult();
+        for (Map.Entry<Digest, List<Integer>> group : groups.entrySet()) {
+            if (group.getValue().size() < quorums.reply()) {
+                continue;
+            }
+            for (int replica : group.getValue()) {
+                verifyOne(replica);
+            }
+            List<Integer> good = replicasWith(group.getKey(), verified);
+            if (good.size() >= quorums.reply()) {
+                return done(group.getKey(), good);
+            }
+        }
+        int answered = unverified.size() + verified.size() + rejected.size();
+        int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
+        if (largest + (quorums.n() - answered) < quorums.reply()) {
+            new ArrayList<>(unverified.keySet()).forEach(this::verifyOne);
+            Map<Digest, List<Integer>> checked = groupByResult();
+            int best = checked.values().stream().mapToInt(List::size).max().orElse(0);
+            int answeredNow = verified.size() + rejected.size();
+            if (best + (quorums.n() - answeredNow) < quorums.reply()) {
+                return conflict(checked);
+            }
+        }
+        return null;
+    }
+
+    private Map<Digest, List<Integer>> groupByResult() {
+        Map<Digest, List<Integer>> groups = new HashMap<>();
+        for (Map<Integer, Reply> source : List.of(verified, unverified)) {
+            for (Reply r : source.values()) {
+                groups.computeIfAbsent(Digest.sha256(r.resultUnsafe()), d -> new ArrayList<>()).add(r.replicaId());
+            }
+        }
+        return groups;
+    }
+
+    private void verifyOne(int replica) {
+        Reply r = unverified.remove(replica);
+        if (r == null) {
+            return;
+        }
+        if (verifier.verify(r)) {
+            verified.put(replica, r);
+        } else {
+            rejected.add(replica);
+        }
+    }
+
+    private List<Integer> replicasWith(Digest result, Map<Integer, Reply> source) {
+        List<Integer> out = new ArrayList<>();
+        for (Reply r : source.values()) {
+            if (Digest.sha256(r.resultUnsafe()).equals(result)) {
+                out.add(r.replicaId());
+            }
+        }
+        return out;
+    }
+
+    private Outcome done(Digest result, List<Integer> agreeing) {
+        new ArrayList<>(unverified.keySet()).forEach(this::verifyOne); // dissent must be signed to count
+        Set<Integer> dissenting = new TreeSet<>();
+        for (Reply r : verified.values()) {
+            if (!Digest.sha256(r.resultUnsafe()).equals(result)) {
+                dissenting.add(r.replicaId());
+            }
+        }
+        byte[] bytes = verified.get(agreeing.get(0)).result();
+        return new Outcome.Done(current.message().requestNumber(), bytes, new TreeSet<>(agreeing), dissenting);
+    }
+
+    private Outcome conflict(Map<Digest, List<Integer>> groups) {
+        List<Set<Integer>> sets = new ArrayList<>();
+        for (List<Integer> g : groups.values()) {
+            sets.add(new LinkedHashSet<>(new TreeSet<>(g)));
+        }
+        sets.sort(Comparator.comparingInt((Set<Integer> s) -> -s.size()).thenComparing(s -> s.iterator().next()));
+        return new Outcome.Conflict(current.message().requestNumber(), sets);
+    }
+}

@@ -1,0 +1,21 @@
+package io.bastion.core.client;
+
+import java.util.List;
+import java.util.Set;
+
+/** How a client request ended. */
+public sealed interface Outcome {
+    long requestNumber();
+
+    /**
+     * Enough replicas agreed. {@code agreeing} signed {@code result}; {@code dissenting} sent a
+     * validly signed, different result (evidence of a faulty replica).
+     */
+    record Done(long requestNumber, byte[] result, Set<Integer> agreeing, Set<Integer> dissenting) implements Outcome {}
+
+    /**
+     * No result can gather a quorum any more: more than f replicas are faulty. {@code groups}
+     * lists the replicas by the result they signed, largest group first.
+     */
+    record Conflict(long requestNumber, List<Set<Integer>> groups) implements Outcome {}
+}

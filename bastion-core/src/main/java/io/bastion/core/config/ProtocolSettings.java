@@ -1,0 +1,79 @@
+package io.bastion.core.config;
+
+import io.bastion.core.util.Check;
+
+/**
+ * Tunables of the replication protocol. Immutable; validated once on construction, with messages
+ * naming the offending setting as it is spelled in the cluster file.
+ *
+ * @param checkpointInterval      K: a checkpoint every K sequence numbers
+ * @param logSize                 L: sequence numbers accepted above the last stable checkpoint
+ *                                (high watermark = stable + L); a multiple of K, at least 2K
+ * @param batchRequestsMax        most requests in one batch
+ * @param batchBytesMax           most request bytes in one batch
+ * @param inFlightBatchesMax      batches the primary may have proposed but not yet executed
+ *                                (the pipeline); requests arriving meanwhile form the next batch
+ * @param requestBytesMax         largest client operation accepted
+ * @param pendingRequestsMax      request bodies a replica holds before they are ordered
+ * @param requestsPerClientMax    request bodies held per client (a client has one outstanding)
+ * @param statusIntervalMillis    without progress for this long, a replica asks peers to retransmit
+ * @param idleStatusIntervalMillis with nothing to do, a replica still reports its status this often
+ * @param requestFetchDelayMillis how long a backup waits for a body ordered by a pre-prepare
+ *                                before fetching it from a peer
+ * @param clockSkewMaxMillis      how far a proposed batch time may be from a backup's own clock
+ * @param retransmitBatchesMax    most sequence numbers retransmitted in answer to one status
+ */
+public record ProtocolSettings(
+        int checkpointInterval,
+        int logSize,
+        int batchRequestsMax,
+        int batchBytesMax,
+        int inFlightBatchesMax,
+        int requestBytesMax,
+        int pendingRequestsMax,
+        int requestsPerClientMax,
+        long statusIntervalMillis,
+        long idleStatusIntervalMillis,
+        long requestFetchDelayMillis,
+        long clockSkewMaxMillis,
+        int retransmitBatchesMax) {
+
+    public static final ProtocolSettings DEFAULTS = new ProtocolSettings(
+            128, 256, 512, 4 << 20, 4, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64);
+
+    public ProtocolSettings {
+        positive(checkpointInterval, "checkpointInterval");
+        Check.argument(logSize >= 2 * checkpointInterval && logSize % checkpointInterval == 0,
+                "logSize must be a multiple of checkpointInterval and at least twice it, got " + logSize);
+        positive(batchRequestsMax, "batchRequestsMax");
+        positive(batchBytesMax, "batchBytesMax");
+        positive(inFlightBatchesMax, "inFlightBatchesMax");
+        Check.argument(inFlightBatchesMax <= logSize, "inFlightBatchesMax must not exceed logSize");
+        positive(requestBytesMax, "requestBytesMax");
+        Check.argument(requestBytesMax <= batchBytesMax, "requestBytesMax must not exceed batchBytesMax");
+        positive(pendingRequestsMax, "pendingRequestsMax");
+        positive(requestsPerClientMax, "requestsPerClientMax");
+        positive(statusIntervalMillis, "statusIntervalMillis");
+        Check.argument(idleStatusIntervalMillis >= statusIntervalMillis,
+                "idleStatusIntervalMillis must be at least statusIntervalMillis");
+        positive(requestFetchDelayMillis, "requestFetchDelayMillis");
+        positive(clockSkewMaxMillis, "clockSkewMaxMillis");
+        positive(retransmitBatchesMax, "retransmitBatchesMax");
+    }
+
+    private static void positive(long value, String name) {
+        Check.argument(value > 0, name + " must be positive, got " + value);
+    }
+
+    public ProtocolSettings withCheckpointInterval(int k, int logSize) {
+        return new ProtocolSettings(k, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax, requestBytesMax,
+                pendingRequestsMax, requestsPerClientMax, statusIntervalMillis, idleStatusIntervalMillis,
+                requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax);
+    }
+
+    public ProtocolSettings withBatching(int batchRequestsMax, int inFlightBatchesMax) {
+        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
+                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
+                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax);
+    }
+}

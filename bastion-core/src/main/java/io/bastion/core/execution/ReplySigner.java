@@ -1,0 +1,47 @@
+package io.bastion.core.execution;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.MerkleTree;
+import io.bastion.core.crypto.Signer;
+import io.bastion.core.message.Reply;
+import io.bastion.core.message.ReplyProof;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Signs all replies of a batch with one signature: over the Merkle root of their leaves. Each
+ * reply carries its audit path, so a client checks it with one signature verification however
+ * large the batch was. Thread-safe if the signer is.
+ */
+public final class ReplySigner {
+    private final int replicaId;
+    private final Signer signer;
+
+    /** One reply before signing. */
+    public record Unsigned(long clientId, long requestNumber, byte[] result) {}
+
+    public ReplySigner(int replicaId, Signer signer) {
+        this.replicaId = replicaId;
+        this.signer = signer;
+    }
+
+    public List<Reply> sign(int view, long seq, List<Unsigned> replies) {
+        if (replies.isEmpty()) {
+            return List.of();
+        }
+        List<Digest> leaves = new ArrayList<>(replies.size());
+        for (Unsigned u : replies) {
+            leaves.add(ReplyProof.leaf(u.clientId(), u.requestNumber(), u.result()));
+        }
+        MerkleTree tree = MerkleTree.of(leaves);
+        byte[] signature = signer.sign(ReplyProof.rootSignedBytes(replicaId, view, seq, replies.size(), tree.root()));
+        List<Reply> signed = new ArrayList<>(replies.size());
+        for (int i = 0; i < replies.size(); i++) {
+            Unsigned u = replies.get(i);
+            signed.add(new Reply(replicaId, view, seq, u.clientId(), u.requestNumber(), u.result(), i, replies.size(),
+                    tree.proof(i), signature));
+        }
+        return signed;
+    }
+}

@@ -1,0 +1,49 @@
+package io.bastion.core.message;
+
+/**
+ * Every message kind on the wire, with its one-byte code. The code is the first byte of the
+ * canonical encoding, so what is signed always names its own type (no cross-type replay).
+ * Codes are stable: never renumber, only add.
+ */
+public enum MessageType {
+    REQUEST(1, Signing.SIGNED),
+    PRE_PREPARE(2, Signing.SIGNED),
+    PREPARE(3, Signing.SIGNED),
+    COMMIT(4, Signing.SIGNED),
+    CHECKPOINT(5, Signing.SIGNED),
+    /** Carries its own batch signature over a Merkle root; the envelope is unsigned. */
+    REPLY(6, Signing.UNSIGNED),
+    /** Replica-to-replica only, authenticated by the connection handshake. */
+    STATUS(7, Signing.UNSIGNED),
+    FETCH_REQUESTS(8, Signing.UNSIGNED),
+    /** The requests inside carry their clients' signatures. */
+    REQUEST_BODIES(9, Signing.UNSIGNED);
+
+    /** Whether a message of this type carries a signature of its sender. */
+    public enum Signing { SIGNED, UNSIGNED }
+
+    private static final MessageType[] BY_CODE = new MessageType[256];
+
+    static {
+        for (MessageType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    public final int code;
+    public final Signing signing;
+
+    MessageType(int code, Signing signing) {
+        this.code = code;
+        this.signing = signing;
+    }
+
+    public boolean signed() {
+        return signing == Signing.SIGNED;
+    }
+
+    /** The type with this code, or {@code null} when the code is unknown. */
+    public static MessageType ofCode(int code) {
+        return code >= 0 && code < 256 ? BY_CODE[code] : null;
+    }
+}

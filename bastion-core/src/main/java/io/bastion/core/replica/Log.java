@@ -1,0 +1,153 @@
+package io.bastion.core.replica;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.BatchEntry;
+import io.bastion.core.message.Codec;
+import io.bastion.core.message.PrePrepare;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.util.Check;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The message log between the low watermark (last stable checkpoint) and the high watermark
+ * (low + logSize): slots by sequence number, plus an index of the request bodies those slots
+ * hold, so a peer that missed a body can fetch it until the slot is garbage collected.
+ */
+final class Log {
+    private final NavigableMap<Long, Slot> slots = new TreeMap<>();
+    private final Map<Digest, Signed<Request>> orderedBodies = new HashMap<>();
+    private final Map<Digest, List<Slot>> waiting = new HashMap<>();
+    private long low;
+    private final int size;
+
+    Log(int size) {
+        this.size = size;
+    }
+
+    long low() {
+        return low;
+    }
+
+    long high() {
+        return low + size;
+    }
+
+    boolean inWindow(long seq) {
+        return seq > low && seq <= high();
+    }
+
+    Slot get(long seq) {
+        return slots.get(seq);
+    }
+
+    Slot getOrCreate(long seq) {
+        Check.that(inWindow(seq), "slot %d outside window (%d, %d]", seq, low, high());
+        return slots.computeIfAbsent(seq, Slot::new);
+    }
+
+    /** Slots above {@code seq}, ascending. */
+    Collection<Slot> above(long seq) {
+        return slots.tailMap(seq, false).values();
+    }
+
+    long highestSeq() {
+        return slots.isEmpty() ? low : slots.lastKey();
+    }
+
+    int slotCount() {
+        return slots.size();
+    }
+
+    /**
+     * Records the pre-prepare of {@code slot} and resolves its bodies from {@code pool} and the
+     * bodies earlier slots hold. Returns the digests still missing.
+     */
+    void setPrePrepare(Slot slot, Signed<PrePrepare> prePrepare, RequestPool pool, long nowMillis) {
+        Check.that(slot.prePrepare == null, "slot %d already has a pre-prepare", slot.seq);
+        slot.prePrepare = prePrepare;
+        slot.batchDigest = Codec.batchDigest(prePrepare.message());
+        slot.arrivedMillis = nowMillis;
+        List<BatchEntry> entries = prePrepare.message().entries();
+        slot.bodies = new ArrayList<>(entries.size());
+        slot.missing = 0;
+        for (BatchEntry e : entries) {
+            Signed<Request> body = pool.get(e.requestDigest());
+            if (body == null) {
+                body = orderedBodies.get(e.requestDigest());
+            }
+            slot.bodies.add(body);
+            if (body == null) {
+                slot.missing++;
+                waiting.computeIfAbsent(e.requestDigest(), d -> new ArrayList<>(1)).add(slot);
+            } else {
+                orderedBodies.put(e.requestDigest(), body);
+            }
+        }
+    }
+
+    /** A body arrived; fills every slot waiting for it. Returns whether any slot was waiting. */
+    boolean bodyArrived(Signed<Request> body) {
+        List<Slot> slotsWaiting = waiting.remove(body.digest());
+        if (slotsWaiting == null) {
+            return false;
+        }
+        orderedBodies.put(body.digest(), body);
+        for (Slot slot : slotsWaiting) {
+            List<BatchEntry> entries = slot.batch().entries();
+            for (int i = 0; i < entries.size(); i++) {
+                if (slot.bodies.get(i) == null && entries.get(i).requestDigest().equals(body.digest())) {
+                    slot.bodies.set(i, body);
+                    slot.missing--;
+                }
+            }
+        }
+        return true;
+    }
+
+    Signed<Request> orderedBody(Digest digest) {
+        return orderedBodies.get(digest);
+    }
+
+    /** Moves the low watermark to {@code stableSeq}, discarding every slot at or below it. */
+    void truncate(long stableSeq) {
+        Check.that(stableSeq >= low, "watermark moves backwards: %d < %d", stableSeq, low);
+        NavigableMap<Long, Slot> gone = slots.headMap(stableSeq, true);
+        for (Slot slot : gone.values()) {
+            if (slot.prePrepare == null) {
+                continue;
+            }
+            for (BatchEntry e : slot.batch().entries()) {
+                orderedBodies.remove(e.requestDigest());
+                List<Slot> w = waiting.get(e.requestDigest());
+                if (w != null) {
+                    w.remove(slot);
+                    if (w.isEmpty()) {
+                        waiting.remove(e.requestDigest());
+                    }
+                }
+            }
+        }
+        gone.clear();
+        low = stableSeq;
+    }
+
+    void checkInvariants() {
+        for (Slot s : slots.values()) {
+            Check.that(inWindow(s.seq), "slot %d outside window (%d, %d]", s.seq, low, high());
+            Check.that(!s.committed || s.prepared, "slot %d committed but not prepared", s.seq);
+            Check.that(!s.prepared || s.prePrepare != null, "slot %d prepared without pre-prepare", s.seq);
+            if (s.prePrepare != null) {
+                long nulls = s.bodies.stream().filter(b -> b == null).count();
+                Check.that(nulls == s.missing, "slot %d counts %d missing bodies, has %d", s.seq, s.missing, nulls);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.bastion.core.replica;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Counters of what a replica's core did and dropped, for metrics and tests. Owned by the core's
+ * thread; {@link #snapshot()} copies them for other threads.
+ */
+public final class ReplicaStats {
+    /** What is counted. */
+    public enum Counter {
+        REQUESTS_RECEIVED,
+        REQUESTS_DUPLICATE,
+        REQUESTS_OLD,
+        REQUESTS_POOL_FULL,
+        REQUESTS_INVALID,
+        REPLIES_RESENT,
+        BATCHES_PROPOSED,
+        BATCHES_EXECUTED,
+        REQUESTS_EXECUTED,
+        PRE_PREPARES_REJECTED,
+        EQUIVOCATIONS_SEEN,
+        MESSAGES_OUTSIDE_WINDOW,
+        MESSAGES_WRONG_VIEW,
+        MESSAGES_IGNORED,
+        FETCHES_SENT,
+        BODIES_SERVED,
+        STATUS_SENT,
+        RETRANSMISSIONS,
+        CHECKPOINTS_STABLE,
+        CHECKPOINT_DIVERGENCE,
+    }
+
+    private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);
+
+    void add(Counter counter, long amount) {
+        counters.merge(counter, amount, Long::sum);
+    }
+
+    void increment(Counter counter) {
+        add(counter, 1);
+    }
+
+    public long get(Counter counter) {
+        return counters.getOrDefault(counter, 0L);
+    }
+
+    public Map<Counter, Long> snapshot() {
+        return new EnumMap<>(counters.isEmpty() ? new EnumMap<>(Counter.class) : counters);
+    }
+}

@@ -1,0 +1,91 @@
+package io.bastion.core.replica;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.Commit;
+import io.bastion.core.message.PrePrepare;
+import io.bastion.core.message.Prepare;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a replica knows about one sequence number: the pre-prepare, the request bodies it
+ * orders, and the prepares and commits received (at most one per replica). Phases only move
+ * forward: accepted, prepared, committed, executed.
+ */
+final class Slot {
+    final long seq;
+    Signed<PrePrepare> prePrepare;
+    Digest batchDigest;
+    /** Bodies in batch order; {@code null} where still missing. */
+    List<Signed<Request>> bodies;
+    int missing;
+
+    /** This replica validated the pre-prepare (and, as a backup, sent its prepare). */
+    boolean accepted;
+    /** The pre-prepare failed validation here; the batch may still prepare through others. */
+    boolean rejected;
+    boolean prepared;
+    boolean committed;
+
+    final Map<Integer, Signed<Prepare>> prepares = new HashMap<>();
+    final Map<Integer, Signed<Commit>> commits = new HashMap<>();
+
+    long arrivedMillis;
+    long lastFetchMillis;
+    int fetchAttempts;
+
+    Slot(long seq) {
+        this.seq = seq;
+    }
+
+    PrePrepare batch() {
+        return prePrepare.message();
+    }
+
+    int view() {
+        return prePrepare.message().view();
+    }
+
+    int matchingPrepares() {
+        int count = 0;
+        for (Signed<Prepare> p : prepares.values()) {
+            if (p.message().view() == view() && p.message().batchDigest().equals(batchDigest)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    int matchingCommits() {
+        int count = 0;
+        for (Signed<Commit> c : commits.values()) {
+            if (c.message().view() == view() && c.message().batchDigest().equals(batchDigest)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    List<Digest> missingDigests() {
+        List<Digest> out = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            if (bodies.get(i) == null) {
+                out.add(batch().entries().get(i).requestDigest());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Slot[" + seq + (prePrepare == null ? ", no pre-prepare" : ", " + batchDigest)
+                + (accepted ? ", accepted" : "") + (rejected ? ", rejected" : "") + (prepared ? ", prepared" : "")
+                + (committed ? ", committed" : "") + ", missing=" + missing + ", prepares=" + prepares.size()
+                + ", commits=" + commits.size() + "]";
+    }
+}
