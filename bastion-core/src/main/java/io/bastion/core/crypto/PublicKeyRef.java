@@ -13,6 +13,8 @@ public final class PublicKeyRef {
     /** Signature algorithms Bastion accepts. */
     public enum Algorithm {
         ED25519(32, 64),
+        /** Uncompressed SEC1 point (0x04 || x || y); signatures in IEEE P1363 form (r || s), as WebCrypto makes them. */
+        ECDSA_P256(65, 64),
         /** Test-only keyed hash used by the simulator; never accepted from a cluster file. */
         SIMULATED(8, 32);
 
