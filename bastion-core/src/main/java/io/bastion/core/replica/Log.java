@@ -17,9 +17,13 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The message log between the low watermark (last stable checkpoint) and the high watermark
- * (low + logSize): slots by sequence number, plus an index of the request bodies those slots
+ * The message log: slots by sequence number, plus an index of the request bodies those slots
  * hold, so a peer that missed a body can fetch it until the slot is garbage collected.
+ *
+ * <p>New slots are accepted between the low watermark (the last stable checkpoint) and the high
+ * watermark (low + logSize). Slots up to {@code retained} sequence numbers below the low watermark
+ * are kept for retransmission, so a replica that fell slightly behind a stable checkpoint can
+ * still catch up from its peers' logs.
  */
 final class Log {
     private final NavigableMap<Long, Slot> slots = new TreeMap<>();
@@ -27,9 +31,16 @@ final class Log {
     private final Map<Digest, List<Slot>> waiting = new HashMap<>();
     private long low;
     private final int size;
+    private final int retained;
 
-    Log(int size) {
+    Log(int size, int retained) {
         this.size = size;
+        this.retained = retained;
+    }
+
+    /** Lowest sequence number whose slot may still be held. */
+    long retainedFrom() {
+        return Math.max(1, low - retained + 1);
     }
 
     long low() {
@@ -116,10 +127,13 @@ final class Log {
         return orderedBodies.get(digest);
     }
 
-    /** Moves the low watermark to {@code stableSeq}, discarding every slot at or below it. */
+    /**
+     * Moves the low watermark to {@code stableSeq}, discarding every slot more than
+     * {@code retained} below it.
+     */
     void truncate(long stableSeq) {
         Check.that(stableSeq >= low, "watermark moves backwards: %d < %d", stableSeq, low);
-        NavigableMap<Long, Slot> gone = slots.headMap(stableSeq, true);
+        NavigableMap<Long, Slot> gone = slots.headMap(stableSeq - retained, true);
         for (Slot slot : gone.values()) {
             if (slot.prePrepare == null) {
                 continue;
@@ -141,7 +155,8 @@ final class Log {
 
     void checkInvariants() {
         for (Slot s : slots.values()) {
-            Check.that(inWindow(s.seq), "slot %d outside window (%d, %d]", s.seq, low, high());
+            Check.that(s.seq >= retainedFrom() && s.seq <= high(), "slot %d outside log [%d, %d]", s.seq,
+                    retainedFrom(), high());
             Check.that(!s.committed || s.prepared, "slot %d committed but not prepared", s.seq);
             Check.that(!s.prepared || s.prePrepare != null, "slot %d prepared without pre-prepare", s.seq);
             if (s.prePrepare != null) {

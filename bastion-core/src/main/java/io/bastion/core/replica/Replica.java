@@ -86,7 +86,7 @@ public final class Replica {
         this.settings = config.settings();
         this.signer = signer;
         this.random = random;
-        this.log = new Log(settings.logSize());
+        this.log = new Log(settings.logSize(), settings.checkpointInterval());
         this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax());
         this.clients = new ClientTable(Map.of());
     }
@@ -229,7 +229,7 @@ public final class Replica {
         while ((next = log.get(lastExecuted + 1)) != null && next.committed && next.missing == 0) {
             execute(next, out);
         }
-        if (isPrimary()) {
+        if (isPrimary() && nowMillis > 0) { // no proposal before the first tick tells the time
             propose(out);
         }
     }
@@ -241,10 +241,14 @@ public final class Replica {
         }
         PrePrepare p = slot.batch();
         Long previousTime = timeBefore(slot.seq);
-        if (previousTime == null) {
-            return; // decide once the previous batch's time is known
+        if (previousTime == null || nowMillis == 0) {
+            return; // decide once the previous batch's time and the local clock are known
         }
-        String problem = validate(slot, p, previousTime);
+        boolean vouched = slot.matchingPrepares() >= quorums.weak();
+        if (!vouched && p.timeMillis() > nowMillis + settings.clockSkewMaxMillis()) {
+            return; // a time ahead of our clock may become acceptable as the clock advances
+        }
+        String problem = validate(slot, p, previousTime, vouched);
         if (problem != null) {
             slot.rejected = true;
             stats.increment(Counter.PRE_PREPARES_REJECTED);
@@ -260,8 +264,13 @@ public final class Replica {
         out.broadcast(prepare);
     }
 
-    /** Why a pre-prepare is invalid, or {@code null} when it is valid. */
-    private String validate(Slot slot, PrePrepare p, long previousTime) {
+    /**
+     * Why a pre-prepare is invalid, or {@code null} when it is valid. The proposed time must follow
+     * the previous batch's and lie within the skew bound of the local clock — unless f+1 replicas
+     * already prepared it ({@code vouched}): then a correct one checked the time while the
+     * proposal was live, and this replica is only catching up.
+     */
+    private String validate(Slot slot, PrePrepare p, long previousTime, boolean vouched) {
         if (p.entries().size() > settings.batchRequestsMax()) {
             return "batch of " + p.entries().size() + " requests";
         }
@@ -284,7 +293,7 @@ public final class Replica {
         if (p.timeMillis() <= previousTime) {
             return "time " + p.timeMillis() + " not after " + previousTime;
         }
-        if (Math.abs(p.timeMillis() - nowMillis) > settings.clockSkewMaxMillis()) {
+        if (!vouched && Math.abs(p.timeMillis() - nowMillis) > settings.clockSkewMaxMillis()) {
             return "time " + p.timeMillis() + " too far from local clock " + nowMillis;
         }
         return null;
@@ -478,7 +487,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED);
             return;
         }
-        long first = Math.max(status.lastExecuted(), lastStable) + 1;
+        long first = Math.max(status.lastExecuted() + 1, log.retainedFrom());
         long last = Math.min(status.lastExecuted() + settings.retransmitBatchesMax(), log.highestSeq());
         for (long seq = first; seq <= last; seq++) {
             Slot slot = log.get(seq);
@@ -564,7 +573,7 @@ public final class Replica {
         Check.that(lastStable % settings.checkpointInterval() == 0, "stable checkpoint %d not at an interval",
                 lastStable);
         Check.that(log.low() == lastStable, "log low watermark %d != stable %d", log.low(), lastStable);
-        for (long seq = lastStable + 1; seq <= lastExecuted; seq++) {
+        for (long seq = log.retainedFrom(); seq <= lastExecuted; seq++) {
             Slot s = log.get(seq);
             Check.that(s != null && s.committed, "executed %d without a committed slot", seq);
         }
@@ -574,6 +583,15 @@ public final class Replica {
         }
         log.checkInvariants();
         pool.checkInvariants();
+    }
+
+    /** The unexecuted slots, for failure reports. */
+    public String describeLog() {
+        StringBuilder s = new StringBuilder();
+        for (Slot slot : log.above(lastExecuted)) {
+            s.append(slot).append(' ');
+        }
+        return s.toString();
     }
 
     @Override

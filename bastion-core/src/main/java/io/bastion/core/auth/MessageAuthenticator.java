@@ -1,0 +1,105 @@
+package io.bastion.core.auth;
+
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.core.message.Checkpoint;
+import io.bastion.core.message.Commit;
+import io.bastion.core.message.FetchRequests;
+import io.bastion.core.message.PrePrepare;
+import io.bastion.core.message.Prepare;
+import io.bastion.core.message.Reply;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.RequestBodies;
+import io.bastion.core.message.Signed;
+import io.bastion.core.message.Status;
+import io.bastion.core.quorum.Quorums;
+
+/**
+ * Decides whether a message really comes from who it claims: which key must have signed which
+ * message type, and which unsigned types are vouched for by the connection they arrived on.
+ * This is the only place that knows it. Runs at the edge (in parallel, on verifier threads in a
+ * replica process; inline in the simulator), so the core only ever sees authentic messages.
+ * Thread-safe if its verifier and client keys are.
+ */
+public final class MessageAuthenticator {
+    /** The outcome of a check. */
+    public enum Verdict {
+        AUTHENTIC,
+        /** A request from a client id nobody knows: dropped before any signature check. */
+        UNKNOWN_CLIENT,
+        BAD_SIGNATURE,
+        /** A replica id out of range, or an unsigned message whose claimed sender is not the peer. */
+        WRONG_SENDER,
+        /** A message type that may not arrive this way (e.g. a reply sent to a replica). */
+        UNEXPECTED
+    }
+
+    /** Sender id for a message from a client connection. */
+    public static final int FROM_CLIENT = -1;
+
+    private final PublicKeyRef[] replicaKeys;
+    private final Quorums quorums;
+    private final ClientKeys clientKeys;
+    private final SignatureVerifier verifier;
+
+    public MessageAuthenticator(ClusterConfig config, ClientKeys clientKeys, SignatureVerifier verifier) {
+        this.replicaKeys = config.replicas().stream().map(r -> r.publicKey()).toArray(PublicKeyRef[]::new);
+        this.quorums = config.quorums();
+        this.clientKeys = clientKeys;
+        this.verifier = verifier;
+    }
+
+    /**
+     * @param from the authenticated replica the message arrived from, or {@link #FROM_CLIENT}
+     */
+    public Verdict check(int from, Signed<?> signed) {
+        boolean fromReplica = from >= 0 && from < replicaKeys.length;
+        return switch (signed.message()) {
+            case Request r -> request(signed, r);
+            case PrePrepare p -> fromReplica ? replica(quorums.primary(p.view()), signed) : Verdict.UNEXPECTED;
+            case Prepare p -> fromReplica ? replica(p.replicaId(), signed) : Verdict.UNEXPECTED;
+            case Commit c -> fromReplica ? replica(c.replicaId(), signed) : Verdict.UNEXPECTED;
+            case Checkpoint c -> fromReplica ? replica(c.replicaId(), signed) : Verdict.UNEXPECTED;
+            case Status s -> connection(from, fromReplica, s.replicaId());
+            case FetchRequests f -> connection(from, fromReplica, f.replicaId());
+            case RequestBodies b -> bodies(from, fromReplica, b);
+            case Reply r -> Verdict.UNEXPECTED;
+        };
+    }
+
+    private Verdict request(Signed<?> signed, Request r) {
+        PublicKeyRef key = clientKeys.keyOf(r.clientId());
+        if (key == null) {
+            return Verdict.UNKNOWN_CLIENT;
+        }
+        return verifier.verify(key, signed.encodedUnsafe(), signed.signatureUnsafe())
+                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+    }
+
+    private Verdict replica(int signerId, Signed<?> signed) {
+        if (signerId < 0 || signerId >= replicaKeys.length) {
+            return Verdict.WRONG_SENDER;
+        }
+        return verifier.verify(replicaKeys[signerId], signed.encodedUnsafe(), signed.signatureUnsafe())
+                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+    }
+
+    private static Verdict connection(int from, boolean fromReplica, int claimed) {
+        return fromReplica && claimed == from ? Verdict.AUTHENTIC : Verdict.WRONG_SENDER;
+    }
+
+    private Verdict bodies(int from, boolean fromReplica, RequestBodies bodies) {
+        Verdict sender = connection(from, fromReplica, bodies.replicaId());
+        if (sender != Verdict.AUTHENTIC) {
+            return sender;
+        }
+        for (Signed<Request> r : bodies.requests()) {
+            Verdict v = request(r, r.message());
+            if (v != Verdict.AUTHENTIC) {
+                return v;
+            }
+        }
+        return Verdict.AUTHENTIC;
+    }
+}

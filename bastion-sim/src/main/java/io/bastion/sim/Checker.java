@@ -1,0 +1,130 @@
+package io.bastion.sim;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.replica.Execute;
+import io.bastion.core.service.CounterService;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The properties every simulated run must keep, checked as events happen:
+ * <ul>
+ *   <li>agreement: correct replicas execute the same batch (requests, time, seed) at each seq;</li>
+ *   <li>validity: only requests that clients sent are executed;</li>
+ *   <li>exactly-once: no replica executes a (client, request number) twice, and each client's
+ *       requests execute in increasing order;</li>
+ *   <li>linearizability: every result a client accepts equals the counter's value at the
+ *       request's position in the agreed order, and that position respects real time (after
+ *       every request completed before this one was invoked).</li>
+ * </ul>
+ */
+final class Checker {
+    private record Batch(long timeMillis, long seed, List<Digest> requests) {}
+
+    private record Key(long clientId, long requestNumber) {}
+
+    private final Map<Long, Batch> agreed = new HashMap<>();
+    private long agreedUpTo;
+    private final Map<Key, Long> position = new HashMap<>();
+    private final List<Long> counterAfter = new ArrayList<>();
+    private final Map<Digest, Request> sent = new HashMap<>();
+    private final Map<Integer, Set<Key>> executedBy = new HashMap<>();
+    private final Map<Integer, Map<Long, Long>> lastNumberBy = new HashMap<>();
+    private final Map<Key, Long> completedBeforeInvoke = new HashMap<>();
+    private long maxCompletedPosition = -1;
+    private long accepted;
+
+    /** A client sends a new request. */
+    void onInvoke(Signed<Request> request) {
+        Request r = request.message();
+        sent.put(request.digest(), r);
+        completedBeforeInvoke.put(new Key(r.clientId(), r.requestNumber()), maxCompletedPosition);
+    }
+
+    /** A correct replica hands a batch to its executor. */
+    void onExecute(int replica, Execute e) {
+        List<Digest> digests = e.requests().stream().map(Signed::digest).toList();
+        Batch batch = new Batch(e.timeMillis(), e.seed(), digests);
+        Batch first = agreed.putIfAbsent(e.seq(), batch);
+        if (first != null && !first.equals(batch)) {
+            throw new IllegalStateException("agreement: replica " + replica + " executes " + describe(batch)
+                    + " at seq " + e.seq() + " where another executed " + describe(first));
+        }
+        Set<Key> mine = executedBy.computeIfAbsent(replica, k -> new HashSet<>());
+        Map<Long, Long> last = lastNumberBy.computeIfAbsent(replica, k -> new HashMap<>());
+        for (Signed<Request> signed : e.requests()) {
+            Request r = signed.message();
+            if (!sent.containsKey(signed.digest())) {
+                throw new IllegalStateException("validity: replica " + replica + " executes " + r
+                        + " that no client sent");
+            }
+            Key key = new Key(r.clientId(), r.requestNumber());
+            if (!mine.add(key)) {
+                throw new IllegalStateException("exactly-once: replica " + replica + " executes " + r + " twice");
+            }
+            Long previous = last.put(r.clientId(), r.requestNumber());
+            if (previous != null && previous >= r.requestNumber()) {
+                throw new IllegalStateException("exactly-once: replica " + replica + " executes " + r
+                        + " after request " + previous + " of the same client");
+            }
+        }
+        if (first == null) {
+            if (e.seq() != agreedUpTo + 1) {
+                throw new IllegalStateException("replica " + replica + " executes seq " + e.seq() + " before "
+                        + (agreedUpTo + 1));
+            }
+            agreedUpTo = e.seq();
+            for (Signed<Request> signed : e.requests()) {
+                Request r = signed.message();
+                long previous = counterAfter.isEmpty() ? 0 : counterAfter.get(counterAfter.size() - 1);
+                long amount = r.operationUnsafe().length == 8 ? ByteBuffer.wrap(r.operationUnsafe()).getLong() : 0;
+                position.put(new Key(r.clientId(), r.requestNumber()), (long) counterAfter.size());
+                counterAfter.add(previous + amount);
+            }
+        }
+    }
+
+    /** A client accepted {@code result} for its request. */
+    void onAccept(long clientId, long requestNumber, byte[] result) {
+        Key key = new Key(clientId, requestNumber);
+        Long pos = position.get(key);
+        if (pos == null) {
+            throw new IllegalStateException("linearizability: client " + clientId + " accepted request "
+                    + requestNumber + " that no correct replica executed");
+        }
+        long expected = counterAfter.get(pos.intValue());
+        long got = result.length == 8 ? CounterService.decode(result) : Long.MIN_VALUE;
+        if (got != expected) {
+            throw new IllegalStateException("linearizability: client " + clientId + " accepted " + got
+                    + " for request " + requestNumber + " at position " + pos + ", the agreed order gives " + expected);
+        }
+        long before = Objects.requireNonNull(completedBeforeInvoke.remove(key), "accepted a request never invoked");
+        if (pos <= before) {
+            throw new IllegalStateException("linearizability: request " + requestNumber + " of client " + clientId
+                    + " took position " + pos + ", before position " + before + " that completed before it began");
+        }
+        maxCompletedPosition = Math.max(maxCompletedPosition, pos);
+        accepted++;
+    }
+
+    long accepted() {
+        return accepted;
+    }
+
+    long agreedUpTo() {
+        return agreedUpTo;
+    }
+
+    private static String describe(Batch b) {
+        return "batch[time=" + b.timeMillis() + ", seed=" + b.seed() + ", " + b.requests() + "]";
+    }
+}

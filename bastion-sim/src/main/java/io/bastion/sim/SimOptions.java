@@ -1,0 +1,46 @@
+package io.bastion.sim;
+
+import io.bastion.core.config.ProtocolSettings;
+
+/**
+ * What one simulated run looks like: cluster size, workload and network faults. All times are
+ * virtual milliseconds.
+ *
+ * @param f                    faults tolerated; the cluster has 3f+1 replicas
+ * @param clients              simulated clients
+ * @param requestsPerClient    operations each client performs, one at a time
+ * @param dropRate             probability that a message is lost
+ * @param duplicateRate        probability that a message is delivered twice
+ * @param latencyMinMillis     lower bound of one-way delay
+ * @param latencyMaxMillis     upper bound of one-way delay (random delays reorder messages)
+ * @param faultyMillis         how long the faults above last; afterwards the network is reliable
+ * @param livenessMillis       after faults end, every request must complete within this time
+ * @param clockSkewMillis      largest offset of a replica's clock from true time
+ * @param settings             protocol settings of the simulated cluster
+ */
+public record SimOptions(int f, int clients, int requestsPerClient, double dropRate, double duplicateRate,
+                         long latencyMinMillis, long latencyMaxMillis, long faultyMillis, long livenessMillis,
+                         long clockSkewMillis, ProtocolSettings settings) {
+
+    /** Small checkpoints and batches so a short run crosses several checkpoints. */
+    public static final ProtocolSettings SIM_SETTINGS = new ProtocolSettings(
+            8, 16, 16, 1 << 16, 3, 1 << 12, 1_000, 4, 100, 1_000, 20, 5_000, 16);
+
+    public static SimOptions lossy(int f) {
+        return new SimOptions(f, 4, 20, 0.10, 0.02, 1, 20, 10_000, 30_000, 50, SIM_SETTINGS);
+    }
+
+    public static SimOptions reliable(int f) {
+        return new SimOptions(f, 3, 10, 0, 0, 1, 5, 0, 30_000, 0, SIM_SETTINGS);
+    }
+
+    public SimOptions withClients(int clients, int requestsPerClient) {
+        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);
+    }
+
+    public SimOptions withSettings(ProtocolSettings settings) {
+        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);
+    }
+}

@@ -1,0 +1,282 @@
+package io.bastion.sim;
+
+import io.bastion.core.auth.MessageAuthenticator;
+import io.bastion.core.config.ClientInfo;
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.config.ReplicaInfo;
+import io.bastion.core.message.Reply;
+import io.bastion.core.message.Signed;
+import io.bastion.core.replica.Event;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A whole cluster — every replica core, its executor, and the clients — on one thread and a
+ * virtual clock. Every random choice (network delays, losses, duplicates, clock offsets, client
+ * think times, batch seeds) comes from one seeded generator, so a seed replays the identical run.
+ * The {@link Checker} checks safety after every event; {@link #run()} also checks that every
+ * request completes once the network is reliable again.
+ */
+public final class Simulation {
+    /** Virtual time starts here (2026-01-01T00:00:00Z) so agreed times look like real ones. */
+    public static final long EPOCH_MILLIS = 1_767_225_600_000L;
+    /** Replica and client tick period. */
+    public static final long TICK_MILLIS = 10;
+    /** Client ids start here. */
+    public static final long FIRST_CLIENT_ID = 1_000;
+
+    private record Scheduled(long time, long order, Runnable action) {}
+
+    private final SimOptions options;
+    private final long seed;
+    private final SplittableRandom random;
+    private final SplittableRandom network;
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
+            (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
+    private final ClusterConfig config;
+    private final MessageAuthenticator authenticator;
+    private final SimReplica[] replicas;
+    private final SimClient[] clients;
+    private final Checker checker = new Checker();
+    private NetworkFilter filter = NetworkFilter.ALL;
+    private long now = EPOCH_MILLIS;
+    private long order;
+    private long events;
+    private long messagesSent;
+    private long messagesDropped;
+
+    public Simulation(SimOptions options, long seed) {
+        this.options = options;
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.network = random.split();
+        int n = 3 * options.f() + 1;
+        List<ReplicaInfo> replicaInfos = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            replicaInfos.add(new ReplicaInfo(i, "sim", 1 + i, 1 + n + i, 0, SimulatedKeys.publicKey(i)));
+        }
+        List<ClientInfo> clientInfos = new ArrayList<>();
+        for (int c = 0; c < options.clients(); c++) {
+            clientInfos.add(new ClientInfo(FIRST_CLIENT_ID + c, SimulatedKeys.publicKey(FIRST_CLIENT_ID + c)));
+        }
+        this.config = new ClusterConfig(options.f(), replicaInfos, clientInfos, options.settings());
+        Map<Long, io.bastion.core.crypto.PublicKeyRef> clientKeys = config.clientKeys();
+        this.authenticator = new MessageAuthenticator(config, clientKeys::get, SimulatedKeys.VERIFIER);
+        this.replicas = new SimReplica[n];
+        for (int i = 0; i < n; i++) {
+            long offset = options.clockSkewMillis() == 0 ? 0
+                    : random.nextLong(-options.clockSkewMillis(), options.clockSkewMillis() + 1);
+            replicas[i] = new SimReplica(i, config, random.split(), offset);
+        }
+        this.clients = new SimClient[options.clients()];
+        for (int c = 0; c < clients.length; c++) {
+            clients[c] = new SimClient(n + c, FIRST_CLIENT_ID + c, config, random.split(),
+                    options.requestsPerClient());
+        }
+        for (SimReplica r : replicas) {
+            scheduleTick(r, random.nextLong(TICK_MILLIS));
+        }
+        for (SimClient c : clients) {
+            scheduleClientTick(c, random.nextLong(TICK_MILLIS));
+            schedule(random.nextLong(50), () -> c.startNext(this));
+        }
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * Runs until every client finished its requests. Throws {@link SimulationFailure} if a
+     * property breaks, or if requests are still incomplete {@code livenessMillis} after the
+     * faulty period ended.
+     */
+    public SimResult run() {
+        long deadline = EPOCH_MILLIS + options.faultyMillis() + options.livenessMillis();
+        boolean done = runUntil(this::allClientsFinished, deadline - now);
+        if (!done) {
+            throw new SimulationFailure(seed, now - EPOCH_MILLIS, "liveness: " + describeStuck(), null);
+        }
+        return result();
+    }
+
+    /** Processes events until {@code condition} holds (true) or {@code maxMillis} pass (false). */
+    public boolean runUntil(BooleanSupplier condition, long maxMillis) {
+        long deadline = now + maxMillis;
+        try {
+            while (!condition.getAsBoolean()) {
+                Scheduled next = queue.peek();
+                if (next == null || next.time > deadline) {
+                    now = Math.max(now, deadline);
+                    return condition.getAsBoolean();
+                }
+                queue.poll();
+                now = next.time;
+                events++;
+                next.action.run();
+            }
+            return true;
+        } catch (SimulationFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SimulationFailure(seed, now - EPOCH_MILLIS, e.getMessage(), e);
+        }
+    }
+
+    public boolean allClientsFinished() {
+        for (SimClient c : clients) {
+            if (!c.finished()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String describeStuck() {
+        StringBuilder s = new StringBuilder();
+        for (SimClient c : clients) {
+            if (!c.finished()) {
+                s.append("client ").append(c.clientId()).append(" stuck on ").append(c.outstanding()).append("; ");
+            }
+        }
+        for (SimReplica r : replicas) {
+            s.append(r.core()).append(' ').append(r.core().describeLog()).append("; ");
+        }
+        return s.toString();
+    }
+
+    public SimResult result() {
+        long[] executed = new long[replicas.length];
+        for (int i = 0; i < replicas.length; i++) {
+            executed[i] = replicas[i].core().lastExecuted();
+        }
+        return new SimResult(seed, now - EPOCH_MILLIS, events, checker.accepted(), checker.agreedUpTo(),
+                messagesSent, messagesDropped, executed);
+    }
+
+    // ------------------------------------------------------------------ scheduling and network
+
+    long now() {
+        return now;
+    }
+
+    Checker checker() {
+        return checker;
+    }
+
+    void schedule(long delayMillis, Runnable action) {
+        queue.add(new Scheduled(now + delayMillis, order++, action));
+    }
+
+    private void scheduleTick(SimReplica r, long delay) {
+        schedule(delay, () -> {
+            r.step(new Event.Tick(r.clock(now)), this);
+            scheduleTick(r, TICK_MILLIS);
+        });
+    }
+
+    private void scheduleClientTick(SimClient c, long delay) {
+        schedule(delay, () -> {
+            c.tick(this);
+            if (!c.finished()) {
+                scheduleClientTick(c, TICK_MILLIS);
+            }
+        });
+    }
+
+    void scheduleExecuted(SimReplica r, Event.Executed executed) {
+        schedule(1, () -> r.step(executed, this));
+    }
+
+    private boolean faulty() {
+        return now - EPOCH_MILLIS < options.faultyMillis();
+    }
+
+    /** Puts a message on the simulated wire from node to node, with delay, loss and duplication. */
+    private void transmit(int fromNode, int toNode, Signed<?> message, Runnable deliver) {
+        messagesSent++;
+        if (!filter.delivers(fromNode, toNode, message)) {
+            messagesDropped++;
+            return;
+        }
+        if (faulty() && network.nextDouble() < options.dropRate()) {
+            messagesDropped++;
+            return;
+        }
+        int copies = faulty() && network.nextDouble() < options.duplicateRate() ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            schedule(network.nextLong(options.latencyMinMillis(), options.latencyMaxMillis() + 1), deliver);
+        }
+    }
+
+    void send(int fromReplica, int toReplica, Signed<?> message) {
+        transmit(fromReplica, toReplica, message, () -> deliverToReplica(fromReplica, toReplica, message));
+    }
+
+    void broadcastFromReplica(int fromReplica, Signed<?> message) {
+        for (int to = 0; to < replicas.length; to++) {
+            if (to != fromReplica) {
+                send(fromReplica, to, message);
+            }
+        }
+    }
+
+    void broadcastFromClient(int clientNode, Signed<?> message) {
+        for (int to = 0; to < replicas.length; to++) {
+            int target = to;
+            transmit(clientNode, target, message,
+                    () -> deliverToReplica(MessageAuthenticator.FROM_CLIENT, target, message));
+        }
+    }
+
+    void sendToClient(int fromReplica, long clientId, Signed<?> reply) {
+        int index = (int) (clientId - FIRST_CLIENT_ID);
+        if (index < 0 || index >= clients.length) {
+            return;
+        }
+        SimClient client = clients[index];
+        transmit(fromReplica, client.node(), reply, () -> client.onReply((Reply) reply.message(), this));
+    }
+
+    private void deliverToReplica(int from, int to, Signed<?> message) {
+        if (authenticator.check(from, message) != MessageAuthenticator.Verdict.AUTHENTIC) {
+            messagesDropped++;
+            return;
+        }
+        replicas[to].step(new Event.Received(from, message), this);
+    }
+
+    // ------------------------------------------------------------------ scripting
+
+    /** Replaces the scripted network rule (scenario tests). */
+    public void setFilter(NetworkFilter filter) {
+        this.filter = filter;
+    }
+
+    public SimReplica replica(int id) {
+        return replicas[id];
+    }
+
+    public SimClient client(int index) {
+        return clients[index];
+    }
+
+    public int replicaCount() {
+        return replicas.length;
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public long virtualMillis() {
+        return now - EPOCH_MILLIS;
+    }
+}
