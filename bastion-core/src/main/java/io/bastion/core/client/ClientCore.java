@@ -11,7 +11,6 @@ import io.bastion.core.util.Check;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class ClientCore {
     private Signed<Request> current;
     private final Map<Integer, Reply> unverified = new HashMap<>();
     private final Map<Integer, Reply> verified = new HashMap<>();
-    private final Set<Integer> rejected = new HashSet<>();
+    private long invalidReplies;
     private long retransmitAtMillis;
     private long retransmitDelayMillis;
     private long sends;
@@ -80,6 +79,11 @@ public final class ClientCore {
         return sends;
     }
 
+    /** Replies dropped because their signature or proof did not check out. */
+    public long invalidReplies() {
+        return invalidReplies;
+    }
+
     /** Starts a request; the caller sends the returned message to every replica. */
     public Signed<Request> start(byte[] operation, long nowMillis) {
         Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
@@ -87,7 +91,6 @@ public final class ClientCore {
         current = Signed.sign(new Request(clientId, nextRequestNumber++, false, operation), signer);
         unverified.clear();
         verified.clear();
-        rejected.clear();
         retransmitDelayMillis = retransmitInitialMillis;
         retransmitAtMillis = nowMillis + retransmitDelayMillis;
         sends = 1;
@@ -115,7 +118,7 @@ public final class ClientCore {
         if (current == null || reply.clientId() != clientId
                 || reply.requestNumber() != current.message().requestNumber()
                 || reply.replicaId() < 0 || reply.replicaId() >= quorums.n()
-                || rejected.contains(reply.replicaId()) || verified.containsKey(reply.replicaId())) {
+                || verified.containsKey(reply.replicaId())) {
             return null;
         }
         unverified.put(reply.replicaId(), reply); // a later reply from the same replica replaces an unchecked one
@@ -140,13 +143,13 @@ public final class ClientCore {
                 return done(group.getKey(), good);
             }
         }
-        int answered = unverified.size() + verified.size() + rejected.size();
+        int answered = unverified.size() + verified.size();
         int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
         if (largest + (quorums.n() - answered) < quorums.reply()) {
             new ArrayList<>(unverified.keySet()).forEach(this::verifyOne);
             Map<Digest, List<Integer>> checked = groupByResult();
             int best = checked.values().stream().mapToInt(List::size).max().orElse(0);
-            int answeredNow = verified.size() + rejected.size();
+            int answeredNow = verified.size();
             if (best + (quorums.n() - answeredNow) < quorums.reply()) {
                 return conflict(checked);
             }
@@ -172,7 +175,7 @@ public final class ClientCore {
         if (verifier.verify(r)) {
             verified.put(replica, r);
         } else {
-            rejected.add(replica);
+            invalidReplies++; // dropped; a genuine reply from that replica may still come
         }
     }
 

@@ -1,0 +1,176 @@
+package io.bastion.core.message;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.CodecException.Reason;
+import io.bastion.core.util.Hex;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+class CodecTest {
+
+    @Test
+    void prepareHasTheDocumentedLayout() throws Exception {
+        Signed<Prepare> signed = Signed.sign(new Prepare(1, 2, 3, Samples.digest(3)), Samples.SIGNER);
+        ByteBuffer expected = ByteBuffer.allocate(1 + 4 + 4 + 8 + 32);
+        expected.put((byte) 3).putInt(1).putInt(2).putLong(3).put(Samples.digest(3).toBytes());
+        assertThat(signed.encoded()).isEqualTo(expected.array());
+        byte[] frame = Codec.encodeFrame(signed);
+        assertThat(frame[expected.capacity()]).isEqualTo((byte) 32);
+        assertThat(Arrays.copyOfRange(frame, expected.capacity() + 1, frame.length)).isEqualTo(signed.signature());
+        assertThat(signed.signature()).isEqualTo(Digest.sha256(expected.array()).toBytes());
+    }
+
+    @Test
+    void requestHasTheDocumentedLayout() {
+        byte[] expected = Hex.parse("01" + "0000000000000007" + "000000000000002a" + "00" + "00000003" + "010203");
+        assertThat(Samples.request().encoded()).isEqualTo(expected);
+    }
+
+    /** Golden bytes: a change here changes the wire format (and every signature). */
+    @Test
+    void goldenEncodings() {
+        List<String> golden = List.of(
+                "010000000000000007000000000000002a0000000003010203",
+                "02000000010000000000000009" + "0000019b76daa800" + "fffffffffffffffb" + "00000002"
+                        + "0000000000000007" + "000000000000002a" + Samples.digest(1).hex() + "00000000000000080000000000000001"
+                        + Samples.digest(2).hex(),
+                "030000000100000002" + "0000000000000003" + Samples.digest(3).hex(),
+                "040000000200000002" + "0000000000000003" + Samples.digest(3).hex(),
+                "0500000003" + "0000000000000080" + Samples.digest(4).hex(),
+                "06000000010000000000000000000000090000000000000007000000000000002a000000020909000000010000000200000001"
+                        + Samples.digest(5).hex() + "00000040" + "00".repeat(64),
+                "07000000020000000000000000000000640000000000000040",
+                "080000000300000002" + Samples.digest(6).hex() + Samples.digest(7).hex(),
+                "090000000100000001" + String.format("%08x", Codec.encodeFrame(Samples.request()).length)
+                        + Hex.of(Codec.encodeFrame(Samples.request())));
+        List<Signed<?>> all = Samples.all();
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));
+        }
+    }
+
+    @Test
+    void everyTypeRoundTripsToTheSameBytes() throws Exception {
+        Set<MessageType> covered = new HashSet<>();
+        for (Signed<?> signed : Samples.all()) {
+            byte[] frame = Codec.encodeFrame(signed);
+            Signed<?> decoded = Codec.decodeFrame(frame);
+            assertThat(decoded.message()).isEqualTo(signed.message());
+            assertThat(decoded.signature()).isEqualTo(signed.signature());
+            assertThat(Codec.encodeFrame(decoded)).isEqualTo(frame);
+            assertThat(Codec.encodeMessage(decoded.message())).isEqualTo(decoded.encoded());
+            covered.add(signed.type());
+        }
+        assertThat(covered).containsExactlyInAnyOrder(MessageType.values());
+    }
+
+    @Test
+    void everyTruncationIsRejected() {
+        for (Signed<?> signed : Samples.all()) {
+            byte[] frame = Codec.encodeFrame(signed);
+            for (int length = 0; length < frame.length; length++) {
+                byte[] prefix = Arrays.copyOf(frame, length);
+                assertThatThrownBy(() -> Codec.decodeFrame(prefix))
+                        .as("%s cut to %d bytes", signed.type(), length).isInstanceOf(CodecException.class);
+            }
+        }
+    }
+
+    @Test
+    void trailingBytesAreRejected() {
+        for (Signed<?> signed : Samples.all()) {
+            byte[] frame = Arrays.copyOf(Codec.encodeFrame(signed), Codec.encodeFrame(signed).length + 1);
+            assertThatThrownBy(() -> Codec.decodeFrame(frame)).isInstanceOf(CodecException.class)
+                    .satisfies(e -> assertThat(((CodecException) e).reason()).isEqualTo(Reason.TRAILING_BYTES));
+        }
+    }
+
+    @Test
+    void unknownTypesAndNonCanonicalFieldsAreRejectedWithTheirReason() {
+        assertReason(Hex.parse("7f00"), Reason.UNKNOWN_TYPE);
+        assertReason(Hex.parse("0000"), Reason.UNKNOWN_TYPE);
+        // boolean readOnly = 2
+        assertReason(Hex.parse("01" + "00".repeat(16) + "02" + "00000000" + "01aa"), Reason.INVALID_FIELD);
+        // signed type without signature
+        assertReason(Hex.parse("01" + "00".repeat(16) + "00" + "00000000" + "00"), Reason.INVALID_FIELD);
+        // unsigned type with a signature
+        assertReason(Hex.parse("07" + "00".repeat(24) + "01aa"), Reason.INVALID_FIELD);
+        // a count that cannot fit
+        assertReason(Hex.parse("08" + "00000001" + "7fffffff" + "00"), Reason.TRUNCATED);
+        // a negative length
+        assertReason(Hex.parse("01" + "00".repeat(16) + "00" + "ffffffff" + "01aa"), Reason.INVALID_FIELD);
+        // request bodies holding something else than a request
+        byte[] status = Codec.encodeFrame(Signed.unsigned(new Status(1, 0, 0, 0)));
+        assertReason(Hex.parse("09" + "00000001" + "00000001" + String.format("%08x", status.length)
+                + Hex.of(status) + "00"), Reason.INVALID_FIELD);
+    }
+
+    private static void assertReason(byte[] frame, Reason reason) {
+        try {
+            Codec.decodeFrame(frame);
+            fail("accepted " + Hex.of(frame));
+        } catch (CodecException e) {
+            assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
+            assertThat(e.getMessage()).isNotBlank();
+        }
+    }
+
+    /** Random corruption never escapes as anything but CodecException, and what decodes is canonical. */
+    @Test
+    void corruptedFramesFailCleanlyOrDecodeCanonically() {
+        SplittableRandom random = new SplittableRandom(20261124);
+        List<Signed<?>> all = Samples.all();
+        for (int i = 0; i < 30_000; i++) {
+            byte[] frame = Codec.encodeFrame(all.get(random.nextInt(all.size())));
+            int flips = 1 + random.nextInt(4);
+            for (int j = 0; j < flips; j++) {
+                frame[random.nextInt(frame.length)] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(10) == 0) {
+                frame = Arrays.copyOf(frame, random.nextInt(frame.length + 8));
+            }
+            try {
+                Signed<?> decoded = Codec.decodeFrame(frame);
+                assertThat(Codec.encodeFrame(decoded)).isEqualTo(frame);
+            } catch (CodecException expected) {
+                assertThat(expected.reason()).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void randomGarbageIsRejected() {
+        SplittableRandom random = new SplittableRandom(7);
+        int accepted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] garbage = new byte[random.nextInt(200)];
+            random.nextBytes(garbage);
+            try {
+                Codec.decodeFrame(garbage);
+                accepted++;
+            } catch (CodecException expected) {
+                // the point of the test
+            }
+        }
+        assertThat(accepted).isLessThan(20);
+    }
+
+    @Test
+    void batchDigestCoversTimeSeedAndEntriesButNotViewOrSeq() {
+        PrePrepare p = new PrePrepare(1, 9, 1000, 5, List.of(new BatchEntry(7, 42, Samples.digest(1))));
+        assertThat(Codec.batchDigest(new PrePrepare(2, 10, 1000, 5, p.entries()))).isEqualTo(Codec.batchDigest(p));
+        assertThat(Codec.batchDigest(new PrePrepare(1, 9, 1001, 5, p.entries()))).isNotEqualTo(Codec.batchDigest(p));
+        assertThat(Codec.batchDigest(new PrePrepare(1, 9, 1000, 6, p.entries()))).isNotEqualTo(Codec.batchDigest(p));
+        assertThat(Codec.batchDigest(new PrePrepare(1, 9, 1000, 5, List.of()))).isNotEqualTo(Codec.batchDigest(p));
+    }
+}

@@ -1,0 +1,33 @@
+package io.bastion.core.message;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.Signer;
+
+import java.util.List;
+
+/** One example of every message type, with fixed contents, for codec tests. */
+final class Samples {
+    static final Signer SIGNER = message -> Digest.sha256(message).toBytes(); // 32 fixed bytes, test only
+
+    static Digest digest(int i) {
+        return Digest.sha256(new byte[] {(byte) i});
+    }
+
+    static Signed<Request> request() {
+        return Signed.sign(new Request(7, 42, false, new byte[] {1, 2, 3}), SIGNER);
+    }
+
+    static List<Signed<?>> all() {
+        return List.of(
+                request(),
+                Signed.sign(new PrePrepare(1, 9, 1_767_225_600_000L, -5, List.of(
+                        new BatchEntry(7, 42, digest(1)), new BatchEntry(8, 1, digest(2)))), SIGNER),
+                Signed.sign(new Prepare(1, 2, 3, digest(3)), SIGNER),
+                Signed.sign(new Commit(2, 2, 3, digest(3)), SIGNER),
+                Signed.sign(new Checkpoint(3, 128, digest(4)), SIGNER),
+                Signed.unsigned(new Reply(1, 0, 9, 7, 42, new byte[] {9, 9}, 1, 2, List.of(digest(5)), new byte[64])),
+                Signed.unsigned(new Status(2, 0, 100, 64)),
+                Signed.unsigned(new FetchRequests(3, List.of(digest(6), digest(7)))),
+                Signed.unsigned(new RequestBodies(1, List.of(request()))));
+    }
+}
