@@ -1,0 +1,143 @@
+package io.bastion.sim;
+
+import io.bastion.core.message.BatchEntry;
+import io.bastion.core.message.PrePrepare;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.replica.Event;
+import io.bastion.core.replica.Output;
+import io.bastion.core.replica.ReplicaStats.Counter;
+import io.bastion.core.service.CounterService;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Scenarios that read like scripts: named replicas, scripted network, expected outcome. */
+class ReplicaScenarioTest {
+    private static final int R0 = 0;
+    private static final int R2 = 2;
+    private static final int R3 = 3;
+
+    private static Simulation cluster(int clients, int requests) {
+        return new Simulation(SimOptions.reliable(1).withClients(clients, requests), 99);
+    }
+
+    private static boolean allExecuted(Simulation sim, long seq) {
+        for (int i = 0; i < sim.replicaCount(); i++) {
+            if (sim.replica(i).core().lastExecuted() < seq) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aBackupThatNeverHearsFromClientsFetchesTheBodiesFromPeers() {
+        Simulation sim = cluster(3, 10);
+        int firstClientNode = sim.replicaCount();
+        sim.setFilter((from, to, message) -> !(from >= firstClientNode && to == R2));
+        SimResult result = sim.run();
+        assertThat(sim.runUntil(() -> allExecuted(sim, result.batchesAgreed()), 2_000)).isTrue();
+        assertThat(sim.replica(R2).core().stats().get(Counter.FETCHES_SENT)).isPositive();
+        assertThat(sim.replica(R2).service().value()).isEqualTo(sim.replica(R0).service().value());
+    }
+
+    @Test
+    void aBackupCutOffFromThePrimaryCatchesUpThroughItsPeers() {
+        Simulation sim = cluster(3, 10);
+        sim.setFilter((from, to, message) -> !(from == R0 && to == R2));
+        SimResult result = sim.run();
+        assertThat(sim.runUntil(() -> allExecuted(sim, result.batchesAgreed()), 5_000)).isTrue();
+        assertThat(sim.replica(R2).service().value()).isEqualTo(sim.replica(R0).service().value());
+    }
+
+    @Test
+    void aSilentBackupDoesNotStopTheCluster() {
+        Simulation sim = cluster(3, 10);
+        sim.setFilter((from, to, message) -> from != R3 && to != R3);
+        SimResult result = sim.run();
+        assertThat(result.requestsAccepted()).isEqualTo(30);
+        assertThat(sim.replica(R3).core().lastExecuted()).isZero();
+    }
+
+    @Test
+    void aRetransmittedRequestGetsTheCachedReplyAndAnOlderOneIsIgnored() {
+        Simulation sim = cluster(1, 3);
+        sim.run();
+        assertThat(sim.runUntil(() -> allExecuted(sim, 3), 1_000)).isTrue();
+        var replica = sim.replica(1);
+        long last = replica.core().clientTable().get(Simulation.FIRST_CLIENT_ID);
+        Signed<Request> again = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, last, false,
+                CounterService.add(5)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
+        Output out = replica.core().step(new Event.Received(Event.FROM_CLIENT, again));
+        assertThat(out.resendReplies).containsExactly(new Output.ResendReply(Simulation.FIRST_CLIENT_ID, last));
+        assertThat(replica.engine().cachedReply(Simulation.FIRST_CLIENT_ID, last)).isNotNull();
+
+        Signed<Request> older = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, last - 1, false,
+                CounterService.add(5)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
+        long oldBefore = replica.core().stats().get(Counter.REQUESTS_OLD);
+        Output ignored = replica.core().step(new Event.Received(Event.FROM_CLIENT, older));
+        assertThat(ignored.resendReplies).isEmpty();
+        assertThat(ignored.executes).isEmpty();
+        assertThat(replica.core().stats().get(Counter.REQUESTS_OLD)).isEqualTo(oldBefore + 1);
+    }
+
+    @Test
+    void checkpointsBecomeStableAndBoundTheLog() {
+        Simulation sim = cluster(4, 30);
+        SimResult result = sim.run();
+        assertThat(sim.runUntil(() -> allExecuted(sim, result.batchesAgreed()), 2_000)).isTrue();
+        int interval = SimOptions.SIM_SETTINGS.checkpointInterval();
+        for (int i = 0; i < sim.replicaCount(); i++) {
+            var core = sim.replica(i).core();
+            assertThat(core.lastStable()).isPositive().isGreaterThan(result.batchesAgreed() - 3L * interval);
+            assertThat(core.logSlots()).isLessThanOrEqualTo(SimOptions.SIM_SETTINGS.logSize() + interval);
+            assertThat(core.stats().get(Counter.CHECKPOINTS_STABLE)).isPositive();
+        }
+    }
+
+    @Test
+    void requestsArrivingWhileThePipelineIsFullShareBatches() {
+        Simulation sim = new Simulation(SimOptions.reliable(1).withClients(12, 10)
+                .withSettings(SimOptions.SIM_SETTINGS.withBatching(16, 1)), 5);
+        SimResult result = sim.run();
+        assertThat(result.requestsAccepted()).isEqualTo(120);
+        assertThat(result.batchesAgreed()).isLessThan(100);
+    }
+
+    @Test
+    void backupsRejectAProposalWhoseTimeIsFarFromTheirClocks() {
+        Simulation sim = cluster(1, 1);
+        sim.run();
+        var backup = sim.replica(1).core();
+        long seq = backup.lastExecuted() + 1;
+        Signed<Request> request = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, 100, false,
+                CounterService.add(1)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
+        backup.step(new Event.Received(Event.FROM_CLIENT, request));
+        long stale = backup.nowMillis() - 10 * SimOptions.SIM_SETTINGS.clockSkewMaxMillis();
+        Signed<PrePrepare> proposal = Signed.sign(new PrePrepare(0, seq, stale, 1, List.of(
+                new BatchEntry(Simulation.FIRST_CLIENT_ID, 100, request.digest()))), SimulatedKeys.signer(R0));
+        Output out = backup.step(new Event.Received(R0, proposal));
+        assertThat(out.sends).isEmpty();
+        assertThat(backup.stats().get(Counter.PRE_PREPARES_REJECTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondDifferentProposalForTheSameSequenceNumberIsIgnoredAndCounted() {
+        Simulation sim = cluster(1, 1);
+        sim.run();
+        var backup = sim.replica(1).core();
+        long seq = backup.lastExecuted() + 1;
+        long now = backup.nowMillis();
+        Signed<PrePrepare> first = Signed.sign(new PrePrepare(0, seq, now, 1, List.of()), SimulatedKeys.signer(R0));
+        Signed<PrePrepare> second = Signed.sign(new PrePrepare(0, seq, now, 2, List.of()), SimulatedKeys.signer(R0));
+        Output accepted = backup.step(new Event.Received(R0, first));
+        assertThat(accepted.sends).hasSize(1);
+        assertThat(accepted.persist).containsExactly(accepted.sends.get(0).message());
+        Output ignored = backup.step(new Event.Received(R0, second));
+        assertThat(ignored.sends).isEmpty();
+        assertThat(backup.stats().get(Counter.EQUIVOCATIONS_SEEN)).isEqualTo(1);
+    }
+}
