@@ -1,0 +1,298 @@
+package io.bastion.server.runtime;
+
+import io.bastion.core.auth.ClientKeys;
+import io.bastion.core.auth.MessageAuthenticator;
+import io.bastion.core.auth.MessageAuthenticator.Verdict;
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.core.crypto.Signer;
+import io.bastion.core.execution.ExecutionEngine;
+import io.bastion.core.message.Reply;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.replica.Event;
+import io.bastion.core.replica.Execute;
+import io.bastion.core.replica.Output;
+import io.bastion.core.replica.Replica;
+import io.bastion.core.service.Service;
+import io.bastion.server.storage.ProtocolLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs one replica: the concurrency around the pure {@link Replica} core, in one place.
+ *
+ * <pre>
+ *  network threads ──► verifier pool ──► inbound queue ──► core thread ──► persist, then send
+ *                       (signatures)                        (Replica.step)   │
+ *                                                                            ▼
+ *  clients ◄── replies ◄── executor thread (ExecutionEngine) ◄── Execute actions
+ *                              └──► Executed events ──► inbound queue
+ * </pre>
+ *
+ * The core thread drains up to {@link Settings#stepsPerGroupMax()} events per turn and makes the
+ * whole group's persist actions durable with one sync before any of the group's messages leave
+ * (group commit). Network input beyond {@link Settings#inboundQueueMax()} is dropped (the protocol
+ * retransmits); executor reports are never dropped. Public methods are thread-safe.
+ */
+public final class ReplicaRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaRuntime.class);
+
+    /**
+     * @param tickMillis         how often the core is told the time
+     * @param verifierThreads    threads checking signatures in parallel
+     * @param inboundQueueMax    verified network messages waiting for the core before more are dropped
+     * @param stepsPerGroupMax   events the core applies before one persist-and-send
+     */
+    public record Settings(long tickMillis, int verifierThreads, int inboundQueueMax, int stepsPerGroupMax) {
+        public static Settings defaults() {
+            return new Settings(5, Math.max(1, Runtime.getRuntime().availableProcessors()), 50_000, 256);
+        }
+    }
+
+    private final int id;
+    private final Settings settings;
+    private final Replica replica;
+    private final ExecutionEngine engine;
+    private final MessageAuthenticator authenticator;
+    private final ClientKeys clientKeys;
+    private final ProtocolLog protocolLog;
+    private final RuntimeStats stats = new RuntimeStats();
+
+    private final LinkedBlockingQueue<Event> inbound = new LinkedBlockingQueue<>();
+    private final AtomicInteger networkInFlight = new AtomicInteger();
+    private final LinkedBlockingQueue<Object> executorQueue = new LinkedBlockingQueue<>();
+    private final ExecutorService verifiers;
+    private final Thread coreThread;
+    private final Thread executorThread;
+    private volatile ReplicaTransport transport;
+    private volatile boolean running;
+    private volatile Throwable failure;
+    private long lastClockMillis;
+
+    public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
+                          ClientKeys clientKeys, ProtocolLog protocolLog, Settings settings) {
+        this.id = id;
+        this.settings = settings;
+        this.clientKeys = clientKeys;
+        this.protocolLog = protocolLog;
+        this.replica = new Replica(id, config, signer, new SplittableRandom(new SecureRandom().nextLong()));
+        this.engine = new ExecutionEngine(id, signer, service);
+        this.authenticator = new MessageAuthenticator(config, clientKeys, verifier);
+        this.verifiers = new ThreadPoolExecutor(settings.verifierThreads(), settings.verifierThreads(), 0,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("bastion-verify-" + id));
+        this.coreThread = daemon("bastion-core-" + id).newThread(this::coreLoop);
+        this.executorThread = daemon("bastion-execute-" + id).newThread(this::executorLoop);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + (name.startsWith("bastion-verify") ? "-" + n.incrementAndGet() : ""));
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts the core and executor threads; messages then flow through {@code transport}. */
+    public void start(ReplicaTransport transport) {
+        this.transport = transport;
+        running = true;
+        coreThread.start();
+        executorThread.start();
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    /** A message from replica {@code from}, whose identity the connection established. */
+    public void onReplicaMessage(int from, Signed<?> message) {
+        admit(from, message, null);
+    }
+
+    /**
+     * A message from a client connection. {@code bind} ties the connection to the client id once
+     * the request's signature checked out, so replies find their way back.
+     */
+    public void onClientMessage(Signed<?> message, LongConsumer bind) {
+        if (!(message.message() instanceof Request request)) {
+            stats.rejected(Verdict.UNEXPECTED);
+            return;
+        }
+        if (clientKeys.keyOf(request.clientId()) == null) {
+            stats.rejected(Verdict.UNKNOWN_CLIENT); // dropped before any signature work
+            return;
+        }
+        admit(MessageAuthenticator.FROM_CLIENT, message, bind);
+    }
+
+    private void admit(int from, Signed<?> message, LongConsumer bind) {
+        if (!running || networkInFlight.incrementAndGet() > settings.inboundQueueMax()) {
+            networkInFlight.decrementAndGet();
+            stats.inboundDropped();
+            return;
+        }
+        verifiers.execute(() -> {
+            Verdict verdict = authenticator.check(from, message);
+            if (verdict != Verdict.AUTHENTIC) {
+                networkInFlight.decrementAndGet();
+                stats.rejected(verdict);
+                return;
+            }
+            if (bind != null) {
+                bind.accept(((Request) message.message()).clientId());
+            }
+            inbound.add(new Event.Received(from, message));
+        });
+    }
+
+    // ------------------------------------------------------------------ the core thread
+
+    private void coreLoop() {
+        long nextTick = 0;
+        try {
+            while (running) {
+                long now = clock();
+                Event first = inbound.poll(Math.max(0, nextTick - now), TimeUnit.MILLISECONDS);
+                List<Output> outputs = new ArrayList<>();
+                now = clock();
+                if (now >= nextTick) {
+                    outputs.add(replica.step(new Event.Tick(now)));
+                    nextTick = now + settings.tickMillis();
+                }
+                for (Event e = first; e != null && outputs.size() < settings.stepsPerGroupMax(); e = inbound.poll()) {
+                    if (e instanceof Event.Received) {
+                        networkInFlight.decrementAndGet();
+                    }
+                    outputs.add(replica.step(e));
+                }
+                carryOut(outputs);
+                stats.publish(replica);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        }
+    }
+
+    /** Persist everything, then send everything, then hand work to the executor: the output contract. */
+    private void carryOut(List<Output> outputs) {
+        List<Signed<?>> persist = new ArrayList<>();
+        long discardBelow = 0;
+        for (Output out : outputs) {
+            persist.addAll(out.persist);
+            discardBelow = Math.max(discardBelow, out.discardBelow);
+        }
+        if (!persist.isEmpty()) {
+            protocolLog.appendDurably(persist);
+        }
+        for (Output out : outputs) {
+            for (Output.Send send : out.sends) {
+                if (send.to() == Output.BROADCAST) {
+                    transport.broadcast(send.message());
+                } else {
+                    transport.send(send.to(), send.message());
+                }
+            }
+            executorQueue.addAll(out.executes);
+            executorQueue.addAll(out.resendReplies);
+        }
+        if (discardBelow > 0) {
+            protocolLog.discardBelow(discardBelow);
+        }
+    }
+
+    private long clock() {
+        lastClockMillis = Math.max(lastClockMillis, System.currentTimeMillis());
+        return lastClockMillis;
+    }
+
+    // ------------------------------------------------------------------ the executor thread
+
+    private void executorLoop() {
+        try {
+            while (running) {
+                Object task = executorQueue.poll(100, TimeUnit.MILLISECONDS);
+                switch (task) {
+                    case null -> { }
+                    case Execute execute -> execute(execute);
+                    case Output.ResendReply resend -> {
+                        Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber());
+                        if (cached != null) {
+                            transport.sendToClient(cached.clientId(), Signed.unsigned(cached));
+                        }
+                    }
+                    default -> throw new IllegalStateException("unknown executor task " + task);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        }
+    }
+
+    private void execute(Execute execute) {
+        long start = System.nanoTime();
+        ExecutionEngine.Result result = engine.execute(execute);
+        for (Reply reply : result.replies()) {
+            transport.sendToClient(reply.clientId(), Signed.unsigned(reply));
+        }
+        stats.executed(execute.requests().size(), System.nanoTime() - start);
+        inbound.add(new Event.Executed(result.seq(), result.stateDigest()));
+    }
+
+    private void fail(Throwable e) {
+        if (failure == null) {
+            failure = e;
+            LOG.error("replica {} stopped: {}", id, e.toString(), e);
+        }
+        running = false;
+    }
+
+    // ------------------------------------------------------------------ state for operators
+
+    public int id() {
+        return id;
+    }
+
+    public RuntimeStats stats() {
+        return stats;
+    }
+
+    /** Why the replica stopped on its own, or {@code null} while it runs. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        coreThread.interrupt();
+        executorThread.interrupt();
+        verifiers.shutdownNow();
+        try {
+            coreThread.join(5_000);
+            executorThread.join(5_000);
+            verifiers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        protocolLog.close();
+    }
+}

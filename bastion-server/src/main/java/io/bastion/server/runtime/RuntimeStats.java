@@ -1,0 +1,103 @@
+package io.bastion.server.runtime;
+
+import io.bastion.core.auth.MessageAuthenticator.Verdict;
+import io.bastion.core.replica.Replica;
+import io.bastion.core.replica.ReplicaStats;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * What a running replica reports about itself: the core's position and counters (published by
+ * the core thread after each group of steps) and the runtime's own counters. Thread-safe.
+ */
+public final class RuntimeStats {
+    private static final long PUBLISH_INTERVAL_NANOS = 50_000_000;
+
+    private final AtomicLongArray rejected = new AtomicLongArray(Verdict.values().length);
+    private final AtomicLong droppedInbound = new AtomicLong();
+    private final AtomicLong requestsExecuted = new AtomicLong();
+    private final AtomicLong batchesExecuted = new AtomicLong();
+    private final AtomicLong executionNanos = new AtomicLong();
+
+    private volatile int view;
+    private volatile long lastExecuted;
+    private volatile long lastStable;
+    private volatile int pendingRequests;
+    private volatile Map<ReplicaStats.Counter, Long> coreCounters = Map.of();
+    private long lastPublishNanos;
+
+    void rejected(Verdict verdict) {
+        rejected.incrementAndGet(verdict.ordinal());
+    }
+
+    void inboundDropped() {
+        droppedInbound.incrementAndGet();
+    }
+
+    void executed(int requests, long nanos) {
+        requestsExecuted.addAndGet(requests);
+        batchesExecuted.incrementAndGet();
+        executionNanos.addAndGet(nanos);
+    }
+
+    /** Called by the core thread; copies the core's counters at most every 50 ms. */
+    void publish(Replica replica) {
+        view = replica.view();
+        lastExecuted = replica.lastExecuted();
+        lastStable = replica.lastStable();
+        pendingRequests = replica.pendingRequests();
+        long now = System.nanoTime();
+        if (now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS) {
+            coreCounters = replica.stats().snapshot();
+            lastPublishNanos = now;
+        }
+    }
+
+    /** Messages refused at the edge, by reason. */
+    public Map<Verdict, Long> rejectedByVerdict() {
+        Map<Verdict, Long> out = new EnumMap<>(Verdict.class);
+        for (Verdict v : Verdict.values()) {
+            out.put(v, rejected.get(v.ordinal()));
+        }
+        return out;
+    }
+
+    public long droppedInbound() {
+        return droppedInbound.get();
+    }
+
+    public long requestsExecuted() {
+        return requestsExecuted.get();
+    }
+
+    public long batchesExecuted() {
+        return batchesExecuted.get();
+    }
+
+    public long executionNanos() {
+        return executionNanos.get();
+    }
+
+    public int view() {
+        return view;
+    }
+
+    public long lastExecuted() {
+        return lastExecuted;
+    }
+
+    public long lastStable() {
+        return lastStable;
+    }
+
+    public int pendingRequests() {
+        return pendingRequests;
+    }
+
+    public Map<ReplicaStats.Counter, Long> coreCounters() {
+        return coreCounters;
+    }
+}
