@@ -34,6 +34,20 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         return new SimOptions(f, 3, 10, 0, 0, 1, 5, 0, 30_000, 0, SIM_SETTINGS);
     }
 
+    /** Command-line flags of {@code bastion sim} that recreate these options. */
+    public String flags() {
+        return "--f " + f + " --clients " + clients + " --requests " + requestsPerClient + " --loss " + dropRate
+                + " --duplicate " + duplicateRate + " --latency " + latencyMinMillis + ".." + latencyMaxMillis
+                + " --faulty-ms " + faultyMillis + " --skew-ms " + clockSkewMillis
+                + (settings.equals(SIM_SETTINGS) ? "" : " (custom protocol settings)");
+    }
+
+    public SimOptions withNetwork(double dropRate, double duplicateRate, long latencyMinMillis, long latencyMaxMillis,
+                                  long faultyMillis, long clockSkewMillis) {
+        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);
+    }
+
     public SimOptions withClients(int clients, int requestsPerClient) {
         return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
                 latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);

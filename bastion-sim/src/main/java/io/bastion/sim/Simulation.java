@@ -98,7 +98,7 @@ public final class Simulation {
         long deadline = EPOCH_MILLIS + options.faultyMillis() + options.livenessMillis();
         boolean done = runUntil(this::allClientsFinished, deadline - now);
         if (!done) {
-            throw new SimulationFailure(seed, now - EPOCH_MILLIS, "liveness: " + describeStuck(), null);
+            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, "liveness: " + describeStuck(), null);
         }
         return result();
     }
@@ -122,7 +122,7 @@ public final class Simulation {
         } catch (SimulationFailure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SimulationFailure(seed, now - EPOCH_MILLIS, e.getMessage(), e);
+            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, e.getMessage(), e);
         }
     }
 

@@ -4,9 +4,9 @@ package io.bastion.sim;
 public final class SimulationFailure extends RuntimeException {
     private final long seed;
 
-    public SimulationFailure(long seed, long virtualMillis, String problem, Throwable cause) {
+    public SimulationFailure(long seed, String flags, long virtualMillis, String problem, Throwable cause) {
         super(problem + " (seed " + seed + ", virtual time " + virtualMillis + " ms); reproduce with: ./bastion sim --seed "
-                + seed, cause);
+                + seed + " " + flags, cause);
         this.seed = seed;
     }
 
