@@ -1,0 +1,33 @@
+package io.bastion.net.config;
+
+import java.util.List;
+
+/**
+ * The cluster file as TOML spells it, before validation: every field is nullable so that a
+ * missing one can be reported by name. Jackson binds the file to these records and rejects
+ * unknown fields and values of the wrong type.
+ */
+record ClusterFileModel(Integer f, Protocol protocol, List<Replica> replica, List<Client> client) {
+
+    /** {@code [protocol]}: every field optional, defaults from {@link io.bastion.core.config.ProtocolSettings#DEFAULTS}. */
+    record Protocol(
+            Integer checkpointInterval,
+            Integer logSize,
+            Integer batchRequestsMax,
+            Integer batchBytesMax,
+            Integer inFlightBatchesMax,
+            Integer requestBytesMax,
+            Integer pendingRequestsMax,
+            Integer requestsPerClientMax,
+            Long statusIntervalMillis,
+            Long idleStatusIntervalMillis,
+            Long requestFetchDelayMillis,
+            Long clockSkewMaxMillis,
+            Integer retransmitBatchesMax) {}
+
+    /** One {@code [[replica]]} table. */
+    record Replica(Integer id, String host, Integer replicaPort, Integer clientPort, Integer webPort, String publicKey) {}
+
+    /** One {@code [[client]]} table. */
+    record Client(Long id, String publicKey) {}
+}

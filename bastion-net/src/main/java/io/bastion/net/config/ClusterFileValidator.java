@@ -1,0 +1,199 @@
+package io.bastion.net.config;
+
+import io.bastion.core.config.ClientInfo;
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.config.ProtocolSettings;
+import io.bastion.core.config.ReplicaInfo;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.crypto.PublicKeys;
+
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a bound cluster file into a {@link ClusterConfig}, checking everything the core's
+ * constructors would check, and more, first, so that each problem is reported with the field as
+ * the file spells it. Used once per load; not thread-safe.
+ */
+final class ClusterFileValidator {
+    private static final int PORT_MAX = 65_535;
+    private static final Set<String> SETTING_NAMES = Arrays.stream(ProtocolSettings.class.getRecordComponents())
+            .map(c -> c.getName()).collect(Collectors.toUnmodifiableSet());
+
+    private final Path file;
+    /** Who already uses a public key or an endpoint, by the field that names it. */
+    private final Map<PublicKeyRef, String> keyOwners = new HashMap<>();
+    private final Map<String, String> endpointOwners = new HashMap<>();
+
+    ClusterFileValidator(Path file) {
+        this.file = file;
+    }
+
+    ClusterConfig toConfig(ClusterFileModel model) throws InvalidClusterFileException {
+        int f = required(model.f(), "f");
+        if (f < 0) {
+            throw invalid("f", "must be >= 0, got " + f);
+        }
+        List<ReplicaInfo> replicas = replicas(model.replica());
+        if (replicas.size() < 3 * f + 1) {
+            throw invalid("f", "f = " + f + " needs at least 3f+1 = " + (3 * f + 1) + " replicas, the file lists "
+                    + replicas.size());
+        }
+        List<ClientInfo> clients = clients(model.client());
+        ProtocolSettings settings = settings(model.protocol());
+        try {
+            return new ClusterConfig(f, replicas, clients, settings);
+        } catch (IllegalArgumentException e) { // checked above already; kept so nothing escapes unnamed
+            throw new InvalidClusterFileException(file, null, e.getMessage(), e);
+        }
+    }
+
+    private List<ReplicaInfo> replicas(List<ClusterFileModel.Replica> entries) throws InvalidClusterFileException {
+        if (entries == null || entries.isEmpty()) {
+            throw invalid("replica", "the file lists no replicas; add a [[replica]] table for each");
+        }
+        List<ReplicaInfo> replicas = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            replicas.add(replica(i, entries.get(i)));
+        }
+        return replicas;
+    }
+
+    private ReplicaInfo replica(int index, ClusterFileModel.Replica entry) throws InvalidClusterFileException {
+        String at = "replica[" + index + "]";
+        int id = required(entry.id(), at + ".id");
+        if (id != index) {
+            throw invalid(at + ".id", id >= 0 && id < index ? id + " is already used by replica[" + id + "]"
+                    : "must be " + index + " (replicas are listed in id order 0..n-1), got " + id);
+        }
+        String host = required(entry.host(), at + ".host");
+        if (host.isBlank()) {
+            throw invalid(at + ".host", "must not be empty");
+        }
+        int replicaPort = port(required(entry.replicaPort(), at + ".replicaPort"), at + ".replicaPort");
+        int clientPort = port(required(entry.clientPort(), at + ".clientPort"), at + ".clientPort");
+        int webPort = webPort(entry.webPort(), at + ".webPort");
+        claimEndpoint(host, replicaPort, at + ".replicaPort");
+        claimEndpoint(host, clientPort, at + ".clientPort");
+        if (webPort != 0) {
+            claimEndpoint(host, webPort, at + ".webPort");
+        }
+        PublicKeyRef key = publicKey(entry.publicKey(), at + ".publicKey");
+        if (key.algorithm() != PublicKeyRef.Algorithm.ED25519) {
+            throw invalid(at + ".publicKey", "replicas sign with Ed25519, whose signatures are deterministic; this is an "
+                    + key.algorithm() + " key");
+        }
+        return new ReplicaInfo(id, host, replicaPort, clientPort, webPort, key);
+    }
+
+    private List<ClientInfo> clients(List<ClusterFileModel.Client> entries) throws InvalidClusterFileException {
+        if (entries == null) {
+            return List.of();
+        }
+        Map<Long, Integer> indexById = new HashMap<>();
+        List<ClientInfo> clients = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            String at = "client[" + i + "]";
+            long id = required(entries.get(i).id(), at + ".id");
+            if (id < 0) {
+                throw invalid(at + ".id", "must be >= 0, got " + id);
+            }
+            Integer earlier = indexById.putIfAbsent(id, i);
+            if (earlier != null) {
+                throw invalid(at + ".id", id + " is already used by client[" + earlier + "]");
+            }
+            clients.add(new ClientInfo(id, publicKey(entries.get(i).publicKey(), at + ".publicKey")));
+        }
+        return clients;
+    }
+
+    private ProtocolSettings settings(ClusterFileModel.Protocol p) throws InvalidClusterFileException {
+        if (p == null) {
+            return ProtocolSettings.DEFAULTS;
+        }
+        ProtocolSettings d = ProtocolSettings.DEFAULTS;
+        try {
+            return new ProtocolSettings(
+                    or(p.checkpointInterval(), d.checkpointInterval()), or(p.logSize(), d.logSize()),
+                    or(p.batchRequestsMax(), d.batchRequestsMax()), or(p.batchBytesMax(), d.batchBytesMax()),
+                    or(p.inFlightBatchesMax(), d.inFlightBatchesMax()), or(p.requestBytesMax(), d.requestBytesMax()),
+                    or(p.pendingRequestsMax(), d.pendingRequestsMax()),
+                    or(p.requestsPerClientMax(), d.requestsPerClientMax()),
+                    or(p.statusIntervalMillis(), d.statusIntervalMillis()),
+                    or(p.idleStatusIntervalMillis(), d.idleStatusIntervalMillis()),
+                    or(p.requestFetchDelayMillis(), d.requestFetchDelayMillis()),
+                    or(p.clockSkewMaxMillis(), d.clockSkewMaxMillis()),
+                    or(p.retransmitBatchesMax(), d.retransmitBatchesMax()));
+        } catch (IllegalArgumentException e) {
+            throw settingProblem(e.getMessage());
+        }
+    }
+
+    /** ProtocolSettings names the setting first ("logSize must be ..."); report it as protocol.logSize. */
+    private InvalidClusterFileException settingProblem(String message) {
+        int space = message.indexOf(' ');
+        String name = space < 0 ? "" : message.substring(0, space);
+        return SETTING_NAMES.contains(name)
+                ? invalid("protocol." + name, message.substring(space + 1))
+                : invalid("protocol", message);
+    }
+
+    private PublicKeyRef publicKey(String base64, String field) throws InvalidClusterFileException {
+        PublicKeyRef key;
+        try {
+            key = PublicKeys.fromBase64(required(base64, field));
+        } catch (InvalidKeyException e) {
+            throw invalid(field, e.getMessage() + " (expected the base64 of an X.509 SubjectPublicKeyInfo)");
+        }
+        String owner = keyOwners.putIfAbsent(key, field);
+        if (owner != null) {
+            throw invalid(field, "the same key as " + owner + "; every replica and client needs its own key");
+        }
+        return key;
+    }
+
+    private int port(int port, String field) throws InvalidClusterFileException {
+        if (port < 1 || port > PORT_MAX) {
+            throw invalid(field, "must be in 1.." + PORT_MAX + ", got " + port);
+        }
+        return port;
+    }
+
+    private int webPort(Integer port, String field) throws InvalidClusterFileException {
+        if (port != null && (port < 0 || port > PORT_MAX)) {
+            throw invalid(field, "must be 0 (no web endpoint) or in 1.." + PORT_MAX + ", got " + port);
+        }
+        return port == null ? 0 : port;
+    }
+
+    private void claimEndpoint(String host, int port, String field) throws InvalidClusterFileException {
+        String endpoint = host.toLowerCase(Locale.ROOT) + ":" + port;
+        String owner = endpointOwners.putIfAbsent(endpoint, field);
+        if (owner != null) {
+            throw invalid(field, host + ":" + port + " is already " + owner);
+        }
+    }
+
+    private <T> T required(T value, String field) throws InvalidClusterFileException {
+        if (value == null) {
+            throw invalid(field, "missing");
+        }
+        return value;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private InvalidClusterFileException invalid(String field, String problem) {
+        return new InvalidClusterFileException(file, field, problem);
+    }
+}
