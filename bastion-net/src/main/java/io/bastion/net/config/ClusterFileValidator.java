@@ -7,6 +7,7 @@ import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.crypto.PublicKeys;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
 final class ClusterFileValidator {
     private static final int PORT_MAX = 65_535;
     private static final Set<String> SETTING_NAMES = Arrays.stream(ProtocolSettings.class.getRecordComponents())
-            .map(c -> c.getName()).collect(Collectors.toUnmodifiableSet());
+            .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
 
     private final Path file;
     /** Who already uses a public key or an endpoint, by the field that names it. */
