@@ -51,6 +51,37 @@ public final class MerkleTree {
         return leaves.size();
     }
 
+    /**
+     * The audit paths of every leaf, in one pass over the tree: O(n log n) hashes in total
+     * (asking {@link #proof(int)} for each leaf would rehash sibling subtrees again and again).
+     */
+    public List<List<Digest>> allProofs() {
+        List<List<Digest>> paths = new ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) {
+            paths.add(new ArrayList<>());
+        }
+        collectAll(0, leaves.size(), paths);
+        return paths;
+    }
+
+    /** Returns the hash of leaves [from, to) and adds each subtree's sibling to its leaves' paths. */
+    private Digest collectAll(int from, int to, List<List<Digest>> paths) {
+        int n = to - from;
+        if (n == 1) {
+            return leaves.get(from);
+        }
+        int k = splitPoint(n);
+        Digest left = collectAll(from, from + k, paths);
+        Digest right = collectAll(from + k, to, paths);
+        for (int i = from; i < from + k; i++) {
+            paths.get(i).add(right);
+        }
+        for (int i = from + k; i < to; i++) {
+            paths.get(i).add(left);
+        }
+        return nodeHash(left, right);
+    }
+
     /** The audit path of leaf {@code index}: sibling hashes from the leaf up to the root. */
     public List<Digest> proof(int index) {
         Check.argument(index >= 0 && index < leaves.size(), "leaf index out of range: " + index);

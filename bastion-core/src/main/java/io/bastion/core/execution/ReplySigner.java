@@ -36,11 +36,12 @@ public final class ReplySigner {
         }
         MerkleTree tree = MerkleTree.of(leaves);
         byte[] signature = signer.sign(ReplyProof.rootSignedBytes(replicaId, view, seq, replies.size(), tree.root()));
+        List<List<Digest>> proofs = tree.allProofs();
         List<Reply> signed = new ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             Unsigned u = replies.get(i);
             signed.add(new Reply(replicaId, view, seq, u.clientId(), u.requestNumber(), u.result(), i, replies.size(),
-                    tree.proof(i), signature));
+                    proofs.get(i), signature));
         }
         return signed;
     }

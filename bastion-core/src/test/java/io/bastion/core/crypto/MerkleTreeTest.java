@@ -48,6 +48,17 @@ class MerkleTreeTest {
     }
 
     @Test
+    void allProofsAtOnceEqualTheProofsOneByOne() {
+        for (int n = 1; n <= 70; n++) {
+            MerkleTree tree = MerkleTree.of(leaves(n));
+            List<List<Digest>> all = tree.allProofs();
+            for (int i = 0; i < n; i++) {
+                assertThat(all.get(i)).as("n=%d i=%d", n, i).isEqualTo(tree.proof(i));
+            }
+        }
+    }
+
+    @Test
     void aProofForAnotherLeafPositionOrSizeDoesNotVerify() {
         MerkleTree tree = MerkleTree.of(leaves(13));
         List<Digest> proof = tree.proof(5);
