@@ -17,10 +17,10 @@ public final class CachingSignatureVerifier implements SignatureVerifier {
     /** Entries kept; a root signature is 64 bytes, its message about 60. */
     public static final int ENTRIES_DEFAULT = 4_096;
 
-    private record Entry(PublicKeyRef key, byte[] message) {}
+    private record Verified(PublicKeyRef key, byte[] message) {}
 
     private final SignatureVerifier delegate;
-    private final Map<SignatureKey, Entry> verified;
+    private final Map<SignatureKey, Verified> verified;
 
     /** Signatures compared by content. */
     private record SignatureKey(byte[] bytes) {
@@ -39,7 +39,7 @@ public final class CachingSignatureVerifier implements SignatureVerifier {
         this.delegate = delegate;
         this.verified = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<SignatureKey, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<SignatureKey, Verified> eldest) {
                 return size() > entriesMax;
             }
         };
@@ -49,7 +49,7 @@ public final class CachingSignatureVerifier implements SignatureVerifier {
     public boolean verify(PublicKeyRef key, byte[] message, byte[] signature) {
         SignatureKey lookup = new SignatureKey(signature);
         synchronized (verified) {
-            Entry hit = verified.get(lookup);
+            Verified hit = verified.get(lookup);
             if (hit != null && hit.key().equals(key) && Arrays.equals(hit.message(), message)) {
                 return true;
             }
@@ -58,7 +58,7 @@ public final class CachingSignatureVerifier implements SignatureVerifier {
             return false;
         }
         synchronized (verified) {
-            verified.put(new SignatureKey(signature.clone()), new Entry(key, message.clone()));
+            verified.put(new SignatureKey(signature.clone()), new Verified(key, message.clone()));
         }
         return true;
     }
