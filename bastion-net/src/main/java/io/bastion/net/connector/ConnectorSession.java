@@ -1,0 +1,55 @@
+package io.bastion.net.connector;
+
+import io.bastion.core.message.Signed;
+import io.bastion.net.channel.ChannelErrors;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client's connection to a replica: attaches the connector's queue once
+ * connected, delivers what arrives, drains when writable again, detaches when the connection
+ * ends. One instance per connection, confined to its event loop.
+ */
+final class ConnectorSession extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorSession.class);
+
+    private final ClientConnector connector;
+
+    ConnectorSession(ClientConnector connector) {
+        this.connector = connector;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connector.onConnected(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Signed<?> message) {
+            connector.deliver(message);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            connector.queue().drain(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connector.onDisconnected(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ChannelErrors.closeOnError(ctx, cause, LOG);
+    }
+}

@@ -1,0 +1,77 @@
+package io.bastion.net.endpoint;
+
+import io.bastion.core.message.Signed;
+import io.bastion.net.channel.OutboundQueue;
+import io.bastion.net.channel.Rejections;
+import io.netty.channel.Channel;
+
+import java.net.SocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client's TCP connection to this replica's client port, as a handle the replica runtime can
+ * bind client ids to and answer on. Frames to it wait in a bounded {@link OutboundQueue} while the
+ * client does not read. Thread-safe.
+ */
+public final class ClientConnection {
+    private final long id;
+    private final Channel channel;
+    private final OutboundQueue queue;
+    private final Set<Long> boundClientIds = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    ClientConnection(long id, Channel channel, OutboundQueue queue) {
+        this.id = id;
+        this.channel = channel;
+        this.queue = queue;
+    }
+
+    /** A number unique among this endpoint's connections, for logs and maps. */
+    public long id() {
+        return id;
+    }
+
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    /** False once the connection has closed; a closed connection is unbound from every client id. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Queues {@code message} for this connection (e.g. an answer before any client id is bound).
+     * Returns false if it was dropped at once.
+     */
+    public boolean send(Signed<?> message) {
+        return queue.offer(message);
+    }
+
+    /** Closes the connection (for instance after a client misbehaved at the protocol level). */
+    public void close() {
+        Rejections.closeLocally(channel);
+    }
+
+    OutboundQueue queue() {
+        return queue;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    Set<Long> boundClientIds() {
+        return boundClientIds;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConnection[" + id + ", " + channel.remoteAddress() + "]";
+    }
+}

@@ -1,0 +1,178 @@
+package io.bastion.net.endpoint;
+
+import io.bastion.core.message.Signed;
+import io.bastion.core.util.Check;
+import io.bastion.net.Drop;
+import io.bastion.net.NetSettings;
+import io.bastion.net.TransportCounters;
+import io.bastion.net.channel.ChannelTracker;
+import io.bastion.net.channel.ConnectionLimit;
+import io.bastion.net.channel.EventLoopLease;
+import io.bastion.net.channel.OutboundQueue;
+import io.bastion.net.channel.Pipelines;
+import io.bastion.net.channel.Sockets;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A replica's listener for clients: the same length framing as the mesh, no handshake (every
+ * request carries its client's signature). Inbound messages go to the {@link ClientMessageHandler}
+ * with their {@link ClientConnection}. Replies go out with {@link #sendToClient}, routed to the
+ * connection most recently {@linkplain #bind bound} to that client id; a closed connection is
+ * unbound. At most {@link NetSettings#clientConnectionsMax()} connections are open at once (more
+ * are refused and counted), and each has a bounded outgoing queue
+ * ({@link NetSettings#clientQueueFramesMax()}, {@link NetSettings#clientQueueBytesMax()}) whose
+ * oldest frames are dropped when the client does not read.
+ *
+ * <p>Threads: I/O, decoding and delivery run on the event-loop group, passed in or owned. Every
+ * public method is thread-safe and non-blocking except {@link #start} and {@link #close}, which
+ * must not be called on an event-loop thread.
+ */
+public final class ClientEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientEndpoint.class);
+    /** Threads of the event-loop group an endpoint makes for itself when none is passed in. */
+    public static final int OWNED_EVENT_LOOP_THREADS = 2;
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final InetSocketAddress bindAddress;
+    private final NetSettings settings;
+    private final ClientMessageHandler handler;
+    private final EventLoopLease loops;
+    private final TransportCounters counters = new TransportCounters();
+    private final ClientBindings bindings = new ClientBindings();
+    private final ChannelTracker channels = new ChannelTracker();
+    private final ConnectionLimit limit;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private volatile Channel listener;
+
+    /** An endpoint on {@code group}, which the caller shuts down after closing the endpoint. */
+    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopGroup group,
+                          ClientMessageHandler handler) {
+        this(bindAddress, settings, EventLoopLease.borrowed(group), handler);
+    }
+
+    /** An endpoint with an event-loop group of its own, shut down by {@link #close}. */
+    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, ClientMessageHandler handler) {
+        this(bindAddress, settings, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "clients"), handler);
+    }
+
+    private ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopLease loops,
+                           ClientMessageHandler handler) {
+        this.bindAddress = bindAddress;
+        this.settings = settings;
+        this.handler = handler;
+        this.loops = loops;
+        this.limit = new ConnectionLimit(settings.clientConnectionsMax());
+    }
+
+    /** Starts listening. Throws {@link java.io.UncheckedIOException} (after closing) if it cannot bind. */
+    public ClientEndpoint start() {
+        Check.argument(state.compareAndSet(State.NEW, State.STARTED), "a client endpoint starts once");
+        try {
+            listener = Sockets.bind(Sockets.listener(loops.group(), settings, initializer()), bindAddress, "clients");
+            LOG.info("listening for clients on {}", listener.localAddress());
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ChannelInitializer<SocketChannel> initializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                if (channels.add(channel) && limit.admit(channel, counters)) {
+                    ClientConnection connection = newConnection(channel);
+                    Pipelines.addMessageCodec(channel.pipeline(), settings.frameBytesMax(), counters)
+                            .addLast(Pipelines.SESSION, new ClientSession(ClientEndpoint.this, connection));
+                    connection.queue().attach(channel);
+                }
+            }
+        };
+    }
+
+    private ClientConnection newConnection(Channel channel) {
+        long id = connectionIds.incrementAndGet();
+        OutboundQueue queue = new OutboundQueue("client connection " + id + " " + channel.remoteAddress(),
+                settings.clientQueueFramesMax(), settings.clientQueueBytesMax(), settings.frameBytesMax(), counters);
+        return new ClientConnection(id, channel, queue);
+    }
+
+    /**
+     * Routes replies for {@code clientId} to {@code connection} from now on. Call it after a request
+     * from that connection verified under the client's key. Binding a closed connection has no effect.
+     */
+    public void bind(long clientId, ClientConnection connection) {
+        bindings.bind(clientId, connection);
+    }
+
+    /**
+     * Queues {@code reply} for the connection bound to {@code clientId}. Returns false if no open
+     * connection is bound ({@link Drop#CLIENT_UNBOUND}) or the frame was dropped at once.
+     */
+    public boolean sendToClient(long clientId, Signed<?> reply) {
+        ClientConnection connection = bindings.connectionOf(clientId);
+        if (connection == null) {
+            counters.drop(Drop.CLIENT_UNBOUND);
+            return false;
+        }
+        return connection.send(reply);
+    }
+
+    /** Whether some open connection is bound to {@code clientId}. */
+    public boolean isBound(long clientId) {
+        return bindings.connectionOf(clientId) != null;
+    }
+
+    /** Client connections open right now. */
+    public int connectionCount() {
+        return limit.held();
+    }
+
+    public TransportCounters counters() {
+        return counters;
+    }
+
+    /** The address the endpoint listens on (null before {@link #start}). */
+    public InetSocketAddress localAddress() {
+        Channel l = listener;
+        return l == null ? null : (InetSocketAddress) l.localAddress();
+    }
+
+    void deliver(ClientConnection connection, Signed<?> message) {
+        try {
+            handler.onMessage(connection, message);
+        } catch (RuntimeException e) {
+            LOG.error("client message handler failed on a {} from {}", message.type(), connection, e);
+        }
+    }
+
+    void onClosed(ClientConnection connection) {
+        bindings.unbindAll(connection);
+        connection.queue().close();
+    }
+
+    @Override
+    public void close() {
+        if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+            return;
+        }
+        Channel l = listener;
+        if (l != null) {
+            Sockets.closeListener(l);
+        }
+        channels.closeAll();
+        loops.release();
+    }
+}

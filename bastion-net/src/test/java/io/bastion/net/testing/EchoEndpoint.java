@@ -1,0 +1,50 @@
+package io.bastion.net.testing;
+
+import io.bastion.core.message.Request;
+import io.bastion.net.NetSettings;
+import io.bastion.net.endpoint.ClientConnection;
+import io.bastion.net.endpoint.ClientEndpoint;
+import io.netty.channel.EventLoopGroup;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A client endpoint that behaves like a replica runtime in miniature: every request binds its
+ * client id to the connection it came on and is answered with a reply from {@code replicaId}
+ * carrying the request number.
+ */
+public final class EchoEndpoint implements AutoCloseable {
+    private final int replicaId;
+    private final ClientEndpoint endpoint;
+    private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+
+    public EchoEndpoint(int replicaId, int port, NetSettings settings, EventLoopGroup group) {
+        this.replicaId = replicaId;
+        this.endpoint = new ClientEndpoint(new InetSocketAddress(TestCluster.HOST, port), settings, group,
+                this::onMessage).start();
+    }
+
+    private void onMessage(ClientConnection connection, io.bastion.core.message.Signed<?> message) {
+        if (message.message() instanceof Request request) {
+            requests.add(request);
+            endpoint.bind(request.clientId(), connection);
+            endpoint.sendToClient(request.clientId(),
+                    Messages.reply(replicaId, request.clientId(), request.requestNumber(), new byte[] {7}));
+        }
+    }
+
+    public ClientEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public BlockingQueue<Request> requests() {
+        return requests;
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
+}
