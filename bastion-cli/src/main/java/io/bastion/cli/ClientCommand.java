@@ -1,0 +1,96 @@
+package io.bastion.cli;
+
+import io.bastion.client.BastionClient;
+import io.bastion.client.BastionException;
+import io.bastion.client.ClientOptions;
+import io.bastion.client.Clients;
+import io.bastion.client.Result;
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.crypto.KeyFiles;
+import io.bastion.net.config.ClusterFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code bastion client}: send operations to a cluster and print replies and latency. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = {"Sends an operation (the words after the options, as UTF-8 text) to every replica and prints",
+                "the reply f+1 replicas signed, who signed it and how long it took. Without an operation it reads",
+                "one operation per line from standard input. Key-value service: put <key> <value>, get <key>,",
+                "del <key>, size."})
+final class ClientCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "The cluster file (TOML).")
+    Path config;
+
+    @Option(names = "--id", required = true, description = "This client's id (a [[client]] in the cluster file).")
+    long id;
+
+    @Option(names = "--key", description = "Its private key (PEM). Default: client-<id>.key next to the cluster file.")
+    Path key;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Send the operation this many times (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--timeout", defaultValue = "PT10S",
+            description = "Give up on a request after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Parameters(description = "The operation, e.g. put greeting hello")
+    List<String> operation;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterConfig cluster = ClusterFile.load(config);
+        if (cluster.clients().stream().noneMatch(c -> c.id() == id)) {
+            throw new IllegalArgumentException("--id " + id + ": no [[client]] with that id in " + config);
+        }
+        Path keyFile = key != null ? key : config.resolveSibling("client-" + id + ".key");
+        try (BastionClient client = Clients.connect(cluster, id, KeyFiles.readPrivateKey(keyFile),
+                ClientOptions.defaults().withRequestTimeout(timeout))) {
+            if (operation != null && !operation.isEmpty()) {
+                return run(client, String.join(" ", operation));
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            int failures = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!line.isBlank()) {
+                    failures += run(client, line.strip());
+                }
+            }
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    private int run(BastionClient client, String op) {
+        int failures = 0;
+        long totalNanos = 0;
+        for (int i = 0; i < repeat; i++) {
+            try {
+                Result r = client.invokeForResult(op.getBytes(StandardCharsets.UTF_8));
+                totalNanos += r.latencyNanos();
+                if (repeat == 1 || i == repeat - 1) {
+                    System.out.printf("%s    (signed by replicas %s%s, %.1f ms)%n",
+                            new String(r.value(), StandardCharsets.UTF_8), r.agreeing(),
+                            r.dissenting().isEmpty() ? "" : "; replicas " + r.dissenting() + " signed something else",
+                            r.latencyNanos() / 1e6);
+                }
+            } catch (BastionException e) {
+                System.out.println("error: " + e.getMessage());
+                failures++;
+            }
+        }
+        if (repeat > 1) {
+            System.out.printf("%d requests, %d failed, mean latency %.2f ms%n", repeat, failures,
+                    totalNanos / 1e6 / Math.max(1, repeat - failures));
+        }
+        return failures == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,110 @@
+package io.bastion.cli;
+
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.config.ReplicaInfo;
+import io.bastion.net.config.ClusterFile;
+import io.bastion.net.config.ClusterGenerator;
+import io.bastion.server.local.LocalCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code bastion demo}: a local cluster of replica processes, stopped together with Ctrl-C. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts a local cluster: keys and a cluster file in --dir (made on first use), and one",
+                "replica process per replica on 127.0.0.1 with the key-value service. Prints how to talk to it.",
+                "Ctrl-C stops every replica."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "demo-cluster", description = "Where keys, cluster file and logs live (default: ${DEFAULT-VALUE}).")
+    Path directory;
+
+    @Option(names = "--replicas", defaultValue = "4", description = "Replicas on first use (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--base-port", defaultValue = "7000", description = "First port on first use (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--service", defaultValue = "kv", description = "kv, counter or null (default: ${DEFAULT-VALUE}).")
+    String service;
+
+    @Override
+    public Integer call() throws Exception {
+        ReplicaCommand.parseService(service);
+        Path clusterFile = directory.resolve(ClusterGenerator.CLUSTER_FILE_NAME);
+        if (!Files.exists(clusterFile)) {
+            ClusterGenerator.generate(directory, replicas, 8, basePort, new SecureRandom());
+            System.out.println("created keys and " + clusterFile);
+        }
+        ClusterConfig config = ClusterFile.load(clusterFile);
+        refuseBusyPorts(config);
+        LocalCluster cluster = new LocalCluster(config, clusterFile, directory,
+                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx512m", "-XX:+UseSerialGC")),
+                List.of("--service", service));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            System.out.println("\nstopped every replica");
+        }, "bastion-demo-stop"));
+        cluster.startAll();
+        cluster.awaitReady(Duration.ofSeconds(60));
+        printWelcome(config, clusterFile, cluster);
+        watch(cluster, config);
+        return 0;
+    }
+
+    private void printWelcome(ClusterConfig config, Path clusterFile, LocalCluster cluster) {
+        System.out.println();
+        System.out.printf("Bastion demo: %d replicas (f = %d) are running the %s service on 127.0.0.1.%n",
+                config.n(), config.f(), service);
+        for (int id = 0; id < config.n(); id++) {
+            ReplicaInfo r = config.replica(id);
+            System.out.printf("  replica %d  pid %-7d clients -> %s:%d   log %s%n", id, cluster.process(id).pid(),
+                    r.host(), r.clientPort(), directory.resolve("replica-" + id + ".log"));
+        }
+        long client = config.clients().isEmpty() ? 1 : config.clients().get(0).id();
+        System.out.println();
+        System.out.println("In another terminal:");
+        System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " put greeting hello");
+        System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");
+        System.out.println("  kill -9 " + cluster.process(config.n() - 1).pid()
+                + "      # a replica dies; clients keep getting answers from the others");
+        System.out.println();
+        System.out.println("Ctrl-C stops every replica.");
+    }
+
+    /** Reports replicas that exit; keeps running until interrupted. */
+    private static void watch(LocalCluster cluster, ClusterConfig config) throws InterruptedException {
+        boolean[] reported = new boolean[config.n()];
+        while (true) {
+            for (int id = 0; id < config.n(); id++) {
+                if (!reported[id] && !cluster.isAlive(id)) {
+                    reported[id] = true;
+                    System.out.println("replica " + id + " exited (code " + cluster.process(id).exitValue()
+                            + "); the others carry on while at most f = " + config.f() + " are down");
+                }
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static void refuseBusyPorts(ClusterConfig config) {
+        for (ReplicaInfo r : config.replicas()) {
+            for (int port : new int[] {r.replicaPort(), r.clientPort()}) {
+                try (ServerSocket probe = new ServerSocket()) {
+                    probe.bind(new InetSocketAddress(r.host(), port));
+                } catch (IOException e) {
+                    throw new IllegalStateException("port " + port + " on " + r.host()
+                            + " is in use (another demo running?); stop it, or use another --dir with --base-port");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.bastion.cli;
+
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.crypto.KeyFiles;
+import io.bastion.crypto.SigningKey;
+import io.bastion.net.NetSettings;
+import io.bastion.net.config.ClusterFile;
+import io.bastion.server.ReplicaNode;
+import io.bastion.server.runtime.ReplicaRuntime;
+import io.bastion.server.storage.ProtocolLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code bastion replica}: run one replica until stopped. */
+@Command(name = "replica", mixinStandardHelpOptions = true,
+        description = {"Runs replica --id of the cluster in --config until it is stopped (SIGTERM or Ctrl-C)."})
+final class ReplicaCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "The cluster file (TOML).")
+    Path config;
+
+    @Option(names = "--id", required = true, description = "This replica's id in the cluster file.")
+    int id;
+
+    @Option(names = "--key", description = "Its private key (PEM). Default: replica-<id>.key next to the cluster file.")
+    Path key;
+
+    @Option(names = "--data", description = "Its data directory. Default: data/<id>.")
+    Path data;
+
+    @Option(names = "--service", defaultValue = "kv",
+            description = "Built-in service to replicate: kv, counter or null (default: ${DEFAULT-VALUE}).")
+    String service;
+
+    @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterConfig cluster = ClusterFile.load(config);
+        if (id < 0 || id >= cluster.n()) {
+            throw new IllegalArgumentException("--id " + id + ": the cluster file lists replicas 0.." + (cluster.n() - 1));
+        }
+        Path keyFile = key != null ? key : config.resolveSibling("replica-" + id + ".key");
+        SigningKey signingKey = KeyFiles.readPrivateKey(keyFile);
+        if (!signingKey.publicKey().equals(cluster.replica(id).publicKey())) {
+            throw new IllegalArgumentException(keyFile + " is not the key of replica " + id + " in " + config);
+        }
+        Files.createDirectories(data != null ? data : Path.of("data", Integer.toString(id)));
+        Services chosen = parseService(service);
+        ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, chosen.create(), listen, NetSettings.DEFAULTS,
+                ReplicaRuntime.Settings.defaults(), ProtocolLog.NONE);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "bastion-shutdown"));
+        var self = cluster.replica(id);
+        System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%n",
+                id, cluster.n(), cluster.f(), chosen.name().toLowerCase(), self.host(), self.replicaPort(),
+                listen != null ? listen : self.host(), self.clientPort());
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (node.runtime().failure() != null) {
+                System.err.println("replica " + id + " stopped: " + node.runtime().failure());
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    static Services parseService(String name) {
+        try {
+            return Services.valueOf(name.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--service " + name + ": choose kv, counter or null");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.bastion.client;
+
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.Signer;
+import io.bastion.crypto.StandardSignatureVerifier;
+import io.bastion.net.EventLoops;
+import io.bastion.net.NetSettings;
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * What many clients in one process share: Netty's event loops and the cache of verified reply
+ * signatures (replies of one batch share a signature, so a process with many clients checks it
+ * once). Create one per process and cluster; close it after its clients. Thread-safe.
+ */
+public final class ClientGroup implements AutoCloseable {
+    /** Netty threads shared by the group's clients. */
+    public static final int EVENT_LOOP_THREADS = 2;
+
+    private final ClusterConfig config;
+    private final NetSettings settings;
+    private final EventLoopGroup group;
+    private final CachingSignatureVerifier verifier;
+
+    public ClientGroup(ClusterConfig config) {
+        this(config, NetSettings.DEFAULTS);
+    }
+
+    public ClientGroup(ClusterConfig config, NetSettings settings) {
+        this.config = config;
+        this.settings = settings;
+        this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-client");
+        this.verifier = new CachingSignatureVerifier(new StandardSignatureVerifier(),
+                CachingSignatureVerifier.ENTRIES_DEFAULT);
+    }
+
+    /** Connects client {@code clientId}, signing with {@code key}, over this group's loops. */
+    public BastionClient connect(long clientId, Signer key, ClientOptions options) {
+        return BastionClient.connect(config, clientId, key, verifier,
+                new NettyClientTransport(config, settings, group), options);
+    }
+
+    public BastionClient connect(long clientId, Signer key) {
+        return connect(clientId, key, ClientOptions.defaults());
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        EventLoops.shutdown(group);
+    }
+}

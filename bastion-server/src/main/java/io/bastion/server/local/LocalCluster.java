@@ -1,0 +1,155 @@
+package io.bastion.server.local;
+
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.config.ReplicaInfo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replica processes on this machine, one JVM each, started from the same class path as this one:
+ * what {@code bastion demo}, {@code bastion bench} and the process-level tests use. Each replica
+ * logs to {@code <dir>/replica-<id>.log}. {@link #close()} kills every process it started (by
+ * PID, never by name). Thread-safe.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** How a replica process is started: the java binary, class path, main class and JVM options. */
+    public record Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions) {
+        /** The JVM running this code, with its own class path. */
+        public static Launcher current(String mainClass, List<String> jvmOptions) {
+            String java = ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            return new Launcher(java, System.getProperty("java.class.path"), mainClass, jvmOptions);
+        }
+    }
+
+    private final ClusterConfig config;
+    private final Path clusterFile;
+    private final Path directory;
+    private final Launcher launcher;
+    private final List<String> replicaArguments;
+    private final Process[] processes;
+
+    /**
+     * @param replicaArguments extra arguments for every {@code replica} command (e.g. the service)
+     */
+    public LocalCluster(ClusterConfig config, Path clusterFile, Path directory, Launcher launcher,
+                        List<String> replicaArguments) {
+        this.config = config;
+        this.clusterFile = clusterFile;
+        this.directory = directory;
+        this.launcher = launcher;
+        this.replicaArguments = List.copyOf(replicaArguments);
+        this.processes = new Process[config.n()];
+    }
+
+    /** Starts every replica. */
+    public LocalCluster startAll() throws IOException {
+        for (int id = 0; id < config.n(); id++) {
+            start(id);
+        }
+        return this;
+    }
+
+    /** Starts (or restarts) replica {@code id}; its log is appended to. */
+    public synchronized Process start(int id) throws IOException {
+        if (processes[id] != null && processes[id].isAlive()) {
+            throw new IllegalStateException("replica " + id + " is already running (pid " + processes[id].pid() + ")");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(launcher.javaBinary());
+        command.addAll(launcher.jvmOptions());
+        command.add("-cp");
+        command.add(launcher.classPath());
+        command.add(launcher.mainClass());
+        command.addAll(List.of("replica", "--config", clusterFile.toString(), "--id", Integer.toString(id),
+                "--key", clusterFile.resolveSibling("replica-" + id + ".key").toString(),
+                "--data", directory.resolve("data-" + id).toString()));
+        command.addAll(replicaArguments);
+        Files.createDirectories(directory);
+        Path log = directory.resolve("replica-" + id + ".log");
+        processes[id] = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return processes[id];
+    }
+
+    /** Kills replica {@code id} at once, like a power cut (SIGKILL), and waits until it is gone. */
+    public synchronized void kill(int id) throws InterruptedException {
+        Process p = processes[id];
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    public synchronized Process process(int id) {
+        return processes[id];
+    }
+
+    public synchronized boolean isAlive(int id) {
+        return processes[id] != null && processes[id].isAlive();
+    }
+
+    /** Waits until every running replica accepts connections on its client port. */
+    public void awaitReady(Duration bound) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (int id = 0; id < config.n(); id++) {
+            if (isAlive(id)) {
+                awaitPort(id, deadline);
+            }
+        }
+    }
+
+    private void awaitPort(int id, long deadlineNanos) throws IOException, InterruptedException {
+        ReplicaInfo replica = config.replica(id);
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(replica.host(), replica.clientPort()), 200);
+                return;
+            } catch (IOException notYet) {
+                if (!isAlive(id)) {
+                    throw new IOException("replica " + id + " exited with code " + processes[id].exitValue()
+                            + "; see " + directory.resolve("replica-" + id + ".log"));
+                }
+                if (System.nanoTime() > deadlineNanos) {
+                    throw new IOException("replica " + id + " does not listen on " + replica.host() + ":"
+                            + replica.clientPort() + "; see " + directory.resolve("replica-" + id + ".log"));
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Every process this cluster started, killed and reaped. */
+    @Override
+    public synchronized void close() {
+        for (Process p : processes) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+        for (Process p : processes) {
+            if (p != null) {
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
