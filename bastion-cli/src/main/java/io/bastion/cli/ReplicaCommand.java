@@ -39,6 +39,9 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
     String listen;
 
+    @Option(names = "--verifier-threads", description = "Threads checking signatures (default: one per core).")
+    Integer verifierThreads;
+
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = ClusterFile.load(config);
@@ -52,8 +55,16 @@ final class ReplicaCommand implements Callable<Integer> {
         }
         Files.createDirectories(data != null ? data : Path.of("data", Integer.toString(id)));
         Services chosen = parseService(service);
+        ReplicaRuntime.Settings settings = ReplicaRuntime.Settings.defaults();
+        if (verifierThreads != null) {
+            if (verifierThreads < 1) {
+                throw new IllegalArgumentException("--verifier-threads must be at least 1");
+            }
+            settings = new ReplicaRuntime.Settings(settings.tickMillis(), verifierThreads, settings.inboundQueueMax(),
+                    settings.stepsPerGroupMax());
+        }
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, chosen.create(), listen, NetSettings.DEFAULTS,
-                ReplicaRuntime.Settings.defaults(), ProtocolLog.NONE);
+                settings, ProtocolLog.NONE);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

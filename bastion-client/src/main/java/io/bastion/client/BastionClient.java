@@ -42,6 +42,8 @@ public final class BastionClient implements AutoCloseable {
     private final ArrayDeque<Invocation> queued = new ArrayDeque<>();
     private final Thread loop;
     private volatile boolean closed;
+    /** The request number replies are awaited for, or -1: later replies never wake the client thread. */
+    private volatile long awaited = -1;
 
     private Invocation current;
     private long currentStartNanos;
@@ -65,13 +67,20 @@ public final class BastionClient implements AutoCloseable {
                                         ClientTransport transport, ClientOptions options) {
         BastionClient client = new BastionClient(config, clientId, signer, verifier, transport, options);
         client.lastQuorumConnectedMillis = System.currentTimeMillis();
-        transport.start(client.events::add);
+        transport.start(client::onReplyArrived);
         client.loop.start();
         return client;
     }
 
     public long clientId() {
         return core.clientId();
+    }
+
+    /** Called on I/O threads: pass on replies to the outstanding request only. */
+    private void onReplyArrived(Reply reply) {
+        if (reply.requestNumber() == awaited) {
+            events.add(reply);
+        }
     }
 
     /** Runs {@code operation} and returns the result f+1 replicas agree on. */
@@ -152,6 +161,7 @@ public final class BastionClient implements AutoCloseable {
         currentStartNanos = System.nanoTime();
         currentDeadlineMillis = now + options.requestTimeout().toMillis();
         Signed<Request> request = core.start(current.operation(), now);
+        awaited = request.message().requestNumber();
         transport.broadcast(request);
     }
 
@@ -198,6 +208,7 @@ public final class BastionClient implements AutoCloseable {
     }
 
     private void finish(boolean ignored) {
+        awaited = -1;
         current = null;
         startNext();
     }

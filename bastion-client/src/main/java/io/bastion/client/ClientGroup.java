@@ -8,18 +8,19 @@ import io.bastion.net.NetSettings;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * What many clients in one process share: Netty's event loops and the cache of verified reply
- * signatures (replies of one batch share a signature, so a process with many clients checks it
- * once). Create one per process and cluster; close it after its clients. Thread-safe.
+ * What many clients in one process share: one connection per replica (clients are multiplexed
+ * over it), Netty's event loops, and the cache of verified reply signatures (replies of one batch
+ * share a signature, so a process with many clients checks it once). Create one per process and
+ * cluster; close it after its clients. Thread-safe.
  */
 public final class ClientGroup implements AutoCloseable {
     /** Netty threads shared by the group's clients. */
     public static final int EVENT_LOOP_THREADS = 2;
 
     private final ClusterConfig config;
-    private final NetSettings settings;
     private final EventLoopGroup group;
     private final CachingSignatureVerifier verifier;
+    private final MultiplexedConnections connections;
 
     public ClientGroup(ClusterConfig config) {
         this(config, NetSettings.DEFAULTS);
@@ -27,16 +28,15 @@ public final class ClientGroup implements AutoCloseable {
 
     public ClientGroup(ClusterConfig config, NetSettings settings) {
         this.config = config;
-        this.settings = settings;
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-client");
         this.verifier = new CachingSignatureVerifier(new StandardSignatureVerifier(),
                 CachingSignatureVerifier.ENTRIES_DEFAULT);
+        this.connections = new MultiplexedConnections(config, settings, group);
     }
 
     /** Connects client {@code clientId}, signing with {@code key}, over this group's loops. */
     public BastionClient connect(long clientId, Signer key, ClientOptions options) {
-        return BastionClient.connect(config, clientId, key, verifier,
-                new NettyClientTransport(config, settings, group), options);
+        return BastionClient.connect(config, clientId, key, verifier, connections.transportFor(clientId), options);
     }
 
     public BastionClient connect(long clientId, Signer key) {
@@ -49,6 +49,7 @@ public final class ClientGroup implements AutoCloseable {
 
     @Override
     public void close() {
+        connections.close();
         EventLoops.shutdown(group);
     }
 }

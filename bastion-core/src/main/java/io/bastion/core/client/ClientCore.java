@@ -36,8 +36,11 @@ public final class ClientCore {
     private long nextRequestNumber;
 
     private Signed<Request> current;
-    private final Map<Integer, Reply> unverified = new HashMap<>();
-    private final Map<Integer, Reply> verified = new HashMap<>();
+    /** A reply and the digest of its result, computed once. */
+    private record Received(Reply reply, Digest result) {}
+
+    private final Map<Integer, Received> unverified = new HashMap<>();
+    private final Map<Integer, Received> verified = new HashMap<>();
     private long invalidReplies;
     private long retransmitAtMillis;
     private long retransmitDelayMillis;
@@ -121,7 +124,8 @@ public final class ClientCore {
                 || verified.containsKey(reply.replicaId())) {
             return null;
         }
-        unverified.put(reply.replicaId(), reply); // a later reply from the same replica replaces an unchecked one
+        // a later reply from the same replica replaces an unchecked one
+        unverified.put(reply.replicaId(), new Received(reply, Digest.sha256(reply.resultUnsafe())));
         Outcome outcome = decide();
         if (outcome != null) {
             current = null;
@@ -159,31 +163,31 @@ public final class ClientCore {
 
     private Map<Digest, List<Integer>> groupByResult() {
         Map<Digest, List<Integer>> groups = new HashMap<>();
-        for (Map<Integer, Reply> source : List.of(verified, unverified)) {
-            for (Reply r : source.values()) {
-                groups.computeIfAbsent(Digest.sha256(r.resultUnsafe()), d -> new ArrayList<>()).add(r.replicaId());
+        for (Map<Integer, Received> source : List.of(verified, unverified)) {
+            for (Received r : source.values()) {
+                groups.computeIfAbsent(r.result(), d -> new ArrayList<>()).add(r.reply().replicaId());
             }
         }
         return groups;
     }
 
     private void verifyOne(int replica) {
-        Reply r = unverified.remove(replica);
+        Received r = unverified.remove(replica);
         if (r == null) {
             return;
         }
-        if (verifier.verify(r)) {
+        if (verifier.verify(r.reply())) {
             verified.put(replica, r);
         } else {
             invalidReplies++; // dropped; a genuine reply from that replica may still come
         }
     }
 
-    private List<Integer> replicasWith(Digest result, Map<Integer, Reply> source) {
+    private static List<Integer> replicasWith(Digest result, Map<Integer, Received> source) {
         List<Integer> out = new ArrayList<>();
-        for (Reply r : source.values()) {
-            if (Digest.sha256(r.resultUnsafe()).equals(result)) {
-                out.add(r.replicaId());
+        for (Received r : source.values()) {
+            if (r.result().equals(result)) {
+                out.add(r.reply().replicaId());
             }
         }
         return out;
@@ -192,12 +196,12 @@ public final class ClientCore {
     private Outcome done(Digest result, List<Integer> agreeing) {
         new ArrayList<>(unverified.keySet()).forEach(this::verifyOne); // dissent must be signed to count
         Set<Integer> dissenting = new TreeSet<>();
-        for (Reply r : verified.values()) {
-            if (!Digest.sha256(r.resultUnsafe()).equals(result)) {
-                dissenting.add(r.replicaId());
+        for (Received r : verified.values()) {
+            if (!r.result().equals(result)) {
+                dissenting.add(r.reply().replicaId());
             }
         }
-        byte[] bytes = verified.get(agreeing.get(0)).result();
+        byte[] bytes = verified.get(agreeing.get(0)).reply().result();
         return new Outcome.Done(current.message().requestNumber(), bytes, new TreeSet<>(agreeing), dissenting);
     }
 

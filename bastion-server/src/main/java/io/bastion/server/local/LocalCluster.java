@@ -134,21 +134,30 @@ public final class LocalCluster implements AutoCloseable {
         return directory;
     }
 
-    /** Every process this cluster started, killed and reaped. */
+    /**
+     * Stops every process this cluster started: SIGTERM first (replicas shut down cleanly and
+     * profilers write their recordings), SIGKILL for any still running after five seconds.
+     */
     @Override
     public synchronized void close() {
         for (Process p : processes) {
             if (p != null) {
-                p.destroyForcibly();
+                p.destroy();
             }
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Process p : processes) {
-            if (p != null) {
-                try {
+            if (p == null) {
+                continue;
+            }
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
                     p.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

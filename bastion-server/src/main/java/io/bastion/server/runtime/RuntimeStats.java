@@ -18,6 +18,7 @@ public final class RuntimeStats {
 
     private final AtomicLongArray rejected = new AtomicLongArray(Verdict.values().length);
     private final AtomicLong droppedInbound = new AtomicLong();
+    private final AtomicLong staleSkipped = new AtomicLong();
     private final AtomicLong requestsExecuted = new AtomicLong();
     private final AtomicLong batchesExecuted = new AtomicLong();
     private final AtomicLong executionNanos = new AtomicLong();
@@ -37,6 +38,15 @@ public final class RuntimeStats {
         droppedInbound.incrementAndGet();
     }
 
+    void countStaleSkipped() {
+        staleSkipped.incrementAndGet();
+    }
+
+    /** Agreement messages for already executed batches, dropped before their signature check. */
+    public long staleSkipped() {
+        return staleSkipped.get();
+    }
+
     void executed(int requests, long nanos) {
         requestsExecuted.addAndGet(requests);
         batchesExecuted.incrementAndGet();
@@ -46,7 +56,7 @@ public final class RuntimeStats {
     /** Called by the core thread; copies the core's counters at most every 50 ms. */
     void publish(Replica replica) {
         view = replica.view();
-        lastExecuted = replica.lastExecuted();
+        lastExecuted = replica.lastExecuted(); // also read by verifier threads to skip stale messages
         lastStable = replica.lastStable();
         pendingRequests = replica.pendingRequests();
         long now = System.nanoTime();

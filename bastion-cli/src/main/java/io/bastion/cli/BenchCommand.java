@@ -1,0 +1,118 @@
+package io.bastion.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bastion.bench.BenchConfig;
+import io.bastion.bench.BenchResult;
+import io.bastion.bench.LoadBenchmark;
+import io.bastion.core.config.ProtocolSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code bastion bench}: throughput, latency and CPU of a local cluster of replica JVMs. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Starts a local cluster (one JVM per replica, null service) and runs closed-loop clients",
+                "against it for each configuration in turn: every --clients count with every --sizes pair.",
+                "Prints throughput, p50/p99/p99.9 latency and CPU per request, and writes them as JSON."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--clients", split = ",", defaultValue = "10",
+            description = "Closed-loop clients; a list runs each (default: ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(names = "--request-bytes", defaultValue = "1024", description = "Request size (default: ${DEFAULT-VALUE}).")
+    int requestBytes;
+
+    @Option(names = "--reply-bytes", defaultValue = "1024", description = "Reply size (default: ${DEFAULT-VALUE}).")
+    int replyBytes;
+
+    @Option(names = "--sizes", split = ",",
+            description = "request/reply byte pairs to run instead of the two options above, e.g. 0/0,1024/1024")
+    List<String> sizes;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds per configuration (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Warm-up seconds per configuration (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--base-port", defaultValue = "7600", description = "First port of the cluster (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--replica-jvm", split = " ", defaultValue = "-Xms512m -Xmx512m -XX:+UseSerialGC",
+            description = "JVM options of each replica (default: ${DEFAULT-VALUE}).")
+    List<String> replicaJvm;
+
+    @Option(names = "--replica-arg", description = "Extra argument for every replica command (repeatable).")
+    List<String> replicaArguments = new ArrayList<>();
+
+    @Option(names = "--batch-max", description = "Protocol batchRequestsMax (default: the cluster file default).")
+    Integer batchMax;
+
+    @Option(names = "--in-flight", description = "Protocol inFlightBatchesMax (default: the cluster file default).")
+    Integer inFlight;
+
+    @Option(names = "--checkpoint-interval", description = "Protocol checkpointInterval K; logSize becomes 2K.")
+    Integer checkpointInterval;
+
+    @Option(names = "--profile", description = "Record a JFR CPU profile of every replica into the run directory.")
+    boolean profile;
+
+    @Option(names = "--dir", description = "Run directory (keys, logs, profiles). Default: a new temporary directory.")
+    Path directory;
+
+    @Option(names = "--out", defaultValue = "bench-results.json", description = "JSON results file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<int[]> pairs = new ArrayList<>();
+        for (String pair : sizes != null ? sizes : List.of(requestBytes + "/" + replyBytes)) {
+            String[] parts = pair.split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--sizes takes REQUEST/REPLY pairs like 1024/1024, got " + pair);
+            }
+            pairs.add(new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())});
+        }
+        List<BenchConfig> matrix = BenchConfig.matrix(clients, pairs);
+        Path dir = directory != null ? directory : Files.createTempDirectory("bastion-bench");
+        List<String> jvm = new ArrayList<>(replicaJvm);
+        if (profile) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("replica-%p.jfr"));
+        }
+        ProtocolSettings settings = ProtocolSettings.DEFAULTS;
+        if (batchMax != null || inFlight != null) {
+            settings = settings.withBatching(batchMax != null ? batchMax : settings.batchRequestsMax(),
+                    inFlight != null ? inFlight : settings.inFlightBatchesMax());
+        }
+        if (checkpointInterval != null) {
+            settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
+        }
+        LoadBenchmark.Options options = new LoadBenchmark.Options(replicas, Duration.ofSeconds(warmup),
+                Duration.ofSeconds(seconds), jvm, replicaArguments, Bastion.class.getName(), basePort, settings);
+        int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
+        System.out.printf("bastion bench: %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"
+                        + " run directory %s%n", replicas, Runtime.getRuntime().availableProcessors(),
+                Arrays.toString(jvm.toArray()), settings.batchRequestsMax(), settings.inFlightBatchesMax(), dir);
+        List<BenchResult> results = new ArrayList<>();
+        try (LoadBenchmark bench = new LoadBenchmark(dir, clientsMax, options)) {
+            for (BenchConfig config : matrix) {
+                results.add(bench.run(config, System.out));
+            }
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, results));
+        System.out.println("results written to " + out);
+        return results.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
+    }
+}
