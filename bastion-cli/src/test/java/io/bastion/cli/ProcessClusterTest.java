@@ -89,6 +89,7 @@ class ProcessClusterTest {
             t.join(60_000);
         }
         assertThat(errors).isEmpty();
+        open.forEach(BastionClient::close);
         // every completed request incremented the counter exactly once
         long total = completed.get();
         try (BastionClient reader = clients.connect(1, KeyFiles.readPrivateKey(generated.clientKeyFiles().get(1L)))) {
@@ -96,7 +97,6 @@ class ProcessClusterTest {
                     reader.invoke(io.bastion.core.service.CounterService.add(0)));
             assertThat(value).isEqualTo(total);
         }
-        open.forEach(BastionClient::close);
     }
 
     @Test
