@@ -1,0 +1,138 @@
+package io.bastion.cli;
+
+import io.bastion.server.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandLineTest {
+    @TempDir
+    Path directory;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine line = Bastion.commandLine();
+        line.setOut(new PrintWriter(out));
+        line.setErr(new PrintWriter(err));
+        int code = line.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("demo", "keygen", "replica", "client", "bench", "sim")) {
+            Run help = run(command, "--help");
+            assertThat(help.code()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: bastion " + command);
+        }
+    }
+
+    @Test
+    void anInvalidClusterFileIsReportedByFieldWithoutAStackTrace() throws Exception {
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Path file = directory.resolve("cluster.toml");
+        Files.writeString(file, Files.readString(file).replaceFirst("clientPort = \\d+", "clientPort = 70000"));
+        Run replica = run("replica", "--config", file.toString(), "--id", "0");
+        assertThat(replica.code()).isEqualTo(1);
+        assertThat(replica.err()).contains("replica[0].clientPort").contains("70000").doesNotContain("at io.bastion");
+    }
+
+    @Test
+    void aWrongReplicaKeyOrIdIsRefusedClearly() throws Exception {
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Path file = directory.resolve("cluster.toml");
+        Run wrongKey = run("replica", "--config", file.toString(), "--id", "1",
+                "--key", directory.resolve("replica-0.key").toString());
+        assertThat(wrongKey.code()).isEqualTo(1);
+        assertThat(wrongKey.err()).contains("is not the key of replica 1");
+        Run wrongId = run("replica", "--config", file.toString(), "--id", "9");
+        assertThat(wrongId.err()).contains("--id 9");
+        Run missingKey = run("client", "--config", file.toString(), "--id", "1",
+                "--key", directory.resolve("nope.key").toString(), "get", "x");
+        assertThat(missingKey.code()).isEqualTo(1);
+        assertThat(missingKey.err()).contains("nope.key");
+    }
+
+    @Test
+    void keygenRefusesToOverwriteKeys() {
+        assertThat(run("keygen", "--dir", directory.toString(), "--clients", "1").code()).isZero();
+        Run again = run("keygen", "--dir", directory.toString(), "--clients", "1");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("refusing to overwrite");
+    }
+
+    @Test
+    void simReplaysASeedAndReportsSuccess() {
+        Run sim = run("sim", "--seed", "5", "--requests", "5");
+        assertThat(sim.code()).isZero();
+    }
+
+    /** The README's first command, as a user runs it: a demo process, a client, then Ctrl-C. */
+    @Test
+    void demoStartsAClusterTheClientCanUseAndStopsItOnTermination() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
+                Bastion.class.getName(), "demo", "--dir", directory.resolve("demo").toString(),
+                "--base-port", Integer.toString(FreePorts.base(12))));
+        Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<Long> replicaPids = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            Pattern pid = Pattern.compile("replica \\d+\\s+pid (\\d+)");
+            String clientCommand = null;
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                Matcher m = pid.matcher(line);
+                if (m.find()) {
+                    replicaPids.add(Long.parseLong(m.group(1)));
+                }
+                if (line.contains("./bastion client") && line.contains("put greeting hello")) {
+                    clientCommand = line.strip();
+                }
+                if (line.contains("Ctrl-C stops every replica")) {
+                    break;
+                }
+            }
+            assertThat(replicaPids).hasSize(4);
+            assertThat(clientCommand).isNotNull();
+            String[] words = clientCommand.substring("./bastion ".length()).split(" ");
+            Run client = runCapturingStdout(words);
+            assertThat(client.code()).isZero();
+            assertThat(client.out()).contains("signed by replicas");
+        } finally {
+            demo.destroy(); // SIGTERM, as Ctrl-C
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        for (long pid : replicaPids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("replica pid %d", pid).isFalse();
+        }
+    }
+
+    private static Run runCapturingStdout(String... args) {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            Run r = run(args);
+            return new Run(r.code(), captured.toString(StandardCharsets.UTF_8), r.err());
+        } finally {
+            System.setOut(original);
+        }
+    }
+}
