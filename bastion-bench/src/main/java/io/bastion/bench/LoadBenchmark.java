@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadBenchmark implements AutoCloseable {
     /** Settings of a run. */
-    public record Options(int replicas, Duration warmup, Duration measure, List<String> replicaJvmOptions,
+    public record Options(int replicas, Duration firstWarmup, Duration warmup, Duration measure, List<String> replicaJvmOptions,
                           List<String> replicaArguments, String mainClass, int basePort, ProtocolSettings settings) {}
 
     private final Options options;
@@ -40,6 +40,7 @@ public final class LoadBenchmark implements AutoCloseable {
     private final LocalCluster cluster;
     private final ClientGroup group;
     private final List<BastionClient> clients = new ArrayList<>();
+    private boolean warmedUp;
 
     public LoadBenchmark(Path directory, int clientsMax, Options options) throws Exception {
         this.options = options;
@@ -80,7 +81,8 @@ public final class LoadBenchmark implements AutoCloseable {
             BastionClient client = clients.get(c);
             threads.add(Thread.ofVirtual().start(() -> loop(client, operation, recorder, completed, errors, stop)));
         }
-        Thread.sleep(options.warmup().toMillis());
+        Thread.sleep((warmedUp ? options.warmup() : options.firstWarmup()).toMillis());
+        warmedUp = true;
         recorder.reset();
         long startRequests = completed.get();
         long startErrors = errors.get();
@@ -145,13 +147,14 @@ public final class LoadBenchmark implements AutoCloseable {
     }
 
     /** For the JSON file: a run's settings and results. */
-    public record Report(String machine, int cores, String jdk, int replicas, long warmupSeconds, long measureSeconds,
+    public record Report(String machine, int cores, String jdk, int replicas, long firstWarmupSeconds,
+                         long warmupSeconds, long measureSeconds,
                          List<String> replicaJvmOptions, List<String> replicaArguments, ProtocolSettings protocol,
                          List<BenchResult> results) {
         public static Report of(Options options, List<BenchResult> results) {
             return new Report(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     Runtime.getRuntime().availableProcessors(), Runtime.version().toString(), options.replicas(),
-                    options.warmup().toSeconds(), options.measure().toSeconds(), options.replicaJvmOptions(),
+                    options.firstWarmup().toSeconds(), options.warmup().toSeconds(), options.measure().toSeconds(), options.replicaJvmOptions(),
                     options.replicaArguments(), options.settings(), results);
         }
     }

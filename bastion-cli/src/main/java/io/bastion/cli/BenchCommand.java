@@ -43,6 +43,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Warm-up seconds per configuration (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--first-warmup", defaultValue = "60",
+            description = "Warm-up seconds before the first configuration, while the JIT compiles (default: ${DEFAULT-VALUE}).")
+    int firstWarmup;
+
     @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
     int replicas;
 
@@ -98,7 +102,8 @@ final class BenchCommand implements Callable<Integer> {
         if (checkpointInterval != null) {
             settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
         }
-        LoadBenchmark.Options options = new LoadBenchmark.Options(replicas, Duration.ofSeconds(warmup),
+        LoadBenchmark.Options options = new LoadBenchmark.Options(replicas, Duration.ofSeconds(firstWarmup),
+                Duration.ofSeconds(warmup),
                 Duration.ofSeconds(seconds), jvm, replicaArguments, Bastion.class.getName(), basePort, settings);
         int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         System.out.printf("bastion bench: %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"

@@ -39,7 +39,7 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
     String listen;
 
-    @Option(names = "--verifier-threads", description = "Threads checking signatures (default: one per core).")
+    @Option(names = "--verifier-threads", description = "Threads checking signatures; 0 checks them on the network threads (default: one per core).")
     Integer verifierThreads;
 
     @Override
@@ -57,8 +57,8 @@ final class ReplicaCommand implements Callable<Integer> {
         Services chosen = parseService(service);
         ReplicaRuntime.Settings settings = ReplicaRuntime.Settings.defaults();
         if (verifierThreads != null) {
-            if (verifierThreads < 1) {
-                throw new IllegalArgumentException("--verifier-threads must be at least 1");
+            if (verifierThreads < 0) {
+                throw new IllegalArgumentException("--verifier-threads must be at least 0");
             }
             settings = new ReplicaRuntime.Settings(settings.tickMillis(), verifierThreads, settings.inboundQueueMax(),
                     settings.stepsPerGroupMax());

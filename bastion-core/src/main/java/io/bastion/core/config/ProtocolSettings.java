@@ -39,7 +39,7 @@ public record ProtocolSettings(
         int retransmitBatchesMax) {
 
     public static final ProtocolSettings DEFAULTS = new ProtocolSettings(
-            128, 256, 512, 4 << 20, 4, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64);
+            128, 256, 512, 4 << 20, 2, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64);
 
     public ProtocolSettings {
         positive(checkpointInterval, "checkpointInterval");

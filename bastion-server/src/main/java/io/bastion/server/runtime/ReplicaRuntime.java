@@ -54,7 +54,8 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /**
      * @param tickMillis         how often the core is told the time
-     * @param verifierThreads    threads checking signatures in parallel
+     * @param verifierThreads    threads checking signatures in parallel; 0 checks them on the
+     *                           delivering (network) thread
      * @param inboundQueueMax    verified network messages waiting for the core before more are dropped
      * @param stepsPerGroupMax   events the core applies before one persist-and-send
      */
@@ -93,7 +94,9 @@ public final class ReplicaRuntime implements AutoCloseable {
         this.replica = new Replica(id, config, signer, new SplittableRandom(new SecureRandom().nextLong()));
         this.engine = new ExecutionEngine(id, signer, service);
         this.authenticator = new MessageAuthenticator(config, clientKeys, verifier);
-        this.verifiers = new ThreadPoolExecutor(settings.verifierThreads(), settings.verifierThreads(), 0,
+        // no verifier threads: messages are checked on the thread that delivers them (Netty's)
+        this.verifiers = settings.verifierThreads() == 0 ? null
+                : new ThreadPoolExecutor(settings.verifierThreads(), settings.verifierThreads(), 0,
                 TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("bastion-verify-" + id));
         this.coreThread = daemon("bastion-core-" + id).newThread(this::coreLoop);
         this.executorThread = daemon("bastion-execute-" + id).newThread(this::executorLoop);
@@ -145,7 +148,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             stats.inboundDropped();
             return;
         }
-        verifiers.execute(() -> {
+        Runnable check = () -> {
             if (alreadyExecuted(message)) {
                 networkInFlight.decrementAndGet();
                 stats.countStaleSkipped(); // the core would ignore it: spare the signature check
@@ -161,7 +164,12 @@ public final class ReplicaRuntime implements AutoCloseable {
                 bind.accept(((Request) message.message()).clientId());
             }
             inbound.add(new Event.Received(from, message));
-        });
+        };
+        if (verifiers == null) {
+            check.run();
+        } else {
+            verifiers.execute(check);
+        }
     }
 
     /**
@@ -314,11 +322,15 @@ public final class ReplicaRuntime implements AutoCloseable {
         running = false;
         coreThread.interrupt();
         executorThread.interrupt();
-        verifiers.shutdownNow();
+        if (verifiers != null) {
+            verifiers.shutdownNow();
+        }
         try {
             coreThread.join(5_000);
             executorThread.join(5_000);
-            verifiers.awaitTermination(5, TimeUnit.SECONDS);
+            if (verifiers != null) {
+                verifiers.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
