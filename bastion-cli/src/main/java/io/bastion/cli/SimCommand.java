@@ -52,6 +52,19 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--skew-ms", defaultValue = "50", description = "Largest replica clock offset (default: ${DEFAULT-VALUE}).")
     long skewMillis;
 
+    @Option(names = "--byzantine", defaultValue = "0",
+            description = "Replicas (at most f) given a random Byzantine behaviour (default: ${DEFAULT-VALUE}).")
+    int byzantine;
+
+    @Option(names = "--crashes", description = "Replicas crash and restart from their simulated disks.")
+    boolean crashes;
+
+    @Option(names = "--partitions", description = "The network splits now and then.")
+    boolean partitions;
+
+    @Option(names = "--hostile", description = "Shorthand for --byzantine f --crashes --partitions --loss 0.05.")
+    boolean hostile;
+
     @Override
     public Integer call() {
         SimOptions options = options();
@@ -86,7 +99,10 @@ final class SimCommand implements Callable<Integer> {
         if (range.length != 2) {
             throw new IllegalArgumentException("--latency takes MIN..MAX in ms, got " + latency);
         }
-        return SimOptions.lossy(f).withClients(clients, requests).withNetwork(loss, duplicate,
-                Long.parseLong(range[0]), Long.parseLong(range[1]), faultyMillis, skewMillis);
+        SimOptions base = hostile ? SimOptions.hostile(f) : SimOptions.lossy(f);
+        return base.withClients(clients, requests)
+                .withNetwork(hostile ? base.dropRate() : loss, duplicate, Long.parseLong(range[0]),
+                        Long.parseLong(range[1]), hostile ? base.faultyMillis() : faultyMillis, skewMillis)
+                .withFaults(hostile ? f : byzantine, hostile || crashes, hostile || partitions);
     }
 }

@@ -14,31 +14,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The properties every simulated run must keep, checked as events happen:
  * <ul>
  *   <li>agreement: correct replicas execute the same batch (requests, time, seed) at each seq;</li>
  *   <li>validity: only requests that clients sent are executed;</li>
- *   <li>exactly-once: no replica executes a (client, request number) twice, and each client's
- *       requests execute in increasing order;</li>
+ *   <li>exactly-once: in a correct replica's history (as far as it survived restarts) no
+ *       (client, request number) executes twice, and each client's requests execute in
+ *       increasing order;</li>
  *   <li>linearizability: every result a client accepts equals the counter's value at the
  *       request's position in the agreed order, and that position respects real time (after
  *       every request completed before this one was invoked).</li>
  * </ul>
  */
 final class Checker {
-    private record Batch(long timeMillis, long seed, List<Digest> requests) {}
-
     private record Key(long clientId, long requestNumber) {}
+
+    private record Batch(long timeMillis, long seed, List<Digest> requests, List<Key> keys) {}
+
+    /** What one correct replica executed in its current life, by sequence number. */
+    private static final class History {
+        final TreeMap<Long, List<Key>> bySeq = new TreeMap<>();
+        final Set<Key> executed = new HashSet<>();
+        final Map<Long, Long> lastNumber = new HashMap<>();
+
+        void rebuild() {
+            executed.clear();
+            lastNumber.clear();
+            bySeq.values().forEach(keys -> keys.forEach(k -> {
+                executed.add(k);
+                lastNumber.merge(k.clientId(), k.requestNumber(), Math::max);
+            }));
+        }
+    }
 
     private final Map<Long, Batch> agreed = new HashMap<>();
     private long agreedUpTo;
     private final Map<Key, Long> position = new HashMap<>();
     private final List<Long> counterAfter = new ArrayList<>();
     private final Map<Digest, Request> sent = new HashMap<>();
-    private final Map<Integer, Set<Key>> executedBy = new HashMap<>();
-    private final Map<Integer, Map<Long, Long>> lastNumberBy = new HashMap<>();
+    private final Map<Integer, History> histories = new HashMap<>();
     private final Map<Key, Long> completedBeforeInvoke = new HashMap<>();
     private long maxCompletedPosition = -1;
     private long accepted;
@@ -53,14 +70,15 @@ final class Checker {
     /** A correct replica hands a batch to its executor. */
     void onExecute(int replica, Execute e) {
         List<Digest> digests = e.requests().stream().map(Signed::digest).toList();
-        Batch batch = new Batch(e.timeMillis(), e.seed(), digests);
+        List<Key> keys = e.requests().stream().map(s -> new Key(s.message().clientId(), s.message().requestNumber()))
+                .toList();
+        Batch batch = new Batch(e.timeMillis(), e.seed(), digests, keys);
         Batch first = agreed.putIfAbsent(e.seq(), batch);
         if (first != null && !first.equals(batch)) {
             throw new IllegalStateException("agreement: replica " + replica + " executes " + describe(batch)
                     + " at seq " + e.seq() + " where another executed " + describe(first));
         }
-        Set<Key> mine = executedBy.computeIfAbsent(replica, k -> new HashSet<>());
-        Map<Long, Long> last = lastNumberBy.computeIfAbsent(replica, k -> new HashMap<>());
+        History history = histories.computeIfAbsent(replica, k -> new History());
         for (Signed<Request> signed : e.requests()) {
             Request r = signed.message();
             if (!sent.containsKey(signed.digest())) {
@@ -68,15 +86,16 @@ final class Checker {
                         + " that no client sent");
             }
             Key key = new Key(r.clientId(), r.requestNumber());
-            if (!mine.add(key)) {
+            if (!history.executed.add(key)) {
                 throw new IllegalStateException("exactly-once: replica " + replica + " executes " + r + " twice");
             }
-            Long previous = last.put(r.clientId(), r.requestNumber());
+            Long previous = history.lastNumber.put(r.clientId(), r.requestNumber());
             if (previous != null && previous >= r.requestNumber()) {
                 throw new IllegalStateException("exactly-once: replica " + replica + " executes " + r
                         + " after request " + previous + " of the same client");
             }
         }
+        history.bySeq.put(e.seq(), keys);
         if (first == null) {
             if (e.seq() != agreedUpTo + 1) {
                 throw new IllegalStateException("replica " + replica + " executes seq " + e.seq() + " before "
@@ -91,6 +110,27 @@ final class Checker {
                 counterAfter.add(previous + amount);
             }
         }
+    }
+
+    /** A correct replica restarted from its snapshot at {@code seq}: later executions are forgotten. */
+    void onRestart(int replica, long seq) {
+        History history = histories.computeIfAbsent(replica, k -> new History());
+        history.bySeq.tailMap(seq, false).clear();
+        history.rebuild();
+    }
+
+    /** A correct replica installed the agreed state at {@code seq} by state transfer. */
+    void onInstall(int replica, long seq, Digest root) {
+        if (seq > agreedUpTo) {
+            throw new IllegalStateException("replica " + replica + " installed state " + seq + " beyond anything "
+                    + "executed (" + agreedUpTo + ")");
+        }
+        History history = histories.computeIfAbsent(replica, k -> new History());
+        history.bySeq.clear();
+        for (long s = 1; s <= seq; s++) {
+            history.bySeq.put(s, agreed.get(s).keys());
+        }
+        history.rebuild();
     }
 
     /** A client accepted {@code result} for its request. */

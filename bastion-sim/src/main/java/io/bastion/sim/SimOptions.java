@@ -3,8 +3,9 @@ package io.bastion.sim;
 import io.bastion.core.config.ProtocolSettings;
 
 /**
- * What one simulated run looks like: cluster size, workload and network faults. All times are
- * virtual milliseconds.
+ * What one simulated run looks like: cluster size, workload and faults. All times are virtual
+ * milliseconds. Faults (loss, duplication, crashes, partitions) happen during the first
+ * {@code faultyMillis}; Byzantine replicas stay Byzantine throughout.
  *
  * @param f                    faults tolerated; the cluster has 3f+1 replicas
  * @param clients              simulated clients
@@ -16,45 +17,70 @@ import io.bastion.core.config.ProtocolSettings;
  * @param faultyMillis         how long the faults above last; afterwards the network is reliable
  * @param livenessMillis       after faults end, every request must complete within this time
  * @param clockSkewMillis      largest offset of a replica's clock from true time
+ * @param byzantine            replicas (at most f) given a random Byzantine behaviour
+ * @param crashes              whether replicas crash and restart from their disks
+ * @param partitions           whether the network splits now and then
  * @param settings             protocol settings of the simulated cluster
  */
 public record SimOptions(int f, int clients, int requestsPerClient, double dropRate, double duplicateRate,
                          long latencyMinMillis, long latencyMaxMillis, long faultyMillis, long livenessMillis,
-                         long clockSkewMillis, ProtocolSettings settings) {
+                         long clockSkewMillis, int byzantine, boolean crashes, boolean partitions,
+                         ProtocolSettings settings) {
 
-    /** Small checkpoints and batches so a short run crosses several checkpoints. */
+    /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
     public static final ProtocolSettings SIM_SETTINGS = new ProtocolSettings(
-            8, 16, 16, 1 << 16, 3, 1 << 12, 1_000, 4, 100, 1_000, 20, 5_000, 16);
+            8, 16, 16, 1 << 16, 3, 1 << 12, 1_000, 4, 100, 1_000, 20, 5_000, 16, 600, 1024, 4);
+
+    public SimOptions {
+        if (byzantine > f) {
+            throw new IllegalArgumentException("at most f = " + f + " Byzantine replicas, asked for " + byzantine);
+        }
+    }
 
     public static SimOptions lossy(int f) {
-        return new SimOptions(f, 4, 20, 0.10, 0.02, 1, 20, 10_000, 30_000, 50, SIM_SETTINGS);
+        return new SimOptions(f, 4, 20, 0.10, 0.02, 1, 20, 10_000, 30_000, 50, 0, false, false, SIM_SETTINGS);
     }
 
     public static SimOptions reliable(int f) {
-        return new SimOptions(f, 3, 10, 0, 0, 1, 5, 0, 30_000, 0, SIM_SETTINGS);
+        return new SimOptions(f, 3, 10, 0, 0, 1, 5, 0, 30_000, 0, 0, false, false, SIM_SETTINGS);
+    }
+
+    /** Loss, crashes with restarts, partitions, and f Byzantine replicas. */
+    public static SimOptions hostile(int f) {
+        return new SimOptions(f, 4, 20, 0.05, 0.02, 1, 20, 8_000, 60_000, 50, f, true, true, SIM_SETTINGS);
     }
 
     /** Command-line flags of {@code bastion sim} that recreate these options. */
     public String flags() {
         return "--f " + f + " --clients " + clients + " --requests " + requestsPerClient + " --loss " + dropRate
                 + " --duplicate " + duplicateRate + " --latency " + latencyMinMillis + ".." + latencyMaxMillis
-                + " --faulty-ms " + faultyMillis + " --skew-ms " + clockSkewMillis
+                + " --faulty-ms " + faultyMillis + " --skew-ms " + clockSkewMillis + " --byzantine " + byzantine
+                + (crashes ? " --crashes" : "") + (partitions ? " --partitions" : "")
                 + (settings.equals(SIM_SETTINGS) ? "" : " (custom protocol settings)");
     }
 
     public SimOptions withNetwork(double dropRate, double duplicateRate, long latencyMinMillis, long latencyMaxMillis,
                                   long faultyMillis, long clockSkewMillis) {
         return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
+                settings);
+    }
+
+    public SimOptions withFaults(int byzantine, boolean crashes, boolean partitions) {
+        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
+                settings);
     }
 
     public SimOptions withClients(int clients, int requestsPerClient) {
         return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
+                settings);
     }
 
     public SimOptions withSettings(ProtocolSettings settings) {
         return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, settings);
+                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
+                settings);
     }
 }

@@ -1,42 +1,75 @@
 package io.bastion.sim;
 
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.ExecutionEngine;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Commit;
+import io.bastion.core.message.Message;
+import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Signed;
+import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.Event;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.replica.Output;
+import io.bastion.core.replica.Recovery;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.service.CounterService;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * One simulated replica process: the production {@link Replica} core, an executor running the
- * counter service, a clock with a fixed offset from true time, and a record of what it made
- * durable (to check persist-before-send).
+ * counter service, a clock with a fixed offset from true time, and a simulated disk — the
+ * protocol log and checkpoint snapshots, which survive {@link #crash()} while everything in
+ * memory is lost. A Byzantine {@link Behaviour} may rewrite what it sends.
  */
 public final class SimReplica {
-
     private final int id;
-    private final Replica replica;
-    private final ExecutionEngine engine;
-    private final CounterService service = new CounterService();
+    private final ClusterConfig config;
+    private final SplittableRandom random;
     private final long clockOffsetMillis;
-    private final Set<Signed<?>> durable = new HashSet<>();
+    private final Behaviour behaviour;
 
-    SimReplica(int id, ClusterConfig config, SplittableRandom random, long clockOffsetMillis) {
+    private Replica replica;
+    private ExecutionEngine engine;
+    private CounterService service;
+    private boolean crashed;
+    /** Bumped at every crash: events scheduled for an earlier life are dropped. */
+    private int incarnation;
+
+    // the simulated disk
+    private final List<Output.Persist> disk = new ArrayList<>();
+    private final TreeMap<Long, byte[]> snapshots = new TreeMap<>();
+    private final Set<Signed<?>> durable = new HashSet<>();
+    private long restarts;
+    private final List<Signed<?>> sentHistory = new ArrayList<>();
+
+    SimReplica(int id, ClusterConfig config, SplittableRandom random, long clockOffsetMillis, Behaviour behaviour) {
         this.id = id;
-        this.replica = new Replica(id, config, SimulatedKeys.signer(id), random.split());
-        this.engine = new ExecutionEngine(id, SimulatedKeys.signer(id), service);
+        this.config = config;
+        this.random = random;
         this.clockOffsetMillis = clockOffsetMillis;
+        this.behaviour = behaviour;
+        boot(Recovery.fresh(), null);
+    }
+
+    private void boot(Recovery recovery, byte[] snapshot) {
+        service = new CounterService();
+        engine = new ExecutionEngine(id, SimulatedKeys.signer(id), service, config.settings().stateChunkBytes());
+        if (snapshot != null) {
+            engine.restore(recovery.snapshotSeq(), snapshot);
+        }
+        replica = Replica.recover(id, config, SimulatedKeys.signer(id), random.split(), recovery);
     }
 
     public int id() {
@@ -55,8 +88,57 @@ public final class SimReplica {
         return engine;
     }
 
+    public boolean crashed() {
+        return crashed;
+    }
+
+    public boolean byzantine() {
+        return behaviour != Behaviour.HONEST;
+    }
+
+    public Behaviour behaviour() {
+        return behaviour;
+    }
+
+    public long restarts() {
+        return restarts;
+    }
+
+    int incarnation() {
+        return incarnation;
+    }
+
     long clock(long trueMillis) {
         return trueMillis + clockOffsetMillis;
+    }
+
+    /** Power cut: memory is gone, the disk stays. */
+    void crash() {
+        crashed = true;
+        incarnation++;
+        replica = null;
+        engine = null;
+        service = null;
+    }
+
+    /** Boots again from the disk: the newest snapshot, then the protocol log. */
+    void restart(Simulation world) {
+        Map.Entry<Long, byte[]> latest = snapshots.lastEntry();
+        Recovery recovery;
+        if (latest == null) {
+            recovery = new Recovery(0, Digest.ZERO, Map.of(), 0, List.copyOf(disk));
+            boot(recovery, null);
+        } else {
+            ExecutionEngine probe = new ExecutionEngine(id, SimulatedKeys.signer(id), new CounterService(),
+                    config.settings().stateChunkBytes());
+            probe.restore(latest.getKey(), latest.getValue());
+            recovery = new Recovery(latest.getKey(), probe.checkpointImage(latest.getKey()).root(), probe.clientTable(),
+                    probe.lastAgreedTime(), List.copyOf(disk));
+            boot(recovery, latest.getValue());
+        }
+        crashed = false;
+        restarts++;
+        world.checker().onRestart(id, recovery.snapshotSeq());
     }
 
     /** Whether this replica signed {@code message} itself (what it says must be durable first). */
@@ -66,40 +148,94 @@ public final class SimReplica {
             case Prepare p -> p.replicaId() == id;
             case Commit c -> c.replicaId() == id;
             case Checkpoint c -> c.replicaId() == id;
+            case ViewChange v -> v.replicaId() == id;
+            case NewView v -> config.quorums().primary(v.view()) == id;
             default -> false;
         };
     }
 
     /** Applies an event and carries out its output through {@code world}. */
     void step(Event event, Simulation world) {
+        if (crashed) {
+            return;
+        }
         Output out = replica.step(event);
         replica.checkInvariants();
-        durable.addAll(out.persist);
+        persist(out);
         for (Output.Send send : out.sends) {
             Signed<?> message = send.message();
             if (authoredHere(message) && !durable.contains(message)) {
                 throw new IllegalStateException("persist-before-send: replica " + id + " sends " + message
                         + " it never made durable");
             }
-            if (send.to() == Output.BROADCAST) {
-                world.broadcastFromReplica(id, message);
-            } else {
-                world.send(id, send.to(), message);
+            for (int to = 0; to < config.n(); to++) {
+                if (to != id && (send.to() == Output.BROADCAST || send.to() == to)) {
+                    for (Signed<?> sent : behaviour.rewrite(id, to, message, world.byzantineRandom(), sentHistory)) {
+                        world.send(id, to, sent);
+                    }
+                }
             }
         }
+        execute(out, world);
+        stateWork(out, world);
+    }
+
+    private void persist(Output out) {
+        disk.addAll(out.persist);
+        for (Output.Persist p : out.persist) {
+            durable.add(p.message());
+        }
+        if (out.discardBelow > 0) {
+            disk.removeIf(p -> p.seq() < out.discardBelow);
+        }
+    }
+
+    private void execute(Output out, Simulation world) {
         for (Execute execute : out.executes) {
-            world.checker().onExecute(id, execute);
+            if (!byzantine()) {
+                world.checker().onExecute(id, execute);
+            }
             ExecutionEngine.Result result = engine.execute(execute);
             for (Reply reply : result.replies()) {
-                world.sendToClient(id, reply.clientId(), Signed.unsigned(reply));
+                world.sendToClient(id, reply.clientId(), Signed.unsigned(behaviour.rewriteReply(reply)));
             }
-            world.scheduleExecuted(this, new Event.Executed(result.seq(), result.stateDigest()));
+            if (result.stateDigest() != null) {
+                keepSnapshot(result.seq(), engine.checkpointImage(result.seq()).bytes());
+            }
+            world.scheduleFor(this, 1, new Event.Executed(result.seq(), result.stateDigest()));
         }
         for (Output.ResendReply resend : out.resendReplies) {
-            Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber());
+            Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
             if (cached != null) {
                 world.sendToClient(id, resend.clientId(), Signed.unsigned(cached));
             }
+        }
+    }
+
+    private void keepSnapshot(long seq, byte[] bytes) {
+        snapshots.put(seq, bytes);
+        while (snapshots.size() > 2) {
+            snapshots.pollFirstEntry();
+        }
+    }
+
+    private void stateWork(Output out, Simulation world) {
+        for (Output.ServeState serve : out.serveState) {
+            for (Message m : engine.serve(serve.seq(), serve.chunks())) {
+                world.send(id, serve.peer(), Signed.unsigned(behaviour.rewriteState(m, world.byzantineRandom())));
+            }
+        }
+        for (Output.CompareState compare : out.compareState) {
+            world.scheduleFor(this, 1, new Event.LocalStateCompared(compare.seq(), engine.missingChunks(compare.leaves())));
+        }
+        for (Output.InstallState install : out.installState) {
+            ExecutionEngine.Installed installed = engine.install(install.seq(), install.leaves(), install.fetched());
+            keepSnapshot(install.seq(), engine.checkpointImage(install.seq()).bytes());
+            if (!byzantine()) {
+                world.checker().onInstall(id, install.seq(), install.root());
+            }
+            world.scheduleFor(this, 1,
+                    new Event.StateInstalled(installed.seq(), installed.clientTable(), installed.lastAgreedTime()));
         }
     }
 }

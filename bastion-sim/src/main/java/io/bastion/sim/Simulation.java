@@ -36,6 +36,10 @@ public final class Simulation {
     private final long seed;
     private final SplittableRandom random;
     private final SplittableRandom network;
+    private final SplittableRandom faults;
+    private final SplittableRandom byzantineRandom;
+    /** Partition group of every node (replicas and clients); messages cross groups not at all. */
+    private final int[] group;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
     private final ClusterConfig config;
@@ -55,7 +59,10 @@ public final class Simulation {
         this.seed = seed;
         this.random = new SplittableRandom(seed);
         this.network = random.split();
+        this.faults = random.split();
+        this.byzantineRandom = random.split();
         int n = 3 * options.f() + 1;
+        this.group = new int[n + options.clients()];
         List<ReplicaInfo> replicaInfos = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             replicaInfos.add(new ReplicaInfo(i, "sim", 1 + i, 1 + n + i, 0, SimulatedKeys.publicKey(i)));
@@ -68,10 +75,11 @@ public final class Simulation {
         Map<Long, io.bastion.core.crypto.PublicKeyRef> clientKeys = config.clientKeys();
         this.authenticator = new MessageAuthenticator(config, clientKeys::get, SimulatedKeys.VERIFIER);
         this.replicas = new SimReplica[n];
+        Behaviour[] behaviours = chooseBehaviours(n);
         for (int i = 0; i < n; i++) {
             long offset = options.clockSkewMillis() == 0 ? 0
                     : random.nextLong(-options.clockSkewMillis(), options.clockSkewMillis() + 1);
-            replicas[i] = new SimReplica(i, config, random.split(), offset);
+            replicas[i] = new SimReplica(i, config, random.split(), offset, behaviours[i]);
         }
         this.clients = new SimClient[options.clients()];
         for (int c = 0; c < clients.length; c++) {
@@ -84,6 +92,69 @@ public final class Simulation {
         for (SimClient c : clients) {
             scheduleClientTick(c, random.nextLong(TICK_MILLIS));
             schedule(random.nextLong(50), () -> c.startNext(this));
+        }
+        if (options.crashes()) {
+            scheduleCrashes();
+        }
+        if (options.partitions()) {
+            schedulePartitions();
+        }
+    }
+
+    private Behaviour[] chooseBehaviours(int n) {
+        Behaviour[] behaviours = new Behaviour[n];
+        java.util.Arrays.fill(behaviours, Behaviour.HONEST);
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(i);
+        }
+        for (int b = 0; b < options.byzantine(); b++) {
+            int chosen = ids.remove(faults.nextInt(ids.size()));
+            behaviours[chosen] = Behaviour.BYZANTINE.get(faults.nextInt(Behaviour.BYZANTINE.size()));
+        }
+        return behaviours;
+    }
+
+    /** Honest replicas lose power now and then and come back from their disks before the faults end. */
+    private void scheduleCrashes() {
+        long t = faults.nextLong(200, 1_500);
+        while (t < options.faultyMillis() - 200) {
+            int victim = faults.nextInt(replicas.length);
+            long down = faults.nextLong(50, Math.min(2_000, options.faultyMillis() - t));
+            long at = t;
+            schedule(at, () -> crash(victim));
+            schedule(at + down, () -> restart(victim));
+            t += faults.nextLong(300, 2_500);
+        }
+    }
+
+    /** The network splits into two sides for a while, now and then. */
+    private void schedulePartitions() {
+        long t = faults.nextLong(500, 2_000);
+        while (t < options.faultyMillis() - 200) {
+            int[] sides = new int[group.length];
+            for (int node = 0; node < sides.length; node++) {
+                sides[node] = faults.nextInt(4) == 0 ? 1 : 0;
+            }
+            long length = faults.nextLong(100, Math.min(3_000, options.faultyMillis() - t));
+            schedule(t, () -> System.arraycopy(sides, 0, group, 0, group.length));
+            schedule(t + length, () -> java.util.Arrays.fill(group, 0));
+            t += length + faults.nextLong(200, 2_000);
+        }
+    }
+
+    private void crash(int id) {
+        SimReplica r = replicas[id];
+        if (!r.crashed() && !r.byzantine()) {
+            r.crash();
+        }
+    }
+
+    private void restart(int id) {
+        SimReplica r = replicas[id];
+        if (r.crashed()) {
+            r.restart(this);
+            scheduleTick(r, TICK_MILLIS);
         }
     }
 
@@ -143,7 +214,12 @@ public final class Simulation {
             }
         }
         for (SimReplica r : replicas) {
-            s.append(r.core()).append(' ').append(r.core().describeLog()).append("; ");
+            if (r.crashed()) {
+                s.append("replica ").append(r.id()).append(" crashed; ");
+            } else {
+                s.append(r.behaviour()).append(' ').append(r.core()).append(' ').append(r.core().describeLog())
+                        .append(r.core().describeCheckpoints()).append("; ");
+            }
         }
         return s.toString();
     }
@@ -151,7 +227,7 @@ public final class Simulation {
     public SimResult result() {
         long[] executed = new long[replicas.length];
         for (int i = 0; i < replicas.length; i++) {
-            executed[i] = replicas[i].core().lastExecuted();
+            executed[i] = replicas[i].crashed() ? -1 : replicas[i].core().lastExecuted();
         }
         return new SimResult(seed, now - EPOCH_MILLIS, events, checker.accepted(), checker.agreedUpTo(),
                 messagesSent, messagesDropped, executed);
@@ -172,9 +248,12 @@ public final class Simulation {
     }
 
     private void scheduleTick(SimReplica r, long delay) {
+        int life = r.incarnation();
         schedule(delay, () -> {
-            r.step(new Event.Tick(r.clock(now)), this);
-            scheduleTick(r, TICK_MILLIS);
+            if (r.incarnation() == life && !r.crashed()) {
+                r.step(new Event.Tick(r.clock(now)), this);
+                scheduleTick(r, TICK_MILLIS);
+            }
         });
     }
 
@@ -187,8 +266,18 @@ public final class Simulation {
         });
     }
 
-    void scheduleExecuted(SimReplica r, Event.Executed executed) {
-        schedule(1, () -> r.step(executed, this));
+    /** An event for replica {@code r} from its own executor; lost if the replica crashes meanwhile. */
+    void scheduleFor(SimReplica r, long delay, Event event) {
+        int life = r.incarnation();
+        schedule(delay, () -> {
+            if (r.incarnation() == life) {
+                r.step(event, this);
+            }
+        });
+    }
+
+    SplittableRandom byzantineRandom() {
+        return byzantineRandom;
     }
 
     private boolean faulty() {
@@ -198,7 +287,7 @@ public final class Simulation {
     /** Puts a message on the simulated wire from node to node, with delay, loss and duplication. */
     private void transmit(int fromNode, int toNode, Signed<?> message, Runnable deliver) {
         messagesSent++;
-        if (!filter.delivers(fromNode, toNode, message)) {
+        if (!filter.delivers(fromNode, toNode, message) || group[fromNode] != group[toNode]) {
             messagesDropped++;
             return;
         }
@@ -234,7 +323,7 @@ public final class Simulation {
 
     void sendToClient(int fromReplica, long clientId, Signed<?> reply) {
         int index = (int) (clientId - FIRST_CLIENT_ID);
-        if (index < 0 || index >= clients.length) {
+        if (index < 0 || index >= clients.length || replicas[fromReplica].crashed()) {
             return;
         }
         SimClient client = clients[index];

@@ -72,8 +72,8 @@ class ReplicaScenarioTest {
         Signed<Request> again = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, last, false,
                 CounterService.add(5)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
         Output out = replica.core().step(new Event.Received(Event.FROM_CLIENT, again));
-        assertThat(out.resendReplies).containsExactly(new Output.ResendReply(Simulation.FIRST_CLIENT_ID, last));
-        assertThat(replica.engine().cachedReply(Simulation.FIRST_CLIENT_ID, last)).isNotNull();
+        assertThat(out.resendReplies).containsExactly(new Output.ResendReply(Simulation.FIRST_CLIENT_ID, last, 0));
+        assertThat(replica.engine().cachedReply(Simulation.FIRST_CLIENT_ID, last, 0)).isNotNull();
 
         Signed<Request> older = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, last - 1, false,
                 CounterService.add(5)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
@@ -135,7 +135,7 @@ class ReplicaScenarioTest {
         Signed<PrePrepare> second = Signed.sign(new PrePrepare(0, seq, now, 2, List.of()), SimulatedKeys.signer(R0));
         Output accepted = backup.step(new Event.Received(R0, first));
         assertThat(accepted.sends).hasSize(1);
-        assertThat(accepted.persist).containsExactly(accepted.sends.get(0).message());
+        assertThat(accepted.persist).extracting(Output.Persist::message).contains(accepted.sends.get(0).message());
         Output ignored = backup.step(new Event.Received(R0, second));
         assertThat(ignored.sends).isEmpty();
         assertThat(backup.stats().get(Counter.EQUIVOCATIONS_SEEN)).isEqualTo(1);

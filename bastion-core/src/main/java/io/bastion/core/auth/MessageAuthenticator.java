@@ -6,6 +6,12 @@ import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
+import io.bastion.core.message.FetchState;
+import io.bastion.core.message.NewView;
+import io.bastion.core.message.PreparedProof;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
+import io.bastion.core.message.ViewChange;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
@@ -64,8 +70,49 @@ public final class MessageAuthenticator {
             case Status s -> connection(from, fromReplica, s.replicaId());
             case FetchRequests f -> connection(from, fromReplica, f.replicaId());
             case RequestBodies b -> bodies(from, fromReplica, b);
+            case ViewChange v -> fromReplica ? viewChange(signed, v) : Verdict.UNEXPECTED;
+            case NewView v -> fromReplica ? newView(signed, v) : Verdict.UNEXPECTED;
+            case FetchState f -> connection(from, fromReplica, f.replicaId());
+            case StateManifest m -> connection(from, fromReplica, m.replicaId());
+            case StateChunk c -> connection(from, fromReplica, c.replicaId());
             case Reply r -> Verdict.UNEXPECTED;
         };
+    }
+
+    /** The view change's own signature and every signature it carries as evidence. */
+    private Verdict viewChange(Signed<?> signed, ViewChange v) {
+        Verdict own = replica(v.replicaId(), signed);
+        if (own != Verdict.AUTHENTIC) {
+            return own;
+        }
+        for (Signed<Checkpoint> c : v.checkpointProof()) {
+            Verdict nested = replica(c.message().replicaId(), c);
+            if (nested != Verdict.AUTHENTIC) {
+                return nested;
+            }
+        }
+        for (PreparedProof proof : v.prepared()) {
+            Verdict nested = replica(quorums.primary(proof.view()), proof.prePrepare());
+            for (int i = 0; nested == Verdict.AUTHENTIC && i < proof.prepares().size(); i++) {
+                Signed<Prepare> p = proof.prepares().get(i);
+                nested = replica(p.message().replicaId(), p);
+            }
+            if (nested != Verdict.AUTHENTIC) {
+                return nested;
+            }
+        }
+        return Verdict.AUTHENTIC;
+    }
+
+    private Verdict newView(Signed<?> signed, NewView v) {
+        Verdict own = replica(quorums.primary(v.view()), signed);
+        for (int i = 0; own == Verdict.AUTHENTIC && i < v.viewChanges().size(); i++) {
+            own = viewChange(v.viewChanges().get(i), v.viewChanges().get(i).message());
+        }
+        for (int i = 0; own == Verdict.AUTHENTIC && i < v.prePrepares().size(); i++) {
+            own = replica(quorums.primary(v.prePrepares().get(i).message().view()), v.prePrepares().get(i));
+        }
+        return own;
     }
 
     private Verdict request(Signed<?> signed, Request r) {

@@ -22,6 +22,12 @@ import io.bastion.core.util.Check;
  *                                before fetching it from a peer
  * @param clockSkewMaxMillis      how far a proposed batch time may be from a backup's own clock
  * @param retransmitBatchesMax    most sequence numbers retransmitted in answer to one status
+ * @param requestTimeoutMillis    a backup whose oldest pending request waited this long suspects
+ *                                the primary and starts a view change; doubled for each further
+ *                                view change without progress
+ * @param stateChunkBytes         size of the chunks the state is split into for digests and
+ *                                state transfer (must be the same on every replica)
+ * @param stateFetchChunksMax     chunks asked for in one state-transfer request
  */
 public record ProtocolSettings(
         int checkpointInterval,
@@ -36,10 +42,13 @@ public record ProtocolSettings(
         long idleStatusIntervalMillis,
         long requestFetchDelayMillis,
         long clockSkewMaxMillis,
-        int retransmitBatchesMax) {
+        int retransmitBatchesMax,
+        long requestTimeoutMillis,
+        int stateChunkBytes,
+        int stateFetchChunksMax) {
 
     public static final ProtocolSettings DEFAULTS = new ProtocolSettings(
-            128, 256, 512, 4 << 20, 2, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64);
+            128, 256, 512, 4 << 20, 2, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64, 1_000, 64 << 10, 16);
 
     public ProtocolSettings {
         positive(checkpointInterval, "checkpointInterval");
@@ -59,6 +68,11 @@ public record ProtocolSettings(
         positive(requestFetchDelayMillis, "requestFetchDelayMillis");
         positive(clockSkewMaxMillis, "clockSkewMaxMillis");
         positive(retransmitBatchesMax, "retransmitBatchesMax");
+        Check.argument(requestTimeoutMillis > statusIntervalMillis,
+                "requestTimeoutMillis must exceed statusIntervalMillis, got " + requestTimeoutMillis);
+        Check.argument(stateChunkBytes >= 1024 && stateChunkBytes <= (4 << 20),
+                "stateChunkBytes must be in 1 KiB..4 MiB, got " + stateChunkBytes);
+        positive(stateFetchChunksMax, "stateFetchChunksMax");
     }
 
     private static void positive(long value, String name) {
@@ -68,12 +82,28 @@ public record ProtocolSettings(
     public ProtocolSettings withCheckpointInterval(int k, int logSize) {
         return new ProtocolSettings(k, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax, requestBytesMax,
                 pendingRequestsMax, requestsPerClientMax, statusIntervalMillis, idleStatusIntervalMillis,
-                requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax);
+                requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax, requestTimeoutMillis, stateChunkBytes,
+                stateFetchChunksMax);
+    }
+
+    public ProtocolSettings withRequestTimeout(long millis) {
+        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
+                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
+                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax, millis,
+                stateChunkBytes, stateFetchChunksMax);
     }
 
     public ProtocolSettings withBatching(int batchRequestsMax, int inFlightBatchesMax) {
         return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
                 requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
-                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax);
+                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
+                requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax);
+    }
+
+    public ProtocolSettings withStateChunkBytes(int bytes) {
+        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
+                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
+                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
+                requestTimeoutMillis, bytes, stateFetchChunksMax);
     }
 }

@@ -1,40 +1,73 @@
 package io.bastion.core.execution;
 
 import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.MerkleTree;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
+import io.bastion.core.message.Message;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.Service;
 import io.bastion.core.service.ServiceContext;
 import io.bastion.core.util.Check;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs committed batches against an in-memory {@link Service} and keeps the last reply of every
- * client (the other half of exactly-once: a retransmitted request gets this cached reply). Its
- * state digest covers the service snapshot and the reply cache. Deterministic; owned by one
- * thread (the replica's executor, or the simulator).
+ * Runs committed batches against an in-memory {@link Service} and keeps the replicated state
+ * around it: every client's last reply (the other half of exactly-once) and the last agreed time.
+ *
+ * <p>At checkpoints the whole state is serialized canonically and cut into chunks of
+ * {@code chunkBytes}; the state digest is the Merkle root of the chunks, so a replica that
+ * fetches the state can check every chunk on its own ({@link #serve}, {@link #missingChunks},
+ * {@link #install}). The images of the last few checkpoints are kept for peers that fetch them.
+ *
+ * <p>Deterministic; owned by one thread (the replica's executor, or the simulator).
  */
 public final class ExecutionEngine {
     /** The outcome of one batch: signed replies and, at checkpoints, the state digest. */
     public record Result(long seq, List<Reply> replies, Digest stateDigest) {}
 
+    /** The state at a checkpoint: its canonical bytes cut into chunks, their leaves and root. */
+    public record StateImage(long seq, byte[] bytes, List<Digest> leaves, Digest root, int chunkBytes) {
+        public byte[] chunk(int index) {
+            int from = index * chunkBytes;
+            return Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes));
+        }
+    }
+
+    /** What a state transfer installed: the exactly-once table and the agreed time of that state. */
+    public record Installed(long seq, Map<Long, Long> clientTable, long lastAgreedTime) {}
+
+    /** Checkpoint images kept for peers. */
+    public static final int IMAGES_KEPT = 3;
+
+    private record CachedReply(long seq, long requestNumber, byte[] result) {}
+
+    private final int replicaId;
     private final Service service;
     private final ReplySigner replySigner;
-    private final TreeMap<Long, Reply> lastReplies = new TreeMap<>();
+    private final int chunkBytes;
+    private final TreeMap<Long, CachedReply> lastReplies = new TreeMap<>();
+    private final TreeMap<Long, StateImage> images = new TreeMap<>();
     private long lastSeq;
+    private long lastAgreedTime;
 
-    public ExecutionEngine(int replicaId, Signer signer, Service service) {
+    public ExecutionEngine(int replicaId, Signer signer, Service service, int chunkBytes) {
+        Check.argument(chunkBytes > 0, "chunk size must be positive");
+        this.replicaId = replicaId;
         this.service = service;
         this.replySigner = new ReplySigner(replicaId, signer);
+        this.chunkBytes = chunkBytes;
     }
 
     public Result execute(Execute batch) {
@@ -45,40 +78,186 @@ public final class ExecutionEngine {
             Request r = signed.message();
             ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                     batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
-            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(),
-                    service.execute(r.operationUnsafe(), context)));
+            byte[] result = service.execute(r.operationUnsafe(), context);
+            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result));
+            lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), result));
             index++;
         }
         List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
-        for (Reply reply : replies) {
-            lastReplies.put(reply.clientId(), reply);
-        }
         lastSeq = batch.seq();
-        return new Result(batch.seq(), replies, batch.checkpoint() ? stateDigest() : null);
+        lastAgreedTime = Math.max(lastAgreedTime, batch.timeMillis());
+        Digest digest = null;
+        if (batch.checkpoint()) {
+            digest = retain(image(batch.seq())).root();
+        }
+        return new Result(batch.seq(), replies, digest);
     }
 
-    /** The cached reply to (client, request number), or {@code null} if that is not the last one. */
-    public Reply cachedReply(long clientId, long requestNumber) {
-        Reply reply = lastReplies.get(clientId);
-        return reply != null && reply.requestNumber() == requestNumber ? reply : null;
+    /**
+     * The reply to (client, request number) signed again in {@code view}, or {@code null} if that
+     * is not the client's last executed request.
+     */
+    public Reply cachedReply(long clientId, long requestNumber, int view) {
+        CachedReply cached = lastReplies.get(clientId);
+        if (cached == null || cached.requestNumber() != requestNumber) {
+            return null;
+        }
+        return replySigner.sign(view, cached.seq(),
+                List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.result()))).get(0);
     }
 
     public long lastSeq() {
         return lastSeq;
     }
 
-    /** SHA-256 over the service snapshot and every client's last (request number, result). */
-    public Digest stateDigest() {
-        MessageDigest md = Digest.newSha256();
+    public long lastAgreedTime() {
+        return lastAgreedTime;
+    }
+
+    /** Every client's last executed request number. */
+    public Map<Long, Long> clientTable() {
+        Map<Long, Long> table = new HashMap<>();
+        lastReplies.forEach((client, reply) -> table.put(client, reply.requestNumber()));
+        return table;
+    }
+
+    // ------------------------------------------------------------------ the state as bytes
+
+    /**
+     * The canonical bytes of the whole replicated state: agreed time, every client's last reply
+     * (by client id), then the service's snapshot. Equal states give equal bytes.
+     */
+    public byte[] stateBytes() {
         byte[] snapshot = service.snapshot();
-        md.update(ByteBuffer.allocate(8).putLong(snapshot.length).array());
-        md.update(snapshot);
-        for (Map.Entry<Long, Reply> e : lastReplies.entrySet()) {
-            Reply r = e.getValue();
-            md.update(ByteBuffer.allocate(20).putLong(r.clientId()).putLong(r.requestNumber())
-                    .putInt(r.resultUnsafe().length).array());
-            md.update(r.resultUnsafe());
+        int size = 8 + 4 + 4 + snapshot.length;
+        for (CachedReply r : lastReplies.values()) {
+            size += 8 + 8 + 8 + 4 + r.result().length;
         }
-        return Digest.of(md.digest());
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.putLong(lastAgreedTime).putInt(lastReplies.size());
+        lastReplies.forEach((client, r) -> b.putLong(client).putLong(r.seq()).putLong(r.requestNumber())
+                .putInt(r.result().length).put(r.result()));
+        b.putInt(snapshot.length).put(snapshot);
+        return b.array();
+    }
+
+    /** Replaces the whole state by {@code bytes} (from {@link #stateBytes}) at checkpoint {@code seq}. */
+    public void restore(long seq, byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        try {
+            long time = b.getLong();
+            int count = b.getInt();
+            TreeMap<Long, CachedReply> replies = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                long client = b.getLong();
+                long replySeq = b.getLong();
+                long number = b.getLong();
+                byte[] result = new byte[b.getInt()];
+                b.get(result);
+                replies.put(client, new CachedReply(replySeq, number, result));
+            }
+            byte[] snapshot = new byte[b.getInt()];
+            b.get(snapshot);
+            Check.argument(!b.hasRemaining(), "trailing bytes after the state");
+            service.restore(snapshot);
+            lastReplies.clear();
+            lastReplies.putAll(replies);
+            lastAgreedTime = time;
+            lastSeq = seq;
+            images.clear();
+            retain(image(seq));
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("not a state image: " + e, e);
+        }
+    }
+
+    private StateImage image(long seq) {
+        byte[] bytes = stateBytes();
+        List<Digest> leaves = new ArrayList<>();
+        for (int from = 0; from == 0 || from < bytes.length; from += chunkBytes) {
+            leaves.add(MerkleTree.leafHash(Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkBytes))));
+        }
+        return new StateImage(seq, bytes, leaves, MerkleTree.of(leaves).root(), chunkBytes);
+    }
+
+    private StateImage retain(StateImage image) {
+        images.put(image.seq(), image);
+        while (images.size() > IMAGES_KEPT) {
+            images.pollFirstEntry();
+        }
+        return image;
+    }
+
+    /** The image of checkpoint {@code seq} if it is still kept. */
+    public StateImage checkpointImage(long seq) {
+        return images.get(seq);
+    }
+
+    // ------------------------------------------------------------------ state transfer
+
+    /**
+     * The answer to a peer's fetch of checkpoint {@code seq}: the manifest when {@code chunks} is
+     * empty, else those chunks; nothing if that checkpoint's image is gone.
+     */
+    public List<Message> serve(long seq, List<Integer> chunks) {
+        StateImage image = images.get(seq);
+        if (image == null) {
+            return List.of();
+        }
+        if (chunks.isEmpty()) {
+            return List.of(new StateManifest(replicaId, seq, image.leaves()));
+        }
+        List<Message> out = new ArrayList<>();
+        for (int index : chunks) {
+            if (index >= 0 && index < image.leaves().size()) {
+                out.add(new StateChunk(replicaId, seq, index, image.chunk(index)));
+            }
+        }
+        return out;
+    }
+
+    /** Indexes of the manifest's chunks that no local image holds (those must be fetched). */
+    public List<Integer> missingChunks(List<Digest> leaves) {
+        Map<Digest, byte[]> local = localChunks();
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            if (!local.containsKey(leaves.get(i))) {
+                missing.add(i);
+            }
+        }
+        return missing;
+    }
+
+    private Map<Digest, byte[]> localChunks() {
+        Map<Digest, byte[]> local = new HashMap<>();
+        StateImage current = image(lastSeq);
+        for (StateImage image : List.of(current)) {
+            for (int i = 0; i < image.leaves().size(); i++) {
+                local.putIfAbsent(image.leaves().get(i), image.chunk(i));
+            }
+        }
+        for (StateImage image : images.values()) {
+            for (int i = 0; i < image.leaves().size(); i++) {
+                local.putIfAbsent(image.leaves().get(i), image.chunk(i));
+            }
+        }
+        return local;
+    }
+
+    /**
+     * Replaces the state by checkpoint {@code seq}: fetched chunks (already checked against their
+     * leaves) and local ones with the same digests, in manifest order.
+     */
+    public Installed install(long seq, List<Digest> leaves, Map<Integer, byte[]> fetched) {
+        Map<Digest, byte[]> local = localChunks();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < leaves.size(); i++) {
+            byte[] chunk = fetched.containsKey(i) ? fetched.get(i) : local.get(leaves.get(i));
+            Check.that(chunk != null, "chunk %d of checkpoint %d neither fetched nor local", i, seq);
+            Check.that(MerkleTree.leafHash(chunk).equals(leaves.get(i)), "chunk %d does not match its leaf", i);
+            bytes.writeBytes(chunk);
+        }
+        restore(seq, bytes.toByteArray());
+        return new Installed(seq, clientTable(), lastAgreedTime);
     }
 }

@@ -102,6 +102,7 @@ public final class Codec {
             case Status s -> {
                 w.i32(s.replicaId());
                 w.i32(s.view());
+                w.bool(s.changing());
                 w.i64(s.lastExecuted());
                 w.i64(s.lastStable());
             }
@@ -114,10 +115,46 @@ public final class Codec {
             }
             case RequestBodies b -> {
                 w.i32(b.replicaId());
-                w.i32(b.requests().size());
-                for (Signed<Request> r : b.requests()) {
-                    w.bytes(encodeFrame(r));
+                w.frames(b.requests());
+            }
+            case ViewChange v -> {
+                w.i32(v.replicaId());
+                w.i32(v.newView());
+                w.i64(v.stableSeq());
+                w.digest(v.stableDigest());
+                w.frames(v.checkpointProof());
+                w.i32(v.prepared().size());
+                for (PreparedProof proof : v.prepared()) {
+                    w.bytes(encodeFrame(proof.prePrepare()));
+                    w.frames(proof.prepares());
                 }
+            }
+            case NewView v -> {
+                w.i32(v.view());
+                w.frames(v.viewChanges());
+                w.frames(v.prePrepares());
+            }
+            case FetchState f -> {
+                w.i32(f.replicaId());
+                w.i64(f.seq());
+                w.i32(f.chunks().size());
+                for (int chunk : f.chunks()) {
+                    w.i32(chunk);
+                }
+            }
+            case StateManifest m -> {
+                w.i32(m.replicaId());
+                w.i64(m.seq());
+                w.i32(m.leaves().size());
+                for (Digest d : m.leaves()) {
+                    w.digest(d);
+                }
+            }
+            case StateChunk c -> {
+                w.i32(c.replicaId());
+                w.i64(c.seq());
+                w.i32(c.index());
+                w.bytes(c.dataUnsafe());
             }
         }
         return w.toArray();
@@ -129,6 +166,10 @@ public final class Codec {
             case Reply r -> r.resultUnsafe().length + 32 * r.proof().size();
             case PrePrepare p -> 48 * p.entries().size();
             case RequestBodies b -> b.requests().stream().mapToInt(Signed::wireSize).sum() + 4 * b.requests().size();
+            case StateChunk c -> c.dataUnsafe().length;
+            case StateManifest m -> 32 * m.leaves().size();
+            case ViewChange v -> 256 * (v.checkpointProof().size() + 4 * v.prepared().size());
+            case NewView v -> 2048 * v.viewChanges().size() + 256 * v.prePrepares().size();
             default -> 64;
         };
     }
@@ -232,7 +273,7 @@ public final class Codec {
                 }
                 yield new Reply(replica, view, seq, client, number, result, leafIndex, leafCount, proof, signature);
             }
-            case STATUS -> new Status(r.i32(), r.i32(), r.i64(), r.i64());
+            case STATUS -> new Status(r.i32(), r.i32(), r.bool("changing"), r.i64(), r.i64());
             case FETCH_REQUESTS -> {
                 int replica = r.i32();
                 int count = r.count(Digest.BYTES, "request digests");
@@ -242,24 +283,69 @@ public final class Codec {
                 }
                 yield new FetchRequests(replica, digests);
             }
-            case REQUEST_BODIES -> {
+            case REQUEST_BODIES -> new RequestBodies(r.i32(), frames(r, Request.class, "requests"));
+            case VIEW_CHANGE -> {
                 int replica = r.i32();
-                int count = r.count(4, "requests");
-                List<Signed<Request>> requests = new ArrayList<>(count);
+                int newView = r.i32();
+                long stableSeq = r.i64();
+                Digest stableDigest = r.digest();
+                List<Signed<Checkpoint>> proof = frames(r, Checkpoint.class, "checkpoint proof");
+                int count = r.count(8, "prepared proofs");
+                List<PreparedProof> prepared = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
-                    int length = r.length("request");
-                    int start = r.position();
-                    r.skip(length);
-                    Signed<?> inner = decodeFrame(r.array(), start, length);
-                    if (!(inner.message() instanceof Request)) {
-                        throw new CodecException(Reason.INVALID_FIELD, "request bodies may only hold requests, got "
-                                + inner.type());
-                    }
-                    requests.add(inner.as(Request.class));
+                    prepared.add(new PreparedProof(frame(r, PrePrepare.class, "pre-prepare"),
+                            frames(r, Prepare.class, "prepares")));
                 }
-                yield new RequestBodies(replica, requests);
+                yield new ViewChange(replica, newView, stableSeq, stableDigest, proof, prepared);
             }
+            case NEW_VIEW -> new NewView(r.i32(), frames(r, ViewChange.class, "view changes"),
+                    frames(r, PrePrepare.class, "pre-prepares"));
+            case FETCH_STATE -> {
+                int replica = r.i32();
+                long seq = r.i64();
+                int count = r.count(4, "chunk indexes");
+                List<Integer> chunks = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    chunks.add(r.i32());
+                }
+                yield new FetchState(replica, seq, chunks);
+            }
+            case STATE_MANIFEST -> {
+                int replica = r.i32();
+                long seq = r.i64();
+                int count = r.count(Digest.BYTES, "manifest leaves");
+                List<Digest> leaves = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    leaves.add(r.digest());
+                }
+                yield new StateManifest(replica, seq, leaves);
+            }
+            case STATE_CHUNK -> new StateChunk(r.i32(), r.i64(), r.i32(), r.bytes("chunk"));
         };
+    }
+
+    /** One nested frame that must hold a message of {@code type}. */
+    private static <M extends Message> Signed<M> frame(Reader r, Class<M> type, String what) throws CodecException {
+        int length = r.length(what);
+        int start = r.position();
+        r.skip(length);
+        Signed<?> inner = decodeFrame(r.array(), start, length);
+        if (!type.isInstance(inner.message())) {
+            throw new CodecException(Reason.INVALID_FIELD, what + " may only hold " + type.getSimpleName()
+                    + ", got " + inner.type());
+        }
+        return inner.as(type);
+    }
+
+    /** A counted list of nested frames of one type. */
+    private static <M extends Message> List<Signed<M>> frames(Reader r, Class<M> type, String what)
+            throws CodecException {
+        int count = r.count(4, what);
+        List<Signed<M>> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(frame(r, type, what));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- primitives
@@ -311,6 +397,14 @@ public final class Codec {
             i32(data.length);
             ensure(data.length);
             buffer.put(data);
+        }
+
+        /** A counted list of nested frames. */
+        void frames(List<? extends Signed<?>> messages) {
+            i32(messages.size());
+            for (Signed<?> m : messages) {
+                bytes(encodeFrame(m));
+            }
         }
 
         byte[] toArray() {

@@ -5,6 +5,7 @@ package io.bastion.core.message;
  * them into bytes and back. Dispatch on them with an exhaustive {@code switch}.
  */
 public sealed interface Message
-        permits Request, PrePrepare, Prepare, Commit, Checkpoint, Reply, Status, FetchRequests, RequestBodies {
+        permits Request, PrePrepare, Prepare, Commit, Checkpoint, Reply, Status, FetchRequests, RequestBodies,
+        ViewChange, NewView, FetchState, StateManifest, StateChunk {
     MessageType type();
 }

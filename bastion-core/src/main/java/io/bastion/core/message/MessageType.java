@@ -17,7 +17,16 @@ public enum MessageType {
     STATUS(7, Signing.UNSIGNED),
     FETCH_REQUESTS(8, Signing.UNSIGNED),
     /** The requests inside carry their clients' signatures. */
-    REQUEST_BODIES(9, Signing.UNSIGNED);
+    REQUEST_BODIES(9, Signing.UNSIGNED),
+    VIEW_CHANGE(10, Signing.SIGNED),
+    NEW_VIEW(11, Signing.SIGNED),
+    /** State transfer requests and answers: authenticated by the connection; chunks by the agreed digest. */
+    FETCH_STATE(12, Signing.UNSIGNED),
+    STATE_MANIFEST(13, Signing.UNSIGNED),
+    STATE_CHUNK(14, Signing.UNSIGNED);
+
+    /** Codes from here on belong to the transport (handshake) and are never message types. */
+    public static final int TRANSPORT_CODES_FROM = 0x40;
 
     /** Whether a message of this type carries a signature of its sender. */
     public enum Signing { SIGNED, UNSIGNED }

@@ -2,9 +2,11 @@ package io.bastion.core.message;
 
 /**
  * "This is where I am": sent when a replica makes no progress, so that peers retransmit what it
- * lacks. Authenticated by the replica connection, not signed.
+ * lacks. {@code changing} says it is moving to {@code view} and waits for NEW-VIEW. Authenticated by
+ * the replica connection, not signed.
  */
-public record Status(int replicaId, int view, long lastExecuted, long lastStable) implements Message {
+public record Status(int replicaId, int view, boolean changing, long lastExecuted, long lastStable)
+        implements Message {
     @Override
     public MessageType type() {
         return MessageType.STATUS;

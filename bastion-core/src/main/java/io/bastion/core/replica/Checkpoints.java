@@ -12,25 +12,37 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Signed CHECKPOINT messages above the last stable checkpoint, one per replica and sequence
- * number, and the proof (the matching quorum) of the last stable one.
+ * Signed CHECKPOINT messages above the last stable checkpoint, and the proof (the matching
+ * quorum) of the last stable one. A Byzantine replica may sign two digests for one sequence
+ * number (and a correct copy of its checkpoint may arrive inside another replica's proof), so up
+ * to {@link #DIGESTS_PER_REPLICA_MAX} digests are kept per replica and sequence number; each
+ * replica counts at most once for any one digest.
  */
 final class Checkpoints {
-    private final NavigableMap<Long, Map<Integer, Signed<Checkpoint>>> bySeq = new TreeMap<>();
+    static final int DIGESTS_PER_REPLICA_MAX = 2;
+
+    private final NavigableMap<Long, Map<Integer, Map<Digest, Signed<Checkpoint>>>> bySeq = new TreeMap<>();
     private List<Signed<Checkpoint>> stableProof = List.of();
     private Digest stableDigest = Digest.ZERO;
 
-    /** Records a checkpoint; answers false if that replica already sent one for this seq. */
+    /** Records a checkpoint; answers false if it was known (or its replica sent too many digests). */
     boolean add(Signed<Checkpoint> checkpoint) {
-        Map<Integer, Signed<Checkpoint>> at = bySeq.computeIfAbsent(checkpoint.message().seq(), s -> new HashMap<>());
-        return at.putIfAbsent(checkpoint.message().replicaId(), checkpoint) == null;
+        Checkpoint c = checkpoint.message();
+        Map<Digest, Signed<Checkpoint>> mine = bySeq.computeIfAbsent(c.seq(), s -> new HashMap<>())
+                .computeIfAbsent(c.replicaId(), r -> new HashMap<>());
+        if (mine.containsKey(c.stateDigest()) || mine.size() >= DIGESTS_PER_REPLICA_MAX) {
+            return false;
+        }
+        mine.put(c.stateDigest(), checkpoint);
+        return true;
     }
 
-    /** The checkpoints at {@code seq} whose digest equals {@code digest}. */
+    /** The checkpoints at {@code seq} whose digest equals {@code digest}, one per replica. */
     List<Signed<Checkpoint>> matching(long seq, Digest digest) {
         List<Signed<Checkpoint>> out = new ArrayList<>();
-        for (Signed<Checkpoint> c : bySeq.getOrDefault(seq, Map.of()).values()) {
-            if (c.message().stateDigest().equals(digest)) {
+        for (Map<Digest, Signed<Checkpoint>> byDigest : bySeq.getOrDefault(seq, Map.of()).values()) {
+            Signed<Checkpoint> c = byDigest.get(digest);
+            if (c != null) {
                 out.add(c);
             }
         }
@@ -40,16 +52,26 @@ final class Checkpoints {
     /** The digest that at least {@code quorum} checkpoints at {@code seq} carry, if any. */
     Digest quorumDigest(long seq, int quorum) {
         Map<Digest, Integer> counts = new HashMap<>();
-        for (Signed<Checkpoint> c : bySeq.getOrDefault(seq, Map.of()).values()) {
-            if (counts.merge(c.message().stateDigest(), 1, Integer::sum) >= quorum) {
-                return c.message().stateDigest();
+        for (Map<Digest, Signed<Checkpoint>> byDigest : bySeq.getOrDefault(seq, Map.of()).values()) {
+            for (Digest d : byDigest.keySet()) {
+                if (counts.merge(d, 1, Integer::sum) >= quorum) {
+                    return d;
+                }
             }
         }
         return null;
     }
 
+    String describe() {
+        StringBuilder s = new StringBuilder();
+        bySeq.forEach((seq, m) -> s.append(seq).append(':').append(m.keySet()).append(' '));
+        return s.toString();
+    }
+
+    /** One checkpoint of {@code replicaId} at {@code seq} (its own, for this replica), or null. */
     Signed<Checkpoint> of(int replicaId, long seq) {
-        return bySeq.getOrDefault(seq, Map.of()).get(replicaId);
+        Map<Digest, Signed<Checkpoint>> byDigest = bySeq.getOrDefault(seq, Map.of()).get(replicaId);
+        return byDigest == null || byDigest.isEmpty() ? null : byDigest.values().iterator().next();
     }
 
     /** Makes {@code seq} stable with {@code proof}, dropping everything at or below it. */
@@ -69,5 +91,12 @@ final class Checkpoints {
 
     int pendingCount() {
         return bySeq.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Whether a checkpoint with this signature content is held (own checkpoints are kept here). */
+    boolean holds(Signed<Checkpoint> checkpoint) {
+        Map<Digest, Signed<Checkpoint>> byDigest = bySeq.getOrDefault(checkpoint.message().seq(), Map.of())
+                .get(checkpoint.message().replicaId());
+        return byDigest != null && byDigest.containsKey(checkpoint.message().stateDigest());
     }
 }

@@ -26,6 +26,11 @@ final class ClientTable {
         lastExecuted.merge(clientId, requestNumber, Math::max);
     }
 
+    void replaceWith(Map<Long, Long> table) {
+        lastExecuted.clear();
+        lastExecuted.putAll(table);
+    }
+
     Map<Long, Long> snapshot() {
         return Map.copyOf(lastExecuted);
     }

@@ -3,6 +3,9 @@ package io.bastion.core.replica;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Signed;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * An input to the replica state machine. The runtime (or the simulator) turns the outside world
  * into these: clock ticks, messages whose signatures were already verified, and the executor's
@@ -23,7 +26,21 @@ public sealed interface Event {
 
     /**
      * The executor finished batch {@code seq}. {@code stateDigest} is the digest of the whole
-     * replicated state after it when {@code seq} is a checkpoint, else {@code null}.
+     * replicated state after it when {@code seq} is a checkpoint (made durable before this report),
+     * else {@code null}.
      */
     record Executed(long seq, Digest stateDigest) implements Event {}
+
+    /**
+     * The executor compared a state manifest with its own state: {@code missing} are the chunk
+     * indexes it does not hold and must be fetched.
+     */
+    record LocalStateCompared(long seq, List<Integer> missing) implements Event {}
+
+    /**
+     * The executor replaced its state by the transferred state at checkpoint {@code seq}, durably.
+     * {@code clientTable} (client → last executed request number) and {@code lastAgreedTime} come
+     * from that state.
+     */
+    record StateInstalled(long seq, Map<Long, Long> clientTable, long lastAgreedTime) implements Event {}
 }

@@ -123,6 +123,39 @@ final class Log {
         return true;
     }
 
+    /** Clears the slot's view-specific state (see {@link Slot#resetForView}), unhooking its waits. */
+    void resetForView(Slot slot) {
+        if (slot.prePrepare != null) {
+            unhook(slot);
+        }
+        slot.resetForView();
+    }
+
+    private void unhook(Slot slot) {
+        for (BatchEntry e : slot.batch().entries()) {
+            List<Slot> w = waiting.get(e.requestDigest());
+            if (w != null) {
+                w.remove(slot);
+                if (w.isEmpty()) {
+                    waiting.remove(e.requestDigest());
+                }
+            }
+        }
+    }
+
+    /** Removes the slot at {@code seq} entirely (a view change dropped it). */
+    void remove(long seq) {
+        Slot slot = slots.remove(seq);
+        if (slot != null && slot.prePrepare != null) {
+            unhook(slot);
+        }
+    }
+
+    /** All slots, ascending. */
+    Collection<Slot> all() {
+        return slots.values();
+    }
+
     Signed<Request> orderedBody(Digest digest) {
         return orderedBodies.get(digest);
     }
@@ -140,14 +173,8 @@ final class Log {
             }
             for (BatchEntry e : slot.batch().entries()) {
                 orderedBodies.remove(e.requestDigest());
-                List<Slot> w = waiting.get(e.requestDigest());
-                if (w != null) {
-                    w.remove(slot);
-                    if (w.isEmpty()) {
-                        waiting.remove(e.requestDigest());
-                    }
-                }
             }
+            unhook(slot);
         }
         gone.clear();
         low = stableSeq;
@@ -157,7 +184,7 @@ final class Log {
         for (Slot s : slots.values()) {
             Check.that(s.seq >= retainedFrom() && s.seq <= high(), "slot %d outside log [%d, %d]", s.seq,
                     retainedFrom(), high());
-            Check.that(!s.committed || s.prepared, "slot %d committed but not prepared", s.seq);
+            Check.that(!s.committed || s.prePrepare != null, "slot %d committed without pre-prepare", s.seq);
             Check.that(!s.prepared || s.prePrepare != null, "slot %d prepared without pre-prepare", s.seq);
             if (s.prePrepare != null) {
                 long nulls = s.bodies.stream().filter(b -> b == null).count();

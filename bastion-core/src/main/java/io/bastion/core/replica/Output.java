@@ -1,18 +1,20 @@
 package io.bastion.core.replica;
 
-import io.bastion.core.message.Message;
+import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Signed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one step of the replica asks the runtime to do. The contract, which the runtime and the
  * simulator honour and the simulator checks:
  * <ol>
- *   <li>every message in {@link #persist} is durable before any message in {@link #sends} leaves;</li>
+ *   <li>every entry in {@link #persist} is durable before any message in {@link #sends} leaves;</li>
  *   <li>{@link #executes} are handed to the executor in list order, after all earlier steps' ones;</li>
- *   <li>{@link #resendReplies} go to the executor's queue after this step's executes.</li>
+ *   <li>the executor's other work ({@link #resendReplies}, {@link #serveState}, {@link #compareState},
+ *       {@link #installState}) is queued behind this step's executes, in that order.</li>
  * </ol>
  */
 public final class Output {
@@ -22,13 +24,34 @@ public final class Output {
     /** One message to replica {@code to}, or to all others when {@code to == BROADCAST}. */
     public record Send(int to, Signed<?> message) {}
 
-    /** Send the cached reply of (client, request number) again. */
-    public record ResendReply(long clientId, long requestNumber) {}
+    /**
+     * A message to make durable; {@code seq} tells the storage when it may be discarded (once the
+     * stable checkpoint passes it).
+     */
+    public record Persist(long seq, Signed<?> message) {}
 
-    public final List<Signed<? extends Message>> persist = new ArrayList<>();
+    /** Send the cached reply of (client, request number) again, signed in {@code view}. */
+    public record ResendReply(long clientId, long requestNumber, int view) {}
+
+    /** Answer peer {@code peer} with the manifest (empty {@code chunks}) or chunks of checkpoint {@code seq}. */
+    public record ServeState(int peer, long seq, List<Integer> chunks) {}
+
+    /** Compare the manifest of checkpoint {@code seq} with the local state; report the missing chunks. */
+    public record CompareState(long seq, List<Digest> leaves) {}
+
+    /**
+     * Replace the state by checkpoint {@code seq}: the chunks listed in {@code leaves}, of which
+     * {@code fetched} arrived from peers (already checked against their leaf) and the rest are local.
+     */
+    public record InstallState(long seq, Digest root, List<Digest> leaves, Map<Integer, byte[]> fetched) {}
+
+    public final List<Persist> persist = new ArrayList<>();
     public final List<Send> sends = new ArrayList<>();
     public final List<Execute> executes = new ArrayList<>();
     public final List<ResendReply> resendReplies = new ArrayList<>();
+    public final List<ServeState> serveState = new ArrayList<>();
+    public final List<CompareState> compareState = new ArrayList<>();
+    public final List<InstallState> installState = new ArrayList<>();
     /** Set when the log below this sequence number may be discarded from storage (0: nothing). */
     public long discardBelow;
 
@@ -40,8 +63,12 @@ public final class Output {
         sends.add(new Send(to, message));
     }
 
+    void persist(long seq, Signed<?> message) {
+        persist.add(new Persist(seq, message));
+    }
+
     public boolean isEmpty() {
         return persist.isEmpty() && sends.isEmpty() && executes.isEmpty() && resendReplies.isEmpty()
-                && discardBelow == 0;
+                && serveState.isEmpty() && compareState.isEmpty() && installState.isEmpty() && discardBelow == 0;
     }
 }

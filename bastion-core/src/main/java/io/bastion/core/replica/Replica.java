@@ -6,24 +6,33 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Checkpoint;
+import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
+import io.bastion.core.message.FetchState;
+import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
+import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
 import io.bastion.core.message.Signed;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.Status;
+import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
 import io.bastion.core.replica.ReplicaStats.Counter;
 import io.bastion.core.util.Check;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,27 +47,53 @@ import java.util.random.RandomGenerator;
  * move the log window. A replica without progress broadcasts STATUS and its peers retransmit what
  * it lacks; a backup missing a body fetches it from a peer.
  *
+ * <p>View change: a backup whose oldest pending request waited {@code requestTimeoutMillis}
+ * (doubling with each further attempt) sends VIEW-CHANGE; f+1 view changes for higher views pull
+ * a replica along; the next primary combines 2f+1 of them into NEW-VIEW ({@link ViewChangeRules}),
+ * which every replica re-derives before accepting. A replica keeps learning committed batches of
+ * older views (2f+1 COMMITs) while it waits, without voting in them.
+ *
+ * <p>State transfer ({@link StateTransfer}) brings a replica that fell behind a stable checkpoint
+ * up to it. A restarted replica rebuilds itself from its own durable log ({@link #recover}).
+ *
  * <p>Not thread-safe: one thread owns a replica. Messages given to it must already be verified.
  */
 public final class Replica {
     private final int id;
     private final Quorums quorums;
     private final ProtocolSettings settings;
+    /** A deadline meaning "unset: resend the view change on the first tick" (after a restart). */
+    private static final long RESEND_VIEW_CHANGE = Long.MIN_VALUE;
+
     private final Signer signer;
     private final RandomGenerator random;
     private final ReplicaStats stats = new ReplicaStats();
+    private final ViewChangeRules rules;
 
     private final Log log;
     private final RequestPool pool;
     private final ClientTable clients;
     private final Checkpoints checkpoints = new Checkpoints();
+    private final StateTransfer transfer;
 
     private int view;
+    private boolean viewChanging;
+    private long viewChangeStartMillis;
+    private long viewChangeDeadline;
+    private int viewChangeAttempts;
+    /** View changes held, this replica's own included. */
+    private final ViewChangeStore viewChanges = new ViewChangeStore();
+    /** When 2f+1 view changes for the view being changed to were first held (the timer starts then). */
+    private long viewChangeQuorumSince = Long.MAX_VALUE;
+    /** The NEW-VIEW that started the current view, for peers that missed it. */
+    private Signed<NewView> currentNewView;
+
     private long nowMillis;
     /** Highest sequence number handed to the executor. */
     private long lastExecuted;
-    /** Agreed time of the batch at {@link #lastExecuted}. */
+    /** Agreed time of the batch at {@link #lastExecuted} (times never go back). */
     private long lastExecutedTime;
+    private long lastExecutionMillis;
     /** Highest sequence number the executor reported done. */
     private long lastApplied;
     private long lastStable;
@@ -66,8 +101,10 @@ public final class Replica {
     private long nextSeq = 1;
     private long lastProposedTime;
     /** Own checkpoint digests not yet stable, by sequence number. */
-    private final Map<Long, Digest> ownCheckpoints = new java.util.TreeMap<>();
+    private final Map<Long, Digest> ownCheckpoints = new TreeMap<>();
 
+    /** Why the last view change or new view was refused (diagnostics only). */
+    private String lastRejection = "";
     private long progressMark = -1;
     private long lastProgressMillis;
     private long lastStatusMillis;
@@ -86,9 +123,22 @@ public final class Replica {
         this.settings = config.settings();
         this.signer = signer;
         this.random = random;
+        this.rules = new ViewChangeRules(quorums, settings);
         this.log = new Log(settings.logSize(), settings.checkpointInterval());
         this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax());
         this.clients = new ClientTable(Map.of());
+        this.transfer = new StateTransfer(id, settings, stats);
+    }
+
+    /**
+     * A replica restarted from its own durable record: the restored state's position, then its
+     * log replayed so that it never contradicts what it said before (same view, same votes).
+     */
+    public static Replica recover(int id, ClusterConfig config, Signer signer, RandomGenerator random,
+                                  Recovery recovery) {
+        Replica r = new Replica(id, config, signer, random);
+        r.restore(recovery);
+        return r;
     }
 
     // ------------------------------------------------------------------ the step function
@@ -100,6 +150,9 @@ public final class Replica {
             case Event.Tick tick -> onTick(tick.nowMillis(), out);
             case Event.Received received -> onReceived(received.from(), received.message(), out);
             case Event.Executed executed -> onExecuted(executed.seq(), executed.stateDigest(), out);
+            case Event.LocalStateCompared compared ->
+                    transfer.onCompared(compared.seq(), compared.missing(), nowMillis, out);
+            case Event.StateInstalled installed -> onStateInstalled(installed, out);
         }
         advance(out);
         return out;
@@ -115,6 +168,11 @@ public final class Replica {
             case Status s -> onStatus(from, s, out);
             case FetchRequests f -> onFetchRequests(from, f, out);
             case RequestBodies b -> b.requests().forEach(r -> onRequest(r, false, out));
+            case ViewChange v -> onViewChange(signed.as(ViewChange.class), out);
+            case NewView v -> onNewView(signed.as(NewView.class), out);
+            case FetchState f -> onFetchState(from, f, out);
+            case StateManifest m -> transfer.onManifest(from, m, nowMillis, out);
+            case StateChunk c -> transfer.onChunk(from, c, nowMillis, out);
             case Reply r -> stats.increment(Counter.MESSAGES_IGNORED);
         }
     }
@@ -130,14 +188,14 @@ public final class Replica {
         }
         if (!clients.isNew(request.clientId(), request.requestNumber())) {
             if (fromClient && request.requestNumber() == clients.last(request.clientId())) {
-                out.resendReplies.add(new Output.ResendReply(request.clientId(), request.requestNumber()));
+                out.resendReplies.add(new Output.ResendReply(request.clientId(), request.requestNumber(), view));
                 stats.increment(Counter.REPLIES_RESENT);
             } else {
                 stats.increment(Counter.REQUESTS_OLD);
             }
             return;
         }
-        switch (pool.add(signed)) {
+        switch (pool.add(signed, nowMillis)) {
             case DUPLICATE -> stats.increment(Counter.REQUESTS_DUPLICATE);
             case FULL -> stats.increment(Counter.REQUESTS_POOL_FULL);
             case ADDED -> {
@@ -150,29 +208,38 @@ public final class Replica {
 
     // ------------------------------------------------------------------ agreement
 
+    /**
+     * Pre-prepares of the current view start agreement here; those of older views (retransmitted)
+     * only let this replica learn batches that others commit.
+     */
     private void onPrePrepare(Signed<PrePrepare> signed) {
         PrePrepare p = signed.message();
-        if (p.view() != view) {
+        boolean current = p.view() == view && !viewChanging;
+        if (p.view() > view || (current && isPrimary())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
-        if (isPrimary() || !log.inWindow(p.seq()) || p.seq() <= lastExecuted) {
+        if (!log.inWindow(p.seq()) || p.seq() <= lastExecuted) {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;
         }
         Slot slot = log.getOrCreate(p.seq());
         if (slot.prePrepare != null) {
-            if (!slot.prePrepare.equals(signed)) {
+            if (slot.view() == p.view() && !slot.prePrepare.equals(signed)) {
                 stats.increment(Counter.EQUIVOCATIONS_SEEN);
             }
-            return;
+            if (slot.view() >= p.view()) {
+                return;
+            }
+            log.resetForView(slot); // a newer view's proposal replaces an older one
         }
         log.setPrePrepare(slot, signed, pool, nowMillis);
     }
 
     private void onPrepare(Signed<Prepare> signed) {
         Prepare p = signed.message();
-        if (!acceptsFrom(p.replicaId(), p.view(), p.seq())) {
+        if (!acceptsFrom(p.replicaId(), p.seq()) || p.view() != view || viewChanging) {
+            stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
         if (p.replicaId() == quorums.primary(p.view())) {
@@ -182,27 +249,25 @@ public final class Replica {
         log.getOrCreate(p.seq()).prepares.putIfAbsent(p.replicaId(), signed);
     }
 
+    /** Commits of the current view and of older ones (to learn what others committed). */
     private void onCommit(Signed<Commit> signed) {
         Commit c = signed.message();
-        if (acceptsFrom(c.replicaId(), c.view(), c.seq())) {
-            log.getOrCreate(c.seq()).commits.putIfAbsent(c.replicaId(), signed);
+        if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view) {
+            stats.increment(Counter.MESSAGES_WRONG_VIEW);
+            return;
+        }
+        Slot slot = log.getOrCreate(c.seq());
+        Signed<Commit> held = slot.commits.get(c.replicaId());
+        if (held == null || held.message().view() < c.view()) {
+            slot.commits.put(c.replicaId(), signed);
         }
     }
 
-    private boolean acceptsFrom(int replicaId, int messageView, long seq) {
+    private boolean acceptsFrom(int replicaId, long seq) {
         if (replicaId == id || replicaId < 0 || replicaId >= quorums.n()) {
-            stats.increment(Counter.MESSAGES_IGNORED);
             return false;
         }
-        if (messageView != view) {
-            stats.increment(Counter.MESSAGES_WRONG_VIEW);
-            return false;
-        }
-        if (!log.inWindow(seq) || seq <= lastExecuted) {
-            stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
-            return false;
-        }
-        return true;
+        return log.inWindow(seq) && seq > lastExecuted;
     }
 
     /** Moves every slot as far as it can go, executes in order, and lets the primary propose. */
@@ -211,27 +276,67 @@ public final class Replica {
             if (slot.prePrepare == null) {
                 continue;
             }
-            if (!slot.accepted && !slot.rejected) {
+            boolean current = slot.view() == view && !viewChanging;
+            if (current && !slot.accepted && !slot.rejected) {
                 tryAccept(slot, out);
             }
-            if (!slot.prepared && slot.matchingPrepares() >= quorums.prepares()) {
-                slot.prepared = true;
-                Signed<Commit> commit = Signed.sign(new Commit(id, view, slot.seq, slot.batchDigest), signer);
-                slot.commits.put(id, commit);
-                out.persist.add(commit);
-                out.broadcast(commit);
+            if (current && !slot.prepared && slot.matchingPrepares() >= quorums.prepares()) {
+                onPrepared(slot, out);
             }
-            if (slot.prepared && !slot.committed && slot.matchingCommits() >= quorums.commits()) {
-                slot.committed = true;
+            if (!slot.committed && slot.matchingCommits() >= quorums.commits()
+                    && (slot.prepared || !current)) {
+                slot.committed = true; // prepared here, or learned from 2f+1 commits of an older view
             }
         }
         Slot next;
-        while ((next = log.get(lastExecuted + 1)) != null && next.committed && next.missing == 0) {
+        while (!transfer.active() && (next = log.get(lastExecuted + 1)) != null && next.prePrepare != null
+                && next.committed && next.missing == 0) {
             execute(next, out);
         }
-        if (isPrimary() && nowMillis > 0) { // no proposal before the first tick tells the time
+        if (isPrimary() && !viewChanging && nowMillis > 0) { // no proposal before the first tick tells the time
             propose(out);
         }
+    }
+
+    private void onPrepared(Slot slot, Output out) {
+        slot.prepared = true;
+        List<Signed<Prepare>> proof = matchingPrepares(slot);
+        slot.preparedProof = new PreparedProof(slot.prePrepare, proof);
+        persistBatch(slot, out);
+        for (Signed<Prepare> p : proof) {
+            if (p.message().replicaId() != id) {
+                out.persist(slot.seq, p); // the proof must survive a restart: a view change needs it
+            }
+        }
+        Signed<Commit> commit = Signed.sign(new Commit(id, view, slot.seq, slot.batchDigest), signer);
+        slot.commits.put(id, commit);
+        out.persist(slot.seq, commit);
+        out.broadcast(commit);
+    }
+
+    private static List<Signed<Prepare>> matchingPrepares(Slot slot) {
+        List<Signed<Prepare>> proof = new ArrayList<>();
+        for (Signed<Prepare> p : slot.prepares.values()) {
+            if (p.message().view() == slot.view() && p.message().batchDigest().equals(slot.batchDigest)) {
+                proof.add(p);
+            }
+        }
+        proof.sort(java.util.Comparator.comparingInt(p -> p.message().replicaId()));
+        return proof;
+    }
+
+    /** Makes the pre-prepare and its bodies durable once, so a restart can execute the batch again. */
+    private void persistBatch(Slot slot, Output out) {
+        if (slot.batchPersisted) {
+            return;
+        }
+        for (Signed<Request> body : slot.bodies) {
+            if (body != null) {
+                out.persist(slot.seq, body);
+            }
+        }
+        out.persist(slot.seq, slot.prePrepare);
+        slot.batchPersisted = slot.missing == 0;
     }
 
     /** A backup validates a pre-prepare once it holds every body; valid ones get its PREPARE. */
@@ -240,15 +345,15 @@ public final class Replica {
             return;
         }
         PrePrepare p = slot.batch();
+        boolean vouched = slot.reproposal || slot.matchingPrepares() >= quorums.weak();
         Long previousTime = timeBefore(slot.seq);
-        if (previousTime == null || nowMillis == 0) {
+        if (!vouched && (previousTime == null || nowMillis == 0)) {
             return; // decide once the previous batch's time and the local clock are known
         }
-        boolean vouched = slot.matchingPrepares() >= quorums.weak();
         if (!vouched && p.timeMillis() > nowMillis + settings.clockSkewMaxMillis()) {
             return; // a time ahead of our clock may become acceptable as the clock advances
         }
-        String problem = validate(slot, p, previousTime, vouched);
+        String problem = validate(slot, p, vouched ? 0 : previousTime, vouched);
         if (problem != null) {
             slot.rejected = true;
             stats.increment(Counter.PRE_PREPARES_REJECTED);
@@ -258,17 +363,18 @@ public final class Replica {
         for (BatchEntry e : p.entries()) {
             pool.markOrdered(e.requestDigest());
         }
+        persistBatch(slot, out);
         Signed<Prepare> prepare = Signed.sign(new Prepare(id, view, slot.seq, slot.batchDigest), signer);
         slot.prepares.put(id, prepare);
-        out.persist.add(prepare);
+        out.persist(slot.seq, prepare);
         out.broadcast(prepare);
     }
 
     /**
      * Why a pre-prepare is invalid, or {@code null} when it is valid. The proposed time must follow
-     * the previous batch's and lie within the skew bound of the local clock — unless f+1 replicas
-     * already prepared it ({@code vouched}): then a correct one checked the time while the
-     * proposal was live, and this replica is only catching up.
+     * the previous batch's and lie within the skew bound of the local clock — unless the proposal
+     * is vouched for: re-proposed by a NEW-VIEW, or already prepared by f+1 replicas (then a
+     * correct one checked the time while the proposal was live, and this replica is catching up).
      */
     private String validate(Slot slot, PrePrepare p, long previousTime, boolean vouched) {
         if (p.entries().size() > settings.batchRequestsMax()) {
@@ -290,10 +396,13 @@ public final class Replica {
         if (bytes > settings.batchBytesMax()) {
             return "batch of " + bytes + " bytes";
         }
+        if (vouched) {
+            return null;
+        }
         if (p.timeMillis() <= previousTime) {
             return "time " + p.timeMillis() + " not after " + previousTime;
         }
-        if (!vouched && Math.abs(p.timeMillis() - nowMillis) > settings.clockSkewMaxMillis()) {
+        if (Math.abs(p.timeMillis() - nowMillis) > settings.clockSkewMaxMillis()) {
             return "time " + p.timeMillis() + " too far from local clock " + nowMillis;
         }
         return null;
@@ -305,7 +414,8 @@ public final class Replica {
             return lastExecutedTime;
         }
         Slot previous = log.get(seq - 1);
-        return previous == null || previous.prePrepare == null ? null : previous.batch().timeMillis();
+        return previous == null || previous.prePrepare == null ? null
+                : Math.max(previous.batch().timeMillis(), lastExecutedTime);
     }
 
     private void execute(Slot slot, Output out) {
@@ -319,10 +429,17 @@ public final class Replica {
             }
             pool.removeUpTo(r.clientId(), clients.last(r.clientId()));
         }
+        // agreed time never goes back, whatever a (re-)proposal carries; null batches carry none
+        long time = Math.max(p.timeMillis(), lastExecutedTime);
         boolean checkpoint = slot.seq % settings.checkpointInterval() == 0;
-        out.executes.add(new Execute(slot.seq, p.view(), p.timeMillis(), p.seed(), fresh, checkpoint));
+        out.executes.add(new Execute(slot.seq, p.view(), time, p.seed(), fresh, checkpoint));
+        slot.executedDigest = slot.batchDigest;
         lastExecuted = slot.seq;
-        lastExecutedTime = p.timeMillis();
+        lastExecutedTime = time;
+        lastExecutionMillis = nowMillis;
+        if (!viewChanging) {
+            viewChangeAttempts = 0; // the view works: the next suspicion waits the base timeout
+        }
         stats.increment(Counter.BATCHES_EXECUTED);
         stats.add(Counter.REQUESTS_EXECUTED, fresh.size());
     }
@@ -344,13 +461,16 @@ public final class Replica {
                 entries.add(new BatchEntry(r.message().clientId(), r.message().requestNumber(), r.digest()));
             }
             long time = Math.max(nowMillis, Math.max(lastProposedTime, lastExecutedTime) + 1);
-            PrePrepare p = new PrePrepare(view, nextSeq, time, random.nextLong(), entries);
-            Signed<PrePrepare> signed = Signed.sign(p, signer);
+            Signed<PrePrepare> signed = Signed.sign(new PrePrepare(view, nextSeq, time, random.nextLong(), entries),
+                    signer);
             Slot slot = log.getOrCreate(nextSeq);
+            if (slot.prePrepare != null) {
+                log.resetForView(slot); // an older view's proposal, superseded
+            }
             log.setPrePrepare(slot, signed, pool, nowMillis);
             Check.that(slot.missing == 0, "primary proposed a request it does not hold");
             slot.accepted = true;
-            out.persist.add(signed);
+            persistBatch(slot, out);
             out.broadcast(signed);
             lastProposedTime = time;
             nextSeq++;
@@ -371,19 +491,18 @@ public final class Replica {
         ownCheckpoints.put(seq, stateDigest);
         Signed<Checkpoint> checkpoint = Signed.sign(new Checkpoint(id, seq, stateDigest), signer);
         checkpoints.add(checkpoint);
-        out.persist.add(checkpoint);
+        out.persist(seq, checkpoint);
         out.broadcast(checkpoint);
         tryStabilize(seq, out);
     }
 
     private void onCheckpoint(Signed<Checkpoint> signed, Output out) {
         Checkpoint c = signed.message();
-        if (c.replicaId() == id || c.replicaId() < 0 || c.replicaId() >= quorums.n()
-                || c.seq() % settings.checkpointInterval() != 0) {
+        if (c.replicaId() < 0 || c.replicaId() >= quorums.n() || c.seq() % settings.checkpointInterval() != 0) {
             stats.increment(Counter.MESSAGES_IGNORED);
             return;
         }
-        if (c.seq() <= lastStable || c.seq() > log.high()) {
+        if (c.seq() <= lastStable || c.seq() > lastStable + 4L * settings.logSize()) {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;
         }
@@ -392,26 +511,308 @@ public final class Replica {
         }
     }
 
-    /** A checkpoint this replica reached becomes stable once 2f+1 replicas agree on its digest. */
+    /**
+     * A checkpoint becomes stable once 2f+1 replicas agree on its digest. If this replica has not
+     * reached it (or reached a different state), it fetches that state from the agreeing peers.
+     */
     private void tryStabilize(long seq, Output out) {
-        Digest own = ownCheckpoints.get(seq);
-        if (own == null || seq <= lastStable) {
+        if (seq <= lastStable) {
             return;
         }
-        List<Signed<Checkpoint>> proof = checkpoints.matching(seq, own);
-        if (proof.size() < quorums.stableCheckpoint()) {
-            Digest agreed = checkpoints.quorumDigest(seq, quorums.stableCheckpoint());
-            if (agreed != null && !agreed.equals(own)) {
-                stats.increment(Counter.CHECKPOINT_DIVERGENCE); // our state differs from a quorum's
+        Digest agreed = checkpoints.quorumDigest(seq, quorums.stableCheckpoint());
+        if (agreed == null) {
+            return;
+        }
+        Digest own = ownCheckpoints.get(seq);
+        if (own != null && own.equals(agreed)) {
+            stabilize(seq, agreed, checkpoints.matching(seq, agreed), out);
+            return;
+        }
+        if (own != null) {
+            stats.increment(Counter.CHECKPOINT_DIVERGENCE); // our state differs from a quorum's: replace it
+        } else if (seq < lastExecuted + settings.checkpointInterval()) {
+            return; // close enough to reach it by executing
+        }
+        if (transfer.mayRetarget(seq)) {
+            transfer.start(seq, agreed, checkpoints.matching(seq, agreed), nowMillis, out);
+        }
+    }
+
+    private void stabilize(long seq, Digest digest, List<Signed<Checkpoint>> proof, Output out) {
+        lastStable = seq;
+        checkpoints.stabilize(seq, digest, proof);
+        ownCheckpoints.keySet().removeIf(s -> s < seq);
+        log.truncate(seq);
+        for (Signed<Checkpoint> c : proof) {
+            if (c.message().replicaId() != id) {
+                out.persist(seq, c); // the proof outlives the log below it
+            }
+        }
+        if (currentNewView != null) {
+            out.persist(seq, currentNewView); // the view we are in must survive the discard below
+        }
+        out.discardBelow = seq;
+        stats.increment(Counter.CHECKPOINTS_STABLE);
+    }
+
+    // ------------------------------------------------------------------ state transfer
+
+    private void onFetchState(int from, FetchState fetch, Output out) {
+        if (from < 0 || from == id || fetch.chunks().size() > settings.stateFetchChunksMax()) {
+            stats.increment(Counter.MESSAGES_IGNORED);
+            return;
+        }
+        if (fetch.seq() == lastStable || ownCheckpoints.containsKey(fetch.seq())) {
+            out.serveState.add(new Output.ServeState(from, fetch.seq(), fetch.chunks()));
+            stats.increment(Counter.STATE_SERVED);
+        }
+    }
+
+    private void onStateInstalled(Event.StateInstalled installed, Output out) {
+        long seq = installed.seq();
+        Check.that(transfer.phase() == StateTransfer.Phase.INSTALLING && transfer.target() == seq,
+                "state %d installed without a transfer to it", seq);
+        clients.replaceWith(installed.clientTable());
+        pool.removeExecuted(clients);
+        lastExecuted = seq;
+        lastApplied = seq;
+        lastExecutedTime = installed.lastAgreedTime();
+        lastExecutionMillis = nowMillis;
+        ownCheckpoints.keySet().removeIf(s -> s > seq); // a diverged state's checkpoints are void
+        ownCheckpoints.put(seq, transfer.root());
+        if (seq > lastStable) {
+            stabilize(seq, transfer.root(), transfer.proof(), out);
+        }
+        nextSeq = Math.max(nextSeq, seq + 1);
+        transfer.finished();
+        stats.increment(Counter.STATE_TRANSFERS_DONE);
+    }
+
+    // ------------------------------------------------------------------ view change
+
+    /** Doubling per failed attempt bounds how long a run of faulty primaries can stall the cluster. */
+    static final int TIMEOUT_DOUBLINGS_MAX = 3;
+
+    private long timeoutMillis() {
+        return settings.requestTimeoutMillis() << Math.min(viewChangeAttempts, TIMEOUT_DOUBLINGS_MAX);
+    }
+
+    /** Backups suspect the primary when a request waits too long; a pending view change escalates. */
+    private void checkTimers(Output out) {
+        if (viewChanging && viewChangeDeadline == RESEND_VIEW_CHANGE) {
+            // restarted while changing views: say it again before waiting for the new view
+            viewChangeStartMillis = nowMillis;
+            viewChangeDeadline = nowMillis + timeoutMillis();
+            out.broadcast(viewChanges.of(id, view));
+            return;
+        }
+        if (viewChanging) {
+            // as in PBFT, the wait for NEW-VIEW starts once 2f+1 replicas want this view: a replica
+            // alone in a view change does not run ahead of the others
+            if (viewChangeQuorumSince == Long.MAX_VALUE) {
+                if (viewChanges.countForView(view) < quorums.viewChange()) {
+                    return;
+                }
+                viewChangeQuorumSince = nowMillis;
+                viewChangeDeadline = nowMillis + timeoutMillis();
+            }
+            if (nowMillis >= viewChangeDeadline) {
+                if (lastExecutionMillis > viewChangeStartMillis && nowMillis - lastExecutionMillis < timeoutMillis()) {
+                    viewChangeDeadline = nowMillis + timeoutMillis(); // still learning: the cluster lives
+                } else {
+                    startViewChange(view + 1, out);
+                }
             }
             return;
         }
-        lastStable = seq;
-        checkpoints.stabilize(seq, own, proof);
-        ownCheckpoints.keySet().removeIf(s -> s <= seq);
-        log.truncate(seq);
-        out.discardBelow = seq + 1;
-        stats.increment(Counter.CHECKPOINTS_STABLE);
+        if (isPrimary()) {
+            return;
+        }
+        long oldest = pool.oldestUnorderedArrival();
+        for (Slot slot : log.above(lastExecuted)) {
+            if (slot.prePrepare != null) {
+                oldest = Math.min(oldest, slot.arrivedMillis);
+                break;
+            }
+        }
+        if (oldest != Long.MAX_VALUE && nowMillis - oldest >= timeoutMillis()) {
+            startViewChange(view + 1, out);
+        }
+    }
+
+    private void startViewChange(int newView, Output out) {
+        Check.that(newView > view || (newView == view && !viewChanging), "view change to %d from %d", newView, view);
+        view = newView;
+        viewChanging = true;
+        viewChangeStartMillis = nowMillis;
+        viewChangeAttempts++;
+        viewChangeDeadline = nowMillis + timeoutMillis();
+        viewChangeQuorumSince = Long.MAX_VALUE;
+        currentNewView = null;
+        List<PreparedProof> prepared = new ArrayList<>();
+        for (Slot slot : log.above(lastStable)) {
+            if (slot.preparedProof != null && slot.seq <= lastStable + settings.logSize()
+                    && slot.preparedProof.prepares().size() >= quorums.prepares()) {
+                prepared.add(slot.preparedProof);
+            }
+        }
+        Signed<ViewChange> change = Signed.sign(new ViewChange(id, newView, lastStable, checkpoints.stableDigest(),
+                checkpoints.stableProof(), prepared), signer);
+        viewChanges.add(change);
+        out.persist(lastStable + 1, change);
+        out.broadcast(change);
+        stats.increment(Counter.VIEW_CHANGES_STARTED);
+        tryNewView(out);
+    }
+
+    private void onViewChange(Signed<ViewChange> signed, Output out) {
+        ViewChange v = signed.message();
+        if (v.replicaId() == id || v.newView() < view || (v.newView() == view && !viewChanging)) {
+            stats.increment(Counter.MESSAGES_WRONG_VIEW);
+            return;
+        }
+        String problem = rules.problem(v);
+        if (problem != null) {
+            stats.increment(Counter.VIEW_CHANGES_INVALID);
+            lastRejection = "view change from " + v.replicaId() + ": " + problem;
+            return;
+        }
+        if (!viewChanges.add(signed)) {
+            return;
+        }
+        joinIfOthersMoved(out);
+        tryNewView(out);
+    }
+
+    /** f+1 replicas asking for higher views include a correct one: follow to the lowest of them. */
+    private void joinIfOthersMoved(Output out) {
+        int target = viewChanges.lowestViewAbove(view, id, quorums.weak());
+        if (target > view) {
+            startViewChange(target, out);
+        }
+    }
+
+    /** The new primary sends NEW-VIEW once it holds 2f+1 view changes for its view. */
+    private void tryNewView(Output out) {
+        if (!viewChanging || quorums.primary(view) != id) {
+            return;
+        }
+        List<Signed<ViewChange>> chosen = viewChanges.forView(view, quorums.n(), quorums.viewChange());
+        if (chosen.size() < quorums.viewChange()) {
+            return;
+        }
+        ViewChangeRules.Plan plan = rules.plan(view, chosen.stream().map(Signed::message).toList());
+        List<Signed<PrePrepare>> proposals = new ArrayList<>();
+        for (PrePrepare p : plan.prePrepares()) {
+            proposals.add(Signed.sign(p, signer));
+        }
+        Signed<NewView> newView = Signed.sign(new NewView(view, chosen, proposals), signer);
+        out.persist(lastStable + 1, newView);
+        out.broadcast(newView);
+        stats.increment(Counter.NEW_VIEWS_SENT);
+        enterView(newView, plan, out);
+    }
+
+    private void onNewView(Signed<NewView> signed, Output out) {
+        NewView v = signed.message();
+        if (v.view() < view || (v.view() == view && !viewChanging)) {
+            stats.increment(Counter.MESSAGES_WRONG_VIEW);
+            return;
+        }
+        String problem = rules.problem(v);
+        if (problem != null) {
+            stats.increment(Counter.NEW_VIEWS_INVALID);
+            lastRejection = "new view " + v.view() + ": " + problem;
+            return;
+        }
+        ViewChangeRules.Plan plan = rules.plan(v.view(), v.viewChanges().stream().map(Signed::message).toList());
+        out.persist(lastStable + 1, signed);
+        view = v.view();
+        enterView(signed, plan, out);
+    }
+
+    /** Starts the view a NEW-VIEW describes: its stable checkpoint, then its re-proposals. */
+    private void enterView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
+        viewChanging = false;
+        currentNewView = newView;
+        viewChangeDeadline = 0;
+        viewChanges.dropBelow(view + 1);
+        stats.increment(Counter.NEW_VIEWS_ACCEPTED);
+        if (plan.stableSeq() > lastStable) {
+            plan.stableProof().forEach(checkpoints::add);
+            if (plan.stableSeq() <= lastExecuted) {
+                tryStabilize(plan.stableSeq(), out); // at once, or when our own checkpoint is taken
+            } else if (transfer.mayRetarget(plan.stableSeq())) {
+                transfer.start(plan.stableSeq(), plan.stableDigest(), plan.stableProof(), nowMillis, out);
+            }
+        }
+        pool.requeueAll(nowMillis);
+        long maxSeq = plan.stableSeq();
+        for (Slot slot : new ArrayList<>(log.all())) {
+            if (!slot.executed() && slot.seq > lastStable) {
+                log.resetForView(slot);
+            }
+        }
+        for (Signed<PrePrepare> proposal : newView.message().prePrepares()) {
+            installProposal(proposal, out);
+            maxSeq = Math.max(maxSeq, proposal.message().seq());
+        }
+        nextSeq = Math.max(maxSeq, lastExecuted) + 1;
+        lastProposedTime = Math.max(lastProposedTime, lastExecutedTime);
+    }
+
+    /** One re-proposal of a NEW-VIEW: executed ones get our votes at once, others the usual path. */
+    private void installProposal(Signed<PrePrepare> proposal, Output out) {
+        long seq = proposal.message().seq();
+        Slot slot = log.get(seq);
+        if (slot != null && slot.executed()) {
+            Digest digest = Codec.batchDigest(proposal.message());
+            Check.that(digest.equals(slot.executedDigest),
+                    "new view re-proposes %s at executed seq %d (executed %s)", digest, seq, slot.executedDigest);
+            log.resetForView(slot);
+            log.setPrePrepare(slot, proposal, pool, nowMillis);
+            slot.accepted = true;
+            slot.prepared = true;
+            slot.committed = true;
+            if (isPrimary()) {
+                out.persist(seq, proposal);
+            }
+            voteForExecuted(slot, out);
+            return;
+        }
+        if (seq <= lastExecuted || !log.inWindow(seq)) {
+            return; // covered by a state we hold or are fetching
+        }
+        slot = log.getOrCreate(seq);
+        if (slot.prePrepare != null) {
+            log.resetForView(slot);
+        }
+        log.setPrePrepare(slot, proposal, pool, nowMillis);
+        slot.reproposal = true;
+        if (isPrimary()) {
+            slot.accepted = true;
+            for (BatchEntry e : proposal.message().entries()) {
+                pool.markOrdered(e.requestDigest());
+            }
+            persistBatch(slot, out);
+        }
+    }
+
+    /**
+     * Helps peers that have not executed the slot's batch: our prepare and commit for the new view,
+     * kept in the slot so that they are retransmitted like any others.
+     */
+    private void voteForExecuted(Slot slot, Output out) {
+        if (!isPrimary()) {
+            Signed<Prepare> prepare = Signed.sign(new Prepare(id, view, slot.seq, slot.executedDigest), signer);
+            slot.prepares.put(id, prepare);
+            out.persist(slot.seq, prepare);
+            out.broadcast(prepare);
+        }
+        Signed<Commit> commit = Signed.sign(new Commit(id, view, slot.seq, slot.executedDigest), signer);
+        slot.commits.put(id, commit);
+        out.persist(slot.seq, commit);
+        out.broadcast(commit);
     }
 
     // ------------------------------------------------------------------ retransmission
@@ -419,16 +820,18 @@ public final class Replica {
     private void onTick(long now, Output out) {
         Check.that(now >= nowMillis, "clock went backwards: %d after %d", now, nowMillis);
         nowMillis = now;
+        checkTimers(out);
+        transfer.onTick(now, out);
         fetchMissingBodies(out);
         if (lastExecuted != progressMark) {
             progressMark = lastExecuted;
             lastProgressMillis = now;
         }
-        boolean stuck = hasWork() && now - lastProgressMillis >= settings.statusIntervalMillis();
+        boolean stuck = (hasWork() || viewChanging) && now - lastProgressMillis >= settings.statusIntervalMillis();
         long sinceStatus = now - lastStatusMillis;
         if ((stuck && sinceStatus >= settings.statusIntervalMillis())
                 || sinceStatus >= settings.idleStatusIntervalMillis()) {
-            out.broadcast(Signed.unsigned(new Status(id, view, lastExecuted, lastStable)));
+            out.broadcast(Signed.unsigned(new Status(id, view, viewChanging, lastExecuted, lastStable)));
             lastStatusMillis = now;
             stats.increment(Counter.STATUS_SENT);
         }
@@ -452,6 +855,9 @@ public final class Replica {
                 if (target == id) {
                     target = (target + 1) % quorums.n();
                 }
+            }
+            if (target == id) {
+                target = (target + 1) % quorums.n();
             }
             slot.fetchAttempts++;
             slot.lastFetchMillis = nowMillis;
@@ -487,6 +893,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED);
             return;
         }
+        retransmitView(from, status, out);
         long first = Math.max(status.lastExecuted() + 1, log.retainedFrom());
         long last = Math.min(status.lastExecuted() + settings.retransmitBatchesMax(), log.highestSeq());
         for (long seq = first; seq <= last; seq++) {
@@ -494,11 +901,11 @@ public final class Replica {
             if (slot == null) {
                 continue;
             }
-            if (slot.prePrepare != null && slot.view() == status.view()) {
+            if (slot.prePrepare != null) {
                 out.send(from, slot.prePrepare);
             }
             Signed<Prepare> prepare = slot.prepares.get(id);
-            if (prepare != null) {
+            if (prepare != null && prepare.message().view() == status.view()) {
                 out.send(from, prepare);
             }
             Signed<Commit> commit = slot.commits.get(id);
@@ -510,12 +917,141 @@ public final class Replica {
         if (status.lastStable() < lastStable) {
             checkpoints.stableProof().forEach(c -> out.send(from, c));
         }
-        for (long seq = lastStable + settings.checkpointInterval(); seq <= lastApplied;
-                seq += settings.checkpointInterval()) {
-            Signed<Checkpoint> mine = checkpoints.of(id, seq);
-            if (mine != null && seq > status.lastStable()) {
+        for (Map.Entry<Long, Digest> own : ownCheckpoints.entrySet()) {
+            Signed<Checkpoint> mine = checkpoints.of(id, own.getKey());
+            if (mine != null && own.getKey() > status.lastStable()) {
                 out.send(from, mine);
             }
+        }
+    }
+
+    /**
+     * A peer behind in views gets the NEW-VIEW of ours, or our view change (toward the f+1 rule);
+     * a peer changing views gets our view change for that view, if we sent one.
+     */
+    private void retransmitView(int from, Status status, Output out) {
+        boolean behind = status.view() < view || (status.view() == view && status.changing() && !viewChanging);
+        if (behind && !viewChanging && currentNewView != null) {
+            out.send(from, currentNewView);
+        } else if (behind && viewChanging && viewChanges.of(id, view) != null) {
+            out.send(from, viewChanges.of(id, view));
+        }
+        Signed<ViewChange> mine = viewChanges.of(id, status.view());
+        if (status.changing() && mine != null && !(behind && viewChanging && status.view() == view)) {
+            out.send(from, mine);
+        }
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    /** Rebuilds from durable state: the restored snapshot, then the log's messages in order. */
+    private void restore(Recovery r) {
+        lastExecuted = r.snapshotSeq();
+        lastApplied = r.snapshotSeq();
+        lastExecutedTime = r.lastAgreedTime();
+        clients.replaceWith(r.clientTable());
+        if (r.snapshotSeq() > 0) {
+            ownCheckpoints.put(r.snapshotSeq(), r.snapshotDigest());
+        }
+        // stable checkpoints first: the proofs decide the window
+        for (Output.Persist p : r.log()) {
+            if (p.message().message() instanceof Checkpoint c && c.seq() <= r.snapshotSeq()) {
+                checkpoints.add(p.message().as(Checkpoint.class));
+            }
+        }
+        for (long seq = r.snapshotSeq(); seq > 0; seq -= settings.checkpointInterval()) {
+            Digest agreed = checkpoints.quorumDigest(seq, quorums.stableCheckpoint());
+            if (agreed != null) {
+                lastStable = seq;
+                checkpoints.stabilize(seq, agreed, checkpoints.matching(seq, agreed));
+                log.truncate(seq);
+                break;
+            }
+        }
+        for (Output.Persist p : r.log()) {
+            replay(p.message());
+        }
+        for (Slot slot : log.all()) {
+            if (slot.prePrepare == null) {
+                continue;
+            }
+            // a view change must still report what prepared above the stable checkpoint
+            slot.prepared = keepProofIfPrepared(slot);
+            if (slot.seq <= lastExecuted) {
+                slot.executedDigest = slot.batchDigest; // the restored state includes it
+                slot.committed = true;
+            }
+        }
+        viewChangeDeadline = RESEND_VIEW_CHANGE;
+        nextSeq = Math.max(nextSeq, lastExecuted + 1);
+    }
+
+    private void replay(Signed<?> signed) {
+        switch (signed.message()) {
+            case Request req -> pool.add(signed.as(Request.class), 0);
+            case PrePrepare p -> {
+                if (p.view() >= view && log.inWindow(p.seq())) {
+                    view = p.view();
+                    Slot slot = log.getOrCreate(p.seq());
+                    if (slot.prePrepare != null && slot.view() < p.view()) {
+                        keepProofIfPrepared(slot);
+                        log.resetForView(slot);
+                    }
+                    if (slot.prePrepare == null) {
+                        log.setPrePrepare(slot, signed.as(PrePrepare.class), pool, 0);
+                        slot.batchPersisted = slot.missing == 0;
+                        if (quorums.primary(p.view()) == id) {
+                            slot.accepted = true;
+                            nextSeq = Math.max(nextSeq, p.seq() + 1);
+                            lastProposedTime = Math.max(lastProposedTime, p.timeMillis());
+                        }
+                    }
+                }
+            }
+            case Prepare p -> replayVote(p.seq(), p.view(), slot -> {
+                slot.prepares.put(p.replicaId(), signed.as(Prepare.class));
+                if (p.replicaId() == id) {
+                    slot.accepted = true;
+                }
+            });
+            case Commit c -> replayVote(c.seq(), c.view(), slot -> slot.commits.put(id, signed.as(Commit.class)));
+            case Checkpoint c -> {
+                if (c.seq() > lastStable) {
+                    checkpoints.add(signed.as(Checkpoint.class));
+                }
+            }
+            case ViewChange v -> {
+                if (v.replicaId() == id && v.newView() >= view) {
+                    view = v.newView();
+                    viewChanging = true;
+                    viewChanges.add(signed.as(ViewChange.class));
+                }
+            }
+            case NewView v -> {
+                if (v.view() >= view) {
+                    view = v.view();
+                    viewChanging = false;
+                    currentNewView = signed.as(NewView.class);
+                }
+            }
+            default -> stats.increment(Counter.MESSAGES_IGNORED);
+        }
+    }
+
+    /** Records the slot's prepared proof if its durable prepares make one; says whether they did. */
+    private boolean keepProofIfPrepared(Slot slot) {
+        List<Signed<Prepare>> prepares = matchingPrepares(slot);
+        if (prepares.size() < quorums.prepares()) {
+            return false;
+        }
+        slot.preparedProof = new PreparedProof(slot.prePrepare, prepares);
+        return true;
+    }
+
+    private void replayVote(long seq, int voteView, java.util.function.Consumer<Slot> apply) {
+        Slot slot = log.get(seq);
+        if (slot != null && slot.prePrepare != null && slot.view() == voteView) {
+            apply.accept(slot);
         }
     }
 
@@ -527,6 +1063,10 @@ public final class Replica {
 
     public int view() {
         return view;
+    }
+
+    public boolean viewChanging() {
+        return viewChanging;
     }
 
     public boolean isPrimary() {
@@ -547,6 +1087,10 @@ public final class Replica {
 
     public long nowMillis() {
         return nowMillis;
+    }
+
+    public boolean transferringState() {
+        return transfer.active();
     }
 
     public int pendingRequests() {
@@ -573,16 +1117,23 @@ public final class Replica {
         Check.that(lastStable % settings.checkpointInterval() == 0, "stable checkpoint %d not at an interval",
                 lastStable);
         Check.that(log.low() == lastStable, "log low watermark %d != stable %d", log.low(), lastStable);
-        for (long seq = log.retainedFrom(); seq <= lastExecuted; seq++) {
-            Slot s = log.get(seq);
-            Check.that(s != null && s.committed, "executed %d without a committed slot", seq);
+        for (Slot s : log.all()) {
+            Check.that(s.seq > lastExecuted || s.executed() || s.seq <= lastStable || s.prePrepare == null,
+                    "slot %d below executed %d but not executed", s.seq, lastExecuted);
         }
-        if (isPrimary()) {
-            Check.that(nextSeq - 1 - lastExecuted <= settings.inFlightBatchesMax(),
-                    "pipeline holds %d batches", nextSeq - 1 - lastExecuted);
-        }
+        Check.that(!isPrimary() || viewChanging || nextSeq > lastExecuted, "primary's next seq %d at or below "
+                + "executed %d", nextSeq, lastExecuted);
         log.checkInvariants();
         pool.checkInvariants();
+    }
+
+    /** Checkpoint knowledge, for failure reports. */
+    public String describeCheckpoints() {
+        return "deadline " + (viewChangeDeadline - nowMillis) + " attempts " + viewChangeAttempts + " lastExec "
+                + (nowMillis - lastExecutionMillis) + " vcStart " + (nowMillis - viewChangeStartMillis)
+                + " last rejection '" + lastRejection + "', view changes " + viewChanges.describe() + ", own " + ownCheckpoints.keySet() + ", held " + checkpoints.describe() + ", proof "
+                + checkpoints.stableProof().stream().map(c -> c.message().replicaId() + "@" + c.message().seq()).toList()
+                + ", stats " + stats.snapshot();
     }
 
     /** The unexecuted slots, for failure reports. */
@@ -596,7 +1147,8 @@ public final class Replica {
 
     @Override
     public String toString() {
-        return "Replica[" + id + ", view=" + view + ", executed=" + lastExecuted + ", applied=" + lastApplied
-                + ", stable=" + lastStable + ", slots=" + log.slotCount() + ", pool=" + pool.size() + "]";
+        return "Replica[" + id + ", view=" + view + (viewChanging ? " (changing)" : "") + ", executed=" + lastExecuted
+                + ", applied=" + lastApplied + ", stable=" + lastStable + ", slots=" + log.slotCount() + ", pool="
+                + pool.size() + (transfer.active() ? ", transfer to " + transfer.target() : "") + "]";
     }
 }

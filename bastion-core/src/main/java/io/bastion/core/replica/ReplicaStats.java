@@ -30,6 +30,16 @@ public final class ReplicaStats {
         RETRANSMISSIONS,
         CHECKPOINTS_STABLE,
         CHECKPOINT_DIVERGENCE,
+        VIEW_CHANGES_STARTED,
+        VIEW_CHANGES_INVALID,
+        NEW_VIEWS_SENT,
+        NEW_VIEWS_ACCEPTED,
+        NEW_VIEWS_INVALID,
+        STATE_TRANSFERS_STARTED,
+        STATE_TRANSFERS_DONE,
+        STATE_BAD_DATA,
+        STATE_PEER_SILENT,
+        STATE_SERVED,
     }
 
     private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);

@@ -26,13 +26,14 @@ final class RequestPool {
     private final Map<Digest, Signed<Request>> byDigest = new HashMap<>();
     private final Map<Long, ArrayDeque<Digest>> byClient = new HashMap<>();
     private final LinkedHashSet<Digest> unordered = new LinkedHashSet<>();
+    private final Map<Digest, Long> arrivals = new HashMap<>();
 
     RequestPool(int max, int perClientMax) {
         this.max = max;
         this.perClientMax = perClientMax;
     }
 
-    AddResult add(Signed<Request> request) {
+    AddResult add(Signed<Request> request, long nowMillis) {
         Digest d = request.digest();
         if (byDigest.containsKey(d)) {
             return AddResult.DUPLICATE;
@@ -50,11 +51,47 @@ final class RequestPool {
         byDigest.put(d, request);
         byClient.computeIfAbsent(client, c -> new ArrayDeque<>()).addLast(d);
         unordered.add(d);
+        arrivals.put(d, nowMillis);
         return AddResult.ADDED;
     }
 
     Signed<Request> get(Digest digest) {
         return byDigest.get(digest);
+    }
+
+    /** When the oldest request no batch has ordered yet arrived, or {@code Long.MAX_VALUE}. */
+    long oldestUnorderedArrival() {
+        return unordered.isEmpty() ? Long.MAX_VALUE : arrivals.get(unordered.getFirst());
+    }
+
+    /** Requests no batch ordered yet, oldest first (a new primary proposes them). */
+    List<Signed<Request>> unorderedRequests() {
+        List<Signed<Request>> out = new ArrayList<>(unordered.size());
+        for (Digest d : unordered) {
+            out.add(byDigest.get(d));
+        }
+        return out;
+    }
+
+    /**
+     * Puts every held body back in the queue (after a view change nothing is ordered yet), as if
+     * it arrived now: the new primary gets a full timeout to order it.
+     */
+    void requeueAll(long nowMillis) {
+        unordered.addAll(byDigest.keySet());
+        arrivals.replaceAll((d, t) -> nowMillis);
+    }
+
+    /** Drops the bodies of requests the client table says were executed (after a state transfer). */
+    void removeExecuted(ClientTable clients) {
+        List<Digest> gone = new ArrayList<>();
+        for (Map.Entry<Digest, Signed<Request>> e : byDigest.entrySet()) {
+            Request r = e.getValue().message();
+            if (!clients.isNew(r.clientId(), r.requestNumber())) {
+                gone.add(e.getKey());
+            }
+        }
+        gone.forEach(this::remove);
     }
 
     /** A batch ordered this request: it leaves the queue but its body stays until executed. */
@@ -95,6 +132,7 @@ final class RequestPool {
             return;
         }
         unordered.remove(d);
+        arrivals.remove(d);
         ArrayDeque<Digest> mine = byClient.get(r.message().clientId());
         mine.remove(d);
         if (mine.isEmpty()) {

@@ -4,6 +4,7 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
+import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 
@@ -31,6 +32,15 @@ final class Slot {
     boolean rejected;
     boolean prepared;
     boolean committed;
+    /** Came with a NEW-VIEW: its time was checked when first proposed, so it is not checked again. */
+    boolean reproposal;
+    /** The pre-prepare and its bodies are durable here. */
+    boolean batchPersisted;
+
+    /** The proof from the latest view in which this batch prepared here (survives view changes). */
+    PreparedProof preparedProof;
+    /** The batch digest executed at this sequence number, once executed. */
+    Digest executedDigest;
 
     final Map<Integer, Signed<Prepare>> prepares = new HashMap<>();
     final Map<Integer, Signed<Commit>> commits = new HashMap<>();
@@ -41,6 +51,27 @@ final class Slot {
 
     Slot(long seq) {
         this.seq = seq;
+    }
+
+    /** Forgets what belonged to the current view; keeps the prepared proof and what was executed. */
+    void resetForView() {
+        prePrepare = null;
+        batchDigest = null;
+        bodies = null;
+        missing = 0;
+        accepted = false;
+        rejected = false;
+        prepared = false;
+        committed = false;
+        reproposal = false;
+        batchPersisted = false;
+        prepares.clear();
+        commits.clear();
+        fetchAttempts = 0;
+    }
+
+    boolean executed() {
+        return executedDigest != null;
     }
 
     PrePrepare batch() {
@@ -61,14 +92,19 @@ final class Slot {
         return count;
     }
 
+    /**
+     * The largest number of commits for this slot's batch digest in any one view. Commits of an
+     * older view count too: a batch committed there is decided, and every later view re-proposes it.
+     */
     int matchingCommits() {
-        int count = 0;
+        Map<Integer, Integer> byView = new HashMap<>();
+        int best = 0;
         for (Signed<Commit> c : commits.values()) {
-            if (c.message().view() == view() && c.message().batchDigest().equals(batchDigest)) {
-                count++;
+            if (c.message().batchDigest().equals(batchDigest)) {
+                best = Math.max(best, byView.merge(c.message().view(), 1, Integer::sum));
             }
         }
-        return count;
+        return best;
     }
 
     List<Digest> missingDigests() {

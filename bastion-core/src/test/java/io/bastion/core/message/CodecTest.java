@@ -49,14 +49,33 @@ class CodecTest {
                 "0500000003" + "0000000000000080" + Samples.digest(4).hex(),
                 "06000000010000000000000000000000090000000000000007000000000000002a000000020909000000010000000200000001"
                         + Samples.digest(5).hex() + "00000040" + "00".repeat(64),
-                "07000000020000000000000000000000640000000000000040",
+                "0700000002000000000000000000000000640000000000000040",
                 "080000000300000002" + Samples.digest(6).hex() + Samples.digest(7).hex(),
                 "090000000100000001" + String.format("%08x", Codec.encodeFrame(Samples.request()).length)
-                        + Hex.of(Codec.encodeFrame(Samples.request())));
+                        + Hex.of(Codec.encodeFrame(Samples.request())),
+                "0a" + "00000001" + "00000005" + "0000000000000008" + Samples.digest(4).hex()
+                        + nested(List.of(Signed.sign(new Checkpoint(3, 8, Samples.digest(4)), Samples.SIGNER)))
+                        + "00000001" + frame(Samples.prePrepare(4, 9)) + nested(List.of(Signed.sign(new Prepare(2, 4, 9,
+                        Codec.batchDigest(Samples.prePrepare(4, 9).message())), Samples.SIGNER))),
+                "0b" + "00000005" + nested(List.of(Samples.viewChange())) + nested(List.of(Samples.prePrepare(5, 9))),
+                "0c" + "00000002" + "0000000000000080" + "00000002" + "00000000" + "00000007",
+                "0d" + "00000003" + "0000000000000080" + "00000001" + Samples.digest(8).hex(),
+                "0e" + "00000001" + "0000000000000080" + "00000007" + "00000002" + "0405");
         List<Signed<?>> all = Samples.all();
         for (int i = 0; i < all.size(); i++) {
             assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));
         }
+    }
+
+    private static String frame(Signed<?> signed) {
+        byte[] f = Codec.encodeFrame(signed);
+        return String.format("%08x", f.length) + Hex.of(f);
+    }
+
+    private static String nested(List<? extends Signed<?>> list) {
+        StringBuilder s = new StringBuilder(String.format("%08x", list.size()));
+        list.forEach(m -> s.append(frame(m)));
+        return s.toString();
     }
 
     @Test
@@ -110,7 +129,7 @@ class CodecTest {
         // a negative length
         assertReason(Hex.parse("01" + "00".repeat(16) + "00" + "ffffffff" + "01aa"), Reason.INVALID_FIELD);
         // request bodies holding something else than a request
-        byte[] status = Codec.encodeFrame(Signed.unsigned(new Status(1, 0, 0, 0)));
+        byte[] status = Codec.encodeFrame(Signed.unsigned(new Status(1, 0, false, 0, 0)));
         assertReason(Hex.parse("09" + "00000001" + "00000001" + String.format("%08x", status.length)
                 + Hex.of(status) + "00"), Reason.INVALID_FIELD);
     }

@@ -26,8 +26,24 @@ final class Samples {
                 Signed.sign(new Commit(2, 2, 3, digest(3)), SIGNER),
                 Signed.sign(new Checkpoint(3, 128, digest(4)), SIGNER),
                 Signed.unsigned(new Reply(1, 0, 9, 7, 42, new byte[] {9, 9}, 1, 2, List.of(digest(5)), new byte[64])),
-                Signed.unsigned(new Status(2, 0, 100, 64)),
+                Signed.unsigned(new Status(2, 0, false, 100, 64)),
                 Signed.unsigned(new FetchRequests(3, List.of(digest(6), digest(7)))),
-                Signed.unsigned(new RequestBodies(1, List.of(request()))));
+                Signed.unsigned(new RequestBodies(1, List.of(request()))),
+                viewChange(),
+                Signed.sign(new NewView(5, List.of(viewChange()), List.of(prePrepare(5, 9))), SIGNER),
+                Signed.unsigned(new FetchState(2, 128, List.of(0, 7))),
+                Signed.unsigned(new StateManifest(3, 128, List.of(digest(8)))),
+                Signed.unsigned(new StateChunk(1, 128, 7, new byte[] {4, 5})));
+    }
+
+    static Signed<PrePrepare> prePrepare(int view, long seq) {
+        return Signed.sign(new PrePrepare(view, seq, 1_000, 2, List.of(new BatchEntry(7, 42, digest(1)))), SIGNER);
+    }
+
+    static Signed<ViewChange> viewChange() {
+        Signed<PrePrepare> p = prePrepare(4, 9);
+        Signed<Prepare> prepare = Signed.sign(new Prepare(2, 4, 9, Codec.batchDigest(p.message())), SIGNER);
+        return Signed.sign(new ViewChange(1, 5, 8, digest(4), List.of(Signed.sign(new Checkpoint(3, 8, digest(4)), SIGNER)),
+                List.of(new PreparedProof(p, List.of(prepare)))), SIGNER);
     }
 }

@@ -23,7 +23,10 @@ record ClusterFileModel(Integer f, Protocol protocol, List<Replica> replica, Lis
             Long idleStatusIntervalMillis,
             Long requestFetchDelayMillis,
             Long clockSkewMaxMillis,
-            Integer retransmitBatchesMax) {}
+            Integer retransmitBatchesMax,
+            Long requestTimeoutMillis,
+            Integer stateChunkBytes,
+            Integer stateFetchChunksMax) {}
 
     /** One {@code [[replica]]} table. */
     record Replica(Integer id, String host, Integer replicaPort, Integer clientPort, Integer webPort, String publicKey) {}

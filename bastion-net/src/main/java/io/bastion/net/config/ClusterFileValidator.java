@@ -132,7 +132,10 @@ final class ClusterFileValidator {
                     or(p.idleStatusIntervalMillis(), d.idleStatusIntervalMillis()),
                     or(p.requestFetchDelayMillis(), d.requestFetchDelayMillis()),
                     or(p.clockSkewMaxMillis(), d.clockSkewMaxMillis()),
-                    or(p.retransmitBatchesMax(), d.retransmitBatchesMax()));
+                    or(p.retransmitBatchesMax(), d.retransmitBatchesMax()),
+                    or(p.requestTimeoutMillis(), d.requestTimeoutMillis()),
+                    or(p.stateChunkBytes(), d.stateChunkBytes()),
+                    or(p.stateFetchChunksMax(), d.stateFetchChunksMax()));
         } catch (IllegalArgumentException e) {
             throw settingProblem(e.getMessage());
         }

@@ -48,7 +48,10 @@ final class ClusterFileWriter {
             new Setting("idleStatusIntervalMillis", ProtocolSettings::idleStatusIntervalMillis, "report status this often even when idle"),
             new Setting("requestFetchDelayMillis", ProtocolSettings::requestFetchDelayMillis, "wait this long for an ordered request body before fetching it"),
             new Setting("clockSkewMaxMillis", ProtocolSettings::clockSkewMaxMillis, "how far a proposed batch time may be from a backup's clock"),
-            new Setting("retransmitBatchesMax", ProtocolSettings::retransmitBatchesMax, "most sequence numbers retransmitted for one status"));
+            new Setting("retransmitBatchesMax", ProtocolSettings::retransmitBatchesMax, "most sequence numbers retransmitted for one status"),
+            new Setting("requestTimeoutMillis", ProtocolSettings::requestTimeoutMillis, "a request pending this long makes backups change the view (doubles per attempt)"),
+            new Setting("stateChunkBytes", ProtocolSettings::stateChunkBytes, "chunk size of state digests and transfer; the same on every replica"),
+            new Setting("stateFetchChunksMax", ProtocolSettings::stateFetchChunksMax, "chunks asked for in one state-transfer request"));
 
     private ClusterFileWriter() {}
 

@@ -21,7 +21,7 @@ public final class Messages {
     }
 
     public static Signed<Status> status(int replicaId, long lastExecuted) {
-        return Signed.unsigned(new Status(replicaId, 0, lastExecuted, 0));
+        return Signed.unsigned(new Status(replicaId, 0, false, lastExecuted, 0));
     }
 
     public static Signed<Request> request(long clientId, long number, Signer signer) {

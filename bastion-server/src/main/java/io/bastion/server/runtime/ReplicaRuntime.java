@@ -92,7 +92,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         this.clientKeys = clientKeys;
         this.protocolLog = protocolLog;
         this.replica = new Replica(id, config, signer, new SplittableRandom(new SecureRandom().nextLong()));
-        this.engine = new ExecutionEngine(id, signer, service);
+        this.engine = new ExecutionEngine(id, signer, service, config.settings().stateChunkBytes());
         this.authenticator = new MessageAuthenticator(config, clientKeys, verifier);
         // no verifier threads: messages are checked on the thread that delivers them (Netty's)
         this.verifiers = settings.verifierThreads() == 0 ? null
@@ -222,7 +222,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         List<Signed<?>> persist = new ArrayList<>();
         long discardBelow = 0;
         for (Output out : outputs) {
-            persist.addAll(out.persist);
+            out.persist.forEach(p -> persist.add(p.message()));
             discardBelow = Math.max(discardBelow, out.discardBelow);
         }
         if (!persist.isEmpty()) {
@@ -238,6 +238,9 @@ public final class ReplicaRuntime implements AutoCloseable {
             }
             executorQueue.addAll(out.executes);
             executorQueue.addAll(out.resendReplies);
+            executorQueue.addAll(out.serveState);
+            executorQueue.addAll(out.compareState);
+            executorQueue.addAll(out.installState);
         }
         if (discardBelow > 0) {
             protocolLog.discardBelow(discardBelow);
@@ -259,10 +262,23 @@ public final class ReplicaRuntime implements AutoCloseable {
                     case null -> { }
                     case Execute execute -> execute(execute);
                     case Output.ResendReply resend -> {
-                        Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber());
+                        Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
                         if (cached != null) {
                             transport.sendToClient(cached.clientId(), Signed.unsigned(cached));
                         }
+                    }
+                    case Output.ServeState serve -> {
+                        for (io.bastion.core.message.Message m : engine.serve(serve.seq(), serve.chunks())) {
+                            transport.send(serve.peer(), Signed.unsigned(m));
+                        }
+                    }
+                    case Output.CompareState compare -> inbound.add(new Event.LocalStateCompared(compare.seq(),
+                            engine.missingChunks(compare.leaves())));
+                    case Output.InstallState install -> {
+                        ExecutionEngine.Installed installed = engine.install(install.seq(), install.leaves(),
+                                install.fetched());
+                        inbound.add(new Event.StateInstalled(installed.seq(), installed.clientTable(),
+                                installed.lastAgreedTime()));
                     }
                     default -> throw new IllegalStateException("unknown executor task " + task);
                 }
