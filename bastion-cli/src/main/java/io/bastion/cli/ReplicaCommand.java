@@ -7,7 +7,8 @@ import io.bastion.net.NetSettings;
 import io.bastion.net.config.ClusterFile;
 import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaRuntime;
-import io.bastion.server.storage.ProtocolLog;
+import io.bastion.server.runtime.ReplicaStorage;
+import io.bastion.server.storage.SyncMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,6 +37,10 @@ final class ReplicaCommand implements Callable<Integer> {
             description = "Built-in service to replicate: kv, counter or null (default: ${DEFAULT-VALUE}).")
     String service;
 
+    @Option(names = "--sync", defaultValue = "fsync",
+            description = "fsync (durable, the default) or none: NOT crash-safe, only for measuring what durability costs.")
+    String sync;
+
     @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
     String listen;
 
@@ -53,7 +58,13 @@ final class ReplicaCommand implements Callable<Integer> {
         if (!signingKey.publicKey().equals(cluster.replica(id).publicKey())) {
             throw new IllegalArgumentException(keyFile + " is not the key of replica " + id + " in " + config);
         }
-        Files.createDirectories(data != null ? data : Path.of("data", Integer.toString(id)));
+        Path dataDirectory = data != null ? data : Path.of("data", Integer.toString(id));
+        Files.createDirectories(dataDirectory);
+        SyncMode syncMode = switch (sync) {
+            case "fsync" -> SyncMode.FSYNC;
+            case "none" -> SyncMode.NONE;
+            default -> throw new IllegalArgumentException("--sync " + sync + ": choose fsync or none");
+        };
         Services chosen = parseService(service);
         ReplicaRuntime.Settings settings = ReplicaRuntime.Settings.defaults();
         if (verifierThreads != null) {
@@ -64,7 +75,7 @@ final class ReplicaCommand implements Callable<Integer> {
                     settings.stepsPerGroupMax());
         }
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, chosen.create(), listen, NetSettings.DEFAULTS,
-                settings, ProtocolLog.NONE);
+                settings, ReplicaStorage.open(dataDirectory, syncMode));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

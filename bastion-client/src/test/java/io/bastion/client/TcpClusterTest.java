@@ -12,7 +12,7 @@ import io.bastion.net.NetSettings;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaRuntime;
-import io.bastion.server.storage.ProtocolLog;
+import io.bastion.server.runtime.ReplicaStorage;
 import io.bastion.server.testing.Await;
 import io.bastion.server.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +57,7 @@ class TcpClusterTest {
     private void startNode(int id) throws Exception {
         SigningKey key = KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id));
         nodes[id] = ReplicaNode.start(generated.config(), id, key, new KeyValueService(), null, NetSettings.DEFAULTS,
-                ReplicaRuntime.Settings.defaults(), ProtocolLog.NONE);
+                ReplicaRuntime.Settings.defaults(), ReplicaStorage.none());
     }
 
     @AfterEach

@@ -13,7 +13,7 @@ import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.replica.ReplicaNetwork;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaTransport;
-import io.bastion.server.storage.ProtocolLog;
+import io.bastion.server.runtime.ReplicaStorage;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
@@ -33,10 +33,11 @@ public final class ReplicaNode implements AutoCloseable {
     private final EventLoopGroup group;
 
     private ReplicaNode(ClusterConfig config, int id, SigningKey key, Service service, String listenHost,
-                        NetSettings net, ReplicaRuntime.Settings settings, ProtocolLog log) {
+                        NetSettings net, ReplicaRuntime.Settings settings, ReplicaStorage storage) {
         SignatureVerifier verifier = new StandardSignatureVerifier();
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-net-" + id);
-        this.runtime = new ReplicaRuntime(id, config, key, verifier, service, config.clientKeys()::get, log, settings);
+        this.runtime = new ReplicaRuntime(id, config, key, verifier, service, config.clientKeys()::get, storage,
+                settings);
         this.network = new ReplicaNetwork(config, id, key, verifier, net, group, runtime::onReplicaMessage);
         ReplicaInfo self = config.replica(id);
         String host = listenHost != null ? listenHost : self.host();
@@ -53,8 +54,8 @@ public final class ReplicaNode implements AutoCloseable {
      * @param listenHost address for the client port, or {@code null} for the host in the cluster file
      */
     public static ReplicaNode start(ClusterConfig config, int id, SigningKey key, Service service, String listenHost,
-                                    NetSettings net, ReplicaRuntime.Settings settings, ProtocolLog log) {
-        ReplicaNode node = new ReplicaNode(config, id, key, service, listenHost, net, settings, log);
+                                    NetSettings net, ReplicaRuntime.Settings settings, ReplicaStorage storage) {
+        ReplicaNode node = new ReplicaNode(config, id, key, service, listenHost, net, settings, storage);
         node.runtime.start(node.transport());
         node.network.start();
         node.endpoint.start();

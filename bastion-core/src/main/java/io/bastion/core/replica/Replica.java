@@ -1069,6 +1069,10 @@ public final class Replica {
         return viewChanging;
     }
 
+    public int clusterSize() {
+        return quorums.n();
+    }
+
     public boolean isPrimary() {
         return quorums.primary(view) == id;
     }

@@ -18,13 +18,16 @@ import io.bastion.core.replica.Execute;
 import io.bastion.core.replica.Output;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.service.Service;
+import io.bastion.core.replica.Recovery;
 import io.bastion.server.storage.ProtocolLog;
+import io.bastion.server.storage.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,6 +75,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final MessageAuthenticator authenticator;
     private final ClientKeys clientKeys;
     private final ProtocolLog protocolLog;
+    private final SnapshotStore snapshots;
     private final RuntimeStats stats = new RuntimeStats();
 
     private final LinkedBlockingQueue<Event> inbound = new LinkedBlockingQueue<>();
@@ -85,14 +89,25 @@ public final class ReplicaRuntime implements AutoCloseable {
     private volatile Throwable failure;
     private long lastClockMillis;
 
+    /**
+     * A replica recovered from {@code storage}: the newest snapshot's state, then its protocol
+     * log replayed (a fresh storage gives the initial state).
+     */
     public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
-                          ClientKeys clientKeys, ProtocolLog protocolLog, Settings settings) {
+                          ClientKeys clientKeys, ReplicaStorage storage, Settings settings) {
         this.id = id;
         this.settings = settings;
         this.clientKeys = clientKeys;
-        this.protocolLog = protocolLog;
-        this.replica = new Replica(id, config, signer, new SplittableRandom(new SecureRandom().nextLong()));
+        this.protocolLog = storage.log();
+        this.snapshots = storage.snapshots();
         this.engine = new ExecutionEngine(id, signer, service, config.settings().stateChunkBytes());
+        Recovery recovery = recover();
+        this.replica = Replica.recover(id, config, signer, new SplittableRandom(new SecureRandom().nextLong()),
+                recovery);
+        if (recovery.snapshotSeq() > 0 || !recovery.log().isEmpty()) {
+            LOG.info("replica {} recovered: state at checkpoint {}, {} log entries, view {}", id,
+                    recovery.snapshotSeq(), recovery.log().size(), replica.view());
+        }
         this.authenticator = new MessageAuthenticator(config, clientKeys, verifier);
         // no verifier threads: messages are checked on the thread that delivers them (Netty's)
         this.verifiers = settings.verifierThreads() == 0 ? null
@@ -109,6 +124,18 @@ public final class ReplicaRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    private Recovery recover() {
+        Optional<SnapshotStore.Snapshot> snapshot = snapshots == null ? Optional.empty() : snapshots.latest();
+        List<Output.Persist> log = protocolLog.readAll().stream()
+                .map(e -> new Output.Persist(e.seq(), e.message())).toList();
+        if (snapshot.isEmpty()) {
+            return new Recovery(0, io.bastion.core.crypto.Digest.ZERO, java.util.Map.of(), 0, log);
+        }
+        engine.restore(snapshot.get().seq(), snapshot.get().state());
+        return new Recovery(snapshot.get().seq(), engine.checkpointImage(snapshot.get().seq()).root(),
+                engine.clientTable(), engine.lastAgreedTime(), log);
     }
 
     /** Starts the core and executor threads; messages then flow through {@code transport}. */
@@ -208,6 +235,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                     outputs.add(replica.step(e));
                 }
                 carryOut(outputs);
+                reportChanges();
                 stats.publish(replica);
             }
         } catch (InterruptedException e) {
@@ -217,12 +245,25 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
     }
 
+    private int reportedView;
+    private boolean reportedChanging;
+
+    /** Logs what an operator wants to know about: view changes. */
+    private void reportChanges() {
+        if (replica.view() != reportedView || replica.viewChanging() != reportedChanging) {
+            reportedView = replica.view();
+            reportedChanging = replica.viewChanging();
+            LOG.info("replica {} {} view {} (primary {})", id, reportedChanging ? "changing to" : "entered",
+                    reportedView, Math.floorMod(reportedView, replica.clusterSize()));
+        }
+    }
+
     /** Persist everything, then send everything, then hand work to the executor: the output contract. */
     private void carryOut(List<Output> outputs) {
-        List<Signed<?>> persist = new ArrayList<>();
+        List<ProtocolLog.Entry> persist = new ArrayList<>();
         long discardBelow = 0;
         for (Output out : outputs) {
-            out.persist.forEach(p -> persist.add(p.message()));
+            out.persist.forEach(p -> persist.add(new ProtocolLog.Entry(p.seq(), p.message())));
             discardBelow = Math.max(discardBelow, out.discardBelow);
         }
         if (!persist.isEmpty()) {
@@ -244,6 +285,9 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
         if (discardBelow > 0) {
             protocolLog.discardBelow(discardBelow);
+            if (snapshots != null) {
+                snapshots.retainFrom(discardBelow); // the stable checkpoint's snapshot and newer ones
+            }
         }
     }
 
@@ -277,6 +321,9 @@ public final class ReplicaRuntime implements AutoCloseable {
                     case Output.InstallState install -> {
                         ExecutionEngine.Installed installed = engine.install(install.seq(), install.leaves(),
                                 install.fetched());
+                        keepSnapshot(installed.seq());
+                        LOG.info("replica {} installed the state of checkpoint {} by state transfer ({} chunks fetched)",
+                                id, installed.seq(), install.fetched().size());
                         inbound.add(new Event.StateInstalled(installed.seq(), installed.clientTable(),
                                 installed.lastAgreedTime()));
                     }
@@ -297,7 +344,16 @@ public final class ReplicaRuntime implements AutoCloseable {
             transport.sendToClient(reply.clientId(), Signed.unsigned(reply));
         }
         stats.executed(execute.requests().size(), System.nanoTime() - start);
+        if (result.stateDigest() != null) {
+            keepSnapshot(result.seq()); // durable before the checkpoint is announced
+        }
         inbound.add(new Event.Executed(result.seq(), result.stateDigest()));
+    }
+
+    private void keepSnapshot(long seq) {
+        if (snapshots != null) {
+            snapshots.write(seq, engine.checkpointImage(seq).bytes());
+        }
     }
 
     private void fail(Throwable e) {

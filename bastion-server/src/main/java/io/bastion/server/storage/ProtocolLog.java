@@ -1,12 +1,7 @@
 package io.bastion.server.storage;
 
-import io.bastion.core.message.Checkpoint;
-import io.bastion.core.message.Commit;
-import io.bastion.core.message.PrePrepare;
-import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Signed;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,26 +44,6 @@ public interface ProtocolLog extends AutoCloseable {
 
     @Override
     void close();
-
-    /**
-     * Transitional, for callers that still pass bare messages: appends each with its own sequence
-     * number (pre-prepare, prepare, commit and checkpoint carry one). Remove once the runtime
-     * passes {@link Entry entries}.
-     */
-    @Deprecated(forRemoval = true)
-    default void appendDurably(Collection<? extends Signed<?>> messages) {
-        appendDurably(messages.stream().map(m -> new Entry(sequenceOf(m), m)).toList());
-    }
-
-    private static long sequenceOf(Signed<?> signed) {
-        return switch (signed.message()) {
-            case PrePrepare p -> p.seq();
-            case Prepare p -> p.seq();
-            case Commit c -> c.seq();
-            case Checkpoint c -> c.seq();
-            default -> throw new IllegalArgumentException("a " + signed.type() + " has no sequence number to log it under");
-        };
-    }
 
     /** Keeps nothing: for measurements of the protocol without storage, and for tests. */
     ProtocolLog NONE = new ProtocolLog() {

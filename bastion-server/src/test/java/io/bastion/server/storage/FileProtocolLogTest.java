@@ -235,14 +235,4 @@ class FileProtocolLogTest {
         ProtocolLog.NONE.appendDurably(TestMessages.group(1, 3));
         assertThat(ProtocolLog.NONE.readAll()).isEmpty();
     }
-
-    @Test
-    @SuppressWarnings("removal")
-    void bareMessagesAreLoggedUnderTheirOwnSequenceNumbers() {
-        List<Entry> group = TestMessages.group(9, 4);
-        try (FileProtocolLog log = FileProtocolLog.open(directory, SMALL)) {
-            log.appendDurably(group.stream().map(Entry::message).toList());
-            assertThat(log.readAll()).containsExactlyElementsOf(group);
-        }
-    }
 }

@@ -8,7 +8,7 @@ import io.bastion.core.message.Signed;
 import io.bastion.core.service.Service;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaTransport;
-import io.bastion.server.storage.ProtocolLog;
+import io.bastion.server.runtime.ReplicaStorage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class InMemoryCluster implements AutoCloseable {
         for (int i = 0; i < config.n(); i++) {
             silent[i] = new AtomicBoolean();
             runtimes.add(new ReplicaRuntime(i, config, TestKeys.signer(i), TestKeys.VERIFIER, services.get(),
-                    config.clientKeys()::get, ProtocolLog.NONE, ReplicaRuntime.Settings.defaults()));
+                    config.clientKeys()::get, ReplicaStorage.none(), ReplicaRuntime.Settings.defaults()));
         }
         for (int i = 0; i < config.n(); i++) {
             runtimes.get(i).start(transportOf(i));
