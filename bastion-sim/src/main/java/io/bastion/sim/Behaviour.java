@@ -25,6 +25,8 @@ public enum Behaviour {
     HONEST,
     /** Sends nothing at all. */
     SILENT,
+    /** Answers correctly but late: everything it sends is delayed by more than the request timeout. */
+    SLOW,
     /** As primary, proposes different batches to different backups. */
     EQUIVOCATE,
     /** As primary, leaves out one client's requests (the lowest client id it sees). */
@@ -41,8 +43,8 @@ public enum Behaviour {
     BAD_STATE;
 
     /** The Byzantine behaviours. */
-    public static final List<Behaviour> BYZANTINE = List.of(SILENT, EQUIVOCATE, CENSOR, BAD_TIME, WRONG_DIGESTS,
-            REPLAY, BAD_CHECKPOINTS, BAD_STATE);
+    public static final List<Behaviour> BYZANTINE = List.of(SILENT, SLOW, EQUIVOCATE, CENSOR, BAD_TIME,
+            WRONG_DIGESTS, REPLAY, BAD_CHECKPOINTS, BAD_STATE);
 
     /**
      * What replica {@code self} actually sends to {@code to} in place of {@code message};
@@ -50,9 +52,9 @@ public enum Behaviour {
      */
     List<Signed<?>> rewrite(int self, int to, Signed<?> message, SplittableRandom random, List<Signed<?>> history) {
         return switch (this) {
-            case HONEST -> List.of(message);
+            case HONEST, SLOW -> List.of(message);
             case SILENT -> List.of();
-            case EQUIVOCATE -> List.of(to % 2 == 0 ? reseed(self, message) : message);
+            case EQUIVOCATE -> List.of(reseed(self, to, message));
             case CENSOR -> List.of(censor(self, message));
             case BAD_TIME -> List.of(retime(self, message, random));
             case WRONG_DIGESTS -> List.of(wrongDigest(self, message));
@@ -91,9 +93,10 @@ public enum Behaviour {
         };
     }
 
-    private static Signed<?> reseed(int self, Signed<?> message) {
+    /** A different batch (another seed) for every backup: no two can prepare the same one. */
+    private static Signed<?> reseed(int self, int to, Signed<?> message) {
         if (message.message() instanceof PrePrepare p) {
-            return Signed.sign(new PrePrepare(p.view(), p.seq(), p.timeMillis(), p.seed() + 1, p.entries()),
+            return Signed.sign(new PrePrepare(p.view(), p.seq(), p.timeMillis(), p.seed() + to, p.entries()),
                     SimulatedKeys.signer(self));
         }
         return message;

@@ -55,6 +55,14 @@ public final class Simulation {
     private long messagesDropped;
 
     public Simulation(SimOptions options, long seed) {
+        this(options, seed, Map.of());
+    }
+
+    /**
+     * A run where {@code behaviours} fixes how some replicas behave (scenario tests); the others
+     * are chosen from the seed as usual.
+     */
+    public Simulation(SimOptions options, long seed, Map<Integer, Behaviour> behaviours) {
         this.options = options;
         this.seed = seed;
         this.random = new SplittableRandom(seed);
@@ -75,11 +83,12 @@ public final class Simulation {
         Map<Long, io.bastion.core.crypto.PublicKeyRef> clientKeys = config.clientKeys();
         this.authenticator = new MessageAuthenticator(config, clientKeys::get, SimulatedKeys.VERIFIER);
         this.replicas = new SimReplica[n];
-        Behaviour[] behaviours = chooseBehaviours(n);
+        Behaviour[] chosen = chooseBehaviours(n);
+        behaviours.forEach((replica, behaviour) -> chosen[replica] = behaviour);
         for (int i = 0; i < n; i++) {
             long offset = options.clockSkewMillis() == 0 ? 0
                     : random.nextLong(-options.clockSkewMillis(), options.clockSkewMillis() + 1);
-            replicas[i] = new SimReplica(i, config, random.split(), offset, behaviours[i]);
+            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i]);
         }
         this.clients = new SimClient[options.clients()];
         for (int c = 0; c < clients.length; c++) {
@@ -141,6 +150,16 @@ public final class Simulation {
             schedule(t + length, () -> java.util.Arrays.fill(group, 0));
             t += length + faults.nextLong(200, 2_000);
         }
+    }
+
+    /** Crashes replica {@code id} now (scenario tests). */
+    public void crashReplica(int id) {
+        replicas[id].crash();
+    }
+
+    /** Restarts a crashed replica from its disk now (scenario tests). */
+    public void restartReplica(int id) {
+        restart(id);
     }
 
     private void crash(int id) {
@@ -296,8 +315,10 @@ public final class Simulation {
             return;
         }
         int copies = faulty() && network.nextDouble() < options.duplicateRate() ? 2 : 1;
+        long slowness = fromNode < replicas.length && replicas[fromNode].behaviour() == Behaviour.SLOW
+                ? 2 * options.settings().requestTimeoutMillis() : 0;
         for (int i = 0; i < copies; i++) {
-            schedule(network.nextLong(options.latencyMinMillis(), options.latencyMaxMillis() + 1), deliver);
+            schedule(slowness + network.nextLong(options.latencyMinMillis(), options.latencyMaxMillis() + 1), deliver);
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 final class Checkpoints {
     static final int DIGESTS_PER_REPLICA_MAX = 2;
+    /** Sequence numbers held per replica above the stable checkpoint: its newest ones. */
+    static final int SEQS_PER_REPLICA_MAX = 4;
 
     private final NavigableMap<Long, Map<Integer, Map<Digest, Signed<Checkpoint>>>> bySeq = new TreeMap<>();
     private List<Signed<Checkpoint>> stableProof = List.of();
@@ -34,7 +36,36 @@ final class Checkpoints {
             return false;
         }
         mine.put(c.stateDigest(), checkpoint);
+        dropOldestBeyondBound(c.replicaId());
         return true;
+    }
+
+    private void dropOldestBeyondBound(int replicaId) {
+        List<Long> held = new ArrayList<>();
+        for (Map.Entry<Long, Map<Integer, Map<Digest, Signed<Checkpoint>>>> e : bySeq.entrySet()) {
+            if (e.getValue().containsKey(replicaId)) {
+                held.add(e.getKey());
+            }
+        }
+        for (int i = 0; i < held.size() - SEQS_PER_REPLICA_MAX; i++) {
+            bySeq.get(held.get(i)).remove(replicaId);
+        }
+    }
+
+    /**
+     * The highest checkpoint sequence number that at least {@code replicas} replicas other than
+     * {@code self} reached (so at least one correct one when {@code replicas} is f+1), or 0.
+     */
+    long reachedByAtLeast(int replicas, int self) {
+        Map<Integer, Long> highest = new HashMap<>();
+        bySeq.forEach((seq, byReplica) -> byReplica.keySet().forEach(r -> {
+            if (r != self) {
+                highest.merge(r, seq, Math::max);
+            }
+        }));
+        List<Long> sorted = new ArrayList<>(highest.values());
+        sorted.sort(java.util.Comparator.reverseOrder());
+        return sorted.size() >= replicas ? sorted.get(replicas - 1) : 0;
     }
 
     /** The checkpoints at {@code seq} whose digest equals {@code digest}, one per replica. */

@@ -502,9 +502,9 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED);
             return;
         }
-        if (c.seq() <= lastStable || c.seq() > lastStable + 4L * settings.logSize()) {
+        if (c.seq() <= lastStable) {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
-            return;
+            return; // checkpoints far ahead are kept (a few per replica): they tell a lagging replica to fetch state
         }
         if (checkpoints.add(signed)) {
             tryStabilize(c.seq(), out);
@@ -625,8 +625,9 @@ public final class Replica {
             }
             return;
         }
-        if (isPrimary()) {
-            return;
+        if (isPrimary() || transfer.active()
+                || checkpoints.reachedByAtLeast(quorums.certificate(), id) > lastExecuted) {
+            return; // a quorum is ahead of us: the cluster works, we are behind and catching up
         }
         long oldest = pool.oldestUnorderedArrival();
         for (Slot slot : log.above(lastExecuted)) {
@@ -819,6 +820,14 @@ public final class Replica {
 
     private void onTick(long now, Output out) {
         Check.that(now >= nowMillis, "clock went backwards: %d after %d", now, nowMillis);
+        if (nowMillis == 0) {
+            // what arrived before the first tick arrived "now" as far as timers are concerned
+            pool.stampUnknownArrivals(now);
+            for (Slot slot : log.all()) {
+                slot.arrivedMillis = Math.max(slot.arrivedMillis, now);
+            }
+            lastExecutionMillis = now;
+        }
         nowMillis = now;
         checkTimers(out);
         transfer.onTick(now, out);

@@ -64,6 +64,11 @@ final class RequestPool {
         return unordered.isEmpty() ? Long.MAX_VALUE : arrivals.get(unordered.getFirst());
     }
 
+    /** Gives requests that arrived before the clock was known the time {@code nowMillis}. */
+    void stampUnknownArrivals(long nowMillis) {
+        arrivals.replaceAll((d, t) -> t == 0 ? nowMillis : t);
+    }
+
     /** Requests no batch ordered yet, oldest first (a new primary proposes them). */
     List<Signed<Request>> unorderedRequests() {
         List<Signed<Request>> out = new ArrayList<>(unordered.size());
