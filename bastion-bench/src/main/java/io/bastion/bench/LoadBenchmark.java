@@ -69,6 +69,11 @@ public final class LoadBenchmark implements AutoCloseable {
         return cluster;
     }
 
+    /** The connected clients (as many as the largest configuration needs). */
+    public List<BastionClient> clients() {
+        return clients;
+    }
+
     /** Runs one configuration: warm-up, then the measured window. */
     public BenchResult run(BenchConfig config, PrintStream log) throws InterruptedException {
         byte[] operation = NullService.operation(config.requestBytes(), config.replyBytes());

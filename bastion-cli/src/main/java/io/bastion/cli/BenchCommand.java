@@ -69,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", description = "Protocol checkpointInterval K; logSize becomes 2K.")
     Integer checkpointInterval;
 
+    @Option(names = "--failover", description = "Instead of throughput: kill the primary this many times under load "
+            + "(with the first --clients count) and measure the time to the next completed request.")
+    Integer failoverRounds;
+
     @Option(names = "--profile", description = "Record a JFR CPU profile of every replica into the run directory.")
     boolean profile;
 
@@ -111,6 +115,13 @@ final class BenchCommand implements Callable<Integer> {
                 Arrays.toString(jvm.toArray()), settings.batchRequestsMax(), settings.inFlightBatchesMax(), dir);
         List<BenchResult> results = new ArrayList<>();
         try (LoadBenchmark bench = new LoadBenchmark(dir, clientsMax, options)) {
+            if (failoverRounds != null) {
+                var rounds = io.bastion.bench.FailoverBenchmark.run(bench, clients.get(0), failoverRounds,
+                        Duration.ofSeconds(warmup), System.out);
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), rounds);
+                System.out.println("results written to " + out);
+                return 0;
+            }
             for (BenchConfig config : matrix) {
                 results.add(bench.run(config, System.out));
             }

@@ -173,7 +173,8 @@ public final class BastionClient implements AutoCloseable {
         switch (outcome) {
             case null -> { }
             case Outcome.Done done -> finish(current.future().complete(new Result(done.requestNumber(),
-                    done.result(), done.agreeing(), done.dissenting(), System.nanoTime() - currentStartNanos)));
+                    done.result(), done.agreeing(), done.dissenting(), done.view(),
+                    System.nanoTime() - currentStartNanos)));
             case Outcome.Conflict conflict -> finish(current.future().completeExceptionally(
                     new BastionException.ConflictingReplies("replicas signed conflicting results for request "
                             + conflict.requestNumber() + ": " + conflict.groups()

@@ -202,7 +202,8 @@ public final class ClientCore {
             }
         }
         byte[] bytes = verified.get(agreeing.get(0)).reply().result();
-        return new Outcome.Done(current.message().requestNumber(), bytes, new TreeSet<>(agreeing), dissenting);
+        int view = agreeing.stream().mapToInt(r -> verified.get(r).reply().view()).max().orElse(0);
+        return new Outcome.Done(current.message().requestNumber(), bytes, new TreeSet<>(agreeing), dissenting, view);
     }
 
     private Outcome conflict(Map<Digest, List<Integer>> groups) {

@@ -9,9 +9,11 @@ public sealed interface Outcome {
 
     /**
      * Enough replicas agreed. {@code agreeing} signed {@code result}; {@code dissenting} sent a
-     * validly signed, different result (evidence of a faulty replica).
+     * validly signed, different result (evidence of a faulty replica); {@code view} is the highest
+     * view an agreeing reply came from (its primary is the current one, as far as the client knows).
      */
-    record Done(long requestNumber, byte[] result, Set<Integer> agreeing, Set<Integer> dissenting) implements Outcome {}
+    record Done(long requestNumber, byte[] result, Set<Integer> agreeing, Set<Integer> dissenting, int view)
+            implements Outcome {}
 
     /**
      * No result can gather a quorum any more: more than f replicas are faulty. {@code groups}

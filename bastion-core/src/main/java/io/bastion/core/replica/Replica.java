@@ -87,6 +87,11 @@ public final class Replica {
     private long viewChangeQuorumSince = Long.MAX_VALUE;
     /** The NEW-VIEW that started the current view, for peers that missed it. */
     private Signed<NewView> currentNewView;
+    /**
+     * Its re-proposals by sequence number: in this view these are the only acceptable
+     * pre-prepares for those sequence numbers, whatever the primary sends later.
+     */
+    private final Map<Long, Signed<PrePrepare>> newViewProposals = new HashMap<>();
 
     private long nowMillis;
     /** Highest sequence number handed to the executor. */
@@ -223,6 +228,11 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;
         }
+        Signed<PrePrepare> fixed = p.view() == view ? newViewProposals.get(p.seq()) : null;
+        if (fixed != null && !fixed.equals(signed)) {
+            stats.increment(Counter.EQUIVOCATIONS_SEEN); // the NEW-VIEW decided this seq already
+            return;
+        }
         Slot slot = log.getOrCreate(p.seq());
         if (slot.prePrepare != null) {
             if (slot.view() == p.view() && !slot.prePrepare.equals(signed)) {
@@ -231,7 +241,7 @@ public final class Replica {
             if (slot.view() >= p.view()) {
                 return;
             }
-            log.resetForView(slot); // a newer view's proposal replaces an older one
+            resetSlot(slot); // a newer view's proposal replaces an older one
         }
         log.setPrePrepare(slot, signed, pool, nowMillis);
     }
@@ -268,6 +278,17 @@ public final class Replica {
             return false;
         }
         return log.inWindow(seq) && seq > lastExecuted;
+    }
+
+    /**
+     * Clears a slot for a newer view's proposal; the requests its old batch ordered are queued
+     * again (the new batch may not order them).
+     */
+    private void resetSlot(Slot slot) {
+        if (slot.prePrepare != null && !slot.executed()) {
+            pool.requeue(slot.batch().entries().stream().map(BatchEntry::requestDigest).toList(), nowMillis);
+        }
+        log.resetForView(slot);
     }
 
     /** Moves every slot as far as it can go, executes in order, and lets the primary propose. */
@@ -420,6 +441,9 @@ public final class Replica {
 
     private void execute(Slot slot, Output out) {
         PrePrepare p = slot.batch();
+        // a batch learned from others' commits was never made durable here; after a restart the
+        // log must say which batch ran at this seq
+        persistBatch(slot, out);
         List<Signed<Request>> fresh = new ArrayList<>(slot.bodies.size());
         for (Signed<Request> body : slot.bodies) {
             Request r = body.message();
@@ -465,7 +489,7 @@ public final class Replica {
                     signer);
             Slot slot = log.getOrCreate(nextSeq);
             if (slot.prePrepare != null) {
-                log.resetForView(slot); // an older view's proposal, superseded
+                resetSlot(slot); // an older view's proposal, superseded
             }
             log.setPrePrepare(slot, signed, pool, nowMillis);
             Check.that(slot.missing == 0, "primary proposed a request it does not hold");
@@ -650,6 +674,7 @@ public final class Replica {
         viewChangeDeadline = nowMillis + timeoutMillis();
         viewChangeQuorumSince = Long.MAX_VALUE;
         currentNewView = null;
+        newViewProposals.clear();
         List<PreparedProof> prepared = new ArrayList<>();
         for (Slot slot : log.above(lastStable)) {
             if (slot.preparedProof != null && slot.seq <= lastStable + settings.logSize()
@@ -736,6 +761,7 @@ public final class Replica {
     private void enterView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
         viewChanging = false;
         currentNewView = newView;
+        rememberProposals(newView);
         viewChangeDeadline = 0;
         viewChanges.dropBelow(view + 1);
         stats.increment(Counter.NEW_VIEWS_ACCEPTED);
@@ -762,6 +788,13 @@ public final class Replica {
         lastProposedTime = Math.max(lastProposedTime, lastExecutedTime);
     }
 
+    private void rememberProposals(Signed<NewView> newView) {
+        newViewProposals.clear();
+        for (Signed<PrePrepare> p : newView.message().prePrepares()) {
+            newViewProposals.put(p.message().seq(), p);
+        }
+    }
+
     /** One re-proposal of a NEW-VIEW: executed ones get our votes at once, others the usual path. */
     private void installProposal(Signed<PrePrepare> proposal, Output out) {
         long seq = proposal.message().seq();
@@ -786,7 +819,7 @@ public final class Replica {
         }
         slot = log.getOrCreate(seq);
         if (slot.prePrepare != null) {
-            log.resetForView(slot);
+            resetSlot(slot);
         }
         log.setPrePrepare(slot, proposal, pool, nowMillis);
         slot.reproposal = true;
@@ -1041,9 +1074,35 @@ public final class Replica {
                     view = v.view();
                     viewChanging = false;
                     currentNewView = signed.as(NewView.class);
+                    rememberProposals(currentNewView);
+                    for (Signed<PrePrepare> proposal : v.prePrepares()) {
+                        replayProposal(proposal);
+                    }
                 }
             }
             default -> stats.increment(Counter.MESSAGES_IGNORED);
+        }
+    }
+
+    /** A NEW-VIEW's re-proposal, re-installed on restart so later votes of that view attach to it. */
+    private void replayProposal(Signed<PrePrepare> proposal) {
+        long seq = proposal.message().seq();
+        if (!log.inWindow(seq)) {
+            return;
+        }
+        Slot slot = log.getOrCreate(seq);
+        if (slot.prePrepare != null && slot.view() >= proposal.message().view()) {
+            return;
+        }
+        if (slot.prePrepare != null) {
+            keepProofIfPrepared(slot);
+            log.resetForView(slot);
+        }
+        log.setPrePrepare(slot, proposal, pool, 0);
+        slot.reproposal = true;
+        if (quorums.primary(proposal.message().view()) == id) {
+            slot.accepted = true;
+            nextSeq = Math.max(nextSeq, seq + 1);
         }
     }
 
@@ -1142,11 +1201,27 @@ public final class Replica {
 
     /** Checkpoint knowledge, for failure reports. */
     public String describeCheckpoints() {
-        return "deadline " + (viewChangeDeadline - nowMillis) + " attempts " + viewChangeAttempts + " lastExec "
+        return "all slots " + log.all().stream().map(sl -> sl.seq + (sl.prePrepare == null ? "-" : "v" + sl.view())
+                + (sl.executed() ? "x" : "")).toList() + " unordered " + pool.unorderedCount() + " oldest " + (nowMillis - pool.oldestUnorderedArrival())
+                + " behind " + checkpoints.reachedByAtLeast(quorums.certificate(), id) + " transfer "
+                + transfer.phase() + " deadline " + (viewChangeDeadline - nowMillis) + " attempts " + viewChangeAttempts + " lastExec "
                 + (nowMillis - lastExecutionMillis) + " vcStart " + (nowMillis - viewChangeStartMillis)
                 + " last rejection '" + lastRejection + "', view changes " + viewChanges.describe() + ", own " + ownCheckpoints.keySet() + ", held " + checkpoints.describe() + ", proof "
                 + checkpoints.stableProof().stream().map(c -> c.message().replicaId() + "@" + c.message().seq()).toList()
                 + ", stats " + stats.snapshot();
+    }
+
+    /** One slot in detail, for failure reports. */
+    public String describeSlot(long seq) {
+        Slot slot = log.get(seq);
+        if (slot == null) {
+            return "no slot " + seq;
+        }
+        return slot + " view " + (slot.prePrepare == null ? "-" : slot.view()) + " executed " + slot.executedDigest
+                + " proof " + (slot.preparedProof == null ? "-" : slot.preparedProof.view() + "/"
+                + Codec.batchDigest(slot.preparedProof.prePrepare().message())) + " commits "
+                + slot.commits.values().stream().map(c -> c.message().replicaId() + "@v" + c.message().view() + "="
+                + c.message().batchDigest()).toList();
     }
 
     /** The unexecuted slots, for failure reports. */

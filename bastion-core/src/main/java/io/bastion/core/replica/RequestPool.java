@@ -64,6 +64,18 @@ final class RequestPool {
         return unordered.isEmpty() ? Long.MAX_VALUE : arrivals.get(unordered.getFirst());
     }
 
+    /**
+     * Puts the held bodies among {@code digests} back in the queue: the batch that ordered them
+     * was replaced (a newer view's proposal), so they are unordered again.
+     */
+    void requeue(List<Digest> digests, long nowMillis) {
+        for (Digest d : digests) {
+            if (byDigest.containsKey(d) && unordered.add(d)) {
+                arrivals.put(d, nowMillis);
+            }
+        }
+    }
+
     /** Gives requests that arrived before the clock was known the time {@code nowMillis}. */
     void stampUnknownArrivals(long nowMillis) {
         arrivals.replaceAll((d, t) -> t == 0 ? nowMillis : t);

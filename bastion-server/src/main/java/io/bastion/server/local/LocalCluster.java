@@ -49,7 +49,7 @@ public final class LocalCluster implements AutoCloseable {
         this.processes = new Process[config.n()];
     }
 
-    /** Starts every replica. */
+    /** Starts every replica; returns this cluster. */
     public LocalCluster startAll() throws IOException {
         for (int id = 0; id < config.n(); id++) {
             start(id);
