@@ -1,0 +1,210 @@
+package io.bastion.server.observe;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The metrics every replica exposes, by name (documented in {@code docs/operations.md}), and their
+ * registration: the runtime hands over where each value comes from through a {@link Builder} and
+ * gets back the one metric it feeds itself, the request latency histogram. A value the runtime
+ * supplies nothing for is not registered (absent rather than a made-up zero). Counters read
+ * through suppliers must only grow. Immutable once built; see {@link Metrics} for thread-safety.
+ */
+public final class StandardMetrics {
+    public static final String REQUESTS_EXECUTED = "bastion_requests_executed_total";
+    public static final String BATCHES_EXECUTED = "bastion_batches_executed_total";
+    public static final String REQUEST_LATENCY = "bastion_request_latency_seconds";
+    public static final String VIEW = "bastion_view";
+    public static final String VIEW_CHANGES = "bastion_view_changes_total";
+    public static final String LAST_EXECUTED_SEQ = "bastion_last_executed_seq";
+    public static final String LAST_STABLE_SEQ = "bastion_last_stable_seq";
+    public static final String INBOUND_QUEUE_DEPTH = "bastion_inbound_queue_depth";
+    public static final String EXECUTOR_QUEUE_DEPTH = "bastion_executor_queue_depth";
+    public static final String STATE_TRANSFERS = "bastion_state_transfers_total";
+    public static final String REJECTED_FRAMES = "bastion_rejected_frames_total";
+    public static final String REJECTED_MESSAGES = "bastion_rejected_messages_total";
+    public static final String DROPPED_MESSAGES = "bastion_dropped_messages_total";
+    public static final String STALE_MESSAGES_SKIPPED = "bastion_stale_messages_skipped_total";
+    /** The label of the families counted by reason. */
+    public static final String REASON = "reason";
+
+    private final LatencyHistogram requestLatency;
+
+    private StandardMetrics(LatencyHistogram requestLatency) {
+        this.requestLatency = requestLatency;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fed by the runtime: from a request's arrival at the replica to its reply leaving it. */
+    public LatencyHistogram requestLatency() {
+        return requestLatency;
+    }
+
+    /**
+     * Counts by reason as label values: enum constants in lower case ({@code TRUNCATED} →
+     * {@code truncated}), counts of the same reason from several maps added up (e.g. the rejections
+     * of the replica mesh and of the client endpoint).
+     */
+    @SafeVarargs
+    public static Map<String, Long> byReason(Map<? extends Enum<?>, Long>... counts) {
+        Map<String, Long> merged = new TreeMap<>();
+        for (Map<? extends Enum<?>, Long> map : counts) {
+            map.forEach((reason, count) -> merged.merge(reason.name().toLowerCase(Locale.ROOT), count, Long::sum));
+        }
+        return merged;
+    }
+
+    /**
+     * Where the standard values come from. Each setter takes a thread-safe, cheap supplier, called
+     * at every scrape. Not thread-safe; use it on one thread, then {@link #register}.
+     */
+    public static final class Builder {
+        private LongSupplier requestsExecuted;
+        private LongSupplier batchesExecuted;
+        private LongSupplier view;
+        private LongSupplier viewChanges;
+        private LongSupplier lastExecutedSeq;
+        private LongSupplier lastStableSeq;
+        private LongSupplier inboundQueueDepth;
+        private LongSupplier executorQueueDepth;
+        private LongSupplier stateTransfers;
+        private Supplier<? extends Map<String, Long>> rejectedFrames;
+        private Supplier<? extends Map<String, Long>> rejectedMessages;
+        private Supplier<? extends Map<String, Long>> droppedMessages;
+        private LongSupplier staleMessagesSkipped;
+
+        private Builder() {}
+
+        /** Requests executed (ordered and read-only), counted after their batch committed. */
+        public Builder requestsExecuted(LongSupplier value) {
+            requestsExecuted = value;
+            return this;
+        }
+
+        /** Batches executed. */
+        public Builder batchesExecuted(LongSupplier value) {
+            batchesExecuted = value;
+            return this;
+        }
+
+        /** The replica's current view. */
+        public Builder view(LongSupplier value) {
+            view = value;
+            return this;
+        }
+
+        /** View changes this replica completed (entered a new view). */
+        public Builder viewChanges(LongSupplier value) {
+            viewChanges = value;
+            return this;
+        }
+
+        /** Sequence number of the last executed batch. */
+        public Builder lastExecutedSeq(LongSupplier value) {
+            lastExecutedSeq = value;
+            return this;
+        }
+
+        /** Sequence number of the last stable checkpoint (the low watermark). */
+        public Builder lastStableSeq(LongSupplier value) {
+            lastStableSeq = value;
+            return this;
+        }
+
+        /** Verified events waiting for the core thread. */
+        public Builder inboundQueueDepth(LongSupplier value) {
+            inboundQueueDepth = value;
+            return this;
+        }
+
+        /** Batches waiting for the executor thread. */
+        public Builder executorQueueDepth(LongSupplier value) {
+            executorQueueDepth = value;
+            return this;
+        }
+
+        /** State transfers this replica completed (installed a fetched checkpoint). */
+        public Builder stateTransfers(LongSupplier value) {
+            stateTransfers = value;
+            return this;
+        }
+
+        /** Connections the transport closed for a bad frame or handshake, by reason (see {@link StandardMetrics#byReason}). */
+        public Builder rejectedFrames(Supplier<? extends Map<String, Long>> value) {
+            rejectedFrames = value;
+            return this;
+        }
+
+        /** Decoded messages refused before the core (bad signature, unknown client, ...), by reason. */
+        public Builder rejectedMessages(Supplier<? extends Map<String, Long>> value) {
+            rejectedMessages = value;
+            return this;
+        }
+
+        /** Messages discarded instead of queued or sent (queue full, client unbound, ...), by reason. */
+        public Builder droppedMessages(Supplier<? extends Map<String, Long>> value) {
+            droppedMessages = value;
+            return this;
+        }
+
+        /** Agreement messages for already executed batches, skipped before their signature check. */
+        public Builder staleMessagesSkipped(LongSupplier value) {
+            staleMessagesSkipped = value;
+            return this;
+        }
+
+        /**
+         * Registers the request latency histogram and every supplied value on {@code metrics}.
+         *
+         * @throws IllegalArgumentException if {@code metrics} has one of these names already
+         */
+        public StandardMetrics register(Metrics metrics) {
+            counter(metrics, REQUESTS_EXECUTED, "Requests executed.", requestsExecuted);
+            counter(metrics, BATCHES_EXECUTED, "Batches executed.", batchesExecuted);
+            LatencyHistogram latency = metrics.latencyHistogram(REQUEST_LATENCY,
+                    "Time from a request's arrival at the replica to its reply leaving it.");
+            gauge(metrics, VIEW, "The replica's current view.", view);
+            counter(metrics, VIEW_CHANGES, "View changes completed.", viewChanges);
+            gauge(metrics, LAST_EXECUTED_SEQ, "Sequence number of the last executed batch.", lastExecutedSeq);
+            gauge(metrics, LAST_STABLE_SEQ, "Sequence number of the last stable checkpoint.", lastStableSeq);
+            gauge(metrics, INBOUND_QUEUE_DEPTH, "Verified messages waiting for the core thread.", inboundQueueDepth);
+            gauge(metrics, EXECUTOR_QUEUE_DEPTH, "Batches waiting for the executor thread.", executorQueueDepth);
+            counter(metrics, STATE_TRANSFERS, "State transfers completed.", stateTransfers);
+            byReason(metrics, REJECTED_FRAMES, "Connections closed for a bad frame or handshake, by reason.",
+                    rejectedFrames);
+            byReason(metrics, REJECTED_MESSAGES, "Messages refused before the protocol core, by reason.",
+                    rejectedMessages);
+            byReason(metrics, DROPPED_MESSAGES, "Messages discarded instead of queued or sent, by reason.",
+                    droppedMessages);
+            counter(metrics, STALE_MESSAGES_SKIPPED,
+                    "Agreement messages for executed batches, skipped before their signature check.",
+                    staleMessagesSkipped);
+            return new StandardMetrics(latency);
+        }
+
+        private static void counter(Metrics metrics, String name, String help, LongSupplier value) {
+            if (value != null) {
+                metrics.counterOf(name, help, value);
+            }
+        }
+
+        private static void gauge(Metrics metrics, String name, String help, LongSupplier value) {
+            if (value != null) {
+                metrics.gauge(name, help, value);
+            }
+        }
+
+        private static void byReason(Metrics metrics, String name, String help,
+                                     Supplier<? extends Map<String, Long>> value) {
+            if (value != null) {
+                metrics.counterFamily(name, help, REASON, value);
+            }
+        }
+    }
+}
