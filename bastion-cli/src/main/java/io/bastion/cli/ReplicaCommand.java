@@ -41,6 +41,13 @@ final class ReplicaCommand implements Callable<Integer> {
             description = "fsync (durable, the default) or none: NOT crash-safe, only for measuring what durability costs.")
     String sync;
 
+    @Option(names = "--trace", description = "Write a message trace (JSON lines) to this file; see bastion trace.")
+    Path trace;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics on http://<listen host>:<port>/metrics (default: none).")
+    int metricsPort;
+
     @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
     String listen;
 
@@ -74,17 +81,21 @@ final class ReplicaCommand implements Callable<Integer> {
             settings = new ReplicaRuntime.Settings(settings.tickMillis(), verifierThreads, settings.inboundQueueMax(),
                     settings.stepsPerGroupMax());
         }
-        ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, chosen.create(), listen, NetSettings.DEFAULTS,
-                settings, ReplicaStorage.open(dataDirectory, syncMode));
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("--metrics-port must be in 0..65535, got " + metricsPort);
+        }
+        ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, chosen.create(), new ReplicaNode.Options(listen,
+                NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "bastion-shutdown"));
         var self = cluster.replica(id);
-        System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%n",
+        System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%s%n",
                 id, cluster.n(), cluster.f(), chosen.name().toLowerCase(), self.host(), self.replicaPort(),
-                listen != null ? listen : self.host(), self.clientPort());
+                listen != null ? listen : self.host(), self.clientPort(),
+                node.metricsPort() == 0 ? "" : ", metrics on port " + node.metricsPort());
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             if (node.runtime().failure() != null) {
                 System.err.println("replica " + id + " stopped: " + node.runtime().failure());

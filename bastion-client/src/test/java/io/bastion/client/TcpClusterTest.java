@@ -56,8 +56,8 @@ class TcpClusterTest {
 
     private void startNode(int id) throws Exception {
         SigningKey key = KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id));
-        nodes[id] = ReplicaNode.start(generated.config(), id, key, new KeyValueService(), null, NetSettings.DEFAULTS,
-                ReplicaRuntime.Settings.defaults(), ReplicaStorage.none());
+        nodes[id] = ReplicaNode.start(generated.config(), id, key, new KeyValueService(),
+                ReplicaNode.Options.defaults(ReplicaStorage.none()));
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Signed;
+import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.service.Service;
 import io.bastion.crypto.SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
@@ -11,51 +12,101 @@ import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
 import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.replica.ReplicaNetwork;
+import io.bastion.server.observe.LatencyHistogram;
+import io.bastion.server.observe.Metrics;
+import io.bastion.server.observe.MetricsServer;
+import io.bastion.server.observe.StandardMetrics;
+import io.bastion.server.observe.TraceLog;
 import io.bastion.server.runtime.ReplicaRuntime;
-import io.bastion.server.runtime.ReplicaTransport;
 import io.bastion.server.runtime.ReplicaStorage;
+import io.bastion.server.runtime.ReplicaTransport;
+import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * One replica process's worth of parts, wired: the replica mesh and the client endpoint (Netty,
- * sharing one event-loop group) around a {@link ReplicaRuntime}. Thread-safe; {@link #close()}
- * releases every thread and port.
+ * sharing one event-loop group) around a {@link ReplicaRuntime}, plus the optional message trace
+ * and Prometheus metrics endpoint. Thread-safe; {@link #close()} releases every thread and port.
  */
 public final class ReplicaNode implements AutoCloseable {
     /** Netty threads per replica process. */
     public static final int EVENT_LOOP_THREADS = 2;
 
+    /**
+     * How to run the node.
+     *
+     * @param listenHost  address the client and metrics ports bind to, or {@code null} for the
+     *                    replica's host in the cluster file
+     * @param trace       file for the message trace (JSON lines), or {@code null} for none
+     * @param metricsPort port of the Prometheus endpoint, or 0 for none
+     */
+    public record Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
+                          Path trace, int metricsPort) {
+        public static Options defaults(ReplicaStorage storage) {
+            return new Options(null, NetSettings.DEFAULTS, ReplicaRuntime.Settings.defaults(), storage, null, 0);
+        }
+    }
+
     private final ReplicaRuntime runtime;
     private final ReplicaNetwork network;
     private final ClientEndpoint endpoint;
     private final EventLoopGroup group;
+    private final MetricsServer metricsServer;
 
-    private ReplicaNode(ClusterConfig config, int id, SigningKey key, Service service, String listenHost,
-                        NetSettings net, ReplicaRuntime.Settings settings, ReplicaStorage storage) {
+    private ReplicaNode(ClusterConfig config, int id, SigningKey key, Service service, Options options) {
         SignatureVerifier verifier = new StandardSignatureVerifier();
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-net-" + id);
-        this.runtime = new ReplicaRuntime(id, config, key, verifier, service, config.clientKeys()::get, storage,
-                settings);
-        this.network = new ReplicaNetwork(config, id, key, verifier, net, group, runtime::onReplicaMessage);
+        Metrics metrics = new Metrics();
+        LatencyHistogram latency = StandardMetrics.requestLatencyOn(metrics);
+        TraceLog trace = options.trace() == null ? TraceLog.NONE : TraceLog.open(options.trace(), id);
+        this.runtime = new ReplicaRuntime(id, config, key, verifier, service, config.clientKeys()::get,
+                options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace, latency::observeLatencyNanos));
+        this.network = new ReplicaNetwork(config, id, key, verifier, options.net(), group, runtime::onReplicaMessage);
         ReplicaInfo self = config.replica(id);
-        String host = listenHost != null ? listenHost : self.host();
+        String host = options.listenHost() != null ? options.listenHost() : self.host();
         ClientEndpoint[] holder = new ClientEndpoint[1];
-        this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), net, group,
+        this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), options.net(), group,
                 (connection, message) -> runtime.onClientMessage(message,
                         clientId -> holder[0].bind(clientId, connection)));
         holder[0] = endpoint;
+        registerMetrics(metrics, latency);
+        this.metricsServer = options.metricsPort() == 0 ? null
+                : MetricsServer.start(new InetSocketAddress(host, options.metricsPort()), metrics, group);
     }
 
-    /**
-     * Starts replica {@code id} of {@code config}.
-     *
-     * @param listenHost address for the client port, or {@code null} for the host in the cluster file
-     */
-    public static ReplicaNode start(ClusterConfig config, int id, SigningKey key, Service service, String listenHost,
-                                    NetSettings net, ReplicaRuntime.Settings settings, ReplicaStorage storage) {
-        ReplicaNode node = new ReplicaNode(config, id, key, service, listenHost, net, settings, storage);
+    private void registerMetrics(Metrics metrics, LatencyHistogram latency) {
+        var stats = runtime.stats();
+        StandardMetrics.builder()
+                .requestLatency(latency)
+                .requestsExecuted(stats::requestsExecuted)
+                .batchesExecuted(stats::batchesExecuted)
+                .view(stats::view)
+                .viewChanges(() -> stats.coreCounters().getOrDefault(ReplicaStats.Counter.NEW_VIEWS_ACCEPTED, 0L))
+                .lastExecutedSeq(stats::lastExecuted)
+                .lastStableSeq(stats::lastStable)
+                .inboundQueueDepth(runtime::inboundQueueDepth)
+                .executorQueueDepth(runtime::executorQueueDepth)
+                .stateTransfers(() -> stats.coreCounters().getOrDefault(ReplicaStats.Counter.STATE_TRANSFERS_DONE, 0L))
+                .rejectedFrames(() -> StandardMetrics.byReason(network.counters().rejections(),
+                        endpoint.counters().rejections()))
+                .rejectedMessages(() -> {
+                    Map<Verdict, Long> refused = new EnumMap<>(stats.rejectedByVerdict());
+                    refused.remove(Verdict.AUTHENTIC);
+                    return StandardMetrics.byReason(refused);
+                })
+                .droppedMessages(() -> StandardMetrics.byReason(network.counters().drops(), endpoint.counters().drops()))
+                .staleMessagesSkipped(stats::staleSkipped)
+                .register(metrics);
+    }
+
+    /** Starts replica {@code id} of {@code config}. */
+    public static ReplicaNode start(ClusterConfig config, int id, SigningKey key, Service service, Options options) {
+        ReplicaNode node = new ReplicaNode(config, id, key, service, options);
         node.runtime.start(node.transport());
         node.network.start();
         node.endpoint.start();
@@ -93,8 +144,16 @@ public final class ReplicaNode implements AutoCloseable {
         return endpoint;
     }
 
+    /** The metrics endpoint's port, or 0 when there is none. */
+    public int metricsPort() {
+        return metricsServer == null ? 0 : metricsServer.port();
+    }
+
     @Override
     public void close() {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         endpoint.close();
         network.close();
         runtime.close();

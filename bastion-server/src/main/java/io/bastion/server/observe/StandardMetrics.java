@@ -37,6 +37,15 @@ public final class StandardMetrics {
         this.requestLatency = requestLatency;
     }
 
+    /**
+     * Registers the request latency histogram on its own, for a component that must hold it before
+     * the other values exist; pass it to {@link Builder#requestLatency}.
+     */
+    public static LatencyHistogram requestLatencyOn(Metrics metrics) {
+        return metrics.latencyHistogram(REQUEST_LATENCY,
+                "Time from a request's arrival at the replica to its reply leaving it.");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -82,6 +91,14 @@ public final class StandardMetrics {
         private Builder() {}
 
         /** Requests executed (ordered and read-only), counted after their batch committed. */
+        private LatencyHistogram existingLatency;
+
+        /** Uses a request latency histogram registered earlier with {@link #requestLatencyOn}. */
+        public Builder requestLatency(LatencyHistogram registered) {
+            this.existingLatency = registered;
+            return this;
+        }
+
         public Builder requestsExecuted(LongSupplier value) {
             requestsExecuted = value;
             return this;
@@ -167,8 +184,7 @@ public final class StandardMetrics {
         public StandardMetrics register(Metrics metrics) {
             counter(metrics, REQUESTS_EXECUTED, "Requests executed.", requestsExecuted);
             counter(metrics, BATCHES_EXECUTED, "Batches executed.", batchesExecuted);
-            LatencyHistogram latency = metrics.latencyHistogram(REQUEST_LATENCY,
-                    "Time from a request's arrival at the replica to its reply leaving it.");
+            LatencyHistogram latency = existingLatency != null ? existingLatency : requestLatencyOn(metrics);
             gauge(metrics, VIEW, "The replica's current view.", view);
             counter(metrics, VIEW_CHANGES, "View changes completed.", viewChanges);
             gauge(metrics, LAST_EXECUTED_SEQ, "Sequence number of the last executed batch.", lastExecutedSeq);

@@ -15,6 +15,11 @@ import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
+import io.bastion.core.message.FetchState;
+import io.bastion.core.message.NewView;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
+import io.bastion.core.message.ViewChange;
 import io.bastion.core.message.Signed;
 import io.bastion.core.message.Status;
 import io.bastion.core.util.Check;
@@ -86,6 +91,11 @@ public record TraceEvent(long timeMicros, int replica, String direction, String 
             case Status s -> b.view(s.view()).digest(signed.digest());
             case FetchRequests f -> b.digest(signed.digest());
             case RequestBodies r -> b.digest(signed.digest());
+            case ViewChange v -> b.view(v.newView()).seq(v.stableSeq()).digest(signed.digest());
+            case NewView v -> b.view(v.view()).digest(signed.digest());
+            case FetchState f -> b.seq(f.seq()).digest(signed.digest());
+            case StateManifest m -> b.seq(m.seq()).digest(signed.digest());
+            case StateChunk c -> b.seq(c.seq()).digest(signed.digest());
         }
         return b.build();
     }

@@ -19,6 +19,8 @@ import io.bastion.core.replica.Output;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.service.Service;
 import io.bastion.core.replica.Recovery;
+import io.bastion.server.observe.TraceEvent;
+import io.bastion.server.observe.TraceLog;
 import io.bastion.server.storage.ProtocolLog;
 import io.bastion.server.storage.SnapshotStore;
 import org.slf4j.Logger;
@@ -62,6 +64,14 @@ public final class ReplicaRuntime implements AutoCloseable {
      * @param inboundQueueMax    verified network messages waiting for the core before more are dropped
      * @param stepsPerGroupMax   events the core applies before one persist-and-send
      */
+    /**
+     * Who watches the replica: the message trace (or {@link TraceLog#NONE}) and the observer of
+     * request latency (from a request's arrival to its reply leaving), both thread-safe.
+     */
+    public record Observers(TraceLog trace, LongConsumer requestLatencyNanos) {
+        public static final Observers NONE = new Observers(TraceLog.NONE, nanos -> { });
+    }
+
     public record Settings(long tickMillis, int verifierThreads, int inboundQueueMax, int stepsPerGroupMax) {
         public static Settings defaults() {
             return new Settings(5, Math.max(1, Runtime.getRuntime().availableProcessors()), 50_000, 256);
@@ -77,6 +87,12 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final ProtocolLog protocolLog;
     private final SnapshotStore snapshots;
     private final RuntimeStats stats = new RuntimeStats();
+    private final TraceLog trace;
+    private final LongConsumer requestLatency;
+    /** When the outstanding request of each client first arrived here (for the latency metric). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> requestArrivals =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final String[] replicaPeers;
 
     private final LinkedBlockingQueue<Event> inbound = new LinkedBlockingQueue<>();
     private final AtomicInteger networkInFlight = new AtomicInteger();
@@ -95,7 +111,18 @@ public final class ReplicaRuntime implements AutoCloseable {
      */
     public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
                           ClientKeys clientKeys, ReplicaStorage storage, Settings settings) {
+        this(id, config, signer, verifier, service, clientKeys, storage, settings, Observers.NONE);
+    }
+
+    public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
+                          ClientKeys clientKeys, ReplicaStorage storage, Settings settings, Observers observers) {
         this.id = id;
+        this.trace = observers.trace();
+        this.requestLatency = observers.requestLatencyNanos();
+        this.replicaPeers = new String[config.n()];
+        for (int r = 0; r < config.n(); r++) {
+            replicaPeers[r] = TraceEvent.replicaPeer(r);
+        }
         this.settings = settings;
         this.clientKeys = clientKeys;
         this.protocolLog = storage.log();
@@ -170,6 +197,13 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     private void admit(int from, Signed<?> message, LongConsumer bind) {
+        if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r) {
+            requestArrivals.putIfAbsent(r.clientId(), System.nanoTime());
+        }
+        if (trace.enabled()) {
+            trace.record(TraceLog.epochMicros(), TraceEvent.IN, from >= 0 ? replicaPeers[from]
+                    : TraceEvent.clientPeer(((Request) message.message()).clientId()), message);
+        }
         if (!running || networkInFlight.incrementAndGet() > settings.inboundQueueMax()) {
             networkInFlight.decrementAndGet();
             stats.inboundDropped();
@@ -276,6 +310,10 @@ public final class ReplicaRuntime implements AutoCloseable {
                 } else {
                     transport.send(send.to(), send.message());
                 }
+                if (trace.enabled()) {
+                    trace.record(TraceLog.epochMicros(), TraceEvent.OUT,
+                            send.to() == Output.BROADCAST ? TraceEvent.ALL : replicaPeers[send.to()], send.message());
+                }
             }
             executorQueue.addAll(out.executes);
             executorQueue.addAll(out.resendReplies);
@@ -308,7 +346,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                     case Output.ResendReply resend -> {
                         Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
                         if (cached != null) {
-                            transport.sendToClient(cached.clientId(), Signed.unsigned(cached));
+                            sendReply(cached);
                         }
                     }
                     case Output.ServeState serve -> {
@@ -341,13 +379,25 @@ public final class ReplicaRuntime implements AutoCloseable {
         long start = System.nanoTime();
         ExecutionEngine.Result result = engine.execute(execute);
         for (Reply reply : result.replies()) {
-            transport.sendToClient(reply.clientId(), Signed.unsigned(reply));
+            sendReply(reply);
         }
         stats.executed(execute.requests().size(), System.nanoTime() - start);
         if (result.stateDigest() != null) {
             keepSnapshot(result.seq()); // durable before the checkpoint is announced
         }
         inbound.add(new Event.Executed(result.seq(), result.stateDigest()));
+    }
+
+    private void sendReply(Reply reply) {
+        Signed<Reply> signed = Signed.unsigned(reply);
+        transport.sendToClient(reply.clientId(), signed);
+        Long arrived = requestArrivals.remove(reply.clientId());
+        if (arrived != null) {
+            requestLatency.accept(System.nanoTime() - arrived);
+        }
+        if (trace.enabled()) {
+            trace.record(TraceLog.epochMicros(), TraceEvent.OUT, TraceEvent.clientPeer(reply.clientId()), signed);
+        }
     }
 
     private void keepSnapshot(long seq) {
@@ -372,6 +422,14 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     public RuntimeStats stats() {
         return stats;
+    }
+
+    public int inboundQueueDepth() {
+        return inbound.size();
+    }
+
+    public int executorQueueDepth() {
+        return executorQueue.size();
     }
 
     /** Why the replica stopped on its own, or {@code null} while it runs. */
@@ -407,5 +465,6 @@ public final class ReplicaRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         protocolLog.close();
+        trace.close();
     }
 }

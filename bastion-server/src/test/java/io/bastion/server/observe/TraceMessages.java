@@ -51,7 +51,7 @@ final class TraceMessages {
     }
 
     static Signed<Status> status(int replica, int view) {
-        return Signed.unsigned(new Status(replica, view, 10, 0));
+        return Signed.unsigned(new Status(replica, view, false, 10, 0));
     }
 
     static Signed<FetchRequests> fetch(int replica) {
