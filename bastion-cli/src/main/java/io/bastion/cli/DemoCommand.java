@@ -46,28 +46,32 @@ final class DemoCommand implements Callable<Integer> {
         }
         ClusterConfig config = ClusterFile.load(clusterFile);
         refuseBusyPorts(config);
+        int metricsBase = config.replicas().stream().mapToInt(r -> Math.max(r.replicaPort(), r.clientPort()))
+                .max().orElse(basePort) + config.n() + 1;
         LocalCluster cluster = new LocalCluster(config, clusterFile, directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx512m", "-XX:+UseSerialGC")),
-                List.of("--service", service));
+                id -> List.of("--service", service, "--trace", directory.resolve("trace-" + id + ".jsonl").toString(),
+                        "--metrics-port", Integer.toString(metricsBase + id)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
             System.out.println("\nstopped every replica");
         }, "bastion-demo-stop"));
         cluster.startAll();
         cluster.awaitReady(Duration.ofSeconds(60));
-        printWelcome(config, clusterFile, cluster);
+        printWelcome(config, clusterFile, cluster, metricsBase);
         watch(cluster, config);
         return 0;
     }
 
-    private void printWelcome(ClusterConfig config, Path clusterFile, LocalCluster cluster) {
+    private void printWelcome(ClusterConfig config, Path clusterFile, LocalCluster cluster, int metricsBase) {
         System.out.println();
         System.out.printf("Bastion demo: %d replicas (f = %d) are running the %s service on 127.0.0.1.%n",
                 config.n(), config.f(), service);
         for (int id = 0; id < config.n(); id++) {
             ReplicaInfo r = config.replica(id);
-            System.out.printf("  replica %d  pid %-7d clients -> %s:%d   log %s%n", id, cluster.process(id).pid(),
-                    r.host(), r.clientPort(), directory.resolve("replica-" + id + ".log"));
+            System.out.printf("  replica %d  pid %-7d clients -> %s:%d   metrics http://%s:%d/metrics   log %s%n", id,
+                    cluster.process(id).pid(), r.host(), r.clientPort(), r.host(), metricsBase + id,
+                    directory.resolve("replica-" + id + ".log"));
         }
         long client = config.clients().isEmpty() ? 1 : config.clients().get(0).id();
         System.out.println();
@@ -76,6 +80,9 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");
         System.out.println("  kill -9 " + cluster.process(config.n() - 1).pid()
                 + "      # a replica dies; clients keep getting answers from the others");
+        System.out.println("  kill -9 " + cluster.process(0).pid()
+                + "      # the primary dies; after the request timeout the others elect replica 1");
+        System.out.println("  ./bastion trace " + directory + " --type view-change,new-view   # what happened, in order");
         System.out.println();
         System.out.println("Ctrl-C stops every replica.");
     }

@@ -33,7 +33,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Path clusterFile;
     private final Path directory;
     private final Launcher launcher;
-    private final List<String> replicaArguments;
+    private final java.util.function.IntFunction<List<String>> replicaArguments;
     private final Process[] processes;
 
     /**
@@ -41,11 +41,17 @@ public final class LocalCluster implements AutoCloseable {
      */
     public LocalCluster(ClusterConfig config, Path clusterFile, Path directory, Launcher launcher,
                         List<String> replicaArguments) {
+        this(config, clusterFile, directory, launcher, id -> replicaArguments);
+    }
+
+    /** As above, with arguments that depend on the replica (e.g. its metrics port or trace file). */
+    public LocalCluster(ClusterConfig config, Path clusterFile, Path directory, Launcher launcher,
+                        java.util.function.IntFunction<List<String>> replicaArguments) {
         this.config = config;
         this.clusterFile = clusterFile;
         this.directory = directory;
         this.launcher = launcher;
-        this.replicaArguments = List.copyOf(replicaArguments);
+        this.replicaArguments = replicaArguments;
         this.processes = new Process[config.n()];
     }
 
@@ -71,7 +77,7 @@ public final class LocalCluster implements AutoCloseable {
         command.addAll(List.of("replica", "--config", clusterFile.toString(), "--id", Integer.toString(id),
                 "--key", clusterFile.resolveSibling("replica-" + id + ".key").toString(),
                 "--data", directory.resolve("data-" + id).toString()));
-        command.addAll(replicaArguments);
+        command.addAll(replicaArguments.apply(id));
         Files.createDirectories(directory);
         Path log = directory.resolve("replica-" + id + ".log");
         processes[id] = new ProcessBuilder(command).redirectErrorStream(true)
