@@ -91,13 +91,15 @@ class CommandLineTest {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
                 Bastion.class.getName(), "demo", "--dir", directory.resolve("demo").toString(),
-                "--base-port", Integer.toString(FreePorts.base(12))));
+                "--base-port", Integer.toString(FreePorts.base(16)))); // 12 cluster ports + 4 metrics ports
         Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<Long> replicaPids = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
             Pattern pid = Pattern.compile("replica \\d+\\s+pid (\\d+)");
             String clientCommand = null;
+            StringBuilder printed = new StringBuilder();
             for (String line = out.readLine(); line != null; line = out.readLine()) {
+                printed.append(line).append('\n');
                 Matcher m = pid.matcher(line);
                 if (m.find()) {
                     replicaPids.add(Long.parseLong(m.group(1)));
@@ -109,7 +111,7 @@ class CommandLineTest {
                     break;
                 }
             }
-            assertThat(replicaPids).hasSize(4);
+            assertThat(replicaPids).as("the demo printed:%n%s", printed).hasSize(4);
             assertThat(clientCommand).isNotNull();
             String[] words = clientCommand.substring("./bastion ".length()).split(" ");
             Run client = runCapturingStdout(words);

@@ -99,6 +99,7 @@ public final class Replica {
     /** Agreed time of the batch at {@link #lastExecuted} (times never go back). */
     private long lastExecutedTime;
     private long lastExecutionMillis;
+    private boolean executedSinceStart;
     /** Highest sequence number the executor reported done. */
     private long lastApplied;
     private long lastStable;
@@ -461,6 +462,7 @@ public final class Replica {
         lastExecuted = slot.seq;
         lastExecutedTime = time;
         lastExecutionMillis = nowMillis;
+        executedSinceStart = true;
         if (!viewChanging) {
             viewChangeAttempts = 0; // the view works: the next suspicion waits the base timeout
         }
@@ -602,6 +604,7 @@ public final class Replica {
         lastApplied = seq;
         lastExecutedTime = installed.lastAgreedTime();
         lastExecutionMillis = nowMillis;
+        executedSinceStart = true;
         ownCheckpoints.keySet().removeIf(s -> s > seq); // a diverged state's checkpoints are void
         ownCheckpoints.put(seq, transfer.root());
         if (seq > lastStable) {
@@ -616,6 +619,16 @@ public final class Replica {
 
     /** Doubling per failed attempt bounds how long a run of faulty primaries can stall the cluster. */
     static final int TIMEOUT_DOUBLINGS_MAX = 3;
+    /**
+     * Before this replica executed anything since it started, requests wait this many timeouts:
+     * freshly started processes are slow (class loading, JIT), and a view change then helps nobody.
+     */
+    static final int STARTUP_TIMEOUT_FACTOR = 4;
+    /**
+     * While batches keep executing, the primary works: a request still pending after this many
+     * timeouts means it is being left out on purpose (or the cluster is overloaded).
+     */
+    static final int WORKING_PRIMARY_TIMEOUT_FACTOR = 4;
 
     private long timeoutMillis() {
         return settings.requestTimeoutMillis() << Math.min(viewChangeAttempts, TIMEOUT_DOUBLINGS_MAX);
@@ -660,7 +673,13 @@ public final class Replica {
                 break;
             }
         }
-        if (oldest != Long.MAX_VALUE && nowMillis - oldest >= timeoutMillis()) {
+        long timeout = timeoutMillis();
+        if (!executedSinceStart) {
+            timeout *= STARTUP_TIMEOUT_FACTOR;
+        } else if (nowMillis - lastExecutionMillis < settings.requestTimeoutMillis()) {
+            timeout *= WORKING_PRIMARY_TIMEOUT_FACTOR;
+        }
+        if (oldest != Long.MAX_VALUE && nowMillis - oldest >= timeout) {
             startViewChange(view + 1, out);
         }
     }
