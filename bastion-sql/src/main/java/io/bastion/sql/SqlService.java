@@ -1,0 +1,33 @@
+package io.bastion.sql;
+
+import io.bastion.core.service.ServiceContext;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * An application whose state is an SQLite database, replicated by Bastion. It gets a plain JDBC
+ * {@link Connection}; Bastion owns the transactions: one per batch of ordered requests, a
+ * savepoint per request (a request that throws is rolled back alone and its client gets the
+ * error), and every reply leaves only after the batch committed durably.
+ *
+ * <p>Determinism is Bastion's job as far as SQL goes: {@code current_timestamp}, {@code random()}
+ * and the other time and random functions read the batch's agreed time and seed; statements that
+ * would escape the database or change its format (ATTACH, PRAGMA, VACUUM INTO, load_extension,
+ * explicit transaction control) are refused with an {@link java.sql.SQLException}. The service
+ * itself must read time and randomness only from the {@link ServiceContext} or from SQL.
+ *
+ * <p>Calls come from one thread at a time.
+ */
+public interface SqlService {
+    /** Creates the schema; runs once, in the transaction that creates the database. */
+    void migrate(Connection connection) throws SQLException;
+
+    /** Executes an ordered request and returns the reply bytes. */
+    byte[] execute(byte[] request, Connection connection, ServiceContext context) throws SQLException;
+
+    /** Answers a read-only request on the current state, without ordering; must not write. */
+    default byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {
+        throw new SQLException(getClass().getSimpleName() + " has no read-only requests");
+    }
+}
