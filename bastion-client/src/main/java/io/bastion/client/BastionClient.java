@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class BastionClient implements AutoCloseable {
     private static final long TICK_MILLIS = 10;
 
-    private record Invocation(byte[] operation, CompletableFuture<Result> future) {}
+    private record Invocation(byte[] operation, CompletableFuture<Result> future, boolean readOnly) {}
 
     private final ClusterConfig config;
     private final ClientCore core;
@@ -49,6 +49,7 @@ public final class BastionClient implements AutoCloseable {
     private long currentStartNanos;
     private long currentDeadlineMillis;
     private long lastQuorumConnectedMillis;
+    private volatile long readOnlyFallbacks;
 
     private BastionClient(ClusterConfig config, long clientId, Signer signer, SignatureVerifier verifier,
                           ClientTransport transport, ClientOptions options) {
@@ -90,8 +91,12 @@ public final class BastionClient implements AutoCloseable {
 
     /** As {@link #invoke}, with who agreed, who dissented and how long it took. */
     public Result invokeForResult(byte[] operation) throws BastionException {
+        return await(invokeAsync(operation));
+    }
+
+    private static Result await(CompletableFuture<Result> pending) throws BastionException {
         try {
-            return invokeAsync(operation).get();
+            return pending.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BastionException.Closed("interrupted while waiting for a reply");
@@ -105,11 +110,33 @@ public final class BastionClient implements AutoCloseable {
 
     /** Queues {@code operation}; the future fails with a {@link BastionException} subclass. */
     public CompletableFuture<Result> invokeAsync(byte[] operation) {
+        return submit(operation, false);
+    }
+
+    /**
+     * Runs a read-only {@code operation} without ordering: replicas answer on their current state
+     * and 2f+1 must sign the same result. If they disagree, or do not answer in time, it runs as
+     * an ordered request instead (so the answer is always one a correct cluster gives).
+     */
+    public byte[] invokeReadOnly(byte[] operation) throws BastionException {
+        return await(invokeReadOnlyAsync(operation)).value();
+    }
+
+    public CompletableFuture<Result> invokeReadOnlyAsync(byte[] operation) {
+        return submit(operation, true);
+    }
+
+    /** Read-only requests that fell back to ordering (their replicas disagreed or were slow). */
+    public long readOnlyFallbacks() {
+        return readOnlyFallbacks;
+    }
+
+    private CompletableFuture<Result> submit(byte[] operation, boolean readOnly) {
         CompletableFuture<Result> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new BastionException.Closed("client is closed"));
         } else {
-            events.add(new Invocation(operation.clone(), future));
+            events.add(new Invocation(operation.clone(), future, readOnly));
             if (closed) { // raced with close(): the loop may no longer see it
                 future.completeExceptionally(new BastionException.Closed("client is closed"));
             }
@@ -160,7 +187,8 @@ public final class BastionClient implements AutoCloseable {
         long now = System.currentTimeMillis();
         currentStartNanos = System.nanoTime();
         currentDeadlineMillis = now + options.requestTimeout().toMillis();
-        Signed<Request> request = core.start(current.operation(), now);
+        Signed<Request> request = current.readOnly() ? core.startReadOnly(current.operation(), now)
+                : core.start(current.operation(), now);
         awaited = request.message().requestNumber();
         transport.broadcast(request);
     }
@@ -175,6 +203,7 @@ public final class BastionClient implements AutoCloseable {
             case Outcome.Done done -> finish(current.future().complete(new Result(done.requestNumber(),
                     done.result(), done.agreeing(), done.dissenting(), done.view(),
                     System.nanoTime() - currentStartNanos)));
+            case Outcome.Conflict conflict when core.readOnly() -> orderInstead();
             case Outcome.Conflict conflict -> finish(current.future().completeExceptionally(
                     new BastionException.ConflictingReplies("replicas signed conflicting results for request "
                             + conflict.requestNumber() + ": " + conflict.groups()
@@ -187,6 +216,10 @@ public final class BastionClient implements AutoCloseable {
             lastQuorumConnectedMillis = now;
         }
         if (current == null) {
+            return;
+        }
+        if (core.readOnly() && System.nanoTime() - currentStartNanos >= options.retransmitInitial().toNanos()) {
+            orderInstead(); // replicas did not agree quickly enough: ask the ordered way
             return;
         }
         Signed<Request> again = core.onTick(now);
@@ -206,6 +239,17 @@ public final class BastionClient implements AutoCloseable {
                             + " ms (sent " + core.sends() + " times; " + transport.connectedReplicas() + " of "
                             + config.n() + " replicas connected)")));
         }
+    }
+
+    /** The outstanding read-only request becomes an ordered one (a fresh request number). */
+    private void orderInstead() {
+        core.abandon();
+        readOnlyFallbacks++;
+        Invocation ordered = new Invocation(current.operation(), current.future(), false);
+        current = null;
+        awaited = -1;
+        queued.addFirst(ordered);
+        startNext();
     }
 
     private void finish(boolean ignored) {

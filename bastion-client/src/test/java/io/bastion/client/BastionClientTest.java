@@ -75,6 +75,29 @@ class BastionClientTest {
     }
 
     @Test
+    void readOnlyRequestsAreAnsweredWithoutOrderingWhenTwoFPlusOneAgree() throws Exception {
+        BastionClient client = client(1000, ClientOptions.defaults(), r -> r);
+        client.invoke(utf8("put colour blue"));
+        io.bastion.server.testing.Await.until("every replica executed the put", Duration.ofSeconds(10),
+                () -> cluster.replicas().stream().allMatch(r -> r.stats().requestsExecuted() == 1));
+        long executedBefore = cluster.replica(0).stats().requestsExecuted();
+        assertThat(client.invokeReadOnly(utf8("get colour"))).asString().isEqualTo("blue");
+        assertThat(client.readOnlyFallbacks()).isZero();
+        assertThat(cluster.replica(0).stats().requestsExecuted()).isEqualTo(executedBefore);
+    }
+
+    @Test
+    void aReadOnlyRequestFallsBackToOrderingWhenTooFewReplicasAgree() throws Exception {
+        cluster.silence(3, true); // 3 replicas left: a lie from one leaves no 2f+1 = 3 matching answers
+        BastionClient client = client(1000, ClientOptions.defaults(), r -> r.replicaId() != 2 || r.seq() != -1 ? r
+                : new Reply(r.replicaId(), r.view(), r.seq(), r.clientId(), r.requestNumber(), utf8("stale"),
+                        r.leafIndex(), r.leafCount(), r.proof(), r.batchSignature()));
+        client.invoke(utf8("put colour green"));
+        assertThat(client.invokeReadOnly(utf8("get colour"))).asString().isEqualTo("green");
+        assertThat(client.readOnlyFallbacks()).isEqualTo(1);
+    }
+
+    @Test
     void asyncInvocationsRunInOrder() throws Exception {
         BastionClient client = client(1000, ClientOptions.defaults(), r -> r);
         List<CompletableFuture<Result>> futures = new ArrayList<>();

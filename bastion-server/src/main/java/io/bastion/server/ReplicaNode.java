@@ -5,6 +5,8 @@ import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Signed;
 import io.bastion.core.replica.ReplicaStats;
+import io.bastion.core.execution.ExecutionEngine;
+import io.bastion.core.execution.StateMachine;
 import io.bastion.core.service.Service;
 import io.bastion.crypto.SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
@@ -58,13 +60,13 @@ public final class ReplicaNode implements AutoCloseable {
     private final EventLoopGroup group;
     private final MetricsServer metricsServer;
 
-    private ReplicaNode(ClusterConfig config, int id, SigningKey key, Service service, Options options) {
+    private ReplicaNode(ClusterConfig config, int id, SigningKey key, StateMachine stateMachine, Options options) {
         SignatureVerifier verifier = new StandardSignatureVerifier();
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-net-" + id);
         Metrics metrics = new Metrics();
         LatencyHistogram latency = StandardMetrics.requestLatencyOn(metrics);
         TraceLog trace = options.trace() == null ? TraceLog.NONE : TraceLog.open(options.trace(), id);
-        this.runtime = new ReplicaRuntime(id, config, key, verifier, service, config.clientKeys()::get,
+        this.runtime = new ReplicaRuntime(id, config, key, verifier, stateMachine, config.clientKeys()::get,
                 options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace, latency::observeLatencyNanos));
         this.network = new ReplicaNetwork(config, id, key, verifier, options.net(), group, runtime::onReplicaMessage);
         ReplicaInfo self = config.replica(id);
@@ -104,9 +106,15 @@ public final class ReplicaNode implements AutoCloseable {
                 .register(metrics);
     }
 
-    /** Starts replica {@code id} of {@code config}. */
+    /** Starts replica {@code id} of {@code config} running an in-memory service. */
     public static ReplicaNode start(ClusterConfig config, int id, SigningKey key, Service service, Options options) {
-        ReplicaNode node = new ReplicaNode(config, id, key, service, options);
+        return start(config, id, key, new ExecutionEngine(id, key, service, config.settings().stateChunkBytes()), options);
+    }
+
+    /** Starts replica {@code id} of {@code config} running {@code stateMachine} (e.g. a database). */
+    public static ReplicaNode start(ClusterConfig config, int id, SigningKey key, StateMachine stateMachine,
+                                    Options options) {
+        ReplicaNode node = new ReplicaNode(config, id, key, stateMachine, options);
         node.runtime.start(node.transport());
         node.network.start();
         node.endpoint.start();

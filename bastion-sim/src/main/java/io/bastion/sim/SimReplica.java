@@ -3,6 +3,7 @@ package io.bastion.sim;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.ExecutionEngine;
+import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.Message;
@@ -195,7 +196,7 @@ public final class SimReplica {
             if (!byzantine()) {
                 world.checker().onExecute(id, execute);
             }
-            ExecutionEngine.Result result = engine.execute(execute);
+            StateMachine.Result result = engine.execute(execute);
             for (Reply reply : result.replies()) {
                 world.sendToClient(id, reply.clientId(), Signed.unsigned(behaviour.rewriteReply(reply)));
             }
@@ -209,6 +210,10 @@ public final class SimReplica {
             if (cached != null) {
                 world.sendToClient(id, resend.clientId(), Signed.unsigned(cached));
             }
+        }
+        for (Output.ReadOnly readOnly : out.readOnly) {
+            Reply reply = engine.query(readOnly.request(), readOnly.view());
+            world.sendToClient(id, reply.clientId(), Signed.unsigned(behaviour.rewriteReply(reply)));
         }
     }
 
@@ -229,7 +234,7 @@ public final class SimReplica {
             world.scheduleFor(this, 1, new Event.LocalStateCompared(compare.seq(), engine.missingChunks(compare.leaves())));
         }
         for (Output.InstallState install : out.installState) {
-            ExecutionEngine.Installed installed = engine.install(install.seq(), install.leaves(), install.fetched());
+            StateMachine.Installed installed = engine.install(install.seq(), install.leaves(), install.fetched());
             keepSnapshot(install.seq(), engine.checkpointImage(install.seq()).bytes());
             if (!byzantine()) {
                 world.checker().onInstall(id, install.seq(), install.root());

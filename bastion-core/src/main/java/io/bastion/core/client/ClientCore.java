@@ -36,6 +36,8 @@ public final class ClientCore {
     private long nextRequestNumber;
 
     private Signed<Request> current;
+    /** The outstanding request is read-only: it needs 2f+1 matching replies, not f+1. */
+    private boolean readOnly;
     /** A reply and the digest of its result, computed once. */
     private record Received(Reply reply, Digest result) {}
 
@@ -89,9 +91,23 @@ public final class ClientCore {
 
     /** Starts a request; the caller sends the returned message to every replica. */
     public Signed<Request> start(byte[] operation, long nowMillis) {
+        return start(operation, false, nowMillis);
+    }
+
+    /**
+     * Starts a read-only request: replicas answer at once on their current state, and the result
+     * counts once 2f+1 of them signed it. If they disagree (their states differ in time) the
+     * caller falls back to an ordered request.
+     */
+    public Signed<Request> startReadOnly(byte[] operation, long nowMillis) {
+        return start(operation, true, nowMillis);
+    }
+
+    private Signed<Request> start(byte[] operation, boolean isReadOnly, long nowMillis) {
         Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
                 + " outstanding");
-        current = Signed.sign(new Request(clientId, nextRequestNumber++, false, operation), signer);
+        readOnly = isReadOnly;
+        current = Signed.sign(new Request(clientId, nextRequestNumber++, isReadOnly, operation), signer);
         unverified.clear();
         verified.clear();
         retransmitDelayMillis = retransmitInitialMillis;
@@ -133,28 +149,37 @@ public final class ClientCore {
         return outcome;
     }
 
+    /** Matching replies the outstanding request needs. */
+    private int needed() {
+        return readOnly ? quorums.readOnlyReply() : quorums.reply();
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
     private Outcome decide() {
         Map<Digest, List<Integer>> groups = groupByResult();
         for (Map.Entry<Digest, List<Integer>> group : groups.entrySet()) {
-            if (group.getValue().size() < quorums.reply()) {
+            if (group.getValue().size() < needed()) {
                 continue;
             }
             for (int replica : group.getValue()) {
                 verifyOne(replica);
             }
             List<Integer> good = replicasWith(group.getKey(), verified);
-            if (good.size() >= quorums.reply()) {
+            if (good.size() >= needed()) {
                 return done(group.getKey(), good);
             }
         }
         int answered = unverified.size() + verified.size();
         int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
-        if (largest + (quorums.n() - answered) < quorums.reply()) {
+        if (largest + (quorums.n() - answered) < needed()) {
             new ArrayList<>(unverified.keySet()).forEach(this::verifyOne);
             Map<Digest, List<Integer>> checked = groupByResult();
             int best = checked.values().stream().mapToInt(List::size).max().orElse(0);
             int answeredNow = verified.size();
-            if (best + (quorums.n() - answeredNow) < quorums.reply()) {
+            if (best + (quorums.n() - answeredNow) < needed()) {
                 return conflict(checked);
             }
         }

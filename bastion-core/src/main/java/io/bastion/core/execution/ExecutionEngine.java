@@ -33,10 +33,7 @@ import java.util.TreeMap;
  *
  * <p>Deterministic; owned by one thread (the replica's executor, or the simulator).
  */
-public final class ExecutionEngine {
-    /** The outcome of one batch: signed replies and, at checkpoints, the state digest. */
-    public record Result(long seq, List<Reply> replies, Digest stateDigest) {}
-
+public final class ExecutionEngine implements StateMachine {
     /** The state at a checkpoint: its canonical bytes cut into chunks, their leaves and root. */
     public record StateImage(long seq, byte[] bytes, List<Digest> leaves, Digest root, int chunkBytes) {
         public byte[] chunk(int index) {
@@ -45,8 +42,6 @@ public final class ExecutionEngine {
         }
     }
 
-    /** What a state transfer installed: the exactly-once table and the agreed time of that state. */
-    public record Installed(long seq, Map<Long, Long> clientTable, long lastAgreedTime) {}
 
     /** Checkpoint images kept for peers. */
     public static final int IMAGES_KEPT = 3;
@@ -70,6 +65,7 @@ public final class ExecutionEngine {
         this.chunkBytes = chunkBytes;
     }
 
+    @Override
     public Result execute(Execute batch) {
         Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
         List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
@@ -97,6 +93,7 @@ public final class ExecutionEngine {
      * The reply to (client, request number) signed again in {@code view}, or {@code null} if that
      * is not the client's last executed request.
      */
+    @Override
     public Reply cachedReply(long clientId, long requestNumber, int view) {
         CachedReply cached = lastReplies.get(clientId);
         if (cached == null || cached.requestNumber() != requestNumber) {
@@ -104,6 +101,38 @@ public final class ExecutionEngine {
         }
         return replySigner.sign(view, cached.seq(),
                 List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.result()))).get(0);
+    }
+
+    @Override
+    public Reply query(Signed<Request> request, int view) {
+        Request r = request.message();
+        ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, lastAgreedTime, 0);
+        byte[] result;
+        try {
+            result = service.query(r.operationUnsafe(), context);
+        } catch (RuntimeException e) {
+            result = ("error: " + e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result)))
+                .get(0);
+    }
+
+    @Override
+    public Position position() {
+        StateImage image = images.get(lastSeq);
+        return new Position(lastSeq, image == null ? null : image.root(), clientTable(), lastAgreedTime);
+    }
+
+    @Override
+    public boolean selfDurable() {
+        return false;
+    }
+
+    @Override
+    public byte[] checkpointBytes(long seq) {
+        StateImage image = images.get(seq);
+        Check.argument(image != null, "checkpoint " + seq + " is not kept");
+        return image.bytes();
     }
 
     public long lastSeq() {
@@ -142,6 +171,7 @@ public final class ExecutionEngine {
     }
 
     /** Replaces the whole state by {@code bytes} (from {@link #stateBytes}) at checkpoint {@code seq}. */
+    @Override
     public void restore(long seq, byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         try {
@@ -199,6 +229,7 @@ public final class ExecutionEngine {
      * The answer to a peer's fetch of checkpoint {@code seq}: the manifest when {@code chunks} is
      * empty, else those chunks; nothing if that checkpoint's image is gone.
      */
+    @Override
     public List<Message> serve(long seq, List<Integer> chunks) {
         StateImage image = images.get(seq);
         if (image == null) {
@@ -217,6 +248,7 @@ public final class ExecutionEngine {
     }
 
     /** Indexes of the manifest's chunks that no local image holds (those must be fetched). */
+    @Override
     public List<Integer> missingChunks(List<Digest> leaves) {
         Map<Digest, byte[]> local = localChunks();
         List<Integer> missing = new ArrayList<>();
@@ -248,6 +280,7 @@ public final class ExecutionEngine {
      * Replaces the state by checkpoint {@code seq}: fetched chunks (already checked against their
      * leaves) and local ones with the same digests, in manifest order.
      */
+    @Override
     public Installed install(long seq, List<Digest> leaves, Map<Integer, byte[]> fetched) {
         Map<Digest, byte[]> local = localChunks();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

@@ -1,6 +1,7 @@
 package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import java.util.Map;
  * <ol>
  *   <li>every entry in {@link #persist} is durable before any message in {@link #sends} leaves;</li>
  *   <li>{@link #executes} are handed to the executor in list order, after all earlier steps' ones;</li>
- *   <li>the executor's other work ({@link #resendReplies}, {@link #serveState}, {@link #compareState},
- *       {@link #installState}) is queued behind this step's executes, in that order.</li>
+ *   <li>the executor's other work ({@link #resendReplies}, {@link #readOnly}, {@link #serveState},
+ *       {@link #compareState}, {@link #installState}) is queued behind this step's executes, in that
+ *       order.</li>
  * </ol>
  */
 public final class Output {
@@ -33,6 +35,9 @@ public final class Output {
     /** Send the cached reply of (client, request number) again, signed in {@code view}. */
     public record ResendReply(long clientId, long requestNumber, int view) {}
 
+    /** Answer a read-only request on the current state, without ordering; sign the reply in {@code view}. */
+    public record ReadOnly(Signed<Request> request, int view) {}
+
     /** Answer peer {@code peer} with the manifest (empty {@code chunks}) or chunks of checkpoint {@code seq}. */
     public record ServeState(int peer, long seq, List<Integer> chunks) {}
 
@@ -49,6 +54,7 @@ public final class Output {
     public final List<Send> sends = new ArrayList<>();
     public final List<Execute> executes = new ArrayList<>();
     public final List<ResendReply> resendReplies = new ArrayList<>();
+    public final List<ReadOnly> readOnly = new ArrayList<>();
     public final List<ServeState> serveState = new ArrayList<>();
     public final List<CompareState> compareState = new ArrayList<>();
     public final List<InstallState> installState = new ArrayList<>();
@@ -68,7 +74,7 @@ public final class Output {
     }
 
     public boolean isEmpty() {
-        return persist.isEmpty() && sends.isEmpty() && executes.isEmpty() && resendReplies.isEmpty()
+        return persist.isEmpty() && sends.isEmpty() && executes.isEmpty() && resendReplies.isEmpty() && readOnly.isEmpty()
                 && serveState.isEmpty() && compareState.isEmpty() && installState.isEmpty() && discardBelow == 0;
     }
 }

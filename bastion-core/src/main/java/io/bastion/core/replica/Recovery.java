@@ -11,8 +11,9 @@ import java.util.Map;
  * and every entry of its protocol log — its own signed pre-prepares, prepares, commits,
  * checkpoints and view changes, and the pre-prepares and request bodies it accepted.
  *
- * @param snapshotSeq    sequence number of the restored state (0: the initial state)
- * @param snapshotDigest its digest
+ * @param snapshotSeq    sequence number of the restored state (0: the initial state); a state
+ *                       that is durable by itself (a database) may be at any seq
+ * @param snapshotDigest its digest when {@code snapshotSeq} is a checkpoint, else {@code null}
  */
 public record Recovery(long snapshotSeq, Digest snapshotDigest, Map<Long, Long> clientTable, long lastAgreedTime,
                        List<Output.Persist> log) {

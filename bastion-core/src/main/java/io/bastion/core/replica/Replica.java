@@ -188,8 +188,15 @@ public final class Replica {
     private void onRequest(Signed<Request> signed, boolean fromClient, Output out) {
         Request request = signed.message();
         stats.increment(Counter.REQUESTS_RECEIVED);
-        if (request.readOnly() || request.operationUnsafe().length > settings.requestBytesMax()) {
+        if (request.operationUnsafe().length > settings.requestBytesMax()) {
             stats.increment(Counter.REQUESTS_INVALID);
+            return;
+        }
+        if (request.readOnly()) {
+            if (fromClient && !transfer.active()) { // answered at once on the current state, never ordered
+                out.readOnly.add(new Output.ReadOnly(signed, view));
+                stats.increment(Counter.READ_ONLY_ANSWERED);
+            }
             return;
         }
         if (!clients.isNew(request.clientId(), request.requestNumber())) {
@@ -1011,7 +1018,7 @@ public final class Replica {
         lastApplied = r.snapshotSeq();
         lastExecutedTime = r.lastAgreedTime();
         clients.replaceWith(r.clientTable());
-        if (r.snapshotSeq() > 0) {
+        if (r.snapshotSeq() > 0 && r.snapshotDigest() != null && r.snapshotSeq() % settings.checkpointInterval() == 0) {
             ownCheckpoints.put(r.snapshotSeq(), r.snapshotDigest());
         }
         // stable checkpoints first: the proofs decide the window
@@ -1020,7 +1027,8 @@ public final class Replica {
                 checkpoints.add(p.message().as(Checkpoint.class));
             }
         }
-        for (long seq = r.snapshotSeq(); seq > 0; seq -= settings.checkpointInterval()) {
+        for (long seq = r.snapshotSeq() - r.snapshotSeq() % settings.checkpointInterval(); seq > 0;
+                seq -= settings.checkpointInterval()) {
             Digest agreed = checkpoints.quorumDigest(seq, quorums.stableCheckpoint());
             if (agreed != null) {
                 lastStable = seq;

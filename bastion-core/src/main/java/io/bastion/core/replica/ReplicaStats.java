@@ -16,6 +16,7 @@ public final class ReplicaStats {
         REQUESTS_POOL_FULL,
         REQUESTS_INVALID,
         REPLIES_RESENT,
+        READ_ONLY_ANSWERED,
         BATCHES_PROPOSED,
         BATCHES_EXECUTED,
         REQUESTS_EXECUTED,

@@ -7,6 +7,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.execution.ExecutionEngine;
+import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
@@ -81,7 +82,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final int id;
     private final Settings settings;
     private final Replica replica;
-    private final ExecutionEngine engine;
+    private final StateMachine engine;
     private final MessageAuthenticator authenticator;
     private final ClientKeys clientKeys;
     private final ProtocolLog protocolLog;
@@ -111,11 +112,17 @@ public final class ReplicaRuntime implements AutoCloseable {
      */
     public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
                           ClientKeys clientKeys, ReplicaStorage storage, Settings settings) {
-        this(id, config, signer, verifier, service, clientKeys, storage, settings, Observers.NONE);
+        this(id, config, signer, verifier, new ExecutionEngine(id, signer, service, config.settings().stateChunkBytes()),
+                clientKeys, storage, settings, Observers.NONE);
     }
 
-    public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
-                          ClientKeys clientKeys, ReplicaStorage storage, Settings settings, Observers observers) {
+    /**
+     * A replica running {@code stateMachine} (an in-memory service or a database), recovered from
+     * {@code storage} and, when the state machine is durable by itself, from its own state.
+     */
+    public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier,
+                          StateMachine stateMachine, ClientKeys clientKeys, ReplicaStorage storage, Settings settings,
+                          Observers observers) {
         this.id = id;
         this.trace = observers.trace();
         this.requestLatency = observers.requestLatencyNanos();
@@ -127,7 +134,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         this.clientKeys = clientKeys;
         this.protocolLog = storage.log();
         this.snapshots = storage.snapshots();
-        this.engine = new ExecutionEngine(id, signer, service, config.settings().stateChunkBytes());
+        this.engine = stateMachine;
         Recovery recovery = recover();
         this.replica = Replica.recover(id, config, signer, new SplittableRandom(new SecureRandom().nextLong()),
                 recovery);
@@ -154,15 +161,15 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     private Recovery recover() {
-        Optional<SnapshotStore.Snapshot> snapshot = snapshots == null ? Optional.empty() : snapshots.latest();
         List<Output.Persist> log = protocolLog.readAll().stream()
                 .map(e -> new Output.Persist(e.seq(), e.message())).toList();
-        if (snapshot.isEmpty()) {
-            return new Recovery(0, io.bastion.core.crypto.Digest.ZERO, java.util.Map.of(), 0, log);
+        if (!engine.selfDurable()) {
+            Optional<SnapshotStore.Snapshot> snapshot = snapshots == null ? Optional.empty() : snapshots.latest();
+            snapshot.ifPresent(s -> engine.restore(s.seq(), s.state()));
         }
-        engine.restore(snapshot.get().seq(), snapshot.get().state());
-        return new Recovery(snapshot.get().seq(), engine.checkpointImage(snapshot.get().seq()).root(),
-                engine.clientTable(), engine.lastAgreedTime(), log);
+        StateMachine.Position position = engine.position();
+        return new Recovery(position.seq(), position.checkpointDigest(), position.clientTable(),
+                position.lastAgreedTime(), log);
     }
 
     /** Starts the core and executor threads; messages then flow through {@code transport}. */
@@ -317,6 +324,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             }
             executorQueue.addAll(out.executes);
             executorQueue.addAll(out.resendReplies);
+            executorQueue.addAll(out.readOnly);
             executorQueue.addAll(out.serveState);
             executorQueue.addAll(out.compareState);
             executorQueue.addAll(out.installState);
@@ -354,10 +362,11 @@ public final class ReplicaRuntime implements AutoCloseable {
                             transport.send(serve.peer(), Signed.unsigned(m));
                         }
                     }
+                    case Output.ReadOnly readOnly -> sendReply(engine.query(readOnly.request(), readOnly.view()));
                     case Output.CompareState compare -> inbound.add(new Event.LocalStateCompared(compare.seq(),
                             engine.missingChunks(compare.leaves())));
                     case Output.InstallState install -> {
-                        ExecutionEngine.Installed installed = engine.install(install.seq(), install.leaves(),
+                        StateMachine.Installed installed = engine.install(install.seq(), install.leaves(),
                                 install.fetched());
                         keepSnapshot(installed.seq());
                         LOG.info("replica {} installed the state of checkpoint {} by state transfer ({} chunks fetched)",
@@ -377,7 +386,7 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     private void execute(Execute execute) {
         long start = System.nanoTime();
-        ExecutionEngine.Result result = engine.execute(execute);
+        StateMachine.Result result = engine.execute(execute);
         for (Reply reply : result.replies()) {
             sendReply(reply);
         }
@@ -401,8 +410,8 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     private void keepSnapshot(long seq) {
-        if (snapshots != null) {
-            snapshots.write(seq, engine.checkpointImage(seq).bytes());
+        if (snapshots != null && !engine.selfDurable()) {
+            snapshots.write(seq, engine.checkpointBytes(seq));
         }
     }
 
@@ -465,6 +474,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         protocolLog.close();
+        engine.close();
         trace.close();
     }
 }
