@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class BastionClient implements AutoCloseable {
     private static final long TICK_MILLIS = 10;
 
-    private record Invocation(byte[] operation, CompletableFuture<Result> future, boolean readOnly) {}
+    private record Invocation(byte[] operation, CompletableFuture<Result> future, Request.Kind kind) {}
 
     private final ClusterConfig config;
     private final ClientCore core;
@@ -110,7 +110,7 @@ public final class BastionClient implements AutoCloseable {
 
     /** Queues {@code operation}; the future fails with a {@link BastionException} subclass. */
     public CompletableFuture<Result> invokeAsync(byte[] operation) {
-        return submit(operation, false);
+        return submit(operation, Request.Kind.WRITE);
     }
 
     /**
@@ -123,7 +123,7 @@ public final class BastionClient implements AutoCloseable {
     }
 
     public CompletableFuture<Result> invokeReadOnlyAsync(byte[] operation) {
-        return submit(operation, true);
+        return submit(operation, Request.Kind.READ);
     }
 
     /** Read-only requests that fell back to ordering (their replicas disagreed or were slow). */
@@ -131,12 +131,12 @@ public final class BastionClient implements AutoCloseable {
         return readOnlyFallbacks;
     }
 
-    private CompletableFuture<Result> submit(byte[] operation, boolean readOnly) {
+    private CompletableFuture<Result> submit(byte[] operation, Request.Kind kind) {
         CompletableFuture<Result> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new BastionException.Closed("client is closed"));
         } else {
-            events.add(new Invocation(operation.clone(), future, readOnly));
+            events.add(new Invocation(operation.clone(), future, kind));
             if (closed) { // raced with close(): the loop may no longer see it
                 future.completeExceptionally(new BastionException.Closed("client is closed"));
             }
@@ -187,8 +187,11 @@ public final class BastionClient implements AutoCloseable {
         long now = System.currentTimeMillis();
         currentStartNanos = System.nanoTime();
         currentDeadlineMillis = now + options.requestTimeout().toMillis();
-        Signed<Request> request = current.readOnly() ? core.startReadOnly(current.operation(), now)
-                : core.start(current.operation(), now);
+        Signed<Request> request = switch (current.kind()) {
+            case WRITE -> core.start(current.operation(), now);
+            case READ -> core.startReadOnly(current.operation(), now);
+            case ORDERED_READ -> core.startOrderedRead(current.operation(), now);
+        };
         awaited = request.message().requestNumber();
         transport.broadcast(request);
     }
@@ -245,7 +248,7 @@ public final class BastionClient implements AutoCloseable {
     private void orderInstead() {
         core.abandon();
         readOnlyFallbacks++;
-        Invocation ordered = new Invocation(current.operation(), current.future(), false);
+        Invocation ordered = new Invocation(current.operation(), current.future(), Request.Kind.ORDERED_READ);
         current = null;
         awaited = -1;
         queued.addFirst(ordered);

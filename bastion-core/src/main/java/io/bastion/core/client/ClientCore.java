@@ -91,7 +91,7 @@ public final class ClientCore {
 
     /** Starts a request; the caller sends the returned message to every replica. */
     public Signed<Request> start(byte[] operation, long nowMillis) {
-        return start(operation, false, nowMillis);
+        return start(operation, Request.Kind.WRITE, nowMillis);
     }
 
     /**
@@ -100,14 +100,22 @@ public final class ClientCore {
      * caller falls back to an ordered request.
      */
     public Signed<Request> startReadOnly(byte[] operation, long nowMillis) {
-        return start(operation, true, nowMillis);
+        return start(operation, Request.Kind.READ, nowMillis);
     }
 
-    private Signed<Request> start(byte[] operation, boolean isReadOnly, long nowMillis) {
+    /**
+     * Starts a read as an ordered request — the fallback when unordered answers disagree: the
+     * service's read-only function answers it at its place in the order, and f+1 replies count.
+     */
+    public Signed<Request> startOrderedRead(byte[] operation, long nowMillis) {
+        return start(operation, Request.Kind.ORDERED_READ, nowMillis);
+    }
+
+    private Signed<Request> start(byte[] operation, Request.Kind kind, long nowMillis) {
         Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
                 + " outstanding");
-        readOnly = isReadOnly;
-        current = Signed.sign(new Request(clientId, nextRequestNumber++, isReadOnly, operation), signer);
+        readOnly = kind == Request.Kind.READ;
+        current = Signed.sign(new Request(clientId, nextRequestNumber++, kind, operation), signer);
         unverified.clear();
         verified.clear();
         retransmitDelayMillis = retransmitInitialMillis;

@@ -74,7 +74,7 @@ public final class ExecutionEngine implements StateMachine {
             Request r = signed.message();
             ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                     batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
-            byte[] result = service.execute(r.operationUnsafe(), context);
+            byte[] result = r.isRead() ? answer(r, context) : service.execute(r.operationUnsafe(), context);
             results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result));
             lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), result));
             index++;
@@ -107,14 +107,18 @@ public final class ExecutionEngine implements StateMachine {
     public Reply query(Signed<Request> request, int view) {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, lastAgreedTime, 0);
-        byte[] result;
-        try {
-            result = service.query(r.operationUnsafe(), context);
-        } catch (RuntimeException e) {
-            result = ("error: " + e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        }
+        byte[] result = answer(r, context);
         return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result)))
                 .get(0);
+    }
+
+    /** The service's read-only answer, or the error it threw. */
+    private byte[] answer(Request r, ServiceContext context) {
+        try {
+            return service.query(r.operationUnsafe(), context);
+        } catch (RuntimeException e) {
+            return ("error: " + e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class Codec {
             case Request r -> {
                 w.i64(r.clientId());
                 w.i64(r.requestNumber());
-                w.bool(r.readOnly());
+                w.u8(r.kind().ordinal());
                 w.bytes(r.operationUnsafe());
             }
             case PrePrepare p -> {
@@ -234,7 +234,7 @@ public final class Codec {
 
     private static Message decodeFields(MessageType type, Reader r) throws CodecException {
         return switch (type) {
-            case REQUEST -> new Request(r.i64(), r.i64(), r.bool("readOnly"), r.bytes("operation"));
+            case REQUEST -> new Request(r.i64(), r.i64(), Request.Kind.ofCode(r.u8()), r.bytes("operation"));
             case PRE_PREPARE -> {
                 int view = r.i32();
                 long seq = r.i64();

@@ -6,9 +6,46 @@ import java.util.Arrays;
  * A client's operation. Signed by the client; {@code requestNumber} grows with every new
  * operation of that client, which is what makes execution exactly-once.
  */
-public record Request(long clientId, long requestNumber, boolean readOnly, byte[] operation) implements Message {
+public record Request(long clientId, long requestNumber, Kind kind, byte[] operation) implements Message {
+    /** How the request is answered. */
+    public enum Kind {
+        /** Ordered, then executed: may change the state. */
+        WRITE,
+        /** Answered at once by each replica on its current state, without ordering; changes nothing. */
+        READ,
+        /**
+         * A read whose unordered answers did not agree, sent again to be ordered: it is answered
+         * by the service's read-only function at its place in the order.
+         */
+        ORDERED_READ;
+
+        static Kind ofCode(int code) throws CodecException {
+            if (code < 0 || code >= values().length) {
+                throw new CodecException(CodecException.Reason.INVALID_FIELD, "request kind must be 0.."
+                        + (values().length - 1) + ", got " + code);
+            }
+            return values()[code];
+        }
+    }
+
     public Request {
+        java.util.Objects.requireNonNull(kind, "kind");
         operation = operation.clone();
+    }
+
+    /** A write ({@code readOnly = false}) or an unordered read. */
+    public Request(long clientId, long requestNumber, boolean readOnly, byte[] operation) {
+        this(clientId, requestNumber, readOnly ? Kind.READ : Kind.WRITE, operation);
+    }
+
+    /** Whether replicas answer it at once, without ordering it. */
+    public boolean readOnly() {
+        return kind == Kind.READ;
+    }
+
+    /** Whether the service's read-only function answers it (ordered or not). */
+    public boolean isRead() {
+        return kind != Kind.WRITE;
     }
 
     @Override
@@ -29,7 +66,7 @@ public record Request(long clientId, long requestNumber, boolean readOnly, byte[
     @Override
     public boolean equals(Object o) {
         return o instanceof Request r && r.clientId == clientId && r.requestNumber == requestNumber
-                && r.readOnly == readOnly && Arrays.equals(r.operation, operation);
+                && r.kind == kind && Arrays.equals(r.operation, operation);
     }
 
     @Override
@@ -39,7 +76,7 @@ public record Request(long clientId, long requestNumber, boolean readOnly, byte[
 
     @Override
     public String toString() {
-        return "Request[client=" + clientId + ", number=" + requestNumber + (readOnly ? ", read-only" : "")
+        return "Request[client=" + clientId + ", number=" + requestNumber + (kind == Kind.WRITE ? "" : kind == Kind.READ ? ", read-only" : ", ordered read")
                 + ", " + operation.length + " bytes]";
     }
 }

@@ -118,8 +118,8 @@ class CodecTest {
     void unknownTypesAndNonCanonicalFieldsAreRejectedWithTheirReason() {
         assertReason(Hex.parse("7f00"), Reason.UNKNOWN_TYPE);
         assertReason(Hex.parse("0000"), Reason.UNKNOWN_TYPE);
-        // boolean readOnly = 2
-        assertReason(Hex.parse("01" + "00".repeat(16) + "02" + "00000000" + "01aa"), Reason.INVALID_FIELD);
+        // request kind 3 (0 write, 1 read, 2 ordered read)
+        assertReason(Hex.parse("01" + "00".repeat(16) + "03" + "00000000" + "01aa"), Reason.INVALID_FIELD);
         // signed type without signature
         assertReason(Hex.parse("01" + "00".repeat(16) + "00" + "00000000" + "00"), Reason.INVALID_FIELD);
         // unsigned type with a signature

@@ -69,7 +69,7 @@ class MessageDecoderTest {
     @Test
     void invalidFieldIsRejected() {
         byte[] frame = Codec.encodeFrame(Messages.request(5, 1, SIGNER));
-        frame[1 + 8 + 8] = 2; // readOnly must be 0 or 1
+        frame[1 + 8 + 8] = 7; // the request kind must be 0 (write), 1 (read) or 2 (ordered read)
         receive(frame);
         assertRejected(Rejection.INVALID_FIELD);
     }
