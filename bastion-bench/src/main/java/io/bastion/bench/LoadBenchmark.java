@@ -25,14 +25,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The benchmark of the whole system: a local cluster whose replicas run in separate JVMs with the
- * null service, and closed-loop clients in this JVM (each sends its next request when the last
- * completed). Measures throughput, latency percentiles (HdrHistogram) and CPU per request for each
+ * The benchmark of the whole system: a local cluster whose replicas run in separate JVMs with a
+ * workload (null operations, SQL inserts), and closed-loop clients in this JVM (each sends its next
+ * request when the last completed). Measures throughput, latency percentiles (HdrHistogram) and CPU per request for each
  * configuration in turn, on the same cluster.
  */
 public final class LoadBenchmark implements AutoCloseable {
+    /**
+     * What the replicas run: the {@code --service} and further replica arguments, under a label
+     * for the tables (e.g. {@code sql-insert acid}).
+     */
+    public record Workload(String label, String service, List<String> arguments) {
+        public static Workload nullOps() {
+            return new Workload("null", "null", List.of());
+        }
+    }
+
     /** Settings of a run. */
-    public record Options(int replicas, Duration firstWarmup, Duration warmup, Duration measure, List<String> replicaJvmOptions,
+    public record Options(Workload workload, int replicas, Duration firstWarmup, Duration warmup, Duration measure, List<String> replicaJvmOptions,
                           List<String> replicaArguments, String mainClass, int basePort, ProtocolSettings settings) {}
 
     private final Options options;
@@ -53,7 +63,8 @@ public final class LoadBenchmark implements AutoCloseable {
         }
         this.generated = new ClusterGenerator.Generated(config, keys.clusterFile(), keys.replicaKeyFiles(),
                 keys.clientKeyFiles());
-        List<String> arguments = new ArrayList<>(List.of("--service", "null"));
+        List<String> arguments = new ArrayList<>(List.of("--service", options.workload().service()));
+        arguments.addAll(options.workload().arguments());
         arguments.addAll(options.replicaArguments());
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()), arguments);
@@ -104,13 +115,13 @@ public final class LoadBenchmark implements AutoCloseable {
         }
         double replicaMicros = (cpuEnd.replicasNanos() - cpuStart.replicasNanos()) / 1e3;
         double allMicros = replicaMicros + (cpuEnd.selfNanos() - cpuStart.selfNanos()) / 1e3;
-        BenchResult result = new BenchResult(config, seconds, requests, requests / seconds,
+        BenchResult result = new BenchResult(options.workload().label(), config, seconds, requests, requests / seconds,
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6, histogram.getMean() / 1e6,
                 requests == 0 ? 0 : allMicros / requests, requests == 0 ? 0 : replicaMicros / requests,
                 errors.get() - startErrors);
-        log.printf("%-28s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%n",
-                config.label(), result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.p999Millis(),
+        log.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%n",
+                options.workload().label(), config.label(), result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.p999Millis(),
                 result.cpuMicrosPerRequest(), result.replicaCpuMicrosPerRequest());
         return result;
     }
@@ -152,13 +163,15 @@ public final class LoadBenchmark implements AutoCloseable {
     }
 
     /** For the JSON file: a run's settings and results. */
-    public record Report(String machine, int cores, String jdk, int replicas, long firstWarmupSeconds,
+    public record Report(String machine, int cores, String jdk, List<String> workloads, int replicas, long firstWarmupSeconds,
                          long warmupSeconds, long measureSeconds,
                          List<String> replicaJvmOptions, List<String> replicaArguments, ProtocolSettings protocol,
                          List<BenchResult> results) {
-        public static Report of(Options options, List<BenchResult> results) {
+        public static Report of(Options options, List<Workload> workloads, List<BenchResult> results) {
             return new Report(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                    Runtime.getRuntime().availableProcessors(), Runtime.version().toString(), options.replicas(),
+                    Runtime.getRuntime().availableProcessors(), Runtime.version().toString(),
+                    workloads.stream().map(Workload::label).toList(),
+                    options.replicas(),
                     options.firstWarmup().toSeconds(), options.warmup().toSeconds(), options.measure().toSeconds(), options.replicaJvmOptions(),
                     options.replicaArguments(), options.settings(), results);
         }

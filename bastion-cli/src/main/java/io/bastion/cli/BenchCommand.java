@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code bastion bench}: throughput, latency and CPU of a local cluster of replica JVMs. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Starts a local cluster (one JVM per replica, null service) and runs closed-loop clients",
+        description = {"Starts a local cluster (one JVM per replica, per --workload) and runs closed-loop clients",
                 "against it for each configuration in turn: every --clients count with every --sizes pair.",
                 "Prints throughput, p50/p99/p99.9 latency and CPU per request, and writes them as JSON."})
 final class BenchCommand implements Callable<Integer> {
@@ -46,6 +46,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--first-warmup", defaultValue = "60",
             description = "Warm-up seconds before the first configuration, while the JIT compiles (default: ${DEFAULT-VALUE}).")
     int firstWarmup;
+
+    @Option(names = "--workload", split = ",", defaultValue = "null",
+            description = "null (null operations) and/or sql-insert (one row per request into SQLite); a list runs"
+                    + " each on its own cluster, one after the other (default: ${DEFAULT-VALUE}).")
+    List<String> workloads;
+
+    @Option(names = "--sql-mode", split = ",", defaultValue = "acid",
+            description = "For sql-insert: acid (durable commits) and/or no-acid (synchronous=OFF, NOT crash-safe,"
+                    + " for measuring only); a list runs each (default: ${DEFAULT-VALUE}).")
+    List<String> sqlModes;
 
     @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
     int replicas;
@@ -106,29 +116,74 @@ final class BenchCommand implements Callable<Integer> {
         if (checkpointInterval != null) {
             settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
         }
-        LoadBenchmark.Options options = new LoadBenchmark.Options(replicas, Duration.ofSeconds(firstWarmup),
-                Duration.ofSeconds(warmup),
-                Duration.ofSeconds(seconds), jvm, replicaArguments, Bastion.class.getName(), basePort, settings);
+        List<LoadBenchmark.Workload> setups = workloads(workloads, sqlModes);
         int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
-        System.out.printf("bastion bench: %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"
-                        + " run directory %s%n", replicas, Runtime.getRuntime().availableProcessors(),
-                Arrays.toString(jvm.toArray()), settings.batchRequestsMax(), settings.inFlightBatchesMax(), dir);
+        System.out.printf("bastion bench: %s; %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"
+                        + " run directory %s%n", setups.stream().map(LoadBenchmark.Workload::label).toList(), replicas,
+                Runtime.getRuntime().availableProcessors(), Arrays.toString(jvm.toArray()), settings.batchRequestsMax(),
+                settings.inFlightBatchesMax(), dir);
         List<BenchResult> results = new ArrayList<>();
-        try (LoadBenchmark bench = new LoadBenchmark(dir, clientsMax, options)) {
-            if (failoverRounds != null) {
-                var rounds = io.bastion.bench.FailoverBenchmark.run(bench, clients.get(0), failoverRounds,
-                        Duration.ofSeconds(warmup), System.out);
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), rounds);
-                System.out.println("results written to " + out);
-                return 0;
-            }
-            for (BenchConfig config : matrix) {
-                results.add(bench.run(config, System.out));
+        LoadBenchmark.Options options = null;
+        for (int i = 0; i < setups.size(); i++) {
+            LoadBenchmark.Workload setup = setups.get(i);
+            options = new LoadBenchmark.Options(setup, replicas, Duration.ofSeconds(firstWarmup),
+                    Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), jvm, replicaArguments,
+                    Bastion.class.getName(), basePort + 20 * i, settings);
+            Path runDirectory = setups.size() == 1 ? dir : dir.resolve(setup.label().replace(' ', '-'));
+            Files.createDirectories(runDirectory);
+            try (LoadBenchmark bench = new LoadBenchmark(runDirectory, clientsMax, options)) {
+                if (failoverRounds != null) {
+                    var rounds = io.bastion.bench.FailoverBenchmark.run(bench, clients.get(0), failoverRounds,
+                            Duration.ofSeconds(warmup), System.out);
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), rounds);
+                    System.out.println("results written to " + out);
+                    return 0;
+                }
+                for (BenchConfig config : matrix) {
+                    results.add(bench.run(config, System.out));
+                }
             }
         }
+        if (setups.size() > 1) {
+            printComparison(results, System.out);
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, results));
+                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, setups, results));
         System.out.println("results written to " + out);
         return results.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
+    }
+
+    /** The clusters to run: each workload, and sql-insert once per SQL mode. */
+    static List<LoadBenchmark.Workload> workloads(List<String> workloads, List<String> sqlModes) {
+        List<LoadBenchmark.Workload> setups = new ArrayList<>();
+        for (String workload : workloads) {
+            switch (workload) {
+                case "null" -> setups.add(LoadBenchmark.Workload.nullOps());
+                case "sql-insert" -> {
+                    for (String mode : sqlModes) {
+                        if (!mode.equals("acid") && !mode.equals("no-acid")) {
+                            throw new IllegalArgumentException("--sql-mode " + mode + ": choose acid or no-acid");
+                        }
+                        setups.add(new LoadBenchmark.Workload("sql-insert " + mode, "sql-insert",
+                                List.of("--sql-mode=" + mode)));
+                    }
+                }
+                default -> throw new IllegalArgumentException("--workload " + workload + ": choose null or sql-insert");
+            }
+        }
+        return setups;
+    }
+
+    /** Each result beside the first workload's at the same configuration. */
+    static void printComparison(List<BenchResult> results, java.io.PrintStream out) {
+        String base = results.get(0).workload();
+        out.printf("%nrelative to %s:%n", base);
+        for (BenchResult r : results) {
+            BenchResult reference = results.stream()
+                    .filter(b -> b.workload().equals(base) && b.config().equals(r.config())).findFirst().orElse(null);
+            out.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   %s%n", r.workload(), r.config().label(),
+                    r.requestsPerSecond(), r.p50Millis(), reference == null || reference.requestsPerSecond() == 0 ? ""
+                            : String.format("%5.0f %%", 100 * r.requestsPerSecond() / reference.requestsPerSecond()));
+        }
     }
 }

@@ -33,12 +33,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--base-port", defaultValue = "7000", description = "First port on first use (default: ${DEFAULT-VALUE}).")
     int basePort;
 
-    @Option(names = "--service", defaultValue = "kv", description = "kv, counter or null (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--service", defaultValue = "kv",
+            description = "kv, counter, null or sql-insert (default: ${DEFAULT-VALUE}).")
     String service;
 
     @Override
     public Integer call() throws Exception {
-        ReplicaCommand.parseService(service);
+        Services.parse(service);
         Path clusterFile = directory.resolve(ClusterGenerator.CLUSTER_FILE_NAME);
         if (!Files.exists(clusterFile)) {
             ClusterGenerator.generate(directory, replicas, 8, basePort, new SecureRandom());

@@ -9,11 +9,16 @@ import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaStorage;
 import io.bastion.server.storage.SyncMode;
+import io.bastion.core.execution.StateMachine;
+import io.bastion.sql.SqlDatabase;
+import io.bastion.sql.SqlStateMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,8 +39,24 @@ final class ReplicaCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--service", defaultValue = "kv",
-            description = "Built-in service to replicate: kv, counter or null (default: ${DEFAULT-VALUE}).")
+            description = "Built-in service to replicate: kv, counter, null (in memory) or sql-insert (SQLite)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String service;
+
+    @Option(names = "--sql-service", paramLabel = "CLASS",
+            description = "Replicate this application instead of a built-in service: a class implementing"
+                    + " io.bastion.sql.SqlService with a public no-argument constructor; its database lives in"
+                    + " <data>/sql. See docs/sql.md.")
+    String sqlService;
+
+    @Option(names = "--service-jar", paramLabel = "JAR", description = "A jar holding the --sql-service class and"
+            + " what it needs (repeatable).")
+    List<Path> serviceJars = new ArrayList<>();
+
+    @Option(names = "--sql-mode", defaultValue = "acid",
+            description = "acid (durable commits, the default) or no-acid: SQLite synchronous=OFF, NOT crash-safe,"
+                    + " for measuring only.")
+    String sqlMode;
 
     @Option(names = "--sync", defaultValue = "fsync",
             description = "fsync (durable, the default) or none: NOT crash-safe, only for measuring what durability costs.")
@@ -72,7 +93,15 @@ final class ReplicaCommand implements Callable<Integer> {
             case "none" -> SyncMode.NONE;
             default -> throw new IllegalArgumentException("--sync " + sync + ": choose fsync or none");
         };
-        Services chosen = parseService(service);
+        Services chosen = Services.parse(service);
+        if (!serviceJars.isEmpty() && sqlService == null) {
+            throw new IllegalArgumentException("--service-jar needs --sql-service CLASS");
+        }
+        SqlDatabase.Mode mode = switch (sqlMode) {
+            case "acid" -> SqlDatabase.Mode.DURABLE;
+            case "no-acid" -> SqlDatabase.Mode.NO_ACID;
+            default -> throw new IllegalArgumentException("--sql-mode " + sqlMode + ": choose acid or no-acid");
+        };
         ReplicaRuntime.Settings settings = ReplicaRuntime.Settings.defaults();
         if (verifierThreads != null) {
             if (verifierThreads < 0) {
@@ -84,7 +113,12 @@ final class ReplicaCommand implements Callable<Integer> {
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be in 0..65535, got " + metricsPort);
         }
-        ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, chosen.create(), new ReplicaNode.Options(listen,
+        StateMachine state = sqlService != null
+                ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
+                        dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval())
+                : chosen.create(id, signingKey, cluster, dataDirectory, mode);
+        String label = sqlService != null ? sqlService : chosen.label();
+        ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
                 NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -93,7 +127,7 @@ final class ReplicaCommand implements Callable<Integer> {
         }, "bastion-shutdown"));
         var self = cluster.replica(id);
         System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%s%n",
-                id, cluster.n(), cluster.f(), chosen.name().toLowerCase(), self.host(), self.replicaPort(),
+                id, cluster.n(), cluster.f(), label, self.host(), self.replicaPort(),
                 listen != null ? listen : self.host(), self.clientPort(),
                 node.metricsPort() == 0 ? "" : ", metrics on port " + node.metricsPort());
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -105,11 +139,4 @@ final class ReplicaCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Services parseService(String name) {
-        try {
-            return Services.valueOf(name.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--service " + name + ": choose kv, counter or null");
-        }
-    }
 }

@@ -3,17 +3,50 @@ package io.bastion.cli;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.core.service.NullService;
-import io.bastion.core.service.Service;
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.Signer;
+import io.bastion.core.execution.ExecutionEngine;
+import io.bastion.core.execution.StateMachine;
+import io.bastion.sql.SqlDatabase;
+import io.bastion.sql.SqlStateMachine;
+import io.bastion.sql.bench.InsertBenchService;
 
-/** The built-in services a replica can run, by the name used on the command line. */
+import java.nio.file.Path;
+
+/**
+ * The built-in services a replica can run, by the name used on the command line: in-memory ones,
+ * and SQL ones whose state is an SQLite database in the replica's data directory.
+ */
 enum Services {
-    KV, COUNTER, NULL;
+    KV, COUNTER, NULL, SQL_INSERT;
 
-    Service create() {
+    /** Where in the data directory an SQL service keeps its database. */
+    static final String SQL_DIRECTORY = "sql";
+
+    /** The replicated state of replica {@code id}, kept in {@code data} when it is a database. */
+    StateMachine create(int id, Signer signer, ClusterConfig config, Path data, SqlDatabase.Mode mode) {
+        int chunk = config.settings().stateChunkBytes();
         return switch (this) {
-            case KV -> new KeyValueService();
-            case COUNTER -> new CounterService();
-            case NULL -> new NullService();
+            case KV -> new ExecutionEngine(id, signer, new KeyValueService(), chunk);
+            case COUNTER -> new ExecutionEngine(id, signer, new CounterService(), chunk);
+            case NULL -> new ExecutionEngine(id, signer, new NullService(), chunk);
+            case SQL_INSERT -> new SqlStateMachine(id, signer, new InsertBenchService(), data.resolve(SQL_DIRECTORY), mode,
+                    config.settings().checkpointInterval());
         };
+    }
+
+    /** The name on the command line. */
+    String label() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    static Services parse(String name) {
+        for (Services s : values()) {
+            if (s.label().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--service " + name + ": choose one of "
+                + java.util.Arrays.stream(values()).map(Services::label).toList());
     }
 }

@@ -72,6 +72,29 @@ class CommandLineTest {
     }
 
     @Test
+    void unknownServicesWorkloadsAndSqlModesAreRefusedWithTheChoices() throws Exception {
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Path file = directory.resolve("cluster.toml");
+        Run service = run("replica", "--config", file.toString(), "--id", "0", "--service", "sql");
+        assertThat(service.code()).isEqualTo(1);
+        assertThat(service.err()).contains("--service sql").contains("sql-insert");
+        Run mode = run("replica", "--config", file.toString(), "--id", "0", "--service", "sql-insert",
+                "--sql-mode", "fast", "--data", directory.resolve("data").toString());
+        assertThat(mode.code()).isEqualTo(1);
+        assertThat(mode.err()).contains("--sql-mode fast").contains("acid or no-acid");
+        Run workload = run("bench", "--workload", "null,sql-update", "--dir", directory.toString());
+        assertThat(workload.code()).isEqualTo(1);
+        assertThat(workload.err()).contains("--workload sql-update");
+    }
+
+    @Test
+    void benchRunsNullAndEachSqlModeAsSeparateWorkloads() {
+        assertThat(BenchCommand.workloads(List.of("null", "sql-insert"), List.of("acid", "no-acid")))
+                .extracting(w -> w.label() + " " + w.arguments())
+                .containsExactly("null []", "sql-insert acid [--sql-mode=acid]", "sql-insert no-acid [--sql-mode=no-acid]");
+    }
+
+    @Test
     void keygenRefusesToOverwriteKeys() {
         assertThat(run("keygen", "--dir", directory.toString(), "--clients", "1").code()).isZero();
         Run again = run("keygen", "--dir", directory.toString(), "--clients", "1");

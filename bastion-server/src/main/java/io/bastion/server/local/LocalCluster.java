@@ -120,8 +120,9 @@ public final class LocalCluster implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 if (!isAlive(id)) {
+                    Path log = directory.resolve("replica-" + id + ".log");
                     throw new IOException("replica " + id + " exited with code " + processes[id].exitValue()
-                            + "; see " + directory.resolve("replica-" + id + ".log"));
+                            + "; the end of " + log + ":\n" + tail(log, 20));
                 }
                 if (System.nanoTime() > deadlineNanos) {
                     throw new IOException("replica " + id + " does not listen on " + replica.host() + ":"
@@ -129,6 +130,16 @@ public final class LocalCluster implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /** The last {@code lines} lines of {@code file}, or why they cannot be read. */
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read it: " + e.getMessage() + ")";
         }
     }
 

@@ -1,0 +1,257 @@
+package io.bastion.sql;
+
+import io.bastion.core.service.ServiceContext;
+import io.bastion.sql.determinism.SqlGuard;
+import io.bastion.sql.determinism.SqliteDatabase;
+import io.bastion.sql.determinism.SqliteSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One replica's SQLite database and Bastion's bookkeeping inside it: the reply cache
+ * ({@code bastion_replies}) and the position ({@code bastion_position}), written in the same
+ * transaction as the batch they belong to. Owns the transaction: requests run in savepoints.
+ * Owned by one thread.
+ */
+public final class SqlDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlDatabase.class);
+
+    /** How commits reach the disk. */
+    public enum Mode {
+        /** synchronous=EXTRA: a committed batch survives a power cut. */
+        DURABLE,
+        /** synchronous=OFF: NOT crash-safe, for measuring what durability costs only. */
+        NO_ACID
+    }
+
+    /** SQLite page size, and the chunk size of state digests and transfer. */
+    public static final int PAGE_BYTES = SqliteSettings.PAGE_SIZE_BYTES;
+    private static final String SAVEPOINT = "bastion_request";
+
+    /** A client's last reply as the database keeps it. */
+    public record CachedReply(long seq, long requestNumber, byte[] result) {}
+
+    private final Path file;
+    private final Connection connection;
+    private final Connection serviceConnection;
+    private final Connection readOnlyConnection;
+    private final SqliteDatabase sqlite;
+    private final PreparedStatement upsertReply;
+    private final PreparedStatement selectReply;
+    private final PreparedStatement updatePosition;
+    private long lastSeq;
+    private long lastAgreedTime;
+
+    private SqlDatabase(Path file, SqliteDatabase sqlite) throws SQLException {
+        this.file = file;
+        this.sqlite = sqlite;
+        this.connection = sqlite.connection();
+        this.serviceConnection = SqlGuard.wrap(connection);
+        this.readOnlyConnection = SqlGuard.readOnly(connection);
+        this.upsertReply = connection.prepareStatement("INSERT INTO bastion_replies (client_id, seq, request_number, "
+                + "result) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET seq = excluded.seq, "
+                + "request_number = excluded.request_number, result = excluded.result");
+        this.selectReply = connection.prepareStatement(
+                "SELECT seq, request_number, result FROM bastion_replies WHERE client_id = ?");
+        this.updatePosition = connection.prepareStatement(
+                "UPDATE bastion_position SET last_seq = ?, last_time = ? WHERE id = 0");
+    }
+
+    /** Opens {@code file}, creating it (Bastion's tables, then {@link SqlService#migrate}) if new. */
+    static SqlDatabase open(Path file, Mode mode, SqlService service) {
+        SqliteDatabase sqlite = null;
+        try {
+            sqlite = SqliteSettings.open(file, mode == Mode.DURABLE);
+            Connection connection = sqlite.connection();
+            boolean fresh = !tableExists(connection, "bastion_position");
+            if (fresh) {
+                SqlStateMachine.executeAll(connection,
+                        "CREATE TABLE bastion_position (id INTEGER PRIMARY KEY CHECK (id = 0), last_seq INTEGER NOT NULL,"
+                                + " last_time INTEGER NOT NULL)",
+                        "INSERT INTO bastion_position VALUES (0, 0, 0)",
+                        "CREATE TABLE bastion_replies (client_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+                                + " request_number INTEGER NOT NULL, result BLOB NOT NULL)");
+                sqlite.clock().set(0, 0);
+                service.migrate(SqlGuard.wrap(connection));
+                sqlite.checkRequest();
+                connection.commit();
+            }
+            SqlDatabase db = new SqlDatabase(file, sqlite);
+            db.readPosition();
+            LOG.info("database {} {} at seq {}", file, fresh ? "created" : "opened", db.lastSeq);
+            return db;
+        } catch (SQLException | RuntimeException e) {
+            if (sqlite != null) {
+                try {
+                    sqlite.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw new IllegalStateException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
+            p.setString(1, table);
+            boolean exists = SqlStateMachine.readLong(p) > 0;
+            c.rollback(); // end the read transaction
+            return exists;
+        }
+    }
+
+    private void readPosition() throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT last_seq, last_time FROM bastion_position");
+             ResultSet rs = p.executeQuery()) {
+            rs.next();
+            lastSeq = rs.getLong(1);
+            lastAgreedTime = rs.getLong(2);
+        }
+        connection.rollback();
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    long lastAgreedTime() {
+        return lastAgreedTime;
+    }
+
+    /**
+     * Runs one ordered request in its own savepoint: its effects stay if it returns, and are
+     * rolled back alone if it throws (the reply then carries the error). Deterministic: the same
+     * error text at every replica.
+     */
+    byte[] runRequest(SqlService service, byte[] operation, ServiceContext context) throws SQLException {
+        sqlite.clock().set(context.timeMillis(), context.randomSeed());
+        SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
+        try {
+            byte[] result = service.execute(operation, serviceConnection, context);
+            sqlite.checkRequest();
+            SqlStateMachine.executeAll(connection, "RELEASE " + SAVEPOINT);
+            return result == null ? new byte[0] : result;
+        } catch (SQLException | RuntimeException e) {
+            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+            return errorReply(e);
+        }
+    }
+
+    /**
+     * Answers a read that was ordered (its unordered answers disagreed) with the service's
+     * read-only function, at its place in the batch: it sees the writes ordered before it.
+     */
+    byte[] runOrderedQuery(SqlService service, byte[] operation, ServiceContext context) throws SQLException {
+        sqlite.clock().set(context.timeMillis(), context.randomSeed());
+        SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
+        try {
+            byte[] result = service.query(operation, readOnlyConnection, context);
+            return result == null ? new byte[0] : result;
+        } catch (SQLException | RuntimeException e) {
+            return errorReply(e);
+        } finally {
+            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+        }
+    }
+
+    private static byte[] errorReply(Exception e) {
+        return SqlStateMachine.utf8("error: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage()));
+    }
+
+    void cacheReply(long clientId, long seq, long requestNumber, byte[] result) throws SQLException {
+        upsertReply.setLong(1, clientId);
+        upsertReply.setLong(2, seq);
+        upsertReply.setLong(3, requestNumber);
+        upsertReply.setBytes(4, result);
+        upsertReply.executeUpdate();
+    }
+
+    /** Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE}). */
+    void commitBatch(long seq, long agreedTime) throws SQLException {
+        updatePosition.setLong(1, seq);
+        updatePosition.setLong(2, agreedTime);
+        updatePosition.executeUpdate();
+        connection.commit();
+        lastSeq = seq;
+        lastAgreedTime = agreedTime;
+    }
+
+    CachedReply cachedReply(long clientId) throws SQLException {
+        selectReply.setLong(1, clientId);
+        try (ResultSet rs = selectReply.executeQuery()) {
+            CachedReply reply = rs.next() ? new CachedReply(rs.getLong(1), rs.getLong(2), rs.getBytes(3)) : null;
+            rs.close();
+            connection.rollback();
+            return reply;
+        }
+    }
+
+    Map<Long, Long> clientTable() throws SQLException {
+        Map<Long, Long> table = new HashMap<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT client_id, request_number FROM bastion_replies");
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                table.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        connection.rollback();
+        return table;
+    }
+
+    /** Runs a read-only request on the current state; it can change nothing (refused, then rolled back). */
+    byte[] runQuery(SqlService service, byte[] operation, ServiceContext context) {
+        try {
+            sqlite.clock().set(context.timeMillis(), context.randomSeed());
+            byte[] result = service.query(operation, readOnlyConnection, context);
+            return result == null ? new byte[0] : result;
+        } catch (SQLException | RuntimeException e) {
+            return errorReply(e);
+        } finally {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                LOG.warn("cannot end a read-only query on {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    static void forceFile(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot sync directory {}: {}", directory, e.toString()); // not supported everywhere
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            sqlite.close();
+        } catch (SQLException e) {
+            LOG.warn("closing {}: {}", file, e.toString());
+        }
+    }
+}

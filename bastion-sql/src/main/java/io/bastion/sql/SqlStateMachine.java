@@ -1,0 +1,331 @@
+package io.bastion.sql;
+
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.Signer;
+import io.bastion.core.execution.ReplySigner;
+import io.bastion.core.execution.StateMachine;
+import io.bastion.core.message.Message;
+import io.bastion.core.message.Reply;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
+import io.bastion.core.replica.Execute;
+import io.bastion.core.service.ServiceContext;
+import io.bastion.core.util.Check;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Replicated state kept in an SQLite database: the service's tables plus Bastion's own — every
+ * client's last reply and the position (last sequence number, last agreed time) — so that a
+ * batch's effects, its replies and the position commit in one transaction.
+ *
+ * <ul>
+ *   <li>One transaction per batch; each request runs in its own SAVEPOINT, so a request that
+ *       throws is rolled back alone and its client gets {@code error: <the SQL error>}.</li>
+ *   <li>The commit is durable (synchronous=FULL) before the replies leave; a crash between
+ *       execution and reply neither loses nor repeats a request (the reply is in the cache).</li>
+ *   <li>At checkpoints the file is copied as it stands ({@code checkpoint-<seq>.db}); its page
+ *       digests' Merkle root is the state digest, and peers fetch its pages for state transfer.
+ *       Installing a transferred state builds the new file beside the old one and renames it over
+ *       it: a crash leaves the old or the new database, never a mix.</li>
+ * </ul>
+ *
+ * Durable by itself: after a restart the database says where the state stands. Owned by one
+ * thread (the replica's executor).
+ */
+public final class SqlStateMachine implements StateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlStateMachine.class);
+
+    /** Checkpoint copies kept for peers that fetch state. */
+    public static final int CHECKPOINTS_KEPT = 3;
+    static final String DATABASE = "state.db";
+    private static final String CHECKPOINT_PREFIX = "checkpoint-";
+    private static final String CHECKPOINT_SUFFIX = ".db";
+
+    private final int replicaId;
+    private final SqlService service;
+    private final ReplySigner replySigner;
+    private final Path directory;
+    private final SqlDatabase.Mode mode;
+    private final int checkpointInterval;
+    private final TreeMap<Long, PageImage> checkpoints = new TreeMap<>();
+    private SqlDatabase database;
+
+    /**
+     * Opens (or creates, running {@link SqlService#migrate}) the database in {@code directory}.
+     *
+     * @param mode {@link SqlDatabase.Mode#DURABLE}, or NO_ACID for measurements only
+     */
+    public SqlStateMachine(int replicaId, Signer signer, SqlService service, Path directory, SqlDatabase.Mode mode,
+                           int checkpointInterval) {
+        this.replicaId = replicaId;
+        this.service = service;
+        this.replySigner = new ReplySigner(replicaId, signer);
+        this.directory = directory;
+        this.mode = mode;
+        this.checkpointInterval = checkpointInterval;
+        try {
+            Files.createDirectories(directory);
+            database = SqlDatabase.open(directory.resolve(DATABASE), mode, service);
+            loadCheckpointCopies();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the database in " + directory, e);
+        }
+    }
+
+    private void loadCheckpointCopies() throws IOException {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(CHECKPOINT_PREFIX) && name.endsWith(CHECKPOINT_SUFFIX)) {
+                    long seq = Long.parseLong(name.substring(CHECKPOINT_PREFIX.length(),
+                            name.length() - CHECKPOINT_SUFFIX.length()));
+                    checkpoints.put(seq, PageImage.of(file, SqlDatabase.PAGE_BYTES));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ execution
+
+    @Override
+    public Result execute(Execute batch) {
+        long lastSeq = database.lastSeq();
+        Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
+        List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
+        try {
+            int index = 0;
+            for (Signed<Request> signed : batch.requests()) {
+                Request r = signed.message();
+                ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
+                        batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
+                byte[] result = r.isRead() ? database.runOrderedQuery(service, r.operationUnsafe(), context)
+                        : database.runRequest(service, r.operationUnsafe(), context);
+                database.cacheReply(r.clientId(), batch.seq(), r.requestNumber(), result);
+                results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result));
+                index++;
+            }
+            database.commitBatch(batch.seq(), batch.timeMillis());
+        } catch (SQLException e) {
+            throw new IllegalStateException("batch " + batch.seq() + " could not be applied to the database: " + e, e);
+        }
+        List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
+        Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()).root() : null;
+        return new Result(batch.seq(), replies, digest);
+    }
+
+    /** Copies the committed file as it stands: the image peers fetch and the digest everyone agrees on. */
+    private PageImage takeCheckpoint(long seq) {
+        Path copy = directory.resolve(CHECKPOINT_PREFIX + seq + CHECKPOINT_SUFFIX);
+        try {
+            Path temporary = directory.resolve(copy.getFileName() + ".tmp");
+            Files.copy(directory.resolve(DATABASE), temporary, StandardCopyOption.REPLACE_EXISTING);
+            if (mode == SqlDatabase.Mode.DURABLE) {
+                SqlDatabase.forceFile(temporary); // a torn copy would be served to peers after a power cut
+            }
+            Files.move(temporary, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy checkpoint " + seq, e);
+        }
+        PageImage image = PageImage.of(copy, SqlDatabase.PAGE_BYTES);
+        checkpoints.put(seq, image);
+        while (checkpoints.size() > CHECKPOINTS_KEPT) {
+            PageImage gone = checkpoints.pollFirstEntry().getValue();
+            try {
+                Files.deleteIfExists(gone.file());
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", gone.file(), e.toString());
+            }
+        }
+        return image;
+    }
+
+    @Override
+    public Reply cachedReply(long clientId, long requestNumber, int view) {
+        try {
+            SqlDatabase.CachedReply cached = database.cachedReply(clientId);
+            if (cached == null || cached.requestNumber() != requestNumber) {
+                return null;
+            }
+            return replySigner.sign(view, cached.seq(),
+                    List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.result()))).get(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the reply cache: " + e, e);
+        }
+    }
+
+    @Override
+    public Reply query(Signed<Request> request, int view) {
+        Request r = request.message();
+        ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, database.lastAgreedTime(),
+                0);
+        byte[] result = database.runQuery(service, r.operationUnsafe(), context);
+        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result)))
+                .get(0);
+    }
+
+    // ------------------------------------------------------------------ position and recovery
+
+    @Override
+    public Position position() {
+        long seq = database.lastSeq();
+        Digest digest = null;
+        if (seq > 0 && seq % checkpointInterval == 0) {
+            PageImage image = checkpoints.get(seq);
+            digest = (image != null ? image : takeCheckpoint(seq)).root();
+        }
+        try {
+            return new Position(seq, digest, database.clientTable(), database.lastAgreedTime());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the reply cache: " + e, e);
+        }
+    }
+
+    @Override
+    public boolean selfDurable() {
+        return true;
+    }
+
+    @Override
+    public byte[] checkpointBytes(long seq) {
+        throw new UnsupportedOperationException("the database is durable by itself");
+    }
+
+    @Override
+    public void restore(long seq, byte[] bytes) {
+        throw new UnsupportedOperationException("the database is durable by itself");
+    }
+
+    // ------------------------------------------------------------------ state transfer
+
+    @Override
+    public List<Message> serve(long seq, List<Integer> chunks) {
+        PageImage image = checkpoints.get(seq);
+        if (image == null) {
+            return List.of();
+        }
+        if (chunks.isEmpty()) {
+            return List.of(new StateManifest(replicaId, seq, image.leaves()));
+        }
+        List<Message> out = new ArrayList<>();
+        for (int index : chunks) {
+            if (index >= 0 && index < image.leaves().size()) {
+                out.add(new StateChunk(replicaId, seq, index, image.page(index)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Integer> missingChunks(List<Digest> leaves) {
+        Map<Digest, Integer> local = localPages().index();
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            if (!local.containsKey(leaves.get(i))) {
+                missing.add(i);
+            }
+        }
+        return missing;
+    }
+
+    /** The pages this replica holds: the live file's; content-addressed by their digest. */
+    private LocalPages localPages() {
+        PageImage live = PageImage.of(directory.resolve(DATABASE), SqlDatabase.PAGE_BYTES);
+        Map<Digest, Integer> index = new HashMap<>();
+        for (int i = 0; i < live.leaves().size(); i++) {
+            index.putIfAbsent(live.leaves().get(i), i);
+        }
+        return new LocalPages(live, index);
+    }
+
+    private record LocalPages(PageImage image, Map<Digest, Integer> index) {}
+
+    @Override
+    public Installed install(long seq, List<Digest> leaves, Map<Integer, byte[]> fetched) {
+        LocalPages local = localPages();
+        Path target = directory.resolve(DATABASE);
+        Path temporary = directory.resolve(DATABASE + ".install");
+        try (var out = Files.newOutputStream(temporary)) {
+            for (int i = 0; i < leaves.size(); i++) {
+                byte[] page = fetched.get(i);
+                if (page == null) {
+                    Integer at = local.index().get(leaves.get(i));
+                    Check.that(at != null, "page %d of checkpoint %d neither fetched nor local", i, seq);
+                    page = local.image().page(at);
+                }
+                Check.that(PageImage.matches(page, leaves.get(i)), "page %d does not match its leaf", i);
+                out.write(page);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the transferred database", e);
+        }
+        database.close();
+        try {
+            SqlDatabase.forceFile(temporary);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SqlDatabase.forceDirectory(directory);
+            database = SqlDatabase.open(target, mode, service);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the transferred database", e);
+        }
+        Check.that(database.lastSeq() == seq, "transferred database is at %d, not %d", database.lastSeq(), seq);
+        takeCheckpoint(seq);
+        try {
+            return new Installed(seq, database.clientTable(), database.lastAgreedTime());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the installed reply cache: " + e, e);
+        }
+    }
+
+    /** The live database file. */
+    public Path databaseFile() {
+        return directory.resolve(DATABASE);
+    }
+
+    /** A connection for reading the state in tests and tools (the executor must be idle). */
+    public Connection connectionForReading() {
+        return database.connection();
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void executeAll(Connection c, String... statements) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    static long readLong(PreparedStatement p) throws SQLException {
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.bastion.sql.determinism;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link Connection} a service gets: the replica's connection, minus everything that would
+ * break determinism or reach outside the database file. Every method that takes SQL text
+ * ({@code prepareStatement}, {@code prepareCall}, {@code nativeSQL}, and {@code execute*},
+ * {@code executeQuery}, {@code executeUpdate}, {@code executeLargeUpdate}, {@code addBatch} on
+ * statements) checks it first and throws {@link SqlRefusedException} naming what it refused:
+ *
+ * <ul>
+ *   <li>ATTACH, DETACH, VACUUM (with or without INTO), sqlite-jdbc's BACKUP / RESTORE commands;</li>
+ *   <li>transaction control — BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT, RELEASE — which the engine
+ *       owns;</li>
+ *   <li>PRAGMA, except the informational {@code table_info}, {@code table_xinfo},
+ *       {@code table_list}, {@code index_list}, {@code index_info}, {@code index_xinfo},
+ *       {@code foreign_key_list}, {@code foreign_key_check} and reading (not setting)
+ *       {@code foreign_keys} and {@code user_version}; the same for {@code pragma_*} functions;</li>
+ *   <li>temporary objects: CREATE TEMP / TEMPORARY and any {@code temp.} name — they live only
+ *       as long as one replica's connection;</li>
+ *   <li>{@code load_extension} and {@code dbstat} anywhere, and Bastion's own temp table.</li>
+ * </ul>
+ *
+ * <p>Comments, case, quoting and several statements in one text do not get past: every statement's
+ * first keyword is checked (after EXPLAIN, leading WITH lists, and inside trigger bodies), and a
+ * keyword written as a quoted identifier ({@code "ATTACH"}) is not a keyword. On the connection,
+ * {@code setAutoCommit}, {@code commit}, {@code rollback}, {@code setSavepoint},
+ * {@code releaseSavepoint}, {@code close}, {@code setReadOnly}, {@code setTransactionIsolation},
+ * {@code abort} and {@code setNetworkTimeout} are refused; on statements {@code setQueryTimeout}
+ * and {@code cancel} (they act on wall-clock time or from another thread). Statements, result sets
+ * and metadata it hands out are guarded too, and lead back only to the guarded connection;
+ * {@code unwrap} does not reach the driver's objects.
+ *
+ * <p>{@link #readOnly} additionally refuses everything but SELECT, VALUES, WITH … SELECT, EXPLAIN
+ * and the informational pragmas: the connection for read-only queries.
+ *
+ * <p>A guarded connection is as single-threaded as the connection it wraps.
+ */
+public final class SqlGuard {
+    private static final Set<String> SQL_METHODS = Set.of(
+            "prepareStatement", "prepareCall", "nativeSQL",
+            "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch");
+    private static final Map<Class<?>, Set<String>> REFUSED_METHODS = Map.of(
+            Connection.class, Set.of("setAutoCommit", "commit", "rollback", "setSavepoint", "releaseSavepoint", "close",
+                    "setReadOnly", "setTransactionIsolation", "abort", "setNetworkTimeout"),
+            Statement.class, Set.of("setQueryTimeout", "cancel"));
+    /** Interfaces whose objects are wrapped when a guarded object returns them. */
+    private static final Set<Class<?>> GUARDED_TYPES = Set.of(
+            Statement.class, PreparedStatement.class, CallableStatement.class, ResultSet.class, DatabaseMetaData.class);
+
+    private SqlGuard() {}
+
+    /** The connection for ordered requests ({@code SqlService.execute} and {@code migrate}). */
+    public static Connection wrap(Connection connection) {
+        return new Membrane(connection, false).connection;
+    }
+
+    /** The connection for read-only queries ({@code SqlService.query}). */
+    public static Connection readOnly(Connection connection) {
+        return new Membrane(connection, true).connection;
+    }
+
+    /** Throws {@link SqlRefusedException} if {@code sql} may not run on a guarded connection. */
+    public static void check(String sql) throws SqlRefusedException {
+        SqlPolicy.check(sql, false);
+    }
+
+    /** Throws {@link SqlRefusedException} if {@code sql} may not run on a read-only guarded connection. */
+    public static void checkReadOnly(String sql) throws SqlRefusedException {
+        SqlPolicy.check(sql, true);
+    }
+
+    /** The guarded connection and everything reached from it share one policy. */
+    private static final class Membrane {
+        private final boolean readOnly;
+        private final Connection connection;
+
+        Membrane(Connection target, boolean readOnly) {
+            this.readOnly = readOnly;
+            this.connection = guard(Connection.class, target);
+        }
+
+        private <T> T guard(Class<T> type, Object target) {
+            return type.cast(Proxy.newProxyInstance(SqlGuard.class.getClassLoader(), new Class<?>[] {type},
+                    new Handler(this, type, target)));
+        }
+
+        private Object wrapResult(Class<?> returnType, Object result) {
+            if (result == null) {
+                return null;
+            }
+            if (returnType == Connection.class) {
+                return connection;
+            }
+            return GUARDED_TYPES.contains(returnType) ? guard(returnType, result) : result;
+        }
+    }
+
+    private record Handler(Membrane membrane, Class<?> type, Object target) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            String name = method.getName();
+            if (method.getDeclaringClass() == Object.class) {
+                return objectMethod(proxy, name, args);
+            }
+            refuseMethod(name);
+            if (name.equals("unwrap")) {
+                return unwrap(proxy, (Class<?>) args[0]);
+            }
+            if (name.equals("isWrapperFor")) {
+                return ((Class<?>) args[0]).isInstance(proxy);
+            }
+            if (SQL_METHODS.contains(name) && args != null && args.length > 0 && args[0] instanceof String sql) {
+                SqlPolicy.check(sql, membrane.readOnly);
+            }
+            try {
+                return membrane.wrapResult(method.getReturnType(), method.invoke(target, args));
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        private void refuseMethod(String name) throws SqlRefusedException {
+            for (var refused : REFUSED_METHODS.entrySet()) {
+                if (refused.getKey().isAssignableFrom(type) && refused.getValue().contains(name)) {
+                    throw new SqlRefusedException(refused.getKey().getSimpleName() + "." + name,
+                            refused.getKey() == Connection.class
+                                    ? "the engine owns the connection and its transactions"
+                                    : "it acts on wall-clock time or from another thread, differently on each replica",
+                            null);
+                }
+            }
+        }
+
+        private Object unwrap(Object proxy, Class<?> wanted) throws SqlRefusedException {
+            if (wanted.isInstance(proxy)) {
+                return proxy;
+            }
+            throw new SqlRefusedException(type.getSimpleName() + ".unwrap(" + wanted.getName() + ")",
+                    "the driver's own objects are not reachable from a guarded connection", null);
+        }
+
+        private Object objectMethod(Object proxy, String name, Object[] args) {
+            return switch (name) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "toString" -> "guarded " + type.getSimpleName() + (membrane.readOnly ? " (read-only)" : "");
+                default -> throw new UnsupportedOperationException(name);
+            };
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.bastion.sql.determinism;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * A replica's open SQLite database, as {@link SqliteSettings#open} returns it: the raw connection
+ * (autocommit off, for the engine's own transaction and savepoint statements), the
+ * {@link BatchClock} the engine sets before each request, and the request check. Hand the service
+ * {@link SqlGuard#wrap}{@code (connection())}, never the raw connection.
+ *
+ * <p>Owned and used by one thread. {@link #close} rolls back whatever was not committed; closing
+ * twice does nothing.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+    private final Path file;
+    private final boolean durable;
+    private final Connection connection;
+    private final DeterministicFunctions functions;
+    private final FileOwnership ownership;
+    private boolean closed;
+
+    SqliteDatabase(Path file, boolean durable, Connection connection, DeterministicFunctions functions,
+                   FileOwnership ownership) {
+        this.file = file;
+        this.durable = durable;
+        this.connection = connection;
+        this.functions = functions;
+        this.ownership = ownership;
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** False in the no-ACID measurement mode ({@code synchronous=OFF}). */
+    public boolean durable() {
+        return durable;
+    }
+
+    /** The configured connection, unguarded: for the engine only. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Set before each request: {@code clock().set(context.timeMillis(), context.randomSeed())}. */
+    public BatchClock clock() {
+        return functions.clock();
+    }
+
+    /** See {@link DeterministicFunctions#checkRequest}: call before releasing a request's savepoint. */
+    public void checkRequest() throws SQLException {
+        functions.checkRequest();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            functions.close();
+            connection.rollback();
+        } finally {
+            try {
+                connection.close();
+            } finally {
+                closeOwnership();
+            }
+        }
+    }
+
+    private void closeOwnership() throws SQLException {
+        try {
+            ownership.close();
+        } catch (IOException e) {
+            throw new SQLException("cannot release ownership of " + file, e);
+        }
+    }
+}

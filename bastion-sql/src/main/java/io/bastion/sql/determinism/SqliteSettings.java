@@ -1,0 +1,147 @@
+package io.bastion.sql.determinism;
+
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The SQLite settings under which replicas' database files stay byte-identical, and the one way a
+ * replica opens its database. Every setting is explicit, so nothing depends on the defaults a
+ * particular sqlite-jdbc build was compiled with.
+ *
+ * <p>What decides the file's bytes:
+ * <ul>
+ *   <li>{@code journal_mode=DELETE}: a rollback journal. In WAL mode the header's change counter
+ *       (bytes 24–27) and version-valid-for (92–95) depend on when checkpoints ran.</li>
+ *   <li>{@code locking_mode=NORMAL}, not EXCLUSIVE: in exclusive mode SQLite bumps the change
+ *       counter only in the first write transaction after a connection opens, so bytes 24–27 and
+ *       92–95 would count a replica's restarts. In normal mode they count write transactions.
+ *       Other processes are kept out by {@link SqliteDatabase}'s lock on a side file instead.</li>
+ *   <li>{@code page_size=4096}, {@code auto_vacuum=NONE}, {@code encoding=UTF-8}: fixed when the
+ *       file is created; opening a file created otherwise fails.</li>
+ *   <li>{@code secure_delete=ON}: deleted content and freed pages are zeroed. Any fixed choice is
+ *       deterministic; ON also keeps deleted data (say, a withdrawn vote) out of the file, its
+ *       snapshots and state transfer, at the cost of writing the zeros.</li>
+ * </ul>
+ * What decides results and plans: {@code foreign_keys=ON}, {@code recursive_triggers=ON},
+ * {@code automatic_index=ON}, {@code reverse_unordered_selects=OFF}, {@code case_sensitive_like=OFF},
+ * {@code trusted_schema=ON}, {@code analysis_limit=0} (ANALYZE reads every row), {@code threads=0},
+ * and {@code cache_size}, which also sets the sorter's memory budget and so whether a large sort
+ * spills to temporary files. Neither the plan nor the sort order of ties may differ between replicas.
+ * {@code temp_store=MEMORY} keeps temporary tables and indexes off the disk; {@code mmap_size=0} and
+ * {@code cell_size_check=ON} make every read go through the pager and check cells, so a damaged
+ * page is an error rather than a crash.
+ *
+ * <p>Durability: {@code synchronous=EXTRA} — FULL, plus syncing the directory after the journal is
+ * deleted, which in DELETE mode is the commit point; under FULL a power loss just after a commit
+ * can leave the journal behind and roll the committed batch back. {@code synchronous=OFF} is for
+ * measurements only: fast, and not crash-safe.
+ */
+public final class SqliteSettings {
+    /** Bytes per page, fixed at creation. */
+    public static final int PAGE_SIZE_BYTES = 4096;
+    /** Pages of page cache per connection (also the sorter's in-memory budget): 8 MiB. */
+    public static final int CACHE_SIZE_PAGES = 2048;
+
+    /** Settings that only take effect on an empty file and are checked afterwards. */
+    private static final List<String> FILE_FORMAT = List.of(
+            "PRAGMA page_size = " + PAGE_SIZE_BYTES, "PRAGMA auto_vacuum = NONE", "PRAGMA encoding = 'UTF-8'");
+    private static final List<String> CONNECTION = List.of(
+            "PRAGMA journal_mode = DELETE", "PRAGMA locking_mode = NORMAL", "PRAGMA secure_delete = ON",
+            "PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers = ON", "PRAGMA automatic_index = ON",
+            "PRAGMA reverse_unordered_selects = OFF", "PRAGMA case_sensitive_like = OFF", "PRAGMA trusted_schema = ON",
+            "PRAGMA analysis_limit = 0", "PRAGMA threads = 0", "PRAGMA cache_size = " + CACHE_SIZE_PAGES,
+            "PRAGMA temp_store = MEMORY", "PRAGMA mmap_size = 0", "PRAGMA cell_size_check = ON",
+            "PRAGMA query_only = OFF", "PRAGMA ignore_check_constraints = OFF", "PRAGMA legacy_alter_table = OFF");
+    private static final String DURABLE = "PRAGMA synchronous = EXTRA";
+    private static final String MEASUREMENT_ONLY = "PRAGMA synchronous = OFF";
+    /** pragma, value it must read back. */
+    private static final List<List<String>> EXPECTED = List.of(
+            List.of("page_size", String.valueOf(PAGE_SIZE_BYTES)), List.of("auto_vacuum", "0"),
+            List.of("encoding", "UTF-8"), List.of("journal_mode", "delete"), List.of("locking_mode", "normal"),
+            List.of("secure_delete", "1"), List.of("foreign_keys", "1"), List.of("temp_store", "2"));
+
+    private SqliteSettings() {}
+
+    /**
+     * Opens (creating if absent) the replica's database {@code file} with these settings and the
+     * deterministic functions installed, autocommit off. {@code durable=false} is the no-ACID
+     * measurement mode ({@code synchronous=OFF}). Fails if another {@link SqliteDatabase} holds
+     * the file or if the file was created with another page size, auto_vacuum or encoding.
+     */
+    public static SqliteDatabase open(Path file, boolean durable) throws SQLException {
+        FileOwnership ownership = acquire(file);
+        Connection connection = null;
+        DeterministicFunctions functions = null;
+        try {
+            connection = connect(file);
+            configure(connection, durable);
+            functions = DeterministicFunctions.install(connection, new BatchClock());
+            connection.setAutoCommit(false);
+            return new SqliteDatabase(file, durable, connection, functions, ownership);
+        } catch (SQLException | RuntimeException e) {
+            closeAll(functions, connection, ownership, e);
+            throw e;
+        }
+    }
+
+    private static FileOwnership acquire(Path file) throws SQLException {
+        try {
+            return FileOwnership.acquire(file);
+        } catch (IOException e) {
+            throw new SQLException("cannot take ownership of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enableLoadExtension(false);
+        return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    }
+
+    private static void configure(Connection connection, boolean durable) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String pragma : FILE_FORMAT) {
+                statement.execute(pragma);
+            }
+            for (String pragma : CONNECTION) {
+                statement.execute(pragma);
+            }
+            statement.execute(durable ? DURABLE : MEASUREMENT_ONLY);
+            for (List<String> expected : EXPECTED) {
+                verify(statement, expected.get(0), expected.get(1));
+            }
+        }
+    }
+
+    private static void verify(Statement statement, String pragma, String expected) throws SQLException {
+        try (ResultSet result = statement.executeQuery("PRAGMA " + pragma)) {
+            String actual = result.next() ? result.getString(1) : null;
+            if (!expected.equals(actual)) {
+                throw new SQLException("database has " + pragma + " = " + actual + ", Bastion requires " + expected
+                        + " (a file created with other settings cannot be replicated byte for byte)");
+            }
+        }
+    }
+
+    private static void closeAll(DeterministicFunctions functions, Connection connection, FileOwnership ownership,
+                                 Exception cause) {
+        try {
+            if (functions != null) {
+                functions.close();
+            }
+            if (connection != null) {
+                connection.close();
+            }
+            ownership.close();
+        } catch (SQLException | IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.bastion.sql;
+
+import io.bastion.core.service.ServiceContext;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A small bank for tests: {@code open <name>}, {@code deposit <name> <amount>}, {@code balance <name>},
+ * {@code stamp <name>} (records current_timestamp and random()), {@code fail} (an SQL error after a write).
+ */
+final class AccountsService implements SqlService {
+    @Override
+    public void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE account (name TEXT PRIMARY KEY, balance INTEGER NOT NULL DEFAULT 0,"
+                    + " opened TEXT DEFAULT CURRENT_TIMESTAMP)");
+            s.execute("CREATE TABLE stamp (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, at TEXT, r INTEGER)");
+        }
+    }
+
+    @Override
+    public byte[] execute(byte[] request, Connection c, ServiceContext context) throws SQLException {
+        String[] words = new String(request, StandardCharsets.UTF_8).split(" ");
+        switch (words[0]) {
+            case "open" -> update(c, "INSERT INTO account (name) VALUES (?)", words[1]);
+            case "deposit" -> {
+                try (PreparedStatement p = c.prepareStatement("UPDATE account SET balance = balance + ? WHERE name = ?")) {
+                    p.setLong(1, Long.parseLong(words[2]));
+                    p.setString(2, words[1]);
+                    if (p.executeUpdate() != 1) {
+                        throw new SQLException("no account " + words[1]);
+                    }
+                }
+            }
+            case "stamp" -> update(c, "INSERT INTO stamp (name, at, r) VALUES (?, current_timestamp, random())", words[1]);
+            case "fail" -> {
+                update(c, "INSERT INTO account (name) VALUES (?)", "doomed");
+                throw new SQLException("deliberate failure");
+            }
+            case "balance" -> {
+                return query(request, c, context);
+            }
+            default -> throw new SQLException("unknown operation " + words[0]);
+        }
+        return "ok".getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] query(byte[] request, Connection c, ServiceContext context) throws SQLException {
+        String[] words = new String(request, StandardCharsets.UTF_8).split(" ");
+        try (PreparedStatement p = c.prepareStatement("SELECT balance FROM account WHERE name = ?")) {
+            p.setString(1, words[1]);
+            try (ResultSet rs = p.executeQuery()) {
+                return (rs.next() ? Long.toString(rs.getLong(1)) : "none").getBytes(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private static void update(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, value);
+            p.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.bastion.sql;
+
+import io.bastion.core.TestKeys;
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.execution.StateMachine;
+import io.bastion.core.message.Message;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
+import io.bastion.core.replica.Execute;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SqlStateMachineTest {
+    private static final int K = 4;
+
+    @TempDir
+    Path directory;
+
+    private final List<SqlStateMachine> machines = new ArrayList<>();
+    private long requestNumber = 1;
+
+    @AfterEach
+    void close() {
+        machines.forEach(SqlStateMachine::close);
+    }
+
+    private SqlStateMachine machine(String name) {
+        SqlStateMachine m = new SqlStateMachine(0, TestKeys.signer(0), new AccountsService(), directory.resolve(name),
+                SqlDatabase.Mode.DURABLE, K);
+        machines.add(m);
+        return m;
+    }
+
+    private Execute batch(long seq, String... operations) {
+        List<Signed<Request>> requests = new ArrayList<>();
+        for (String op : operations) {
+            requests.add(Signed.sign(new Request(1000 + requests.size(), requestNumber++, false,
+                    op.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(1000)));
+        }
+        return new Execute(seq, 0, 1_767_225_600_000L + seq * 1000, seq * 31, requests, seq % K == 0);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFailingRequestIsRolledBackAloneAndItsClientGetsTheError() {
+        SqlStateMachine m = machine("a");
+        StateMachine.Result r = m.execute(batch(1, "open alice", "fail", "deposit alice 5", "deposit bob 1"));
+        assertThat(r.replies()).extracting(reply -> text(reply.result()))
+                .containsExactly("ok", "error: deliberate failure", "ok", "error: no account bob");
+        Signed<Request> ask = Signed.sign(new Request(1, 99, true, "balance alice".getBytes()), TestKeys.signer(1));
+        assertThat(text(m.query(ask, 0).result())).isEqualTo("5");
+        Signed<Request> doomed = Signed.sign(new Request(1, 100, true, "balance doomed".getBytes()), TestKeys.signer(1));
+        assertThat(text(m.query(doomed, 0).result())).isEqualTo("none");
+    }
+
+    @Test
+    void anOrderedReadSeesTheWritesOrderedBeforeItAndIsAnsweredByQuery() {
+        SqlStateMachine m = machine("a");
+        m.execute(batch(1, "open alice"));
+        List<Signed<Request>> requests = List.of(
+                Signed.sign(new Request(1000, 50, Request.Kind.WRITE, "deposit alice 5".getBytes()), TestKeys.signer(1000)),
+                Signed.sign(new Request(1001, 50, Request.Kind.ORDERED_READ, "balance alice".getBytes()),
+                        TestKeys.signer(1001)),
+                Signed.sign(new Request(1002, 50, Request.Kind.WRITE, "deposit alice 2".getBytes()), TestKeys.signer(1002)));
+        StateMachine.Result r = m.execute(new Execute(2, 0, 1_767_225_602_000L, 2, requests, false));
+        assertThat(r.replies()).extracting(reply -> text(reply.result())).containsExactly("ok", "5", "ok");
+        assertThat(text(m.cachedReply(1001, 50, 0).result())).isEqualTo("5");
+    }
+
+    @Test
+    void replicasApplyingTheSameBatchesHaveIdenticalFilesAndDigests() throws Exception {
+        List<SqlStateMachine> replicas = List.of(machine("r0"), machine("r1"), machine("r2"), machine("r3"));
+        List<Execute> batches = new ArrayList<>();
+        batches.add(batch(1, "open a", "open b"));
+        for (long seq = 2; seq <= 12; seq++) {
+            batches.add(batch(seq, "deposit a " + seq, "stamp a", "fail", "deposit b 1"));
+        }
+        List<Digest> digests = new ArrayList<>();
+        for (SqlStateMachine m : replicas) {
+            Digest last = null;
+            for (Execute e : batches) {
+                StateMachine.Result r = m.execute(e);
+                if (r.stateDigest() != null) {
+                    last = r.stateDigest();
+                }
+            }
+            digests.add(last);
+        }
+        assertThat(digests).doesNotContainNull().containsOnly(digests.get(0));
+        Digest file = Digest.sha256(Files.readAllBytes(replicas.get(0).databaseFile()));
+        for (SqlStateMachine m : replicas) {
+            assertThat(Digest.sha256(Files.readAllBytes(m.databaseFile()))).isEqualTo(file);
+        }
+    }
+
+    @Test
+    void theRepliesAndThePositionSurviveARestart() {
+        SqlStateMachine m = machine("a");
+        m.execute(batch(1, "open alice"));
+        m.execute(batch(2, "deposit alice 7"));
+        long last = requestNumber - 1;
+        m.close();
+        machines.remove(m);
+        SqlStateMachine reopened = machine("a");
+        StateMachine.Position position = reopened.position();
+        assertThat(position.seq()).isEqualTo(2);
+        assertThat(position.lastAgreedTime()).isEqualTo(1_767_225_600_000L + 2000);
+        assertThat(position.clientTable()).containsEntry(1000L, last);
+        assertThat(text(reopened.cachedReply(1000, last, 3).result())).isEqualTo("ok");
+        assertThat(reopened.cachedReply(1000, last - 1, 3)).isNull();
+    }
+
+    @Test
+    void aReplicaFetchesOnlyThePagesItLacksAndEndsWithTheSameDatabase() throws Exception {
+        SqlStateMachine source = machine("source");
+        SqlStateMachine behind = machine("behind");
+        List<Execute> batches = new ArrayList<>();
+        batches.add(batch(1, "open a"));
+        for (long seq = 2; seq <= 8; seq++) {
+            batches.add(batch(seq, "deposit a " + seq, "stamp x"));
+        }
+        for (Execute e : batches) {
+            source.execute(e);
+        }
+        for (Execute e : batches.subList(0, 4)) { // the replica that fell behind has the first checkpoint
+            behind.execute(e);
+        }
+        StateManifest manifest = (StateManifest) source.serve(8, List.of()).get(0);
+        List<Integer> missing = behind.missingChunks(manifest.leaves());
+        assertThat(missing).isNotEmpty().hasSizeLessThan(manifest.leaves().size());
+        Map<Integer, byte[]> fetched = new HashMap<>();
+        for (Message m : source.serve(8, missing)) {
+            StateChunk chunk = (StateChunk) m;
+            fetched.put(chunk.index(), chunk.data());
+        }
+        StateMachine.Installed installed = behind.install(8, manifest.leaves(), fetched);
+        assertThat(installed.seq()).isEqualTo(8);
+        assertThat(Digest.sha256(Files.readAllBytes(behind.databaseFile())))
+                .isEqualTo(Digest.sha256(Files.readAllBytes(directory.resolve("source/checkpoint-8.db"))));
+        assertThat(behind.position().clientTable()).isEqualTo(source.position().clientTable());
+    }
+
+    @Test
+    void anInterruptedInstallLeavesTheOldDatabase() throws Exception {
+        SqlStateMachine m = machine("a");
+        m.execute(batch(1, "open alice"));
+        m.close();
+        machines.remove(m);
+        Files.write(directory.resolve("a/state.db.install"), new byte[] {1, 2, 3}); // a crash mid-transfer
+        SqlStateMachine reopened = machine("a");
+        assertThat(reopened.position().seq()).isEqualTo(1);
+    }
+}
