@@ -38,6 +38,7 @@ final class AccountsService implements SqlService {
                 }
             }
             case "stamp" -> update(c, "INSERT INTO stamp (name, at, r) VALUES (?, current_timestamp, random())", words[1]);
+            case "escape" -> update(c, "ATTACH DATABASE ? AS other", words[1]);
             case "fail" -> {
                 update(c, "INSERT INTO account (name) VALUES (?)", "doomed");
                 throw new SQLException("deliberate failure");
@@ -53,6 +54,9 @@ final class AccountsService implements SqlService {
     @Override
     public byte[] query(byte[] request, Connection c, ServiceContext context) throws SQLException {
         String[] words = new String(request, StandardCharsets.UTF_8).split(" ");
+        if (words[0].equals("sneak")) { // a read that tries to write
+            update(c, "UPDATE account SET balance = balance + 1000 WHERE name = ?", words[1]);
+        }
         try (PreparedStatement p = c.prepareStatement("SELECT balance FROM account WHERE name = ?")) {
             p.setString(1, words[1]);
             try (ResultSet rs = p.executeQuery()) {

@@ -70,6 +70,25 @@ class SqlStateMachineTest {
     }
 
     @Test
+    void aReadThatWritesAndAStatementThatLeavesTheDatabaseAreRefusedAndChangeNothing() throws Exception {
+        SqlStateMachine m = machine("a");
+        m.execute(batch(1, "open alice", "deposit alice 5"));
+        Path elsewhere = directory.resolve("elsewhere.db");
+        StateMachine.Result r = m.execute(batch(2, "escape " + elsewhere));
+        assertThat(text(r.replies().get(0).result())).startsWith("error: ").contains("ATTACH");
+        assertThat(elsewhere).doesNotExist();
+
+        Signed<Request> sneak = Signed.sign(new Request(1, 99, true, "sneak alice".getBytes()), TestKeys.signer(1));
+        assertThat(text(m.query(sneak, 0).result())).startsWith("error: ");
+        List<Signed<Request>> ordered = List.of(Signed.sign(new Request(1001, 50, Request.Kind.ORDERED_READ,
+                "sneak alice".getBytes()), TestKeys.signer(1001)));
+        StateMachine.Result o = m.execute(new Execute(3, 0, 1_767_225_603_000L, 3, ordered, false));
+        assertThat(text(o.replies().get(0).result())).startsWith("error: ");
+        Signed<Request> ask = Signed.sign(new Request(1, 100, true, "balance alice".getBytes()), TestKeys.signer(1));
+        assertThat(text(m.query(ask, 0).result())).isEqualTo("5");
+    }
+
+    @Test
     void anOrderedReadSeesTheWritesOrderedBeforeItAndIsAnsweredByQuery() {
         SqlStateMachine m = machine("a");
         m.execute(batch(1, "open alice"));
