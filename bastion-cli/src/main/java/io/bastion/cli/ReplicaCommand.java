@@ -1,5 +1,7 @@
 package io.bastion.cli;
 
+import io.bastion.core.session.SessionRequests;
+import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.crypto.SigningKey;
@@ -115,7 +117,8 @@ final class ReplicaCommand implements Callable<Integer> {
         }
         StateMachine state = sqlService != null
                 ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
-                        dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval())
+                        dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval(),
+                        SessionRequests.of(cluster, new StandardSignatureVerifier()))
                 : chosen.create(id, signingKey, cluster, dataDirectory, mode);
         String label = sqlService != null ? sqlService : chosen.label();
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,

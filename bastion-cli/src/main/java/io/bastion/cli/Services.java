@@ -1,5 +1,7 @@
 package io.bastion.cli;
 
+import io.bastion.core.session.SessionRequests;
+import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.core.service.NullService;
@@ -26,12 +28,13 @@ enum Services {
     /** The replicated state of replica {@code id}, kept in {@code data} when it is a database. */
     StateMachine create(int id, Signer signer, ClusterConfig config, Path data, SqlDatabase.Mode mode) {
         int chunk = config.settings().stateChunkBytes();
+        SessionRequests sessions = SessionRequests.of(config, new StandardSignatureVerifier());
         return switch (this) {
-            case KV -> new ExecutionEngine(id, signer, new KeyValueService(), chunk);
-            case COUNTER -> new ExecutionEngine(id, signer, new CounterService(), chunk);
-            case NULL -> new ExecutionEngine(id, signer, new NullService(), chunk);
+            case KV -> new ExecutionEngine(id, signer, new KeyValueService(), chunk, sessions);
+            case COUNTER -> new ExecutionEngine(id, signer, new CounterService(), chunk, sessions);
+            case NULL -> new ExecutionEngine(id, signer, new NullService(), chunk, sessions);
             case SQL_INSERT -> new SqlStateMachine(id, signer, new InsertBenchService(), data.resolve(SQL_DIRECTORY), mode,
-                    config.settings().checkpointInterval());
+                    config.settings().checkpointInterval(), sessions);
         };
     }
 

@@ -62,6 +62,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "The network splits now and then.")
     boolean partitions;
 
+    @Option(names = "--dynamic-clients", description = "The last N clients join at run time (Hello, challenges, "
+            + "Join), leave now and then and join again (default: 0).")
+    int dynamicClients;
+
     @Option(names = "--hostile", description = "Shorthand for --byzantine f --crashes --partitions --loss 0.05.")
     boolean hostile;
 
@@ -103,6 +107,7 @@ final class SimCommand implements Callable<Integer> {
         return base.withClients(clients, requests)
                 .withNetwork(hostile ? base.dropRate() : loss, duplicate, Long.parseLong(range[0]),
                         Long.parseLong(range[1]), hostile ? base.faultyMillis() : faultyMillis, skewMillis)
-                .withFaults(hostile ? f : byzantine, hostile || crashes, hostile || partitions);
+                .withFaults(hostile ? f : byzantine, hostile || crashes, hostile || partitions)
+                .withDynamicClients(dynamicClients);
     }
 }

@@ -191,6 +191,7 @@ public final class BastionClient implements AutoCloseable {
             case WRITE -> core.start(current.operation(), now);
             case READ -> core.startReadOnly(current.operation(), now);
             case ORDERED_READ -> core.startOrderedRead(current.operation(), now);
+            case JOIN, LEAVE -> core.start(current.operation(), current.kind(), now);
         };
         awaited = request.message().requestNumber();
         transport.broadcast(request);

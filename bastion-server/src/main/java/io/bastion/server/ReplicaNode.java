@@ -1,5 +1,6 @@
 package io.bastion.server;
 
+import io.bastion.core.session.SessionRequests;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
@@ -108,7 +109,8 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Starts replica {@code id} of {@code config} running an in-memory service. */
     public static ReplicaNode start(ClusterConfig config, int id, SigningKey key, Service service, Options options) {
-        return start(config, id, key, new ExecutionEngine(id, key, service, config.settings().stateChunkBytes()), options);
+        return start(config, id, key, new ExecutionEngine(id, key, service, config.settings().stateChunkBytes(),
+                SessionRequests.of(config, new StandardSignatureVerifier())), options);
     }
 
     /** Starts replica {@code id} of {@code config} running {@code stateMachine} (e.g. a database). */

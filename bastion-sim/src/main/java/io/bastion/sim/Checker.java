@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * </ul>
  */
 final class Checker {
-    private record Key(long clientId, long requestNumber) {}
+    record Key(long clientId, long requestNumber) {}
 
     private record Batch(long timeMillis, long seed, List<Digest> requests, List<Key> keys) {}
 
@@ -59,6 +59,8 @@ final class Checker {
     private final Map<Key, Long> completedBeforeInvoke = new HashMap<>();
     private long maxCompletedPosition = -1;
     private long accepted;
+    /** Requests the agreed execution refused (session ended). */
+    private final Set<Key> refused = new HashSet<>();
 
     /** A client sends a new request. */
     void onInvoke(Signed<Request> request) {
@@ -67,8 +69,26 @@ final class Checker {
         completedBeforeInvoke.put(new Key(r.clientId(), r.requestNumber()), maxCompletedPosition);
     }
 
-    /** A correct replica hands a batch to its executor. */
-    void onExecute(int replica, Execute e) {
+    /** A Join or Leave went out: valid to execute, answered by Bastion rather than the counter. */
+    void onSent(Signed<Request> request) {
+        sent.put(request.digest(), request.message());
+    }
+
+    /** A client learned that its request was refused (its session had ended): it must have been, everywhere. */
+    void onRefused(long clientId, long requestNumber) {
+        Key key = new Key(clientId, requestNumber);
+        if (!refused.contains(key)) {
+            throw new IllegalStateException("client " + clientId + " accepted a refusal of request " + requestNumber
+                    + " that the agreed execution did not refuse");
+        }
+        completedBeforeInvoke.remove(key);
+    }
+
+    /**
+     * A correct replica executed a batch; {@code refusedKeys} are its requests that Bastion refused
+     * (their session had ended), which leave the counter alone.
+     */
+    void onExecute(int replica, Execute e, Set<Key> refusedKeys) {
         List<Digest> digests = e.requests().stream().map(Signed::digest).toList();
         List<Key> keys = e.requests().stream().map(s -> new Key(s.message().clientId(), s.message().requestNumber()))
                 .toList();
@@ -86,6 +106,9 @@ final class Checker {
                         + " that no client sent");
             }
             Key key = new Key(r.clientId(), r.requestNumber());
+            if (r.kind() == Request.Kind.JOIN) {
+                continue; // idempotent by design: a Join may run again under its provisional id
+            }
             if (!history.executed.add(key)) {
                 throw new IllegalStateException("exactly-once: replica " + replica + " executes " + r + " twice");
             }
@@ -105,7 +128,13 @@ final class Checker {
             for (Signed<Request> signed : e.requests()) {
                 Request r = signed.message();
                 long previous = counterAfter.isEmpty() ? 0 : counterAfter.get(counterAfter.size() - 1);
-                long amount = r.operationUnsafe().length == 8 ? ByteBuffer.wrap(r.operationUnsafe()).getLong() : 0;
+                Key key = new Key(r.clientId(), r.requestNumber());
+                boolean counted = r.operationUnsafe().length == 8 && !refusedKeys.contains(key)
+                        && r.kind() == Request.Kind.WRITE;
+                if (refusedKeys.contains(key)) {
+                    refused.add(key);
+                }
+                long amount = counted ? ByteBuffer.wrap(r.operationUnsafe()).getLong() : 0;
                 position.put(new Key(r.clientId(), r.requestNumber()), (long) counterAfter.size());
                 counterAfter.add(previous + amount);
             }

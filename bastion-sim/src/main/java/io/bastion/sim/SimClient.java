@@ -4,34 +4,76 @@ import io.bastion.core.auth.ReplyAuthenticator;
 import io.bastion.core.client.ClientCore;
 import io.bastion.core.client.Outcome;
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.message.Challenge;
+import io.bastion.core.message.Codec;
+import io.bastion.core.message.CodecException;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.service.CounterService;
+import io.bastion.core.session.JoinRequest;
+import io.bastion.core.session.JoinResult;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * A simulated client running the production {@link ClientCore}: it adds random amounts to the
  * replicated counter, one request at a time, with a random pause between requests.
+ *
+ * <p>A dynamic client first joins: it sends a Hello to every replica, keeps the challenges whose
+ * signatures check out, sends a Join once it has enough, and then works under the id it was
+ * given. Now and then it leaves and joins again; if its session ended under it, it joins again.
  */
 public final class SimClient {
+    /** Where a dynamic client stands. */
+    private enum Phase { STATIC, HELLO, JOINING, JOINED, LEAVING }
+
     private final int node;
-    private final ClientCore core;
+    private final long keyId;
+    private final ClusterConfig config;
     private final SplittableRandom random;
+    private final boolean dynamic;
+    private final Map<Integer, Signed<Challenge>> challenges = new TreeMap<>();
+    private ClientCore core;
+    private Phase phase;
+    private byte[] nonce;
+    private long helloAtMillis;
     private int remaining;
     private long completed;
+    private long joins;
+    private long refusals;
 
-    SimClient(int node, long clientId, ClusterConfig config, SplittableRandom random, int requests) {
+    SimClient(int node, long clientId, ClusterConfig config, SplittableRandom random, int requests, boolean dynamic) {
         this.node = node;
-        this.core = new ClientCore(clientId, config.quorums(), SimulatedKeys.signer(clientId),
-                new ReplyAuthenticator(config, SimulatedKeys.VERIFIER), 1, 150, 2_000);
+        this.keyId = clientId;
+        this.config = config;
         this.random = random;
+        this.dynamic = dynamic;
         this.remaining = requests;
+        this.phase = dynamic ? Phase.HELLO : Phase.STATIC;
+        this.core = dynamic ? null : coreFor(clientId);
     }
 
+    private ClientCore coreFor(long id) {
+        return new ClientCore(id, config.quorums(), SimulatedKeys.signer(keyId),
+                new ReplyAuthenticator(config, SimulatedKeys.VERIFIER), 1, 150, 2_000);
+    }
+
+    private PublicKeyRef key() {
+        return SimulatedKeys.publicKey(keyId);
+    }
+
+    /** The id requests carry now (a dynamic client's changes with each session), or -1 before the first Join. */
     public long clientId() {
-        return core.clientId();
+        return core == null ? -1 : core.clientId();
     }
 
     public int node() {
@@ -42,17 +84,33 @@ public final class SimClient {
         return completed;
     }
 
+    /** Sessions this client opened (dynamic clients). */
+    public long joins() {
+        return joins;
+    }
+
     public boolean finished() {
-        return remaining == 0 && !core.busy();
+        return remaining == 0 && (core == null || !core.busy()) && phase != Phase.HELLO && phase != Phase.LEAVING;
     }
 
     /** The outstanding request, for liveness reports. */
     Signed<Request> outstanding() {
-        return core.current();
+        return core == null ? null : core.current();
     }
 
     void startNext(Simulation world) {
-        if (remaining == 0 || core.busy()) {
+        if (phase == Phase.HELLO) {
+            sendHello(world);
+            return;
+        }
+        if (remaining == 0 || core.busy() || phase != Phase.JOINED && phase != Phase.STATIC) {
+            return;
+        }
+        if (phase == Phase.JOINED && random.nextInt(8) == 0) {
+            phase = Phase.LEAVING;
+            Signed<Request> leave = core.start(new byte[0], Request.Kind.LEAVE, world.now());
+            world.checker().onSent(leave);
+            world.broadcastFromClient(node, leave);
             return;
         }
         remaining--;
@@ -61,7 +119,50 @@ public final class SimClient {
         world.broadcastFromClient(node, request);
     }
 
+    private void sendHello(Simulation world) {
+        nonce = new byte[16];
+        random.nextBytes(nonce);
+        challenges.clear();
+        helloAtMillis = world.now();
+        world.helloFromClient(this, Signed.unsigned(new Hello(key(), nonce, credentials())));
+    }
+
+    private byte[] credentials() {
+        return ("sim-" + keyId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A replica answered the Hello; once enough challenges check out, the Join goes out. */
+    void onChallenge(Signed<Challenge> signed, Simulation world) {
+        Challenge c = signed.message();
+        if (phase != Phase.HELLO || nonce == null || !Arrays.equals(c.nonceUnsafe(), nonce)
+                || !c.keyDigest().equals(Challenge.keyDigest(key()))
+                || c.replicaId() < 0 || c.replicaId() >= config.n()
+                || !SimulatedKeys.VERIFIER.verify(config.replica(c.replicaId()).publicKey(), signed.encodedUnsafe(),
+                        signed.signatureUnsafe())) {
+            return; // a faulty replica's challenge, or a stale one
+        }
+        challenges.put(c.replicaId(), signed);
+        if (challenges.size() < config.quorums().joinChallenges()) {
+            return;
+        }
+        List<Signed<Challenge>> chosen = new ArrayList<>(challenges.values());
+        byte[] join = Codec.encodeJoin(new JoinRequest(key(), nonce, credentials(), chosen));
+        core = coreFor(JoinRequest.provisionalClientId(key()));
+        world.route(core.clientId(), this);
+        phase = Phase.JOINING;
+        Signed<Request> request = core.start(join, Request.Kind.JOIN, world.now());
+        world.checker().onSent(request);
+        world.broadcastFromClient(node, request);
+    }
+
     void tick(Simulation world) {
+        if (phase == Phase.HELLO && nonce != null && world.now() - helloAtMillis > 1_000) {
+            sendHello(world); // challenges lost or expired: ask again
+            return;
+        }
+        if (core == null) {
+            return;
+        }
         Signed<Request> again = core.onTick(world.now());
         if (again != null) {
             world.broadcastFromClient(node, again);
@@ -69,16 +170,54 @@ public final class SimClient {
     }
 
     void onReply(Reply reply, Simulation world) {
+        if (core == null) {
+            return;
+        }
         Outcome outcome = core.onReply(reply);
         switch (outcome) {
             case null -> { }
-            case Outcome.Done done -> {
-                world.checker().onAccept(clientId(), done.requestNumber(), done.result());
-                completed++;
-                world.schedule(random.nextLong(0, 20), () -> startNext(world));
-            }
+            case Outcome.Done done -> onDone(done, world);
             case Outcome.Conflict conflict -> throw new IllegalStateException(
                     "client " + clientId() + " saw conflicting replies " + conflict.groups());
         }
+    }
+
+    private void onDone(Outcome.Done done, Simulation world) {
+        switch (phase) {
+            case JOINING -> {
+                if (done.status() == Reply.Status.OK) {
+                    try {
+                        JoinResult result = Codec.decodeJoinResult(done.result());
+                        core = coreFor(result.clientId());
+                        world.route(result.clientId(), this);
+                        phase = Phase.JOINED;
+                        joins++;
+                    } catch (CodecException e) {
+                        throw new IllegalStateException("client " + keyId + " accepted a malformed Join result", e);
+                    }
+                } else {
+                    refusals++; // e.g. its challenges expired in a long partition: ask again
+                    phase = Phase.HELLO;
+                    nonce = null;
+                }
+            }
+            case LEAVING -> {
+                phase = Phase.HELLO;
+                nonce = null;
+            }
+            default -> {
+                if (done.status() == Reply.Status.REFUSED) {
+                    refusals++;
+                    remaining++; // the request did not run: its session had ended
+                    world.checker().onRefused(clientId(), done.requestNumber());
+                    phase = Phase.HELLO;
+                    nonce = null;
+                } else {
+                    world.checker().onAccept(clientId(), done.requestNumber(), done.result());
+                    completed++;
+                }
+            }
+        }
+        world.schedule(random.nextLong(0, 20), () -> startNext(world));
     }
 }

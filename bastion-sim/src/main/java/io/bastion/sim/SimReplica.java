@@ -1,5 +1,7 @@
 package io.bastion.sim;
 
+import io.bastion.core.session.SessionRequests;
+
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.ExecutionEngine;
@@ -66,7 +68,8 @@ public final class SimReplica {
 
     private void boot(Recovery recovery, byte[] snapshot) {
         service = new CounterService();
-        engine = new ExecutionEngine(id, SimulatedKeys.signer(id), service, config.settings().stateChunkBytes());
+        engine = new ExecutionEngine(id, SimulatedKeys.signer(id), service, config.settings().stateChunkBytes(),
+                SessionRequests.of(config, SimulatedKeys.VERIFIER));
         if (snapshot != null) {
             engine.restore(recovery.snapshotSeq(), snapshot);
         }
@@ -131,7 +134,7 @@ public final class SimReplica {
             boot(recovery, null);
         } else {
             ExecutionEngine probe = new ExecutionEngine(id, SimulatedKeys.signer(id), new CounterService(),
-                    config.settings().stateChunkBytes());
+                    config.settings().stateChunkBytes(), SessionRequests.of(config, SimulatedKeys.VERIFIER));
             probe.restore(latest.getKey(), latest.getValue());
             recovery = new Recovery(latest.getKey(), probe.checkpointImage(latest.getKey()).root(), probe.clientTable(),
                     probe.lastAgreedTime(), List.copyOf(disk));
@@ -193,17 +196,24 @@ public final class SimReplica {
 
     private void execute(Output out, Simulation world) {
         for (Execute execute : out.executes) {
-            if (!byzantine()) {
-                world.checker().onExecute(id, execute);
-            }
             StateMachine.Result result = engine.execute(execute);
+            if (!byzantine()) {
+                java.util.Set<Checker.Key> refused = new java.util.HashSet<>();
+                for (Reply reply : result.replies()) {
+                    if (reply.status() == Reply.Status.REFUSED) {
+                        refused.add(new Checker.Key(reply.clientId(), reply.requestNumber()));
+                    }
+                }
+                world.checker().onExecute(id, execute, refused);
+            }
+            world.onSessionsOpened(result.opened());
             for (Reply reply : result.replies()) {
                 world.sendToClient(id, reply.clientId(), Signed.unsigned(behaviour.rewriteReply(reply)));
             }
             if (result.stateDigest() != null) {
                 keepSnapshot(result.seq(), engine.checkpointImage(result.seq()).bytes());
             }
-            world.scheduleFor(this, 1, new Event.Executed(result.seq(), result.stateDigest()));
+            world.scheduleFor(this, 1, new Event.Executed(result.seq(), result.stateDigest(), result.forgotten()));
         }
         for (Output.ResendReply resend : out.resendReplies) {
             Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());

@@ -1,5 +1,9 @@
 package io.bastion.sim;
 
+import io.bastion.core.message.Challenge;
+import io.bastion.core.message.Hello;
+import io.bastion.core.session.Session;
+
 import io.bastion.core.auth.MessageAuthenticator;
 import io.bastion.core.config.ClientInfo;
 import io.bastion.core.config.ClusterConfig;
@@ -9,6 +13,7 @@ import io.bastion.core.message.Signed;
 import io.bastion.core.replica.Event;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -44,6 +49,9 @@ public final class Simulation {
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
     private final ClusterConfig config;
     private final MessageAuthenticator authenticator;
+    /** Keys of every session any replica opened (ids are never reused, so they never change). */
+    private final Map<Long, io.bastion.core.crypto.PublicKeyRef> sessionKeys = new HashMap<>();
+    private final Map<Long, SimClient> routes = new HashMap<>();
     private final SimReplica[] replicas;
     private final SimClient[] clients;
     private final Checker checker = new Checker();
@@ -81,7 +89,8 @@ public final class Simulation {
         }
         this.config = new ClusterConfig(options.f(), replicaInfos, clientInfos, options.settings());
         Map<Long, io.bastion.core.crypto.PublicKeyRef> clientKeys = config.clientKeys();
-        this.authenticator = new MessageAuthenticator(config, clientKeys::get, SimulatedKeys.VERIFIER);
+        this.authenticator = new MessageAuthenticator(config,
+                id -> clientKeys.containsKey(id) ? clientKeys.get(id) : sessionKeys.get(id), SimulatedKeys.VERIFIER);
         this.replicas = new SimReplica[n];
         Behaviour[] chosen = chooseBehaviours(n);
         behaviours.forEach((replica, behaviour) -> chosen[replica] = behaviour);
@@ -93,7 +102,7 @@ public final class Simulation {
         this.clients = new SimClient[options.clients()];
         for (int c = 0; c < clients.length; c++) {
             clients[c] = new SimClient(n + c, FIRST_CLIENT_ID + c, config, random.split(),
-                    options.requestsPerClient());
+                    options.requestsPerClient(), c >= clients.length - options.dynamicClients());
         }
         for (SimReplica r : replicas) {
             scheduleTick(r, random.nextLong(TICK_MILLIS));
@@ -344,11 +353,42 @@ public final class Simulation {
 
     void sendToClient(int fromReplica, long clientId, Signed<?> reply) {
         int index = (int) (clientId - FIRST_CLIENT_ID);
-        if (index < 0 || index >= clients.length || replicas[fromReplica].crashed()) {
+        SimClient client = routes.containsKey(clientId) ? routes.get(clientId)
+                : index >= 0 && index < clients.length ? clients[index] : null;
+        if (client == null || replicas[fromReplica].crashed()) {
             return;
         }
-        SimClient client = clients[index];
         transmit(fromReplica, client.node(), reply, () -> client.onReply((Reply) reply.message(), this));
+    }
+
+    /** A dynamic client's Hello: every replica that gets it answers with a challenge (a faulty one with garbage). */
+    void helloFromClient(SimClient client, Signed<Hello> hello) {
+        for (int to = 0; to < replicas.length; to++) {
+            int replica = to;
+            transmit(client.node(), replica, hello, () -> {
+                if (replicas[replica].crashed()) {
+                    return;
+                }
+                Hello h = hello.message();
+                boolean lies = replicas[replica].byzantine();
+                Signed<Challenge> challenge = Signed.sign(new Challenge(replica, Challenge.keyDigest(h.key()),
+                        h.nonce(), now + config.settings().sessions().challengeLifetimeMillis()),
+                        SimulatedKeys.signer(lies ? (replica + 1) % replicas.length : replica));
+                transmit(replica, client.node(), challenge, () -> client.onChallenge(challenge, this));
+            });
+        }
+    }
+
+    /** Replies to {@code clientId} (a provisional or assigned session id) go to {@code client}. */
+    void route(long clientId, SimClient client) {
+        routes.put(clientId, client);
+    }
+
+    /** Sessions a correct replica opened: their keys verify the sessions' requests from now on. */
+    void onSessionsOpened(List<Session> opened) {
+        for (Session s : opened) {
+            sessionKeys.put(s.clientId(), s.key());
+        }
     }
 
     private void deliverToReplica(int from, int to, Signed<?> message) {

@@ -1,6 +1,14 @@
 package io.bastion.sql;
 
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.message.Reply;
+import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
+import io.bastion.core.session.JoinRequest;
+import io.bastion.core.session.Session;
+import io.bastion.core.session.SessionSettings;
+import io.bastion.core.session.Sessions;
 import io.bastion.sql.determinism.SqlGuard;
 import io.bastion.sql.determinism.SqliteDatabase;
 import io.bastion.sql.determinism.SqliteSettings;
@@ -15,6 +23,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,7 +51,7 @@ public final class SqlDatabase implements AutoCloseable {
     private static final String SAVEPOINT = "bastion_request";
 
     /** A client's last reply as the database keeps it. */
-    public record CachedReply(long seq, long requestNumber, byte[] result) {}
+    public record CachedReply(long seq, long requestNumber, Reply.Status status, byte[] result) {}
 
     private final Path file;
     private final Connection connection;
@@ -50,6 +61,11 @@ public final class SqlDatabase implements AutoCloseable {
     private final PreparedStatement upsertReply;
     private final PreparedStatement selectReply;
     private final PreparedStatement updatePosition;
+    private final PreparedStatement upsertSession;
+    private final PreparedStatement deleteSession;
+    private final PreparedStatement insertJoin;
+    private final PreparedStatement deleteJoin;
+    private final PreparedStatement updateNextClientId;
     private long lastSeq;
     private long lastAgreedTime;
 
@@ -60,12 +76,21 @@ public final class SqlDatabase implements AutoCloseable {
         this.serviceConnection = SqlGuard.wrap(connection);
         this.readOnlyConnection = SqlGuard.readOnly(connection);
         this.upsertReply = connection.prepareStatement("INSERT INTO bastion_replies (client_id, seq, request_number, "
-                + "result) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET seq = excluded.seq, "
-                + "request_number = excluded.request_number, result = excluded.result");
+                + "status, result) VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET seq = excluded.seq, "
+                + "request_number = excluded.request_number, status = excluded.status, result = excluded.result");
         this.selectReply = connection.prepareStatement(
-                "SELECT seq, request_number, result FROM bastion_replies WHERE client_id = ?");
+                "SELECT seq, request_number, status, result FROM bastion_replies WHERE client_id = ?");
         this.updatePosition = connection.prepareStatement(
                 "UPDATE bastion_position SET last_seq = ?, last_time = ? WHERE id = 0");
+        this.upsertSession = connection.prepareStatement("INSERT INTO bastion_sessions (client_id, identity, "
+                + "key_algorithm, key, joined_at, last_active) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) "
+                + "DO UPDATE SET last_active = excluded.last_active");
+        this.deleteSession = connection.prepareStatement("DELETE FROM bastion_sessions WHERE client_id = ?");
+        this.insertJoin = connection.prepareStatement(
+                "INSERT OR REPLACE INTO bastion_joins (join_key, client_id, expires_at) VALUES (?, ?, ?)");
+        this.deleteJoin = connection.prepareStatement("DELETE FROM bastion_joins WHERE join_key = ?");
+        this.updateNextClientId = connection.prepareStatement(
+                "UPDATE bastion_position SET next_client_id = ? WHERE id = 0");
     }
 
     /** Opens {@code file}, creating it (Bastion's tables, then {@link SqlService#migrate}) if new. */
@@ -78,10 +103,15 @@ public final class SqlDatabase implements AutoCloseable {
             if (fresh) {
                 SqlStateMachine.executeAll(connection,
                         "CREATE TABLE bastion_position (id INTEGER PRIMARY KEY CHECK (id = 0), last_seq INTEGER NOT NULL,"
-                                + " last_time INTEGER NOT NULL)",
-                        "INSERT INTO bastion_position VALUES (0, 0, 0)",
+                                + " last_time INTEGER NOT NULL, next_client_id INTEGER NOT NULL)",
+                        "INSERT INTO bastion_position VALUES (0, 0, 0, " + SessionSettings.FIRST_DYNAMIC_CLIENT_ID + ")",
                         "CREATE TABLE bastion_replies (client_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
-                                + " request_number INTEGER NOT NULL, result BLOB NOT NULL)");
+                                + " request_number INTEGER NOT NULL, status INTEGER NOT NULL, result BLOB NOT NULL)",
+                        "CREATE TABLE bastion_sessions (client_id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE,"
+                                + " key_algorithm INTEGER NOT NULL, key BLOB NOT NULL, joined_at INTEGER NOT NULL,"
+                                + " last_active INTEGER NOT NULL)",
+                        "CREATE TABLE bastion_joins (join_key BLOB PRIMARY KEY, client_id INTEGER NOT NULL,"
+                                + " expires_at INTEGER NOT NULL)");
                 sqlite.clock().set(0, 0);
                 service.migrate(SqlGuard.wrap(connection));
                 sqlite.checkRequest();
@@ -171,12 +201,99 @@ public final class SqlDatabase implements AutoCloseable {
                 : e.getMessage()));
     }
 
-    void cacheReply(long clientId, long seq, long requestNumber, byte[] result) throws SQLException {
+    void cacheReply(long clientId, long seq, long requestNumber, Reply.Status status, byte[] result)
+            throws SQLException {
         upsertReply.setLong(1, clientId);
         upsertReply.setLong(2, seq);
         upsertReply.setLong(3, requestNumber);
-        upsertReply.setBytes(4, result);
+        upsertReply.setInt(4, status.ordinal());
+        upsertReply.setBytes(5, result);
         upsertReply.executeUpdate();
+    }
+
+    /** Drops the exactly-once entries of ended sessions and answered Joins. */
+    void forgetClients(List<Long> clientIds) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("DELETE FROM bastion_replies WHERE client_id = ?")) {
+            for (long id : clientIds) {
+                p.setLong(1, id);
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /** Writes what a request changed in the session table, in the batch's transaction. */
+    void applySessionChanges(Sessions.Changes changes) throws SQLException {
+        for (long id : changes.removed()) {
+            deleteSession.setLong(1, id);
+            deleteSession.executeUpdate(); // rows referencing it ON DELETE CASCADE go too
+        }
+        for (Session s : changes.upserted()) {
+            upsertSession.setLong(1, s.clientId());
+            upsertSession.setString(2, s.identity());
+            upsertSession.setInt(3, s.key().algorithm().ordinal());
+            upsertSession.setBytes(4, s.key().rawUnsafe());
+            upsertSession.setLong(5, s.joinedMillis());
+            upsertSession.setLong(6, s.lastActiveMillis());
+            upsertSession.executeUpdate();
+        }
+        for (Digest gone : changes.joinsRemoved()) {
+            deleteJoin.setBytes(1, gone.toBytes());
+            deleteJoin.executeUpdate();
+        }
+        for (Sessions.UsedJoin used : changes.joinsAdded()) {
+            insertJoin.setBytes(1, used.joinKey().toBytes());
+            insertJoin.setLong(2, used.clientId());
+            insertJoin.setLong(3, used.expiresMillis());
+            insertJoin.executeUpdate();
+        }
+        if (!changes.upserted().isEmpty()) {
+            updateNextClientId.setLong(1, changes.nextClientId());
+            updateNextClientId.executeUpdate();
+        }
+    }
+
+    /** Loads the stored session table into {@code sessions}. */
+    void loadSessions(Sessions sessions) throws SQLException {
+        List<Session> live = new ArrayList<>();
+        List<Sessions.UsedJoin> joins = new ArrayList<>();
+        long next;
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT client_id, identity, key_algorithm, key, joined_at, last_active"
+                    + " FROM bastion_sessions ORDER BY client_id")) {
+                while (rs.next()) {
+                    live.add(new Session(rs.getLong(1), rs.getString(2), new PublicKeyRef(
+                            PublicKeyRef.Algorithm.values()[rs.getInt(3)], rs.getBytes(4)), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT join_key, client_id, expires_at FROM bastion_joins")) {
+                while (rs.next()) {
+                    joins.add(new Sessions.UsedJoin(Digest.of(rs.getBytes(1)), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT next_client_id FROM bastion_position")) {
+                rs.next();
+                next = rs.getLong(1);
+            }
+        }
+        connection.rollback();
+        sessions.load(live, joins, next);
+    }
+
+    /** The service's verdict on a Join's credentials, on the read-only connection. */
+    Authorization authorize(SqlService service, JoinRequest join, ServiceContext context) throws SQLException {
+        return service.authorize(join.credentials(), join.key(), readOnlyConnection, context);
+    }
+
+    /** Tells the service a session ended, in a savepoint: if it throws, its changes are undone alone. */
+    void sessionEnded(SqlService service, Session session, ServiceContext context) throws SQLException {
+        SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
+        try {
+            service.sessionEnded(session.clientId(), session.identity(), serviceConnection, context);
+            SqlStateMachine.executeAll(connection, "RELEASE " + SAVEPOINT);
+        } catch (SQLException | RuntimeException e) {
+            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+            throw e;
+        }
     }
 
     /** Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE}). */
@@ -192,7 +309,8 @@ public final class SqlDatabase implements AutoCloseable {
     CachedReply cachedReply(long clientId) throws SQLException {
         selectReply.setLong(1, clientId);
         try (ResultSet rs = selectReply.executeQuery()) {
-            CachedReply reply = rs.next() ? new CachedReply(rs.getLong(1), rs.getLong(2), rs.getBytes(3)) : null;
+            CachedReply reply = rs.next() ? new CachedReply(rs.getLong(1), rs.getLong(2),
+                    Reply.Status.values()[rs.getInt(3)], rs.getBytes(4)) : null;
             rs.close();
             connection.rollback();
             return reply;

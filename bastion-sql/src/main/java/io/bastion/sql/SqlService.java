@@ -1,5 +1,7 @@
 package io.bastion.sql;
 
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
 
 import java.sql.Connection;
@@ -25,6 +27,22 @@ public interface SqlService {
 
     /** Executes an ordered request and returns the reply bytes. */
     byte[] execute(byte[] request, Connection connection, ServiceContext context) throws SQLException;
+
+    /**
+     * Decides whether a joining client's credentials are good and whose they are, on a read-only
+     * connection (a voter list, say). The default refuses every dynamic client.
+     */
+    default Authorization authorize(byte[] credentials, PublicKeyRef key, Connection connection, ServiceContext context)
+            throws SQLException {
+        return Authorization.refuse(getClass().getSimpleName() + " accepts no dynamic clients");
+    }
+
+    /**
+     * The session {@code clientId} ended: delete what the service keeps for it. Rows that reference
+     * {@code bastion_sessions(client_id) ON DELETE CASCADE} go by themselves, in the same transaction.
+     */
+    default void sessionEnded(long clientId, String identity, Connection connection, ServiceContext context)
+            throws SQLException {}
 
     /** Answers a read-only request on the current state, without ordering; must not write. */
     default byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {

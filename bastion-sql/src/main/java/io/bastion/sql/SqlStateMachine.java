@@ -1,5 +1,12 @@
 package io.bastion.sql;
 
+import io.bastion.core.service.Authorization;
+import io.bastion.core.session.JoinRequest;
+import io.bastion.core.session.Session;
+import io.bastion.core.session.SessionRequests;
+import io.bastion.core.session.SessionSettings;
+import io.bastion.core.session.Sessions;
+
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.execution.ReplySigner;
@@ -68,6 +75,8 @@ public final class SqlStateMachine implements StateMachine {
     private final SqlDatabase.Mode mode;
     private final int checkpointInterval;
     private final TreeMap<Long, PageImage> checkpoints = new TreeMap<>();
+    private final SessionRequests sessions;
+    private final SessionRequests.Hooks hooks;
     private SqlDatabase database;
 
     /**
@@ -76,19 +85,35 @@ public final class SqlStateMachine implements StateMachine {
      * @param mode {@link SqlDatabase.Mode#DURABLE}, or NO_ACID for measurements only
      */
     public SqlStateMachine(int replicaId, Signer signer, SqlService service, Path directory, SqlDatabase.Mode mode,
-                           int checkpointInterval) {
+                           int checkpointInterval, SessionRequests sessions) {
         this.replicaId = replicaId;
         this.service = service;
         this.replySigner = new ReplySigner(replicaId, signer);
         this.directory = directory;
         this.mode = mode;
         this.checkpointInterval = checkpointInterval;
+        this.sessions = sessions;
+        this.hooks = new SessionRequests.Hooks() {
+            @Override
+            public Authorization authorize(JoinRequest join, ServiceContext context) throws SQLException {
+                return database.authorize(service, join, context);
+            }
+
+            @Override
+            public void sessionEnded(Session session, Sessions.EndReason reason, ServiceContext context)
+                    throws SQLException {
+                database.sessionEnded(service, session, context);
+            }
+        };
         try {
             Files.createDirectories(directory);
             database = SqlDatabase.open(directory.resolve(DATABASE), mode, service);
+            database.loadSessions(sessions.sessions());
             loadCheckpointCopies();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the database in " + directory, e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the session table in " + directory + ": " + e, e);
         }
     }
 
@@ -112,25 +137,34 @@ public final class SqlStateMachine implements StateMachine {
         long lastSeq = database.lastSeq();
         Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
         List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
+        SessionRequests.Effects effects = new SessionRequests.Effects();
         try {
             int index = 0;
             for (Signed<Request> signed : batch.requests()) {
                 Request r = signed.message();
                 ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                         batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
-                byte[] result = r.isRead() ? database.runOrderedQuery(service, r.operationUnsafe(), context)
-                        : database.runRequest(service, r.operationUnsafe(), context);
-                database.cacheReply(r.clientId(), batch.seq(), r.requestNumber(), result);
-                results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result));
+                SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
+                // session rows first: the service's rows may reference them
+                database.applySessionChanges(sessions.sessions().drainChanges());
+                Reply.Status status = answer == null ? Reply.Status.OK : answer.status();
+                byte[] result = answer != null ? answer.result()
+                        : r.isRead() ? database.runOrderedQuery(service, r.operationUnsafe(), effects.context())
+                        : database.runRequest(service, r.operationUnsafe(), effects.context());
+                database.cacheReply(r.clientId(), batch.seq(), r.requestNumber(), status, result);
+                results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
                 index++;
             }
+            database.forgetClients(effects.forgotten().stream().filter(JoinRequest::isProvisional).toList());
+            sessions.sessions().pruneUsedJoins(batch.timeMillis());
+            database.applySessionChanges(sessions.sessions().drainChanges());
             database.commitBatch(batch.seq(), batch.timeMillis());
         } catch (SQLException e) {
             throw new IllegalStateException("batch " + batch.seq() + " could not be applied to the database: " + e, e);
         }
         List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
         Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()).root() : null;
-        return new Result(batch.seq(), replies, digest);
+        return new Result(batch.seq(), replies, digest, effects.opened(), effects.forgotten());
     }
 
     /** Copies the committed file as it stands: the image peers fetch and the digest everyone agrees on. */
@@ -167,7 +201,7 @@ public final class SqlStateMachine implements StateMachine {
                 return null;
             }
             return replySigner.sign(view, cached.seq(),
-                    List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.result()))).get(0);
+                    List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.status(), cached.result()))).get(0);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the reply cache: " + e, e);
         }
@@ -178,9 +212,20 @@ public final class SqlStateMachine implements StateMachine {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, database.lastAgreedTime(),
                 0);
-        byte[] result = database.runQuery(service, r.operationUnsafe(), context);
+        Session session = SessionSettings.isStatic(r.clientId()) ? null : sessions.sessions().live(r.clientId());
+        if (!SessionSettings.isStatic(r.clientId()) && session == null) {
+            return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(),
+                    Reply.Status.REFUSED, utf8(SessionRequests.SESSION_ENDED)))).get(0);
+        }
+        byte[] result = database.runQuery(service, r.operationUnsafe(),
+                session == null ? context : context.withIdentity(session.identity()));
         return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result)))
                 .get(0);
+    }
+
+    @Override
+    public List<Session> liveSessions() {
+        return sessions.sessions().all();
     }
 
     // ------------------------------------------------------------------ position and recovery
@@ -290,6 +335,7 @@ public final class SqlStateMachine implements StateMachine {
         Check.that(database.lastSeq() == seq, "transferred database is at %d, not %d", database.lastSeq(), seq);
         takeCheckpoint(seq);
         try {
+            database.loadSessions(sessions.sessions());
             return new Installed(seq, database.clientTable(), database.lastAgreedTime());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the installed reply cache: " + e, e);

@@ -1,5 +1,6 @@
 package io.bastion.sql;
 
+import io.bastion.core.session.SessionRequests;
 import io.bastion.core.TestKeys;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.StateMachine;
@@ -173,6 +174,6 @@ class IdenticalFilesTest {
 
     private SqlStateMachine open(int id) {
         return new SqlStateMachine(id, TestKeys.signer(id), new ScriptService(), directory.resolve("r" + id),
-                SqlDatabase.Mode.DURABLE, K);
+                SqlDatabase.Mode.DURABLE, K, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
     }
 }

@@ -1,5 +1,6 @@
 package io.bastion.sql;
 
+import io.bastion.core.session.SessionRequests;
 import io.bastion.core.TestKeys;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.StateMachine;
@@ -39,7 +40,7 @@ class SqlStateMachineTest {
 
     private SqlStateMachine machine(String name) {
         SqlStateMachine m = new SqlStateMachine(0, TestKeys.signer(0), new AccountsService(), directory.resolve(name),
-                SqlDatabase.Mode.DURABLE, K);
+                SqlDatabase.Mode.DURABLE, K, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
         machines.add(m);
         return m;
     }

@@ -3,7 +3,12 @@ package io.bastion.core.auth;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Checkpoint;
+import io.bastion.core.message.Codec;
+import io.bastion.core.message.CodecException;
+import io.bastion.core.message.Hello;
+import io.bastion.core.session.JoinRequest;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
 import io.bastion.core.message.FetchState;
@@ -38,7 +43,9 @@ public final class MessageAuthenticator {
         /** A replica id out of range, or an unsigned message whose claimed sender is not the peer. */
         WRONG_SENDER,
         /** A message type that may not arrive this way (e.g. a reply sent to a replica). */
-        UNEXPECTED
+        UNEXPECTED,
+        /** A Join whose operation is not a well-formed Join. */
+        MALFORMED
     }
 
     /** Sender id for a message from a client connection. */
@@ -76,6 +83,9 @@ public final class MessageAuthenticator {
             case StateManifest m -> connection(from, fromReplica, m.replicaId());
             case StateChunk c -> connection(from, fromReplica, c.replicaId());
             case Reply r -> Verdict.UNEXPECTED;
+            // the client endpoint answers Hellos itself; challenges only travel inside Joins
+            case Hello h -> Verdict.UNEXPECTED;
+            case Challenge c -> Verdict.UNEXPECTED;
         };
     }
 
@@ -116,11 +126,32 @@ public final class MessageAuthenticator {
     }
 
     private Verdict request(Signed<?> signed, Request r) {
+        if (r.kind() == Request.Kind.JOIN) {
+            return join(signed, r);
+        }
         PublicKeyRef key = clientKeys.keyOf(r.clientId());
         if (key == null) {
             return Verdict.UNKNOWN_CLIENT;
         }
         return verifier.verify(key, signed.encodedUnsafe(), signed.signatureUnsafe())
+                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+    }
+
+    /**
+     * A Join is signed with the key it carries; its id must be that key's provisional id. Its
+     * challenges are checked when it executes, against the batch's agreed time.
+     */
+    private Verdict join(Signed<?> signed, Request r) {
+        JoinRequest join;
+        try {
+            join = Codec.decodeJoin(r.operationUnsafe());
+        } catch (CodecException e) {
+            return Verdict.MALFORMED;
+        }
+        if (r.clientId() != JoinRequest.provisionalClientId(join.key())) {
+            return Verdict.WRONG_SENDER;
+        }
+        return verifier.verify(join.key(), signed.encodedUnsafe(), signed.signatureUnsafe())
                 ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
     }
 

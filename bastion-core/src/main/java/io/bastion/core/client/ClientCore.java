@@ -3,6 +3,7 @@ package io.bastion.core.client;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Reply;
+import io.bastion.core.message.ReplyProof;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.quorum.Quorums;
@@ -111,7 +112,12 @@ public final class ClientCore {
         return start(operation, Request.Kind.ORDERED_READ, nowMillis);
     }
 
-    private Signed<Request> start(byte[] operation, Request.Kind kind, long nowMillis) {
+    /**
+     * Starts a request of any kind: {@link Request.Kind#JOIN} (from a core whose id is the
+     * provisional id of its key, with an encoded Join as operation) or {@link Request.Kind#LEAVE}
+     * as well as the kinds above.
+     */
+    public Signed<Request> start(byte[] operation, Request.Kind kind, long nowMillis) {
         Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
                 + " outstanding");
         readOnly = kind == Request.Kind.READ;
@@ -149,7 +155,8 @@ public final class ClientCore {
             return null;
         }
         // a later reply from the same replica replaces an unchecked one
-        unverified.put(reply.replicaId(), new Received(reply, Digest.sha256(reply.resultUnsafe())));
+        unverified.put(reply.replicaId(), new Received(reply,
+                ReplyProof.leaf(reply.clientId(), reply.requestNumber(), reply.status(), reply.resultUnsafe())));
         Outcome outcome = decide();
         if (outcome != null) {
             current = null;
@@ -234,9 +241,10 @@ public final class ClientCore {
                 dissenting.add(r.reply().replicaId());
             }
         }
-        byte[] bytes = verified.get(agreeing.get(0)).reply().result();
+        Reply agreed = verified.get(agreeing.get(0)).reply();
         int view = agreeing.stream().mapToInt(r -> verified.get(r).reply().view()).max().orElse(0);
-        return new Outcome.Done(current.message().requestNumber(), bytes, new TreeSet<>(agreeing), dissenting, view);
+        return new Outcome.Done(current.message().requestNumber(), agreed.status(), agreed.result(),
+                new TreeSet<>(agreeing), dissenting, view);
     }
 
     private Outcome conflict(Map<Digest, List<Integer>> groups) {

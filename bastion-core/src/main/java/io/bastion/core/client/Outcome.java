@@ -1,5 +1,7 @@
 package io.bastion.core.client;
 
+import io.bastion.core.message.Reply;
+
 import java.util.List;
 import java.util.Set;
 
@@ -8,11 +10,11 @@ public sealed interface Outcome {
     long requestNumber();
 
     /**
-     * Enough replicas agreed. {@code agreeing} signed {@code result}; {@code dissenting} sent a
+     * Enough replicas agreed. {@code agreeing} signed {@code status} and {@code result}; {@code dissenting} sent a
      * validly signed, different result (evidence of a faulty replica); {@code view} is the highest
      * view an agreeing reply came from (its primary is the current one, as far as the client knows).
      */
-    record Done(long requestNumber, byte[] result, Set<Integer> agreeing, Set<Integer> dissenting, int view)
+    record Done(long requestNumber, Reply.Status status, byte[] result, Set<Integer> agreeing, Set<Integer> dissenting, int view)
             implements Outcome {}
 
     /**

@@ -1,5 +1,7 @@
 package io.bastion.core.config;
 
+import io.bastion.core.session.SessionSettings;
+
 import io.bastion.core.util.Check;
 
 /**
@@ -28,6 +30,7 @@ import io.bastion.core.util.Check;
  * @param stateChunkBytes         size of the chunks the state is split into for digests and
  *                                state transfer (must be the same on every replica)
  * @param stateFetchChunksMax     chunks asked for in one state-transfer request
+ * @param sessions                limits of dynamic client membership (session table, challenges)
  */
 public record ProtocolSettings(
         int checkpointInterval,
@@ -45,10 +48,11 @@ public record ProtocolSettings(
         int retransmitBatchesMax,
         long requestTimeoutMillis,
         int stateChunkBytes,
-        int stateFetchChunksMax) {
+        int stateFetchChunksMax,
+        SessionSettings sessions) {
 
     public static final ProtocolSettings DEFAULTS = new ProtocolSettings(
-            128, 256, 512, 4 << 20, 2, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64, 1_000, 64 << 10, 16);
+            128, 256, 512, 4 << 20, 2, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64, 1_000, 64 << 10, 16, SessionSettings.defaults());
 
     public ProtocolSettings {
         positive(checkpointInterval, "checkpointInterval");
@@ -73,6 +77,7 @@ public record ProtocolSettings(
         Check.argument(stateChunkBytes >= 1024 && stateChunkBytes <= (4 << 20),
                 "stateChunkBytes must be in 1 KiB..4 MiB, got " + stateChunkBytes);
         positive(stateFetchChunksMax, "stateFetchChunksMax");
+        Check.argument(sessions != null, "sessions must be set");
     }
 
     private static void positive(long value, String name) {
@@ -83,27 +88,34 @@ public record ProtocolSettings(
         return new ProtocolSettings(k, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax, requestBytesMax,
                 pendingRequestsMax, requestsPerClientMax, statusIntervalMillis, idleStatusIntervalMillis,
                 requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax, requestTimeoutMillis, stateChunkBytes,
-                stateFetchChunksMax);
+                stateFetchChunksMax, sessions);
     }
 
     public ProtocolSettings withRequestTimeout(long millis) {
         return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
                 requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
                 idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax, millis,
-                stateChunkBytes, stateFetchChunksMax);
+                stateChunkBytes, stateFetchChunksMax, sessions);
     }
 
     public ProtocolSettings withBatching(int batchRequestsMax, int inFlightBatchesMax) {
         return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
                 requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
                 idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
-                requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax);
+                requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax, sessions);
+    }
+
+    public ProtocolSettings withSessions(SessionSettings settings) {
+        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
+                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
+                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
+                requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax, settings);
     }
 
     public ProtocolSettings withStateChunkBytes(int bytes) {
         return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
                 requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
                 idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
-                requestTimeoutMillis, bytes, stateFetchChunksMax);
+                requestTimeoutMillis, bytes, stateFetchChunksMax, sessions);
     }
 }

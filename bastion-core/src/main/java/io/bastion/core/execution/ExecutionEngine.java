@@ -1,5 +1,12 @@
 package io.bastion.core.execution;
 
+import io.bastion.core.service.Authorization;
+import io.bastion.core.session.JoinRequest;
+import io.bastion.core.session.Session;
+import io.bastion.core.session.SessionRequests;
+import io.bastion.core.session.SessionSettings;
+import io.bastion.core.session.Sessions;
+
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.MerkleTree;
 import io.bastion.core.crypto.Signer;
@@ -46,39 +53,61 @@ public final class ExecutionEngine implements StateMachine {
     /** Checkpoint images kept for peers. */
     public static final int IMAGES_KEPT = 3;
 
-    private record CachedReply(long seq, long requestNumber, byte[] result) {}
+    private record CachedReply(long seq, long requestNumber, Reply.Status status, byte[] result) {}
 
     private final int replicaId;
     private final Service service;
     private final ReplySigner replySigner;
     private final int chunkBytes;
+    private final SessionRequests sessions;
+    private final SessionRequests.Hooks hooks;
     private final TreeMap<Long, CachedReply> lastReplies = new TreeMap<>();
     private final TreeMap<Long, StateImage> images = new TreeMap<>();
     private long lastSeq;
     private long lastAgreedTime;
 
-    public ExecutionEngine(int replicaId, Signer signer, Service service, int chunkBytes) {
+    public ExecutionEngine(int replicaId, Signer signer, Service service, int chunkBytes, SessionRequests sessions) {
         Check.argument(chunkBytes > 0, "chunk size must be positive");
         this.replicaId = replicaId;
         this.service = service;
         this.replySigner = new ReplySigner(replicaId, signer);
         this.chunkBytes = chunkBytes;
+        this.sessions = sessions;
+        this.hooks = new SessionRequests.Hooks() {
+            @Override
+            public Authorization authorize(JoinRequest join, ServiceContext context) {
+                return service.authorize(join.credentials(), join.key(), context);
+            }
+
+            @Override
+            public void sessionEnded(Session session, Sessions.EndReason reason, ServiceContext context) {
+                service.sessionEnded(session.clientId(), session.identity(), context);
+            }
+        };
     }
 
     @Override
     public Result execute(Execute batch) {
         Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
         List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
+        SessionRequests.Effects effects = new SessionRequests.Effects();
         int index = 0;
         for (Signed<Request> signed : batch.requests()) {
             Request r = signed.message();
             ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                     batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
-            byte[] result = r.isRead() ? answer(r, context) : service.execute(r.operationUnsafe(), context);
-            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result));
-            lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), result));
+            SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
+            Reply.Status status = answer == null ? Reply.Status.OK : answer.status();
+            byte[] result = answer != null ? answer.result()
+                    : r.isRead() ? answer(r, effects.context()) : service.execute(r.operationUnsafe(), effects.context());
+            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
+            lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), status, result));
             index++;
         }
+        // answered Joins leave no entry (they are idempotent); ended sessions keep theirs, so every
+        // replica skips the same retransmissions
+        effects.forgotten().stream().filter(JoinRequest::isProvisional).forEach(lastReplies::remove);
+        sessions.sessions().pruneUsedJoins(batch.timeMillis());
         List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
         lastSeq = batch.seq();
         lastAgreedTime = Math.max(lastAgreedTime, batch.timeMillis());
@@ -86,7 +115,7 @@ public final class ExecutionEngine implements StateMachine {
         if (batch.checkpoint()) {
             digest = retain(image(batch.seq())).root();
         }
-        return new Result(batch.seq(), replies, digest);
+        return new Result(batch.seq(), replies, digest, effects.opened(), effects.forgotten());
     }
 
     /**
@@ -100,16 +129,24 @@ public final class ExecutionEngine implements StateMachine {
             return null;
         }
         return replySigner.sign(view, cached.seq(),
-                List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.result()))).get(0);
+                List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.status(), cached.result()))).get(0);
     }
 
     @Override
     public Reply query(Signed<Request> request, int view) {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, lastAgreedTime, 0);
-        byte[] result = answer(r, context);
-        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result)))
-                .get(0);
+        Reply.Status status = Reply.Status.OK;
+        byte[] result;
+        Session session = SessionSettings.isStatic(r.clientId()) ? null : sessions.sessions().live(r.clientId());
+        if (!SessionSettings.isStatic(r.clientId()) && session == null) {
+            status = Reply.Status.REFUSED;
+            result = SessionRequests.SESSION_ENDED.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            result = answer(r, session == null ? context : context.withIdentity(session.identity()));
+        }
+        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status,
+                result))).get(0);
     }
 
     /** The service's read-only answer, or the error it threw. */
@@ -119,6 +156,11 @@ public final class ExecutionEngine implements StateMachine {
         } catch (RuntimeException e) {
             return ("error: " + e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    @Override
+    public List<Session> liveSessions() {
+        return sessions.sessions().all();
     }
 
     @Override
@@ -158,18 +200,20 @@ public final class ExecutionEngine implements StateMachine {
 
     /**
      * The canonical bytes of the whole replicated state: agreed time, every client's last reply
-     * (by client id), then the service's snapshot. Equal states give equal bytes.
+     * (by client id), the session table, then the service's snapshot. Equal states give equal bytes.
      */
     public byte[] stateBytes() {
         byte[] snapshot = service.snapshot();
-        int size = 8 + 4 + 4 + snapshot.length;
+        byte[] sessionBytes = sessions.sessions().toBytes();
+        int size = 8 + 4 + 4 + sessionBytes.length + 4 + snapshot.length;
         for (CachedReply r : lastReplies.values()) {
-            size += 8 + 8 + 8 + 4 + r.result().length;
+            size += 8 + 8 + 8 + 1 + 4 + r.result().length;
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         b.putLong(lastAgreedTime).putInt(lastReplies.size());
         lastReplies.forEach((client, r) -> b.putLong(client).putLong(r.seq()).putLong(r.requestNumber())
-                .putInt(r.result().length).put(r.result()));
+                .put((byte) r.status().ordinal()).putInt(r.result().length).put(r.result()));
+        b.putInt(sessionBytes.length).put(sessionBytes);
         b.putInt(snapshot.length).put(snapshot);
         return b.array();
     }
@@ -186,13 +230,17 @@ public final class ExecutionEngine implements StateMachine {
                 long client = b.getLong();
                 long replySeq = b.getLong();
                 long number = b.getLong();
+                Reply.Status status = Reply.Status.values()[b.get()];
                 byte[] result = new byte[b.getInt()];
                 b.get(result);
-                replies.put(client, new CachedReply(replySeq, number, result));
+                replies.put(client, new CachedReply(replySeq, number, status, result));
             }
+            byte[] sessionBytes = new byte[b.getInt()];
+            b.get(sessionBytes);
             byte[] snapshot = new byte[b.getInt()];
             b.get(snapshot);
             Check.argument(!b.hasRemaining(), "trailing bytes after the state");
+            sessions.sessions().readFrom(ByteBuffer.wrap(sessionBytes));
             service.restore(snapshot);
             lastReplies.clear();
             lastReplies.putAll(replies);
@@ -200,7 +248,7 @@ public final class ExecutionEngine implements StateMachine {
             lastSeq = seq;
             images.clear();
             retain(image(seq));
-        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("not a state image: " + e, e);
         }
     }

@@ -19,7 +19,12 @@ public final class ReplySigner {
     private final Signer signer;
 
     /** One reply before signing. */
-    public record Unsigned(long clientId, long requestNumber, byte[] result) {}
+    public record Unsigned(long clientId, long requestNumber, Reply.Status status, byte[] result) {
+        /** A service's answer. */
+        public Unsigned(long clientId, long requestNumber, byte[] result) {
+            this(clientId, requestNumber, Reply.Status.OK, result);
+        }
+    }
 
     public ReplySigner(int replicaId, Signer signer) {
         this.replicaId = replicaId;
@@ -32,7 +37,7 @@ public final class ReplySigner {
         }
         List<Digest> leaves = new ArrayList<>(replies.size());
         for (Unsigned u : replies) {
-            leaves.add(ReplyProof.leaf(u.clientId(), u.requestNumber(), u.result()));
+            leaves.add(ReplyProof.leaf(u.clientId(), u.requestNumber(), u.status(), u.result()));
         }
         MerkleTree tree = MerkleTree.of(leaves);
         byte[] signature = signer.sign(ReplyProof.rootSignedBytes(replicaId, view, seq, replies.size(), tree.root()));
@@ -40,7 +45,7 @@ public final class ReplySigner {
         List<Reply> signed = new ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             Unsigned u = replies.get(i);
-            signed.add(new Reply(replicaId, view, seq, u.clientId(), u.requestNumber(), u.result(), i, replies.size(),
+            signed.add(new Reply(replicaId, view, seq, u.clientId(), u.requestNumber(), u.status(), u.result(), i, replies.size(),
                     proofs.get(i), signature));
         }
         return signed;

@@ -6,6 +6,7 @@ import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.replica.Execute;
+import io.bastion.core.session.Session;
 
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,21 @@ import java.util.Map;
  * <p>Owned by one thread (the executor). Implementations are deterministic.
  */
 public interface StateMachine extends AutoCloseable {
-    /** The outcome of one batch: signed replies and, at checkpoints, the state digest. */
-    record Result(long seq, List<Reply> replies, Digest stateDigest) {}
+    /**
+     * The outcome of one batch: signed replies; at checkpoints, the state digest; the sessions
+     * the batch opened; and the client ids whose exactly-once entries it dropped (ended sessions,
+     * answered Joins), which the replica forgets too.
+     */
+    record Result(long seq, List<Reply> replies, Digest stateDigest, List<Session> opened, List<Long> forgotten) {
+        public Result {
+            opened = List.copyOf(opened);
+            forgotten = List.copyOf(forgotten);
+        }
+
+        public Result(long seq, List<Reply> replies, Digest stateDigest) {
+            this(seq, replies, stateDigest, List.of(), List.of());
+        }
+    }
 
     /** What a state transfer installed: the exactly-once table and the agreed time of that state. */
     record Installed(long seq, Map<Long, Long> clientTable, long lastAgreedTime) {}
@@ -43,6 +57,9 @@ public interface StateMachine extends AutoCloseable {
     Reply query(Signed<Request> request, int view);
 
     Position position();
+
+    /** The live sessions of dynamic clients, for the replica's edge to recognise their requests. */
+    List<Session> liveSessions();
 
     /**
      * Whether the state survives a restart by itself (a database file). If not, the runtime

@@ -1,7 +1,10 @@
 package io.bastion.core.message;
 
 import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.CodecException.Reason;
+import io.bastion.core.session.JoinRequest;
+import io.bastion.core.session.JoinResult;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -49,6 +52,17 @@ public final class Codec {
         Writer w = new Writer(64 + payloadHint(message));
         w.u8(message.type().code);
         switch (message) {
+            case Hello h -> {
+                key(w, h.key());
+                w.bytes(h.nonce());
+                w.bytes(h.credentials());
+            }
+            case Challenge c -> {
+                w.i32(c.replicaId());
+                w.digest(c.keyDigest());
+                w.bytes(c.nonceUnsafe());
+                w.i64(c.expiresMillis());
+            }
             case Request r -> {
                 w.i64(r.clientId());
                 w.i64(r.requestNumber());
@@ -90,6 +104,7 @@ public final class Codec {
                 w.i64(r.seq());
                 w.i64(r.clientId());
                 w.i64(r.requestNumber());
+                w.u8(r.status().ordinal());
                 w.bytes(r.resultUnsafe());
                 w.i32(r.leafIndex());
                 w.i32(r.leafCount());
@@ -256,6 +271,7 @@ public final class Codec {
                 long seq = r.i64();
                 long client = r.i64();
                 long number = r.i64();
+                Reply.Status status = Reply.Status.ofCode(r.u8());
                 byte[] result = r.bytes("result");
                 int leafIndex = r.i32();
                 int leafCount = r.i32();
@@ -271,7 +287,8 @@ public final class Codec {
                 if (signature.length > SIGNATURE_BYTES_MAX) {
                     throw new CodecException(Reason.INVALID_FIELD, "batch signature of " + signature.length + " bytes");
                 }
-                yield new Reply(replica, view, seq, client, number, result, leafIndex, leafCount, proof, signature);
+                yield new Reply(replica, view, seq, client, number, status, result, leafIndex, leafCount, proof,
+                        signature);
             }
             case STATUS -> new Status(r.i32(), r.i32(), r.bool("changing"), r.i64(), r.i64());
             case FETCH_REQUESTS -> {
@@ -321,7 +338,97 @@ public final class Codec {
                 yield new StateManifest(replica, seq, leaves);
             }
             case STATE_CHUNK -> new StateChunk(r.i32(), r.i64(), r.i32(), r.bytes("chunk"));
+            case HELLO -> new Hello(key(r), nonce(r), credentials(r));
+            case CHALLENGE -> new Challenge(r.i32(), r.digest(), nonce(r), r.i64());
         };
+    }
+
+    // ---------------------------------------------------------------- joins
+
+    /** The operation bytes of a Join request. */
+    public static byte[] encodeJoin(JoinRequest join) {
+        Writer w = new Writer(256 + 160 * join.challenges().size() + join.credentials().length);
+        w.u8(0x82); // domain tag: not a message type code
+        key(w, join.key());
+        w.bytes(join.nonceUnsafe());
+        w.bytes(join.credentials());
+        w.frames(join.challenges());
+        return w.toArray();
+    }
+
+    /** Decodes a Join request's operation, as strictly as a frame. */
+    public static JoinRequest decodeJoin(byte[] operation) throws CodecException {
+        Reader r = new Reader(operation, 0, operation.length);
+        if (operation.length == 0 || r.u8() != 0x82) {
+            throw new CodecException(Reason.INVALID_FIELD, "not a Join operation");
+        }
+        PublicKeyRef key = key(r);
+        byte[] nonce = nonce(r);
+        byte[] credentials = credentials(r);
+        List<Signed<Challenge>> challenges = frames(r, Challenge.class, "challenges");
+        if (challenges.size() > JoinRequest.CHALLENGES_MAX) {
+            throw new CodecException(Reason.INVALID_FIELD, challenges.size() + " challenges");
+        }
+        if (r.remaining() != 0) {
+            throw new CodecException(Reason.TRAILING_BYTES, r.remaining() + " bytes after a Join");
+        }
+        return new JoinRequest(key, nonce, credentials, challenges);
+    }
+
+    /** The result bytes of an accepted Join. */
+    public static byte[] encodeJoinResult(JoinResult result) {
+        Writer w = new Writer(64);
+        w.u8(0x83);
+        w.i64(result.clientId());
+        w.bytes(result.identity().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return w.toArray();
+    }
+
+    public static JoinResult decodeJoinResult(byte[] bytes) throws CodecException {
+        Reader r = new Reader(bytes, 0, bytes.length);
+        if (bytes.length == 0 || r.u8() != 0x83) {
+            throw new CodecException(Reason.INVALID_FIELD, "not a Join result");
+        }
+        JoinResult result = new JoinResult(r.i64(), new String(r.bytes("identity"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        if (r.remaining() != 0) {
+            throw new CodecException(Reason.TRAILING_BYTES, r.remaining() + " bytes after a Join result");
+        }
+        return result;
+    }
+
+    private static void key(Writer w, PublicKeyRef key) {
+        w.u8(key.algorithm().ordinal());
+        w.bytes(key.rawUnsafe());
+    }
+
+    private static PublicKeyRef key(Reader r) throws CodecException {
+        int code = r.u8();
+        PublicKeyRef.Algorithm[] all = PublicKeyRef.Algorithm.values();
+        if (code >= all.length) {
+            throw new CodecException(Reason.INVALID_FIELD, "unknown key algorithm " + code);
+        }
+        byte[] raw = r.bytes("key");
+        if (raw.length != all[code].keyBytes) {
+            throw new CodecException(Reason.INVALID_FIELD, all[code] + " key of " + raw.length + " bytes");
+        }
+        return new PublicKeyRef(all[code], raw);
+    }
+
+    private static byte[] nonce(Reader r) throws CodecException {
+        byte[] nonce = r.bytes("nonce");
+        if (nonce.length < Hello.NONCE_BYTES_MIN || nonce.length > Hello.NONCE_BYTES_MAX) {
+            throw new CodecException(Reason.INVALID_FIELD, "nonce of " + nonce.length + " bytes");
+        }
+        return nonce;
+    }
+
+    private static byte[] credentials(Reader r) throws CodecException {
+        byte[] credentials = r.bytes("credentials");
+        if (credentials.length > Hello.CREDENTIALS_BYTES_MAX) {
+            throw new CodecException(Reason.INVALID_FIELD, "credentials of " + credentials.length + " bytes");
+        }
+        return credentials;
     }
 
     /** One nested frame that must hold a message of {@code type}. */

@@ -23,7 +23,11 @@ public enum MessageType {
     /** State transfer requests and answers: authenticated by the connection; chunks by the agreed digest. */
     FETCH_STATE(12, Signing.UNSIGNED),
     STATE_MANIFEST(13, Signing.UNSIGNED),
-    STATE_CHUNK(14, Signing.UNSIGNED);
+    STATE_CHUNK(14, Signing.UNSIGNED),
+    /** Client to replica, before a Join: asks for a {@link Challenge}; costs the replica no state. */
+    HELLO(15, Signing.UNSIGNED),
+    /** Replica to client: signed, so other replicas can check it inside a Join. */
+    CHALLENGE(16, Signing.SIGNED);
 
     /** Codes from here on belong to the transport (handshake) and are never message types. */
     public static final int TRANSPORT_CODES_FROM = 0x40;

@@ -11,12 +11,39 @@ import java.util.List;
  * ({@code proof}) from its leaf to that root. {@code seq} is the batch's sequence number, or
  * {@code -1} for a read-only reply.
  */
-public record Reply(int replicaId, int view, long seq, long clientId, long requestNumber, byte[] result,
+public record Reply(int replicaId, int view, long seq, long clientId, long requestNumber, Status status, byte[] result,
                     int leafIndex, int leafCount, List<Digest> proof, byte[] batchSignature) implements Message {
+    /** Who answered: the service, or Bastion itself refusing the request. */
+    public enum Status {
+        /** The service's answer ({@code result} is its bytes; for a Join, the encoded {@link JoinResult}). */
+        OK,
+        /**
+         * Bastion refused the request without running the service: the session ended, or a Join
+         * was refused. {@code result} is the reason, in UTF-8.
+         */
+        REFUSED;
+
+        static Status ofCode(int code) throws CodecException {
+            if (code < 0 || code >= values().length) {
+                throw new CodecException(CodecException.Reason.INVALID_FIELD, "reply status must be 0.."
+                        + (values().length - 1) + ", got " + code);
+            }
+            return values()[code];
+        }
+    }
+
     public Reply {
+        java.util.Objects.requireNonNull(status, "status");
         result = result.clone();
         proof = List.copyOf(proof);
         batchSignature = batchSignature.clone();
+    }
+
+    /** A service's answer ({@link Status#OK}). */
+    public Reply(int replicaId, int view, long seq, long clientId, long requestNumber, byte[] result,
+                 int leafIndex, int leafCount, List<Digest> proof, byte[] batchSignature) {
+        this(replicaId, view, seq, clientId, requestNumber, Status.OK, result, leafIndex, leafCount, proof,
+                batchSignature);
     }
 
     @Override
@@ -42,7 +69,8 @@ public record Reply(int replicaId, int view, long seq, long clientId, long reque
     @Override
     public boolean equals(Object o) {
         return o instanceof Reply r && r.replicaId == replicaId && r.view == view && r.seq == seq
-                && r.clientId == clientId && r.requestNumber == requestNumber && Arrays.equals(r.result, result)
+                && r.clientId == clientId && r.requestNumber == requestNumber && r.status == status
+                && Arrays.equals(r.result, result)
                 && r.leafIndex == leafIndex && r.leafCount == leafCount && r.proof.equals(proof)
                 && Arrays.equals(r.batchSignature, batchSignature);
     }
@@ -55,6 +83,6 @@ public record Reply(int replicaId, int view, long seq, long clientId, long reque
     @Override
     public String toString() {
         return "Reply[replica=" + replicaId + ", view=" + view + ", seq=" + seq + ", client=" + clientId
-                + ", number=" + requestNumber + ", " + result.length + " bytes]";
+                + ", number=" + requestNumber + (status == Status.OK ? "" : ", " + status) + ", " + result.length + " bytes]";
     }
 }

@@ -17,7 +17,14 @@ public record Request(long clientId, long requestNumber, Kind kind, byte[] opera
          * A read whose unordered answers did not agree, sent again to be ordered: it is answered
          * by the service's read-only function at its place in the order.
          */
-        ORDERED_READ;
+        ORDERED_READ,
+        /**
+         * Opens a session: the operation is an encoded {@code JoinRequest}, the client id the
+         * provisional one of its key, and the request is signed with that key. Ordered.
+         */
+        JOIN,
+        /** Ends the sender's session. Ordered; the operation is empty. */
+        LEAVE;
 
         static Kind ofCode(int code) throws CodecException {
             if (code < 0 || code >= values().length) {
@@ -76,7 +83,7 @@ public record Request(long clientId, long requestNumber, Kind kind, byte[] opera
 
     @Override
     public String toString() {
-        return "Request[client=" + clientId + ", number=" + requestNumber + (kind == Kind.WRITE ? "" : kind == Kind.READ ? ", read-only" : ", ordered read")
+        return "Request[client=" + clientId + ", number=" + requestNumber + (kind == Kind.WRITE ? "" : ", " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
                 + ", " + operation.length + " bytes]";
     }
 }

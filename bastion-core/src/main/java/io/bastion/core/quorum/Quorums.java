@@ -75,6 +75,14 @@ public final class Quorums {
         return certificate;
     }
 
+    /**
+     * Challenges from distinct replicas a Join needs: 2f+1, so at least f+1 correct replicas
+     * heard the client, and f faulty ones can neither forge a Join nor stop one.
+     */
+    public int joinChallenges() {
+        return certificate();
+    }
+
     /** Replicas of which at least one is correct: f+1. */
     public int weak() {
         return f + 1;

@@ -29,7 +29,15 @@ public sealed interface Event {
      * replicated state after it when {@code seq} is a checkpoint (made durable before this report),
      * else {@code null}.
      */
-    record Executed(long seq, Digest stateDigest) implements Event {}
+    record Executed(long seq, Digest stateDigest, List<Long> forgottenClients) implements Event {
+        public Executed {
+            forgottenClients = List.copyOf(forgottenClients);
+        }
+
+        public Executed(long seq, Digest stateDigest) {
+            this(seq, stateDigest, List.of());
+        }
+    }
 
     /**
      * The executor compared a state manifest with its own state: {@code missing} are the chunk

@@ -5,7 +5,9 @@ import io.bastion.core.config.ProtocolSettings;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.BatchEntry;
+import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Checkpoint;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
@@ -155,7 +157,10 @@ public final class Replica {
         switch (event) {
             case Event.Tick tick -> onTick(tick.nowMillis(), out);
             case Event.Received received -> onReceived(received.from(), received.message(), out);
-            case Event.Executed executed -> onExecuted(executed.seq(), executed.stateDigest(), out);
+            case Event.Executed executed -> {
+                forget(executed.forgottenClients());
+                onExecuted(executed.seq(), executed.stateDigest(), out);
+            }
             case Event.LocalStateCompared compared ->
                     transfer.onCompared(compared.seq(), compared.missing(), nowMillis, out);
             case Event.StateInstalled installed -> onStateInstalled(installed, out);
@@ -180,6 +185,8 @@ public final class Replica {
             case StateManifest m -> transfer.onManifest(from, m, nowMillis, out);
             case StateChunk c -> transfer.onChunk(from, c, nowMillis, out);
             case Reply r -> stats.increment(Counter.MESSAGES_IGNORED);
+            case Hello h -> stats.increment(Counter.MESSAGES_IGNORED); // answered at the edge
+            case Challenge c -> stats.increment(Counter.MESSAGES_IGNORED);
         }
     }
 
@@ -455,6 +462,11 @@ public final class Replica {
         List<Signed<Request>> fresh = new ArrayList<>(slot.bodies.size());
         for (Signed<Request> body : slot.bodies) {
             Request r = body.message();
+            if (r.kind() == Request.Kind.JOIN) {
+                fresh.add(body); // idempotent: executing a Join again answers it again, and changes nothing
+                pool.removeBody(body.digest());
+                continue;
+            }
             if (clients.isNew(r.clientId(), r.requestNumber())) {
                 clients.markExecuted(r.clientId(), r.requestNumber());
                 fresh.add(body);
@@ -512,6 +524,18 @@ public final class Replica {
     }
 
     // ------------------------------------------------------------------ checkpoints
+
+    /**
+     * Ended sessions and answered Joins: their pending requests leave the pool (which only this
+     * replica's proposals read). The exactly-once table keeps their entries: when to drop one must
+     * not depend on how far this replica's executor has got, or replicas would skip different
+     * retransmissions.
+     */
+    private void forget(List<Long> clientIds) {
+        for (long clientId : clientIds) {
+            pool.removeUpTo(clientId, Long.MAX_VALUE);
+        }
+    }
 
     private void onExecuted(long seq, Digest stateDigest, Output out) {
         Check.that(seq == lastApplied + 1, "executor reported %d after %d", seq, lastApplied);

@@ -143,6 +143,13 @@ final class RequestPool {
         gone.forEach(this::remove);
     }
 
+    /** Drops one body (an executed Join, which the client table does not track). */
+    void removeBody(Digest d) {
+        if (byDigest.containsKey(d)) {
+            remove(d);
+        }
+    }
+
     private void remove(Digest d) {
         Signed<Request> r = byDigest.remove(d);
         if (r == null) {

@@ -45,4 +45,10 @@ public final class CounterService implements Service {
     public void restore(byte[] snapshot) {
         value = decode(snapshot);
     }
+
+    /** Anyone may join; the credentials name the identity (one live session each). */
+    @Override
+    public Authorization authorize(byte[] credentials, io.bastion.core.crypto.PublicKeyRef key, ServiceContext context) {
+        return Authorization.credentialsAsIdentity(credentials);
+    }
 }

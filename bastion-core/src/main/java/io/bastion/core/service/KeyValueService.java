@@ -76,4 +76,10 @@ public final class KeyValueService implements Service {
             throw new IllegalArgumentException("not a key-value snapshot", e);
         }
     }
+
+    /** Anyone may join; the credentials name the identity (one live session each). */
+    @Override
+    public Authorization authorize(byte[] credentials, io.bastion.core.crypto.PublicKeyRef key, ServiceContext context) {
+        return Authorization.credentialsAsIdentity(credentials);
+    }
 }

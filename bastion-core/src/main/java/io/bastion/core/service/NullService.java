@@ -36,4 +36,10 @@ public final class NullService implements Service {
 
     @Override
     public void restore(byte[] snapshot) {}
+
+    /** Anyone may join; the credentials name the identity (one live session each). */
+    @Override
+    public Authorization authorize(byte[] credentials, io.bastion.core.crypto.PublicKeyRef key, ServiceContext context) {
+        return Authorization.credentialsAsIdentity(credentials);
+    }
 }

@@ -18,6 +18,21 @@ public interface Service {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no read-only operations");
     }
 
+    /**
+     * Decides whether a joining client's credentials are good and whose they are; called while
+     * the Join executes, after Bastion checked its challenges. The default refuses every dynamic
+     * client: a service opts in. Must not change the state.
+     */
+    default Authorization authorize(byte[] credentials, io.bastion.core.crypto.PublicKeyRef key, ServiceContext context) {
+        return Authorization.refuse(getClass().getSimpleName() + " accepts no dynamic clients");
+    }
+
+    /**
+     * The session {@code clientId} ended (it left, its identity joined again, or it was evicted):
+     * drop whatever state the service keeps for it. Called while executing, deterministically.
+     */
+    default void sessionEnded(long clientId, String identity, ServiceContext context) {}
+
     /** The whole state as bytes; equal states must give equal bytes. */
     byte[] snapshot();
 

@@ -18,8 +18,37 @@ import io.bastion.core.crypto.Digest;
  * @param index          position of the request among the executed requests of its batch
  * @param timeMillis     the batch's agreed time, epoch milliseconds
  * @param randomSeed     a pseudo-random value derived from the batch seed and {@code index}
+ * @param identity       who the client is: the identity the service's {@code authorize} gave its
+ *                       session, or {@code "client-<id>"} for a client registered in the cluster file
  */
-public record ServiceContext(long clientId, long requestNumber, long seq, int index, long timeMillis, long randomSeed) {
+public record ServiceContext(long clientId, long requestNumber, long seq, int index, long timeMillis, long randomSeed,
+                             String identity) {
+    public ServiceContext {
+        java.util.Objects.requireNonNull(identity, "identity");
+    }
+
+    /** The context of a registered (cluster-file) client's request. */
+    public ServiceContext(long clientId, long requestNumber, long seq, int index, long timeMillis, long randomSeed) {
+        this(clientId, requestNumber, seq, index, timeMillis, randomSeed, registeredIdentity(clientId));
+    }
+
+    /** The identity of a client registered in the cluster file. */
+    public static String registeredIdentity(long clientId) {
+        return "client-" + clientId;
+    }
+
+    /** The same context for a request of the session {@code identity}. */
+    public ServiceContext withIdentity(String sessionIdentity) {
+        return new ServiceContext(clientId, requestNumber, seq, index, timeMillis, randomSeed, sessionIdentity);
+    }
+
+    /** The session of the request's client: its id, which per-session state is keyed by, and identity. */
+    public SessionInfo session() {
+        return new SessionInfo(clientId, identity);
+    }
+
+    /** See {@link #session()}. */
+    public record SessionInfo(long clientId, String identity) {}
 
     /** The per-request seed: the first 8 bytes of SHA-256("bastion-seed" || batchSeed || index). */
     public static long deriveSeed(long batchSeed, int index) {

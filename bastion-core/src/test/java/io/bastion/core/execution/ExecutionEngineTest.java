@@ -1,5 +1,6 @@
 package io.bastion.core.execution;
 
+import io.bastion.core.session.SessionRequests;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
@@ -49,7 +50,8 @@ class ExecutionEngineTest {
     @Test
     void anOrderedReadIsAnsweredByTheReadOnlyFunctionAtItsPlaceInTheBatch() {
         Journal journal = new Journal();
-        ExecutionEngine engine = new ExecutionEngine(0, TestKeys.signer(0), journal, 1024);
+        ExecutionEngine engine = new ExecutionEngine(0, TestKeys.signer(0), journal, 1024,
+                SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
         StateMachine.Result result = engine.execute(new Execute(1, 0, 1_000, 7, List.of(
                 request(1000, Request.Kind.WRITE, "alpha"),
                 request(1001, Request.Kind.ORDERED_READ, "anything"),

@@ -47,7 +47,7 @@ class CodecTest {
                 "030000000100000002" + "0000000000000003" + Samples.digest(3).hex(),
                 "040000000200000002" + "0000000000000003" + Samples.digest(3).hex(),
                 "0500000003" + "0000000000000080" + Samples.digest(4).hex(),
-                "06000000010000000000000000000000090000000000000007000000000000002a000000020909000000010000000200000001"
+                "06000000010000000000000000000000090000000000000007000000000000002a" + "00" + "000000020909000000010000000200000001"
                         + Samples.digest(5).hex() + "00000040" + "00".repeat(64),
                 "0700000002000000000000000000000000640000000000000040",
                 "080000000300000002" + Samples.digest(6).hex() + Samples.digest(7).hex(),
@@ -60,7 +60,9 @@ class CodecTest {
                 "0b" + "00000005" + nested(List.of(Samples.viewChange())) + nested(List.of(Samples.prePrepare(5, 9))),
                 "0c" + "00000002" + "0000000000000080" + "00000002" + "00000000" + "00000007",
                 "0d" + "00000003" + "0000000000000080" + "00000001" + Samples.digest(8).hex(),
-                "0e" + "00000001" + "0000000000000080" + "00000007" + "00000002" + "0405");
+                "0e" + "00000001" + "0000000000000080" + "00000007" + "00000002" + "0405",
+                "0f" + "00" + "00000020" + "11".repeat(32) + "00000010" + "22".repeat(16) + "00000003" + "616263",
+                "10" + "00000002" + Samples.digest(9).hex() + "00000010" + "22".repeat(16) + "0000019b76db9260");
         List<Signed<?>> all = Samples.all();
         for (int i = 0; i < all.size(); i++) {
             assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));
@@ -118,8 +120,14 @@ class CodecTest {
     void unknownTypesAndNonCanonicalFieldsAreRejectedWithTheirReason() {
         assertReason(Hex.parse("7f00"), Reason.UNKNOWN_TYPE);
         assertReason(Hex.parse("0000"), Reason.UNKNOWN_TYPE);
-        // request kind 3 (0 write, 1 read, 2 ordered read)
-        assertReason(Hex.parse("01" + "00".repeat(16) + "03" + "00000000" + "01aa"), Reason.INVALID_FIELD);
+        // request kind 5 (0 write, 1 read, 2 ordered read, 3 join, 4 leave)
+        assertReason(Hex.parse("01" + "00".repeat(16) + "05" + "00000000" + "01aa"), Reason.INVALID_FIELD);
+        // reply status 2 (0 ok, 1 refused)
+        assertReason(Hex.parse("06" + "00".repeat(32) + "02" + "00000000" + "00".repeat(8) + "00000000" + "00000000"
+                + "00"), Reason.INVALID_FIELD);
+        // a Hello whose nonce is shorter than 16 bytes
+        assertReason(Hex.parse("0f" + "00" + "00000020" + "11".repeat(32) + "00000008" + "22".repeat(8) + "00000000"
+                + "00"), Reason.INVALID_FIELD);
         // signed type without signature
         assertReason(Hex.parse("01" + "00".repeat(16) + "00" + "00000000" + "00"), Reason.INVALID_FIELD);
         // unsigned type with a signature
@@ -191,5 +199,27 @@ class CodecTest {
         assertThat(Codec.batchDigest(new PrePrepare(1, 9, 1001, 5, p.entries()))).isNotEqualTo(Codec.batchDigest(p));
         assertThat(Codec.batchDigest(new PrePrepare(1, 9, 1000, 6, p.entries()))).isNotEqualTo(Codec.batchDigest(p));
         assertThat(Codec.batchDigest(new PrePrepare(1, 9, 1000, 5, List.of()))).isNotEqualTo(Codec.batchDigest(p));
+    }
+
+    @Test
+    void joinsRoundTripAndMalformedOnesAreRejected() throws CodecException {
+        io.bastion.core.session.JoinRequest join = new io.bastion.core.session.JoinRequest(
+                new io.bastion.core.crypto.PublicKeyRef(io.bastion.core.crypto.PublicKeyRef.Algorithm.ED25519,
+                        Samples.filled(32, 0x11)),
+                Samples.filled(16, 0x22), new byte[] {'v'},
+                List.of(Signed.sign(new Challenge(2, Samples.digest(9), Samples.filled(16, 0x22), 5), Samples.SIGNER)));
+        byte[] bytes = Codec.encodeJoin(join);
+        assertThat(Codec.decodeJoin(bytes)).isEqualTo(join);
+        assertThatThrownBy(() -> Codec.decodeJoin(Arrays.copyOf(bytes, bytes.length + 1)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("after a Join");
+        assertThatThrownBy(() -> Codec.decodeJoin(Arrays.copyOf(bytes, bytes.length - 3)))
+                .isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> Codec.decodeJoin(new byte[] {1, 2})).isInstanceOf(CodecException.class)
+                .hasMessageContaining("not a Join");
+        byte[] wrongKeyLength = bytes.clone();
+        wrongKeyLength[5] = 31; // the key's length field says 31 bytes for an Ed25519 key
+        assertThatThrownBy(() -> Codec.decodeJoin(wrongKeyLength)).isInstanceOf(CodecException.class);
+        io.bastion.core.session.JoinResult result = new io.bastion.core.session.JoinResult(1L << 40, "voter-7");
+        assertThat(Codec.decodeJoinResult(Codec.encodeJoinResult(result))).isEqualTo(result);
     }
 }

@@ -1,5 +1,7 @@
 package io.bastion.core.message;
 
+import io.bastion.core.crypto.PublicKeyRef;
+
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.Signer;
 
@@ -33,7 +35,16 @@ final class Samples {
                 Signed.sign(new NewView(5, List.of(viewChange()), List.of(prePrepare(5, 9))), SIGNER),
                 Signed.unsigned(new FetchState(2, 128, List.of(0, 7))),
                 Signed.unsigned(new StateManifest(3, 128, List.of(digest(8)))),
-                Signed.unsigned(new StateChunk(1, 128, 7, new byte[] {4, 5})));
+                Signed.unsigned(new StateChunk(1, 128, 7, new byte[] {4, 5})),
+                Signed.unsigned(new Hello(new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, filled(32, 0x11)),
+                        filled(16, 0x22), new byte[] {'a', 'b', 'c'})),
+                Signed.sign(new Challenge(2, digest(9), filled(16, 0x22), 1_767_225_660_000L), SIGNER));
+    }
+
+    static byte[] filled(int length, int value) {
+        byte[] b = new byte[length];
+        java.util.Arrays.fill(b, (byte) value);
+        return b;
     }
 
     static Signed<PrePrepare> prePrepare(int view, long seq) {

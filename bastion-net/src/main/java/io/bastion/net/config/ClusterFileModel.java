@@ -26,7 +26,9 @@ record ClusterFileModel(Integer f, Protocol protocol, List<Replica> replica, Lis
             Integer retransmitBatchesMax,
             Long requestTimeoutMillis,
             Integer stateChunkBytes,
-            Integer stateFetchChunksMax) {}
+            Integer stateFetchChunksMax,
+            Integer sessionsMax,
+            Long sessionIdleMillis) {}
 
     /** One {@code [[replica]]} table. */
     record Replica(Integer id, String host, Integer replicaPort, Integer clientPort, Integer webPort, String publicKey) {}

@@ -3,6 +3,7 @@ package io.bastion.net.config;
 import io.bastion.core.config.ClientInfo;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ProtocolSettings;
+import io.bastion.core.session.SessionSettings;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.crypto.PublicKeys;
@@ -135,9 +136,22 @@ final class ClusterFileValidator {
                     or(p.retransmitBatchesMax(), d.retransmitBatchesMax()),
                     or(p.requestTimeoutMillis(), d.requestTimeoutMillis()),
                     or(p.stateChunkBytes(), d.stateChunkBytes()),
-                    or(p.stateFetchChunksMax(), d.stateFetchChunksMax()));
+                    or(p.stateFetchChunksMax(), d.stateFetchChunksMax()),
+                    sessions(p, d.sessions()));
         } catch (IllegalArgumentException e) {
             throw settingProblem(e.getMessage());
+        }
+    }
+
+    private SessionSettings sessions(ClusterFileModel.Protocol p, SessionSettings d)
+            throws InvalidClusterFileException {
+        try {
+            return new SessionSettings(or(p.sessionsMax(), d.capacity()),
+                    or(p.sessionIdleMillis(), d.idleMillisBeforeEviction()), d.challengeLifetimeMillis(),
+                    d.challengeLifetimeMaxMillis());
+        } catch (IllegalArgumentException e) {
+            throw invalid(p.sessionsMax() != null && (p.sessionsMax() <= 0 || p.sessionsMax() > SessionSettings.CAPACITY_MAX)
+                    ? "protocol.sessionsMax" : "protocol.sessionIdleMillis", e.getMessage());
         }
     }
 

@@ -51,7 +51,9 @@ final class ClusterFileWriter {
             new Setting("retransmitBatchesMax", ProtocolSettings::retransmitBatchesMax, "most sequence numbers retransmitted for one status"),
             new Setting("requestTimeoutMillis", ProtocolSettings::requestTimeoutMillis, "a request pending this long makes backups change the view (doubles per attempt)"),
             new Setting("stateChunkBytes", ProtocolSettings::stateChunkBytes, "chunk size of state digests and transfer; the same on every replica"),
-            new Setting("stateFetchChunksMax", ProtocolSettings::stateFetchChunksMax, "chunks asked for in one state-transfer request"));
+            new Setting("stateFetchChunksMax", ProtocolSettings::stateFetchChunksMax, "chunks asked for in one state-transfer request"),
+            new Setting("sessionsMax", s -> s.sessions().capacity(), "live sessions of dynamic clients at most"),
+            new Setting("sessionIdleMillis", s -> s.sessions().idleMillisBeforeEviction(), "a session idle this long (agreed time) may be evicted when the table is full"));
 
     private ClusterFileWriter() {}
 

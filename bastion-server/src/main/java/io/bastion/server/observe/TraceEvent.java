@@ -96,6 +96,8 @@ public record TraceEvent(long timeMicros, int replica, String direction, String 
             case FetchState f -> b.seq(f.seq()).digest(signed.digest());
             case StateManifest m -> b.seq(m.seq()).digest(signed.digest());
             case StateChunk c -> b.seq(c.seq()).digest(signed.digest());
+            case io.bastion.core.message.Hello h -> b.digest(signed.digest());
+            case io.bastion.core.message.Challenge c -> b.digest(signed.digest());
         }
         return b.build();
     }

@@ -1,5 +1,6 @@
 package io.bastion.server.runtime;
 
+import io.bastion.core.session.SessionRequests;
 import io.bastion.core.auth.ClientKeys;
 import io.bastion.core.auth.MessageAuthenticator;
 import io.bastion.core.auth.MessageAuthenticator.Verdict;
@@ -112,7 +113,8 @@ public final class ReplicaRuntime implements AutoCloseable {
      */
     public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier, Service service,
                           ClientKeys clientKeys, ReplicaStorage storage, Settings settings) {
-        this(id, config, signer, verifier, new ExecutionEngine(id, signer, service, config.settings().stateChunkBytes()),
+        this(id, config, signer, verifier, new ExecutionEngine(id, signer, service, config.settings().stateChunkBytes(),
+                        SessionRequests.of(config, verifier)),
                 clientKeys, storage, settings, Observers.NONE);
     }
 
@@ -394,7 +396,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (result.stateDigest() != null) {
             keepSnapshot(result.seq()); // durable before the checkpoint is announced
         }
-        inbound.add(new Event.Executed(result.seq(), result.stateDigest()));
+        inbound.add(new Event.Executed(result.seq(), result.stateDigest(), result.forgotten()));
     }
 
     private void sendReply(Reply reply) {

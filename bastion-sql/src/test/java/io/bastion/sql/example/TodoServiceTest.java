@@ -1,5 +1,6 @@
 package io.bastion.sql.example;
 
+import io.bastion.core.session.SessionRequests;
 import io.bastion.core.TestKeys;
 import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Request;
@@ -59,7 +60,8 @@ class TodoServiceTest {
 
     @Test
     void theReplicatedToDoListBehavesAsTheOriginalWithTheAgreedTime() {
-        machine = new SqlStateMachine(0, TestKeys.signer(0), new TodoService(), directory, SqlDatabase.Mode.DURABLE, 8);
+        machine = new SqlStateMachine(0, TestKeys.signer(0), new TodoService(), directory, SqlDatabase.Mode.DURABLE, 8,
+                SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
         assertThat(run(1, "add alice buy milk")).isEqualTo("1");
         assertThat(run(2, "add alice call bob")).isEqualTo("2");
         assertThat(run(3, "add carol write report")).isEqualTo("3");
