@@ -5,6 +5,7 @@ import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.CounterService;
+import io.bastion.core.session.SessionRequests;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -59,6 +60,8 @@ final class Checker {
     private final Map<Key, Long> completedBeforeInvoke = new HashMap<>();
     private long maxCompletedPosition = -1;
     private long accepted;
+    /** The last request number of every session in the agreed order (retransmissions ordered again are skipped). */
+    private final Map<Long, Long> agreedLastNumber = new HashMap<>();
     /** Requests the agreed execution refused (session ended). */
     private final Set<Key> refused = new HashSet<>();
 
@@ -74,7 +77,11 @@ final class Checker {
         sent.put(request.digest(), request.message());
     }
 
-    /** A client learned that its request was refused (its session had ended): it must have been, everywhere. */
+    /**
+     * A client learned that its request was refused (its session had ended): the agreed execution
+     * must have refused it. Whether an earlier ordering of the same request ran is unknown to the
+     * client, so the request counts as abandoned, not as "did not run".
+     */
     void onRefused(long clientId, long requestNumber) {
         Key key = new Key(clientId, requestNumber);
         if (!refused.contains(key)) {
@@ -109,6 +116,10 @@ final class Checker {
             if (r.kind() == Request.Kind.JOIN) {
                 continue; // idempotent by design: a Join may run again under its provisional id
             }
+            if (refusedKeys.contains(key) || SessionRequests.keptBySession(r)
+                    && history.lastNumber.getOrDefault(r.clientId(), 0L) >= r.requestNumber()) {
+                continue; // a session's retransmission ordered again: the state machine skips it
+            }
             if (!history.executed.add(key)) {
                 throw new IllegalStateException("exactly-once: replica " + replica + " executes " + r + " twice");
             }
@@ -127,13 +138,21 @@ final class Checker {
             agreedUpTo = e.seq();
             for (Signed<Request> signed : e.requests()) {
                 Request r = signed.message();
+                Key refusedKey = new Key(r.clientId(), r.requestNumber());
+                if (refusedKeys.contains(refusedKey)) {
+                    refused.add(refusedKey); // its session had ended: nothing ran (whatever ran before)
+                    continue;
+                }
+                if (SessionRequests.keptBySession(r)
+                        && agreedLastNumber.getOrDefault(r.clientId(), 0L) >= r.requestNumber()) {
+                    continue; // skipped by every correct state machine: it ran before
+                }
+                if (SessionRequests.keptBySession(r)) {
+                    agreedLastNumber.put(r.clientId(), r.requestNumber());
+                }
                 long previous = counterAfter.isEmpty() ? 0 : counterAfter.get(counterAfter.size() - 1);
                 Key key = new Key(r.clientId(), r.requestNumber());
-                boolean counted = r.operationUnsafe().length == 8 && !refusedKeys.contains(key)
-                        && r.kind() == Request.Kind.WRITE;
-                if (refusedKeys.contains(key)) {
-                    refused.add(key);
-                }
+                boolean counted = r.operationUnsafe().length == 8 && r.kind() == Request.Kind.WRITE;
                 long amount = counted ? ByteBuffer.wrap(r.operationUnsafe()).getLong() : 0;
                 position.put(new Key(r.clientId(), r.requestNumber()), (long) counterAfter.size());
                 counterAfter.add(previous + amount);

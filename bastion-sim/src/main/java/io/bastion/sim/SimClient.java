@@ -207,8 +207,7 @@ public final class SimClient {
             }
             default -> {
                 if (done.status() == Reply.Status.REFUSED) {
-                    refusals++;
-                    remaining++; // the request did not run: its session had ended
+                    refusals++; // its session ended; whether an earlier ordering of it ran is unknown
                     world.checker().onRefused(clientId(), done.requestNumber());
                     phase = Phase.HELLO;
                     nonce = null;

@@ -188,6 +188,9 @@ public final class SimReplica {
         disk.addAll(out.persist);
         for (Output.Persist p : out.persist) {
             durable.add(p.message());
+            if (p.message().message() instanceof NewView v) {
+                durable.addAll(v.prePrepares()); // stored inside it: a restart re-installs them from there
+            }
         }
         if (out.discardBelow > 0) {
             disk.removeIf(p -> p.seq() < out.discardBelow);

@@ -317,9 +317,20 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
+    /** A client's cached reply as the batch in progress sees it (no transaction boundary). */
+    CachedReply lastReplyInBatch(long clientId) throws SQLException {
+        selectReply.setLong(1, clientId);
+        try (ResultSet rs = selectReply.executeQuery()) {
+            return rs.next() ? new CachedReply(rs.getLong(1), rs.getLong(2), Reply.Status.values()[rs.getInt(3)],
+                    rs.getBytes(4)) : null;
+        }
+    }
+
+    /** Registered clients' last request numbers; sessions keep theirs in the state machine's hands. */
     Map<Long, Long> clientTable() throws SQLException {
         Map<Long, Long> table = new HashMap<>();
-        try (PreparedStatement p = connection.prepareStatement("SELECT client_id, request_number FROM bastion_replies");
+        try (PreparedStatement p = connection.prepareStatement("SELECT client_id, request_number FROM bastion_replies"
+                + " WHERE client_id > 0 AND client_id < " + SessionSettings.FIRST_DYNAMIC_CLIENT_ID);
              ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
                 table.put(rs.getLong(1), rs.getLong(2));

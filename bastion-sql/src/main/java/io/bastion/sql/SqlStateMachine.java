@@ -142,6 +142,16 @@ public final class SqlStateMachine implements StateMachine {
             int index = 0;
             for (Signed<Request> signed : batch.requests()) {
                 Request r = signed.message();
+                if (SessionRequests.keptBySession(r)) {
+                    SqlDatabase.CachedReply last = database.lastReplyInBatch(r.clientId());
+                    if (last != null && r.requestNumber() <= last.requestNumber()) {
+                        if (r.requestNumber() == last.requestNumber()) { // ordered again: the same reply
+                            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), last.status(),
+                                    last.result()));
+                        }
+                        continue;
+                    }
+                }
                 ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                         batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
                 SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
@@ -155,7 +165,7 @@ public final class SqlStateMachine implements StateMachine {
                 results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
                 index++;
             }
-            database.forgetClients(effects.forgotten().stream().filter(JoinRequest::isProvisional).toList());
+            database.forgetClients(effects.forgotten());
             sessions.sessions().pruneUsedJoins(batch.timeMillis());
             database.applySessionChanges(sessions.sessions().drainChanges());
             database.commitBatch(batch.seq(), batch.timeMillis());

@@ -94,6 +94,16 @@ public final class ExecutionEngine implements StateMachine {
         int index = 0;
         for (Signed<Request> signed : batch.requests()) {
             Request r = signed.message();
+            if (SessionRequests.keptBySession(r)) {
+                CachedReply last = lastReplies.get(r.clientId());
+                if (last != null && r.requestNumber() <= last.requestNumber()) {
+                    if (r.requestNumber() == last.requestNumber()) { // a retransmission ordered again: the same reply
+                        results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), last.status(),
+                                last.result()));
+                    }
+                    continue;
+                }
+            }
             ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                     batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
             SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
@@ -104,9 +114,7 @@ public final class ExecutionEngine implements StateMachine {
             lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), status, result));
             index++;
         }
-        // answered Joins leave no entry (they are idempotent); ended sessions keep theirs, so every
-        // replica skips the same retransmissions
-        effects.forgotten().stream().filter(JoinRequest::isProvisional).forEach(lastReplies::remove);
+        effects.forgotten().forEach(lastReplies::remove); // answered Joins and ended sessions: bounded by the session table
         sessions.sessions().pruneUsedJoins(batch.timeMillis());
         List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
         lastSeq = batch.seq();
@@ -189,10 +197,14 @@ public final class ExecutionEngine implements StateMachine {
         return lastAgreedTime;
     }
 
-    /** Every client's last executed request number. */
+    /** Every registered client's last executed request number (sessions keep theirs here, out of the replica's table). */
     public Map<Long, Long> clientTable() {
         Map<Long, Long> table = new HashMap<>();
-        lastReplies.forEach((client, reply) -> table.put(client, reply.requestNumber()));
+        lastReplies.forEach((client, reply) -> {
+            if (SessionSettings.isStatic(client)) {
+                table.put(client, reply.requestNumber());
+            }
+        });
         return table;
     }
 

@@ -25,6 +25,7 @@ import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.Status;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
+import io.bastion.core.session.SessionSettings;
 import io.bastion.core.replica.ReplicaStats.Counter;
 import io.bastion.core.util.Check;
 
@@ -462,8 +463,10 @@ public final class Replica {
         List<Signed<Request>> fresh = new ArrayList<>(slot.bodies.size());
         for (Signed<Request> body : slot.bodies) {
             Request r = body.message();
-            if (r.kind() == Request.Kind.JOIN) {
-                fresh.add(body); // idempotent: executing a Join again answers it again, and changes nothing
+            if (r.kind() == Request.Kind.JOIN || !SessionSettings.isStatic(r.clientId())) {
+                // a Join, or a session's request: the state machine keeps these exactly-once itself, in
+                // order, so its table can drop a session the moment it ends at every replica alike
+                fresh.add(body);
                 pool.removeBody(body.digest());
                 continue;
             }
@@ -527,9 +530,8 @@ public final class Replica {
 
     /**
      * Ended sessions and answered Joins: their pending requests leave the pool (which only this
-     * replica's proposals read). The exactly-once table keeps their entries: when to drop one must
-     * not depend on how far this replica's executor has got, or replicas would skip different
-     * retransmissions.
+     * replica's proposals read). Their exactly-once entries live in the state machine, not in the
+     * client table, which holds registered clients only.
      */
     private void forget(List<Long> clientIds) {
         for (long clientId : clientIds) {

@@ -175,6 +175,15 @@ public final class SessionRequests {
         }
     }
 
+    /**
+     * Whether the state machine keeps {@code r} exactly-once itself (a session's request, not a
+     * Join): it runs only if its number is above the session's last, and a retransmission of the
+     * last one gets the same reply again. Registered clients are kept exactly-once by the replica.
+     */
+    public static boolean keptBySession(Request r) {
+        return r.kind() != Request.Kind.JOIN && !SessionSettings.isStatic(r.clientId());
+    }
+
     /** Whether a signed request is one this class answers without the service. */
     public static boolean isSessionRequest(Signed<Request> request) {
         Request.Kind kind = request.message().kind();
