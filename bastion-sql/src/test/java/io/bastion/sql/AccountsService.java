@@ -1,5 +1,7 @@
 package io.bastion.sql;
 
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,9 @@ import java.sql.Statement;
 /**
  * A small bank for tests: {@code open <name>}, {@code deposit <name> <amount>}, {@code balance <name>},
  * {@code stamp <name>} (records current_timestamp and random()), {@code fail} (an SQL error after a write).
+ * Dynamic clients join with their name as credentials ("nobody" is refused); {@code note <text>}
+ * keeps a note for the session, deleted with it; {@code whoami} answers the session's identity and
+ * its notes.
  */
 final class AccountsService implements SqlService {
     @Override
@@ -20,7 +25,16 @@ final class AccountsService implements SqlService {
             s.execute("CREATE TABLE account (name TEXT PRIMARY KEY, balance INTEGER NOT NULL DEFAULT 0,"
                     + " opened TEXT DEFAULT CURRENT_TIMESTAMP)");
             s.execute("CREATE TABLE stamp (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, at TEXT, r INTEGER)");
+            s.execute("CREATE TABLE note (client_id INTEGER NOT NULL REFERENCES bastion_sessions (client_id)"
+                    + " ON DELETE CASCADE, text TEXT NOT NULL)");
         }
+    }
+
+    @Override
+    public Authorization authorize(byte[] credentials, PublicKeyRef key, Connection connection,
+                                   ServiceContext context) {
+        String name = new String(credentials, StandardCharsets.UTF_8);
+        return name.equals("nobody") ? Authorization.refuse("no account for nobody") : Authorization.accept(name);
     }
 
     @Override
@@ -38,6 +52,22 @@ final class AccountsService implements SqlService {
                 }
             }
             case "stamp" -> update(c, "INSERT INTO stamp (name, at, r) VALUES (?, current_timestamp, random())", words[1]);
+            case "note" -> {
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO note (client_id, text) VALUES (?, ?)")) {
+                    p.setLong(1, context.clientId());
+                    p.setString(2, words[1]);
+                    p.executeUpdate();
+                }
+            }
+            case "whoami" -> {
+                try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM note WHERE client_id = ?")) {
+                    p.setLong(1, context.clientId());
+                    try (ResultSet rs = p.executeQuery()) {
+                        rs.next();
+                        return (context.identity() + " " + rs.getLong(1)).getBytes(StandardCharsets.UTF_8);
+                    }
+                }
+            }
             case "escape" -> update(c, "ATTACH DATABASE ? AS other", words[1]);
             case "fail" -> {
                 update(c, "INSERT INTO account (name) VALUES (?)", "doomed");

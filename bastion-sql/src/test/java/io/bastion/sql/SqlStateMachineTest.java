@@ -1,10 +1,13 @@
 package io.bastion.sql;
 
 import io.bastion.core.session.SessionRequests;
+import io.bastion.core.session.TestJoins;
 import io.bastion.core.TestKeys;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.StateMachine;
+import io.bastion.core.message.Codec;
 import io.bastion.core.message.Message;
+import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.message.StateChunk;
@@ -185,5 +188,75 @@ class SqlStateMachineTest {
         Files.write(directory.resolve("a/state.db.install"), new byte[] {1, 2, 3}); // a crash mid-transfer
         SqlStateMachine reopened = machine("a");
         assertThat(reopened.position().seq()).isEqualTo(1);
+    }
+
+    private static final long T = 1_767_225_600_000L;
+
+    private static long joinedId(StateMachine.Result r) throws Exception {
+        assertThat(r.replies().get(0).status()).as(text(r.replies().get(0).result())).isEqualTo(Reply.Status.OK);
+        return Codec.decodeJoinResult(r.replies().get(0).result()).clientId();
+    }
+
+    private static Execute batchOf(long seq, List<Signed<Request>> requests) {
+        return new Execute(seq, 0, T + seq * 1000, seq, requests, seq % K == 0);
+    }
+
+    @Test
+    void sessionsLiveInTheDatabaseSurviveARestartAndTravelWithStateTransfer() throws Exception {
+        SqlStateMachine m = machine("a");
+        long alice = joinedId(m.execute(batchOf(1, List.of(TestJoins.join(7001, "alice", T + 60_000)))));
+        StateMachine.Result note = m.execute(batchOf(2, List.of(
+                TestJoins.request(alice, 7001, 1, Request.Kind.WRITE, "note hello"))));
+        assertThat(note.replies().get(0).status()).isEqualTo(Reply.Status.OK);
+        m.close();
+        machines.remove(m);
+
+        SqlStateMachine reopened = machine("a");
+        assertThat(reopened.liveSessions()).extracting(s -> s.identity()).containsExactly("alice");
+        StateMachine.Result who = reopened.execute(batchOf(3, List.of(
+                TestJoins.request(alice, 7001, 2, Request.Kind.WRITE, "whoami"))));
+        assertThat(text(who.replies().get(0).result())).isEqualTo("alice 1");
+        StateMachine.Result again = reopened.execute(batchOf(4, List.of(
+                TestJoins.request(alice, 7001, 2, Request.Kind.WRITE, "whoami"))));
+        assertThat(text(again.replies().get(0).result())).as("a retransmission ordered again gets the same reply")
+                .isEqualTo("alice 1");
+
+        SqlStateMachine fresh = machine("b");
+        StateManifest manifest = (StateManifest) reopened.serve(4, List.of()).get(0);
+        Map<Integer, byte[]> fetched = new HashMap<>();
+        for (Message chunk : reopened.serve(4, fresh.missingChunks(manifest.leaves()))) {
+            fetched.put(((StateChunk) chunk).index(), ((StateChunk) chunk).data());
+        }
+        fresh.install(4, manifest.leaves(), fetched);
+        assertThat(fresh.liveSessions()).isEqualTo(reopened.liveSessions());
+        StateMachine.Result there = fresh.execute(batchOf(5, List.of(
+                TestJoins.request(alice, 7001, 3, Request.Kind.WRITE, "whoami"))));
+        assertThat(text(there.replies().get(0).result())).isEqualTo("alice 1");
+    }
+
+    @Test
+    void aSecondLoginEndsTheFirstSessionAndItsRowsGoWithIt() throws Exception {
+        SqlStateMachine m = machine("a");
+        long phone = joinedId(m.execute(batchOf(1, List.of(TestJoins.join(7001, "bob", T + 60_000)))));
+        m.execute(batchOf(2, List.of(TestJoins.request(phone, 7001, 1, Request.Kind.WRITE, "note one"))));
+        StateMachine.Result second = m.execute(batchOf(3, List.of(TestJoins.join(7002, "bob", T + 60_000))));
+        long laptop = joinedId(second);
+        assertThat(second.forgotten()).contains(phone);
+        StateMachine.Result old = m.execute(batchOf(4, List.of(
+                TestJoins.request(phone, 7001, 2, Request.Kind.WRITE, "whoami"))));
+        assertThat(old.replies().get(0).status()).isEqualTo(Reply.Status.REFUSED);
+        StateMachine.Result now = m.execute(batchOf(5, List.of(
+                TestJoins.request(laptop, 7002, 1, Request.Kind.WRITE, "whoami"))));
+        assertThat(text(now.replies().get(0).result())).as("the first session's note was deleted with it")
+                .isEqualTo("bob 0");
+        try (var s = m.connectionForReading().createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM note")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+        m.connectionForReading().rollback();
+        StateMachine.Result refused = m.execute(batchOf(6, List.of(TestJoins.join(7003, "nobody", T + 60_000))));
+        assertThat(refused.replies().get(0).status()).isEqualTo(Reply.Status.REFUSED);
+        assertThat(text(refused.replies().get(0).result())).isEqualTo("no account for nobody");
     }
 }

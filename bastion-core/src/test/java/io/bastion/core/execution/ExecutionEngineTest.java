@@ -1,6 +1,8 @@
 package io.bastion.core.execution;
 
 import io.bastion.core.session.SessionRequests;
+import io.bastion.core.session.TestJoins;
+import io.bastion.core.message.Codec;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
@@ -60,5 +62,37 @@ class ExecutionEngineTest {
                 .containsExactly("written", "read: alpha", "written");
         assertThat(journal.text.toString().strip()).as("the read changed nothing").isEqualTo("alpha beta");
         assertThat(engine.cachedReply(1001, 1, 0)).as("its reply is cached like any ordered one").isNotNull();
+    }
+
+    @Test
+    void sessionsTravelInTheStateBytesAndEndedSessionsLeaveNoExactlyOnceEntry() throws Exception {
+        long t = 1_767_225_600_000L;
+        ExecutionEngine engine = new ExecutionEngine(0, TestKeys.signer(0), new io.bastion.core.service.CounterService(),
+                1024, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
+        StateMachine.Result joined = engine.execute(new Execute(1, 0, t, 1,
+                List.of(TestJoins.join(7001, "carol", t + 60_000)), false));
+        long carol = Codec.decodeJoinResult(joined.replies().get(0).result()).clientId();
+        Signed<Request> add = Signed.sign(new Request(carol, 1, Request.Kind.WRITE,
+                io.bastion.core.service.CounterService.add(5)), TestKeys.signer(7001));
+        StateMachine.Result first = engine.execute(new Execute(2, 0, t + 1, 2, List.of(add), false));
+        StateMachine.Result again = engine.execute(new Execute(3, 0, t + 2, 3, List.of(add), false));
+        assertThat(again.replies()).as("ordered again: the same reply, not a second addition")
+                .extracting(r -> List.of(r.status(), io.bastion.core.service.CounterService.decode(r.result())))
+                .containsExactly(List.of(first.replies().get(0).status(), 5L));
+        assertThat(engine.clientTable()).as("sessions stay out of the replica's table").isEmpty();
+
+        ExecutionEngine copy = new ExecutionEngine(0, TestKeys.signer(0), new io.bastion.core.service.CounterService(),
+                1024, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
+        copy.restore(3, engine.stateBytes());
+        assertThat(copy.liveSessions()).isEqualTo(engine.liveSessions()).hasSize(1);
+        assertThat(copy.stateBytes()).isEqualTo(engine.stateBytes());
+
+        StateMachine.Result left = engine.execute(new Execute(4, 0, t + 3, 4, List.of(Signed.sign(
+                new Request(carol, 2, Request.Kind.LEAVE, new byte[0]), TestKeys.signer(7001))), false));
+        assertThat(left.forgotten()).contains(carol);
+        assertThat(engine.liveSessions()).isEmpty();
+        StateMachine.Result late = engine.execute(new Execute(5, 0, t + 4, 5, List.of(add), false));
+        assertThat(late.replies().get(0).status()).isEqualTo(io.bastion.core.message.Reply.Status.REFUSED);
+        assertThat(engine.cachedReply(carol, 1, 0)).as("nothing kept for an ended session").isNull();
     }
 }
