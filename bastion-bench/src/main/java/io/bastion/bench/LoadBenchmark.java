@@ -7,7 +7,9 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ProtocolSettings;
 import io.bastion.core.service.NullService;
 import io.bastion.net.config.ClusterFile;
+import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.KeyFiles;
+import io.bastion.crypto.SigningKey;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
 import org.HdrHistogram.Histogram;
@@ -21,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The benchmark of the whole system: a local cluster whose replicas run in separate JVMs with a
  * workload (null operations, SQL inserts), and closed-loop clients in this JVM (each sends its next
  * request when the last completed). Measures throughput, latency percentiles (HdrHistogram) and CPU per request for each
- * configuration in turn, on the same cluster.
+ * configuration in turn, on the same cluster. The load comes from clients registered in the cluster file or from
+ * dynamic clients that joined ({@link ClientsKind}); {@link #measureJoins} measures joining itself.
  */
 public final class LoadBenchmark implements AutoCloseable {
     /**
@@ -41,6 +45,24 @@ public final class LoadBenchmark implements AutoCloseable {
         }
     }
 
+    /** Who sends the load: clients registered in the cluster file, or dynamic clients that joined first. */
+    public enum ClientsKind {
+        STATIC, DYNAMIC;
+
+        public static ClientsKind parse(String name) {
+            return switch (name) {
+                case "static" -> STATIC;
+                case "dynamic" -> DYNAMIC;
+                default -> throw new IllegalArgumentException("--clients-kind " + name + ": choose static or dynamic");
+            };
+        }
+
+        /** The workload label of results measured with this kind of client. */
+        String label(Workload workload) {
+            return this == STATIC ? workload.label() : workload.label() + " dynamic";
+        }
+    }
+
     /** Settings of a run. */
     public record Options(Workload workload, int replicas, Duration firstWarmup, Duration warmup, Duration measure, List<String> replicaJvmOptions,
                           List<String> replicaArguments, String mainClass, int basePort, ProtocolSettings settings) {}
@@ -50,10 +72,13 @@ public final class LoadBenchmark implements AutoCloseable {
     private final LocalCluster cluster;
     private final ClientGroup group;
     private final List<BastionClient> clients = new ArrayList<>();
+    private final List<BastionClient> dynamicClients = new ArrayList<>();
+    private final int clientsMax;
     private boolean warmedUp;
 
     public LoadBenchmark(Path directory, int clientsMax, Options options) throws Exception {
         this.options = options;
+        this.clientsMax = clientsMax;
         ClusterGenerator.Generated keys = ClusterGenerator.generate(directory, options.replicas(), clientsMax,
                 options.basePort(), new SecureRandom());
         ClusterConfig config = keys.config();
@@ -85,8 +110,15 @@ public final class LoadBenchmark implements AutoCloseable {
         return clients;
     }
 
-    /** Runs one configuration: warm-up, then the measured window. */
+    /** Runs one configuration with registered clients: warm-up, then the measured window. */
     public BenchResult run(BenchConfig config, PrintStream log) throws InterruptedException {
+        return run(config, ClientsKind.STATIC, log);
+    }
+
+    /** Runs one configuration with {@code kind} clients: warm-up, then the measured window. */
+    public BenchResult run(BenchConfig config, ClientsKind kind, PrintStream log) throws InterruptedException {
+        List<BastionClient> senders = kind == ClientsKind.STATIC ? clients : dynamicClients(log);
+        String label = kind.label(options.workload());
         byte[] operation = NullService.operation(config.requestBytes(), config.replyBytes());
         Recorder recorder = new Recorder(3_600_000_000L, 3);
         AtomicLong completed = new AtomicLong();
@@ -94,7 +126,7 @@ public final class LoadBenchmark implements AutoCloseable {
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < config.clients(); c++) {
-            BastionClient client = clients.get(c);
+            BastionClient client = senders.get(c);
             threads.add(Thread.ofVirtual().start(() -> loop(client, operation, recorder, completed, errors, stop)));
         }
         Thread.sleep((warmedUp ? options.warmup() : options.firstWarmup()).toMillis());
@@ -115,14 +147,106 @@ public final class LoadBenchmark implements AutoCloseable {
         }
         double replicaMicros = (cpuEnd.replicasNanos() - cpuStart.replicasNanos()) / 1e3;
         double allMicros = replicaMicros + (cpuEnd.selfNanos() - cpuStart.selfNanos()) / 1e3;
-        BenchResult result = new BenchResult(options.workload().label(), config, seconds, requests, requests / seconds,
+        BenchResult result = new BenchResult(label, config, seconds, requests, requests / seconds,
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6, histogram.getMean() / 1e6,
                 requests == 0 ? 0 : allMicros / requests, requests == 0 ? 0 : replicaMicros / requests,
                 errors.get() - startErrors);
         log.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%n",
-                options.workload().label(), config.label(), result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.p999Millis(),
+                label, config.label(), result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.p999Millis(),
                 result.cpuMicrosPerRequest(), result.replicaCpuMicrosPerRequest());
+        return result;
+    }
+
+    /** The dynamic clients (as many as registered ones), joined concurrently the first time they are needed. */
+    private List<BastionClient> dynamicClients(PrintStream log) throws InterruptedException {
+        if (dynamicClients.isEmpty()) {
+            JoinRound round = joinConcurrently(clientsMax, "bench-load");
+            List<Joined> joined = round.joined();
+            for (Joined j : joined) {
+                if (j.failure() != null) {
+                    joined.forEach(k -> k.client().close());
+                    throw new IllegalStateException("a dynamic client could not join: " + j.failure().getMessage(),
+                            j.failure());
+                }
+                dynamicClients.add(j.client());
+            }
+            log.printf("%d dynamic clients joined in %.0f ms%n", clientsMax, round.elapsedNanos() / 1e6);
+        }
+        return dynamicClients;
+    }
+
+    private record Joined(BastionClient client, long latencyNanos, Exception failure) {}
+
+    /** Every client's join, and the time from letting them all go until the last one finished. */
+    private record JoinRound(List<Joined> joined, long elapsedNanos) {}
+
+    /**
+     * Connects {@code count} dynamic clients with fresh keys, then lets them all join at once
+     * (credentials {@code <prefix>-<i>-<random>}, so runs never sign in over each other).
+     */
+    private JoinRound joinConcurrently(int count, String prefix) throws InterruptedException {
+        SecureRandom random = new SecureRandom();
+        String run = Long.toHexString(random.nextLong());
+        List<BastionClient> connected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SigningKey key = Ed25519SigningKey.generate(random);
+            connected.add(group.connectDynamic(key, key.publicKey(),
+                    ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60))));
+        }
+        CountDownLatch gate = new CountDownLatch(1);
+        Joined[] results = new Joined[count];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            byte[] credentials = (prefix + "-" + i + "-" + run).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            threads.add(Thread.ofVirtual().start(() -> {
+                BastionClient client = connected.get(index);
+                try {
+                    gate.await();
+                    long start = System.nanoTime();
+                    client.join(credentials);
+                    results[index] = new Joined(client, System.nanoTime() - start, null);
+                } catch (Exception e) {
+                    results[index] = new Joined(client, 0, e);
+                }
+            }));
+        }
+        long start = System.nanoTime();
+        gate.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new JoinRound(List.of(results), System.nanoTime() - start);
+    }
+
+    /**
+     * {@code count} fresh dynamic clients join at once; reports joins per second (from the start
+     * until the last one finished) and latency percentiles. The clients close afterwards; their
+     * sessions stay until evicted. {@code helloRate} is what the replicas were started with, for the record.
+     */
+    public JoinBenchResult measureJoins(int count, long helloRate, PrintStream log) throws InterruptedException {
+        Histogram histogram = new Histogram(3_600_000_000L, 3);
+        JoinRound round = joinConcurrently(count, "bench-join");
+        List<Joined> joined = round.joined();
+        double seconds = round.elapsedNanos() / 1e9;
+        int failures = 0;
+        for (Joined j : joined) {
+            if (j.failure() == null) {
+                histogram.recordValue(Math.min(j.latencyNanos(), 3_600_000_000L));
+            } else {
+                failures++;
+            }
+            j.client().close();
+        }
+        int succeeded = count - failures;
+        JoinBenchResult result = new JoinBenchResult(options.workload().label(), count, failures, seconds,
+                succeeded / seconds, histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
+                histogram.getMaxValue() / 1e6, helloRate);
+        log.printf("%-20s %-24s %9.0f joins/s   p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms   failed %d"
+                        + "   (Hello/Join limit %d/s per connection)%n", options.workload().label(),
+                count + " joining at once", result.joinsPerSecond(), result.p50Millis(), result.p99Millis(),
+                result.maxMillis(), failures, helloRate);
         return result;
     }
 
@@ -158,6 +282,7 @@ public final class LoadBenchmark implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(BastionClient::close);
+        dynamicClients.forEach(BastionClient::close);
         group.close();
         cluster.close();
     }
@@ -166,14 +291,19 @@ public final class LoadBenchmark implements AutoCloseable {
     public record Report(String machine, int cores, String jdk, List<String> workloads, int replicas, long firstWarmupSeconds,
                          long warmupSeconds, long measureSeconds,
                          List<String> replicaJvmOptions, List<String> replicaArguments, ProtocolSettings protocol,
-                         List<BenchResult> results) {
+                         List<BenchResult> results, List<JoinBenchResult> joins) {
         public static Report of(Options options, List<Workload> workloads, List<BenchResult> results) {
+            return of(options, workloads, results, List.of());
+        }
+
+        public static Report of(Options options, List<Workload> workloads, List<BenchResult> results,
+                                List<JoinBenchResult> joins) {
             return new Report(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     Runtime.getRuntime().availableProcessors(), Runtime.version().toString(),
                     workloads.stream().map(Workload::label).toList(),
                     options.replicas(),
                     options.firstWarmup().toSeconds(), options.warmup().toSeconds(), options.measure().toSeconds(), options.replicaJvmOptions(),
-                    options.replicaArguments(), options.settings(), results);
+                    options.replicaArguments(), options.settings(), results, joins);
         }
     }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bastion.bench.BenchConfig;
 import io.bastion.bench.BenchResult;
+import io.bastion.bench.JoinBenchResult;
 import io.bastion.bench.LoadBenchmark;
 import io.bastion.core.config.ProtocolSettings;
+import io.bastion.net.endpoint.ClientLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +23,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Starts a local cluster (one JVM per replica, per --workload) and runs closed-loop clients",
                 "against it for each configuration in turn: every --clients count with every --sizes pair.",
-                "Prints throughput, p50/p99/p99.9 latency and CPU per request, and writes them as JSON."})
+                "Prints throughput, p50/p99/p99.9 latency and CPU per request, and writes them as JSON.",
+                "--clients-kind static,dynamic runs each configuration with registered and with dynamic clients;",
+                "--joins N measures N dynamic clients joining at once (joins/s, p50/p99 latency)."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "10",
             description = "Closed-loop clients; a list runs each (default: ${DEFAULT-VALUE}).")
@@ -56,6 +60,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "For sql-insert: acid (durable commits) and/or no-acid (synchronous=OFF, NOT crash-safe,"
                     + " for measuring only); a list runs each (default: ${DEFAULT-VALUE}).")
     List<String> sqlModes;
+
+    @Option(names = "--clients-kind", split = ",", defaultValue = "static",
+            description = "static (clients registered in the cluster file) and/or dynamic (clients that join first);"
+                    + " a list runs each configuration with each (default: ${DEFAULT-VALUE}).")
+    List<String> clientsKinds;
+
+    @Option(names = "--joins", paramLabel = "N", description = "After the throughput runs (none with --seconds 0),"
+            + " N fresh dynamic clients join at once on each cluster: joins/s and latency.")
+    Integer joins;
+
+    @Option(names = "--hello-rate", paramLabel = "N", description = "The replicas' --hello-rate (Hellos and Joins"
+            + " per second per client connection). Default: theirs, or at least N of --joins so the measurement is"
+            + " of joining, not of the limit.")
+    Long helloRate;
 
     @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
     int replicas;
@@ -117,17 +135,29 @@ final class BenchCommand implements Callable<Integer> {
             settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
         }
         List<LoadBenchmark.Workload> setups = workloads(workloads, sqlModes);
+        List<LoadBenchmark.ClientsKind> kinds = clientsKinds.stream().map(LoadBenchmark.ClientsKind::parse).toList();
+        if (joins != null && joins < 1) {
+            throw new IllegalArgumentException("--joins must be at least 1, got " + joins);
+        }
+        long replicaHelloRate = helloRate != null ? helloRate
+                : joins != null ? Math.max(ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND, joins)
+                : ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND;
+        List<String> perReplica = new ArrayList<>(replicaArguments);
+        if (replicaHelloRate != ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND) {
+            perReplica.add("--hello-rate=" + replicaHelloRate);
+        }
         int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         System.out.printf("bastion bench: %s; %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"
                         + " run directory %s%n", setups.stream().map(LoadBenchmark.Workload::label).toList(), replicas,
                 Runtime.getRuntime().availableProcessors(), Arrays.toString(jvm.toArray()), settings.batchRequestsMax(),
                 settings.inFlightBatchesMax(), dir);
         List<BenchResult> results = new ArrayList<>();
+        List<JoinBenchResult> joinResults = new ArrayList<>();
         LoadBenchmark.Options options = null;
         for (int i = 0; i < setups.size(); i++) {
             LoadBenchmark.Workload setup = setups.get(i);
             options = new LoadBenchmark.Options(setup, replicas, Duration.ofSeconds(firstWarmup),
-                    Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), jvm, replicaArguments,
+                    Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), jvm, perReplica,
                     Bastion.class.getName(), basePort + 20 * i, settings);
             Path runDirectory = setups.size() == 1 ? dir : dir.resolve(setup.label().replace(' ', '-'));
             Files.createDirectories(runDirectory);
@@ -139,18 +169,24 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.println("results written to " + out);
                     return 0;
                 }
-                for (BenchConfig config : matrix) {
-                    results.add(bench.run(config, System.out));
+                for (BenchConfig config : seconds > 0 ? matrix : List.<BenchConfig>of()) {
+                    for (LoadBenchmark.ClientsKind kind : kinds) {
+                        results.add(bench.run(config, kind, System.out));
+                    }
+                }
+                if (joins != null) {
+                    joinResults.add(bench.measureJoins(joins, replicaHelloRate, System.out));
                 }
             }
         }
-        if (setups.size() > 1) {
+        if (results.stream().map(BenchResult::workload).distinct().count() > 1) {
             printComparison(results, System.out);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, setups, results));
+                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, setups, results, joinResults));
         System.out.println("results written to " + out);
-        return results.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
+        return results.stream().allMatch(r -> r.errors() == 0) && joinResults.stream().allMatch(j -> j.failures() == 0)
+                ? 0 : 1;
     }
 
     /** The clusters to run: each workload, and sql-insert once per SQL mode. */

@@ -6,6 +6,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.crypto.SigningKey;
 import io.bastion.net.NetSettings;
+import io.bastion.net.endpoint.ClientLimits;
 import io.bastion.net.config.ClusterFile;
 import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaRuntime;
@@ -77,6 +78,11 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--verifier-threads", description = "Threads checking signatures; 0 checks them on the network threads (default: one per core).")
     Integer verifierThreads;
 
+    @Option(names = "--hello-rate", paramLabel = "N",
+            description = "Hellos and Joins a client connection may send per second (bursts of 2N; 10N Hellos per"
+                    + " source address). Default: ${DEFAULT-VALUE}.")
+    long helloRate = ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND;
+
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = ClusterFile.load(config);
@@ -112,6 +118,9 @@ final class ReplicaCommand implements Callable<Integer> {
             settings = new ReplicaRuntime.Settings(settings.tickMillis(), verifierThreads, settings.inboundQueueMax(),
                     settings.stepsPerGroupMax());
         }
+        if (helloRate < 1 || helloRate > 1_000_000) {
+            throw new IllegalArgumentException("--hello-rate must be in 1..1000000, got " + helloRate);
+        }
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be in 0..65535, got " + metricsPort);
         }
@@ -122,7 +131,8 @@ final class ReplicaCommand implements Callable<Integer> {
                 : chosen.create(id, signingKey, cluster, dataDirectory, mode);
         String label = sqlService != null ? sqlService : chosen.label();
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
-                NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort));
+                NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort)
+                .withClientLimits(ClientLimits.perConnection(helloRate)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -37,6 +37,45 @@ public class BastionException extends Exception {
         }
     }
 
+    /**
+     * Bastion refused the request without running the service; {@link #reason()} says why (the
+     * text f+1 replicas signed). The subclasses name the reasons a program usually handles.
+     */
+    public static class Refused extends BastionException {
+        private final String reason;
+
+        public Refused(String reason) {
+            this("refused: " + reason, reason);
+        }
+
+        Refused(String message, String reason) {
+            super(message);
+            this.reason = reason;
+        }
+
+        /** The replicas' reason, as they signed it. */
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /** A Join was refused: the service did not accept the credentials, the cluster is full, ... */
+    public static final class JoinRefused extends Refused {
+        public JoinRefused(String reason) {
+            super("join refused: " + reason, reason);
+        }
+    }
+
+    /**
+     * The client's session is over (it left, or the same identity joined elsewhere, or it was
+     * evicted while idle) and was not, or could not be, renewed. {@code join} opens a new one.
+     */
+    public static final class SessionEnded extends Refused {
+        public SessionEnded(String reason) {
+            super("session ended: " + reason, reason);
+        }
+    }
+
     /** The client was closed while the request was pending. */
     public static final class Closed extends BastionException {
         public Closed(String message) {

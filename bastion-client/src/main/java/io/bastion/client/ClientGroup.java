@@ -1,6 +1,7 @@
 package io.bastion.client;
 
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.crypto.Signer;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.net.EventLoops;
@@ -41,6 +42,16 @@ public final class ClientGroup implements AutoCloseable {
 
     public BastionClient connect(long clientId, Signer key) {
         return connect(clientId, key, ClientOptions.defaults());
+    }
+
+    /**
+     * Connects a dynamic client signing with {@code key} (whose public key is {@code publicKey}),
+     * over this group's loops; it has no id until it {@linkplain BastionClient#join joins}. Each
+     * key may be connected once per group at a time.
+     */
+    public BastionClient connectDynamic(Signer key, PublicKeyRef publicKey, ClientOptions options) {
+        return BastionClient.connectDynamic(config, key, publicKey, verifier, connections.dynamicTransportFor(publicKey),
+                options);
     }
 
     public ClusterConfig config() {

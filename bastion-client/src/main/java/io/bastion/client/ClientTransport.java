@@ -1,5 +1,7 @@
 package io.bastion.client;
 
+import io.bastion.core.message.Challenge;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
@@ -9,8 +11,21 @@ import java.util.function.Consumer;
 /**
  * How a client reaches the replicas: one connection per replica, kept up with reconnects.
  * Thread-safe; sending never blocks.
+ *
+ * <p>A client registered in the cluster file uses {@link #start}, {@link #broadcast} and
+ * {@link #connectedReplicas} only. A dynamic client also sends Hellos ({@link #broadcastHello})
+ * and answers to more than one id over its life (its key's provisional id while it joins, then
+ * each session's id): {@link #addRoute} and {@link #removeRoute} say which. A transport that
+ * cannot carry Hellos keeps the defaults, and dynamic clients cannot use it.
  */
 public interface ClientTransport extends AutoCloseable {
+    /** Receives the challenges replicas send in answer to a Hello. Called on I/O threads; must not block. */
+    @FunctionalInterface
+    interface ChallengeListener {
+        /** {@code replicaId} names the connection the challenge came on, not a checked sender. */
+        void onChallenge(int replicaId, Signed<Challenge> challenge);
+    }
+
     /** Starts connecting; every reply from any replica goes to {@code replies} (on I/O threads). */
     void start(Consumer<Reply> replies);
 
@@ -19,6 +34,20 @@ public interface ClientTransport extends AutoCloseable {
 
     /** How many replicas are connected at the moment. */
     int connectedReplicas();
+
+    /**
+     * Sends {@code hello} to every replica connected now; challenges for the Hello's key go to
+     * {@code challenges} from now on (replacing an earlier listener for that key).
+     */
+    default void broadcastHello(Signed<Hello> hello, ChallengeListener challenges) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry Hellos");
+    }
+
+    /** Replies addressed to {@code clientId} go to this transport's reply consumer from now on. */
+    default void addRoute(long clientId) {}
+
+    /** Replies addressed to {@code clientId} no longer concern this transport. */
+    default void removeRoute(long clientId) {}
 
     @Override
     void close();

@@ -1,6 +1,7 @@
 package io.bastion.client;
 
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.crypto.Signer;
 import io.bastion.crypto.KeyFileException;
 import io.bastion.crypto.KeyFiles;
@@ -23,6 +24,16 @@ public final class Clients {
 
     public static BastionClient connect(ClusterConfig config, long clientId, Signer key) {
         return connect(config, clientId, key, ClientOptions.defaults());
+    }
+
+    /**
+     * A dynamic client over TCP with its own event loops: it signs with {@code key} (whose public
+     * key is {@code publicKey}) and has no id until it {@linkplain BastionClient#join joins}.
+     */
+    public static BastionClient connectDynamic(ClusterConfig config, Signer key, PublicKeyRef publicKey,
+                                               ClientOptions options) {
+        return BastionClient.connectDynamic(config, key, publicKey, new StandardSignatureVerifier(),
+                new NettyClientTransport(config, NetSettings.DEFAULTS, null), options);
     }
 
     /** Reads the cluster file and the client's private key file, then connects. */

@@ -1,6 +1,10 @@
 package io.bastion.client;
 
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.message.Challenge;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
@@ -9,56 +13,117 @@ import io.bastion.net.connector.ClusterConnector;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * One connection per replica shared by every client of a process: replies are routed by client
- * id. Replicas bind a client id to the connection its requests arrive on, so many clients can
- * share one; the gain is fewer sockets and fewer system calls, since a replica writes the replies
- * of a whole batch to one connection with one flush. Thread-safe.
+ * id, challenges by the digest of the key they were issued to. Replicas bind a client id to the
+ * connection its requests arrive on, so many clients can share one; the gain is fewer sockets and
+ * fewer system calls, since a replica writes the replies of a whole batch to one connection with
+ * one flush. Routing tables hold an entry per id a connected client answers to. Thread-safe.
  */
 final class MultiplexedConnections implements AutoCloseable {
     private final ClusterConnector connector;
     private final Map<Long, Consumer<Reply>> routes = new ConcurrentHashMap<>();
+    private final Map<Digest, ClientTransport.ChallengeListener> challengeRoutes = new ConcurrentHashMap<>();
 
     MultiplexedConnections(ClusterConfig config, NetSettings settings, EventLoopGroup group) {
         this.connector = new ClusterConnector(config, settings, group, (replicaId, message) -> {
-            if (message.message() instanceof Reply reply && reply.replicaId() == replicaId) {
-                Consumer<Reply> route = routes.get(reply.clientId());
-                if (route != null) {
-                    route.accept(reply);
+            switch (message.message()) {
+                case Reply reply when reply.replicaId() == replicaId -> {
+                    Consumer<Reply> route = routes.get(reply.clientId());
+                    if (route != null) {
+                        route.accept(reply);
+                    }
                 }
+                case Challenge c when c.replicaId() == replicaId -> {
+                    ClientTransport.ChallengeListener route = challengeRoutes.get(c.keyDigest());
+                    if (route != null) {
+                        @SuppressWarnings("unchecked")
+                        Signed<Challenge> challenge = (Signed<Challenge>) message;
+                        route.onChallenge(replicaId, challenge);
+                    }
+                }
+                default -> { }
             }
         });
         connector.start();
     }
 
-    /** A transport for one client over the shared connections. */
+    /** A transport for the registered client {@code clientId} over the shared connections. */
     ClientTransport transportFor(long clientId) {
-        return new ClientTransport() {
-            @Override
-            public void start(Consumer<Reply> replies) {
-                if (routes.putIfAbsent(clientId, replies) != null) {
-                    throw new IllegalStateException("client " + clientId + " is already connected in this group");
-                }
-            }
+        return new Routed(Set.of(clientId), null);
+    }
 
-            @Override
-            public void broadcast(Signed<Request> request) {
-                connector.broadcast(request);
-            }
+    /** A transport for a dynamic client signing with {@code key}; its ids are added as it joins. */
+    ClientTransport dynamicTransportFor(PublicKeyRef key) {
+        return new Routed(Set.of(), Challenge.keyDigest(key));
+    }
 
-            @Override
-            public int connectedReplicas() {
-                return connector.connectedCount();
-            }
+    /** One client's view of the shared connections: the ids it answers to and its key's challenges. */
+    private final class Routed implements ClientTransport {
+        private final Set<Long> ids = ConcurrentHashMap.newKeySet();
+        private final Set<Long> initial;
+        private final Digest keyDigest;
+        private volatile Consumer<Reply> replies;
 
-            @Override
-            public void close() {
-                routes.remove(clientId);
+        Routed(Set<Long> initial, Digest keyDigest) {
+            this.initial = initial;
+            this.keyDigest = keyDigest;
+        }
+
+        @Override
+        public void start(Consumer<Reply> consumer) {
+            this.replies = consumer;
+            initial.forEach(this::addRoute);
+        }
+
+        @Override
+        public void broadcast(Signed<Request> request) {
+            connector.broadcast(request);
+        }
+
+        @Override
+        public void broadcastHello(Signed<Hello> hello, ChallengeListener challenges) {
+            if (keyDigest == null || !keyDigest.equals(Challenge.keyDigest(hello.message().key()))) {
+                throw new IllegalStateException("this transport carries Hellos of its own client's key only");
             }
-        };
+            challengeRoutes.put(keyDigest, challenges);
+            connector.broadcast(hello);
+        }
+
+        @Override
+        public void addRoute(long clientId) {
+            if (routes.putIfAbsent(clientId, replies) != null && !ids.contains(clientId)) {
+                throw new IllegalStateException("client " + clientId + " is already connected in this group");
+            }
+            ids.add(clientId);
+        }
+
+        @Override
+        public void removeRoute(long clientId) {
+            if (ids.remove(clientId)) {
+                routes.remove(clientId, replies);
+            }
+        }
+
+        @Override
+        public int connectedReplicas() {
+            return connector.connectedCount();
+        }
+
+        @Override
+        public void close() {
+            for (Long id : ids) {
+                routes.remove(id, replies);
+            }
+            ids.clear();
+            if (keyDigest != null) {
+                challengeRoutes.remove(keyDigest);
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.bastion.client;
 
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.message.Challenge;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
@@ -12,13 +14,15 @@ import java.util.function.Consumer;
 
 /**
  * The TCP transport of a client: one connection to every replica's client port, reconnecting with
- * back-off. A connection to replica r only delivers replies that claim to come from r. Thread-safe.
+ * back-off. A connection to replica r only delivers replies and challenges that claim to come
+ * from r. It serves one client, so every reply goes to it whatever its client id. Thread-safe.
  */
 public final class NettyClientTransport implements ClientTransport {
     private final ClusterConfig config;
     private final NetSettings settings;
     private final EventLoopGroup group;
     private ClusterConnector connector;
+    private volatile ChallengeListener challenges;
 
     /** @param group shared event loops, owned by the caller; {@code null} for a group of its own */
     public NettyClientTransport(ClusterConfig config, NetSettings settings, EventLoopGroup group) {
@@ -30,8 +34,14 @@ public final class NettyClientTransport implements ClientTransport {
     @Override
     public void start(Consumer<Reply> replies) {
         io.bastion.net.connector.ReplicaMessageHandler handler = (replicaId, message) -> {
-            if (message.message() instanceof Reply reply && reply.replicaId() == replicaId) {
-                replies.accept(reply);
+            switch (message.message()) {
+                case Reply reply when reply.replicaId() == replicaId -> replies.accept(reply);
+                case Challenge c when c.replicaId() == replicaId && challenges != null -> {
+                    @SuppressWarnings("unchecked")
+                    Signed<Challenge> challenge = (Signed<Challenge>) message;
+                    challenges.onChallenge(replicaId, challenge);
+                }
+                default -> { }
             }
         };
         connector = group == null ? new ClusterConnector(config, settings, handler)
@@ -42,6 +52,12 @@ public final class NettyClientTransport implements ClientTransport {
     @Override
     public void broadcast(Signed<Request> request) {
         connector.broadcast(request);
+    }
+
+    @Override
+    public void broadcastHello(Signed<Hello> hello, ChallengeListener listener) {
+        this.challenges = listener;
+        connector.broadcast(hello);
     }
 
     @Override

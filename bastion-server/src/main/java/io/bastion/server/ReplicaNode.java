@@ -4,6 +4,7 @@ import io.bastion.core.session.SessionRequests;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.Signed;
 import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.execution.ExecutionEngine;
@@ -13,7 +14,9 @@ import io.bastion.crypto.SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
+import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
+import io.bastion.net.endpoint.ClientLimits;
 import io.bastion.net.replica.ReplicaNetwork;
 import io.bastion.server.observe.LatencyHistogram;
 import io.bastion.server.observe.Metrics;
@@ -30,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One replica process's worth of parts, wired: the replica mesh and the client endpoint (Netty,
@@ -47,11 +51,21 @@ public final class ReplicaNode implements AutoCloseable {
      *                    replica's host in the cluster file
      * @param trace       file for the message trace (JSON lines), or {@code null} for none
      * @param metricsPort port of the Prometheus endpoint, or 0 for none
+     * @param clientLimits how fast clients may send Hellos and Joins
      */
     public record Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
-                          Path trace, int metricsPort) {
+                          Path trace, int metricsPort, ClientLimits clientLimits) {
+        public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
+                       Path trace, int metricsPort) {
+            this(listenHost, net, runtime, storage, trace, metricsPort, ClientLimits.DEFAULTS);
+        }
+
         public static Options defaults(ReplicaStorage storage) {
             return new Options(null, NetSettings.DEFAULTS, ReplicaRuntime.Settings.defaults(), storage, null, 0);
+        }
+
+        public Options withClientLimits(ClientLimits limits) {
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits);
         }
     }
 
@@ -74,12 +88,20 @@ public final class ReplicaNode implements AutoCloseable {
         String host = options.listenHost() != null ? options.listenHost() : self.host();
         ClientEndpoint[] holder = new ClientEndpoint[1];
         this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), options.net(), group,
-                (connection, message) -> runtime.onClientMessage(message,
-                        clientId -> holder[0].bind(clientId, connection)));
+                options.clientLimits(), (connection, message) -> onClientMessage(holder[0], connection, message));
         holder[0] = endpoint;
         registerMetrics(metrics, latency);
         this.metricsServer = options.metricsPort() == 0 ? null
                 : MetricsServer.start(new InetSocketAddress(host, options.metricsPort()), metrics, group);
+    }
+
+    /** Hellos are answered on their own connection; everything else goes through the runtime's checks. */
+    private void onClientMessage(ClientEndpoint clients, ClientConnection connection, Signed<?> message) {
+        if (message.message() instanceof Hello hello) {
+            runtime.onHello(hello, connection::send);
+        } else {
+            runtime.onClientMessage(message, clientId -> clients.bind(clientId, connection));
+        }
     }
 
     private void registerMetrics(Metrics metrics, LatencyHistogram latency) {
@@ -102,9 +124,19 @@ public final class ReplicaNode implements AutoCloseable {
                     refused.remove(Verdict.AUTHENTIC);
                     return StandardMetrics.byReason(refused);
                 })
-                .droppedMessages(() -> StandardMetrics.byReason(network.counters().drops(), endpoint.counters().drops()))
+                .droppedMessages(this::droppedByReason)
                 .staleMessagesSkipped(stats::staleSkipped)
+                .sessionsLive(() -> runtime.sessions().liveCount())
+                .hellosAnswered(stats::hellosAnswered)
                 .register(metrics);
+    }
+
+    /** Transport drops, Hellos and Joins over their limits, and Hellos beyond the signing backlog. */
+    private Map<String, Long> droppedByReason() {
+        Map<String, Long> dropped = new TreeMap<>(StandardMetrics.byReason(network.counters().drops(),
+                endpoint.counters().drops(), endpoint.throttled()));
+        dropped.put("hello_backlog", runtime.stats().hellosDropped());
+        return dropped;
     }
 
     /** Starts replica {@code id} of {@code config} running an in-memory service. */
@@ -138,6 +170,11 @@ public final class ReplicaNode implements AutoCloseable {
             @Override
             public void sendToClient(long clientId, Signed<?> message) {
                 endpoint.sendToClient(clientId, message);
+            }
+
+            @Override
+            public void forgetClient(long clientId) {
+                endpoint.unbind(clientId);
             }
         };
     }

@@ -21,6 +21,14 @@ final class ClientBindings {
         }
     }
 
+    /** Removes {@code clientId}'s binding, wherever it points (the replica forgot that client). */
+    void unbind(long clientId) {
+        ClientConnection connection = byClientId.remove(clientId);
+        if (connection != null) {
+            connection.boundClientIds().remove(clientId);
+        }
+    }
+
     /** Marks {@code connection} closed and removes every binding that still points to it. */
     void unbindAll(ClientConnection connection) {
         connection.markClosed();

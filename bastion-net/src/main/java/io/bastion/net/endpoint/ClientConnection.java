@@ -19,12 +19,17 @@ public final class ClientConnection {
     private final Channel channel;
     private final OutboundQueue queue;
     private final Set<Long> boundClientIds = ConcurrentHashMap.newKeySet();
+    /** Confined to the connection's event loop, like every inbound frame of it. */
+    private final TokenBucket hellos;
+    private final TokenBucket joins;
     private volatile boolean closed;
 
-    ClientConnection(long id, Channel channel, OutboundQueue queue) {
+    ClientConnection(long id, Channel channel, OutboundQueue queue, ClientLimits limits, long nowNanos) {
         this.id = id;
         this.channel = channel;
         this.queue = queue;
+        this.hellos = new TokenBucket(limits.hellosPerConnectionPerSecond(), limits.helloBurstPerConnection(), nowNanos);
+        this.joins = new TokenBucket(limits.joinsPerConnectionPerSecond(), limits.joinBurstPerConnection(), nowNanos);
     }
 
     /** A number unique among this endpoint's connections, for logs and maps. */
@@ -64,6 +69,14 @@ public final class ClientConnection {
 
     Set<Long> boundClientIds() {
         return boundClientIds;
+    }
+
+    TokenBucket hellos() {
+        return hellos;
+    }
+
+    TokenBucket joins() {
+        return joins;
     }
 
     void markClosed() {

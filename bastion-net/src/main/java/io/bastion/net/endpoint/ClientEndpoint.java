@@ -1,5 +1,7 @@
 package io.bastion.net.endpoint;
 
+import io.bastion.core.message.Hello;
+import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.util.Check;
 import io.bastion.net.Drop;
@@ -19,7 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,6 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * are refused and counted), and each has a bounded outgoing queue
  * ({@link NetSettings#clientQueueFramesMax()}, {@link NetSettings#clientQueueBytesMax()}) whose
  * oldest frames are dropped when the client does not read.
+ *
+ * <p>Hellos and Join requests cost the replica work before it knows the client (a signature, an
+ * ordering), so they pass token buckets first ({@link ClientLimits}: per connection, and for
+ * Hellos per source address in a bounded table); what exceeds them is dropped here and counted
+ * by {@link #throttled()}.
  *
  * <p>Threads: I/O, decoding and delivery run on the event-loop group, passed in or owned. Every
  * public method is thread-safe and non-blocking except {@link #start} and {@link #close}, which
@@ -46,6 +58,9 @@ public final class ClientEndpoint implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final NetSettings settings;
     private final ClientMessageHandler handler;
+    private final ClientLimits limits;
+    private final AddressBuckets helloAddresses;
+    private final AtomicLongArray throttled = new AtomicLongArray(Throttled.values().length);
     private final EventLoopLease loops;
     private final TransportCounters counters = new TransportCounters();
     private final ClientBindings bindings = new ClientBindings();
@@ -58,19 +73,29 @@ public final class ClientEndpoint implements AutoCloseable {
     /** An endpoint on {@code group}, which the caller shuts down after closing the endpoint. */
     public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopGroup group,
                           ClientMessageHandler handler) {
-        this(bindAddress, settings, EventLoopLease.borrowed(group), handler);
+        this(bindAddress, settings, EventLoopLease.borrowed(group), ClientLimits.DEFAULTS, handler);
+    }
+
+    /** As above, with {@code limits} on Hellos and Joins. */
+    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopGroup group,
+                          ClientLimits limits, ClientMessageHandler handler) {
+        this(bindAddress, settings, EventLoopLease.borrowed(group), limits, handler);
     }
 
     /** An endpoint with an event-loop group of its own, shut down by {@link #close}. */
     public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, ClientMessageHandler handler) {
-        this(bindAddress, settings, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "clients"), handler);
+        this(bindAddress, settings, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "clients"), ClientLimits.DEFAULTS,
+                handler);
     }
 
     private ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopLease loops,
-                           ClientMessageHandler handler) {
+                           ClientLimits limits, ClientMessageHandler handler) {
         this.bindAddress = bindAddress;
         this.settings = settings;
         this.handler = handler;
+        this.limits = limits;
+        this.helloAddresses = new AddressBuckets(limits.hellosPerAddressPerSecond(), limits.helloBurstPerAddress(),
+                limits.addressesMax());
         this.loops = loops;
         this.limit = new ConnectionLimit(settings.clientConnectionsMax());
     }
@@ -106,7 +131,7 @@ public final class ClientEndpoint implements AutoCloseable {
         long id = connectionIds.incrementAndGet();
         OutboundQueue queue = new OutboundQueue("client connection " + id + " " + channel.remoteAddress(),
                 settings.clientQueueFramesMax(), settings.clientQueueBytesMax(), settings.frameBytesMax(), counters);
-        return new ClientConnection(id, channel, queue);
+        return new ClientConnection(id, channel, queue, limits, System.nanoTime());
     }
 
     /**
@@ -115,6 +140,14 @@ public final class ClientEndpoint implements AutoCloseable {
      */
     public void bind(long clientId, ClientConnection connection) {
         bindings.bind(clientId, connection);
+    }
+
+    /**
+     * Forgets where {@code clientId}'s replies go (its session ended, or its Join was answered),
+     * so the table holds only clients the replica still knows. A later verified request binds again.
+     */
+    public void unbind(long clientId) {
+        bindings.unbind(clientId);
     }
 
     /**
@@ -135,6 +168,25 @@ public final class ClientEndpoint implements AutoCloseable {
         return bindings.connectionOf(clientId) != null;
     }
 
+    /** Client ids bound to a connection right now. */
+    public int boundClientCount() {
+        return bindings.size();
+    }
+
+    /** Source addresses whose Hello rate is tracked right now; at most {@link ClientLimits#addressesMax()}. */
+    public int helloAddressesTracked() {
+        return helloAddresses.size();
+    }
+
+    /** Messages dropped for exceeding {@link ClientLimits}, by reason. */
+    public Map<Throttled, Long> throttled() {
+        Map<Throttled, Long> snapshot = new EnumMap<>(Throttled.class);
+        for (Throttled t : Throttled.values()) {
+            snapshot.put(t, throttled.get(t.ordinal()));
+        }
+        return Collections.unmodifiableMap(snapshot);
+    }
+
     /** Client connections open right now. */
     public int connectionCount() {
         return limit.held();
@@ -150,12 +202,36 @@ public final class ClientEndpoint implements AutoCloseable {
         return l == null ? null : (InetSocketAddress) l.localAddress();
     }
 
+    /** Called on {@code connection}'s event loop, in arrival order. */
     void deliver(ClientConnection connection, Signed<?> message) {
+        Throttled over = overLimit(connection, message, System.nanoTime());
+        if (over != null) {
+            throttled.incrementAndGet(over.ordinal());
+            return;
+        }
         try {
             handler.onMessage(connection, message);
         } catch (RuntimeException e) {
             LOG.error("client message handler failed on a {} from {}", message.type(), connection, e);
         }
+    }
+
+    /** Which limit {@code message} exceeds, or {@code null} when it may pass. */
+    private Throttled overLimit(ClientConnection connection, Signed<?> message, long nowNanos) {
+        return switch (message.message()) {
+            case Hello h -> !connection.hellos().tryTake(nowNanos) ? Throttled.HELLO_PER_CONNECTION
+                    : !helloAddresses.tryTake(addressOf(connection.remoteAddress()), nowNanos)
+                    ? Throttled.HELLO_PER_ADDRESS : null;
+            case Request r when r.kind() == Request.Kind.JOIN ->
+                    connection.joins().tryTake(nowNanos) ? null : Throttled.JOIN_PER_CONNECTION;
+            default -> null;
+        };
+    }
+
+    /** The IP address of a peer; connections without one (in-process channels) share a single bucket. */
+    private static java.net.InetAddress addressOf(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress()
+                : java.net.InetAddress.getLoopbackAddress();
     }
 
     void onClosed(ClientConnection connection) {

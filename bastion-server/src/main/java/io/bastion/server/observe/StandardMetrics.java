@@ -28,6 +28,8 @@ public final class StandardMetrics {
     public static final String REJECTED_MESSAGES = "bastion_rejected_messages_total";
     public static final String DROPPED_MESSAGES = "bastion_dropped_messages_total";
     public static final String STALE_MESSAGES_SKIPPED = "bastion_stale_messages_skipped_total";
+    public static final String SESSIONS_LIVE = "bastion_sessions_live";
+    public static final String HELLOS_ANSWERED = "bastion_hellos_answered_total";
     /** The label of the families counted by reason. */
     public static final String REASON = "reason";
 
@@ -87,6 +89,8 @@ public final class StandardMetrics {
         private Supplier<? extends Map<String, Long>> rejectedMessages;
         private Supplier<? extends Map<String, Long>> droppedMessages;
         private LongSupplier staleMessagesSkipped;
+        private LongSupplier sessionsLive;
+        private LongSupplier hellosAnswered;
 
         private Builder() {}
 
@@ -176,6 +180,18 @@ public final class StandardMetrics {
             return this;
         }
 
+        /** Live sessions of dynamic clients, as this replica's executed state has them. */
+        public Builder sessionsLive(LongSupplier value) {
+            sessionsLive = value;
+            return this;
+        }
+
+        /** Hellos answered with a signed challenge (those over the rate limits count as dropped messages). */
+        public Builder hellosAnswered(LongSupplier value) {
+            hellosAnswered = value;
+            return this;
+        }
+
         /**
          * Registers the request latency histogram and every supplied value on {@code metrics}.
          *
@@ -201,6 +217,8 @@ public final class StandardMetrics {
             counter(metrics, STALE_MESSAGES_SKIPPED,
                     "Agreement messages for executed batches, skipped before their signature check.",
                     staleMessagesSkipped);
+            gauge(metrics, SESSIONS_LIVE, "Live sessions of dynamic clients.", sessionsLive);
+            counter(metrics, HELLOS_ANSWERED, "Hellos answered with a signed challenge.", hellosAnswered);
             return new StandardMetrics(latency);
         }
 

@@ -9,7 +9,9 @@ import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.execution.ExecutionEngine;
 import io.bastion.core.execution.StateMachine;
+import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Commit;
+import io.bastion.core.message.Hello;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
@@ -38,6 +40,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -55,9 +58,25 @@ import java.util.function.LongConsumer;
  * whole group's persist actions durable with one sync before any of the group's messages leave
  * (group commit). Network input beyond {@link Settings#inboundQueueMax()} is dropped (the protocol
  * retransmits); executor reports are never dropped. Public methods are thread-safe.
+ *
+ * <p>Dynamic clients: the edge knows clients through a {@link SessionDirectory} (the cluster
+ * file's clients plus the live sessions), which the executor updates from each batch before its
+ * replies leave. A Hello is answered with a signed {@link Challenge} and leaves no state behind;
+ * a Join passes to the authenticator, which checks it under the key it carries; a request from a
+ * session that ended recently is checked under its old key and answered "session ended" by the
+ * executor without being ordered; any other unknown id is dropped before signature work.
  */
 public final class ReplicaRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRuntime.class);
+    /** Hellos being signed or waiting for a thread to sign them; more are dropped. */
+    public static final int HELLOS_IN_FLIGHT_MAX = 1_024;
+    /** Requests of ended sessions waiting for their "session ended" answer; more are dropped. */
+    public static final int ENDED_ANSWERS_IN_FLIGHT_MAX = 1_024;
+    /** Request arrival times kept for the latency metric; beyond this new arrivals go unmeasured. */
+    public static final int REQUEST_ARRIVALS_MAX = 100_000;
+
+    /** An executor task: tell the client of an ended session so (signed, not ordered). */
+    private record AnswerEnded(Signed<Request> request) {}
 
     /**
      * @param tickMillis         how often the core is told the time
@@ -84,8 +103,15 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final Settings settings;
     private final Replica replica;
     private final StateMachine engine;
+    /** Checks what clients send: only registered clients and live sessions are known. */
     private final MessageAuthenticator authenticator;
-    private final ClientKeys clientKeys;
+    /** Checks what peers relay: recently ended sessions are still known. */
+    private final MessageAuthenticator relayAuthenticator;
+    private final SessionDirectory directory;
+    private final Signer signer;
+    private final long challengeLifetimeMillis;
+    private final AtomicInteger hellosInFlight = new AtomicInteger();
+    private final AtomicInteger endedAnswersInFlight = new AtomicInteger();
     private final ProtocolLog protocolLog;
     private final SnapshotStore snapshots;
     private final RuntimeStats stats = new RuntimeStats();
@@ -121,6 +147,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     /**
      * A replica running {@code stateMachine} (an in-memory service or a database), recovered from
      * {@code storage} and, when the state machine is durable by itself, from its own state.
+     * {@code clientKeys} are the clients of the cluster file; sessions come from the state machine.
      */
     public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier,
                           StateMachine stateMachine, ClientKeys clientKeys, ReplicaStorage storage, Settings settings,
@@ -133,7 +160,9 @@ public final class ReplicaRuntime implements AutoCloseable {
             replicaPeers[r] = TraceEvent.replicaPeer(r);
         }
         this.settings = settings;
-        this.clientKeys = clientKeys;
+        this.signer = signer;
+        this.challengeLifetimeMillis = config.settings().sessions().challengeLifetimeMillis();
+        this.directory = new SessionDirectory(clientKeys, SessionDirectory.RECENTLY_ENDED_DEFAULT);
         this.protocolLog = storage.log();
         this.snapshots = storage.snapshots();
         this.engine = stateMachine;
@@ -144,7 +173,9 @@ public final class ReplicaRuntime implements AutoCloseable {
             LOG.info("replica {} recovered: state at checkpoint {}, {} log entries, view {}", id,
                     recovery.snapshotSeq(), recovery.log().size(), replica.view());
         }
-        this.authenticator = new MessageAuthenticator(config, clientKeys, verifier);
+        directory.replaceLive(engine.liveSessions());
+        this.authenticator = new MessageAuthenticator(config, directory, verifier);
+        this.relayAuthenticator = new MessageAuthenticator(config, directory::keyOfRelayed, verifier);
         // no verifier threads: messages are checked on the thread that delivers them (Netty's)
         this.verifiers = settings.verifierThreads() == 0 ? null
                 : new ThreadPoolExecutor(settings.verifierThreads(), settings.verifierThreads(), 0,
@@ -186,29 +217,67 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** A message from replica {@code from}, whose identity the connection established. */
     public void onReplicaMessage(int from, Signed<?> message) {
-        admit(from, message, null);
+        admit(from, message, null, false);
     }
 
     /**
      * A message from a client connection. {@code bind} ties the connection to the client id once
-     * the request's signature checked out, so replies find their way back.
+     * the request's signature checked out, so replies find their way back. A Join carries its own
+     * key and goes on to the authenticator; a request of a session that ended recently is checked
+     * under its old key and answered "session ended"; other unknown ids are dropped here.
      */
     public void onClientMessage(Signed<?> message, LongConsumer bind) {
         if (!(message.message() instanceof Request request)) {
             stats.rejected(Verdict.UNEXPECTED);
             return;
         }
-        if (clientKeys.keyOf(request.clientId()) == null) {
+        if (request.kind() == Request.Kind.JOIN || directory.keyOf(request.clientId()) != null) {
+            admit(MessageAuthenticator.FROM_CLIENT, message, bind, false);
+        } else if (directory.recentlyEnded(request.clientId()) != null) {
+            admit(MessageAuthenticator.FROM_CLIENT, message, bind, true);
+        } else {
             stats.rejected(Verdict.UNKNOWN_CLIENT); // dropped before any signature work
-            return;
         }
-        admit(MessageAuthenticator.FROM_CLIENT, message, bind);
     }
 
-    private void admit(int from, Signed<?> message, LongConsumer bind) {
-        if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r) {
-            requestArrivals.putIfAbsent(r.clientId(), System.nanoTime());
+    /**
+     * A Hello from a client connection: answered through {@code answer} with a challenge signed
+     * by this replica, bound to the Hello's key and nonce and valid for the cluster's challenge
+     * lifetime. Nothing about the client is kept. Signed on a verifier thread; beyond
+     * {@link #HELLOS_IN_FLIGHT_MAX} waiting Hellos, more are dropped (the client asks again).
+     * The caller limits how fast a connection or address may send Hellos.
+     */
+    public void onHello(Hello hello, Consumer<Signed<Challenge>> answer) {
+        byte[] nonce = hello.nonce();
+        if (!running || nonce.length < Hello.NONCE_BYTES_MIN || nonce.length > Hello.NONCE_BYTES_MAX
+                || hello.credentials().length > Hello.CREDENTIALS_BYTES_MAX) {
+            stats.rejected(Verdict.MALFORMED);
+            return;
         }
+        if (hellosInFlight.incrementAndGet() > HELLOS_IN_FLIGHT_MAX) {
+            hellosInFlight.decrementAndGet();
+            stats.helloDropped();
+            return;
+        }
+        Runnable sign = () -> {
+            try {
+                Challenge challenge = new Challenge(id, Challenge.keyDigest(hello.key()), nonce,
+                        System.currentTimeMillis() + challengeLifetimeMillis);
+                answer.accept(Signed.sign(challenge, signer));
+                stats.helloAnswered();
+            } finally {
+                hellosInFlight.decrementAndGet();
+            }
+        };
+        if (verifiers == null) {
+            sign.run();
+        } else {
+            verifiers.execute(sign);
+        }
+    }
+
+    private void admit(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded) {
+        long arrivedNanos = System.nanoTime();
         if (trace.enabled()) {
             trace.record(TraceLog.epochMicros(), TraceEvent.IN, from >= 0 ? replicaPeers[from]
                     : TraceEvent.clientPeer(((Request) message.message()).clientId()), message);
@@ -224,7 +293,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                 stats.countStaleSkipped(); // the core would ignore it: spare the signature check
                 return;
             }
-            Verdict verdict = authenticator.check(from, message);
+            Verdict verdict = (from == MessageAuthenticator.FROM_CLIENT && !sessionEnded ? authenticator
+                    : relayAuthenticator).check(from, message);
             if (verdict != Verdict.AUTHENTIC) {
                 networkInFlight.decrementAndGet();
                 stats.rejected(verdict);
@@ -232,6 +302,21 @@ public final class ReplicaRuntime implements AutoCloseable {
             }
             if (bind != null) {
                 bind.accept(((Request) message.message()).clientId());
+            }
+            if (sessionEnded) {
+                networkInFlight.decrementAndGet();
+                if (endedAnswersInFlight.incrementAndGet() > ENDED_ANSWERS_IN_FLIGHT_MAX) {
+                    endedAnswersInFlight.decrementAndGet();
+                    stats.inboundDropped(); // the client retransmits
+                    return;
+                }
+                @SuppressWarnings("unchecked")
+                Signed<Request> request = (Signed<Request>) message;
+                executorQueue.add(new AnswerEnded(request));
+                return;
+            }
+            if (from == MessageAuthenticator.FROM_CLIENT && requestArrivals.size() < REQUEST_ARRIVALS_MAX) {
+                requestArrivals.putIfAbsent(((Request) message.message()).clientId(), arrivedNanos);
             }
             inbound.add(new Event.Received(from, message));
         };
@@ -367,9 +452,11 @@ public final class ReplicaRuntime implements AutoCloseable {
                     case Output.ReadOnly readOnly -> sendReply(engine.query(readOnly.request(), readOnly.view()));
                     case Output.CompareState compare -> inbound.add(new Event.LocalStateCompared(compare.seq(),
                             engine.missingChunks(compare.leaves())));
+                    case AnswerEnded ended -> answerEnded(ended.request());
                     case Output.InstallState install -> {
                         StateMachine.Installed installed = engine.install(install.seq(), install.leaves(),
                                 install.fetched());
+                        directory.replaceLive(engine.liveSessions());
                         keepSnapshot(installed.seq());
                         LOG.info("replica {} installed the state of checkpoint {} by state transfer ({} chunks fetched)",
                                 id, installed.seq(), install.fetched().size());
@@ -389,14 +476,41 @@ public final class ReplicaRuntime implements AutoCloseable {
     private void execute(Execute execute) {
         long start = System.nanoTime();
         StateMachine.Result result = engine.execute(execute);
+        // before the replies: a client that learns its session id from one is known at once
+        directory.apply(result.opened(), result.forgotten());
         for (Reply reply : result.replies()) {
             sendReply(reply);
         }
+        forgetAtTheEdge(result.forgotten());
         stats.executed(execute.requests().size(), System.nanoTime() - start);
         if (result.stateDigest() != null) {
             keepSnapshot(result.seq()); // durable before the checkpoint is announced
         }
         inbound.add(new Event.Executed(result.seq(), result.stateDigest(), result.forgotten()));
+    }
+
+    /** Ended sessions and answered Joins: their reply routes and arrival times go too, after their replies left. */
+    private void forgetAtTheEdge(List<Long> clientIds) {
+        for (long clientId : clientIds) {
+            transport.forgetClient(clientId);
+            requestArrivals.remove(clientId);
+        }
+    }
+
+    /**
+     * A request of a session that ended here: the state machine answers it as it answers a
+     * read-only request of a session that is not live — "session ended", signed by this replica,
+     * without ordering. f+1 such answers tell the client its session is over (ids never return).
+     */
+    private void answerEnded(Signed<Request> request) {
+        endedAnswersInFlight.decrementAndGet();
+        long clientId = request.message().clientId();
+        if (directory.isLive(clientId)) {
+            return; // cannot happen while ids are never reused; the ordered path answers a live session
+        }
+        sendReply(engine.query(request, stats.view()));
+        stats.answeredEnded();
+        transport.forgetClient(clientId);
     }
 
     private void sendReply(Reply reply) {
@@ -433,6 +547,21 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     public RuntimeStats stats() {
         return stats;
+    }
+
+    /** Who the edge recognises: registered clients, live and recently ended sessions. */
+    public SessionDirectory sessions() {
+        return directory;
+    }
+
+    /** Hellos waiting to be signed right now; at most {@link #HELLOS_IN_FLIGHT_MAX}. */
+    public int hellosInFlight() {
+        return hellosInFlight.get();
+    }
+
+    /** Request arrival times held for the latency metric; at most {@link #REQUEST_ARRIVALS_MAX}. */
+    public int requestArrivalsTracked() {
+        return requestArrivals.size();
     }
 
     public int inboundQueueDepth() {

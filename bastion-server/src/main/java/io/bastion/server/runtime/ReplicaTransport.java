@@ -12,4 +12,12 @@ public interface ReplicaTransport {
     void broadcast(Signed<?> message);
 
     void sendToClient(long clientId, Signed<?> message);
+
+    /**
+     * The replica forgot {@code clientId} (its session ended, or it was a Join's provisional id
+     * whose answer left): the route to it may go, keeping the routing table as small as the set
+     * of clients the replica knows. Called after that client's replies were handed to
+     * {@link #sendToClient}.
+     */
+    default void forgetClient(long clientId) {}
 }

@@ -22,6 +22,9 @@ public final class RuntimeStats {
     private final AtomicLong requestsExecuted = new AtomicLong();
     private final AtomicLong batchesExecuted = new AtomicLong();
     private final AtomicLong executionNanos = new AtomicLong();
+    private final AtomicLong hellosAnswered = new AtomicLong();
+    private final AtomicLong hellosDropped = new AtomicLong();
+    private final AtomicLong endedAnswered = new AtomicLong();
 
     private volatile int view;
     private volatile long lastExecuted;
@@ -45,6 +48,33 @@ public final class RuntimeStats {
     /** Agreement messages for already executed batches, dropped before their signature check. */
     public long staleSkipped() {
         return staleSkipped.get();
+    }
+
+    void helloAnswered() {
+        hellosAnswered.incrementAndGet();
+    }
+
+    void helloDropped() {
+        hellosDropped.incrementAndGet();
+    }
+
+    void answeredEnded() {
+        endedAnswered.incrementAndGet();
+    }
+
+    /** Hellos answered with a signed challenge. */
+    public long hellosAnswered() {
+        return hellosAnswered.get();
+    }
+
+    /** Hellos dropped because too many were already waiting to be signed (rate limits count apart). */
+    public long hellosDropped() {
+        return hellosDropped.get();
+    }
+
+    /** Requests of ended sessions answered "session ended" without ordering. */
+    public long endedAnswered() {
+        return endedAnswered.get();
     }
 
     void executed(int requests, long nanos) {

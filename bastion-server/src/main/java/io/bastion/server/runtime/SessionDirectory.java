@@ -1,0 +1,130 @@
+package io.bastion.server.runtime;
+
+import io.bastion.core.auth.ClientKeys;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.session.Session;
+import io.bastion.core.util.Check;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who a replica's edge recognises, by client id: the clients of the cluster file and the live
+ * sessions of dynamic clients (id → key), as the replica's executed state has them. It is the
+ * id → key lookup done before any signature check ({@link #keyOf}); a request from an id it does
+ * not know is dropped without cryptographic work.
+ *
+ * <p>Sessions that ended a moment ago are remembered in a FIFO of at most
+ * {@code recentlyEndedMax} (id, key) entries ({@link #recentlyEnded}): a request of such a
+ * session still verifies when a peer relays it (a batch ordered just before the session ended
+ * must not be stranded), and its client, checked under its old key, can be told that its session
+ * ended. Ids are never reused, so an entry can only be stale, never wrong.
+ *
+ * <p>Updated by the executor thread from each batch's result before that batch's replies leave
+ * (a client that learns its new id from a reply is recognised at once), and rebuilt from the
+ * state machine at start and after a state transfer. Reads are lock-free from any thread;
+ * updates are serialised by a lock.
+ */
+public final class SessionDirectory implements ClientKeys {
+    /** Recently ended sessions remembered by default. */
+    public static final int RECENTLY_ENDED_DEFAULT = 10_000;
+
+    private record Ended(long clientId, PublicKeyRef key) {}
+
+    private final ClientKeys registered;
+    private final int recentlyEndedMax;
+    private final ConcurrentHashMap<Long, PublicKeyRef> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, PublicKeyRef> ended = new ConcurrentHashMap<>();
+    /** The order {@link #ended} entries go in; guarded by {@code this}. */
+    private final ArrayDeque<Ended> endedOrder = new ArrayDeque<>();
+
+    /** @param registered the clients of the cluster file (thread-safe) */
+    public SessionDirectory(ClientKeys registered, int recentlyEndedMax) {
+        Check.argument(recentlyEndedMax > 0, "recentlyEndedMax must be positive, got " + recentlyEndedMax);
+        this.registered = registered;
+        this.recentlyEndedMax = recentlyEndedMax;
+    }
+
+    /** The key of a registered client or live session, else {@code null}. */
+    @Override
+    public PublicKeyRef keyOf(long clientId) {
+        PublicKeyRef key = registered.keyOf(clientId);
+        return key != null ? key : live.get(clientId);
+    }
+
+    /** The key of a session that ended recently (and is not live), else {@code null}. */
+    public PublicKeyRef recentlyEnded(long clientId) {
+        return ended.get(clientId);
+    }
+
+    /** {@link #keyOf}, or failing that {@link #recentlyEnded}: the lookup for requests peers relay. */
+    public PublicKeyRef keyOfRelayed(long clientId) {
+        PublicKeyRef key = keyOf(clientId);
+        return key != null ? key : ended.get(clientId);
+    }
+
+    public boolean isLive(long clientId) {
+        return live.containsKey(clientId);
+    }
+
+    /**
+     * One batch's changes: {@code opened} sessions become known, {@code forgotten} ids stop being
+     * (ids that were no live session here, such as answered Joins' provisional ids, are ignored).
+     */
+    public synchronized void apply(List<Session> opened, List<Long> forgotten) {
+        for (long clientId : forgotten) {
+            PublicKeyRef key = live.remove(clientId);
+            if (key != null) {
+                remember(clientId, key);
+            }
+        }
+        for (Session s : opened) {
+            live.put(s.clientId(), s.key());
+            ended.remove(s.clientId());
+        }
+    }
+
+    /** Replaces the live sessions by {@code sessions} (after a restart or a state transfer). */
+    public synchronized void replaceLive(List<Session> sessions) {
+        Map<Long, PublicKeyRef> next = new HashMap<>();
+        for (Session s : sessions) {
+            next.put(s.clientId(), s.key());
+        }
+        for (Map.Entry<Long, PublicKeyRef> e : Map.copyOf(live).entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                live.remove(e.getKey());
+                remember(e.getKey(), e.getValue());
+            }
+        }
+        next.forEach((clientId, key) -> {
+            live.put(clientId, key);
+            ended.remove(clientId);
+        });
+    }
+
+    private void remember(long clientId, PublicKeyRef key) {
+        ended.put(clientId, key);
+        endedOrder.addLast(new Ended(clientId, key));
+        while (endedOrder.size() > recentlyEndedMax) {
+            Ended oldest = endedOrder.removeFirst();
+            ended.remove(oldest.clientId(), oldest.key());
+        }
+    }
+
+    /** Live sessions known here. */
+    public int liveCount() {
+        return live.size();
+    }
+
+    /** Recently ended sessions remembered; at most {@code recentlyEndedMax}. */
+    public int recentlyEndedCount() {
+        return ended.size();
+    }
+
+    public int recentlyEndedMax() {
+        return recentlyEndedMax;
+    }
+}
