@@ -11,6 +11,10 @@ import io.bastion.net.config.ClusterFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.bastion.client.Session;
+import io.bastion.crypto.Ed25519SigningKey;
+import io.bastion.crypto.SigningKey;
+import java.security.SecureRandom;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,10 +34,16 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The cluster file (TOML).")
     Path config;
 
-    @Option(names = "--id", required = true, description = "This client's id (a [[client]] in the cluster file).")
-    long id;
+    @Option(names = "--id", description = "This client's id (a [[client]] in the cluster file).")
+    Long id;
 
-    @Option(names = "--key", description = "Its private key (PEM). Default: client-<id>.key next to the cluster file.")
+    @Option(names = "--join", paramLabel = "CREDENTIALS",
+            description = "Instead of --id: join as a dynamic client with these credentials (UTF-8; for the demo "
+                    + "services, any name), with --key or a fresh Ed25519 key, and leave at the end.")
+    String join;
+
+    @Option(names = "--key", description = "Its private key (PEM). Default: client-<id>.key next to the cluster file;"
+            + " with --join, a fresh key.")
     Path key;
 
     @Option(names = "--repeat", defaultValue = "1", description = "Send the operation this many times (default: ${DEFAULT-VALUE}).")
@@ -49,24 +59,50 @@ final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClusterConfig cluster = ClusterFile.load(config);
-        if (cluster.clients().stream().noneMatch(c -> c.id() == id)) {
+        if ((id == null) == (join == null)) {
+            throw new IllegalArgumentException("give either --id (a client in the cluster file) or --join CREDENTIALS");
+        }
+        if (id != null && cluster.clients().stream().noneMatch(c -> c.id() == id)) {
             throw new IllegalArgumentException("--id " + id + ": no [[client]] with that id in " + config);
         }
-        Path keyFile = key != null ? key : config.resolveSibling("client-" + id + ".key");
-        try (BastionClient client = Clients.connect(cluster, id, KeyFiles.readPrivateKey(keyFile),
-                ClientOptions.defaults().withRequestTimeout(timeout))) {
-            if (operation != null && !operation.isEmpty()) {
-                return run(client, String.join(" ", operation));
+        try (BastionClient client = connect(cluster)) {
+            if (join != null) {
+                Session session = client.join(join.getBytes(StandardCharsets.UTF_8));
+                System.out.printf("joined as %s, client id %d%n", session.identity(), session.clientId());
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            int failures = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (!line.isBlank()) {
-                    failures += run(client, line.strip());
+            try {
+                return runAll(client);
+            } finally {
+                if (join != null) {
+                    client.leave();
                 }
             }
-            return failures == 0 ? 0 : 1;
         }
+    }
+
+    private BastionClient connect(ClusterConfig cluster) throws Exception {
+        ClientOptions options = ClientOptions.defaults().withRequestTimeout(timeout);
+        if (join != null) {
+            SigningKey signingKey = key != null ? KeyFiles.readPrivateKey(key)
+                    : Ed25519SigningKey.generate(new SecureRandom());
+            return Clients.connectDynamic(cluster, signingKey, signingKey.publicKey(), options);
+        }
+        Path keyFile = key != null ? key : config.resolveSibling("client-" + id + ".key");
+        return Clients.connect(cluster, id, KeyFiles.readPrivateKey(keyFile), options);
+    }
+
+    private int runAll(BastionClient client) throws Exception {
+        if (operation != null && !operation.isEmpty()) {
+            return run(client, String.join(" ", operation));
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        int failures = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (!line.isBlank()) {
+                failures += run(client, line.strip());
+            }
+        }
+        return failures == 0 ? 0 : 1;
     }
 
     private int run(BastionClient client, String op) {

@@ -69,6 +69,11 @@ class CommandLineTest {
                 "--key", directory.resolve("nope.key").toString(), "get", "x");
         assertThat(missingKey.code()).isEqualTo(1);
         assertThat(missingKey.err()).contains("nope.key");
+        Run both = run("client", "--config", file.toString(), "--id", "1", "--join", "alice", "get", "x");
+        assertThat(both.code()).isEqualTo(1);
+        assertThat(both.err()).contains("either --id").contains("--join");
+        Run neither = run("client", "--config", file.toString(), "get", "x");
+        assertThat(neither.err()).contains("either --id");
     }
 
     @Test

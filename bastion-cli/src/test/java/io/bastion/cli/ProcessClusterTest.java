@@ -115,4 +115,22 @@ class ProcessClusterTest {
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("5 requests, 0 failed")
                 .contains("signed by replicas");
     }
+
+    @Test
+    void theClientCommandJoinsAsADynamicClientWithAFreshKey() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = Bastion.commandLine().execute("client", "--config", generated.clusterFile().toString(),
+                    "--join", "alice", "--repeat", "3", "ignored-by-counter");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("joined as alice, client id " + io.bastion.core.session.SessionSettings.FIRST_DYNAMIC_CLIENT_ID)
+                .contains("3 requests, 0 failed");
+    }
 }
