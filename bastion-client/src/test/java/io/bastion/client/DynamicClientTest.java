@@ -269,4 +269,32 @@ class DynamicClientTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aReplicaWhoseDataWasWipedGetsTheSessionsByStateTransfer() throws Exception {
+        BastionClient client = dynamic();
+        Session session = client.join(utf8("heidi"));
+        awaitLiveSessions(1);
+        nodes[3].close();
+        nodes[3] = null;
+        try (var files = java.nio.file.Files.walk(directory.resolve("data-3"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        int checkpointInterval = generated.config().settings().checkpointInterval();
+        for (int i = 0; i < 2 * checkpointInterval + 10; i++) { // one batch each: two checkpoints further
+            client.invoke(utf8("put h " + i));
+        }
+        startNode(3);
+        Await.until("replica 3 fetched the state and knows the session from it", BOUND,
+                () -> nodes[3].runtime().stats().coreCounters()
+                        .getOrDefault(io.bastion.core.replica.ReplicaStats.Counter.STATE_TRANSFERS_DONE, 0L) > 0
+                        && nodes[3].runtime().sessions().keyOf(session.clientId()) != null);
+        long executed = nodes[3].runtime().stats().requestsExecuted();
+        for (int i = 0; i < 5; i++) {
+            client.invoke(utf8("put h after-" + i));
+        }
+        Await.until("replica 3 executes the session's new requests", BOUND,
+                () -> nodes[3].runtime().stats().requestsExecuted() >= executed + 5);
+        assertThat(client.invokeReadOnly(utf8("get h"))).asString().isEqualTo("after-4");
+    }
 }
