@@ -43,6 +43,6 @@ public record SessionSettings(int capacity, long idleMillisBeforeEviction, long 
 
     /** Whether {@code clientId} belongs to a registered client (cluster file) rather than a session. */
     public static boolean isStatic(long clientId) {
-        return clientId > 0 && clientId < FIRST_DYNAMIC_CLIENT_ID;
+        return clientId >= 0 && clientId < FIRST_DYNAMIC_CLIENT_ID;
     }
 }

@@ -108,6 +108,10 @@ final class ClusterFileValidator {
             if (id < 0) {
                 throw invalid(at + ".id", "must be >= 0, got " + id);
             }
+            if (id >= SessionSettings.FIRST_DYNAMIC_CLIENT_ID) {
+                throw invalid(at + ".id", "must be below " + SessionSettings.FIRST_DYNAMIC_CLIENT_ID
+                        + " (ids from there on are assigned to clients that join), got " + id);
+            }
             Integer earlier = indexById.putIfAbsent(id, i);
             if (earlier != null) {
                 throw invalid(at + ".id", id + " is already used by client[" + earlier + "]");
