@@ -99,38 +99,35 @@ class ProcessClusterTest {
         }
     }
 
-    @Test
-    void theClientCommandTalksToTheCluster() {
+    /** Runs {@code bastion client --config <cluster file> <arguments>}; its exit code and standard output. */
+    private record ClientRun(int code, String out) {}
+
+    private ClientRun client(String... arguments) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
-        int code;
+        List<String> command = new ArrayList<>(List.of("client", "--config", generated.clusterFile().toString()));
+        command.addAll(List.of(arguments));
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = Bastion.commandLine().execute("client", "--config", generated.clusterFile().toString(), "--id", "2",
-                    "--repeat", "5", "ignored-by-counter");
+            int code = Bastion.commandLine().execute(command.toArray(String[]::new));
+            return new ClientRun(code, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
         }
-        assertThat(code).isZero();
-        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("5 requests, 0 failed")
-                .contains("signed by replicas");
+    }
+
+    @Test
+    void theClientCommandTalksToTheCluster() {
+        ClientRun run = client("--id", "2", "--repeat", "5", "ignored-by-counter");
+        assertThat(run.code()).as(run.out()).isZero();
+        assertThat(run.out()).contains("5 requests, 0 failed").contains("signed by replicas");
     }
 
     @Test
     void theClientCommandJoinsAsADynamicClientWithAFreshKey() {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = Bastion.commandLine().execute("client", "--config", generated.clusterFile().toString(),
-                    "--join", "alice", "--repeat", "3", "ignored-by-counter");
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(out).isZero();
-        assertThat(out).contains("joined as alice, client id " + io.bastion.core.session.SessionSettings.FIRST_DYNAMIC_CLIENT_ID)
-                .contains("3 requests, 0 failed");
+        ClientRun run = client("--join", "alice", "--repeat", "3", "ignored-by-counter");
+        assertThat(run.code()).as(run.out()).isZero();
+        assertThat(run.out()).contains("joined as alice, client id "
+                + io.bastion.core.session.SessionSettings.FIRST_DYNAMIC_CLIENT_ID).contains("3 requests, 0 failed");
     }
 }
