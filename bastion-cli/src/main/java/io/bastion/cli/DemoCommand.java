@@ -79,6 +79,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("In another terminal:");
         System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " put greeting hello");
         System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");
+        System.out.println("  ./bastion client --config " + clusterFile + " --join alice get greeting"
+                + "   # a client not in the cluster file: joins, asks, leaves");
         System.out.println("  kill -9 " + cluster.process(config.n() - 1).pid()
                 + "      # a replica dies; clients keep getting answers from the others");
         System.out.println("  kill -9 " + cluster.process(0).pid()
