@@ -1,0 +1,475 @@
+// bastion-js: a Bastion client for browsers and Node. It connects to every replica's WebSocket,
+// signs its requests with a WebCrypto key, checks every reply's signature, and accepts a result
+// only when f+1 replicas signed it (2f+1 for reads answered without ordering). No dependencies.
+//
+//   const client = await connect('http://127.0.0.1:7200/cluster.json');
+//   const session = await client.join(new TextEncoder().encode('{"voter":"alice","secret":"..."}'));
+//   const reply = await client.invoke('{"op":"castBallot","electionId":1,"option":"Lisbon"}');
+//   client.leave(); client.close();
+//
+// Wire format: docs/web-protocol.md. The codec lives in codec.js, keys in keys.js.
+
+import {
+  KIND, STATUS, decodeChallenge, decodeJoinResult, decodeReply, claimedRootBytes, encodeJoin, encodeRequest,
+  equalBytes, frame, fromBase64, fromUtf8Bytes, keyDigest, provisionalClientId, toBase64, toHex, toUtf8,
+} from './codec.js';
+import { generateClientKey, importVerifyKey, sign, storedClientKey, verify, hasEd25519 } from './keys.js';
+
+export * as codec from './codec.js';
+export { generateClientKey, storedClientKey, hasEd25519 };
+
+/** The reply text of a request whose session is no longer live (SessionRequests.SESSION_ENDED). */
+export const SESSION_ENDED = 'session ended: join again';
+
+/** Errors a caller can tell apart. */
+export class BastionError extends Error {}
+export class TimeoutError extends BastionError {}
+export class RefusedError extends BastionError {
+  constructor(reason) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+export class JoinRefusedError extends RefusedError {}
+export class SessionEndedError extends RefusedError {}
+export class ConflictError extends BastionError {
+  constructor(message, groups) {
+    super(message);
+    this.groups = groups;
+  }
+}
+
+const DEFAULTS = Object.freeze({
+  requestTimeoutMillis: 20_000,
+  retransmitInitialMillis: 300,
+  retransmitMaxMillis: 3_000,
+  reconnectInitialMillis: 250,
+  reconnectMaxMillis: 5_000,
+  challengeLifetimeMaxMillis: 5 * 60_000,
+});
+
+/**
+ * Fetches the cluster description (a URL of /cluster.json, or the object itself), opens a
+ * WebSocket to every replica and returns a client. Options: {key} (from generateClientKey /
+ * storedClientKey; default: a stored ECDSA P-256 key in browsers, a fresh one elsewhere),
+ * {WebSocket} (the constructor, default globalThis.WebSocket), {url: replica => ws url}, and the
+ * timing fields of DEFAULTS.
+ */
+export async function connect(cluster, options = {}) {
+  const description = typeof cluster === 'string' ? await (await fetch(cluster)).json() : cluster;
+  const key = options.key ?? await storedClientKey();
+  const client = new BastionClient(description, key, { ...DEFAULTS, ...options });
+  await client.start();
+  return client;
+}
+
+/** One replica as the client sees it: its socket, its key, and what it answered lately. */
+class ReplicaLink {
+  constructor(info, verifyKey) {
+    this.id = info.id;
+    this.info = info;
+    this.alg = info.publicKey.alg;
+    this.verifyKey = verifyKey;
+    this.socket = null;
+    this.connected = false;
+    this.reconnectDelay = 0;
+    this.answered = 0;
+    this.disagreed = 0;
+    this.invalid = 0;
+    this.lastSeen = 0;
+  }
+}
+
+export class BastionClient {
+  constructor(cluster, key, options) {
+    this.cluster = cluster;
+    this.f = cluster.f;
+    this.n = cluster.replicas.length;
+    this.key = key;
+    this.options = options;
+    this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    if (!this.WebSocket) throw new BastionError('no WebSocket implementation: pass options.WebSocket');
+    this.links = [];
+    this.session = null;
+    this.credentials = null;
+    this.clientId = null;
+    this.nextNumber = 1n;
+    this.pending = null; // the one outstanding request
+    this.queue = Promise.resolve();
+    this.listeners = new Set();
+    this.closed = false;
+    this.hello = null; // the join attempt collecting challenges
+    this.decided = null; // the last decided request: late replies to it are still checked
+  }
+
+  async start() {
+    for (const info of this.cluster.replicas) {
+      const link = new ReplicaLink(info, await importVerifyKey(info.publicKey.alg, fromBase64(info.publicKey.raw)));
+      this.links.push(link);
+      this.open(link);
+    }
+  }
+
+  /** Listeners get {type: 'replicas'|'session', ...} events: replica health for a UI, session changes. */
+  onEvent(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event) {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /** Per replica: connected, replies answered, replies that disagreed with the accepted one, bad signatures. */
+  replicaStatus() {
+    return this.links.map((l) => ({ id: l.id, connected: l.connected, answered: l.answered, disagreed: l.disagreed,
+      invalid: l.invalid }));
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  url(info) {
+    return this.options.url ? this.options.url(info) : `ws://${info.host}:${info.webPort}/ws`;
+  }
+
+  open(link) {
+    if (this.closed) return;
+    let socket;
+    try {
+      socket = new this.WebSocket(this.url(link.info));
+    } catch {
+      this.reconnect(link);
+      return;
+    }
+    link.socket = socket;
+    socket.onopen = () => {
+      link.connected = true;
+      link.reconnectDelay = 0;
+      this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+      if (this.hello) this.sendTo(link, this.hello.message);
+      if (this.pending) this.sendTo(link, this.pending.message);
+    };
+    socket.onmessage = (event) => this.onMessage(link, event.data);
+    socket.onclose = () => {
+      link.connected = false;
+      link.socket = null;
+      this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+      this.reconnect(link);
+    };
+    socket.onerror = () => {}; // onclose follows
+  }
+
+  reconnect(link) {
+    if (this.closed) return;
+    link.reconnectDelay = Math.min(Math.max(link.reconnectDelay * 2, this.options.reconnectInitialMillis),
+      this.options.reconnectMaxMillis);
+    setTimeout(() => this.open(link), link.reconnectDelay);
+  }
+
+  sendTo(link, message) {
+    if (link.connected && link.socket) {
+      try {
+        link.socket.send(message);
+      } catch {
+        // the close handler reconnects
+      }
+    }
+  }
+
+  broadcast(message) {
+    for (const link of this.links) this.sendTo(link, message);
+  }
+
+  async onMessage(link, data) {
+    let message;
+    try {
+      message = JSON.parse(typeof data === 'string' ? data : fromUtf8Bytes(new Uint8Array(data)));
+    } catch {
+      link.invalid++;
+      return;
+    }
+    link.lastSeen = Date.now();
+    try {
+      if (message.type === 'challenge') await this.onChallenge(link, fromBase64(message.frame));
+      else if (message.type === 'reply') await this.onReply(link, fromBase64(message.frame));
+    } catch {
+      link.invalid++; // a malformed frame: that replica's problem, not ours
+    }
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  /** Runs {@code task} after every earlier call: one request at a time, as the protocol wants. */
+  serial(task) {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * An ordered request: resolves to {result (Uint8Array), text, agreeing, dissenting} once f+1
+   * replicas signed the same result. A session that ended under it is joined again, then the
+   * request fails with SessionEndedError: whether it ran before the end is unknown.
+   */
+  invoke(operation) {
+    return this.serial(() => this.request(bytesOf(operation), KIND.WRITE));
+  }
+
+  /**
+   * A read answered at once by every replica: 2f+1 matching signed answers, or, when they
+   * disagree, the same read ordered (f+1). Reads are retried after a re-join.
+   */
+  invokeReadOnly(operation) {
+    return this.serial(() => this.read(bytesOf(operation)));
+  }
+
+  async read(operation) {
+    try {
+      return await this.request(operation, KIND.READ);
+    } catch (e) {
+      if (e instanceof ConflictError) return this.request(operation, KIND.ORDERED_READ);
+      throw e;
+    }
+  }
+
+  async request(operation, kind, retried = false) {
+    if (this.clientId === null) throw new SessionEndedError('no session: call join first');
+    const number = this.nextNumber++;
+    try {
+      return await this.exchange(this.clientId, number, kind, operation);
+    } catch (e) {
+      if (!(e instanceof RefusedError) || e.reason !== SESSION_ENDED || this.credentials === null || retried) throw e;
+      const ended = this.session;
+      this.session = null;
+      this.clientId = null;
+      this.emit({ type: 'session', kind: 'ended', previous: ended, reason: e.reason });
+      const renewed = await this.joinWith(this.credentials);
+      this.emit({ type: 'session', kind: 'rejoined', previous: ended, session: renewed });
+      if (kind === KIND.WRITE) {
+        throw new SessionEndedError(`${SESSION_ENDED}; joined again as client ${renewed.clientId}, but whether this `
+          + 'write ran before the session ended is unknown');
+      }
+      return this.request(operation, kind, true);
+    }
+  }
+
+  /** Sends one signed request to all replicas until enough matching signed replies arrive. */
+  async exchange(clientId, number, kind, operation) {
+    const encoding = encodeRequest(clientId, number, kind, operation);
+    const signature = await sign(this.key, encoding);
+    const message = JSON.stringify({ type: 'request', frame: toBase64(frame(encoding, signature)) });
+    const needed = kind === KIND.READ ? 2 * this.f + 1 : this.f + 1;
+    return new Promise((resolve, reject) => {
+      const pending = { clientId, number, kind, message, needed, replies: new Map(), resolve, reject };
+      this.pending = pending;
+      let delay = this.options.retransmitInitialMillis;
+      const retransmit = () => {
+        if (this.pending !== pending) return;
+        this.broadcast(message);
+        delay = Math.min(delay * 2, this.options.retransmitMaxMillis);
+        pending.timer = setTimeout(retransmit, delay);
+      };
+      pending.deadline = setTimeout(() => this.finish(pending, null,
+        new TimeoutError(`no ${needed} matching signed replies within ${this.options.requestTimeoutMillis} ms`)),
+      this.options.requestTimeoutMillis);
+      retransmit();
+    });
+  }
+
+  finish(pending, value, error) {
+    if (this.pending !== pending) return;
+    this.pending = null;
+    clearTimeout(pending.timer);
+    clearTimeout(pending.deadline);
+    if (error) pending.reject(error);
+    else pending.resolve(value);
+  }
+
+  async onReply(link, bytes) {
+    const reply = decodeReply(bytes);
+    const pending = this.pending;
+    const late = this.decided;
+    const forPending = pending && reply.clientId === pending.clientId && reply.requestNumber === pending.number;
+    const forDecided = late && reply.clientId === late.clientId && reply.requestNumber === late.number;
+    if (reply.replicaId !== link.id || (!forPending && !forDecided)) return;
+    const signed = await claimedRootBytes(reply);
+    if (signed === null || !(await verify(link.alg, link.verifyKey, reply.batchSignature, signed))) {
+      link.invalid++;
+      this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+      return;
+    }
+    const key = `${reply.status}:${toHex(reply.result)}`;
+    const decided = this.decided; // the decision may have come while this reply was being checked
+    if (this.pending !== pending || !forPending) {
+      if (!decided || reply.clientId !== decided.clientId || reply.requestNumber !== decided.number) return;
+      // a reply after the decision: a replica that signed something else is flagged all the same
+      if (key !== decided.key && !decided.flagged.has(link.id)) {
+        decided.flagged.add(link.id);
+        link.disagreed++;
+        this.emit({ type: 'replicas', replicas: this.replicaStatus(), dissenting: [link.id] });
+      }
+      return;
+    }
+    pending.replies.set(link.id, { status: reply.status, result: reply.result, key });
+    this.decide(pending);
+  }
+
+  decide(pending) {
+    const groups = new Map();
+    for (const [replica, r] of pending.replies) {
+      if (!groups.has(r.key)) groups.set(r.key, { status: r.status, result: r.result, replicas: [] });
+      groups.get(r.key).replicas.push(replica);
+    }
+    for (const group of groups.values()) {
+      if (group.replicas.length >= pending.needed) {
+        const dissenting = [...pending.replies.keys()].filter((id) => !group.replicas.includes(id));
+        this.decided = { clientId: pending.clientId, number: pending.number, key: pending.replies.get(group.replicas[0]).key,
+          flagged: new Set([...dissenting, ...group.replicas]) };
+        for (const link of this.links) {
+          if (group.replicas.includes(link.id)) link.answered++;
+          if (dissenting.includes(link.id)) link.disagreed++;
+        }
+        this.emit({ type: 'replicas', replicas: this.replicaStatus(), agreeing: group.replicas, dissenting });
+        const outcome = { status: group.status, result: group.result, text: safeText(group.result),
+          agreeing: group.replicas, dissenting };
+        if (group.status === STATUS.REFUSED) this.finish(pending, null, new RefusedError(outcome.text));
+        else this.finish(pending, outcome, null);
+        return;
+      }
+    }
+    const largest = Math.max(0, ...[...groups.values()].map((g) => g.replicas.length));
+    if (largest + (this.n - pending.replies.size) < pending.needed) {
+      this.finish(pending, null, new ConflictError('replicas signed different results',
+        [...groups.values()].map((g) => g.replicas)));
+    }
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  /**
+   * Joins with {@code credentials} (bytes or a string): a Hello to every replica, the challenges
+   * that check out, then an ordered Join. Resolves to {clientId, identity}; JoinRefusedError
+   * carries the service's reason.
+   */
+  join(credentials) {
+    return this.serial(() => this.joinWith(bytesOf(credentials)));
+  }
+
+  async joinWith(credentials) {
+    const nonce = crypto.getRandomValues(new Uint8Array(32));
+    const key = { alg: this.key.alg, raw: this.key.raw };
+    const digest = await keyDigest(key);
+    const challenges = await new Promise((resolve, reject) => {
+      const hello = {
+        message: JSON.stringify({ type: 'hello', key: { alg: key.alg, raw: toBase64(key.raw) }, nonce: toBase64(nonce),
+          credentials: toBase64(credentials) }),
+        nonce, digest, frames: new Map(), resolve,
+      };
+      this.hello = hello;
+      let delay = this.options.retransmitInitialMillis;
+      const again = () => {
+        if (this.hello !== hello) return;
+        this.broadcast(hello.message);
+        delay = Math.min(delay * 2, this.options.retransmitMaxMillis);
+        hello.timer = setTimeout(again, delay);
+      };
+      hello.deadline = setTimeout(() => {
+        if (this.hello === hello) {
+          this.hello = null;
+          clearTimeout(hello.timer);
+          reject(new TimeoutError(`no ${2 * this.f + 1} valid challenges within ${this.options.requestTimeoutMillis} ms`));
+        }
+      }, this.options.requestTimeoutMillis);
+      hello.finish = () => {
+        clearTimeout(hello.timer);
+        clearTimeout(hello.deadline);
+      };
+      again();
+    });
+    const provisional = await provisionalClientId(key);
+    const operation = encodeJoin(key, nonce, credentials, challenges);
+    let outcome;
+    try {
+      outcome = await this.exchange(provisional, BigInt(Date.now()) * 1000n, KIND.JOIN, operation);
+    } catch (e) {
+      if (e instanceof RefusedError) throw new JoinRefusedError(e.reason);
+      throw e;
+    }
+    const result = decodeJoinResult(outcome.result);
+    this.clientId = result.clientId;
+    this.nextNumber = 1n; // a new id: its numbers start afresh
+    this.credentials = credentials;
+    this.session = { clientId: result.clientId, identity: result.identity };
+    this.emit({ type: 'session', kind: 'joined', session: this.session });
+    return this.session;
+  }
+
+  async onChallenge(link, bytes) {
+    const hello = this.hello;
+    if (!hello) return;
+    const c = decodeChallenge(bytes);
+    const now = Date.now();
+    const expires = Number(c.expiresMillis);
+    if (c.replicaId !== link.id || !equalBytes(c.keyDigest, hello.digest) || !equalBytes(c.nonce, hello.nonce)
+        || expires < now || expires - now > this.options.challengeLifetimeMaxMillis
+        || !(await verify(link.alg, link.verifyKey, c.signature, c.encoding))) {
+      link.invalid++; // a lying or confused replica: its challenge does not count
+      this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+      return;
+    }
+    if (this.hello !== hello) return;
+    hello.frames.set(link.id, bytes);
+    if (hello.frames.size >= 2 * this.f + 1) {
+      this.hello = null;
+      hello.finish();
+      hello.resolve([...hello.frames.values()]);
+    }
+  }
+
+  /** Ends the session (no re-join afterwards). */
+  leave() {
+    return this.serial(async () => {
+      if (this.clientId === null) return;
+      const clientId = this.clientId;
+      const number = this.nextNumber++;
+      this.credentials = null;
+      try {
+        await this.exchange(clientId, number, KIND.LEAVE, new Uint8Array(0));
+      } catch (e) {
+        if (!(e instanceof RefusedError)) throw e; // already ended: what leaving wanted
+      } finally {
+        this.emit({ type: 'session', kind: 'left', previous: this.session });
+        this.session = null;
+        this.clientId = null;
+      }
+    });
+  }
+
+  close() {
+    this.closed = true;
+    for (const link of this.links) {
+      if (link.socket) link.socket.close();
+    }
+    if (this.pending) this.finish(this.pending, null, new BastionError('client closed'));
+  }
+}
+
+function bytesOf(value) {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return toUtf8(value);
+  throw new TypeError('an operation is a string or a Uint8Array');
+}
+
+function safeText(bytes) {
+  try {
+    return fromUtf8Bytes(bytes);
+  } catch {
+    return null;
+  }
+}

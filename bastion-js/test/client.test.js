@@ -1,0 +1,229 @@
+// The client's protocol logic against four in-memory replicas that sign like real ones (Ed25519
+// batch signatures over one-leaf Merkle trees), one of which can be told to lie.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  connect, generateClientKey, ConflictError, JoinRefusedError, SessionEndedError, SESSION_ENDED,
+} from '../src/bastion.js';
+import {
+  KIND, STATUS, concat, frame, fromBase64, keyDigest, leafHash, rootSignedBytes, toBase64, toUtf8,
+} from '../src/codec.js';
+
+const ED25519 = { name: 'Ed25519' };
+
+function i32(v) {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, v);
+  return b;
+}
+
+function i64(v) {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, BigInt(v));
+  return b;
+}
+
+function bytes(b) {
+  return concat(i32(b.length), b);
+}
+
+/** Reads a request frame as the replicas' codec would (no signature check: the fake trusts it). */
+function parseRequest(f) {
+  const view = new DataView(f.buffer, f.byteOffset);
+  const length = view.getInt32(18);
+  return { clientId: view.getBigInt64(1), number: view.getBigInt64(9), kind: f[17], operation: f.slice(22, 22 + length) };
+}
+
+/** Four replicas behind fake sockets; {lie: id} makes one sign a different result. */
+async function fakeCluster() {
+  const replicas = [];
+  for (let id = 0; id < 4; id++) {
+    const pair = await crypto.subtle.generateKey(ED25519, true, ['sign', 'verify']);
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+    replicas.push({ id, pair, raw, silent: false });
+  }
+  const cluster = { f: 1, n: 4, replicas: replicas.map((r) => ({ id: r.id, host: 'fake', webPort: 1 + r.id,
+    publicKey: { alg: 'ED25519', raw: toBase64(r.raw) } })) };
+  const state = { lie: -1, garbageChallenges: -1, counter: 0n, nextId: 1n << 40n, sessions: new Map(), ended: new Set(),
+    seen: new Map(), joins: 0 };
+
+  async function reply(r, request, status, result) {
+    const leaf = await leafHash(concat(i64(request.clientId), i64(request.number), Uint8Array.of(status), result));
+    const seq = request.kind === KIND.READ ? -1n : 7n;
+    const signature = new Uint8Array(await crypto.subtle.sign(ED25519, r.pair.privateKey,
+      rootSignedBytes(r.id, 0, seq, 1, leaf)));
+    const encoding = concat(Uint8Array.of(0x06), i32(r.id), i32(0), i64(seq), i64(request.clientId), i64(request.number),
+      Uint8Array.of(status), bytes(result), i32(0), i32(1), i32(0), bytes(signature));
+    return JSON.stringify({ type: 'reply', frame: toBase64(frame(encoding, new Uint8Array(0))) });
+  }
+
+  async function challenge(r, hello) {
+    const key = { alg: hello.key.alg, raw: fromBase64(hello.key.raw) };
+    const encoding = concat(Uint8Array.of(0x10), i32(r.id), await keyDigest(key), bytes(fromBase64(hello.nonce)),
+      i64(Date.now() + 60_000));
+    const signer = state.garbageChallenges === r.id ? replicas[(r.id + 1) % 4] : r;
+    const signature = new Uint8Array(await crypto.subtle.sign(ED25519, signer.pair.privateKey, encoding));
+    return JSON.stringify({ type: 'challenge', replica: r.id, frame: toBase64(frame(encoding, signature)) });
+  }
+
+  /** What the service answers; sessions as the real engine keeps them (ids from 2^40, ended ones refused). */
+  function execute(request) {
+    const key = `${request.clientId}:${request.number}`;
+    if (state.seen.has(key)) return state.seen.get(key);
+    let answer;
+    if (request.kind === KIND.JOIN) {
+      const who = new TextDecoder().decode(request.operation).includes('nobody') ? null : 'joined';
+      if (who === null) answer = [STATUS.REFUSED, toUtf8('unknown voter')];
+      else {
+        const id = state.nextId++;
+        state.sessions.set(id, true);
+        state.joins++;
+        answer = [STATUS.OK, concat(Uint8Array.of(0x83), i64(id), bytes(toUtf8('voter')))];
+      }
+    } else if (!state.sessions.has(request.clientId)) {
+      answer = [STATUS.REFUSED, toUtf8(SESSION_ENDED)];
+    } else if (request.kind === KIND.LEAVE) {
+      state.sessions.delete(request.clientId);
+      answer = [STATUS.OK, toUtf8('left')];
+    } else if (request.kind === KIND.WRITE) {
+      state.counter += 1n;
+      answer = [STATUS.OK, toUtf8(`count ${state.counter}`)];
+    } else {
+      answer = [STATUS.OK, toUtf8(`count ${state.counter}`)];
+    }
+    state.seen.set(key, answer);
+    return answer;
+  }
+
+  class FakeSocket {
+    constructor(url) {
+      this.replica = replicas[Number(url.split(':')[2].split('/')[0]) - 1];
+      setTimeout(() => this.onopen?.(), 1);
+    }
+    send(text) {
+      const r = this.replica;
+      if (r.silent) return;
+      const message = JSON.parse(text);
+      setTimeout(async () => {
+        if (message.type === 'hello') {
+          this.onmessage?.({ data: await challenge(r, message) });
+          return;
+        }
+        const request = parseRequest(fromBase64(message.frame));
+        let [status, result] = execute(request);
+        if (state.lie === r.id) result = toUtf8('a lie');
+        if (request.kind === KIND.READ && state.readSkew === r.id) result = toUtf8('stale');
+        this.onmessage?.({ data: await reply(r, request, status, result) });
+      }, 1);
+    }
+    close() {
+      this.onclose?.();
+    }
+  }
+  return { cluster, replicas, state, FakeSocket };
+}
+
+async function client(fake) {
+  return connect(fake.cluster, { WebSocket: fake.FakeSocket, key: await generateClientKey('ECDSA_P256'),
+    requestTimeoutMillis: 3_000, retransmitInitialMillis: 100 });
+}
+
+/** Waits until {@code condition} holds, at most {@code bound} ms. */
+async function until(what, condition, bound = 3_000) {
+  const deadline = Date.now() + bound;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`${what} within ${bound} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('joins, invokes and flags a replica that signs a different result', async () => {
+  const fake = await fakeCluster();
+  fake.state.lie = 2;
+  const c = await client(fake);
+  const session = await c.join('alice');
+  assert.equal(session.clientId, 1n << 40n);
+  let replicasEvent;
+  c.onEvent((e) => {
+    if (e.type === 'replicas' && e.agreeing) replicasEvent = e;
+  });
+  const outcome = await c.invoke('add');
+  assert.equal(outcome.text, 'count 1');
+  assert.ok(outcome.agreeing.length >= 2 && !outcome.agreeing.includes(2));
+  assert.deepEqual(replicasEvent.agreeing.sort(), outcome.agreeing.sort());
+  // the liar's reply may arrive after the decision: it is checked and flagged all the same
+  await until('replica 2 is flagged', () => c.replicaStatus().find((s) => s.id === 2).disagreed >= 1);
+  assert.equal(c.replicaStatus().find((s) => s.id === 0).disagreed, 0);
+  const read = await c.invokeReadOnly('get');
+  assert.equal(read.text, 'count 1', 'three honest replicas agree on the read');
+  c.close();
+});
+
+test('a replica that answers Hellos with bad signatures, and one that is silent, cannot stop a join', async () => {
+  const fake = await fakeCluster();
+  fake.state.garbageChallenges = 0;
+  const c = await client(fake);
+  const session = await c.join('bob');
+  assert.equal(typeof session.clientId, 'bigint');
+  assert.ok(c.replicaStatus().find((s) => s.id === 0).invalid >= 1, 'the bad challenge was noticed');
+  c.close();
+  const silent = await fakeCluster();
+  silent.replicas[3].silent = true;
+  const d = await client(silent);
+  assert.equal((await d.join('carol')).clientId, 1n << 40n);
+  assert.equal((await d.invoke('add')).text, 'count 1');
+  d.close();
+});
+
+test('a refused join reaches the caller with the reason', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  await assert.rejects(c.join('nobody'), (e) => e instanceof JoinRefusedError && e.reason === 'unknown voter');
+  c.close();
+});
+
+test('reads whose answers disagree fall back to an ordered read', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  await c.join('dave');
+  await c.invoke('add');
+  fake.state.readSkew = 1;
+  fake.state.lie = 3;
+  const read = await c.invokeReadOnly('get');
+  assert.equal(read.text, 'count 1');
+  c.close();
+});
+
+test('when the session ends the client joins again: reads are retried, writes report an unknown outcome', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  const events = [];
+  c.onEvent((e) => e.type === 'session' && events.push(e.kind));
+  const first = await c.join('erin');
+  fake.state.sessions.delete(first.clientId); // signed in elsewhere
+  await assert.rejects(c.invoke('add'), (e) => e instanceof SessionEndedError && /unknown/.test(e.message));
+  assert.deepEqual(events, ['joined', 'ended', 'joined', 'rejoined']);
+  assert.notEqual(c.session.clientId, first.clientId);
+  fake.state.sessions.delete(c.session.clientId);
+  const read = await c.invokeReadOnly('get');
+  assert.equal(read.text, 'count 0', 'the read ran in the new session');
+  await c.leave();
+  assert.equal(c.session, null);
+  await assert.rejects(c.invoke('add'), SessionEndedError);
+  c.close();
+});
+
+test('replies with a broken signature are not counted', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  await c.join('frank');
+  // replica 1 now signs with replica 2's key: its replies fail verification
+  const [one, two] = [fake.replicas[1], fake.replicas[2]];
+  const answeredBefore = c.replicaStatus().find((s) => s.id === 1).answered;
+  one.pair = { privateKey: two.pair.privateKey, publicKey: one.pair.publicKey };
+  const outcome = await c.invoke('add');
+  assert.ok(!outcome.agreeing.includes(1));
+  await until('replica 1\'s reply is refused', () => c.replicaStatus().find((s) => s.id === 1).invalid >= 1);
+  assert.equal(c.replicaStatus().find((s) => s.id === 1).answered, answeredBefore, 'nothing of it counted');
+  c.close();
+});
