@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 /** {@code bastion demo}: a local cluster of replica processes, stopped together with Ctrl-C. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Starts a local cluster: keys and a cluster file in --dir (made on first use), and one",
-                "replica process per replica on 127.0.0.1 with the key-value service. Prints how to talk to it.",
-                "Ctrl-C stops every replica."})
+                "replica process per replica on 127.0.0.1, by default with the e-voting service and its web page",
+                "served by every replica. Prints the address to open and the demo accounts. Ctrl-C stops every replica."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "demo-cluster", description = "Where keys, cluster file and logs live (default: ${DEFAULT-VALUE}).")
     Path directory;
@@ -33,9 +33,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--base-port", defaultValue = "7000", description = "First port on first use (default: ${DEFAULT-VALUE}).")
     int basePort;
 
-    @Option(names = "--service", defaultValue = "kv",
-            description = "kv, counter, null or sql-insert (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--service", defaultValue = "evoting",
+            description = "evoting, kv, counter, null or sql-insert (default: ${DEFAULT-VALUE}).")
     String service;
+
+    @Option(names = "--web-root", paramLabel = "DIR",
+            description = "The web page every replica serves (default: bastion-js next to this build, if present).")
+    Path webRoot;
+
+    @Option(names = "--lying-replica", paramLabel = "ID", hidden = true,
+            description = "Test only: this replica signs wrong answers to reads (--test-fault wrong-reads).")
+    Integer lyingReplica;
 
     @Override
     public Integer call() throws Exception {
@@ -49,22 +57,49 @@ final class DemoCommand implements Callable<Integer> {
         refuseBusyPorts(config);
         int metricsBase = config.replicas().stream().mapToInt(r -> Math.max(r.replicaPort(), r.clientPort()))
                 .max().orElse(basePort) + config.n() + 1;
+        Path web = webRoot != null ? webRoot : defaultWebRoot();
+        if (lyingReplica != null && (lyingReplica < 0 || lyingReplica >= config.n())) {
+            throw new IllegalArgumentException("--lying-replica must be 0.." + (config.n() - 1));
+        }
         LocalCluster cluster = new LocalCluster(config, clusterFile, directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx512m", "-XX:+UseSerialGC")),
-                id -> List.of("--service", service, "--trace", directory.resolve("trace-" + id + ".jsonl").toString(),
-                        "--metrics-port", Integer.toString(metricsBase + id)));
+                id -> replicaArguments(id, config, web, metricsBase));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
             System.out.println("\nstopped every replica");
         }, "bastion-demo-stop"));
         cluster.startAll();
         cluster.awaitReady(Duration.ofSeconds(60));
-        printWelcome(config, clusterFile, cluster, metricsBase);
+        printWelcome(config, clusterFile, cluster, metricsBase, web);
         watch(cluster, config);
         return 0;
     }
 
-    private void printWelcome(ClusterConfig config, Path clusterFile, LocalCluster cluster, int metricsBase) {
+    private List<String> replicaArguments(int id, ClusterConfig config, Path web, int metricsBase) {
+        List<String> arguments = new java.util.ArrayList<>(List.of("--service", service,
+                "--trace", directory.resolve("trace-" + id + ".jsonl").toString(),
+                "--metrics-port", Integer.toString(metricsBase + id)));
+        if (web != null && config.replica(id).webPort() > 0) {
+            arguments.addAll(List.of("--web-root", web.toString()));
+        }
+        if (lyingReplica != null && lyingReplica == id) {
+            arguments.addAll(List.of("--test-fault", "wrong-reads"));
+        }
+        return arguments;
+    }
+
+    /** bastion-js in the source tree this build came from (…/bastion-cli/target/bastion.jar), if there. */
+    private static Path defaultWebRoot() {
+        try {
+            Path jar = Path.of(Bastion.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path candidate = jar.getParent().getParent().getParent().resolve("bastion-js");
+            return Files.isRegularFile(candidate.resolve("index.html")) ? candidate.toAbsolutePath() : null;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void printWelcome(ClusterConfig config, Path clusterFile, LocalCluster cluster, int metricsBase, Path web) {
         System.out.println();
         System.out.printf("Bastion demo: %d replicas (f = %d) are running the %s service on 127.0.0.1.%n",
                 config.n(), config.f(), service);
@@ -76,11 +111,29 @@ final class DemoCommand implements Callable<Integer> {
         }
         long client = config.clients().isEmpty() ? 1 : config.clients().get(0).id();
         System.out.println();
+        ReplicaInfo first = config.replica(0);
+        if (web != null && first.webPort() > 0) {
+            System.out.printf("Open http://%s:%d/ in a browser (every replica serves the page: ports %s).%n", first.host(),
+                    first.webPort(), config.replicas().stream().map(r -> Integer.toString(r.webPort())).toList());
+            if (service.equals("evoting")) {
+                System.out.println("  Demo accounts: alice, bob, carol, dave (secret <name>-demo, e.g. alice-demo) vote;"
+                        + " admin (secret admin-demo) closes the election.");
+            }
+            if (lyingReplica != null) {
+                System.out.println("  Replica " + lyingReplica + " lies to readers (test fault): the page flags it.");
+            }
+            System.out.println();
+        }
         System.out.println("In another terminal:");
-        System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " put greeting hello");
-        System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");
-        System.out.println("  ./bastion client --config " + clusterFile + " --join alice get greeting"
-                + "   # a client not in the cluster file: joins, asks, leaves");
+        if (service.equals("evoting")) {
+            System.out.println("  ./bastion client --config " + clusterFile
+                    + " --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'");
+        } else {
+            System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " put greeting hello");
+            System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");
+            System.out.println("  ./bastion client --config " + clusterFile + " --join alice get greeting"
+                    + "   # a client not in the cluster file: joins, asks, leaves");
+        }
         System.out.println("  kill -9 " + cluster.process(config.n() - 1).pid()
                 + "      # a replica dies; clients keep getting answers from the others");
         System.out.println("  kill -9 " + cluster.process(0).pid()
@@ -107,7 +160,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void refuseBusyPorts(ClusterConfig config) {
         for (ReplicaInfo r : config.replicas()) {
-            for (int port : new int[] {r.replicaPort(), r.clientPort()}) {
+            for (int port : new int[] {r.replicaPort(), r.clientPort(), r.webPort()}) {
+                if (port == 0) {
+                    continue;
+                }
                 try (ServerSocket probe = new ServerSocket()) {
                     probe.bind(new InetSocketAddress(r.host(), port));
                 } catch (IOException e) {

@@ -56,6 +56,10 @@ final class ReplicaCommand implements Callable<Integer> {
             + " what it needs (repeatable).")
     List<Path> serviceJars = new ArrayList<>();
 
+    @Option(names = "--test-fault", paramLabel = "FAULT", hidden = true,
+            description = "Test only: wrong-reads makes this replica sign wrong answers to unordered reads.")
+    String testFault;
+
     @Option(names = "--sql-mode", defaultValue = "acid",
             description = "acid (durable commits, the default) or no-acid: SQLite synchronous=OFF, NOT crash-safe,"
                     + " for measuring only.")
@@ -74,6 +78,11 @@ final class ReplicaCommand implements Callable<Integer> {
 
     @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
     String listen;
+
+    @Option(names = "--web-root", paramLabel = "DIR",
+            description = "Serve the files of DIR on the replica's webPort (next to /cluster.json and the WebSocket"
+                    + " at /ws). Default: no files.")
+    Path webRoot;
 
     @Option(names = "--verifier-threads", description = "Threads checking signatures; 0 checks them on the network threads (default: one per core).")
     Integer verifierThreads;
@@ -124,24 +133,32 @@ final class ReplicaCommand implements Callable<Integer> {
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be in 0..65535, got " + metricsPort);
         }
+        if (webRoot != null && !Files.isDirectory(webRoot)) {
+            throw new IllegalArgumentException("--web-root " + webRoot + " is not a directory");
+        }
+        if (webRoot != null && cluster.replica(id).webPort() == 0) {
+            throw new IllegalArgumentException("--web-root needs a webPort for replica " + id + " in " + config);
+        }
         StateMachine state = sqlService != null
                 ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
                         dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval(),
                         SessionRequests.of(cluster, new StandardSignatureVerifier()))
-                : chosen.create(id, signingKey, cluster, dataDirectory, mode);
+                : chosen.create(id, signingKey, cluster, dataDirectory, mode, lyingReads());
         String label = sqlService != null ? sqlService : chosen.label();
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
                 NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort)
-                .withClientLimits(ClientLimits.perConnection(helloRate)));
+                .withClientLimits(ClientLimits.perConnection(helloRate)).withWebRoot(webRoot));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "bastion-shutdown"));
         var self = cluster.replica(id);
-        System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%s%n",
+        System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%s%s%n",
                 id, cluster.n(), cluster.f(), label, self.host(), self.replicaPort(),
                 listen != null ? listen : self.host(), self.clientPort(),
+                self.webPort() == 0 ? "" : ", web on http://" + (listen != null ? listen : self.host()) + ":"
+                        + self.webPort() + "/",
                 node.metricsPort() == 0 ? "" : ", metrics on port " + node.metricsPort());
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             if (node.runtime().failure() != null) {
@@ -152,4 +169,14 @@ final class ReplicaCommand implements Callable<Integer> {
         return 0;
     }
 
+
+    private boolean lyingReads() {
+        if (testFault == null) {
+            return false;
+        }
+        if (!testFault.equals("wrong-reads")) {
+            throw new IllegalArgumentException("--test-fault " + testFault + ": the only fault is wrong-reads");
+        }
+        return true;
+    }
 }

@@ -9,6 +9,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.execution.ExecutionEngine;
 import io.bastion.core.execution.StateMachine;
+import io.bastion.evoting.EvotingService;
 import io.bastion.sql.SqlDatabase;
 import io.bastion.sql.SqlStateMachine;
 import io.bastion.sql.bench.InsertBenchService;
@@ -17,25 +18,44 @@ import java.nio.file.Path;
 
 /**
  * The built-in services a replica can run, by the name used on the command line: in-memory ones,
- * and SQL ones whose state is an SQLite database in the replica's data directory.
+ * and SQL ones whose state is an SQLite database in the replica's data directory (evoting: the
+ * e-voting example with its public demo accounts, see docs/evoting.md).
  */
 enum Services {
-    KV, COUNTER, NULL, SQL_INSERT;
+    KV, COUNTER, NULL, SQL_INSERT, EVOTING;
 
     /** Where in the data directory an SQL service keeps its database. */
     static final String SQL_DIRECTORY = "sql";
 
     /** The replicated state of replica {@code id}, kept in {@code data} when it is a database. */
     StateMachine create(int id, Signer signer, ClusterConfig config, Path data, SqlDatabase.Mode mode) {
+        return create(id, signer, config, data, mode, false);
+    }
+
+    /**
+     * As above; with {@code lyingReads} (a test-only fault, SQL services only) the replica signs
+     * wrong answers to unordered reads ({@link LyingReads}).
+     */
+    StateMachine create(int id, Signer signer, ClusterConfig config, Path data, SqlDatabase.Mode mode,
+                        boolean lyingReads) {
+        if (lyingReads && this != SQL_INSERT && this != EVOTING) {
+            throw new IllegalArgumentException("--test-fault wrong-reads needs an SQL service (sql-insert, evoting)");
+        }
         int chunk = config.settings().stateChunkBytes();
         SessionRequests sessions = SessionRequests.of(config, new StandardSignatureVerifier());
         return switch (this) {
             case KV -> new ExecutionEngine(id, signer, new KeyValueService(), chunk, sessions);
             case COUNTER -> new ExecutionEngine(id, signer, new CounterService(), chunk, sessions);
             case NULL -> new ExecutionEngine(id, signer, new NullService(), chunk, sessions);
-            case SQL_INSERT -> new SqlStateMachine(id, signer, new InsertBenchService(), data.resolve(SQL_DIRECTORY), mode,
-                    config.settings().checkpointInterval(), sessions);
+            case SQL_INSERT -> new SqlStateMachine(id, signer, faulty(new InsertBenchService(), lyingReads),
+                    data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
+            case EVOTING -> new SqlStateMachine(id, signer, faulty(EvotingService.withDemoData(), lyingReads),
+                    data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
         };
+    }
+
+    private static io.bastion.sql.SqlService faulty(io.bastion.sql.SqlService service, boolean lyingReads) {
+        return lyingReads ? new LyingReads(service) : service;
     }
 
     /** The name on the command line. */

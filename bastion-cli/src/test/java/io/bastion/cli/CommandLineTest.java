@@ -82,7 +82,7 @@ class CommandLineTest {
         Path file = directory.resolve("cluster.toml");
         Run service = run("replica", "--config", file.toString(), "--id", "0", "--service", "sql");
         assertThat(service.code()).isEqualTo(1);
-        assertThat(service.err()).contains("--service sql").contains("sql-insert");
+        assertThat(service.err()).contains("--service sql").contains("sql-insert").contains("evoting");
         Run mode = run("replica", "--config", file.toString(), "--id", "0", "--service", "sql-insert",
                 "--sql-mode", "fast", "--data", directory.resolve("data").toString());
         assertThat(mode.code()).isEqualTo(1);
@@ -118,7 +118,7 @@ class CommandLineTest {
     void demoStartsAClusterTheClientCanUseAndStopsItOnTermination() throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
-                Bastion.class.getName(), "demo", "--dir", directory.resolve("demo").toString(),
+                Bastion.class.getName(), "demo", "--dir", directory.resolve("demo").toString(), "--service", "kv",
                 "--base-port", Integer.toString(FreePorts.base(16)))); // 12 cluster ports + 4 metrics ports
         Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<Long> replicaPids = new ArrayList<>();

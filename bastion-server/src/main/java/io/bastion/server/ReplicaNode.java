@@ -18,6 +18,7 @@ import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.endpoint.ClientLimits;
 import io.bastion.net.replica.ReplicaNetwork;
+import io.bastion.net.web.WebEndpoint;
 import io.bastion.server.observe.LatencyHistogram;
 import io.bastion.server.observe.Metrics;
 import io.bastion.server.observe.MetricsServer;
@@ -37,8 +38,10 @@ import java.util.TreeMap;
 
 /**
  * One replica process's worth of parts, wired: the replica mesh and the client endpoint (Netty,
- * sharing one event-loop group) around a {@link ReplicaRuntime}, plus the optional message trace
- * and Prometheus metrics endpoint. Thread-safe; {@link #close()} releases every thread and port.
+ * sharing one event-loop group) around a {@link ReplicaRuntime}, plus the web endpoint when the
+ * cluster file gives the replica a {@code webPort} (its WebSockets are client connections like
+ * those of the client port), the optional message trace and Prometheus metrics endpoint.
+ * Thread-safe; {@link #close()} releases every thread and port.
  */
 public final class ReplicaNode implements AutoCloseable {
     /** Netty threads per replica process. */
@@ -52,12 +55,19 @@ public final class ReplicaNode implements AutoCloseable {
      * @param trace       file for the message trace (JSON lines), or {@code null} for none
      * @param metricsPort port of the Prometheus endpoint, or 0 for none
      * @param clientLimits how fast clients may send Hellos and Joins
+     * @param webRoot     directory whose files the web endpoint serves, or {@code null} for none
+     *                    (the endpoint runs when the replica has a {@code webPort}, files or not)
      */
     public record Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
-                          Path trace, int metricsPort, ClientLimits clientLimits) {
+                          Path trace, int metricsPort, ClientLimits clientLimits, Path webRoot) {
         public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
                        Path trace, int metricsPort) {
-            this(listenHost, net, runtime, storage, trace, metricsPort, ClientLimits.DEFAULTS);
+            this(listenHost, net, runtime, storage, trace, metricsPort, ClientLimits.DEFAULTS, null);
+        }
+
+        public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
+                       Path trace, int metricsPort, ClientLimits clientLimits) {
+            this(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, null);
         }
 
         public static Options defaults(ReplicaStorage storage) {
@@ -65,13 +75,18 @@ public final class ReplicaNode implements AutoCloseable {
         }
 
         public Options withClientLimits(ClientLimits limits) {
-            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits);
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits, webRoot);
+        }
+
+        public Options withWebRoot(Path root) {
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, root);
         }
     }
 
     private final ReplicaRuntime runtime;
     private final ReplicaNetwork network;
     private final ClientEndpoint endpoint;
+    private final WebEndpoint web;
     private final EventLoopGroup group;
     private final MetricsServer metricsServer;
 
@@ -90,6 +105,8 @@ public final class ReplicaNode implements AutoCloseable {
         this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), options.net(), group,
                 options.clientLimits(), (connection, message) -> onClientMessage(holder[0], connection, message));
         holder[0] = endpoint;
+        this.web = self.webPort() == 0 ? null : new WebEndpoint(new InetSocketAddress(host, self.webPort()), config,
+                options.webRoot(), options.net(), group, endpoint);
         registerMetrics(metrics, latency);
         this.metricsServer = options.metricsPort() == 0 ? null
                 : MetricsServer.start(new InetSocketAddress(host, options.metricsPort()), metrics, group);
@@ -152,6 +169,14 @@ public final class ReplicaNode implements AutoCloseable {
         node.runtime.start(node.transport());
         node.network.start();
         node.endpoint.start();
+        if (node.web != null) {
+            try {
+                node.web.start();
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
         return node;
     }
 
@@ -191,6 +216,11 @@ public final class ReplicaNode implements AutoCloseable {
         return endpoint;
     }
 
+    /** The web endpoint, or {@code null} when the replica has no {@code webPort}. */
+    public WebEndpoint web() {
+        return web;
+    }
+
     /** The metrics endpoint's port, or 0 when there is none. */
     public int metricsPort() {
         return metricsServer == null ? 0 : metricsServer.port();
@@ -200,6 +230,9 @@ public final class ReplicaNode implements AutoCloseable {
     public void close() {
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (web != null) {
+            web.close();
         }
         endpoint.close();
         network.close();

@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One client's TCP connection to this replica's client port, as a handle the replica runtime can
- * bind client ids to and answer on. Frames to it wait in a bounded {@link OutboundQueue} while the
- * client does not read. Thread-safe.
+ * One client's connection to this replica (TCP to the client port, or a WebSocket on the web port
+ * that the endpoint {@linkplain ClientEndpoint#adopt adopted}), as a handle the replica runtime
+ * can bind client ids to and answer on. Frames to it wait in a bounded {@link OutboundQueue}
+ * while the client does not read. Thread-safe.
  */
 public final class ClientConnection {
     private final long id;

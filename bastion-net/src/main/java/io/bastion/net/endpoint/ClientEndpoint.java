@@ -118,13 +118,41 @@ public final class ClientEndpoint implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel channel) {
                 if (channels.add(channel) && limit.admit(channel, counters)) {
-                    ClientConnection connection = newConnection(channel);
-                    Pipelines.addMessageCodec(channel.pipeline(), settings.frameBytesMax(), counters)
-                            .addLast(Pipelines.SESSION, new ClientSession(ClientEndpoint.this, connection));
-                    connection.queue().attach(channel);
+                    Pipelines.addMessageCodec(channel.pipeline(), settings.frameBytesMax(), counters);
+                    startSession(channel);
                 }
             }
         };
+    }
+
+    /**
+     * Takes {@code channel}, accepted by another listener and speaking its own framing (a
+     * WebSocket on the replica's web port), as one more client connection of this endpoint: it
+     * counts against {@link NetSettings#clientConnectionsMax()}, has the same bounded queue, Hello
+     * and Join limits, handler and client-id bindings as a connection to the client port, and is
+     * closed with this endpoint. Its pipeline must already turn {@link Signed} messages written to
+     * it into its own frames and pass each message it receives on as a {@link Signed}; this adds
+     * the last handler, which delivers them. Call it on the channel's event loop. Returns the
+     * connection, or {@code null} when it was refused (and closed): no slot free, or this
+     * endpoint closed.
+     */
+    public ClientConnection adopt(Channel channel) {
+        Check.argument(channel.eventLoop().inEventLoop(), "a channel is adopted on its event loop");
+        if (!channels.add(channel) || !limit.admit(channel, counters)) {
+            return null;
+        }
+        ClientConnection connection = startSession(channel);
+        // closeFuture fires even when the channel closed before the session handler was added
+        channel.closeFuture().addListener(f -> onClosed(connection));
+        return connection;
+    }
+
+    /** Adds the delivering handler to {@code channel}'s pipeline and starts draining its queue. */
+    private ClientConnection startSession(Channel channel) {
+        ClientConnection connection = newConnection(channel);
+        channel.pipeline().addLast(Pipelines.SESSION, new ClientSession(this, connection));
+        connection.queue().attach(channel);
+        return connection;
     }
 
     private ClientConnection newConnection(Channel channel) {
