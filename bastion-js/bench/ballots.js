@@ -1,7 +1,7 @@
 // Ballots per second through the WebSocket path: N Node clients (default 50), each signed in as
 // its own voter, cast ballots in a closed loop against a running e-voting cluster (`bastion demo`).
 // Not a test. Usage:
-//   node bench/ballots.js http://127.0.0.1:7008/cluster.json [--clients 50] [--seconds 20] [--warmup 5]
+//   node --experimental-websocket bench/ballots.js http://127.0.0.1:7008/cluster.json [--clients 50] [--seconds 20] [--warmup 5]
 // The administrator (demo secret) first registers the voters and opens enough elections that no
 // voter reaches the per-election ballot limit; then every client joins and votes.
 import { connect, generateClientKey } from '../src/bastion.js';
@@ -17,7 +17,7 @@ const seconds = option('seconds', 20);
 const warmup = option('warmup', 5);
 const BALLOTS_PER_VOTER_PER_ELECTION = 20; // the service's limit
 if (!url) {
-  console.error('usage: node bench/ballots.js <cluster.json url> [--clients N] [--seconds S] [--warmup S]');
+  console.error('usage: node --experimental-websocket bench/ballots.js <cluster.json url> [--clients N] [--seconds S] [--warmup S]');
   process.exit(2);
 }
 

@@ -41,8 +41,8 @@ export class ConflictError extends BastionError {
 
 const DEFAULTS = Object.freeze({
   requestTimeoutMillis: 20_000,
-  retransmitInitialMillis: 300,
-  retransmitMaxMillis: 3_000,
+  retransmitInitialMillis: 500,
+  retransmitMaxMillis: 4_000,
   reconnectInitialMillis: 250,
   reconnectMaxMillis: 5_000,
   challengeLifetimeMaxMillis: 5 * 60_000,

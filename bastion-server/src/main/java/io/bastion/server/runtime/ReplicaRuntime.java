@@ -303,6 +303,16 @@ public final class ReplicaRuntime implements AutoCloseable {
             if (bind != null) {
                 bind.accept(((Request) message.message()).clientId());
             }
+            if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r
+                    && SessionRequests.keptBySession(r) && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
+                // a session's retransmission of what already ran here: its reply again, not a new ordering
+                networkInFlight.decrementAndGet();
+                stats.countStaleSkipped();
+                if (r.requestNumber() == directory.lastExecuted(r.clientId())) {
+                    executorQueue.add(new Output.ResendReply(r.clientId(), r.requestNumber(), stats.view()));
+                }
+                return;
+            }
             if (sessionEnded) {
                 networkInFlight.decrementAndGet();
                 if (endedAnswersInFlight.incrementAndGet() > ENDED_ANSWERS_IN_FLIGHT_MAX) {
@@ -476,6 +486,11 @@ public final class ReplicaRuntime implements AutoCloseable {
     private void execute(Execute execute) {
         long start = System.nanoTime();
         StateMachine.Result result = engine.execute(execute);
+        for (Signed<Request> request : execute.requests()) {
+            if (SessionRequests.keptBySession(request.message())) {
+                directory.executed(request.message().clientId(), request.message().requestNumber());
+            }
+        }
         // before the replies: a client that learns its session id from one is known at once
         directory.apply(result.opened(), result.forgotten());
         for (Reply reply : result.replies()) {

@@ -38,6 +38,8 @@ public final class SessionDirectory implements ClientKeys {
     private final int recentlyEndedMax;
     private final ConcurrentHashMap<Long, PublicKeyRef> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, PublicKeyRef> ended = new ConcurrentHashMap<>();
+    /** Live sessions' highest executed request number, as this replica executed them (at most one per live session). */
+    private final ConcurrentHashMap<Long, Long> lastExecuted = new ConcurrentHashMap<>();
     /** The order {@link #ended} entries go in; guarded by {@code this}. */
     private final ArrayDeque<Ended> endedOrder = new ArrayDeque<>();
 
@@ -71,11 +73,28 @@ public final class SessionDirectory implements ClientKeys {
     }
 
     /**
+     * The highest request number of live session {@code clientId} this replica has executed, or 0
+     * when unknown (a session's exactly-once entry is in the state machine; this copy lets the
+     * edge answer a retransmission from the reply cache instead of ordering it again).
+     */
+    public long lastExecuted(long clientId) {
+        return lastExecuted.getOrDefault(clientId, 0L);
+    }
+
+    /** The executor ran request {@code requestNumber} of a session (ignored unless it is live). */
+    public void executed(long clientId, long requestNumber) {
+        if (live.containsKey(clientId)) {
+            lastExecuted.merge(clientId, requestNumber, Math::max);
+        }
+    }
+
+    /**
      * One batch's changes: {@code opened} sessions become known, {@code forgotten} ids stop being
      * (ids that were no live session here, such as answered Joins' provisional ids, are ignored).
      */
     public synchronized void apply(List<Session> opened, List<Long> forgotten) {
         for (long clientId : forgotten) {
+            lastExecuted.remove(clientId);
             PublicKeyRef key = live.remove(clientId);
             if (key != null) {
                 remember(clientId, key);
@@ -89,6 +108,7 @@ public final class SessionDirectory implements ClientKeys {
 
     /** Replaces the live sessions by {@code sessions} (after a restart or a state transfer). */
     public synchronized void replaceLive(List<Session> sessions) {
+        lastExecuted.clear(); // unknown for the new state: retransmissions are ordered until it is known again
         Map<Long, PublicKeyRef> next = new HashMap<>();
         for (Session s : sessions) {
             next.put(s.clientId(), s.key());

@@ -106,4 +106,21 @@ class SessionDirectoryTest {
     void refusesAnUnboundedFifo() {
         assertThatThrownBy(() -> directory(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theLastExecutedNumberIsKeptForLiveSessionsOnlyAndGoesWithThem() {
+        SessionDirectory directory = directory(4);
+        long id = SessionSettings.FIRST_DYNAMIC_CLIENT_ID + 7;
+        directory.executed(id, 3);
+        assertThat(directory.lastExecuted(id)).as("not live: nothing kept").isZero();
+        directory.apply(List.of(session(id)), List.of());
+        directory.executed(id, 3);
+        directory.executed(id, 2);
+        assertThat(directory.lastExecuted(id)).isEqualTo(3);
+        directory.replaceLive(List.of(session(id)));
+        assertThat(directory.lastExecuted(id)).as("unknown after a state transfer").isZero();
+        directory.executed(id, 4);
+        directory.apply(List.of(), List.of(id));
+        assertThat(directory.lastExecuted(id)).as("gone with the session").isZero();
+    }
 }
