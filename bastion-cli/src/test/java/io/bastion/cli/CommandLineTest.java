@@ -90,6 +90,25 @@ class CommandLineTest {
         Run workload = run("bench", "--workload", "null,sql-update", "--dir", directory.toString());
         assertThat(workload.code()).isEqualTo(1);
         assertThat(workload.err()).contains("--workload sql-update");
+        Run kind = run("bench", "--clients-kind", "static,anonymous", "--dir", directory.toString());
+        assertThat(kind.code()).isEqualTo(1);
+        assertThat(kind.err()).contains("--clients-kind anonymous").contains("static or dynamic");
+        Run fault = run("replica", "--config", file.toString(), "--id", "0", "--service", "evoting",
+                "--test-fault", "crash", "--data", directory.resolve("data-fault").toString());
+        assertThat(fault.code()).isEqualTo(1);
+        assertThat(fault.err()).contains("--test-fault crash").contains("wrong-reads");
+        Run faultKv = run("replica", "--config", file.toString(), "--id", "0", "--service", "kv",
+                "--test-fault", "wrong-reads", "--data", directory.resolve("data-kv").toString());
+        assertThat(faultKv.code()).isEqualTo(1);
+        assertThat(faultKv.err()).contains("needs an SQL service");
+        Run webRoot = run("replica", "--config", file.toString(), "--id", "0", "--web-root",
+                directory.resolve("no-such-dir").toString(), "--data", directory.resolve("data-web").toString());
+        assertThat(webRoot.code()).isEqualTo(1);
+        assertThat(webRoot.err()).contains("--web-root").contains("not a directory");
+        Run liar = run("demo", "--dir", directory.resolve("demo-liar").toString(), "--lying-replica", "9",
+                "--base-port", Integer.toString(FreePorts.base(16)));
+        assertThat(liar.code()).isEqualTo(1);
+        assertThat(liar.err()).contains("--lying-replica must be 0..3");
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.bastion.core.service.Authorization;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.Session;
 import io.bastion.core.session.SessionRequests;
-import io.bastion.core.session.SessionSettings;
 import io.bastion.core.session.Sessions;
 
 import io.bastion.core.crypto.Digest;
@@ -15,8 +14,6 @@ import io.bastion.core.message.Message;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
-import io.bastion.core.message.StateChunk;
-import io.bastion.core.message.StateManifest;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.ServiceContext;
 import io.bastion.core.util.Check;
@@ -222,15 +219,11 @@ public final class SqlStateMachine implements StateMachine {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, database.lastAgreedTime(),
                 0);
-        Session session = SessionSettings.isStatic(r.clientId()) ? null : sessions.sessions().live(r.clientId());
-        if (!SessionSettings.isStatic(r.clientId()) && session == null) {
-            return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(),
-                    Reply.Status.REFUSED, utf8(SessionRequests.SESSION_ENDED)))).get(0);
-        }
-        byte[] result = database.runQuery(service, r.operationUnsafe(),
-                session == null ? context : context.withIdentity(session.identity()));
-        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), result)))
-                .get(0);
+        ServiceContext own = sessions.readContext(r, context);
+        SessionRequests.Answer answer = own == null ? SessionRequests.ended()
+                : new SessionRequests.Answer(Reply.Status.OK, database.runQuery(service, r.operationUnsafe(), own));
+        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(),
+                answer.status(), answer.result()))).get(0);
     }
 
     @Override
@@ -275,19 +268,7 @@ public final class SqlStateMachine implements StateMachine {
     @Override
     public List<Message> serve(long seq, List<Integer> chunks) {
         PageImage image = checkpoints.get(seq);
-        if (image == null) {
-            return List.of();
-        }
-        if (chunks.isEmpty()) {
-            return List.of(new StateManifest(replicaId, seq, image.leaves()));
-        }
-        List<Message> out = new ArrayList<>();
-        for (int index : chunks) {
-            if (index >= 0 && index < image.leaves().size()) {
-                out.add(new StateChunk(replicaId, seq, index, image.page(index)));
-            }
-        }
-        return out;
+        return image == null ? List.of() : StateMachine.serveChunks(replicaId, seq, image.leaves(), chunks, image::page);
     }
 
     @Override

@@ -13,8 +13,6 @@ import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
-import io.bastion.core.message.StateChunk;
-import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.Message;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.Service;
@@ -144,17 +142,11 @@ public final class ExecutionEngine implements StateMachine {
     public Reply query(Signed<Request> request, int view) {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, lastAgreedTime, 0);
-        Reply.Status status = Reply.Status.OK;
-        byte[] result;
-        Session session = SessionSettings.isStatic(r.clientId()) ? null : sessions.sessions().live(r.clientId());
-        if (!SessionSettings.isStatic(r.clientId()) && session == null) {
-            status = Reply.Status.REFUSED;
-            result = SessionRequests.SESSION_ENDED.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        } else {
-            result = answer(r, session == null ? context : context.withIdentity(session.identity()));
-        }
-        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status,
-                result))).get(0);
+        ServiceContext own = sessions.readContext(r, context);
+        SessionRequests.Answer answer = own == null ? SessionRequests.ended()
+                : new SessionRequests.Answer(Reply.Status.OK, answer(r, own));
+        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(),
+                answer.status(), answer.result()))).get(0);
     }
 
     /** The service's read-only answer, or the error it threw. */
@@ -296,19 +288,7 @@ public final class ExecutionEngine implements StateMachine {
     @Override
     public List<Message> serve(long seq, List<Integer> chunks) {
         StateImage image = images.get(seq);
-        if (image == null) {
-            return List.of();
-        }
-        if (chunks.isEmpty()) {
-            return List.of(new StateManifest(replicaId, seq, image.leaves()));
-        }
-        List<Message> out = new ArrayList<>();
-        for (int index : chunks) {
-            if (index >= 0 && index < image.leaves().size()) {
-                out.add(new StateChunk(replicaId, seq, index, image.chunk(index)));
-            }
-        }
-        return out;
+        return image == null ? List.of() : StateMachine.serveChunks(replicaId, seq, image.leaves(), chunks, image::chunk);
     }
 
     /** Indexes of the manifest's chunks that no local image holds (those must be fetched). */

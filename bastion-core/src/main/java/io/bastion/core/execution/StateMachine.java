@@ -76,6 +76,24 @@ public interface StateMachine extends AutoCloseable {
     /** The manifest (empty {@code chunks}) or chunks of a kept checkpoint, as messages for a peer; empty if gone. */
     List<Message> serve(long seq, List<Integer> chunks);
 
+    /**
+     * The usual answer to a fetch of a kept checkpoint whose chunks have digests {@code leaves}:
+     * the manifest when {@code chunks} is empty, else those chunks (indexes out of range are skipped).
+     */
+    static List<Message> serveChunks(int replicaId, long seq, List<Digest> leaves, List<Integer> chunks,
+                                     java.util.function.IntFunction<byte[]> chunkAt) {
+        if (chunks.isEmpty()) {
+            return List.of(new io.bastion.core.message.StateManifest(replicaId, seq, leaves));
+        }
+        List<Message> out = new java.util.ArrayList<>();
+        for (int index : chunks) {
+            if (index >= 0 && index < leaves.size()) {
+                out.add(new io.bastion.core.message.StateChunk(replicaId, seq, index, chunkAt.apply(index)));
+            }
+        }
+        return out;
+    }
+
     /** Indexes of the manifest's chunks this replica does not hold locally. */
     List<Integer> missingChunks(List<Digest> leaves);
 

@@ -103,7 +103,7 @@ public final class SessionRequests {
         Session session = sessions.live(r.clientId());
         if (session == null) {
             effects.forgotten.add(r.clientId());
-            return Answer.refused(SESSION_ENDED);
+            return ended();
         }
         ServiceContext own = context.withIdentity(session.identity());
         if (r.kind() == Request.Kind.LEAVE) {
@@ -173,6 +173,24 @@ public final class SessionRequests {
         } catch (Exception e) {
             // the service's bookkeeping failed; the session is over regardless, at every replica alike
         }
+    }
+
+    /**
+     * The context an unordered read of {@code r} runs with: {@code context} for a registered
+     * client, with the session's identity for a live session, or {@code null} when its session is
+     * not live (the read is then answered {@link #ended()}).
+     */
+    public ServiceContext readContext(Request r, ServiceContext context) {
+        if (SessionSettings.isStatic(r.clientId())) {
+            return context;
+        }
+        Session session = sessions.live(r.clientId());
+        return session == null ? null : context.withIdentity(session.identity());
+    }
+
+    /** The answer to a request whose session is not live. */
+    public static Answer ended() {
+        return Answer.refused(SESSION_ENDED);
     }
 
     /**

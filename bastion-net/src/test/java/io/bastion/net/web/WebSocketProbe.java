@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.fail;
  * A WebSocket client for tests (the JDK's): collects every text message, reassembled, in arrival
  * order; every wait is bounded. {@link #close} aborts the socket.
  */
-final class WebSocketProbe implements AutoCloseable {
-    static final Duration BOUND = Duration.ofSeconds(10);
+public final class WebSocketProbe implements AutoCloseable {
+    public static final Duration BOUND = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -33,20 +33,20 @@ final class WebSocketProbe implements AutoCloseable {
                 .get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static WebSocketProbe open(HttpClient http, URI uri) throws Exception {
+    public static WebSocketProbe open(HttpClient http, URI uri) throws Exception {
         return new WebSocketProbe(http, uri);
     }
 
-    void send(String text) throws Exception {
+    public void send(String text) throws Exception {
         socket.sendText(text, true).get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void sendBinary(byte[] data) throws Exception {
+    public void sendBinary(byte[] data) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(data), true).get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The next message, parsed; fails the test if none arrives within {@link #BOUND}. */
-    JsonNode next() throws Exception {
+    public JsonNode next() throws Exception {
         String text = messages.poll(BOUND.toMillis(), TimeUnit.MILLISECONDS);
         if (text == null) {
             fail("no WebSocket message within " + BOUND.toMillis() + " ms");
@@ -55,7 +55,7 @@ final class WebSocketProbe implements AutoCloseable {
     }
 
     /** The next message, which must have {@code type}. */
-    JsonNode next(String type) throws Exception {
+    public JsonNode next(String type) throws Exception {
         JsonNode message = next();
         if (!type.equals(message.path("type").asText())) {
             fail("expected a " + type + " message, got " + message);
@@ -64,7 +64,13 @@ final class WebSocketProbe implements AutoCloseable {
     }
 
     /** Whether the server closed the connection within {@code bound}. */
-    boolean closedWithin(Duration bound) {
+    /** The next message if one arrives within {@code wait}, else {@code null}. */
+    public JsonNode poll(Duration wait) throws Exception {
+        String text = messages.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return text == null ? null : JSON.readTree(text);
+    }
+
+    public boolean closedWithin(Duration bound) {
         try {
             closed.get(bound.toMillis(), TimeUnit.MILLISECONDS);
             return true;

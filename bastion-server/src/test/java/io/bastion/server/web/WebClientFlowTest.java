@@ -1,5 +1,7 @@
 package io.bastion.server.web;
 
+import io.bastion.net.web.WebSocketProbe;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bastion.core.config.ClusterConfig;
