@@ -159,6 +159,14 @@ public final class ExecutionEngine implements StateMachine {
     }
 
     @Override
+    public Reply repeatJoin(Signed<Request> join, int view) {
+        Request r = join.message();
+        SessionRequests.Answer answer = sessions.repeatJoin(r);
+        return answer == null ? null : replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(),
+                r.requestNumber(), answer.status(), answer.result()))).get(0);
+    }
+
+    @Override
     public List<Session> liveSessions() {
         return sessions.sessions().all();
     }

@@ -53,6 +53,12 @@ public interface StateMachine extends AutoCloseable {
     /** The reply to (client, request number) signed again in {@code view}, or {@code null}. */
     Reply cachedReply(long clientId, long requestNumber, int view);
 
+    /**
+     * The reply a Join already got, signed again in {@code view} from the session table without
+     * ordering it, or {@code null} when it must be ordered (see {@code SessionRequests.repeatJoin}).
+     */
+    Reply repeatJoin(Signed<Request> join, int view);
+
     /** Answers a read-only request on the current state without changing it; signed in {@code view}. */
     Reply query(Signed<Request> request, int view);
 

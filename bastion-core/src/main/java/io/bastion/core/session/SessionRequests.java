@@ -188,6 +188,25 @@ public final class SessionRequests {
         return session == null ? null : context.withIdentity(session.identity());
     }
 
+    /**
+     * The answer a Join already got, if it is still what executing it again would give: its live
+     * session's id and identity. {@code null} otherwise (not a well-formed Join, never executed here,
+     * or its session is over), and the Join must be ordered. Changes nothing.
+     */
+    public Answer repeatJoin(Request r) {
+        if (r.kind() != Request.Kind.JOIN) {
+            return null;
+        }
+        try {
+            JoinRequest join = Codec.decodeJoin(r.operationUnsafe());
+            Sessions.UsedJoin used = sessions.usedJoin(Sessions.joinKey(join.key(), join.nonceUnsafe()));
+            Session live = used == null ? null : sessions.live(used.clientId());
+            return live != null && live.key().equals(join.key()) ? accepted(live) : null;
+        } catch (CodecException e) {
+            return null;
+        }
+    }
+
     /** The answer to a request whose session is not live. */
     public static Answer ended() {
         return Answer.refused(SESSION_ENDED);

@@ -69,9 +69,14 @@ class ExecutionEngineTest {
         long t = 1_767_225_600_000L;
         ExecutionEngine engine = new ExecutionEngine(0, TestKeys.signer(0), new io.bastion.core.service.CounterService(),
                 1024, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
-        StateMachine.Result joined = engine.execute(new Execute(1, 0, t, 1,
-                List.of(TestJoins.join(7001, "carol", t + 60_000)), false));
+        Signed<Request> join = TestJoins.join(7001, "carol", t + 60_000);
+        assertThat(engine.repeatJoin(join, 0)).as("never executed: it must be ordered").isNull();
+        StateMachine.Result joined = engine.execute(new Execute(1, 0, t, 1, List.of(join), false));
         long carol = Codec.decodeJoinResult(joined.replies().get(0).result()).clientId();
+        io.bastion.core.message.Reply repeated = engine.repeatJoin(join, 0);
+        assertThat(repeated.result()).as("a retransmitted Join gets its answer without ordering")
+                .isEqualTo(joined.replies().get(0).result());
+        assertThat(repeated.status()).isEqualTo(io.bastion.core.message.Reply.Status.OK);
         Signed<Request> add = Signed.sign(new Request(carol, 1, Request.Kind.WRITE,
                 io.bastion.core.service.CounterService.add(5)), TestKeys.signer(7001));
         StateMachine.Result first = engine.execute(new Execute(2, 0, t + 1, 2, List.of(add), false));
@@ -90,6 +95,7 @@ class ExecutionEngineTest {
         StateMachine.Result left = engine.execute(new Execute(4, 0, t + 3, 4, List.of(Signed.sign(
                 new Request(carol, 2, Request.Kind.LEAVE, new byte[0]), TestKeys.signer(7001))), false));
         assertThat(left.forgotten()).contains(carol);
+        assertThat(engine.repeatJoin(join, 0)).as("its session is over: ordering decides").isNull();
         assertThat(engine.liveSessions()).isEmpty();
         StateMachine.Result late = engine.execute(new Execute(5, 0, t + 4, 5, List.of(add), false));
         assertThat(late.replies().get(0).status()).isEqualTo(io.bastion.core.message.Reply.Status.REFUSED);

@@ -78,6 +78,9 @@ public final class ReplicaRuntime implements AutoCloseable {
     /** An executor task: tell the client of an ended session so (signed, not ordered). */
     private record AnswerEnded(Signed<Request> request) {}
 
+    /** A Join this replica executed already, sent again: answered from the session table if it can be. */
+    private record RepeatJoin(Signed<Request> join) {}
+
     /**
      * @param tickMillis         how often the core is told the time
      * @param verifierThreads    threads checking signatures in parallel; 0 checks them on the
@@ -304,6 +307,14 @@ public final class ReplicaRuntime implements AutoCloseable {
                 bind.accept(((Request) message.message()).clientId());
             }
             if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r
+                    && r.kind() == Request.Kind.JOIN && directory.joinAnswered(r.clientId(), r.requestNumber())) {
+                networkInFlight.decrementAndGet();
+                @SuppressWarnings("unchecked")
+                Signed<Request> join = (Signed<Request>) message;
+                executorQueue.add(new RepeatJoin(join));
+                return;
+            }
+            if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r
                     && SessionRequests.keptBySession(r) && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
                 // a session's retransmission of what already ran here: its reply again, not a new ordering
                 networkInFlight.decrementAndGet();
@@ -463,6 +474,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                     case Output.CompareState compare -> inbound.add(new Event.LocalStateCompared(compare.seq(),
                             engine.missingChunks(compare.leaves())));
                     case AnswerEnded ended -> answerEnded(ended.request());
+                    case RepeatJoin repeat -> repeatJoin(repeat.join());
                     case Output.InstallState install -> {
                         StateMachine.Installed installed = engine.install(install.seq(), install.leaves(),
                                 install.fetched());
@@ -487,8 +499,11 @@ public final class ReplicaRuntime implements AutoCloseable {
         long start = System.nanoTime();
         StateMachine.Result result = engine.execute(execute);
         for (Signed<Request> request : execute.requests()) {
-            if (SessionRequests.keptBySession(request.message())) {
-                directory.executed(request.message().clientId(), request.message().requestNumber());
+            Request r = request.message();
+            if (SessionRequests.keptBySession(r)) {
+                directory.executed(r.clientId(), r.requestNumber());
+            } else if (r.kind() == Request.Kind.JOIN) {
+                directory.joinExecuted(r.clientId(), r.requestNumber());
             }
         }
         // before the replies: a client that learns its session id from one is known at once
@@ -517,6 +532,20 @@ public final class ReplicaRuntime implements AutoCloseable {
      * read-only request of a session that is not live — "session ended", signed by this replica,
      * without ordering. f+1 such answers tell the client its session is over (ids never return).
      */
+    /** The Join's answer again, or, if its session is over meanwhile, the Join goes to be ordered. */
+    private void repeatJoin(Signed<Request> join) {
+        Reply reply = engine.repeatJoin(join, stats.view());
+        if (reply != null) {
+            sendReply(reply);
+            stats.countStaleSkipped();
+        } else if (networkInFlight.incrementAndGet() <= settings.inboundQueueMax()) {
+            inbound.add(new Event.Received(MessageAuthenticator.FROM_CLIENT, join));
+        } else {
+            networkInFlight.decrementAndGet();
+            stats.inboundDropped(); // the client sends it again
+        }
+    }
+
     private void answerEnded(Signed<Request> request) {
         endedAnswersInFlight.decrementAndGet();
         long clientId = request.message().clientId();

@@ -68,6 +68,31 @@ public final class SessionDirectory implements ClientKeys {
         return key != null ? key : ended.get(clientId);
     }
 
+    /** Provisional ids whose Join this replica executed lately, most recent last; guarded by {@code this}. */
+    private final java.util.LinkedHashMap<Long, Long> answeredJoins = new java.util.LinkedHashMap<>();
+
+    /** Joins remembered as answered at most. */
+    public static final int ANSWERED_JOINS_MAX = 10_000;
+
+    /** The executor ran a Join: a retransmission of it may be answered from the session table. */
+    public synchronized void joinExecuted(long provisionalId, long requestNumber) {
+        answeredJoins.remove(provisionalId);
+        answeredJoins.put(provisionalId, requestNumber);
+        if (answeredJoins.size() > ANSWERED_JOINS_MAX) {
+            answeredJoins.remove(answeredJoins.keySet().iterator().next());
+        }
+    }
+
+    /** Whether this replica executed this Join (same provisional id and request number) lately. */
+    public synchronized boolean joinAnswered(long provisionalId, long requestNumber) {
+        Long number = answeredJoins.get(provisionalId);
+        return number != null && number == requestNumber;
+    }
+
+    public synchronized int answeredJoinCount() {
+        return answeredJoins.size();
+    }
+
     public boolean isLive(long clientId) {
         return live.containsKey(clientId);
     }
