@@ -134,8 +134,7 @@ public final class ExecutionEngine implements StateMachine {
         if (cached == null || cached.requestNumber() != requestNumber) {
             return null;
         }
-        return replySigner.sign(view, cached.seq(),
-                List.of(new ReplySigner.Unsigned(clientId, requestNumber, cached.status(), cached.result()))).get(0);
+        return replySigner.signOne(view, cached.seq(), clientId, requestNumber, cached.status(), cached.result());
     }
 
     @Override
@@ -145,8 +144,7 @@ public final class ExecutionEngine implements StateMachine {
         ServiceContext own = sessions.readContext(r, context);
         SessionRequests.Answer answer = own == null ? SessionRequests.ended()
                 : new SessionRequests.Answer(Reply.Status.OK, answer(r, own));
-        return replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(),
-                answer.status(), answer.result()))).get(0);
+        return replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());
     }
 
     /** The service's read-only answer, or the error it threw. */
@@ -162,8 +160,7 @@ public final class ExecutionEngine implements StateMachine {
     public Reply repeatJoin(Signed<Request> join, int view) {
         Request r = join.message();
         SessionRequests.Answer answer = sessions.repeatJoin(r);
-        return answer == null ? null : replySigner.sign(view, -1, List.of(new ReplySigner.Unsigned(r.clientId(),
-                r.requestNumber(), answer.status(), answer.result()))).get(0);
+        return answer == null ? null : replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());
     }
 
     @Override

@@ -31,6 +31,11 @@ public final class ReplySigner {
         this.signer = signer;
     }
 
+    /** One reply on its own (a read answered at once, a cached or repeated answer): seq -1 unless given. */
+    public Reply signOne(int view, long seq, long clientId, long requestNumber, Reply.Status status, byte[] result) {
+        return sign(view, seq, List.of(new Unsigned(clientId, requestNumber, status, result))).get(0);
+    }
+
     public List<Reply> sign(int view, long seq, List<Unsigned> replies) {
         if (replies.isEmpty()) {
             return List.of();
