@@ -29,6 +29,11 @@ public enum Behaviour {
     SLOW,
     /** As primary, proposes different batches to different backups. */
     EQUIVOCATE,
+    /**
+     * As primary, proposes a different batch (another seed) to its lowest-id backup only: the
+     * others prepare and commit the real one, which that backup must still learn.
+     */
+    EQUIVOCATE_ONE,
     /** As primary, leaves out one client's requests (the lowest client id it sees). */
     CENSOR,
     /** As primary, proposes times far from the real clock. */
@@ -43,7 +48,7 @@ public enum Behaviour {
     BAD_STATE;
 
     /** The Byzantine behaviours. */
-    public static final List<Behaviour> BYZANTINE = List.of(SILENT, SLOW, EQUIVOCATE, CENSOR, BAD_TIME,
+    public static final List<Behaviour> BYZANTINE = List.of(SILENT, SLOW, EQUIVOCATE, EQUIVOCATE_ONE, CENSOR, BAD_TIME,
             WRONG_DIGESTS, REPLAY, BAD_CHECKPOINTS, BAD_STATE);
 
     /**
@@ -55,6 +60,7 @@ public enum Behaviour {
             case HONEST, SLOW -> List.of(message);
             case SILENT -> List.of();
             case EQUIVOCATE -> List.of(reseed(self, to, message));
+            case EQUIVOCATE_ONE -> List.of(to == (self == 0 ? 1 : 0) ? reseed(self, to, message) : message);
             case CENSOR -> List.of(censor(self, message));
             case BAD_TIME -> List.of(retime(self, message, random));
             case WRONG_DIGESTS -> List.of(wrongDigest(self, message));

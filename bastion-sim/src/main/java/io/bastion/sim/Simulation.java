@@ -71,6 +71,16 @@ public final class Simulation {
      * are chosen from the seed as usual.
      */
     public Simulation(SimOptions options, long seed, Map<Integer, Behaviour> behaviours) {
+        this(options, seed, behaviours, Map.of());
+    }
+
+    /**
+     * A run where, besides {@code behaviours}, {@code clockOffsets} fixes how far some replicas'
+     * clocks are from true time (milliseconds); the others get a random offset within the options'
+     * skew as usual.
+     */
+    public Simulation(SimOptions options, long seed, Map<Integer, Behaviour> behaviours,
+                      Map<Integer, Long> clockOffsets) {
         this.options = options;
         this.seed = seed;
         this.random = new SplittableRandom(seed);
@@ -97,6 +107,7 @@ public final class Simulation {
         for (int i = 0; i < n; i++) {
             long offset = options.clockSkewMillis() == 0 ? 0
                     : random.nextLong(-options.clockSkewMillis(), options.clockSkewMillis() + 1);
+            offset = clockOffsets.getOrDefault(i, offset);
             replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i]);
         }
         this.clients = new SimClient[options.clients()];

@@ -93,6 +93,19 @@ final class Checkpoints {
         return null;
     }
 
+    /** The highest sequence number above {@code seq} whose checkpoints agree {@code quorum} times, or 0. */
+    long highestQuorumAbove(long seq, int quorum) {
+        for (long held : bySeq.descendingKeySet()) {
+            if (held <= seq) {
+                return 0;
+            }
+            if (quorumDigest(held, quorum) != null) {
+                return held;
+            }
+        }
+        return 0;
+    }
+
     String describe() {
         StringBuilder s = new StringBuilder();
         bySeq.forEach((seq, m) -> s.append(seq).append(':').append(m.keySet()).append(' '));

@@ -134,7 +134,8 @@ public final class Replica {
         this.random = random;
         this.rules = new ViewChangeRules(quorums, settings);
         this.log = new Log(settings.logSize(), settings.checkpointInterval());
-        this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax());
+        this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax(),
+                Math.max(1, settings.requestTimeoutMillis() / RELAY_DELAY_FRACTION));
         this.clients = new ClientTable(Map.of());
         this.transfer = new StateTransfer(id, settings, stats);
     }
@@ -253,6 +254,10 @@ public final class Replica {
         if (slot.prePrepare != null) {
             if (slot.view() == p.view() && !slot.prePrepare.equals(signed)) {
                 stats.increment(Counter.EQUIVOCATIONS_SEEN);
+                if (slot.commitsFor(p.view(), Codec.batchDigest(p)) >= quorums.weak()) {
+                    adoptDecided(slot, signed);
+                }
+                return;
             }
             if (slot.view() >= p.view()) {
                 return;
@@ -260,6 +265,27 @@ public final class Replica {
             resetSlot(slot); // a newer view's proposal replaces an older one
         }
         log.setPrePrepare(slot, signed, pool, nowMillis);
+    }
+
+    /**
+     * The primary gave this replica another batch than the one f+1 replicas committed in this view
+     * (an equivocating primary). A correct one among them prepared {@code decided}, so ours can
+     * never prepare: take {@code decided} instead, keeping the votes for it. This replica does not
+     * PREPARE it (it already prepared the other), but it may commit and execute it once it holds
+     * 2f PREPAREs for it from others, like any prepared batch.
+     */
+    private void adoptDecided(Slot slot, Signed<PrePrepare> decided) {
+        Map<Integer, Signed<Prepare>> prepares = new HashMap<>(slot.prepares);
+        Map<Integer, Signed<Commit>> commits = new HashMap<>(slot.commits);
+        resetSlot(slot);
+        log.setPrePrepare(slot, decided, pool, nowMillis);
+        slot.prepares.putAll(prepares);
+        slot.commits.putAll(commits);
+        slot.accepted = true; // our PREPARE in this view went to the other batch
+        for (BatchEntry e : decided.message().entries()) {
+            pool.markOrdered(e.requestDigest());
+        }
+        stats.increment(Counter.DECIDED_BATCHES_ADOPTED);
     }
 
     private void onPrepare(Signed<Prepare> signed) {
@@ -467,7 +493,11 @@ public final class Replica {
                 // a Join, or a session's request: the state machine keeps these exactly-once itself, in
                 // order, so its table can drop a session the moment it ends at every replica alike
                 fresh.add(body);
-                pool.removeBody(body.digest());
+                if (r.kind() == Request.Kind.JOIN) {
+                    pool.removeBody(body.digest());
+                } else {
+                    pool.removeUpTo(r.clientId(), r.requestNumber()); // older or rival bodies will never be ordered
+                }
                 continue;
             }
             if (clients.isNew(r.clientId(), r.requestNumber())) {
@@ -607,11 +637,25 @@ public final class Replica {
                 out.persist(seq, c); // the proof outlives the log below it
             }
         }
-        if (currentNewView != null) {
-            out.persist(seq, currentNewView); // the view we are in must survive the discard below
-        }
+        persistViewRecord(seq, out); // the view we are in, or asked for, must survive the discard below
         out.discardBelow = seq;
         stats.increment(Counter.CHECKPOINTS_STABLE);
+    }
+
+    /**
+     * Makes the view this replica is in durable again at {@code seq}: the NEW-VIEW that started it,
+     * or, while changing views, its own VIEW-CHANGE. A restart must never find an older view than
+     * the one this replica voted for or asked for: a vote in a view it left would break the quorum
+     * intersection that view changes rely on.
+     */
+    private void persistViewRecord(long seq, Output out) {
+        if (viewChanging) {
+            Signed<ViewChange> own = viewChanges.of(id, view);
+            Check.that(own != null, "changing to view %d without a view change of our own", view);
+            out.persist(seq, own);
+        } else if (currentNewView != null) {
+            out.persist(seq, currentNewView);
+        }
     }
 
     // ------------------------------------------------------------------ state transfer
@@ -649,6 +693,11 @@ public final class Replica {
     }
 
     // ------------------------------------------------------------------ view change
+
+    /** A backup relays a request no batch ordered after a request timeout divided by this. */
+    static final int RELAY_DELAY_FRACTION = 4;
+    /** Status intervals without execution progress after which a replica behind a stable checkpoint fetches it. */
+    static final int STUCK_STATUS_INTERVALS = 20;
 
     /** Doubling per failed attempt bounds how long a run of faulty primaries can stall the cluster. */
     static final int TIMEOUT_DOUBLINGS_MAX = 3;
@@ -699,7 +748,7 @@ public final class Replica {
                 || checkpoints.reachedByAtLeast(quorums.certificate(), id) > lastExecuted) {
             return; // a quorum is ahead of us: the cluster works, we are behind and catching up
         }
-        long oldest = pool.oldestUnorderedArrival();
+        long oldest = pool.oldestRelayed();
         for (Slot slot : log.above(lastExecuted)) {
             if (slot.prePrepare != null) {
                 oldest = Math.min(oldest, slot.arrivedMillis);
@@ -837,7 +886,16 @@ public final class Replica {
             maxSeq = Math.max(maxSeq, proposal.message().seq());
         }
         nextSeq = Math.max(maxSeq, lastExecuted) + 1;
-        lastProposedTime = Math.max(lastProposedTime, lastExecutedTime);
+        lastProposedTime = Math.max(lastProposedTime, Math.max(lastExecutedTime, latestTime(newView)));
+    }
+
+    /** The latest agreed time among a NEW-VIEW's re-proposals: fresh proposals must follow it. */
+    private static long latestTime(Signed<NewView> newView) {
+        long latest = 0;
+        for (Signed<PrePrepare> p : newView.message().prePrepares()) {
+            latest = Math.max(latest, p.message().timeMillis());
+        }
+        return latest;
     }
 
     private void rememberProposals(Signed<NewView> newView) {
@@ -917,10 +975,12 @@ public final class Replica {
         checkTimers(out);
         transfer.onTick(now, out);
         fetchMissingBodies(out);
+        relayToPrimary(out);
         if (lastExecuted != progressMark) {
             progressMark = lastExecuted;
             lastProgressMillis = now;
         }
+        fetchStateIfStuck(out);
         boolean stuck = (hasWork() || viewChanging) && now - lastProgressMillis >= settings.statusIntervalMillis();
         long sinceStatus = now - lastStatusMillis;
         if ((stuck && sinceStatus >= settings.statusIntervalMillis())
@@ -928,6 +988,40 @@ public final class Replica {
             out.broadcast(Signed.unsigned(new Status(id, view, viewChanging, lastExecuted, lastStable)));
             lastStatusMillis = now;
             stats.increment(Counter.STATUS_SENT);
+        }
+    }
+
+    /**
+     * A backup relays requests no batch ordered after a while to the primary (PBFT's rule, and
+     * Aardvark's lesson): a client may have sent them to the backups only. Only relayed requests
+     * count against the primary ({@link RequestPool#oldestRelayed}).
+     */
+    private void relayToPrimary(Output out) {
+        if (isPrimary() || viewChanging || transfer.active()) {
+            return;
+        }
+        List<Signed<Request>> due = pool.takeDueForRelay(nowMillis, settings.batchRequestsMax(),
+                settings.batchBytesMax());
+        if (!due.isEmpty()) {
+            out.send(quorums.primary(view), Signed.unsigned(new RequestBodies(id, due)));
+            stats.add(Counter.REQUESTS_RELAYED, due.size());
+        }
+    }
+
+    /**
+     * Execution has not moved for {@link #STUCK_STATUS_INTERVALS} status intervals although 2f+1
+     * replicas hold a checkpoint above this replica's position: whatever kept it from executing
+     * (a batch it cannot complete, a lost message no peer retransmits), the agreed state is the
+     * way forward. Usually retransmission catches up long before.
+     */
+    private void fetchStateIfStuck(Output out) {
+        if (transfer.active() || nowMillis - lastProgressMillis < STUCK_STATUS_INTERVALS * settings.statusIntervalMillis()) {
+            return;
+        }
+        long target = checkpoints.highestQuorumAbove(lastExecuted, quorums.stableCheckpoint());
+        if (target > 0 && transfer.mayRetarget(target)) {
+            Digest agreed = checkpoints.quorumDigest(target, quorums.stableCheckpoint());
+            transfer.start(target, agreed, checkpoints.matching(target, agreed), nowMillis, out);
         }
     }
 
@@ -1076,9 +1170,29 @@ public final class Replica {
                 slot.executedDigest = slot.batchDigest; // the restored state includes it
                 slot.committed = true;
             }
+            forgetReplayedBodies(slot);
         }
         viewChangeDeadline = RESEND_VIEW_CHANGE;
         nextSeq = Math.max(nextSeq, lastExecuted + 1);
+    }
+
+    /**
+     * The bodies the log replayed into the pool: those of a batch the restored state executed are
+     * done (a backup must not suspect the primary for them), those of a later batch are ordered.
+     */
+    private void forgetReplayedBodies(Slot slot) {
+        for (Signed<Request> body : slot.bodies) {
+            if (body == null) {
+                continue;
+            }
+            if (slot.seq > lastExecuted) {
+                pool.markOrdered(body.digest());
+            } else if (body.message().kind() == Request.Kind.JOIN) {
+                pool.removeBody(body.digest());
+            } else {
+                pool.removeUpTo(body.message().clientId(), body.message().requestNumber());
+            }
+        }
     }
 
     private void replay(Signed<?> signed) {
@@ -1156,6 +1270,7 @@ public final class Replica {
         if (quorums.primary(proposal.message().view()) == id) {
             slot.accepted = true;
             nextSeq = Math.max(nextSeq, seq + 1);
+            lastProposedTime = Math.max(lastProposedTime, proposal.message().timeMillis());
         }
     }
 
@@ -1255,7 +1370,7 @@ public final class Replica {
     /** Checkpoint knowledge, for failure reports. */
     public String describeCheckpoints() {
         return "all slots " + log.all().stream().map(sl -> sl.seq + (sl.prePrepare == null ? "-" : "v" + sl.view())
-                + (sl.executed() ? "x" : "")).toList() + " unordered " + pool.unorderedCount() + " oldest " + (nowMillis - pool.oldestUnorderedArrival())
+                + (sl.executed() ? "x" : "")).toList() + " unordered " + pool.unorderedCount() + " oldest relayed " + (nowMillis - pool.oldestRelayed())
                 + " behind " + checkpoints.reachedByAtLeast(quorums.certificate(), id) + " transfer "
                 + transfer.phase() + " deadline " + (viewChangeDeadline - nowMillis) + " attempts " + viewChangeAttempts + " lastExec "
                 + (nowMillis - lastExecutionMillis) + " vcStart " + (nowMillis - viewChangeStartMillis)

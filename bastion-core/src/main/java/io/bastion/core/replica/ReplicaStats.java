@@ -15,6 +15,8 @@ public final class ReplicaStats {
         REQUESTS_OLD,
         REQUESTS_POOL_FULL,
         REQUESTS_INVALID,
+        /** Request bodies a backup relayed to the primary (sent to the backups only, or lost there). */
+        REQUESTS_RELAYED,
         REPLIES_RESENT,
         READ_ONLY_ANSWERED,
         BATCHES_PROPOSED,
@@ -22,6 +24,8 @@ public final class ReplicaStats {
         REQUESTS_EXECUTED,
         PRE_PREPARES_REJECTED,
         EQUIVOCATIONS_SEEN,
+        /** Batches taken in place of an equivocating primary's other batch, once f+1 replicas committed them. */
+        DECIDED_BATCHES_ADOPTED,
         MESSAGES_OUTSIDE_WINDOW,
         MESSAGES_WRONG_VIEW,
         MESSAGES_IGNORED,

@@ -3,11 +3,13 @@ package io.bastion.core.replica;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
+import io.bastion.core.util.Check;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +19,31 @@ import java.util.function.Predicate;
  * Request bodies a replica received but has not executed yet, and the queue of those no batch
  * has ordered (in arrival order, which is the order the primary proposes them in). Bounded in
  * total and per client; a client keeps at most {@code perClientMax} bodies, its newest.
+ *
+ * <p>A backup relays a request no batch ordered to the primary once it has waited
+ * {@code relayDelayMillis} (and again every {@code relayDelayMillis} while it stays unordered):
+ * a client may have sent it to the backups only. The primary is suspected only for requests it
+ * was given, so the request timer of a request starts at its first relay ({@link #oldestRelayed}).
  */
 final class RequestPool {
     enum AddResult { ADDED, DUPLICATE, FULL }
 
     private final int max;
     private final int perClientMax;
+    private final long relayDelayMillis;
     private final Map<Digest, Signed<Request>> byDigest = new HashMap<>();
     private final Map<Long, ArrayDeque<Digest>> byClient = new HashMap<>();
     private final LinkedHashSet<Digest> unordered = new LinkedHashSet<>();
-    private final Map<Digest, Long> arrivals = new HashMap<>();
+    /** Unordered requests and when they are next due for relay; due times grow along the order. */
+    private final LinkedHashMap<Digest, Long> relayDue = new LinkedHashMap<>();
+    /** Unordered requests relayed at least once, with when first; first relays grow along the order. */
+    private final LinkedHashMap<Digest, Long> relayedSince = new LinkedHashMap<>();
 
-    RequestPool(int max, int perClientMax) {
+    RequestPool(int max, int perClientMax, long relayDelayMillis) {
+        Check.argument(relayDelayMillis > 0, "relay delay must be positive");
         this.max = max;
         this.perClientMax = perClientMax;
+        this.relayDelayMillis = relayDelayMillis;
     }
 
     AddResult add(Signed<Request> request, long nowMillis) {
@@ -50,18 +63,54 @@ final class RequestPool {
         }
         byDigest.put(d, request);
         byClient.computeIfAbsent(client, c -> new ArrayDeque<>()).addLast(d);
-        unordered.add(d);
-        arrivals.put(d, nowMillis);
+        enqueue(d, nowMillis);
         return AddResult.ADDED;
+    }
+
+    private void enqueue(Digest d, long nowMillis) {
+        unordered.add(d);
+        relayDue.remove(d);
+        relayDue.put(d, nowMillis + relayDelayMillis);
+        relayedSince.remove(d);
     }
 
     Signed<Request> get(Digest digest) {
         return byDigest.get(digest);
     }
 
-    /** When the oldest request no batch has ordered yet arrived, or {@code Long.MAX_VALUE}. */
-    long oldestUnorderedArrival() {
-        return unordered.isEmpty() ? Long.MAX_VALUE : arrivals.get(unordered.getFirst());
+    /**
+     * When the oldest request no batch ordered was first relayed to the primary, or
+     * {@code Long.MAX_VALUE}: from then on the primary had the request and time to order it.
+     */
+    long oldestRelayed() {
+        return relayedSince.isEmpty() ? Long.MAX_VALUE : relayedSince.firstEntry().getValue();
+    }
+
+    /**
+     * The unordered requests due for relay at {@code nowMillis}, oldest first, at most
+     * {@code countMax} of them and {@code bytesMax} operation bytes (but at least one); each is
+     * due again {@code relayDelayMillis} later while it stays unordered.
+     */
+    List<Signed<Request>> takeDueForRelay(long nowMillis, int countMax, int bytesMax) {
+        List<Signed<Request>> due = new ArrayList<>();
+        long bytes = 0;
+        while (!relayDue.isEmpty() && due.size() < countMax) {
+            Map.Entry<Digest, Long> head = relayDue.firstEntry();
+            if (head.getValue() > nowMillis) {
+                break;
+            }
+            Signed<Request> body = byDigest.get(head.getKey());
+            int size = body.message().operationUnsafe().length;
+            if (!due.isEmpty() && bytes + size > bytesMax) {
+                break;
+            }
+            due.add(body);
+            bytes += size;
+            relayDue.pollFirstEntry();
+            relayDue.put(head.getKey(), nowMillis + relayDelayMillis);
+            relayedSince.putIfAbsent(head.getKey(), nowMillis);
+        }
+        return due;
     }
 
     /**
@@ -70,33 +119,29 @@ final class RequestPool {
      */
     void requeue(List<Digest> digests, long nowMillis) {
         for (Digest d : digests) {
-            if (byDigest.containsKey(d) && unordered.add(d)) {
-                arrivals.put(d, nowMillis);
+            if (byDigest.containsKey(d) && !unordered.contains(d)) {
+                enqueue(d, nowMillis);
             }
         }
     }
 
-    /** Gives requests that arrived before the clock was known the time {@code nowMillis}. */
+    /** Requests that arrived before the clock was known (replayed at a restart) are due from {@code nowMillis}. */
     void stampUnknownArrivals(long nowMillis) {
-        arrivals.replaceAll((d, t) -> t == 0 ? nowMillis : t);
-    }
-
-    /** Requests no batch ordered yet, oldest first (a new primary proposes them). */
-    List<Signed<Request>> unorderedRequests() {
-        List<Signed<Request>> out = new ArrayList<>(unordered.size());
-        for (Digest d : unordered) {
-            out.add(byDigest.get(d));
-        }
-        return out;
+        relayDue.replaceAll((d, due) -> due <= relayDelayMillis ? nowMillis + relayDelayMillis : due);
     }
 
     /**
      * Puts every held body back in the queue (after a view change nothing is ordered yet), as if
-     * it arrived now: the new primary gets a full timeout to order it.
+     * it arrived now: the new primary is relayed what it may lack and gets a full timeout to
+     * order it.
      */
     void requeueAll(long nowMillis) {
         unordered.addAll(byDigest.keySet());
-        arrivals.replaceAll((d, t) -> nowMillis);
+        relayDue.clear();
+        relayedSince.clear();
+        for (Digest d : unordered) {
+            relayDue.put(d, nowMillis + relayDelayMillis);
+        }
     }
 
     /** Drops the bodies of requests the client table says were executed (after a state transfer). */
@@ -114,6 +159,8 @@ final class RequestPool {
     /** A batch ordered this request: it leaves the queue but its body stays until executed. */
     void markOrdered(Digest digest) {
         unordered.remove(digest);
+        relayDue.remove(digest);
+        relayedSince.remove(digest);
     }
 
     boolean hasUnordered() {
@@ -155,8 +202,7 @@ final class RequestPool {
         if (r == null) {
             return;
         }
-        unordered.remove(d);
-        arrivals.remove(d);
+        markOrdered(d);
         ArrayDeque<Digest> mine = byClient.get(r.message().clientId());
         mine.remove(d);
         if (mine.isEmpty()) {
@@ -170,12 +216,14 @@ final class RequestPool {
      */
     List<Signed<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted) {
         List<Signed<Request>> batch = new ArrayList<>();
+        List<Digest> taken = new ArrayList<>();
         int bytes = 0;
         Iterator<Digest> it = unordered.iterator();
         while (it.hasNext() && batch.size() < requestsMax) {
-            Signed<Request> r = byDigest.get(it.next());
+            Digest d = it.next();
+            Signed<Request> r = byDigest.get(d);
             if (!stillWanted.test(r.message())) {
-                it.remove();
+                taken.add(d);
                 continue;
             }
             int size = r.message().operationUnsafe().length;
@@ -184,13 +232,17 @@ final class RequestPool {
             }
             batch.add(r);
             bytes += size;
-            it.remove();
+            taken.add(d);
         }
+        taken.forEach(this::markOrdered);
         return batch;
     }
 
     void checkInvariants() {
-        io.bastion.core.util.Check.that(byDigest.size() <= max, "request pool over its bound");
-        io.bastion.core.util.Check.that(byDigest.keySet().containsAll(unordered), "queued request without body");
+        Check.that(byDigest.size() <= max, "request pool over its bound");
+        Check.that(byDigest.keySet().containsAll(unordered), "queued request without body");
+        Check.that(relayDue.size() == unordered.size() && unordered.containsAll(relayDue.keySet()),
+                "relay queue differs from the unordered queue");
+        Check.that(relayDue.keySet().containsAll(relayedSince.keySet()), "relayed request no longer queued");
     }
 }

@@ -107,6 +107,17 @@ final class Slot {
         return best;
     }
 
+    /** Commits for {@code digest} in {@code view}, one per replica. */
+    int commitsFor(int view, Digest digest) {
+        int count = 0;
+        for (Signed<Commit> c : commits.values()) {
+            if (c.message().view() == view && c.message().batchDigest().equals(digest)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     List<Digest> missingDigests() {
         List<Digest> out = new ArrayList<>();
         for (int i = 0; i < bodies.size(); i++) {
