@@ -62,58 +62,40 @@ import java.util.random.RandomGenerator;
  * <p>Not thread-safe: one thread owns a replica. Messages given to it must already be verified.
  */
 public final class Replica {
-    private final int id;
-    private final Quorums quorums;
-    private final ProtocolSettings settings;
-    /** A deadline meaning "unset: resend the view change on the first tick" (after a restart). */
-    private static final long RESEND_VIEW_CHANGE = Long.MIN_VALUE;
+    // package-private where LogReplay rebuilds them after a restart
+    final int id;
+    final Quorums quorums;
+    final ProtocolSettings settings;
 
     private final Signer signer;
     private final RandomGenerator random;
-    private final ReplicaStats stats = new ReplicaStats();
-    private final ViewChangeRules rules;
+    final ReplicaStats stats = new ReplicaStats();
 
-    private final Log log;
-    private final RequestPool pool;
-    private final ClientTable clients;
-    private final Checkpoints checkpoints = new Checkpoints();
+    final Log log;
+    final RequestPool pool;
+    final ClientTable clients;
+    final Checkpoints checkpoints = new Checkpoints();
     private final StateTransfer transfer;
 
-    private int view;
-    private boolean viewChanging;
-    private long viewChangeStartMillis;
-    private long viewChangeDeadline;
-    private int viewChangeAttempts;
-    /** View changes held, this replica's own included. */
-    private final ViewChangeStore viewChanges = new ViewChangeStore();
-    /** When 2f+1 view changes for the view being changed to were first held (the timer starts then). */
-    private long viewChangeQuorumSince = Long.MAX_VALUE;
-    /** The NEW-VIEW that started the current view, for peers that missed it. */
-    private Signed<NewView> currentNewView;
-    /**
-     * Its re-proposals by sequence number: in this view these are the only acceptable
-     * pre-prepares for those sequence numbers, whatever the primary sends later.
-     */
-    private final Map<Long, Signed<PrePrepare>> newViewProposals = new HashMap<>();
+    /** The current view and the view-change protocol that moves it. */
+    final ViewChangeProtocol views;
 
     private long nowMillis;
     /** Highest sequence number handed to the executor. */
-    private long lastExecuted;
+    long lastExecuted;
     /** Agreed time of the batch at {@link #lastExecuted} (times never go back). */
-    private long lastExecutedTime;
+    long lastExecutedTime;
     private long lastExecutionMillis;
     private boolean executedSinceStart;
     /** Highest sequence number the executor reported done. */
-    private long lastApplied;
-    private long lastStable;
+    long lastApplied;
+    long lastStable;
     /** Primary only: the next sequence number to propose. */
-    private long nextSeq = 1;
-    private long lastProposedTime;
+    long nextSeq = 1;
+    long lastProposedTime;
     /** Own checkpoint digests not yet stable, by sequence number. */
-    private final Map<Long, Digest> ownCheckpoints = new TreeMap<>();
+    final Map<Long, Digest> ownCheckpoints = new TreeMap<>();
 
-    /** Why the last view change or new view was refused (diagnostics only). */
-    private String lastRejection = "";
     private long progressMark = -1;
     private long lastProgressMillis;
     private long lastStatusMillis;
@@ -132,12 +114,47 @@ public final class Replica {
         this.settings = config.settings();
         this.signer = signer;
         this.random = random;
-        this.rules = new ViewChangeRules(quorums, settings);
         this.log = new Log(settings.logSize(), settings.checkpointInterval());
         this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax(),
                 Math.max(1, settings.requestTimeoutMillis() / RELAY_DELAY_FRACTION));
         this.clients = new ClientTable(Map.of());
         this.transfer = new StateTransfer(id, settings, stats);
+        this.views = new ViewChangeProtocol(id, quorums, settings, signer, stats, new ViewHost());
+    }
+
+    /** What the view change takes from the normal case, and the start of a view it hands back. */
+    private final class ViewHost implements ViewChangeProtocol.Host {
+        @Override
+        public List<PreparedProof> preparedProofs() {
+            List<PreparedProof> prepared = new ArrayList<>();
+            for (Slot slot : log.above(lastStable)) {
+                if (slot.preparedProof != null && slot.seq <= lastStable + settings.logSize()
+                        && slot.preparedProof.prepares().size() >= quorums.prepares()) {
+                    prepared.add(slot.preparedProof);
+                }
+            }
+            return prepared;
+        }
+
+        @Override
+        public long lastStable() {
+            return lastStable;
+        }
+
+        @Override
+        public Checkpoints checkpoints() {
+            return checkpoints;
+        }
+
+        @Override
+        public long lastExecutionMillis() {
+            return lastExecutionMillis;
+        }
+
+        @Override
+        public void startView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
+            Replica.this.startView(newView, plan, out);
+        }
     }
 
     /**
@@ -147,7 +164,7 @@ public final class Replica {
     public static Replica recover(int id, ClusterConfig config, Signer signer, RandomGenerator random,
                                   Recovery recovery) {
         Replica r = new Replica(id, config, signer, random);
-        r.restore(recovery);
+        LogReplay.replay(r, recovery);
         return r;
     }
 
@@ -181,8 +198,8 @@ public final class Replica {
             case Status s -> onStatus(from, s, out);
             case FetchRequests f -> onFetchRequests(from, f, out);
             case RequestBodies b -> b.requests().forEach(r -> onRequest(r, false, out));
-            case ViewChange v -> onViewChange(signed.as(ViewChange.class), out);
-            case NewView v -> onNewView(signed.as(NewView.class), out);
+            case ViewChange v -> views.onViewChange(signed.as(ViewChange.class), nowMillis, out);
+            case NewView v -> views.onNewView(signed.as(NewView.class), out);
             case FetchState f -> onFetchState(from, f, out);
             case StateManifest m -> transfer.onManifest(from, m, nowMillis, out);
             case StateChunk c -> transfer.onChunk(from, c, nowMillis, out);
@@ -203,14 +220,14 @@ public final class Replica {
         }
         if (request.readOnly()) {
             if (fromClient && !transfer.active()) { // answered at once on the current state, never ordered
-                out.readOnly.add(new Output.ReadOnly(signed, view));
+                out.readOnly.add(new Output.ReadOnly(signed, view()));
                 stats.increment(Counter.READ_ONLY_ANSWERED);
             }
             return;
         }
         if (!clients.isNew(request.clientId(), request.requestNumber())) {
             if (fromClient && request.requestNumber() == clients.last(request.clientId())) {
-                out.resendReplies.add(new Output.ResendReply(request.clientId(), request.requestNumber(), view));
+                out.resendReplies.add(new Output.ResendReply(request.clientId(), request.requestNumber(), view()));
                 stats.increment(Counter.REPLIES_RESENT);
             } else {
                 stats.increment(Counter.REQUESTS_OLD);
@@ -236,8 +253,8 @@ public final class Replica {
      */
     private void onPrePrepare(Signed<PrePrepare> signed) {
         PrePrepare p = signed.message();
-        boolean current = p.view() == view && !viewChanging;
-        if (p.view() > view || (current && isPrimary())) {
+        boolean current = p.view() == view() && !viewChanging();
+        if (p.view() > view() || (current && isPrimary())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
@@ -245,7 +262,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;
         }
-        Signed<PrePrepare> fixed = p.view() == view ? newViewProposals.get(p.seq()) : null;
+        Signed<PrePrepare> fixed = views.fixedProposal(p.seq(), p.view());
         if (fixed != null && !fixed.equals(signed)) {
             stats.increment(Counter.EQUIVOCATIONS_SEEN); // the NEW-VIEW decided this seq already
             return;
@@ -290,7 +307,7 @@ public final class Replica {
 
     private void onPrepare(Signed<Prepare> signed) {
         Prepare p = signed.message();
-        if (!acceptsFrom(p.replicaId(), p.seq()) || p.view() != view || viewChanging) {
+        if (!acceptsFrom(p.replicaId(), p.seq()) || p.view() != view() || viewChanging()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
@@ -304,7 +321,7 @@ public final class Replica {
     /** Commits of the current view and of older ones (to learn what others committed). */
     private void onCommit(Signed<Commit> signed) {
         Commit c = signed.message();
-        if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view) {
+        if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
@@ -339,7 +356,7 @@ public final class Replica {
             if (slot.prePrepare == null) {
                 continue;
             }
-            boolean current = slot.view() == view && !viewChanging;
+            boolean current = slot.view() == view() && !viewChanging();
             if (current && !slot.accepted && !slot.rejected) {
                 tryAccept(slot, out);
             }
@@ -356,7 +373,7 @@ public final class Replica {
                 && next.committed && next.missing == 0) {
             execute(next, out);
         }
-        if (isPrimary() && !viewChanging && nowMillis > 0) { // no proposal before the first tick tells the time
+        if (isPrimary() && !viewChanging() && nowMillis > 0) { // no proposal before the first tick tells the time
             propose(out);
         }
     }
@@ -371,13 +388,13 @@ public final class Replica {
                 out.persist(slot.seq, p); // the proof must survive a restart: a view change needs it
             }
         }
-        Signed<Commit> commit = Signed.sign(new Commit(id, view, slot.seq, slot.batchDigest), signer);
+        Signed<Commit> commit = Signed.sign(new Commit(id, view(), slot.seq, slot.batchDigest), signer);
         slot.commits.put(id, commit);
         out.persist(slot.seq, commit);
         out.broadcast(commit);
     }
 
-    private static List<Signed<Prepare>> matchingPrepares(Slot slot) {
+    static List<Signed<Prepare>> matchingPrepares(Slot slot) {
         List<Signed<Prepare>> proof = new ArrayList<>();
         for (Signed<Prepare> p : slot.prepares.values()) {
             if (p.message().view() == slot.view() && p.message().batchDigest().equals(slot.batchDigest)) {
@@ -427,7 +444,7 @@ public final class Replica {
             pool.markOrdered(e.requestDigest());
         }
         persistBatch(slot, out);
-        Signed<Prepare> prepare = Signed.sign(new Prepare(id, view, slot.seq, slot.batchDigest), signer);
+        Signed<Prepare> prepare = Signed.sign(new Prepare(id, view(), slot.seq, slot.batchDigest), signer);
         slot.prepares.put(id, prepare);
         out.persist(slot.seq, prepare);
         out.broadcast(prepare);
@@ -515,9 +532,7 @@ public final class Replica {
         lastExecutedTime = time;
         lastExecutionMillis = nowMillis;
         executedSinceStart = true;
-        if (!viewChanging) {
-            viewChangeAttempts = 0; // the view works: the next suspicion waits the base timeout
-        }
+        views.viewWorks();
         stats.increment(Counter.BATCHES_EXECUTED);
         stats.add(Counter.REQUESTS_EXECUTED, fresh.size());
     }
@@ -539,7 +554,7 @@ public final class Replica {
                 entries.add(new BatchEntry(r.message().clientId(), r.message().requestNumber(), r.digest()));
             }
             long time = Math.max(nowMillis, Math.max(lastProposedTime, lastExecutedTime) + 1);
-            Signed<PrePrepare> signed = Signed.sign(new PrePrepare(view, nextSeq, time, random.nextLong(), entries),
+            Signed<PrePrepare> signed = Signed.sign(new PrePrepare(view(), nextSeq, time, random.nextLong(), entries),
                     signer);
             Slot slot = log.getOrCreate(nextSeq);
             if (slot.prePrepare != null) {
@@ -637,25 +652,9 @@ public final class Replica {
                 out.persist(seq, c); // the proof outlives the log below it
             }
         }
-        persistViewRecord(seq, out); // the view we are in, or asked for, must survive the discard below
+        views.persistRecord(seq, out); // the view we are in, or asked for, must survive the discard below
         out.discardBelow = seq;
         stats.increment(Counter.CHECKPOINTS_STABLE);
-    }
-
-    /**
-     * Makes the view this replica is in durable again at {@code seq}: the NEW-VIEW that started it,
-     * or, while changing views, its own VIEW-CHANGE. A restart must never find an older view than
-     * the one this replica voted for or asked for: a vote in a view it left would break the quorum
-     * intersection that view changes rely on.
-     */
-    private void persistViewRecord(long seq, Output out) {
-        if (viewChanging) {
-            Signed<ViewChange> own = viewChanges.of(id, view);
-            Check.that(own != null, "changing to view %d without a view change of our own", view);
-            out.persist(seq, own);
-        } else if (currentNewView != null) {
-            out.persist(seq, currentNewView);
-        }
     }
 
     // ------------------------------------------------------------------ state transfer
@@ -699,8 +698,6 @@ public final class Replica {
     /** Status intervals without execution progress after which a replica behind a stable checkpoint fetches it. */
     static final int STUCK_STATUS_INTERVALS = 20;
 
-    /** Doubling per failed attempt bounds how long a run of faulty primaries can stall the cluster. */
-    static final int TIMEOUT_DOUBLINGS_MAX = 3;
     /**
      * Before this replica executed anything since it started, requests wait this many timeouts:
      * freshly started processes are slow (class loading, JIT), and a view change then helps nobody.
@@ -712,36 +709,13 @@ public final class Replica {
      */
     static final int WORKING_PRIMARY_TIMEOUT_FACTOR = 4;
 
-    private long timeoutMillis() {
-        return settings.requestTimeoutMillis() << Math.min(viewChangeAttempts, TIMEOUT_DOUBLINGS_MAX);
-    }
-
-    /** Backups suspect the primary when a request waits too long; a pending view change escalates. */
+    /**
+     * A backup suspects the primary when a request it relayed, or a batch the primary proposed,
+     * waits too long; while changing views, the view change runs its own timers.
+     */
     private void checkTimers(Output out) {
-        if (viewChanging && viewChangeDeadline == RESEND_VIEW_CHANGE) {
-            // restarted while changing views: say it again before waiting for the new view
-            viewChangeStartMillis = nowMillis;
-            viewChangeDeadline = nowMillis + timeoutMillis();
-            out.broadcast(viewChanges.of(id, view));
-            return;
-        }
-        if (viewChanging) {
-            // as in PBFT, the wait for NEW-VIEW starts once 2f+1 replicas want this view: a replica
-            // alone in a view change does not run ahead of the others
-            if (viewChangeQuorumSince == Long.MAX_VALUE) {
-                if (viewChanges.countForView(view) < quorums.viewChange()) {
-                    return;
-                }
-                viewChangeQuorumSince = nowMillis;
-                viewChangeDeadline = nowMillis + timeoutMillis();
-            }
-            if (nowMillis >= viewChangeDeadline) {
-                if (lastExecutionMillis > viewChangeStartMillis && nowMillis - lastExecutionMillis < timeoutMillis()) {
-                    viewChangeDeadline = nowMillis + timeoutMillis(); // still learning: the cluster lives
-                } else {
-                    startViewChange(view + 1, out);
-                }
-            }
+        if (viewChanging()) {
+            views.onTick(nowMillis, out);
             return;
         }
         if (isPrimary() || transfer.active()
@@ -755,117 +729,19 @@ public final class Replica {
                 break;
             }
         }
-        long timeout = timeoutMillis();
+        long timeout = views.timeoutMillis();
         if (!executedSinceStart) {
             timeout *= STARTUP_TIMEOUT_FACTOR;
         } else if (nowMillis - lastExecutionMillis < settings.requestTimeoutMillis()) {
             timeout *= WORKING_PRIMARY_TIMEOUT_FACTOR;
         }
         if (oldest != Long.MAX_VALUE && nowMillis - oldest >= timeout) {
-            startViewChange(view + 1, out);
+            views.suspect(nowMillis, out);
         }
-    }
-
-    private void startViewChange(int newView, Output out) {
-        Check.that(newView > view || (newView == view && !viewChanging), "view change to %d from %d", newView, view);
-        view = newView;
-        viewChanging = true;
-        viewChangeStartMillis = nowMillis;
-        viewChangeAttempts++;
-        viewChangeDeadline = nowMillis + timeoutMillis();
-        viewChangeQuorumSince = Long.MAX_VALUE;
-        currentNewView = null;
-        newViewProposals.clear();
-        List<PreparedProof> prepared = new ArrayList<>();
-        for (Slot slot : log.above(lastStable)) {
-            if (slot.preparedProof != null && slot.seq <= lastStable + settings.logSize()
-                    && slot.preparedProof.prepares().size() >= quorums.prepares()) {
-                prepared.add(slot.preparedProof);
-            }
-        }
-        Signed<ViewChange> change = Signed.sign(new ViewChange(id, newView, lastStable, checkpoints.stableDigest(),
-                checkpoints.stableProof(), prepared), signer);
-        viewChanges.add(change);
-        out.persist(lastStable + 1, change);
-        out.broadcast(change);
-        stats.increment(Counter.VIEW_CHANGES_STARTED);
-        tryNewView(out);
-    }
-
-    private void onViewChange(Signed<ViewChange> signed, Output out) {
-        ViewChange v = signed.message();
-        if (v.replicaId() == id || v.newView() < view || (v.newView() == view && !viewChanging)) {
-            stats.increment(Counter.MESSAGES_WRONG_VIEW);
-            return;
-        }
-        String problem = rules.problem(v);
-        if (problem != null) {
-            stats.increment(Counter.VIEW_CHANGES_INVALID);
-            lastRejection = "view change from " + v.replicaId() + ": " + problem;
-            return;
-        }
-        if (!viewChanges.add(signed)) {
-            return;
-        }
-        joinIfOthersMoved(out);
-        tryNewView(out);
-    }
-
-    /** f+1 replicas asking for higher views include a correct one: follow to the lowest of them. */
-    private void joinIfOthersMoved(Output out) {
-        int target = viewChanges.lowestViewAbove(view, id, quorums.weak());
-        if (target > view) {
-            startViewChange(target, out);
-        }
-    }
-
-    /** The new primary sends NEW-VIEW once it holds 2f+1 view changes for its view. */
-    private void tryNewView(Output out) {
-        if (!viewChanging || quorums.primary(view) != id) {
-            return;
-        }
-        List<Signed<ViewChange>> chosen = viewChanges.forView(view, quorums.n(), quorums.viewChange());
-        if (chosen.size() < quorums.viewChange()) {
-            return;
-        }
-        ViewChangeRules.Plan plan = rules.plan(view, chosen.stream().map(Signed::message).toList());
-        List<Signed<PrePrepare>> proposals = new ArrayList<>();
-        for (PrePrepare p : plan.prePrepares()) {
-            proposals.add(Signed.sign(p, signer));
-        }
-        Signed<NewView> newView = Signed.sign(new NewView(view, chosen, proposals), signer);
-        out.persist(lastStable + 1, newView);
-        out.broadcast(newView);
-        stats.increment(Counter.NEW_VIEWS_SENT);
-        enterView(newView, plan, out);
-    }
-
-    private void onNewView(Signed<NewView> signed, Output out) {
-        NewView v = signed.message();
-        if (v.view() < view || (v.view() == view && !viewChanging)) {
-            stats.increment(Counter.MESSAGES_WRONG_VIEW);
-            return;
-        }
-        String problem = rules.problem(v);
-        if (problem != null) {
-            stats.increment(Counter.NEW_VIEWS_INVALID);
-            lastRejection = "new view " + v.view() + ": " + problem;
-            return;
-        }
-        ViewChangeRules.Plan plan = rules.plan(v.view(), v.viewChanges().stream().map(Signed::message).toList());
-        out.persist(lastStable + 1, signed);
-        view = v.view();
-        enterView(signed, plan, out);
     }
 
     /** Starts the view a NEW-VIEW describes: its stable checkpoint, then its re-proposals. */
-    private void enterView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
-        viewChanging = false;
-        currentNewView = newView;
-        rememberProposals(newView);
-        viewChangeDeadline = 0;
-        viewChanges.dropBelow(view + 1);
-        stats.increment(Counter.NEW_VIEWS_ACCEPTED);
+    private void startView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
         if (plan.stableSeq() > lastStable) {
             plan.stableProof().forEach(checkpoints::add);
             if (plan.stableSeq() <= lastExecuted) {
@@ -896,13 +772,6 @@ public final class Replica {
             latest = Math.max(latest, p.message().timeMillis());
         }
         return latest;
-    }
-
-    private void rememberProposals(Signed<NewView> newView) {
-        newViewProposals.clear();
-        for (Signed<PrePrepare> p : newView.message().prePrepares()) {
-            newViewProposals.put(p.message().seq(), p);
-        }
     }
 
     /** One re-proposal of a NEW-VIEW: executed ones get our votes at once, others the usual path. */
@@ -948,12 +817,12 @@ public final class Replica {
      */
     private void voteForExecuted(Slot slot, Output out) {
         if (!isPrimary()) {
-            Signed<Prepare> prepare = Signed.sign(new Prepare(id, view, slot.seq, slot.executedDigest), signer);
+            Signed<Prepare> prepare = Signed.sign(new Prepare(id, view(), slot.seq, slot.executedDigest), signer);
             slot.prepares.put(id, prepare);
             out.persist(slot.seq, prepare);
             out.broadcast(prepare);
         }
-        Signed<Commit> commit = Signed.sign(new Commit(id, view, slot.seq, slot.executedDigest), signer);
+        Signed<Commit> commit = Signed.sign(new Commit(id, view(), slot.seq, slot.executedDigest), signer);
         slot.commits.put(id, commit);
         out.persist(slot.seq, commit);
         out.broadcast(commit);
@@ -981,11 +850,11 @@ public final class Replica {
             lastProgressMillis = now;
         }
         fetchStateIfStuck(out);
-        boolean stuck = (hasWork() || viewChanging) && now - lastProgressMillis >= settings.statusIntervalMillis();
+        boolean stuck = (hasWork() || viewChanging()) && now - lastProgressMillis >= settings.statusIntervalMillis();
         long sinceStatus = now - lastStatusMillis;
         if ((stuck && sinceStatus >= settings.statusIntervalMillis())
                 || sinceStatus >= settings.idleStatusIntervalMillis()) {
-            out.broadcast(Signed.unsigned(new Status(id, view, viewChanging, lastExecuted, lastStable)));
+            out.broadcast(Signed.unsigned(new Status(id, view(), viewChanging(), lastExecuted, lastStable)));
             lastStatusMillis = now;
             stats.increment(Counter.STATUS_SENT);
         }
@@ -997,13 +866,13 @@ public final class Replica {
      * count against the primary ({@link RequestPool#oldestRelayed}).
      */
     private void relayToPrimary(Output out) {
-        if (isPrimary() || viewChanging || transfer.active()) {
+        if (isPrimary() || viewChanging() || transfer.active()) {
             return;
         }
         List<Signed<Request>> due = pool.takeDueForRelay(nowMillis, settings.batchRequestsMax(),
                 settings.batchBytesMax());
         if (!due.isEmpty()) {
-            out.send(quorums.primary(view), Signed.unsigned(new RequestBodies(id, due)));
+            out.send(quorums.primary(view()), Signed.unsigned(new RequestBodies(id, due)));
             stats.add(Counter.REQUESTS_RELAYED, due.size());
         }
     }
@@ -1081,7 +950,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED);
             return;
         }
-        retransmitView(from, status, out);
+        views.retransmit(from, status, out);
         long first = Math.max(status.lastExecuted() + 1, log.retainedFrom());
         long last = Math.min(status.lastExecuted() + settings.retransmitBatchesMax(), log.highestSeq());
         for (long seq = first; seq <= last; seq++) {
@@ -1113,184 +982,6 @@ public final class Replica {
         }
     }
 
-    /**
-     * A peer behind in views gets the NEW-VIEW of ours, or our view change (toward the f+1 rule);
-     * a peer changing views gets our view change for that view, if we sent one.
-     */
-    private void retransmitView(int from, Status status, Output out) {
-        boolean behind = status.view() < view || (status.view() == view && status.changing() && !viewChanging);
-        if (behind && !viewChanging && currentNewView != null) {
-            out.send(from, currentNewView);
-        } else if (behind && viewChanging && viewChanges.of(id, view) != null) {
-            out.send(from, viewChanges.of(id, view));
-        }
-        Signed<ViewChange> mine = viewChanges.of(id, status.view());
-        if (status.changing() && mine != null && !(behind && viewChanging && status.view() == view)) {
-            out.send(from, mine);
-        }
-    }
-
-    // ------------------------------------------------------------------ recovery
-
-    /** Rebuilds from durable state: the restored snapshot, then the log's messages in order. */
-    private void restore(Recovery r) {
-        lastExecuted = r.snapshotSeq();
-        lastApplied = r.snapshotSeq();
-        lastExecutedTime = r.lastAgreedTime();
-        clients.replaceWith(r.clientTable());
-        if (r.snapshotSeq() > 0 && r.snapshotDigest() != null && r.snapshotSeq() % settings.checkpointInterval() == 0) {
-            ownCheckpoints.put(r.snapshotSeq(), r.snapshotDigest());
-        }
-        // stable checkpoints first: the proofs decide the window
-        for (Output.Persist p : r.log()) {
-            if (p.message().message() instanceof Checkpoint c && c.seq() <= r.snapshotSeq()) {
-                checkpoints.add(p.message().as(Checkpoint.class));
-            }
-        }
-        for (long seq = r.snapshotSeq() - r.snapshotSeq() % settings.checkpointInterval(); seq > 0;
-                seq -= settings.checkpointInterval()) {
-            Digest agreed = checkpoints.quorumDigest(seq, quorums.stableCheckpoint());
-            if (agreed != null) {
-                lastStable = seq;
-                checkpoints.stabilize(seq, agreed, checkpoints.matching(seq, agreed));
-                log.truncate(seq);
-                break;
-            }
-        }
-        for (Output.Persist p : r.log()) {
-            replay(p.message());
-        }
-        for (Slot slot : log.all()) {
-            if (slot.prePrepare == null) {
-                continue;
-            }
-            // a view change must still report what prepared above the stable checkpoint
-            slot.prepared = keepProofIfPrepared(slot);
-            if (slot.seq <= lastExecuted) {
-                slot.executedDigest = slot.batchDigest; // the restored state includes it
-                slot.committed = true;
-            }
-            forgetReplayedBodies(slot);
-        }
-        viewChangeDeadline = RESEND_VIEW_CHANGE;
-        nextSeq = Math.max(nextSeq, lastExecuted + 1);
-    }
-
-    /**
-     * The bodies the log replayed into the pool: those of a batch the restored state executed are
-     * done (a backup must not suspect the primary for them), those of a later batch are ordered.
-     */
-    private void forgetReplayedBodies(Slot slot) {
-        for (Signed<Request> body : slot.bodies) {
-            if (body == null) {
-                continue;
-            }
-            if (slot.seq > lastExecuted) {
-                pool.markOrdered(body.digest());
-            } else if (body.message().kind() == Request.Kind.JOIN) {
-                pool.removeBody(body.digest());
-            } else {
-                pool.removeUpTo(body.message().clientId(), body.message().requestNumber());
-            }
-        }
-    }
-
-    private void replay(Signed<?> signed) {
-        switch (signed.message()) {
-            case Request req -> pool.add(signed.as(Request.class), 0);
-            case PrePrepare p -> {
-                if (p.view() >= view && log.inWindow(p.seq())) {
-                    view = p.view();
-                    Slot slot = log.getOrCreate(p.seq());
-                    if (slot.prePrepare != null && slot.view() < p.view()) {
-                        keepProofIfPrepared(slot);
-                        log.resetForView(slot);
-                    }
-                    if (slot.prePrepare == null) {
-                        log.setPrePrepare(slot, signed.as(PrePrepare.class), pool, 0);
-                        slot.batchPersisted = slot.missing == 0;
-                        if (quorums.primary(p.view()) == id) {
-                            slot.accepted = true;
-                            nextSeq = Math.max(nextSeq, p.seq() + 1);
-                            lastProposedTime = Math.max(lastProposedTime, p.timeMillis());
-                        }
-                    }
-                }
-            }
-            case Prepare p -> replayVote(p.seq(), p.view(), slot -> {
-                slot.prepares.put(p.replicaId(), signed.as(Prepare.class));
-                if (p.replicaId() == id) {
-                    slot.accepted = true;
-                }
-            });
-            case Commit c -> replayVote(c.seq(), c.view(), slot -> slot.commits.put(id, signed.as(Commit.class)));
-            case Checkpoint c -> {
-                if (c.seq() > lastStable) {
-                    checkpoints.add(signed.as(Checkpoint.class));
-                }
-            }
-            case ViewChange v -> {
-                if (v.replicaId() == id && v.newView() >= view) {
-                    view = v.newView();
-                    viewChanging = true;
-                    viewChanges.add(signed.as(ViewChange.class));
-                }
-            }
-            case NewView v -> {
-                if (v.view() >= view) {
-                    view = v.view();
-                    viewChanging = false;
-                    currentNewView = signed.as(NewView.class);
-                    rememberProposals(currentNewView);
-                    for (Signed<PrePrepare> proposal : v.prePrepares()) {
-                        replayProposal(proposal);
-                    }
-                }
-            }
-            default -> stats.increment(Counter.MESSAGES_IGNORED);
-        }
-    }
-
-    /** A NEW-VIEW's re-proposal, re-installed on restart so later votes of that view attach to it. */
-    private void replayProposal(Signed<PrePrepare> proposal) {
-        long seq = proposal.message().seq();
-        if (!log.inWindow(seq)) {
-            return;
-        }
-        Slot slot = log.getOrCreate(seq);
-        if (slot.prePrepare != null && slot.view() >= proposal.message().view()) {
-            return;
-        }
-        if (slot.prePrepare != null) {
-            keepProofIfPrepared(slot);
-            log.resetForView(slot);
-        }
-        log.setPrePrepare(slot, proposal, pool, 0);
-        slot.reproposal = true;
-        if (quorums.primary(proposal.message().view()) == id) {
-            slot.accepted = true;
-            nextSeq = Math.max(nextSeq, seq + 1);
-            lastProposedTime = Math.max(lastProposedTime, proposal.message().timeMillis());
-        }
-    }
-
-    /** Records the slot's prepared proof if its durable prepares make one; says whether they did. */
-    private boolean keepProofIfPrepared(Slot slot) {
-        List<Signed<Prepare>> prepares = matchingPrepares(slot);
-        if (prepares.size() < quorums.prepares()) {
-            return false;
-        }
-        slot.preparedProof = new PreparedProof(slot.prePrepare, prepares);
-        return true;
-    }
-
-    private void replayVote(long seq, int voteView, java.util.function.Consumer<Slot> apply) {
-        Slot slot = log.get(seq);
-        if (slot != null && slot.prePrepare != null && slot.view() == voteView) {
-            apply.accept(slot);
-        }
-    }
-
     // ------------------------------------------------------------------ views of the state
 
     public int id() {
@@ -1298,11 +989,11 @@ public final class Replica {
     }
 
     public int view() {
-        return view;
+        return views.view();
     }
 
     public boolean viewChanging() {
-        return viewChanging;
+        return views.changing();
     }
 
     public int clusterSize() {
@@ -1310,7 +1001,7 @@ public final class Replica {
     }
 
     public boolean isPrimary() {
-        return quorums.primary(view) == id;
+        return views.isPrimary();
     }
 
     public long lastExecuted() {
@@ -1361,7 +1052,7 @@ public final class Replica {
             Check.that(s.seq > lastExecuted || s.executed() || s.seq <= lastStable || s.prePrepare == null,
                     "slot %d below executed %d but not executed", s.seq, lastExecuted);
         }
-        Check.that(!isPrimary() || viewChanging || nextSeq > lastExecuted, "primary's next seq %d at or below "
+        Check.that(!isPrimary() || viewChanging() || nextSeq > lastExecuted, "primary's next seq %d at or below "
                 + "executed %d", nextSeq, lastExecuted);
         log.checkInvariants();
         pool.checkInvariants();
@@ -1372,9 +1063,8 @@ public final class Replica {
         return "all slots " + log.all().stream().map(sl -> sl.seq + (sl.prePrepare == null ? "-" : "v" + sl.view())
                 + (sl.executed() ? "x" : "")).toList() + " unordered " + pool.unorderedCount() + " oldest relayed " + (nowMillis - pool.oldestRelayed())
                 + " behind " + checkpoints.reachedByAtLeast(quorums.certificate(), id) + " transfer "
-                + transfer.phase() + " deadline " + (viewChangeDeadline - nowMillis) + " attempts " + viewChangeAttempts + " lastExec "
-                + (nowMillis - lastExecutionMillis) + " vcStart " + (nowMillis - viewChangeStartMillis)
-                + " last rejection '" + lastRejection + "', view changes " + viewChanges.describe() + ", own " + ownCheckpoints.keySet() + ", held " + checkpoints.describe() + ", proof "
+                + transfer.phase() + " lastExec " + (nowMillis - lastExecutionMillis) + " " + views.describe(nowMillis)
+                + ", own " + ownCheckpoints.keySet() + ", held " + checkpoints.describe() + ", proof "
                 + checkpoints.stableProof().stream().map(c -> c.message().replicaId() + "@" + c.message().seq()).toList()
                 + ", stats " + stats.snapshot();
     }
@@ -1403,7 +1093,7 @@ public final class Replica {
 
     @Override
     public String toString() {
-        return "Replica[" + id + ", view=" + view + (viewChanging ? " (changing)" : "") + ", executed=" + lastExecuted
+        return "Replica[" + id + ", view=" + view() + (viewChanging() ? " (changing)" : "") + ", executed=" + lastExecuted
                 + ", applied=" + lastApplied + ", stable=" + lastStable + ", slots=" + log.slotCount() + ", pool="
                 + pool.size() + (transfer.active() ? ", transfer to " + transfer.target() : "") + "]";
     }
