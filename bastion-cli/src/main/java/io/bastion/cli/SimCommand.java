@@ -1,5 +1,6 @@
 package io.bastion.cli;
 
+import io.bastion.sim.ClientBehaviour;
 import io.bastion.sim.SimOptions;
 import io.bastion.sim.SimResult;
 import io.bastion.sim.Simulation;
@@ -66,6 +67,17 @@ final class SimCommand implements Callable<Integer> {
             + "Join), leave now and then and join again (default: 0).")
     int dynamicClients;
 
+    @Option(names = "--faulty-clients", description = "Further clients that attack: send to some replicas only, "
+            + "equivocate, sign badly for some, replay or flood (default: 0). Only the honest ones must finish.")
+    int faultyClients;
+
+    @Option(names = "--attack", description = "What the faulty clients do: skip-primary, subset, equivocate, "
+            + "bad-signatures, replay or flood (default: a kind per client, chosen from the seed).")
+    String attack;
+
+    @Option(names = "--collude", description = "The Byzantine replicas share one behaviour and pick on the same victim.")
+    boolean collude;
+
     @Option(names = "--hostile", description = "Shorthand for --byzantine f --crashes --partitions --loss 0.05.")
     boolean hostile;
 
@@ -108,6 +120,8 @@ final class SimCommand implements Callable<Integer> {
                 .withNetwork(hostile ? base.dropRate() : loss, duplicate, Long.parseLong(range[0]),
                         Long.parseLong(range[1]), hostile ? base.faultyMillis() : faultyMillis, skewMillis)
                 .withFaults(hostile ? f : byzantine, hostile || crashes, hostile || partitions)
-                .withDynamicClients(dynamicClients);
+                .withDynamicClients(dynamicClients)
+                .withFaultyClients(faultyClients, attack == null ? null : ClientBehaviour.parse(attack))
+                .withCollusion(collude);
     }
 }

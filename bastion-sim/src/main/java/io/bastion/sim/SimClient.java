@@ -31,6 +31,10 @@ import java.util.TreeMap;
  * <p>A dynamic client first joins: it sends a Hello to every replica, keeps the challenges whose
  * signatures check out, sends a Join once it has enough, and then works under the id it was
  * given. Now and then it leaves and joins again; if its session ended under it, it joins again.
+ *
+ * <p>A faulty client ({@link ClientBehaviour}) runs the same code but sends its requests its own
+ * way: to some replicas only, in different versions, with bad signatures; or it floods or replays
+ * instead of working. It attacks until the honest clients finished.
  */
 public final class SimClient {
     /** Where a dynamic client stands. */
@@ -41,6 +45,10 @@ public final class SimClient {
     private final ClusterConfig config;
     private final SplittableRandom random;
     private final boolean dynamic;
+    private final ClientBehaviour behaviour;
+    /** What each replica gets of the outstanding request (null: nothing), for faulty senders. */
+    private Signed<?>[] perReplica;
+    private long floodNumber;
     private final Map<Integer, Signed<Challenge>> challenges = new TreeMap<>();
     private ClientCore core;
     private Phase phase;
@@ -51,13 +59,15 @@ public final class SimClient {
     private long joins;
     private long refusals;
 
-    SimClient(int node, long clientId, ClusterConfig config, SplittableRandom random, int requests, boolean dynamic) {
+    SimClient(int node, long clientId, ClusterConfig config, SplittableRandom random, int requests, boolean dynamic,
+              ClientBehaviour behaviour) {
         this.node = node;
+        this.behaviour = behaviour;
         this.keyId = clientId;
         this.config = config;
         this.random = random;
         this.dynamic = dynamic;
-        this.remaining = requests;
+        this.remaining = behaviour == ClientBehaviour.FLOOD || behaviour == ClientBehaviour.REPLAY ? 0 : requests;
         this.phase = dynamic ? Phase.HELLO : Phase.STATIC;
         this.core = dynamic ? null : coreFor(clientId);
     }
@@ -89,6 +99,14 @@ public final class SimClient {
         return joins;
     }
 
+    public ClientBehaviour behaviour() {
+        return behaviour;
+    }
+
+    public boolean honest() {
+        return behaviour == ClientBehaviour.HONEST;
+    }
+
     public boolean finished() {
         return remaining == 0 && (core == null || !core.busy()) && phase != Phase.HELLO && phase != Phase.LEAVING;
     }
@@ -116,7 +134,65 @@ public final class SimClient {
         remaining--;
         Signed<Request> request = core.start(CounterService.add(1 + random.nextInt(100)), world.now());
         world.checker().onInvoke(request);
-        world.broadcastFromClient(node, request);
+        if (honest()) {
+            world.broadcastFromClient(node, request);
+        } else {
+            perReplica = faultyCopies(request, world);
+            sendFaulty(world);
+        }
+    }
+
+    /** What a faulty client sends each replica for {@code request} (null: nothing). */
+    private Signed<?>[] faultyCopies(Signed<Request> request, Simulation world) {
+        int n = config.n();
+        Signed<?>[] copies = new Signed<?>[n];
+        int mask = 1 + random.nextInt((1 << n) - 1); // a random non-empty subset of the replicas
+        for (int i = 0; i < n; i++) {
+            boolean inSubset = (mask & (1 << i)) != 0;
+            copies[i] = switch (behaviour) {
+                case SUBSET -> inSubset ? request : null;
+                case BAD_SIGNATURES -> inSubset ? request : Signed.sign(request.message(), SimulatedKeys.signer(-keyId));
+                case EQUIVOCATE -> inSubset ? request : variant(request, i, world);
+                default -> request; // SKIP_PRIMARY decides at each send
+            };
+        }
+        return copies;
+    }
+
+    /** Another operation under the same client and request number, validly signed. */
+    private Signed<Request> variant(Signed<Request> request, int replica, Simulation world) {
+        Request r = request.message();
+        Signed<Request> other = Signed.sign(new Request(r.clientId(), r.requestNumber(), false,
+                CounterService.add(1_000 + replica)), SimulatedKeys.signer(keyId));
+        world.checker().onSent(other);
+        return other;
+    }
+
+    private void sendFaulty(Simulation world) {
+        for (int i = 0; i < perReplica.length; i++) {
+            boolean skipped = behaviour == ClientBehaviour.SKIP_PRIMARY && world.isPrimaryNow(i);
+            if (perReplica[i] != null && !skipped) {
+                world.sendFromClient(node, i, perReplica[i]);
+            }
+        }
+    }
+
+    /** A flooding or replaying client's work for one tick, while the honest clients work. */
+    private void attack(Simulation world) {
+        if (world.allClientsFinished()) {
+            return;
+        }
+        if (behaviour == ClientBehaviour.FLOOD) {
+            Signed<Request> request = Signed.sign(new Request(keyId, ++floodNumber, false,
+                    CounterService.add(1 + random.nextInt(100))), SimulatedKeys.signer(keyId));
+            world.checker().onInvoke(request);
+            world.broadcastFromClient(node, request);
+        } else {
+            Signed<Request> old = world.recentRequest(random);
+            if (old != null) {
+                world.broadcastFromClient(node, old);
+            }
+        }
     }
 
     private void sendHello(Simulation world) {
@@ -156,6 +232,10 @@ public final class SimClient {
     }
 
     void tick(Simulation world) {
+        if (behaviour == ClientBehaviour.FLOOD || behaviour == ClientBehaviour.REPLAY) {
+            attack(world);
+            return;
+        }
         if (phase == Phase.HELLO && nonce != null && world.now() - helloAtMillis > 1_000) {
             sendHello(world); // challenges lost or expired: ask again
             return;
@@ -164,8 +244,10 @@ public final class SimClient {
             return;
         }
         Signed<Request> again = core.onTick(world.now());
-        if (again != null) {
+        if (again != null && honest()) {
             world.broadcastFromClient(node, again);
+        } else if (again != null) {
+            sendFaulty(world);
         }
     }
 

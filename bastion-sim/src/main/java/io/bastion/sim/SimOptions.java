@@ -6,27 +6,33 @@ import io.bastion.core.session.SessionSettings;
 /**
  * What one simulated run looks like: cluster size, workload and faults. All times are virtual
  * milliseconds. Faults (loss, duplication, crashes, partitions) happen during the first
- * {@code faultyMillis}; Byzantine replicas stay Byzantine throughout.
+ * {@code faultyMillis}; Byzantine replicas and faulty clients stay faulty throughout.
  *
  * @param f                    faults tolerated; the cluster has 3f+1 replicas
- * @param clients              simulated clients
+ * @param clients              simulated honest clients
  * @param requestsPerClient    operations each client performs, one at a time
  * @param dropRate             probability that a message is lost
  * @param duplicateRate        probability that a message is delivered twice
  * @param latencyMinMillis     lower bound of one-way delay
  * @param latencyMaxMillis     upper bound of one-way delay (random delays reorder messages)
  * @param faultyMillis         how long the faults above last; afterwards the network is reliable
- * @param livenessMillis       after faults end, every request must complete within this time
+ * @param livenessMillis       after faults end, every honest client's request must complete within this time
  * @param clockSkewMillis      largest offset of a replica's clock from true time
- * @param byzantine            replicas (at most f) given a random Byzantine behaviour
+ * @param byzantine            replicas (at most f) given a Byzantine behaviour
+ * @param collude              whether the Byzantine replicas share one behaviour and one victim
+ *                             (otherwise each gets its own behaviour at random)
  * @param crashes              whether replicas crash and restart from their disks
  * @param partitions           whether the network splits now and then
  * @param settings             protocol settings of the simulated cluster
+ * @param dynamicClients       how many of the honest clients join at run time
+ * @param faultyClients        further clients that attack (registered, but not held to liveness)
+ * @param attack               what the faulty clients do, or {@code null} for a kind per client
+ *                             chosen from the seed
  */
 public record SimOptions(int f, int clients, int requestsPerClient, double dropRate, double duplicateRate,
                          long latencyMinMillis, long latencyMaxMillis, long faultyMillis, long livenessMillis,
-                         long clockSkewMillis, int byzantine, boolean crashes, boolean partitions,
-                         ProtocolSettings settings, int dynamicClients) {
+                         long clockSkewMillis, int byzantine, boolean collude, boolean crashes, boolean partitions,
+                         ProtocolSettings settings, int dynamicClients, int faultyClients, ClientBehaviour attack) {
 
     /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
     public static final ProtocolSettings SIM_SETTINGS = new ProtocolSettings(
@@ -37,22 +43,29 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         if (dynamicClients < 0 || dynamicClients > clients) {
             throw new IllegalArgumentException("dynamicClients must be 0.." + clients + ", got " + dynamicClients);
         }
-        if (byzantine > f) {
+        if (byzantine < 0 || byzantine > f) {
             throw new IllegalArgumentException("at most f = " + f + " Byzantine replicas, asked for " + byzantine);
+        }
+        if (faultyClients < 0) {
+            throw new IllegalArgumentException("faultyClients must not be negative, got " + faultyClients);
+        }
+        if (attack == ClientBehaviour.HONEST) {
+            throw new IllegalArgumentException("an attack must be a faulty client behaviour, not HONEST");
         }
     }
 
     public static SimOptions lossy(int f) {
-        return new SimOptions(f, 4, 20, 0.10, 0.02, 1, 20, 10_000, 30_000, 50, 0, false, false, SIM_SETTINGS, 0);
+        return new Builder(f).clients(4, 20).network(0.10, 0.02, 1, 20, 10_000, 50).liveness(30_000).build();
     }
 
     public static SimOptions reliable(int f) {
-        return new SimOptions(f, 3, 10, 0, 0, 1, 5, 0, 30_000, 0, 0, false, false, SIM_SETTINGS, 0);
+        return new Builder(f).clients(3, 10).network(0, 0, 1, 5, 0, 0).liveness(30_000).build();
     }
 
     /** Loss, crashes with restarts, partitions, and f Byzantine replicas. */
     public static SimOptions hostile(int f) {
-        return new SimOptions(f, 4, 20, 0.05, 0.02, 1, 20, 8_000, 60_000, 50, f, true, true, SIM_SETTINGS, 0);
+        return new Builder(f).clients(4, 20).network(0.05, 0.02, 1, 20, 8_000, 50).liveness(60_000)
+                .faults(f, true, true).build();
     }
 
     /** Command-line flags of {@code bastion sim} that recreate these options. */
@@ -60,40 +73,134 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         return "--f " + f + " --clients " + clients + " --requests " + requestsPerClient + " --loss " + dropRate
                 + " --duplicate " + duplicateRate + " --latency " + latencyMinMillis + ".." + latencyMaxMillis
                 + " --faulty-ms " + faultyMillis + " --skew-ms " + clockSkewMillis + " --byzantine " + byzantine
-                + (crashes ? " --crashes" : "") + (partitions ? " --partitions" : "")
+                + (collude ? " --collude" : "") + (crashes ? " --crashes" : "") + (partitions ? " --partitions" : "")
                 + (dynamicClients > 0 ? " --dynamic-clients " + dynamicClients : "")
+                + (faultyClients > 0 ? " --faulty-clients " + faultyClients : "")
+                + (faultyClients > 0 && attack != null ? " --attack " + attack.flag() : "")
                 + (settings.equals(SIM_SETTINGS) ? "" : " (custom protocol settings)");
     }
 
     public SimOptions withNetwork(double dropRate, double duplicateRate, long latencyMinMillis, long latencyMaxMillis,
                                   long faultyMillis, long clockSkewMillis) {
-        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
-                settings, dynamicClients);
+        return toBuilder().network(dropRate, duplicateRate, latencyMinMillis, latencyMaxMillis, faultyMillis,
+                clockSkewMillis).build();
     }
 
     public SimOptions withFaults(int byzantine, boolean crashes, boolean partitions) {
-        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
-                settings, dynamicClients);
+        return toBuilder().faults(byzantine, crashes, partitions).build();
     }
 
     public SimOptions withClients(int clients, int requestsPerClient) {
-        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
-                settings, dynamicClients);
+        return toBuilder().clients(clients, requestsPerClient).build();
     }
 
     public SimOptions withSettings(ProtocolSettings settings) {
-        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
-                settings, dynamicClients);
+        Builder b = toBuilder();
+        b.settings = settings;
+        return b.build();
     }
 
     /** The last {@code count} clients join at run time (Hello, challenges, Join), leave now and then, and join again. */
     public SimOptions withDynamicClients(int count) {
-        return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
-                latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, crashes, partitions,
-                settings, count);
+        Builder b = toBuilder();
+        b.dynamicClients = count;
+        return b.build();
+    }
+
+    /** {@code count} further clients attack as {@code attack} (null: a kind per client from the seed). */
+    public SimOptions withFaultyClients(int count, ClientBehaviour attack) {
+        Builder b = toBuilder();
+        b.faultyClients = count;
+        b.attack = attack;
+        return b.build();
+    }
+
+    /** The Byzantine replicas share one behaviour and one victim. */
+    public SimOptions withCollusion(boolean collude) {
+        Builder b = toBuilder();
+        b.collude = collude;
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder(f);
+        b.clients = clients;
+        b.requestsPerClient = requestsPerClient;
+        b.dropRate = dropRate;
+        b.duplicateRate = duplicateRate;
+        b.latencyMinMillis = latencyMinMillis;
+        b.latencyMaxMillis = latencyMaxMillis;
+        b.faultyMillis = faultyMillis;
+        b.livenessMillis = livenessMillis;
+        b.clockSkewMillis = clockSkewMillis;
+        b.byzantine = byzantine;
+        b.collude = collude;
+        b.crashes = crashes;
+        b.partitions = partitions;
+        b.settings = settings;
+        b.dynamicClients = dynamicClients;
+        b.faultyClients = faultyClients;
+        b.attack = attack;
+        return b;
+    }
+
+    /** Options field by field, by name; {@link #build} validates them. */
+    private static final class Builder {
+        final int f;
+        int clients;
+        int requestsPerClient;
+        double dropRate;
+        double duplicateRate;
+        long latencyMinMillis;
+        long latencyMaxMillis;
+        long faultyMillis;
+        long livenessMillis;
+        long clockSkewMillis;
+        int byzantine;
+        boolean collude;
+        boolean crashes;
+        boolean partitions;
+        ProtocolSettings settings = SIM_SETTINGS;
+        int dynamicClients;
+        int faultyClients;
+        ClientBehaviour attack;
+
+        Builder(int f) {
+            this.f = f;
+        }
+
+        Builder clients(int count, int requests) {
+            this.clients = count;
+            this.requestsPerClient = requests;
+            return this;
+        }
+
+        Builder network(double drop, double duplicate, long latencyMin, long latencyMax, long faulty, long skew) {
+            this.dropRate = drop;
+            this.duplicateRate = duplicate;
+            this.latencyMinMillis = latencyMin;
+            this.latencyMaxMillis = latencyMax;
+            this.faultyMillis = faulty;
+            this.clockSkewMillis = skew;
+            return this;
+        }
+
+        Builder liveness(long millis) {
+            this.livenessMillis = millis;
+            return this;
+        }
+
+        Builder faults(int byzantineReplicas, boolean crash, boolean partition) {
+            this.byzantine = byzantineReplicas;
+            this.crashes = crash;
+            this.partitions = partition;
+            return this;
+        }
+
+        SimOptions build() {
+            return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
+                    latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, collude, crashes,
+                    partitions, settings, dynamicClients, faultyClients, attack);
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.bastion.core.config.ClientInfo;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.message.Reply;
+import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.replica.Event;
 
@@ -56,6 +57,10 @@ public final class Simulation {
     private final SimClient[] clients;
     private final Checker checker = new Checker();
     private NetworkFilter filter = NetworkFilter.ALL;
+    /** Requests clients sent lately, for replaying clients. */
+    private static final int RECENT_REQUESTS_MAX = 1_000;
+    private final List<Signed<Request>> recentRequests = new ArrayList<>();
+    private long requestsSent;
     private long now = EPOCH_MILLIS;
     private long order;
     private long events;
@@ -88,13 +93,14 @@ public final class Simulation {
         this.faults = random.split();
         this.byzantineRandom = random.split();
         int n = 3 * options.f() + 1;
-        this.group = new int[n + options.clients()];
+        int clientCount = options.clients() + options.faultyClients();
+        this.group = new int[n + clientCount];
         List<ReplicaInfo> replicaInfos = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             replicaInfos.add(new ReplicaInfo(i, "sim", 1 + i, 1 + n + i, 0, SimulatedKeys.publicKey(i)));
         }
         List<ClientInfo> clientInfos = new ArrayList<>();
-        for (int c = 0; c < options.clients(); c++) {
+        for (int c = 0; c < clientCount; c++) {
             clientInfos.add(new ClientInfo(FIRST_CLIENT_ID + c, SimulatedKeys.publicKey(FIRST_CLIENT_ID + c)));
         }
         this.config = new ClusterConfig(options.f(), replicaInfos, clientInfos, options.settings());
@@ -110,10 +116,16 @@ public final class Simulation {
             offset = clockOffsets.getOrDefault(i, offset);
             replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i]);
         }
-        this.clients = new SimClient[options.clients()];
-        for (int c = 0; c < clients.length; c++) {
+        this.clients = new SimClient[clientCount];
+        for (int c = 0; c < options.clients(); c++) {
             clients[c] = new SimClient(n + c, FIRST_CLIENT_ID + c, config, random.split(),
-                    options.requestsPerClient(), c >= clients.length - options.dynamicClients());
+                    options.requestsPerClient(), c >= options.clients() - options.dynamicClients(), ClientBehaviour.HONEST);
+        }
+        for (int c = options.clients(); c < clientCount; c++) {
+            ClientBehaviour attack = options.attack() != null ? options.attack()
+                    : ClientBehaviour.FAULTY.get(faults.nextInt(ClientBehaviour.FAULTY.size()));
+            clients[c] = new SimClient(n + c, FIRST_CLIENT_ID + c, config, random.split(),
+                    options.requestsPerClient(), false, attack);
         }
         for (SimReplica r : replicas) {
             scheduleTick(r, random.nextLong(TICK_MILLIS));
@@ -236,9 +248,10 @@ public final class Simulation {
         }
     }
 
+    /** Whether every honest client finished its requests (faulty clients are not held to it). */
     public boolean allClientsFinished() {
         for (SimClient c : clients) {
-            if (!c.finished()) {
+            if (c.honest() && !c.finished()) {
                 return false;
             }
         }
@@ -248,7 +261,7 @@ public final class Simulation {
     private String describeStuck() {
         StringBuilder s = new StringBuilder();
         for (SimClient c : clients) {
-            if (!c.finished()) {
+            if (c.honest() && !c.finished()) {
                 s.append("client ").append(c.clientId()).append(" stuck on ").append(c.outstanding()).append("; ");
             }
         }
@@ -299,7 +312,7 @@ public final class Simulation {
     private void scheduleClientTick(SimClient c, long delay) {
         schedule(delay, () -> {
             c.tick(this);
-            if (!c.finished()) {
+            if (!c.finished() || !c.honest() && !allClientsFinished()) {
                 scheduleClientTick(c, TICK_MILLIS);
             }
         });
@@ -356,10 +369,28 @@ public final class Simulation {
 
     void broadcastFromClient(int clientNode, Signed<?> message) {
         for (int to = 0; to < replicas.length; to++) {
-            int target = to;
-            transmit(clientNode, target, message,
-                    () -> deliverToReplica(MessageAuthenticator.FROM_CLIENT, target, message));
+            sendFromClient(clientNode, to, message);
         }
+    }
+
+    void sendFromClient(int clientNode, int replica, Signed<?> message) {
+        if (message.message() instanceof Request && recentRequests.size() < RECENT_REQUESTS_MAX) {
+            recentRequests.add(message.as(Request.class));
+        } else if (message.message() instanceof Request) {
+            recentRequests.set((int) (requestsSent % RECENT_REQUESTS_MAX), message.as(Request.class));
+        }
+        requestsSent++;
+        transmit(clientNode, replica, message, () -> deliverToReplica(MessageAuthenticator.FROM_CLIENT, replica, message));
+    }
+
+    /** A request some client sent earlier, for a replaying client (null before any). */
+    Signed<Request> recentRequest(SplittableRandom chooser) {
+        return recentRequests.isEmpty() ? null : recentRequests.get(chooser.nextInt(recentRequests.size()));
+    }
+
+    /** Whether replica {@code id} is up and believes itself the primary. */
+    boolean isPrimaryNow(int id) {
+        return !replicas[id].crashed() && replicas[id].core().isPrimary();
     }
 
     void sendToClient(int fromReplica, long clientId, Signed<?> reply) {

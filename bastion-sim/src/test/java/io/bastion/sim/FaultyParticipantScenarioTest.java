@@ -7,6 +7,8 @@ import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.replica.ReplicaStats.Counter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,21 @@ class FaultyParticipantScenarioTest {
             relayed += sim.replica(i).core().stats().get(Counter.REQUESTS_RELAYED);
         }
         assertThat(relayed).as("requests the backups relayed to the primary").isGreaterThanOrEqualTo(10);
+    }
+
+    /**
+     * One faulty client of each kind attacks for as long as four honest clients work, on a
+     * reliable network with correct replicas: the honest clients finish and no view changes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ClientBehaviour.class, names = "HONEST", mode = EnumSource.Mode.EXCLUDE)
+    void oneFaultyClientCausesNoViewChangeAndHonestClientsFinish(ClientBehaviour attack) {
+        for (long seed = 1; seed <= 5; seed++) {
+            Simulation sim = new Simulation(SimOptions.reliable(1).withClients(4, 30).withFaultyClients(1, attack), seed);
+            SimResult result = sim.run();
+            assertThat(result.requestsAccepted()).as("seed %d", seed).isGreaterThanOrEqualTo(120);
+            assertNoViewChangeAnywhere(sim);
+        }
     }
 
     /**

@@ -79,6 +79,8 @@ public final class Replica {
 
     /** The current view and the view-change protocol that moves it. */
     final ViewChangeProtocol views;
+    /** Answers to peers that lag or lack something, and what this replica asks of them. */
+    private final Retransmission retransmission;
 
     private long nowMillis;
     /** Highest sequence number handed to the executor. */
@@ -120,6 +122,7 @@ public final class Replica {
         this.clients = new ClientTable(Map.of());
         this.transfer = new StateTransfer(id, settings, stats);
         this.views = new ViewChangeProtocol(id, quorums, settings, signer, stats, new ViewHost());
+        this.retransmission = new Retransmission(this);
     }
 
     /** What the view change takes from the normal case, and the start of a view it hands back. */
@@ -195,12 +198,12 @@ public final class Replica {
             case Prepare p -> onPrepare(signed.as(Prepare.class));
             case Commit c -> onCommit(signed.as(Commit.class));
             case Checkpoint c -> onCheckpoint(signed.as(Checkpoint.class), out);
-            case Status s -> onStatus(from, s, out);
-            case FetchRequests f -> onFetchRequests(from, f, out);
+            case Status s -> retransmission.onStatus(from, s, nowMillis, out);
+            case FetchRequests f -> retransmission.onFetchRequests(from, f, nowMillis, out);
             case RequestBodies b -> b.requests().forEach(r -> onRequest(r, false, out));
             case ViewChange v -> views.onViewChange(signed.as(ViewChange.class), nowMillis, out);
             case NewView v -> views.onNewView(signed.as(NewView.class), out);
-            case FetchState f -> onFetchState(from, f, out);
+            case FetchState f -> retransmission.onFetchState(from, f, nowMillis, out);
             case StateManifest m -> transfer.onManifest(from, m, nowMillis, out);
             case StateChunk c -> transfer.onChunk(from, c, nowMillis, out);
             case Reply r -> stats.increment(Counter.MESSAGES_IGNORED);
@@ -225,11 +228,14 @@ public final class Replica {
             }
             return;
         }
+        // a batch that ordered this body needs it even if it will not run (its client moved on, or
+        // another version of it ran first) and even if the pool is full
+        boolean awaited = log.bodyArrived(signed);
         if (!clients.isNew(request.clientId(), request.requestNumber())) {
             if (fromClient && request.requestNumber() == clients.last(request.clientId())) {
                 out.resendReplies.add(new Output.ResendReply(request.clientId(), request.requestNumber(), view()));
                 stats.increment(Counter.REPLIES_RESENT);
-            } else {
+            } else if (!awaited) {
                 stats.increment(Counter.REQUESTS_OLD);
             }
             return;
@@ -238,7 +244,7 @@ public final class Replica {
             case DUPLICATE -> stats.increment(Counter.REQUESTS_DUPLICATE);
             case FULL -> stats.increment(Counter.REQUESTS_POOL_FULL);
             case ADDED -> {
-                if (log.bodyArrived(signed)) {
+                if (awaited) {
                     pool.markOrdered(signed.digest());
                 }
             }
@@ -659,17 +665,6 @@ public final class Replica {
 
     // ------------------------------------------------------------------ state transfer
 
-    private void onFetchState(int from, FetchState fetch, Output out) {
-        if (from < 0 || from == id || fetch.chunks().size() > settings.stateFetchChunksMax()) {
-            stats.increment(Counter.MESSAGES_IGNORED);
-            return;
-        }
-        if (fetch.seq() == lastStable || ownCheckpoints.containsKey(fetch.seq())) {
-            out.serveState.add(new Output.ServeState(from, fetch.seq(), fetch.chunks()));
-            stats.increment(Counter.STATE_SERVED);
-        }
-    }
-
     private void onStateInstalled(Event.StateInstalled installed, Output out) {
         long seq = installed.seq();
         Check.that(transfer.phase() == StateTransfer.Phase.INSTALLING && transfer.target() == seq,
@@ -843,8 +838,8 @@ public final class Replica {
         nowMillis = now;
         checkTimers(out);
         transfer.onTick(now, out);
-        fetchMissingBodies(out);
-        relayToPrimary(out);
+        retransmission.fetchMissingBodies(now, out);
+        retransmission.relayToPrimary(now, out);
         if (lastExecuted != progressMark) {
             progressMark = lastExecuted;
             lastProgressMillis = now;
@@ -857,23 +852,6 @@ public final class Replica {
             out.broadcast(Signed.unsigned(new Status(id, view(), viewChanging(), lastExecuted, lastStable)));
             lastStatusMillis = now;
             stats.increment(Counter.STATUS_SENT);
-        }
-    }
-
-    /**
-     * A backup relays requests no batch ordered after a while to the primary (PBFT's rule, and
-     * Aardvark's lesson): a client may have sent them to the backups only. Only relayed requests
-     * count against the primary ({@link RequestPool#oldestRelayed}).
-     */
-    private void relayToPrimary(Output out) {
-        if (isPrimary() || viewChanging() || transfer.active()) {
-            return;
-        }
-        List<Signed<Request>> due = pool.takeDueForRelay(nowMillis, settings.batchRequestsMax(),
-                settings.batchBytesMax());
-        if (!due.isEmpty()) {
-            out.send(quorums.primary(view()), Signed.unsigned(new RequestBodies(id, due)));
-            stats.add(Counter.REQUESTS_RELAYED, due.size());
         }
     }
 
@@ -896,90 +874,6 @@ public final class Replica {
 
     private boolean hasWork() {
         return pool.hasUnordered() || log.highestSeq() > lastExecuted;
-    }
-
-    private void fetchMissingBodies(Output out) {
-        for (Slot slot : log.above(lastExecuted)) {
-            if (slot.prePrepare == null || slot.missing == 0
-                    || nowMillis - slot.arrivedMillis < settings.requestFetchDelayMillis()
-                    || nowMillis - slot.lastFetchMillis < settings.requestFetchDelayMillis()) {
-                continue;
-            }
-            // the primary first (it holds every body it ordered), then every other peer in turn
-            int target = quorums.primary(slot.view());
-            for (int i = 0; i < slot.fetchAttempts; i++) {
-                target = (target + 1) % quorums.n();
-                if (target == id) {
-                    target = (target + 1) % quorums.n();
-                }
-            }
-            if (target == id) {
-                target = (target + 1) % quorums.n();
-            }
-            slot.fetchAttempts++;
-            slot.lastFetchMillis = nowMillis;
-            out.send(target, Signed.unsigned(new FetchRequests(id, slot.missingDigests())));
-            stats.increment(Counter.FETCHES_SENT);
-        }
-    }
-
-    private void onFetchRequests(int from, FetchRequests fetch, Output out) {
-        if (from < 0 || from == id || fetch.requestDigests().size() > settings.batchRequestsMax()) {
-            stats.increment(Counter.MESSAGES_IGNORED);
-            return;
-        }
-        List<Signed<Request>> found = new ArrayList<>();
-        for (Digest d : fetch.requestDigests()) {
-            Signed<Request> body = pool.get(d);
-            if (body == null) {
-                body = log.orderedBody(d);
-            }
-            if (body != null) {
-                found.add(body);
-            }
-        }
-        if (!found.isEmpty()) {
-            out.send(from, Signed.unsigned(new RequestBodies(id, found)));
-            stats.add(Counter.BODIES_SERVED, found.size());
-        }
-    }
-
-    /** A peer reports where it is: send it what it lacks of what this replica holds. */
-    private void onStatus(int from, Status status, Output out) {
-        if (from < 0 || from == id || status.replicaId() != from) {
-            stats.increment(Counter.MESSAGES_IGNORED);
-            return;
-        }
-        views.retransmit(from, status, out);
-        long first = Math.max(status.lastExecuted() + 1, log.retainedFrom());
-        long last = Math.min(status.lastExecuted() + settings.retransmitBatchesMax(), log.highestSeq());
-        for (long seq = first; seq <= last; seq++) {
-            Slot slot = log.get(seq);
-            if (slot == null) {
-                continue;
-            }
-            if (slot.prePrepare != null) {
-                out.send(from, slot.prePrepare);
-            }
-            Signed<Prepare> prepare = slot.prepares.get(id);
-            if (prepare != null && prepare.message().view() == status.view()) {
-                out.send(from, prepare);
-            }
-            Signed<Commit> commit = slot.commits.get(id);
-            if (commit != null) {
-                out.send(from, commit);
-            }
-            stats.increment(Counter.RETRANSMISSIONS);
-        }
-        if (status.lastStable() < lastStable) {
-            checkpoints.stableProof().forEach(c -> out.send(from, c));
-        }
-        for (Map.Entry<Long, Digest> own : ownCheckpoints.entrySet()) {
-            Signed<Checkpoint> mine = checkpoints.of(id, own.getKey());
-            if (mine != null && own.getKey() > status.lastStable()) {
-                out.send(from, mine);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ views of the state

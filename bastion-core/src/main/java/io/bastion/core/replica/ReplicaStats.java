@@ -45,6 +45,8 @@ public final class ReplicaStats {
         STATE_BAD_DATA,
         STATE_PEER_SILENT,
         STATE_SERVED,
+        /** STATUS, FETCH and view retransmissions not answered: the peer spent its budget. */
+        PEER_MESSAGES_THROTTLED,
     }
 
     private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);

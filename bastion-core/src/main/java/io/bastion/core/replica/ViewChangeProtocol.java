@@ -290,6 +290,13 @@ final class ViewChangeProtocol {
         }
     }
 
+    /** Whether {@link #retransmit} has view messages (large ones) for a peer that reports {@code status}. */
+    boolean behindInViews(Status status) {
+        boolean changing = state != State.NORMAL;
+        boolean behind = status.view() < view || (status.view() == view && status.changing() && !changing);
+        return behind || (status.changing() && held.of(id, status.view()) != null);
+    }
+
     /**
      * A peer behind in views gets the NEW-VIEW of ours, or our view change (toward the f+1 rule);
      * a peer changing views gets our view change for that view, if we sent one.
