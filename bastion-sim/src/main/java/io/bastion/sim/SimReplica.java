@@ -14,6 +14,8 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Signed;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.Event;
 import io.bastion.core.replica.Execute;
@@ -42,6 +44,11 @@ public final class SimReplica {
     private final SplittableRandom random;
     private final long clockOffsetMillis;
     private final Behaviour behaviour;
+    /** The correct replica a Byzantine one picks on (the same for colluders). */
+    private final int victim;
+    /** Pre-prepares this replica received lately, by seq (colluders derive the victim's batch from them). */
+    private final TreeMap<Long, PrePrepare> heldPrePrepares = new TreeMap<>();
+    private static final int HELD_PRE_PREPARES_MAX = 64;
 
     private Replica replica;
     private ExecutionEngine engine;
@@ -57,7 +64,9 @@ public final class SimReplica {
     private long restarts;
     private final List<Signed<?>> sentHistory = new ArrayList<>();
 
-    SimReplica(int id, ClusterConfig config, SplittableRandom random, long clockOffsetMillis, Behaviour behaviour) {
+    SimReplica(int id, ClusterConfig config, SplittableRandom random, long clockOffsetMillis, Behaviour behaviour,
+               int victim) {
+        this.victim = victim;
         this.id = id;
         this.config = config;
         this.random = random;
@@ -163,6 +172,12 @@ public final class SimReplica {
         if (crashed) {
             return;
         }
+        if (byzantine() && event instanceof Event.Received received && received.message().message() instanceof PrePrepare p) {
+            heldPrePrepares.put(p.seq(), p);
+            while (heldPrePrepares.size() > HELD_PRE_PREPARES_MAX) {
+                heldPrePrepares.pollFirstEntry();
+            }
+        }
         Output out = replica.step(event);
         replica.checkInvariants();
         persist(out);
@@ -174,7 +189,10 @@ public final class SimReplica {
             }
             for (int to = 0; to < config.n(); to++) {
                 if (to != id && (send.to() == Output.BROADCAST || send.to() == to)) {
-                    for (Signed<?> sent : behaviour.rewrite(id, to, message, world.byzantineRandom(), sentHistory)) {
+                    Behaviour.Context context = new Behaviour.Context(id, to, victim,
+                            config.settings().clockSkewMaxMillis(), world.byzantineRandom(), sentHistory,
+                            heldPrePrepares::get);
+                    for (Signed<?> sent : behaviour.rewrite(context, message)) {
                         world.send(id, to, sent);
                     }
                 }
@@ -237,9 +255,30 @@ public final class SimReplica {
         }
     }
 
+    /** What this replica serves a peer fetching state; a stale one serves an older checkpoint's, relabelled. */
+    private List<Message> served(Output.ServeState serve) {
+        if (behaviour == Behaviour.STALE_STATE) {
+            for (long older : snapshots.headMap(serve.seq(), false).keySet()) {
+                List<Message> stale = engine.serve(older, serve.chunks());
+                if (!stale.isEmpty()) {
+                    return stale.stream().map(m -> relabel(m, serve.seq())).toList();
+                }
+            }
+        }
+        return engine.serve(serve.seq(), serve.chunks());
+    }
+
+    private static Message relabel(Message m, long seq) {
+        return switch (m) {
+            case StateManifest manifest -> new StateManifest(manifest.replicaId(), seq, manifest.leaves());
+            case StateChunk chunk -> new StateChunk(chunk.replicaId(), seq, chunk.index(), chunk.data());
+            default -> m;
+        };
+    }
+
     private void stateWork(Output out, Simulation world) {
         for (Output.ServeState serve : out.serveState) {
-            for (Message m : engine.serve(serve.seq(), serve.chunks())) {
+            for (Message m : served(serve)) {
                 world.send(id, serve.peer(), Signed.unsigned(behaviour.rewriteState(m, world.byzantineRandom())));
             }
         }

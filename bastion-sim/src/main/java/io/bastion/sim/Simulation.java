@@ -110,11 +110,17 @@ public final class Simulation {
         this.replicas = new SimReplica[n];
         Behaviour[] chosen = chooseBehaviours(n);
         behaviours.forEach((replica, behaviour) -> chosen[replica] = behaviour);
+        int firstHonest = 0;
+        while (firstHonest < n - 1 && chosen[firstHonest] != Behaviour.HONEST) {
+            firstHonest++;
+        }
         for (int i = 0; i < n; i++) {
             long offset = options.clockSkewMillis() == 0 ? 0
                     : random.nextLong(-options.clockSkewMillis(), options.clockSkewMillis() + 1);
             offset = clockOffsets.getOrDefault(i, offset);
-            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i]);
+            // colluders pick on the same correct replica; a lone faulty one on its lowest-id peer
+            int victim = options.collude() ? firstHonest : (i == 0 ? 1 : 0);
+            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i], victim);
         }
         this.clients = new SimClient[clientCount];
         for (int c = 0; c < options.clients(); c++) {
@@ -149,9 +155,12 @@ public final class Simulation {
         for (int i = 0; i < n; i++) {
             ids.add(i);
         }
+        Behaviour shared = null;
         for (int b = 0; b < options.byzantine(); b++) {
             int chosen = ids.remove(faults.nextInt(ids.size()));
-            behaviours[chosen] = Behaviour.BYZANTINE.get(faults.nextInt(Behaviour.BYZANTINE.size()));
+            Behaviour own = Behaviour.BYZANTINE.get(faults.nextInt(Behaviour.BYZANTINE.size()));
+            shared = shared == null ? own : shared;
+            behaviours[chosen] = options.collude() ? shared : own;
         }
         return behaviours;
     }
@@ -244,7 +253,7 @@ public final class Simulation {
         } catch (SimulationFailure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, e.getMessage(), e);
+            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, e.getMessage() + " [" + cast() + "]", e);
         }
     }
 
@@ -274,6 +283,22 @@ public final class Simulation {
             }
         }
         return s.toString();
+    }
+
+    /** Who misbehaves in this run, for failure reports: faulty replicas and clients. */
+    private String cast() {
+        List<String> cast = new ArrayList<>();
+        for (SimReplica r : replicas) {
+            if (r.byzantine()) {
+                cast.add("R" + r.id() + " " + r.behaviour());
+            }
+        }
+        for (SimClient c : clients) {
+            if (!c.honest()) {
+                cast.add("client node " + c.node() + " " + c.behaviour());
+            }
+        }
+        return cast.isEmpty() ? "all honest" : String.join(", ", cast);
     }
 
     public SimResult result() {

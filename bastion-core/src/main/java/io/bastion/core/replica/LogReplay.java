@@ -107,9 +107,15 @@ final class LogReplay {
         }
     }
 
+    /**
+     * A pre-prepare this replica accepted, proposed or executed. A slot's pre-prepare only ever
+     * moves to newer views, so the newest in the log is the one it last held — also when it is
+     * older than the view the replica went on to: a batch learned from an older view's commits
+     * is persisted when it executes, after this replica asked for a newer view.
+     */
     private void replayPrePrepare(Signed<PrePrepare> signed) {
         PrePrepare p = signed.message();
-        if (p.view() < r.views.view() || !r.log.inWindow(p.seq())) {
+        if (!r.log.inWindow(p.seq())) {
             return;
         }
         r.views.replayedVoteIn(p.view());

@@ -1,0 +1,62 @@
+package io.bastion.core.replica;
+
+import io.bastion.core.TestKeys;
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.Codec;
+import io.bastion.core.message.PrePrepare;
+import io.bastion.core.message.Signed;
+import io.bastion.core.message.ViewChange;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LogReplayTest {
+    private static final ClusterConfig CLUSTER = TestKeys.cluster(1, 1);
+    private static final int SELF = 3;
+
+    private static Replica recover(List<Output.Persist> log, long snapshotSeq) {
+        return Replica.recover(SELF, CLUSTER, TestKeys.signer(SELF), new SplittableRandom(1),
+                new Recovery(snapshotSeq, null, Map.of(), 20, log));
+    }
+
+    private static Signed<PrePrepare> nullBatch(int view, long seq, long time) {
+        return Signed.sign(new PrePrepare(view, seq, time, view, List.of()), TestKeys.signer(view % 4));
+    }
+
+    /**
+     * The replica accepted view 1's batch at seq 4, then asked for view 3, then learned and
+     * executed view 2's batch at seq 4 from its commits. Its restored state includes seq 4: the
+     * executed batch is view 2's, although the replica was in view 3 when it logged it.
+     */
+    @Test
+    void aBatchLearnedAfterAskingForANewerViewIsTheOneTheRestoredStateExecuted() {
+        Signed<PrePrepare> accepted = nullBatch(1, 4, 10);
+        Signed<ViewChange> asked = Signed.sign(new ViewChange(SELF, 3, 0, Digest.ZERO, List.of(), List.of()),
+                TestKeys.signer(SELF));
+        Signed<PrePrepare> learned = nullBatch(2, 4, 20);
+        Replica replica = recover(List.of(new Output.Persist(4, accepted), new Output.Persist(1, asked),
+                new Output.Persist(4, learned)), 4);
+
+        assertThat(replica.view()).isEqualTo(3);
+        assertThat(replica.viewChanging()).isTrue();
+        assertThat(replica.log.get(4).executedDigest).isEqualTo(Codec.batchDigest(learned.message()));
+    }
+
+    @Test
+    void aNewerViewsBatchReplacesAnOlderOneAtTheSameSeqButNotTheOtherWayRound() {
+        Signed<PrePrepare> older = nullBatch(1, 5, 10);
+        Signed<PrePrepare> newer = nullBatch(2, 5, 20);
+        Replica forward = recover(List.of(new Output.Persist(5, older), new Output.Persist(5, newer)), 0);
+        Replica backward = recover(List.of(new Output.Persist(5, newer), new Output.Persist(5, older)), 0);
+
+        assertThat(forward.log.get(5).prePrepare).isEqualTo(newer);
+        assertThat(backward.log.get(5).prePrepare).isEqualTo(newer);
+        assertThat(forward.view()).isEqualTo(2);
+        assertThat(forward.viewChanging()).isFalse();
+    }
+}
