@@ -48,7 +48,11 @@ final class Checkpoints {
             }
         }
         for (int i = 0; i < held.size() - SEQS_PER_REPLICA_MAX; i++) {
-            bySeq.get(held.get(i)).remove(replicaId);
+            Map<Integer, Map<Digest, Signed<Checkpoint>>> atSeq = bySeq.get(held.get(i));
+            atSeq.remove(replicaId);
+            if (atSeq.isEmpty()) {
+                bySeq.remove(held.get(i)); // else a replica signing ever higher seqs grows the map
+            }
         }
     }
 

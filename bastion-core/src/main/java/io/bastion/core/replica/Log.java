@@ -20,6 +20,10 @@ import java.util.TreeMap;
  * The message log: slots by sequence number, plus an index of the request bodies those slots
  * hold, so a peer that missed a body can fetch it until the slot is garbage collected.
  *
+ * <p>A body stays in the index as long as some slot that ordered it, in any view, is in the log:
+ * a batch a view change replaced may come back as a re-proposal (whose bodies must then be at
+ * hand, here and at the peers that fetch them), and a body two slots order outlives the first.
+ *
  * <p>New slots are accepted between the low watermark (the last stable checkpoint) and the high
  * watermark (low + logSize). Slots up to {@code retained} sequence numbers below the low watermark
  * are kept for retransmission, so a replica that fell slightly behind a stable checkpoint can
@@ -28,6 +32,9 @@ import java.util.TreeMap;
 final class Log {
     private final NavigableMap<Long, Slot> slots = new TreeMap<>();
     private final Map<Digest, Signed<Request>> orderedBodies = new HashMap<>();
+    /** The bodies each slot ordered in any view, and how many slots ordered each body. */
+    private final Map<Long, java.util.Set<Digest>> heldBySeq = new HashMap<>();
+    private final Map<Digest, Integer> holders = new HashMap<>();
     private final Map<Digest, List<Slot>> waiting = new HashMap<>();
     private long low;
     private final int size;
@@ -99,7 +106,7 @@ final class Log {
                 slot.missing++;
                 waiting.computeIfAbsent(e.requestDigest(), d -> new ArrayList<>(1)).add(slot);
             } else {
-                orderedBodies.put(e.requestDigest(), body);
+                hold(slot.seq, body);
             }
         }
     }
@@ -110,17 +117,38 @@ final class Log {
         if (slotsWaiting == null) {
             return false;
         }
-        orderedBodies.put(body.digest(), body);
         for (Slot slot : slotsWaiting) {
             List<BatchEntry> entries = slot.batch().entries();
             for (int i = 0; i < entries.size(); i++) {
                 if (slot.bodies.get(i) == null && entries.get(i).requestDigest().equals(body.digest())) {
                     slot.bodies.set(i, body);
                     slot.missing--;
+                    hold(slot.seq, body);
                 }
             }
         }
         return true;
+    }
+
+    private void hold(long seq, Signed<Request> body) {
+        orderedBodies.put(body.digest(), body);
+        if (heldBySeq.computeIfAbsent(seq, s -> new java.util.HashSet<>()).add(body.digest())) {
+            holders.merge(body.digest(), 1, Integer::sum);
+        }
+    }
+
+    /** The slot at {@code seq} leaves the log: the bodies no other slot ordered go too. */
+    private void release(long seq) {
+        java.util.Set<Digest> held = heldBySeq.remove(seq);
+        if (held == null) {
+            return;
+        }
+        for (Digest d : held) {
+            if (holders.merge(d, -1, Integer::sum) == 0) {
+                holders.remove(d);
+                orderedBodies.remove(d);
+            }
+        }
     }
 
     /** Clears the slot's view-specific state (see {@link Slot#resetForView}), unhooking its waits. */
@@ -149,6 +177,7 @@ final class Log {
         if (slot != null && slot.prePrepare != null) {
             unhook(slot);
         }
+        release(seq);
     }
 
     /** All slots, ascending. */
@@ -168,19 +197,18 @@ final class Log {
         Check.that(stableSeq >= low, "watermark moves backwards: %d < %d", stableSeq, low);
         NavigableMap<Long, Slot> gone = slots.headMap(stableSeq - retained, true);
         for (Slot slot : gone.values()) {
-            if (slot.prePrepare == null) {
-                continue;
+            if (slot.prePrepare != null) {
+                unhook(slot);
             }
-            for (BatchEntry e : slot.batch().entries()) {
-                orderedBodies.remove(e.requestDigest());
-            }
-            unhook(slot);
+            release(slot.seq);
         }
         gone.clear();
         low = stableSeq;
     }
 
     void checkInvariants() {
+        Check.that(holders.keySet().equals(orderedBodies.keySet()), "ordered bodies without holders, or holders without bodies");
+        Check.that(slots.keySet().containsAll(heldBySeq.keySet()), "bodies held for a slot no longer in the log");
         for (Slot s : slots.values()) {
             Check.that(s.seq >= retainedFrom() && s.seq <= high(), "slot %d outside log [%d, %d]", s.seq,
                     retainedFrom(), high());

@@ -109,9 +109,10 @@ final class LogReplay {
 
     /**
      * A pre-prepare this replica accepted, proposed or executed. A slot's pre-prepare only ever
-     * moves to newer views, so the newest in the log is the one it last held — also when it is
-     * older than the view the replica went on to: a batch learned from an older view's commits
-     * is persisted when it executes, after this replica asked for a newer view.
+     * moves to newer views, or within a view to the batch f+1 replicas committed in place of an
+     * equivocating primary's other one; so the last in the log is the one it last held — also
+     * when it is older than the view the replica went on to: a batch learned from an older view's
+     * commits is persisted when it executes, after this replica asked for a newer view.
      */
     private void replayPrePrepare(Signed<PrePrepare> signed) {
         PrePrepare p = signed.message();
@@ -120,7 +121,7 @@ final class LogReplay {
         }
         r.views.replayedVoteIn(p.view());
         Slot slot = r.log.getOrCreate(p.seq());
-        if (slot.prePrepare != null && slot.view() < p.view()) {
+        if (slot.prePrepare != null && slot.view() <= p.view() && !slot.prePrepare.equals(signed)) {
             keepProofIfPrepared(slot);
             r.log.resetForView(slot);
         }

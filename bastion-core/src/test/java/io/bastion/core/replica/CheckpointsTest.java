@@ -258,4 +258,15 @@ class CheckpointsTest {
             }
         }
     }
+
+    /** A replica signing ever higher seqs leaves nothing behind for the seqs it gave up. */
+    @Test
+    void aReplicasGivenUpSeqsLeaveNothingBehind() {
+        Checkpoints checkpoints = new Checkpoints();
+        for (long seq = 4; seq <= 4 * 1_000; seq += 4) {
+            checkpoints.add(SignedMessages.checkpoint(3, seq, SignedMessages.digest("b")));
+        }
+        assertThat(checkpoints.pendingCount()).isEqualTo(Checkpoints.SEQS_PER_REPLICA_MAX);
+        assertThat(checkpoints.describe().trim().split(" ")).hasSize(Checkpoints.SEQS_PER_REPLICA_MAX);
+    }
 }

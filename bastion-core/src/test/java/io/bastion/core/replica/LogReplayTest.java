@@ -59,4 +59,18 @@ class LogReplayTest {
         assertThat(forward.view()).isEqualTo(2);
         assertThat(forward.viewChanging()).isFalse();
     }
+
+    /**
+     * An equivocating primary gave this replica one batch at seq 6 and the others another, which
+     * f+1 of them committed; the replica took theirs and executed it. Its log holds both
+     * pre-prepares of view 0: the later one is the batch its restored state executed.
+     */
+    @Test
+    void aBatchAdoptedInPlaceOfAnEquivocatingPrimarysOtherOneIsTheOneReplayed() {
+        Signed<PrePrepare> givenToUs = Signed.sign(new PrePrepare(0, 6, 10, 1, List.of()), TestKeys.signer(0));
+        Signed<PrePrepare> committed = Signed.sign(new PrePrepare(0, 6, 10, 2, List.of()), TestKeys.signer(0));
+        Replica replica = recover(List.of(new Output.Persist(6, givenToUs), new Output.Persist(6, committed)), 6);
+
+        assertThat(replica.log.get(6).executedDigest).isEqualTo(Codec.batchDigest(committed.message()));
+    }
 }

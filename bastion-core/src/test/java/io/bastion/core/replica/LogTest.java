@@ -227,4 +227,42 @@ class LogTest {
         assertThatThrownBy(log::checkInvariants).isInstanceOf(Check.InvariantViolation.class)
                 .hasMessageContaining("committed without pre-prepare");
     }
+
+    @Test
+    void aBodyOrderedByARetainedSlotSurvivesTheTruncationOfAnEarlierSlotOrderingItToo() {
+        Log log = new Log(8, 4);
+        RequestPool pool = new RequestPool(100, 100, 50);
+        var r = SignedMessages.request(1000, 1, 4);
+        pool.add(r, 0);
+        for (long seq : new long[] {2, 6}) {
+            log.setPrePrepare(log.getOrCreate(seq), SignedMessages.prePrepare(Quorums.forFaults(1),
+                    new PrePrepare(0, seq, 1, 1, List.of(SignedMessages.entry(r)))), pool, 0);
+        }
+        pool.removeBody(r.digest()); // executed
+
+        log.truncate(8); // drops slot 2, keeps 5..8
+
+        assertThat(log.get(6).bodies).containsExactly(r);
+        assertThat(log.orderedBody(r.digest())).as("served to peers fetching slot 6's body").isEqualTo(r);
+    }
+
+    @Test
+    void theBodiesOfABatchAViewChangeReplacedLeaveWithItsSlot() {
+        Log log = new Log(8, 4);
+        RequestPool pool = new RequestPool(100, 100, 50);
+        var r = SignedMessages.request(1000, 1, 4);
+        pool.add(r, 0);
+        Slot slot = log.getOrCreate(1);
+        log.setPrePrepare(slot, SignedMessages.prePrepare(Quorums.forFaults(1),
+                new PrePrepare(0, 1, 1, 1, List.of(SignedMessages.entry(r)))), pool, 0);
+        log.resetForView(slot);                       // view change: the batch did not prepare
+        log.setPrePrepare(slot, SignedMessages.prePrepare(Quorums.forFaults(1),
+                new PrePrepare(1, 1, 0, 0, List.of())), pool, 0);  // the NEW-VIEW's null batch
+        pool.removeBody(r.digest());                  // the client moved on; r is never ordered again
+
+        log.truncate(16);                             // slot 1 is long gone
+
+        assertThat(log.slotCount()).isZero();
+        assertThat(log.orderedBody(r.digest())).as("body of a batch no slot holds any more").isNull();
+    }
 }
