@@ -27,7 +27,20 @@ public enum Rejection {
     /** A replica connection that did not authenticate within {@link NetSettings#handshakeTimeoutMillis()}. */
     HANDSHAKE_TIMEOUT,
     /** A connection accepted while the listener already held its maximum. */
-    CONNECTION_LIMIT;
+    CONNECTION_LIMIT,
+    /** A client connection that sent no message for {@link NetSettings#clientIdleTimeoutMillis()}. */
+    IDLE_TIMEOUT,
+    /**
+     * A client connection without a complete first message (or, on the web port, HTTP request)
+     * within {@link NetSettings#clientFirstMessageTimeoutMillis()}: bytes trickling, or a length
+     * prefix promising a frame that never comes.
+     */
+    FIRST_MESSAGE_TIMEOUT,
+    /**
+     * A client connection whose outgoing queue stayed full, dropping frames, for
+     * {@link NetSettings#clientIdleTimeoutMillis()}: the client does not read.
+     */
+    SLOW_READER;
 
     /** The rejection for a frame that the message codec refused. */
     public static Rejection of(CodecException.Reason reason) {

@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * while the client does not read. Thread-safe.
  */
 public final class ClientConnection {
+    /** {@link #lastMessageNanos()} of a connection that has not completed a message yet. */
+    static final long NO_MESSAGE = Long.MIN_VALUE;
+
     private final long id;
     private final Channel channel;
     private final OutboundQueue queue;
@@ -23,12 +26,16 @@ public final class ClientConnection {
     /** Confined to the connection's event loop, like every inbound frame of it. */
     private final TokenBucket hellos;
     private final TokenBucket joins;
+    private final long openedNanos;
+    /** Confined to the event loop: when the last message arrived, for the idle limit. */
+    private long lastMessageNanos = NO_MESSAGE;
     private volatile boolean closed;
 
     ClientConnection(long id, Channel channel, OutboundQueue queue, ClientLimits limits, long nowNanos) {
         this.id = id;
         this.channel = channel;
         this.queue = queue;
+        this.openedNanos = nowNanos;
         this.hellos = new TokenBucket(limits.hellosPerConnectionPerSecond(), limits.helloBurstPerConnection(), nowNanos);
         this.joins = new TokenBucket(limits.joinsPerConnectionPerSecond(), limits.joinBurstPerConnection(), nowNanos);
     }
@@ -78,6 +85,19 @@ public final class ClientConnection {
 
     TokenBucket joins() {
         return joins;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    long lastMessageNanos() {
+        return lastMessageNanos;
+    }
+
+    /** A complete message arrived (on the event loop): the connection is in use. */
+    void messageArrived(long nowNanos) {
+        lastMessageNanos = nowNanos;
     }
 
     void markClosed() {
