@@ -377,7 +377,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                     outputs.add(replica.step(new Event.Tick(now)));
                     nextTick = now + settings.tickMillis();
                 }
-                for (Event e = first; e != null && outputs.size() < settings.stepsPerGroupMax(); e = inbound.poll()) {
+                // the bound is checked before the next event is taken: one taken is always applied
+                for (Event e = first; e != null; e = outputs.size() < settings.stepsPerGroupMax() ? inbound.poll() : null) {
                     if (e instanceof Event.Received) {
                         networkInFlight.decrementAndGet();
                     }
