@@ -373,26 +373,21 @@ public final class ReplicaRuntime implements AutoCloseable {
             return;
         }
         Runnable check = () -> {
-            if (alreadyExecuted(message)) {
-                release(from, message);
-                stats.countStaleSkipped(); // the core would ignore it: spare the signature check
-                return;
-            }
-            if (leftBehind(message)) {
-                release(from, message); // the view moved on while it waited
-                stats.countStaleViewDropped();
-                return;
-            }
-            Verdict verdict = verify(from, message, sessionEnded);
-            if (verdict != Verdict.AUTHENTIC) {
-                release(from, message);
-                stats.rejected(verdict);
-                return;
-            }
-            if (from == MessageAuthenticator.FROM_CLIENT) {
-                admitFromClient(message, bind, sessionEnded, arrivedNanos);
-            } else {
-                inbound.add(new Event.Received(from, message));
+            boolean handedOn = false;
+            try {
+                handedOn = checkAndHandOn(from, message, bind, sessionEnded, arrivedNanos);
+            } catch (RuntimeException e) {
+                // a message our checks cannot cope with is that message's problem, not the replica's
+                stats.rejected(Verdict.MALFORMED);
+                LOG.warn("replica {}: checking a {} from {} failed; dropped: {}", id, message.type(),
+                        from >= 0 ? replicaPeers[from] : "a client", e.toString());
+            } catch (Error e) {
+                fail(e);
+                throw e;
+            } finally {
+                if (!handedOn) {
+                    release(from, message);
+                }
             }
         };
         if (verifiers == null) {
@@ -400,6 +395,32 @@ public final class ReplicaRuntime implements AutoCloseable {
         } else {
             verifiers.execute(check);
         }
+    }
+
+    /**
+     * Checks a message admitted from the network and hands it on to the core (true: it keeps its
+     * place in the inbound bounds until the core takes it) or answers or drops it here (false).
+     */
+    private boolean checkAndHandOn(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded,
+                                   long arrivedNanos) {
+        if (alreadyExecuted(message)) {
+            stats.countStaleSkipped(); // the core would ignore it: spare the signature check
+            return false;
+        }
+        if (leftBehind(message)) {
+            stats.countStaleViewDropped(); // the view moved on while it waited
+            return false;
+        }
+        Verdict verdict = verify(from, message, sessionEnded);
+        if (verdict != Verdict.AUTHENTIC) {
+            stats.rejected(verdict);
+            return false;
+        }
+        if (from == MessageAuthenticator.FROM_CLIENT) {
+            return admitFromClient(message, bind, sessionEnded, arrivedNanos);
+        }
+        inbound.add(new Event.Received(from, message));
+        return true;
     }
 
     /**
@@ -445,47 +466,46 @@ public final class ReplicaRuntime implements AutoCloseable {
         return verdict;
     }
 
-    /** An authentic message from a client connection: answered here, dropped, or on to the core. */
-    private void admitFromClient(Signed<?> message, LongConsumer bind, boolean sessionEnded, long arrivedNanos) {
-        int from = MessageAuthenticator.FROM_CLIENT;
+    /**
+     * An authentic message from a client connection: answered here, dropped, or on to the core
+     * (true).
+     */
+    private boolean admitFromClient(Signed<?> message, LongConsumer bind, boolean sessionEnded, long arrivedNanos) {
         Request r = (Request) message.message();
         @SuppressWarnings("unchecked")
         Signed<Request> request = (Signed<Request>) message;
         if (r.kind() == Request.Kind.JOIN && directory.joinAnswered(r.clientId(), r.requestNumber())) {
-            release(from, message);
             bind.accept(r.clientId());
             offerUnordered(new RepeatJoin(request), message.wireSize());
-            return;
+            return false;
         }
         if (r.kind() == Request.Kind.JOIN && !sessionEnded && !screen(r)) {
-            release(from, message); // not bound: nothing will be sent to it
-            return;
+            return false; // not bound: nothing will be sent to it
         }
         bind.accept(r.clientId());
         if (SessionRequests.keptBySession(r) && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
             // a session's retransmission of what already ran here: its reply again, not a new ordering
-            release(from, message);
             stats.countStaleSkipped();
             if (r.requestNumber() == directory.lastExecuted(r.clientId())) {
                 offerUnordered(new Output.ResendReply(r.clientId(), r.requestNumber(), stats.view()),
                         EXECUTOR_TASK_BYTES);
             }
-            return;
+            return false;
         }
         if (sessionEnded) {
-            release(from, message);
             if (endedAnswersInFlight.incrementAndGet() > ENDED_ANSWERS_IN_FLIGHT_MAX) {
                 endedAnswersInFlight.decrementAndGet();
                 stats.inboundDropped(); // the client retransmits
             } else if (!offerUnordered(new AnswerEnded(request), message.wireSize())) {
                 endedAnswersInFlight.decrementAndGet();
             }
-            return;
+            return false;
         }
         if (requestArrivals.size() < REQUEST_ARRIVALS_MAX) {
             requestArrivals.putIfAbsent(r.clientId(), arrivedNanos);
         }
-        inbound.add(new Event.Received(from, message));
+        inbound.add(new Event.Received(MessageAuthenticator.FROM_CLIENT, message));
+        return true;
     }
 
     /** Whether a client's Join may be ordered ({@link JoinScreen}); counts the reason when not. */
