@@ -30,11 +30,14 @@ import io.bastion.core.util.Check;
  *                                  the channel is "not writable" and frames wait in the bounded
  *                                  queue instead; it becomes writable again below half of this
  * @param clientIdleTimeoutMillis   a client connection (client port or WebSocket) that has sent no
- *                                  message for this long is closed, as is one whose outgoing queue
- *                                  has stayed full (dropping frames) for this long
- * @param clientFirstMessageTimeoutMillis a client connection that has not completed its first
- *                                  message this long after it opened is closed (a trickled or
- *                                  never-finished frame, an HTTP request on the web port)
+ *                                  message for this long (or since it opened) is closed, as is
+ *                                  one whose outgoing queue has stayed full (dropping frames) for
+ *                                  this long
+ * @param clientMessageTimeoutMillis a client connection whose bytes have not made a complete, valid
+ *                                  message this long after the first of them arrived is closed
+ *                                  (slowloris: a trickled frame, or a length prefix promising a
+ *                                  frame that never comes); on the web port, a connection's first
+ *                                  HTTP request must be complete this long after it opened
  */
 public record NetSettings(
         int frameBytesMax,
@@ -50,7 +53,7 @@ public record NetSettings(
         long connectTimeoutMillis,
         int writeBufferHighBytes,
         long clientIdleTimeoutMillis,
-        long clientFirstMessageTimeoutMillis) {
+        long clientMessageTimeoutMillis) {
 
     /** Size of the length prefix in front of every frame body. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -76,8 +79,8 @@ public record NetSettings(
      * so a client with a request outstanding is never idle; an idle one reconnects when it next sends.
      */
     public static final long DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS = 60_000;
-    /** A client's first message is small (a Hello or a request); ten seconds covers a slow link. */
-    public static final long DEFAULT_CLIENT_FIRST_MESSAGE_TIMEOUT_MILLIS = 10_000;
+    /** A client message is small (a request, a Hello, a Join of a few KiB); ten seconds covers a slow link. */
+    public static final long DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS = 10_000;
 
     public static final NetSettings DEFAULTS = new NetSettings(
             DEFAULT_FRAME_BYTES_MAX,
@@ -93,7 +96,7 @@ public record NetSettings(
             DEFAULT_CONNECT_TIMEOUT_MILLIS,
             DEFAULT_WRITE_BUFFER_HIGH_BYTES,
             DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS,
-            DEFAULT_CLIENT_FIRST_MESSAGE_TIMEOUT_MILLIS);
+            DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS);
 
     public NetSettings {
         Check.argument(frameBytesMax >= FRAME_BYTES_MIN,
@@ -110,10 +113,10 @@ public record NetSettings(
         Check.argument(writeBufferHighBytes >= WRITE_BUFFER_HIGH_BYTES_MIN,
                 "writeBufferHighBytes must be at least " + WRITE_BUFFER_HIGH_BYTES_MIN + ", got " + writeBufferHighBytes);
         positive(clientIdleTimeoutMillis, "clientIdleTimeoutMillis");
-        positive(clientFirstMessageTimeoutMillis, "clientFirstMessageTimeoutMillis");
-        Check.argument(clientFirstMessageTimeoutMillis <= clientIdleTimeoutMillis,
-                "clientFirstMessageTimeoutMillis must not exceed clientIdleTimeoutMillis, got "
-                        + clientFirstMessageTimeoutMillis);
+        positive(clientMessageTimeoutMillis, "clientMessageTimeoutMillis");
+        Check.argument(clientMessageTimeoutMillis <= clientIdleTimeoutMillis,
+                "clientMessageTimeoutMillis must not exceed clientIdleTimeoutMillis, got "
+                        + clientMessageTimeoutMillis);
     }
 
     private static void positive(long value, String name) {
@@ -136,48 +139,48 @@ public record NetSettings(
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withHandshakeTimeoutMillis(long handshakeTimeoutMillis) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withPeerQueue(int peerQueueFramesMax, long peerQueueBytesMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withClientQueue(int clientQueueFramesMax, long clientQueueBytesMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withConnectionsMax(int pendingHandshakesMax, int clientConnectionsMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withWriteBufferHighBytes(int writeBufferHighBytes) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
-    public NetSettings withClientTimeouts(long clientIdleTimeoutMillis, long clientFirstMessageTimeoutMillis) {
+    public NetSettings withClientTimeouts(long clientIdleTimeoutMillis, long clientMessageTimeoutMillis) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
                 reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientFirstMessageTimeoutMillis);
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 }

@@ -31,11 +31,12 @@ public enum Rejection {
     /** A client connection that sent no message for {@link NetSettings#clientIdleTimeoutMillis()}. */
     IDLE_TIMEOUT,
     /**
-     * A client connection without a complete first message (or, on the web port, HTTP request)
-     * within {@link NetSettings#clientFirstMessageTimeoutMillis()}: bytes trickling, or a length
-     * prefix promising a frame that never comes.
+     * A client connection whose bytes made no complete, valid message within
+     * {@link NetSettings#clientMessageTimeoutMillis()} of the first of them (bytes trickling, or a
+     * length prefix promising a frame that never comes), or, on the web port, without a complete
+     * first HTTP request that long after it opened.
      */
-    FIRST_MESSAGE_TIMEOUT,
+    MESSAGE_TIMEOUT,
     /**
      * A client connection whose outgoing queue stayed full, dropping frames, for
      * {@link NetSettings#clientIdleTimeoutMillis()}: the client does not read.

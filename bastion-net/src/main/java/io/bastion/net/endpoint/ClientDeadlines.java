@@ -13,14 +13,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The time limits of client connections, so that a connection slot is never held for free:
- * a connection without a complete first message after
- * {@link NetSettings#clientFirstMessageTimeoutMillis()} (slowloris: trickled bytes, or a length
- * prefix promising a frame that never comes), one that has sent no message for
+ * a connection whose bytes have not made a complete, valid message within
+ * {@link NetSettings#clientMessageTimeoutMillis()} of the first of them (slowloris: trickled bytes,
+ * or a length prefix promising a frame that never comes), one that has sent no message for
  * {@link NetSettings#clientIdleTimeoutMillis()}, and one whose outgoing queue has stayed full for
- * that long (a client that does not read) are closed and counted ({@link Rejection#FIRST_MESSAGE_TIMEOUT},
+ * that long (a client that does not read) are closed and counted ({@link Rejection#MESSAGE_TIMEOUT},
  * {@link Rejection#IDLE_TIMEOUT}, {@link Rejection#SLOW_READER}). Each connection is checked on its
  * own event loop {@value #CHECKS_PER_TIMEOUT} times per the shorter limit, so it closes at most a
- * quarter of that limit late. Thread-safe (stateless apart from its settings).
+ * quarter of that limit late. Bytes are noticed as they arrive ({@link InboundBytes}, first in
+ * the pipeline) and messages as they are delivered; bytes that arrive in the same read as the end
+ * of a message are noticed only with the next read, so such a trickle is held by the idle limit.
+ * Thread-safe (stateless apart from its settings).
  */
 final class ClientDeadlines {
     /** Checks per shorter time limit: a connection closes at most 1/this of it late. */
@@ -29,21 +32,25 @@ final class ClientDeadlines {
     static final long CHECK_PERIOD_MIN_MILLIS = 10;
 
     private final long idleNanos;
-    private final long firstMessageNanos;
+    private final long messageNanos;
     private final long periodMillis;
     private final TransportCounters counters;
 
     ClientDeadlines(NetSettings settings, TransportCounters counters) {
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(settings.clientIdleTimeoutMillis());
-        this.firstMessageNanos = TimeUnit.MILLISECONDS.toNanos(settings.clientFirstMessageTimeoutMillis());
+        this.messageNanos = TimeUnit.MILLISECONDS.toNanos(settings.clientMessageTimeoutMillis());
         this.periodMillis = Math.max(CHECK_PERIOD_MIN_MILLIS, Math.min(settings.clientIdleTimeoutMillis(),
-                settings.clientFirstMessageTimeoutMillis()) / CHECKS_PER_TIMEOUT);
+                settings.clientMessageTimeoutMillis()) / CHECKS_PER_TIMEOUT);
         this.counters = counters;
     }
 
-    /** Starts checking {@code connection} on its event loop until it closes. Call it on that loop. */
+    /**
+     * Starts noticing {@code connection}'s bytes and checking its limits on its event loop until it
+     * closes. Call it on that loop.
+     */
     void watch(ClientConnection connection) {
         Channel channel = connection.channel();
+        channel.pipeline().addFirst(InboundBytes.NAME, new InboundBytes(connection));
         try {
             ScheduledFuture<?> checks = channel.eventLoop().scheduleAtFixedRate(() -> check(connection),
                     periodMillis, periodMillis, TimeUnit.MILLISECONDS);
@@ -63,11 +70,11 @@ final class ClientDeadlines {
 
     /** The limit {@code connection} has run out of at {@code nowNanos}, or {@code null}. */
     Rejection overdue(ClientConnection connection, long nowNanos) {
-        if (connection.lastMessageNanos() == ClientConnection.NO_MESSAGE) {
-            if (nowNanos - connection.openedNanos() >= firstMessageNanos) {
-                return Rejection.FIRST_MESSAGE_TIMEOUT;
-            }
-        } else if (nowNanos - connection.lastMessageNanos() >= idleNanos) {
+        long partialSince = connection.partialSinceNanos();
+        if (partialSince != ClientConnection.NO_PARTIAL && nowNanos - partialSince >= messageNanos) {
+            return Rejection.MESSAGE_TIMEOUT;
+        }
+        if (nowNanos - connection.lastMessageNanos() >= idleNanos) {
             return Rejection.IDLE_TIMEOUT;
         }
         long fullSince = connection.queue().fullSinceNanos();
@@ -79,8 +86,8 @@ final class ClientDeadlines {
 
     private String describe(Rejection reason) {
         return switch (reason) {
-            case FIRST_MESSAGE_TIMEOUT -> "no complete message within " + TimeUnit.NANOSECONDS.toMillis(firstMessageNanos)
-                    + " ms of connecting";
+            case MESSAGE_TIMEOUT -> "its bytes made no complete message within "
+                    + TimeUnit.NANOSECONDS.toMillis(messageNanos) + " ms";
             case IDLE_TIMEOUT -> "no message for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms";
             case SLOW_READER -> "its outgoing queue stayed full for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms";
             default -> reason.toString();

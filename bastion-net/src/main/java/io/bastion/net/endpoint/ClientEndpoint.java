@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * are refused and counted), and each has a bounded outgoing queue
  * ({@link NetSettings#clientQueueFramesMax()}, {@link NetSettings#clientQueueBytesMax()}) whose
  * oldest frames are dropped when the client does not read. A connection is closed and counted
- * when its first message is not complete within {@link NetSettings#clientFirstMessageTimeoutMillis()},
+ * when its bytes make no complete message within {@link NetSettings#clientMessageTimeoutMillis()},
  * when it sends no message for {@link NetSettings#clientIdleTimeoutMillis()}, or when its queue
- * stays full that long ({@link ClientDeadlines}); clients reconnect when they next send.
+ * stays full that long ({@link ClientDeadlines}); clients reconnect.
  *
  * <p>Hellos and Join requests cost the replica work before it knows the client (a signature, an
  * ordering), so they pass token buckets first ({@link ClientLimits}: per connection, and for

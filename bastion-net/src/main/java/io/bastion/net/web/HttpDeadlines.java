@@ -73,7 +73,7 @@ final class HttpDeadlines extends ChannelInboundHandlerAdapter {
     private void check(ChannelHandlerContext ctx) {
         long now = System.nanoTime();
         if (!requested && now - openedNanos >= firstRequestNanos) {
-            Rejections.expire(ctx.channel(), counters, Rejection.FIRST_MESSAGE_TIMEOUT, "no complete HTTP request within "
+            Rejections.expire(ctx.channel(), counters, Rejection.MESSAGE_TIMEOUT, "no complete HTTP request within "
                     + TimeUnit.NANOSECONDS.toMillis(firstRequestNanos) + " ms of connecting");
         } else if (requested && now - lastRequestNanos >= idleNanos) {
             Rejections.expire(ctx.channel(), counters, Rejection.IDLE_TIMEOUT, "no HTTP request for "

@@ -68,7 +68,7 @@ public final class WebEndpoint implements AutoCloseable {
     public static final int BODY_BYTES_MAX = 8_192;
     /**
      * An HTTP connection that completes no request for this long is closed (its first request has
-     * {@link NetSettings#clientFirstMessageTimeoutMillis()}); an open WebSocket has the client
+     * {@link NetSettings#clientMessageTimeoutMillis()}); an open WebSocket has the client
      * endpoint's limits instead ({@link NetSettings#clientIdleTimeoutMillis()}).
      */
     public static final long IDLE_TIMEOUT_MILLIS = 30_000;
@@ -155,7 +155,7 @@ public final class WebEndpoint implements AutoCloseable {
                                     .setMaxInitialLineLength(REQUEST_LINE_BYTES_MAX)
                                     .setMaxHeaderSize(HEADER_BYTES_MAX)))
                             .addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(BODY_BYTES_MAX))
-                            .addLast(IDLE_HANDLER, new HttpDeadlines(settings.clientFirstMessageTimeoutMillis(),
+                            .addLast(IDLE_HANDLER, new HttpDeadlines(settings.clientMessageTimeoutMillis(),
                                     IDLE_TIMEOUT_MILLIS, transportCounters))
                             .addLast(WEBSOCKET, new WebSocketServerProtocolHandler(websocket))
                             .addLast(WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(MESSAGE_BYTES_MAX))

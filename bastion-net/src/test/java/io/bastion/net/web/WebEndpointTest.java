@@ -384,12 +384,12 @@ class WebEndpointTest {
                 } catch (IOException e) {
                     closed = true;
                 }
-                closed |= web.transportCounters().rejected(Rejection.FIRST_MESSAGE_TIMEOUT) == 1;
+                closed |= web.transportCounters().rejected(Rejection.MESSAGE_TIMEOUT) == 1;
             }
             assertThat(closed).as("closed before the test's bound").isTrue();
             assertThat(socket.getInputStream().read()).as("end of stream").isEqualTo(-1);
         }
-        assertThat(web.transportCounters().rejected(Rejection.FIRST_MESSAGE_TIMEOUT)).isEqualTo(1);
+        assertThat(web.transportCounters().rejected(Rejection.MESSAGE_TIMEOUT)).isEqualTo(1);
         assertThat(web.connectionCount()).isZero();
         assertThat(get(WebEndpoint.CLUSTER_PATH).statusCode()).as("a complete request is still served").isEqualTo(200);
     }
