@@ -212,7 +212,7 @@ public final class StandardMetrics {
             return this;
         }
 
-        /** VIEW-CHANGE, NEW-VIEW and CHECKPOINT copies not verified again (they verified before). */
+        /** VIEW-CHANGE, NEW-VIEW and CHECKPOINT copies not checked again (the same bytes were checked before). */
         public Builder verificationsSaved(LongSupplier value) {
             verificationsSaved = value;
             return this;
@@ -252,8 +252,8 @@ public final class StandardMetrics {
             }
             gauge(metrics, EXECUTOR_UNORDERED_DEPTH, "Unordered tasks (reads, resent replies, ...) waiting for the"
                     + " executor thread.", executorUnorderedDepth);
-            counter(metrics, VERIFICATIONS_SAVED, "View changes, new views and checkpoints that verified before,"
-                    + " not verified again.", verificationsSaved);
+            counter(metrics, VERIFICATIONS_SAVED, "View changes, new views and checkpoints not checked again:"
+                    + " the same bytes were checked before.", verificationsSaved);
             return new StandardMetrics(latency);
         }
 

@@ -60,8 +60,17 @@ import java.util.function.LongConsumer;
  *
  * The core thread drains up to {@link Settings#stepsPerGroupMax()} events per turn and makes the
  * whole group's persist actions durable with one sync before any of the group's messages leave
- * (group commit). Network input beyond {@link Settings#inboundQueueMax()} is dropped (the protocol
- * retransmits); executor reports are never dropped. Public methods are thread-safe.
+ * (group commit). Executor reports are never dropped.
+ *
+ * <p>Everything peers and clients can cause here is bounded, and beyond a bound dropped and
+ * counted (the protocol retransmits): network input waiting for verification or the core, in
+ * messages ({@link Settings#inboundQueueMax()}) and in wire bytes per peer, for the clients and in
+ * total ({@link InboundBudget}); VIEW-CHANGE and NEW-VIEW messages for views the core has left are
+ * dropped before their signatures are checked, and copies of checked VIEW-CHANGE, NEW-VIEW and
+ * CHECKPOINT messages are not checked again ({@link VerifiedMessages}); a client's Join is screened
+ * before it is ordered ({@link JoinScreen}); the executor's unordered work (reads, resent replies,
+ * state served) is bounded and never delays ordered work ({@link ExecutorQueue}). A check that
+ * throws drops its message. Public methods are thread-safe.
  *
  * <p>Dynamic clients: the edge knows clients through a {@link SessionDirectory} (the cluster
  * file's clients plus the live sessions), which the executor updates from each batch before its

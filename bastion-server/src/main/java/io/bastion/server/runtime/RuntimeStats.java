@@ -81,7 +81,7 @@ public final class RuntimeStats {
         return staleViewsDropped.get();
     }
 
-    /** VIEW-CHANGE, NEW-VIEW and CHECKPOINT copies that verified before and were not verified again. */
+    /** VIEW-CHANGE, NEW-VIEW and CHECKPOINT copies not checked again: the same bytes were checked before. */
     public long verificationsSaved() {
         return verificationsSaved.get();
     }
