@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The benchmark of the whole system: a local cluster whose replicas run in separate JVMs with a
@@ -93,7 +95,12 @@ public final class LoadBenchmark implements AutoCloseable {
         arguments.addAll(options.replicaArguments());
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()), arguments);
-        cluster.startAll().awaitReady(Duration.ofSeconds(60));
+        try {
+            cluster.startAll().awaitReady(Duration.ofSeconds(60)); // says which replica did not start, and why
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
         this.group = new ClientGroup(generated.config());
         for (long id = ClusterGenerator.FIRST_CLIENT_ID; id < ClusterGenerator.FIRST_CLIENT_ID + clientsMax; id++) {
             clients.add(group.connect(id, KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id)),
@@ -115,7 +122,17 @@ public final class LoadBenchmark implements AutoCloseable {
         return run(config, ClientsKind.STATIC, log);
     }
 
-    /** Runs one configuration with {@code kind} clients: warm-up, then the measured window. */
+    /** Lines of a dead replica's log quoted in a failure. */
+    public static final int LOG_TAIL_LINES = 20;
+    /** How often the cluster's processes are checked while a configuration runs. */
+    static final Duration LIVENESS_CHECK = Duration.ofMillis(200);
+
+    /**
+     * Runs one configuration with {@code kind} clients: warm-up, then the measured window. A
+     * configuration whose numbers do not describe a working cluster comes back with a
+     * {@linkplain BenchResult#failure() failure}: a replica exited (the window then ends early; the
+     * failure quotes the end of its log), no request completed, or requests failed.
+     */
     public BenchResult run(BenchConfig config, ClientsKind kind, PrintStream log) throws InterruptedException {
         List<BastionClient> senders = kind == ClientsKind.STATIC ? clients : dynamicClients(log);
         String label = kind.label(options.workload());
@@ -123,20 +140,25 @@ public final class LoadBenchmark implements AutoCloseable {
         Recorder recorder = new Recorder(3_600_000_000L, 3);
         AtomicLong completed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < config.clients(); c++) {
             BastionClient client = senders.get(c);
-            threads.add(Thread.ofVirtual().start(() -> loop(client, operation, recorder, completed, errors, stop)));
+            threads.add(Thread.ofVirtual().start(() -> loop(client, operation, recorder, completed, errors, firstError,
+                    stop)));
         }
-        Thread.sleep((warmedUp ? options.warmup() : options.firstWarmup()).toMillis());
+        Duration warmup = warmedUp ? options.warmup() : options.firstWarmup();
+        log.printf("%-20s %-24s warming up for %d s, then measuring for %d s%n", label, config.label(),
+                warmup.toSeconds(), options.measure().toSeconds());
+        boolean replicasLive = whileReplicasLive(warmup);
         warmedUp = true;
         recorder.reset();
         long startRequests = completed.get();
         long startErrors = errors.get();
         long startNanos = System.nanoTime();
         CpuTimes cpuStart = cpuTimes();
-        Thread.sleep(options.measure().toMillis());
+        replicasLive = replicasLive && whileReplicasLive(options.measure());
         long requests = completed.get() - startRequests;
         Histogram histogram = recorder.getIntervalHistogram();
         CpuTimes cpuEnd = cpuTimes();
@@ -147,15 +169,44 @@ public final class LoadBenchmark implements AutoCloseable {
         }
         double replicaMicros = (cpuEnd.replicasNanos() - cpuStart.replicasNanos()) / 1e3;
         double allMicros = replicaMicros + (cpuEnd.selfNanos() - cpuStart.selfNanos()) / 1e3;
+        String failure = failure(requests, errors.get(), firstError.get());
         BenchResult result = new BenchResult(label, config, seconds, requests, requests / seconds,
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6, histogram.getMean() / 1e6,
                 requests == 0 ? 0 : allMicros / requests, requests == 0 ? 0 : replicaMicros / requests,
-                errors.get() - startErrors);
-        log.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%n",
+                errors.get() - startErrors, failure);
+        log.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%s%n",
                 label, config.label(), result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.p999Millis(),
-                result.cpuMicrosPerRequest(), result.replicaCpuMicrosPerRequest());
+                result.cpuMicrosPerRequest(), result.replicaCpuMicrosPerRequest(), failure == null ? "" : "   FAILED");
         return result;
+    }
+
+    /** Waits {@code duration}; false as soon as a replica process exited on its own. */
+    private boolean whileReplicasLive(Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (cluster.exitedOnTheirOwn().isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, LIVENESS_CHECK.toMillis()));
+        }
+        return false;
+    }
+
+    /** Why a configuration's numbers do not describe a working cluster, or {@code null} when they do. */
+    private String failure(long requests, long errors, String firstError) {
+        List<String> problems = new ArrayList<>();
+        for (int id : cluster.exitedOnTheirOwn()) {
+            problems.add(cluster.exitReport(id, LOG_TAIL_LINES));
+        }
+        if (requests == 0) {
+            problems.add("no request completed in the measured window");
+        }
+        if (errors > 0) {
+            problems.add(errors + " requests failed at the client (the first: " + firstError + ")");
+        }
+        return problems.isEmpty() ? null : String.join("\n", problems);
     }
 
     /** The dynamic clients (as many as registered ones), joined concurrently the first time they are needed. */
@@ -254,7 +305,7 @@ public final class LoadBenchmark implements AutoCloseable {
     }
 
     private static void loop(BastionClient client, byte[] operation, Recorder recorder, AtomicLong completed,
-                             AtomicLong errors, AtomicBoolean stop) {
+                             AtomicLong errors, AtomicReference<String> firstError, AtomicBoolean stop) {
         while (!stop.get()) {
             long start = System.nanoTime();
             try {
@@ -263,6 +314,7 @@ public final class LoadBenchmark implements AutoCloseable {
                 completed.incrementAndGet();
             } catch (Exception e) {
                 errors.incrementAndGet();
+                firstError.compareAndSet(null, e.toString());
             }
         }
     }
@@ -290,23 +342,32 @@ public final class LoadBenchmark implements AutoCloseable {
         cluster.close();
     }
 
-    /** For the JSON file: a run's settings and results. */
+    /**
+     * For the JSON file: a run's settings and results. {@code failed} marks a run whose cluster
+     * failed ({@code failure} says how; {@code results} then hold what was measured until then).
+     */
     public record Report(String machine, int cores, String jdk, List<String> workloads, int replicas, long firstWarmupSeconds,
                          long warmupSeconds, long measureSeconds,
                          List<String> replicaJvmOptions, List<String> replicaArguments, ProtocolSettings protocol,
-                         List<BenchResult> results, List<JoinBenchResult> joins) {
+                         List<BenchResult> results, List<JoinBenchResult> joins, boolean failed, String failure) {
         public static Report of(Options options, List<Workload> workloads, List<BenchResult> results) {
             return of(options, workloads, results, List.of());
         }
 
         public static Report of(Options options, List<Workload> workloads, List<BenchResult> results,
                                 List<JoinBenchResult> joins) {
+            return of(options, workloads, results, joins, null);
+        }
+
+        /** A report of a run that ended with {@code failure} ({@code null}: it did not fail). */
+        public static Report of(Options options, List<Workload> workloads, List<BenchResult> results,
+                                List<JoinBenchResult> joins, String failure) {
             return new Report(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     Runtime.getRuntime().availableProcessors(), Runtime.version().toString(),
                     workloads.stream().map(Workload::label).toList(),
                     options.replicas(),
                     options.firstWarmup().toSeconds(), options.warmup().toSeconds(), options.measure().toSeconds(), options.replicaJvmOptions(),
-                    options.replicaArguments(), options.settings(), results, joins);
+                    options.replicaArguments(), options.settings(), results, joins, failure != null, failure);
         }
     }
 

@@ -9,7 +9,9 @@ import io.bastion.bench.LoadBenchmark;
 import io.bastion.core.config.ProtocolSettings;
 import io.bastion.net.endpoint.ClientLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +26,15 @@ import java.util.concurrent.Callable;
         description = {"Starts a local cluster (one JVM per replica, per --workload) and runs closed-loop clients",
                 "against it for each configuration in turn: every --clients count with every --sizes pair.",
                 "Prints throughput, p50/p99/p99.9 latency and CPU per request, and writes them as JSON.",
+                "A run whose cluster failed (a replica exited, no request completed, requests failed, a replica",
+                "did not start) stops there, says why on stderr (with the end of the replica's log), writes what",
+                "it measured marked \"failed\": true, and exits 1.",
                 "--clients-kind static,dynamic runs each configuration with registered and with dynamic clients;",
                 "--joins N measures N dynamic clients joining at once (joins/s, p50/p99 latency)."})
 final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--clients", split = ",", defaultValue = "10",
             description = "Closed-loop clients; a list runs each (default: ${DEFAULT-VALUE}).")
     List<Integer> clients;
@@ -154,7 +162,8 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchResult> results = new ArrayList<>();
         List<JoinBenchResult> joinResults = new ArrayList<>();
         LoadBenchmark.Options options = null;
-        for (int i = 0; i < setups.size(); i++) {
+        String failure = null;
+        for (int i = 0; i < setups.size() && failure == null; i++) {
             LoadBenchmark.Workload setup = setups.get(i);
             options = new LoadBenchmark.Options(setup, replicas, Duration.ofSeconds(firstWarmup),
                     Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), jvm, perReplica,
@@ -169,24 +178,51 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.println("results written to " + out);
                     return 0;
                 }
-                for (BenchConfig config : seconds > 0 ? matrix : List.<BenchConfig>of()) {
-                    for (LoadBenchmark.ClientsKind kind : kinds) {
-                        results.add(bench.run(config, kind, System.out));
-                    }
-                }
-                if (joins != null) {
-                    joinResults.add(bench.measureJoins(joins, replicaHelloRate, System.out));
-                }
+                failure = measure(bench, matrix, kinds, replicaHelloRate, results, joinResults);
+            } catch (Exception e) {
+                failure = "workload " + setup.label() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString());
             }
         }
         if (results.stream().map(BenchResult::workload).distinct().count() > 1) {
             printComparison(results, System.out);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, setups, results, joinResults));
-        System.out.println("results written to " + out);
-        return results.stream().allMatch(r -> r.errors() == 0) && joinResults.stream().allMatch(j -> j.failures() == 0)
-                ? 0 : 1;
+                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, setups, results, joinResults, failure));
+        System.out.println("results written to " + out + (failure == null ? "" : " (marked failed)"));
+        if (failure != null) {
+            spec.commandLine().getErr().println("bastion bench: FAILED, the numbers do not describe a working cluster: "
+                    + failure);
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Runs every configuration, then the joins, on one cluster; stops at the first that failed and
+     * says which, or returns {@code null}.
+     */
+    private String measure(LoadBenchmark bench, List<BenchConfig> matrix, List<LoadBenchmark.ClientsKind> kinds,
+                           long replicaHelloRate, List<BenchResult> results, List<JoinBenchResult> joinResults)
+            throws InterruptedException {
+        for (BenchConfig config : seconds > 0 ? matrix : List.<BenchConfig>of()) {
+            for (LoadBenchmark.ClientsKind kind : kinds) {
+                BenchResult result = bench.run(config, kind, System.out);
+                results.add(result);
+                if (result.failed()) {
+                    return "workload " + result.workload() + ", " + config.label() + ": " + result.failure();
+                }
+            }
+        }
+        if (joins != null) {
+            JoinBenchResult result = bench.measureJoins(joins, replicaHelloRate, System.out);
+            joinResults.add(result);
+            if (result.failures() > 0) {
+                return "workload " + result.workload() + ", " + joins + " joining at once: " + result.failures()
+                        + " joins failed";
+            }
+        }
+        return null;
     }
 
     /** The clusters to run: each workload, and sql-insert once per SQL mode. */

@@ -124,8 +124,7 @@ final class ReplicaCommand implements Callable<Integer> {
             if (verifierThreads < 0) {
                 throw new IllegalArgumentException("--verifier-threads must be at least 0");
             }
-            settings = new ReplicaRuntime.Settings(settings.tickMillis(), verifierThreads, settings.inboundQueueMax(),
-                    settings.stepsPerGroupMax());
+            settings = settings.withVerifierThreads(verifierThreads);
         }
         if (helloRate < 1 || helloRate > 1_000_000) {
             throw new IllegalArgumentException("--hello-rate must be in 1..1000000, got " + helloRate);

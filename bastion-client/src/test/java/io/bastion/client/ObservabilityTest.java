@@ -57,7 +57,13 @@ class ObservabilityTest {
             });
             String text = scrape(http, metricsBase + 2);
             assertThat(text).contains("# TYPE bastion_request_latency_seconds histogram")
-                    .contains("bastion_request_latency_seconds_count").contains("bastion_view 0");
+                    .contains("bastion_request_latency_seconds_count").contains("bastion_view 0")
+                    .contains("bastion_inbound_bytes{source=\"r0\"}").contains("bastion_inbound_bytes{source=\"clients\"}")
+                    .contains("bastion_executor_unordered_depth 0").contains("bastion_verifications_saved_total")
+                    .contains("bastion_dropped_messages_total{reason=\"executor_backlog\"} 0")
+                    .contains("bastion_dropped_messages_total{reason=\"inbound_bytes\"} 0")
+                    .contains("bastion_rejected_messages_total{reason=\"join_too_few_challenges\"} 0")
+                    .contains("bastion_rejected_frames_total{reason=\"idle_timeout\"}");
         } finally {
             nodes.forEach(ReplicaNode::close); // flushes the traces
         }

@@ -29,6 +29,15 @@ import io.bastion.core.util.Check;
  * @param writeBufferHighBytes      bytes buffered in a socket's Netty outbound buffer above which
  *                                  the channel is "not writable" and frames wait in the bounded
  *                                  queue instead; it becomes writable again below half of this
+ * @param clientIdleTimeoutMillis   a client connection (client port or WebSocket) that has sent no
+ *                                  message for this long (or since it opened) is closed, as is
+ *                                  one whose outgoing queue has stayed full (dropping frames) for
+ *                                  this long
+ * @param clientMessageTimeoutMillis a client connection whose bytes have not made a complete, valid
+ *                                  message this long after the first of them arrived is closed
+ *                                  (slowloris: a trickled frame, or a length prefix promising a
+ *                                  frame that never comes); on the web port, a connection's first
+ *                                  HTTP request must be complete this long after it opened
  */
 public record NetSettings(
         int frameBytesMax,
@@ -42,7 +51,9 @@ public record NetSettings(
         long reconnectDelayMinMillis,
         long reconnectDelayMaxMillis,
         long connectTimeoutMillis,
-        int writeBufferHighBytes) {
+        int writeBufferHighBytes,
+        long clientIdleTimeoutMillis,
+        long clientMessageTimeoutMillis) {
 
     /** Size of the length prefix in front of every frame body. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -63,6 +74,13 @@ public record NetSettings(
     public static final long DEFAULT_RECONNECT_DELAY_MAX_MILLIS = 2_000;
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
     public static final int DEFAULT_WRITE_BUFFER_HIGH_BYTES = 1 << 20;
+    /**
+     * Above the Java client's longest retransmission interval (4 s) and request timeout (30 s),
+     * so a client with a request outstanding is never idle; an idle one reconnects when it next sends.
+     */
+    public static final long DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS = 60_000;
+    /** A client message is small (a request, a Hello, a Join of a few KiB); ten seconds covers a slow link. */
+    public static final long DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS = 10_000;
 
     public static final NetSettings DEFAULTS = new NetSettings(
             DEFAULT_FRAME_BYTES_MAX,
@@ -76,7 +94,9 @@ public record NetSettings(
             DEFAULT_RECONNECT_DELAY_MIN_MILLIS,
             DEFAULT_RECONNECT_DELAY_MAX_MILLIS,
             DEFAULT_CONNECT_TIMEOUT_MILLIS,
-            DEFAULT_WRITE_BUFFER_HIGH_BYTES);
+            DEFAULT_WRITE_BUFFER_HIGH_BYTES,
+            DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS,
+            DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS);
 
     public NetSettings {
         Check.argument(frameBytesMax >= FRAME_BYTES_MIN,
@@ -92,6 +112,11 @@ public record NetSettings(
         positive(connectTimeoutMillis, "connectTimeoutMillis");
         Check.argument(writeBufferHighBytes >= WRITE_BUFFER_HIGH_BYTES_MIN,
                 "writeBufferHighBytes must be at least " + WRITE_BUFFER_HIGH_BYTES_MIN + ", got " + writeBufferHighBytes);
+        positive(clientIdleTimeoutMillis, "clientIdleTimeoutMillis");
+        positive(clientMessageTimeoutMillis, "clientMessageTimeoutMillis");
+        Check.argument(clientMessageTimeoutMillis <= clientIdleTimeoutMillis,
+                "clientMessageTimeoutMillis must not exceed clientIdleTimeoutMillis, got "
+                        + clientMessageTimeoutMillis);
     }
 
     private static void positive(long value, String name) {
@@ -113,36 +138,49 @@ public record NetSettings(
     public NetSettings withFrameBytesMax(int frameBytesMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes);
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withHandshakeTimeoutMillis(long handshakeTimeoutMillis) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes);
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withPeerQueue(int peerQueueFramesMax, long peerQueueBytesMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes);
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withClientQueue(int clientQueueFramesMax, long clientQueueBytesMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes);
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withConnectionsMax(int pendingHandshakesMax, int clientConnectionsMax) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes);
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 
     public NetSettings withWriteBufferHighBytes(int writeBufferHighBytes) {
         return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
                 pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes);
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+    }
+
+    public NetSettings withClientTimeouts(long clientIdleTimeoutMillis, long clientMessageTimeoutMillis) {
+        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
+                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
+                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
     }
 }

@@ -27,7 +27,21 @@ public enum Rejection {
     /** A replica connection that did not authenticate within {@link NetSettings#handshakeTimeoutMillis()}. */
     HANDSHAKE_TIMEOUT,
     /** A connection accepted while the listener already held its maximum. */
-    CONNECTION_LIMIT;
+    CONNECTION_LIMIT,
+    /** A client connection that sent no message for {@link NetSettings#clientIdleTimeoutMillis()}. */
+    IDLE_TIMEOUT,
+    /**
+     * A client connection whose bytes made no complete, valid message within
+     * {@link NetSettings#clientMessageTimeoutMillis()} of the first of them (bytes trickling, or a
+     * length prefix promising a frame that never comes), or, on the web port, without a complete
+     * first HTTP request that long after it opened.
+     */
+    MESSAGE_TIMEOUT,
+    /**
+     * A client connection whose outgoing queue stayed full, dropping frames, for
+     * {@link NetSettings#clientIdleTimeoutMillis()}: the client does not read.
+     */
+    SLOW_READER;
 
     /** The rejection for a frame that the message codec refused. */
     public static Rejection of(CodecException.Reason reason) {

@@ -6,6 +6,7 @@ import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Signed;
+import io.bastion.core.util.Check;
 import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.execution.ExecutionEngine;
 import io.bastion.core.execution.StateMachine;
@@ -23,6 +24,7 @@ import io.bastion.server.observe.LatencyHistogram;
 import io.bastion.server.observe.Metrics;
 import io.bastion.server.observe.MetricsServer;
 import io.bastion.server.observe.StandardMetrics;
+import io.bastion.server.observe.TraceEvent;
 import io.bastion.server.observe.TraceLog;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaStorage;
@@ -91,6 +93,12 @@ public final class ReplicaNode implements AutoCloseable {
     private final MetricsServer metricsServer;
 
     private ReplicaNode(ClusterConfig config, int id, SigningKey key, StateMachine stateMachine, Options options) {
+        Check.argument(options.runtime().peerInboundBytesMax() >= options.net().frameBytesMax(),
+                "peerInboundBytesMax (" + options.runtime().peerInboundBytesMax() + ") must hold a frame of"
+                        + " frameBytesMax (" + options.net().frameBytesMax() + ")");
+        Check.argument(options.runtime().clientInboundBytesMax() >= options.net().frameBytesMax(),
+                "clientInboundBytesMax (" + options.runtime().clientInboundBytesMax() + ") must hold a frame of"
+                        + " frameBytesMax (" + options.net().frameBytesMax() + ")");
         SignatureVerifier verifier = new StandardSignatureVerifier();
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-net-" + id);
         Metrics metrics = new Metrics();
@@ -134,25 +142,57 @@ public final class ReplicaNode implements AutoCloseable {
                 .inboundQueueDepth(runtime::inboundQueueDepth)
                 .executorQueueDepth(runtime::executorQueueDepth)
                 .stateTransfers(() -> stats.coreCounters().getOrDefault(ReplicaStats.Counter.STATE_TRANSFERS_DONE, 0L))
-                .rejectedFrames(() -> StandardMetrics.byReason(network.counters().rejections(),
-                        endpoint.counters().rejections()))
-                .rejectedMessages(() -> {
-                    Map<Verdict, Long> refused = new EnumMap<>(stats.rejectedByVerdict());
-                    refused.remove(Verdict.AUTHENTIC);
-                    return StandardMetrics.byReason(refused);
-                })
+                .rejectedFrames(() -> web == null
+                        ? StandardMetrics.byReason(network.counters().rejections(), endpoint.counters().rejections())
+                        : StandardMetrics.byReason(network.counters().rejections(), endpoint.counters().rejections(),
+                                web.transportCounters().rejections()))
+                .rejectedMessages(this::rejectedByReason)
                 .droppedMessages(this::droppedByReason)
                 .staleMessagesSkipped(stats::staleSkipped)
                 .sessionsLive(() -> runtime.sessions().liveCount())
                 .hellosAnswered(stats::hellosAnswered)
+                .inboundBytes(this::inboundBytesBySource)
+                .executorUnorderedDepth(runtime::executorUnorderedDepth)
+                .verificationsSaved(stats::verificationsSaved)
                 .register(metrics);
     }
 
-    /** Transport drops, Hellos and Joins over their limits, and Hellos beyond the signing backlog. */
+    /** Messages refused at the edge: the authenticator's verdicts, and Joins screened out ({@code join_…}). */
+    private Map<String, Long> rejectedByReason() {
+        Map<Verdict, Long> refused = new EnumMap<>(runtime.stats().rejectedByVerdict());
+        refused.remove(Verdict.AUTHENTIC);
+        Map<String, Long> reasons = new TreeMap<>(StandardMetrics.byReason(refused));
+        StandardMetrics.byReason(runtime.stats().joinsRefused()).forEach((reason, count) ->
+                reasons.put("join_" + reason, count));
+        return reasons;
+    }
+
+    /** Network input waiting for verification or the core, by peer replica and for the clients together. */
+    private Map<String, Long> inboundBytesBySource() {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (int peer = 0; peer < runtime.clusterSize(); peer++) {
+            if (peer != runtime.id()) {
+                bytes.put(TraceEvent.replicaPeer(peer), runtime.inboundBytesOfPeer(peer));
+            }
+        }
+        bytes.put("clients", runtime.inboundBytesOfClients());
+        return bytes;
+    }
+
+    /**
+     * Transport drops, Hellos and Joins over their limits, Hellos beyond the signing backlog, network
+     * input beyond the runtime's bounds (messages, bytes), view messages for views left behind, and
+     * unordered executor work beyond its lane's bounds.
+     */
     private Map<String, Long> droppedByReason() {
+        var stats = runtime.stats();
         Map<String, Long> dropped = new TreeMap<>(StandardMetrics.byReason(network.counters().drops(),
                 endpoint.counters().drops(), endpoint.throttled()));
-        dropped.put("hello_backlog", runtime.stats().hellosDropped());
+        dropped.put("hello_backlog", stats.hellosDropped());
+        dropped.put("inbound_queue", stats.droppedInbound());
+        dropped.put("inbound_bytes", stats.inboundBytesDropped());
+        dropped.put("stale_view", stats.staleViewsDropped());
+        dropped.put("executor_backlog", stats.executorDropped());
         return dropped;
     }
 

@@ -25,6 +25,8 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class OutboundQueue {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundQueue.class);
+    /** {@link #fullSinceNanos()} of a queue that is not full. */
+    public static final long NOT_FULL = Long.MAX_VALUE;
 
     private final String remote;
     private final int framesMax;
@@ -38,6 +40,8 @@ public final class OutboundQueue {
     private boolean drainScheduled;
     private boolean dropping;
     private boolean closed;
+    /** When frames started to be dropped for the bounds, or {@link #NOT_FULL} once it drained to half. */
+    private long fullSinceNanos = NOT_FULL;
 
     /**
      * @param remote        who the frames are for, for log lines
@@ -86,6 +90,9 @@ public final class OutboundQueue {
             Signed<?> oldest = frames.removeFirst();
             bytes -= NetSettings.wireBytes(oldest.wireSize());
             counters.drop(Drop.QUEUE_FULL);
+            if (fullSinceNanos == NOT_FULL) {
+                fullSinceNanos = System.nanoTime();
+            }
             if (!dropping) {
                 dropping = true;
                 LOG.warn("outgoing queue for {} is full ({} frames, {} bytes): dropping the oldest frames",
@@ -182,6 +189,9 @@ public final class OutboundQueue {
         }
         Signed<?> next = frames.removeFirst();
         bytes -= NetSettings.wireBytes(next.wireSize());
+        if (frames.size() <= framesMax / 2 && bytes <= bytesMax / 2) {
+            fullSinceNanos = NOT_FULL; // the other end reads again
+        }
         return next;
     }
 
@@ -191,6 +201,14 @@ public final class OutboundQueue {
         frames.clear();
         bytes = 0;
         channel = null;
+    }
+
+    /**
+     * Since when ({@link System#nanoTime()}) this queue has been full: frames were dropped for its
+     * bounds and it has not drained to half of them since. {@link #NOT_FULL} when it is not full.
+     */
+    public synchronized long fullSinceNanos() {
+        return fullSinceNanos;
     }
 
     public synchronized boolean isAttached() {

@@ -26,12 +26,31 @@ public final class Rejections {
      * rejected or closed by us.
      */
     public static boolean reject(Channel channel, TransportCounters counters, Rejection reason, String detail) {
+        return close(channel, counters, reason, detail, true);
+    }
+
+    /**
+     * Closes {@code channel} because a time limit ran out (an idle client, a slow one): counts
+     * {@code reason} like {@link #reject} but logs at DEBUG, since an idle client is routine.
+     * Returns false when the channel was already rejected or closed by us.
+     */
+    public static boolean expire(Channel channel, TransportCounters counters, Rejection reason, String detail) {
+        return close(channel, counters, reason, detail, false);
+    }
+
+    private static boolean close(Channel channel, TransportCounters counters, Rejection reason, String detail,
+                                 boolean warn) {
         if (isClosing(channel) || channel.attr(REJECTED).setIfAbsent(reason) != null) {
             return false;
         }
         counters.reject(reason);
-        LOG.warn("closing connection with {} (local {}): {} ({})", channel.remoteAddress(), channel.localAddress(),
-                reason, detail);
+        if (warn) {
+            LOG.warn("closing connection with {} (local {}): {} ({})", channel.remoteAddress(),
+                    channel.localAddress(), reason, detail);
+        } else {
+            LOG.debug("closing connection with {} (local {}): {} ({})", channel.remoteAddress(),
+                    channel.localAddress(), reason, detail);
+        }
         channel.close();
         return true;
     }

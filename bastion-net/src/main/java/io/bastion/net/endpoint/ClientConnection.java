@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * while the client does not read. Thread-safe.
  */
 public final class ClientConnection {
+    /** {@link #partialSinceNanos()} when every byte received so far made complete messages. */
+    static final long NO_PARTIAL = Long.MIN_VALUE;
+
     private final long id;
     private final Channel channel;
     private final OutboundQueue queue;
@@ -23,12 +26,17 @@ public final class ClientConnection {
     /** Confined to the connection's event loop, like every inbound frame of it. */
     private final TokenBucket hellos;
     private final TokenBucket joins;
+    /** Confined to the event loop, for the time limits: when the last message arrived (or the connection opened). */
+    private long lastMessageNanos;
+    /** Confined to the event loop: when the first byte not yet part of a message arrived. */
+    private long partialSinceNanos = NO_PARTIAL;
     private volatile boolean closed;
 
     ClientConnection(long id, Channel channel, OutboundQueue queue, ClientLimits limits, long nowNanos) {
         this.id = id;
         this.channel = channel;
         this.queue = queue;
+        this.lastMessageNanos = nowNanos;
         this.hellos = new TokenBucket(limits.hellosPerConnectionPerSecond(), limits.helloBurstPerConnection(), nowNanos);
         this.joins = new TokenBucket(limits.joinsPerConnectionPerSecond(), limits.joinBurstPerConnection(), nowNanos);
     }
@@ -78,6 +86,29 @@ public final class ClientConnection {
 
     TokenBucket joins() {
         return joins;
+    }
+
+    /** When the last complete, valid message arrived, or the connection opened. */
+    long lastMessageNanos() {
+        return lastMessageNanos;
+    }
+
+    /** When the first byte that is not yet part of a message arrived, or {@link #NO_PARTIAL}. */
+    long partialSinceNanos() {
+        return partialSinceNanos;
+    }
+
+    /** Bytes arrived (on the event loop, before they are decoded). */
+    void bytesArrived(long nowNanos) {
+        if (partialSinceNanos == NO_PARTIAL) {
+            partialSinceNanos = nowNanos;
+        }
+    }
+
+    /** A complete, valid message arrived (on the event loop): the connection is in use. */
+    void messageArrived(long nowNanos) {
+        lastMessageNanos = nowNanos;
+        partialSinceNanos = NO_PARTIAL;
     }
 
     void markClosed() {

@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * unbound. At most {@link NetSettings#clientConnectionsMax()} connections are open at once (more
  * are refused and counted), and each has a bounded outgoing queue
  * ({@link NetSettings#clientQueueFramesMax()}, {@link NetSettings#clientQueueBytesMax()}) whose
- * oldest frames are dropped when the client does not read.
+ * oldest frames are dropped when the client does not read. A connection is closed and counted
+ * when its bytes make no complete message within {@link NetSettings#clientMessageTimeoutMillis()},
+ * when it sends no message for {@link NetSettings#clientIdleTimeoutMillis()}, or when its queue
+ * stays full that long ({@link ClientDeadlines}); clients reconnect.
  *
  * <p>Hellos and Join requests cost the replica work before it knows the client (a signature, an
  * ordering), so they pass token buckets first ({@link ClientLimits}: per connection, and for
@@ -66,6 +69,7 @@ public final class ClientEndpoint implements AutoCloseable {
     private final ClientBindings bindings = new ClientBindings();
     private final ChannelTracker channels = new ChannelTracker();
     private final ConnectionLimit limit;
+    private final ClientDeadlines deadlines;
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile Channel listener;
@@ -98,6 +102,7 @@ public final class ClientEndpoint implements AutoCloseable {
                 limits.addressesMax());
         this.loops = loops;
         this.limit = new ConnectionLimit(settings.clientConnectionsMax());
+        this.deadlines = new ClientDeadlines(settings, counters);
     }
 
     /** Starts listening. Throws {@link java.io.UncheckedIOException} (after closing) if it cannot bind. */
@@ -152,6 +157,7 @@ public final class ClientEndpoint implements AutoCloseable {
         ClientConnection connection = newConnection(channel);
         channel.pipeline().addLast(Pipelines.SESSION, new ClientSession(this, connection));
         connection.queue().attach(channel);
+        deadlines.watch(connection);
         return connection;
     }
 

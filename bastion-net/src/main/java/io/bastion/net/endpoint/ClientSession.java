@@ -26,6 +26,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Signed<?> message) {
+            connection.messageArrived(System.nanoTime());
             endpoint.deliver(connection, message);
         }
     }

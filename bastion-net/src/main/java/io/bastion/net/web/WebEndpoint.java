@@ -18,13 +18,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -42,7 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  *
  * Everything a client can make it hold is bounded: the request line, headers and body of HTTP
- * requests, how long an HTTP connection may stay idle before its upgrade, the size of a WebSocket
+ * requests, how long an HTTP connection may take to complete a request before its upgrade
+ * ({@link HttpDeadlines}), how long a WebSocket may stay silent, the size of a WebSocket
  * frame ({@link #FRAME_PAYLOAD_BYTES_MAX}, beyond which the connection closes) and of a message
  * ({@link #MESSAGE_BYTES_MAX}, beyond which it is dropped with an error), the connections open at
  * once ({@link NetSettings#clientConnectionsMax()} here, and a WebSocket also takes a slot of the
@@ -67,7 +66,11 @@ public final class WebEndpoint implements AutoCloseable {
     public static final int HEADER_BYTES_MAX = 8_192;
     /** Largest HTTP request body accepted (GETs have none); larger ones get 413. */
     public static final int BODY_BYTES_MAX = 8_192;
-    /** An HTTP connection that sends nothing for this long is closed; an open WebSocket is exempt. */
+    /**
+     * An HTTP connection that completes no request for this long is closed (its first request has
+     * {@link NetSettings#clientMessageTimeoutMillis()}); an open WebSocket has the client
+     * endpoint's limits instead ({@link NetSettings#clientIdleTimeoutMillis()}).
+     */
     public static final long IDLE_TIMEOUT_MILLIS = 30_000;
     /** Longest a WebSocket upgrade may take once requested. */
     public static final long WEBSOCKET_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -148,11 +151,12 @@ public final class WebEndpoint implements AutoCloseable {
             protected void initChannel(SocketChannel channel) {
                 if (channels.add(channel) && limit.admit(channel, transportCounters)) {
                     channel.pipeline()
-                            .addLast(IDLE_HANDLER, new ReadTimeoutHandler(IDLE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
                             .addLast(HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                                     .setMaxInitialLineLength(REQUEST_LINE_BYTES_MAX)
                                     .setMaxHeaderSize(HEADER_BYTES_MAX)))
                             .addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(BODY_BYTES_MAX))
+                            .addLast(IDLE_HANDLER, new HttpDeadlines(settings.clientMessageTimeoutMillis(),
+                                    IDLE_TIMEOUT_MILLIS, transportCounters))
                             .addLast(WEBSOCKET, new WebSocketServerProtocolHandler(websocket))
                             .addLast(WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(MESSAGE_BYTES_MAX))
                             .addLast(HTTP_HANDLER, http)
@@ -167,7 +171,11 @@ public final class WebEndpoint implements AutoCloseable {
         return counters;
     }
 
-    /** Connections refused because {@link NetSettings#clientConnectionsMax()} were open. */
+    /**
+     * Connections refused because {@link NetSettings#clientConnectionsMax()} were open, and HTTP
+     * connections closed for their time limits (before their upgrade; a WebSocket's count with the
+     * client endpoint's).
+     */
     public TransportCounters transportCounters() {
         return transportCounters;
     }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +45,7 @@ final class WebSocketSession extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            ctx.pipeline().remove(WebEndpoint.IDLE_HANDLER); // an open WebSocket may wait long for replies
+            ctx.pipeline().remove(WebEndpoint.IDLE_HANDLER); // the client endpoint's time limits take over
             ctx.pipeline().remove(WebEndpoint.HTTP_HANDLER);
             connection = clients.adopt(ctx.channel());
             LOG.debug("WebSocket from {} {}", ctx.channel().remoteAddress(),
@@ -96,9 +95,6 @@ final class WebSocketSession extends ChannelDuplexHandler {
         } else if (cause instanceof CorruptedFrameException) {
             counters.count(WebError.PROTOCOL_VIOLATION);
             LOG.debug("closing WebSocket {}: {}", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
-        } else if (cause instanceof ReadTimeoutException) {
-            LOG.debug("closing idle web connection {}", ctx.channel().remoteAddress());
             ctx.close();
         } else {
             ChannelErrors.closeOnError(ctx, cause, LOG);

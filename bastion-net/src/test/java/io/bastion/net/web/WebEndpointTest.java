@@ -16,6 +16,7 @@ import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
+import io.bastion.net.Rejection;
 import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.testing.Await;
@@ -96,11 +97,15 @@ class WebEndpointTest {
 
     /** Starts the client endpoint and replica 0's web endpoint serving {@code webRoot}. */
     private WebEndpoint start(Path webRoot, NetSettings clientSettings) {
+        return start(webRoot, clientSettings, NetSettings.DEFAULTS);
+    }
+
+    private WebEndpoint start(Path webRoot, NetSettings clientSettings, NetSettings webSettings) {
         ReplicaInfo self = config.replica(REPLICA);
         clients = track(new ClientEndpoint(new InetSocketAddress(TestCluster.HOST, self.clientPort()), clientSettings,
                 group, this::onClientMessage).start());
         return track(new WebEndpoint(new InetSocketAddress(TestCluster.HOST, self.webPort()), config, webRoot,
-                NetSettings.DEFAULTS, group, clients).start());
+                webSettings, group, clients).start());
     }
 
     private void onClientMessage(ClientConnection connection, Signed<?> message) {
@@ -346,6 +351,47 @@ class WebEndpointTest {
         assertThat(second.closedWithin(WebSocketProbe.BOUND)).as("beyond clientConnectionsMax").isTrue();
         first.send(hello("ED25519", key, new byte[16], new byte[0]));
         first.next("challenge");
+    }
+
+    @Test
+    void anIdleWebSocketIsClosedByTheClientEndpointsLimitAndItsSlotFreed() throws Exception {
+        NetSettings limits = NetSettings.DEFAULTS.withClientTimeouts(500, 250);
+        start(null, limits, limits);
+        WebSocketProbe socket = webSocket();
+        socket.send(hello("ED25519", Ed25519SigningKey.generate(new SecureRandom()).publicKey().rawUnsafe(),
+                new byte[16], new byte[0]));
+        socket.next("challenge");
+        assertThat(clients.connectionCount()).isEqualTo(1);
+
+        assertThat(socket.closedWithin(WebSocketProbe.BOUND)).isTrue();
+        assertThat(clients.counters().rejected(Rejection.IDLE_TIMEOUT)).isEqualTo(1);
+        Await.until("the slot is free", () -> clients.connectionCount() == 0);
+    }
+
+    @Test
+    void anHttpRequestTrickledAByteAtATimeIsClosedByTheFirstMessageLimit() throws Exception {
+        WebEndpoint web = start(null, NetSettings.DEFAULTS, NetSettings.DEFAULTS.withClientTimeouts(500, 250));
+        byte[] request = "GET /cluster.json HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket(TestCluster.HOST, config.replica(REPLICA).webPort())) {
+            socket.setSoTimeout((int) WebSocketProbe.BOUND.toMillis());
+            long deadline = System.nanoTime() + WebSocketProbe.BOUND.toNanos();
+            boolean closed = false;
+            for (int i = 0; !closed && System.nanoTime() < deadline; i = (i + 1) % request.length) {
+                try {
+                    socket.getOutputStream().write(request[i]); // never the blank line that ends the request
+                    socket.getOutputStream().flush();
+                    Thread.sleep(20); // the trickle under test, not a wait for something
+                } catch (IOException e) {
+                    closed = true;
+                }
+                closed |= web.transportCounters().rejected(Rejection.MESSAGE_TIMEOUT) == 1;
+            }
+            assertThat(closed).as("closed before the test's bound").isTrue();
+            assertThat(socket.getInputStream().read()).as("end of stream").isEqualTo(-1);
+        }
+        assertThat(web.transportCounters().rejected(Rejection.MESSAGE_TIMEOUT)).isEqualTo(1);
+        assertThat(web.connectionCount()).isZero();
+        assertThat(get(WebEndpoint.CLUSTER_PATH).statusCode()).as("a complete request is still served").isEqualTo(200);
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Launcher launcher;
     private final java.util.function.IntFunction<List<String>> replicaArguments;
     private final Process[] processes;
+    /** Replicas this cluster stopped itself ({@link #kill}, {@link #close}): their exit is no failure. */
+    private final boolean[] stoppedHere;
 
     /**
      * @param replicaArguments extra arguments for every {@code replica} command (e.g. the service)
@@ -53,6 +55,7 @@ public final class LocalCluster implements AutoCloseable {
         this.launcher = launcher;
         this.replicaArguments = replicaArguments;
         this.processes = new Process[config.n()];
+        this.stoppedHere = new boolean[config.n()];
     }
 
     /** Starts every replica; returns this cluster. */
@@ -79,9 +82,10 @@ public final class LocalCluster implements AutoCloseable {
                 "--data", directory.resolve("data-" + id).toString()));
         command.addAll(replicaArguments.apply(id));
         Files.createDirectories(directory);
-        Path log = directory.resolve("replica-" + id + ".log");
+        Path log = logOf(id);
         processes[id] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        stoppedHere[id] = false;
         return processes[id];
     }
 
@@ -89,6 +93,7 @@ public final class LocalCluster implements AutoCloseable {
     public synchronized void kill(int id) throws InterruptedException {
         Process p = processes[id];
         if (p != null) {
+            stoppedHere[id] = true;
             p.destroyForcibly();
             p.waitFor();
         }
@@ -100,6 +105,34 @@ public final class LocalCluster implements AutoCloseable {
 
     public synchronized boolean isAlive(int id) {
         return processes[id] != null && processes[id].isAlive();
+    }
+
+    /**
+     * Replicas that were started and have exited on their own (crashed, ran out of memory, were
+     * killed from outside), not by {@link #kill} or {@link #close}, in id order.
+     */
+    public synchronized List<Integer> exitedOnTheirOwn() {
+        List<Integer> exited = new ArrayList<>();
+        for (int id = 0; id < processes.length; id++) {
+            if (processes[id] != null && !processes[id].isAlive() && !stoppedHere[id]) {
+                exited.add(id);
+            }
+        }
+        return exited;
+    }
+
+    /** How replica {@code id} ended: its exit code and the last {@code lines} lines of its log. */
+    public synchronized String exitReport(int id, int lines) {
+        Process p = processes[id];
+        Path log = logOf(id);
+        String how = p == null ? "was never started" : p.isAlive() ? "is running (pid " + p.pid() + ")"
+                : "exited with code " + p.exitValue();
+        return "replica " + id + " " + how + "; the end of " + log + ":\n" + tail(log, lines);
+    }
+
+    /** The file replica {@code id} logs to. */
+    public Path logOf(int id) {
+        return directory.resolve("replica-" + id + ".log");
     }
 
     /** Waits until every running replica accepts connections on its client port. */
@@ -120,13 +153,11 @@ public final class LocalCluster implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 if (!isAlive(id)) {
-                    Path log = directory.resolve("replica-" + id + ".log");
-                    throw new IOException("replica " + id + " exited with code " + processes[id].exitValue()
-                            + "; the end of " + log + ":\n" + tail(log, 20));
+                    throw new IOException(exitReport(id, 20));
                 }
                 if (System.nanoTime() > deadlineNanos) {
                     throw new IOException("replica " + id + " does not listen on " + replica.host() + ":"
-                            + replica.clientPort() + "; see " + directory.resolve("replica-" + id + ".log"));
+                            + replica.clientPort() + "; see " + logOf(id));
                 }
                 Thread.sleep(50);
             }
@@ -157,6 +188,7 @@ public final class LocalCluster implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        java.util.Arrays.fill(stoppedHere, true);
         for (Process p : processes) {
             if (p != null) {
                 p.destroy();

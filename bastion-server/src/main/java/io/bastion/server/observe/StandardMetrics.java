@@ -30,8 +30,13 @@ public final class StandardMetrics {
     public static final String STALE_MESSAGES_SKIPPED = "bastion_stale_messages_skipped_total";
     public static final String SESSIONS_LIVE = "bastion_sessions_live";
     public static final String HELLOS_ANSWERED = "bastion_hellos_answered_total";
+    public static final String INBOUND_BYTES = "bastion_inbound_bytes";
+    public static final String EXECUTOR_UNORDERED_DEPTH = "bastion_executor_unordered_depth";
+    public static final String VERIFICATIONS_SAVED = "bastion_verifications_saved_total";
     /** The label of the families counted by reason. */
     public static final String REASON = "reason";
+    /** The label of {@link #INBOUND_BYTES}: {@code r<id>} for a peer replica, {@code clients}. */
+    public static final String SOURCE = "source";
 
     private final LatencyHistogram requestLatency;
 
@@ -91,6 +96,9 @@ public final class StandardMetrics {
         private LongSupplier staleMessagesSkipped;
         private LongSupplier sessionsLive;
         private LongSupplier hellosAnswered;
+        private Supplier<? extends Map<String, Long>> inboundBytes;
+        private LongSupplier executorUnorderedDepth;
+        private LongSupplier verificationsSaved;
 
         private Builder() {}
 
@@ -192,6 +200,24 @@ public final class StandardMetrics {
             return this;
         }
 
+        /** Wire bytes of network messages waiting for verification or the core, by source. */
+        public Builder inboundBytes(Supplier<? extends Map<String, Long>> value) {
+            inboundBytes = value;
+            return this;
+        }
+
+        /** Unordered executor tasks waiting (reads, resent replies, state served, …). */
+        public Builder executorUnorderedDepth(LongSupplier value) {
+            executorUnorderedDepth = value;
+            return this;
+        }
+
+        /** VIEW-CHANGE, NEW-VIEW and CHECKPOINT copies not checked again (the same bytes were checked before). */
+        public Builder verificationsSaved(LongSupplier value) {
+            verificationsSaved = value;
+            return this;
+        }
+
         /**
          * Registers the request latency histogram and every supplied value on {@code metrics}.
          *
@@ -206,10 +232,11 @@ public final class StandardMetrics {
             gauge(metrics, LAST_EXECUTED_SEQ, "Sequence number of the last executed batch.", lastExecutedSeq);
             gauge(metrics, LAST_STABLE_SEQ, "Sequence number of the last stable checkpoint.", lastStableSeq);
             gauge(metrics, INBOUND_QUEUE_DEPTH, "Verified messages waiting for the core thread.", inboundQueueDepth);
-            gauge(metrics, EXECUTOR_QUEUE_DEPTH, "Batches waiting for the executor thread.", executorQueueDepth);
+            gauge(metrics, EXECUTOR_QUEUE_DEPTH, "Tasks waiting for the executor thread (batches, reads, ...).",
+                    executorQueueDepth);
             counter(metrics, STATE_TRANSFERS, "State transfers completed.", stateTransfers);
-            byReason(metrics, REJECTED_FRAMES, "Connections closed for a bad frame or handshake, by reason.",
-                    rejectedFrames);
+            byReason(metrics, REJECTED_FRAMES,
+                    "Connections closed for a bad frame or handshake, or for a time limit, by reason.", rejectedFrames);
             byReason(metrics, REJECTED_MESSAGES, "Messages refused before the protocol core, by reason.",
                     rejectedMessages);
             byReason(metrics, DROPPED_MESSAGES, "Messages discarded instead of queued or sent, by reason.",
@@ -219,6 +246,14 @@ public final class StandardMetrics {
                     staleMessagesSkipped);
             gauge(metrics, SESSIONS_LIVE, "Live sessions of dynamic clients.", sessionsLive);
             counter(metrics, HELLOS_ANSWERED, "Hellos answered with a signed challenge.", hellosAnswered);
+            if (inboundBytes != null) {
+                metrics.gaugeFamily(INBOUND_BYTES, "Wire bytes of network messages waiting for verification or the"
+                        + " core, by source.", SOURCE, inboundBytes);
+            }
+            gauge(metrics, EXECUTOR_UNORDERED_DEPTH, "Unordered tasks (reads, resent replies, ...) waiting for the"
+                    + " executor thread.", executorUnorderedDepth);
+            counter(metrics, VERIFICATIONS_SAVED, "View changes, new views and checkpoints not checked again:"
+                    + " the same bytes were checked before.", verificationsSaved);
             return new StandardMetrics(latency);
         }
 

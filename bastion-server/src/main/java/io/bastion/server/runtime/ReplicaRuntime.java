@@ -16,7 +16,10 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
+import io.bastion.core.message.NewView;
 import io.bastion.core.message.Signed;
+import io.bastion.core.message.ViewChange;
+import io.bastion.core.util.Check;
 import io.bastion.core.replica.Event;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.replica.Output;
@@ -40,6 +43,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -56,8 +60,17 @@ import java.util.function.LongConsumer;
  *
  * The core thread drains up to {@link Settings#stepsPerGroupMax()} events per turn and makes the
  * whole group's persist actions durable with one sync before any of the group's messages leave
- * (group commit). Network input beyond {@link Settings#inboundQueueMax()} is dropped (the protocol
- * retransmits); executor reports are never dropped. Public methods are thread-safe.
+ * (group commit). Executor reports are never dropped.
+ *
+ * <p>Everything peers and clients can cause here is bounded, and beyond a bound dropped and
+ * counted (the protocol retransmits): network input waiting for verification or the core, in
+ * messages ({@link Settings#inboundQueueMax()}) and in wire bytes per peer, for the clients and in
+ * total ({@link InboundBudget}); VIEW-CHANGE and NEW-VIEW messages for views the core has left are
+ * dropped before their signatures are checked, and copies of checked VIEW-CHANGE, NEW-VIEW and
+ * CHECKPOINT messages are not checked again ({@link VerifiedMessages}); a client's Join is screened
+ * before it is ordered ({@link JoinScreen}); the executor's unordered work (reads, resent replies,
+ * state served) is bounded and never delays ordered work ({@link ExecutorQueue}). A check that
+ * throws drops its message. Public methods are thread-safe.
  *
  * <p>Dynamic clients: the edge knows clients through a {@link SessionDirectory} (the cluster
  * file's clients plus the live sessions), which the executor updates from each batch before its
@@ -74,6 +87,24 @@ public final class ReplicaRuntime implements AutoCloseable {
     public static final int ENDED_ANSWERS_IN_FLIGHT_MAX = 1_024;
     /** Request arrival times kept for the latency metric; beyond this new arrivals go unmeasured. */
     public static final int REQUEST_ARRIVALS_MAX = 100_000;
+    /**
+     * Unordered executor tasks (read-only answers, resent replies, state served to peers, answers
+     * to ended sessions, repeated Joins) waiting; more are dropped and counted, and clients ask
+     * again. A few seconds of reads at the executor's pace, far above what the clients' one
+     * outstanding request each makes in normal operation.
+     */
+    public static final int EXECUTOR_UNORDERED_TASKS_MAX = 4_096;
+    /** Bytes those tasks hold (the requests they answer); more are dropped. */
+    public static final long EXECUTOR_UNORDERED_BYTES_MAX = 16L << 20;
+    /** What a task that holds no request is charged against {@link #EXECUTOR_UNORDERED_BYTES_MAX}. */
+    static final int EXECUTOR_TASK_BYTES = 64;
+    /**
+     * State-serving tasks waiting per peer; more are dropped (a transfer asks one peer at a time
+     * and asks again on silence), so one peer cannot fill the unordered lane with them.
+     */
+    public static final int SERVES_PER_PEER_MAX = 4;
+    /** Verified VIEW-CHANGE, NEW-VIEW and CHECKPOINT messages remembered so copies skip verification. */
+    public static final int VERIFIED_MESSAGES_MAX = 4_096;
 
     /** An executor task: tell the client of an ended session so (signed, not ordered). */
     private record AnswerEnded(Signed<Request> request) {}
@@ -82,13 +113,6 @@ public final class ReplicaRuntime implements AutoCloseable {
     private record RepeatJoin(Signed<Request> join) {}
 
     /**
-     * @param tickMillis         how often the core is told the time
-     * @param verifierThreads    threads checking signatures in parallel; 0 checks them on the
-     *                           delivering (network) thread
-     * @param inboundQueueMax    verified network messages waiting for the core before more are dropped
-     * @param stepsPerGroupMax   events the core applies before one persist-and-send
-     */
-    /**
      * Who watches the replica: the message trace (or {@link TraceLog#NONE}) and the observer of
      * request latency (from a request's arrival to its reply leaving), both thread-safe.
      */
@@ -96,9 +120,61 @@ public final class ReplicaRuntime implements AutoCloseable {
         public static final Observers NONE = new Observers(TraceLog.NONE, nanos -> { });
     }
 
-    public record Settings(long tickMillis, int verifierThreads, int inboundQueueMax, int stepsPerGroupMax) {
+    /**
+     * How the runtime runs. Network input waiting for a verifier or the core is bounded in
+     * messages and in wire bytes ({@code Signed.wireSize()}): in total, per peer replica, and for
+     * all client connections together; beyond a bound it is dropped and counted (the protocol
+     * retransmits). A peer's bound must hold its largest frame ({@code ReplicaNode} checks it
+     * against {@code frameBytesMax}).
+     *
+     * @param tickMillis            how often the core is told the time
+     * @param verifierThreads       threads checking signatures in parallel; 0 checks them on the
+     *                              delivering (network) thread
+     * @param inboundQueueMax       network messages waiting for verification or the core
+     * @param stepsPerGroupMax      events the core applies before one persist-and-send
+     * @param inboundBytesMax       bytes of those messages, all sources together
+     * @param peerInboundBytesMax   bytes of those messages from one peer replica
+     * @param clientInboundBytesMax bytes of those messages from all client connections together
+     */
+    public record Settings(long tickMillis, int verifierThreads, int inboundQueueMax, int stepsPerGroupMax,
+                           long inboundBytesMax, long peerInboundBytesMax, long clientInboundBytesMax) {
+        /**
+         * Two frames of the default 8 MiB {@code frameBytesMax}: a peer can always have a largest
+         * NEW-VIEW verified while its next message waits.
+         */
+        public static final long DEFAULT_PEER_INBOUND_BYTES_MAX = 16L << 20;
+        /** Thousands of typical requests, 24 of the largest (1 MiB) ones. */
+        public static final long DEFAULT_CLIENT_INBOUND_BYTES_MAX = 24L << 20;
+        /**
+         * Below the sum of the sources' bounds, so several flooding peers together are held too.
+         * Decoded, a message with nested signed messages (a NEW-VIEW) takes up to about three times
+         * its wire size in heap: size the heap well above three times this.
+         */
+        public static final long DEFAULT_INBOUND_BYTES_MAX = 48L << 20;
+
+        public Settings {
+            Check.argument(tickMillis > 0, "tickMillis must be positive");
+            Check.argument(verifierThreads >= 0, "verifierThreads must be at least 0");
+            Check.argument(inboundQueueMax > 0 && stepsPerGroupMax > 0, "queue bounds must be positive");
+            Check.argument(peerInboundBytesMax > 0 && clientInboundBytesMax > 0,
+                    "peerInboundBytesMax and clientInboundBytesMax must be positive");
+            Check.argument(inboundBytesMax >= peerInboundBytesMax && inboundBytesMax >= clientInboundBytesMax,
+                    "inboundBytesMax must be at least peerInboundBytesMax and clientInboundBytesMax");
+        }
+
         public static Settings defaults() {
-            return new Settings(5, Math.max(1, Runtime.getRuntime().availableProcessors()), 50_000, 256);
+            return new Settings(5, Math.max(1, Runtime.getRuntime().availableProcessors()), 50_000, 256,
+                    DEFAULT_INBOUND_BYTES_MAX, DEFAULT_PEER_INBOUND_BYTES_MAX, DEFAULT_CLIENT_INBOUND_BYTES_MAX);
+        }
+
+        public Settings withVerifierThreads(int threads) {
+            return new Settings(tickMillis, threads, inboundQueueMax, stepsPerGroupMax, inboundBytesMax,
+                    peerInboundBytesMax, clientInboundBytesMax);
+        }
+
+        public Settings withInboundBytes(long total, long perPeer, long clients) {
+            return new Settings(tickMillis, verifierThreads, inboundQueueMax, stepsPerGroupMax, total, perPeer,
+                    clients);
         }
     }
 
@@ -127,7 +203,12 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     private final LinkedBlockingQueue<Event> inbound = new LinkedBlockingQueue<>();
     private final AtomicInteger networkInFlight = new AtomicInteger();
-    private final LinkedBlockingQueue<Object> executorQueue = new LinkedBlockingQueue<>();
+    private final InboundBudget inboundBytes;
+    private final VerifiedMessages verified = new VerifiedMessages(VERIFIED_MESSAGES_MAX);
+    private final JoinScreen joinScreen;
+    private final ExecutorQueue executorQueue = new ExecutorQueue(EXECUTOR_UNORDERED_TASKS_MAX,
+            EXECUTOR_UNORDERED_BYTES_MAX);
+    private final AtomicIntegerArray servesQueued;
     private final ExecutorService verifiers;
     private final Thread coreThread;
     private final Thread executorThread;
@@ -163,6 +244,10 @@ public final class ReplicaRuntime implements AutoCloseable {
             replicaPeers[r] = TraceEvent.replicaPeer(r);
         }
         this.settings = settings;
+        this.inboundBytes = new InboundBudget(config.n(), settings.inboundBytesMax(), settings.peerInboundBytesMax(),
+                settings.clientInboundBytesMax());
+        this.joinScreen = new JoinScreen(id, config, verifier);
+        this.servesQueued = new AtomicIntegerArray(config.n());
         this.signer = signer;
         this.challengeLifetimeMillis = config.settings().sessions().challengeLifetimeMillis();
         this.directory = new SessionDirectory(clientKeys, SessionDirectory.RECENTLY_ENDED_DEFAULT);
@@ -285,67 +370,173 @@ public final class ReplicaRuntime implements AutoCloseable {
             trace.record(TraceLog.epochMicros(), TraceEvent.IN, from >= 0 ? replicaPeers[from]
                     : TraceEvent.clientPeer(((Request) message.message()).clientId()), message);
         }
-        if (!running || networkInFlight.incrementAndGet() > settings.inboundQueueMax()) {
-            networkInFlight.decrementAndGet();
+        if (!running) {
             stats.inboundDropped();
             return;
         }
+        if (leftBehind(message)) {
+            stats.countStaleViewDropped(); // the core ignores it: spare the queue and the signature checks
+            return;
+        }
+        if (!reserve(from, message)) {
+            return;
+        }
         Runnable check = () -> {
-            if (alreadyExecuted(message)) {
-                networkInFlight.decrementAndGet();
-                stats.countStaleSkipped(); // the core would ignore it: spare the signature check
-                return;
-            }
-            Verdict verdict = (from == MessageAuthenticator.FROM_CLIENT && !sessionEnded ? authenticator
-                    : relayAuthenticator).check(from, message);
-            if (verdict != Verdict.AUTHENTIC) {
-                networkInFlight.decrementAndGet();
-                stats.rejected(verdict);
-                return;
-            }
-            if (bind != null) {
-                bind.accept(((Request) message.message()).clientId());
-            }
-            if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r
-                    && r.kind() == Request.Kind.JOIN && directory.joinAnswered(r.clientId(), r.requestNumber())) {
-                networkInFlight.decrementAndGet();
-                @SuppressWarnings("unchecked")
-                Signed<Request> join = (Signed<Request>) message;
-                executorQueue.add(new RepeatJoin(join));
-                return;
-            }
-            if (from == MessageAuthenticator.FROM_CLIENT && message.message() instanceof Request r
-                    && SessionRequests.keptBySession(r) && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
-                // a session's retransmission of what already ran here: its reply again, not a new ordering
-                networkInFlight.decrementAndGet();
-                stats.countStaleSkipped();
-                if (r.requestNumber() == directory.lastExecuted(r.clientId())) {
-                    executorQueue.add(new Output.ResendReply(r.clientId(), r.requestNumber(), stats.view()));
+            boolean handedOn = false;
+            try {
+                handedOn = checkAndHandOn(from, message, bind, sessionEnded, arrivedNanos);
+            } catch (RuntimeException e) {
+                // a message our checks cannot cope with is that message's problem, not the replica's
+                stats.rejected(Verdict.MALFORMED);
+                LOG.warn("replica {}: checking a {} from {} failed; dropped: {}", id, message.type(),
+                        from >= 0 ? replicaPeers[from] : "a client", e.toString());
+            } catch (Error e) {
+                fail(e);
+                throw e;
+            } finally {
+                if (!handedOn) {
+                    release(from, message);
                 }
-                return;
             }
-            if (sessionEnded) {
-                networkInFlight.decrementAndGet();
-                if (endedAnswersInFlight.incrementAndGet() > ENDED_ANSWERS_IN_FLIGHT_MAX) {
-                    endedAnswersInFlight.decrementAndGet();
-                    stats.inboundDropped(); // the client retransmits
-                    return;
-                }
-                @SuppressWarnings("unchecked")
-                Signed<Request> request = (Signed<Request>) message;
-                executorQueue.add(new AnswerEnded(request));
-                return;
-            }
-            if (from == MessageAuthenticator.FROM_CLIENT && requestArrivals.size() < REQUEST_ARRIVALS_MAX) {
-                requestArrivals.putIfAbsent(((Request) message.message()).clientId(), arrivedNanos);
-            }
-            inbound.add(new Event.Received(from, message));
         };
         if (verifiers == null) {
             check.run();
         } else {
             verifiers.execute(check);
         }
+    }
+
+    /**
+     * Checks a message admitted from the network and hands it on to the core (true: it keeps its
+     * place in the inbound bounds until the core takes it) or answers or drops it here (false).
+     */
+    private boolean checkAndHandOn(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded,
+                                   long arrivedNanos) {
+        if (alreadyExecuted(message)) {
+            stats.countStaleSkipped(); // the core would ignore it: spare the signature check
+            return false;
+        }
+        if (leftBehind(message)) {
+            stats.countStaleViewDropped(); // the view moved on while it waited
+            return false;
+        }
+        Verdict verdict = verify(from, message, sessionEnded);
+        if (verdict != Verdict.AUTHENTIC) {
+            stats.rejected(verdict);
+            return false;
+        }
+        if (from == MessageAuthenticator.FROM_CLIENT) {
+            return admitFromClient(message, bind, sessionEnded, arrivedNanos);
+        }
+        inbound.add(new Event.Received(from, message));
+        return true;
+    }
+
+    /**
+     * Counts {@code message} against the inbound bounds (messages, and bytes by source); false,
+     * counting the drop, when one is reached.
+     */
+    private boolean reserve(int from, Signed<?> message) {
+        if (networkInFlight.incrementAndGet() > settings.inboundQueueMax()) {
+            networkInFlight.decrementAndGet();
+            stats.inboundDropped();
+            return false;
+        }
+        if (!inboundBytes.tryTake(from, message.wireSize())) {
+            networkInFlight.decrementAndGet();
+            stats.countInboundBytesDropped();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back what {@link #reserve} counted, once the message left (to the core, or dropped). */
+    private void release(int from, Signed<?> message) {
+        networkInFlight.decrementAndGet();
+        inboundBytes.release(from, message.wireSize());
+    }
+
+    /**
+     * The authenticator's verdict; a VIEW-CHANGE, NEW-VIEW or CHECKPOINT from a peer that was
+     * checked before, byte for byte, is not checked again.
+     */
+    private Verdict verify(int from, Signed<?> message, boolean sessionEnded) {
+        boolean remembered = from >= 0 && VerifiedMessages.remembers(message);
+        Verdict verdict = remembered ? verified.verdictOf(message) : null;
+        if (verdict != null) {
+            stats.countVerificationSaved();
+            return verdict;
+        }
+        verdict = (from == MessageAuthenticator.FROM_CLIENT && !sessionEnded ? authenticator
+                : relayAuthenticator).check(from, message);
+        if (remembered) {
+            verified.remember(message, verdict);
+        }
+        return verdict;
+    }
+
+    /**
+     * An authentic message from a client connection: answered here, dropped, or on to the core
+     * (true).
+     */
+    private boolean admitFromClient(Signed<?> message, LongConsumer bind, boolean sessionEnded, long arrivedNanos) {
+        Request r = (Request) message.message();
+        @SuppressWarnings("unchecked")
+        Signed<Request> request = (Signed<Request>) message;
+        if (r.kind() == Request.Kind.JOIN && directory.joinAnswered(r.clientId(), r.requestNumber())) {
+            bind.accept(r.clientId());
+            offerUnordered(new RepeatJoin(request), message.wireSize());
+            return false;
+        }
+        if (r.kind() == Request.Kind.JOIN && !sessionEnded && !screen(r)) {
+            return false; // not bound: nothing will be sent to it
+        }
+        bind.accept(r.clientId());
+        if (SessionRequests.keptBySession(r) && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
+            // a session's retransmission of what already ran here: its reply again, not a new ordering
+            stats.countStaleSkipped();
+            if (r.requestNumber() == directory.lastExecuted(r.clientId())) {
+                offerUnordered(new Output.ResendReply(r.clientId(), r.requestNumber(), stats.view()),
+                        EXECUTOR_TASK_BYTES);
+            }
+            return false;
+        }
+        if (sessionEnded) {
+            if (endedAnswersInFlight.incrementAndGet() > ENDED_ANSWERS_IN_FLIGHT_MAX) {
+                endedAnswersInFlight.decrementAndGet();
+                stats.inboundDropped(); // the client retransmits
+            } else if (!offerUnordered(new AnswerEnded(request), message.wireSize())) {
+                endedAnswersInFlight.decrementAndGet();
+            }
+            return false;
+        }
+        if (requestArrivals.size() < REQUEST_ARRIVALS_MAX) {
+            requestArrivals.putIfAbsent(r.clientId(), arrivedNanos);
+        }
+        inbound.add(new Event.Received(MessageAuthenticator.FROM_CLIENT, message));
+        return true;
+    }
+
+    /** Whether a client's Join may be ordered ({@link JoinScreen}); counts the reason when not. */
+    private boolean screen(Request join) {
+        JoinRefusal refusal = joinScreen.refusal(join, System.currentTimeMillis());
+        if (refusal != null) {
+            stats.countJoinRefused(refusal);
+        }
+        return refusal == null;
+    }
+
+    /**
+     * VIEW-CHANGE and NEW-VIEW messages the core ignores, judged as it does (its own view change
+     * sent back; a view it has left, or entered and is no longer changing to): not worth a place
+     * in the queue nor the signature checks of all the certificates they carry.
+     */
+    private boolean leftBehind(Signed<?> message) {
+        return switch (message.message()) {
+            case ViewChange v -> v.replicaId() == id || stats.leftBehind(v.newView());
+            case NewView v -> stats.leftBehind(v.view());
+            default -> false;
+        };
     }
 
     /**
@@ -377,9 +568,10 @@ public final class ReplicaRuntime implements AutoCloseable {
                     outputs.add(replica.step(new Event.Tick(now)));
                     nextTick = now + settings.tickMillis();
                 }
-                for (Event e = first; e != null && outputs.size() < settings.stepsPerGroupMax(); e = inbound.poll()) {
-                    if (e instanceof Event.Received) {
-                        networkInFlight.decrementAndGet();
+                // the bound is checked before the next event is taken: one taken is always applied
+                for (Event e = first; e != null; e = outputs.size() < settings.stepsPerGroupMax() ? inbound.poll() : null) {
+                    if (e instanceof Event.Received received) {
+                        release(received.from(), received.message());
                     }
                     outputs.add(replica.step(e));
                 }
@@ -430,18 +622,36 @@ public final class ReplicaRuntime implements AutoCloseable {
                             send.to() == Output.BROADCAST ? TraceEvent.ALL : replicaPeers[send.to()], send.message());
                 }
             }
-            executorQueue.addAll(out.executes);
-            executorQueue.addAll(out.resendReplies);
-            executorQueue.addAll(out.readOnly);
-            executorQueue.addAll(out.serveState);
-            executorQueue.addAll(out.compareState);
-            executorQueue.addAll(out.installState);
+            out.executes.forEach(executorQueue::putOrdered);
+            out.resendReplies.forEach(resend -> offerUnordered(resend, EXECUTOR_TASK_BYTES));
+            out.readOnly.forEach(read -> offerUnordered(read, read.request().wireSize()));
+            out.serveState.forEach(this::offerServe);
+            out.compareState.forEach(executorQueue::putOrdered);
+            out.installState.forEach(executorQueue::putOrdered);
         }
         if (discardBelow > 0) {
             protocolLog.discardBelow(discardBelow);
             if (snapshots != null) {
                 snapshots.retainFrom(discardBelow); // the stable checkpoint's snapshot and newer ones
             }
+        }
+    }
+
+    /** Queues remote-triggered executor work, or drops and counts it when its lane is full. */
+    private boolean offerUnordered(Object task, long bytes) {
+        if (executorQueue.offerUnordered(task, bytes)) {
+            return true;
+        }
+        stats.countExecutorDropped();
+        return false;
+    }
+
+    private void offerServe(Output.ServeState serve) {
+        if (servesQueued.incrementAndGet(serve.peer()) > SERVES_PER_PEER_MAX) {
+            servesQueued.decrementAndGet(serve.peer());
+            stats.countExecutorDropped();
+        } else if (!offerUnordered(serve, EXECUTOR_TASK_BYTES)) {
+            servesQueued.decrementAndGet(serve.peer());
         }
     }
 
@@ -455,7 +665,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     private void executorLoop() {
         try {
             while (running) {
-                Object task = executorQueue.poll(100, TimeUnit.MILLISECONDS);
+                Object task = executorQueue.take(100);
                 switch (task) {
                     case null -> { }
                     case Execute execute -> execute(execute);
@@ -466,6 +676,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                         }
                     }
                     case Output.ServeState serve -> {
+                        servesQueued.decrementAndGet(serve.peer());
                         for (io.bastion.core.message.Message m : engine.serve(serve.seq(), serve.chunks())) {
                             transport.send(serve.peer(), Signed.unsigned(m));
                         }
@@ -532,18 +743,18 @@ public final class ReplicaRuntime implements AutoCloseable {
      * read-only request of a session that is not live — "session ended", signed by this replica,
      * without ordering. f+1 such answers tell the client its session is over (ids never return).
      */
-    /** The Join's answer again, or, if its session is over meanwhile, the Join goes to be ordered. */
+    /**
+     * The Join's answer again, or, if its session is over meanwhile, the Join goes to be ordered
+     * (screened and counted against the inbound bounds like a new one).
+     */
     private void repeatJoin(Signed<Request> join) {
         Reply reply = engine.repeatJoin(join, stats.view());
         if (reply != null) {
             sendReply(reply);
             stats.countStaleSkipped();
-        } else if (networkInFlight.incrementAndGet() <= settings.inboundQueueMax()) {
+        } else if (screen(join.message()) && reserve(MessageAuthenticator.FROM_CLIENT, join)) {
             inbound.add(new Event.Received(MessageAuthenticator.FROM_CLIENT, join));
-        } else {
-            networkInFlight.decrementAndGet();
-            stats.inboundDropped(); // the client sends it again
-        }
+        } // else dropped and counted: the client sends it again
     }
 
     private void answerEnded(Signed<Request> request) {
@@ -589,6 +800,11 @@ public final class ReplicaRuntime implements AutoCloseable {
         return id;
     }
 
+    /** n: the replicas of the cluster. */
+    public int clusterSize() {
+        return replicaPeers.length;
+    }
+
     public RuntimeStats stats() {
         return stats;
     }
@@ -612,8 +828,39 @@ public final class ReplicaRuntime implements AutoCloseable {
         return inbound.size();
     }
 
+    /** Executor tasks waiting: ordered work (executions, state installation) and unordered work. */
     public int executorQueueDepth() {
         return executorQueue.size();
+    }
+
+    /** Unordered executor tasks waiting (reads, resent replies, …); at most {@link #EXECUTOR_UNORDERED_TASKS_MAX}. */
+    public int executorUnorderedDepth() {
+        return executorQueue.unorderedSize();
+    }
+
+    /** Bytes the waiting unordered executor tasks hold; at most {@link #EXECUTOR_UNORDERED_BYTES_MAX}. */
+    public long executorUnorderedBytes() {
+        return executorQueue.unorderedBytes();
+    }
+
+    /** Wire bytes of network messages waiting for verification or the core; at most {@link Settings#inboundBytesMax()}. */
+    public long inboundBytes() {
+        return inboundBytes.total();
+    }
+
+    /** Those of them from replica {@code peer}; at most {@link Settings#peerInboundBytesMax()}. */
+    public long inboundBytesOfPeer(int peer) {
+        return inboundBytes.ofPeer(peer);
+    }
+
+    /** Those of them from client connections; at most {@link Settings#clientInboundBytesMax()}. */
+    public long inboundBytesOfClients() {
+        return inboundBytes.ofClients();
+    }
+
+    /** Network messages waiting for verification or the core; at most {@link Settings#inboundQueueMax()}. */
+    public int inboundMessagesInFlight() {
+        return networkInFlight.get();
     }
 
     /** Why the replica stopped on its own, or {@code null} while it runs. */
@@ -629,9 +876,12 @@ public final class ReplicaRuntime implements AutoCloseable {
     public void close() {
         if (running) {
             LOG.info("replica {} stopping: executed {} requests in {} batches; core {}; refused at the edge {};"
-                            + " stale skipped {}; inbound dropped {}", id, stats.requestsExecuted(),
-                    stats.batchesExecuted(), replica.stats().snapshot(), stats.rejectedByVerdict(),
-                    stats.staleSkipped(), stats.droppedInbound());
+                            + " stale skipped {}; inbound dropped {} (for bytes {}); stale views dropped {};"
+                            + " verifications saved {}; executor work dropped {}; joins refused {}", id,
+                    stats.requestsExecuted(), stats.batchesExecuted(), replica.stats().snapshot(),
+                    stats.rejectedByVerdict(), stats.staleSkipped(), stats.droppedInbound(),
+                    stats.inboundBytesDropped(), stats.staleViewsDropped(), stats.verificationsSaved(),
+                    stats.executorDropped(), stats.joinsRefused());
         }
         running = false;
         coreThread.interrupt();

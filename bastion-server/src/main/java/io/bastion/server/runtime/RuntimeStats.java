@@ -25,8 +25,18 @@ public final class RuntimeStats {
     private final AtomicLong hellosAnswered = new AtomicLong();
     private final AtomicLong hellosDropped = new AtomicLong();
     private final AtomicLong endedAnswered = new AtomicLong();
+    private final AtomicLong inboundBytesDropped = new AtomicLong();
+    private final AtomicLong staleViewsDropped = new AtomicLong();
+    private final AtomicLong verificationsSaved = new AtomicLong();
+    private final AtomicLong executorDropped = new AtomicLong();
+    private final AtomicLongArray joinsRefused = new AtomicLongArray(JoinRefusal.values().length);
 
     private volatile int view;
+    /**
+     * The view and whether the replica is still changing to it, as one value so readers never see
+     * one without the other: {@code 2·view}, plus 1 once the view has started. It only grows.
+     */
+    private volatile long viewPosition;
     private volatile long lastExecuted;
     private volatile long lastStable;
     private volatile int pendingRequests;
@@ -39,6 +49,55 @@ public final class RuntimeStats {
 
     void inboundDropped() {
         droppedInbound.incrementAndGet();
+    }
+
+    void countInboundBytesDropped() {
+        inboundBytesDropped.incrementAndGet();
+    }
+
+    void countStaleViewDropped() {
+        staleViewsDropped.incrementAndGet();
+    }
+
+    void countVerificationSaved() {
+        verificationsSaved.incrementAndGet();
+    }
+
+    void countExecutorDropped() {
+        executorDropped.incrementAndGet();
+    }
+
+    void countJoinRefused(JoinRefusal refusal) {
+        joinsRefused.incrementAndGet(refusal.ordinal());
+    }
+
+    /** Network messages dropped because their source's or the total inbound byte bound was reached. */
+    public long inboundBytesDropped() {
+        return inboundBytesDropped.get();
+    }
+
+    /** VIEW-CHANGE and NEW-VIEW messages for views this replica had left, dropped before their signature check. */
+    public long staleViewsDropped() {
+        return staleViewsDropped.get();
+    }
+
+    /** VIEW-CHANGE, NEW-VIEW and CHECKPOINT copies not checked again: the same bytes were checked before. */
+    public long verificationsSaved() {
+        return verificationsSaved.get();
+    }
+
+    /** Reads, resent replies and other unordered executor work dropped because its lane was full. */
+    public long executorDropped() {
+        return executorDropped.get();
+    }
+
+    /** Joins from clients dropped before ordering, by reason. */
+    public Map<JoinRefusal, Long> joinsRefused() {
+        Map<JoinRefusal, Long> out = new EnumMap<>(JoinRefusal.class);
+        for (JoinRefusal r : JoinRefusal.values()) {
+            out.put(r, joinsRefused.get(r.ordinal()));
+        }
+        return out;
     }
 
     void countStaleSkipped() {
@@ -86,6 +145,7 @@ public final class RuntimeStats {
     /** Called by the core thread; copies the core's counters at most every 50 ms. */
     void publish(Replica replica) {
         view = replica.view();
+        viewPosition = 2L * replica.view() + (replica.viewChanging() ? 0 : 1);
         lastExecuted = replica.lastExecuted(); // also read by verifier threads to skip stale messages
         lastStable = replica.lastStable();
         pendingRequests = replica.pendingRequests();
@@ -123,6 +183,16 @@ public final class RuntimeStats {
 
     public int view() {
         return view;
+    }
+
+    /**
+     * Whether the replica has left view {@code messageView} behind as the core judges VIEW-CHANGE
+     * and NEW-VIEW messages: it is in a later view, or in this one and no longer changing to it.
+     * The core ignores such messages; since the published position only grows, a stale reading
+     * only ever says "not yet".
+     */
+    public boolean leftBehind(int messageView) {
+        return 2L * messageView + 1 <= viewPosition;
     }
 
     public long lastExecuted() {

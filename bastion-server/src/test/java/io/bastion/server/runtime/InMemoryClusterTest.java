@@ -102,4 +102,18 @@ class InMemoryClusterTest {
         assertThat(replica.stats().rejectedByVerdict().get(Verdict.UNKNOWN_CLIENT)).isEqualTo(1);
         assertThat(runClient(1000, 1)).isEqualTo(1);
     }
+
+    @Test
+    void everyEventOfABurstLargerThanACoreGroupIsApplied() {
+        ReplicaRuntime replica = cluster.replica(1);
+        int burst = 10 * ReplicaRuntime.Settings.defaults().stepsPerGroupMax() + 7;
+        for (int number = 1; number <= burst; number++) {
+            replica.onClientMessage(Signed.sign(new Request(1000, number, true, CounterService.add(0)),
+                    TestKeys.signer(1000)), id -> { });
+        }
+        Await.until("the core received the whole burst", Duration.ofSeconds(20), () -> replica.stats().coreCounters()
+                .getOrDefault(io.bastion.core.replica.ReplicaStats.Counter.REQUESTS_RECEIVED, 0L) == burst);
+        Await.until("nothing stays counted in flight", Duration.ofSeconds(10),
+                () -> replica.inboundMessagesInFlight() == 0 && replica.inboundBytes() == 0);
+    }
 }

@@ -2,6 +2,7 @@ package io.bastion.server.testing;
 
 import io.bastion.core.TestKeys;
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -29,12 +31,22 @@ public final class InMemoryCluster implements AutoCloseable {
     private final Map<Long, Consumer<Reply>> clients = new ConcurrentHashMap<>();
 
     public InMemoryCluster(ClusterConfig config, Supplier<Service> services) {
+        this(config, id -> services.get(), id -> TestKeys.VERIFIER, ReplicaRuntime.Settings.defaults());
+    }
+
+    /**
+     * Replica {@code id} runs {@code services.apply(id)}, checks signatures with
+     * {@code verifiers.apply(id)} (a stand-in for {@link TestKeys#VERIFIER}, e.g. one that counts)
+     * and runs with {@code settings}.
+     */
+    public InMemoryCluster(ClusterConfig config, IntFunction<Service> services, IntFunction<SignatureVerifier> verifiers,
+                           ReplicaRuntime.Settings settings) {
         this.config = config;
         this.silent = new AtomicBoolean[config.n()];
         for (int i = 0; i < config.n(); i++) {
             silent[i] = new AtomicBoolean();
-            runtimes.add(new ReplicaRuntime(i, config, TestKeys.signer(i), TestKeys.VERIFIER, services.get(),
-                    config.clientKeys()::get, ReplicaStorage.none(), ReplicaRuntime.Settings.defaults()));
+            runtimes.add(new ReplicaRuntime(i, config, TestKeys.signer(i), verifiers.apply(i), services.apply(i),
+                    config.clientKeys()::get, ReplicaStorage.none(), settings));
         }
         for (int i = 0; i < config.n(); i++) {
             runtimes.get(i).start(transportOf(i));

@@ -1,0 +1,122 @@
+package io.bastion.server.runtime;
+
+import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.core.message.Challenge;
+import io.bastion.core.message.Codec;
+import io.bastion.core.message.CodecException;
+import io.bastion.core.message.Request;
+import io.bastion.core.message.Signed;
+import io.bastion.core.quorum.Quorums;
+import io.bastion.core.session.JoinRequest;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a replica checks of a Join that a client sent it, before the Join is ordered: an ordering
+ * costs every replica work, and a Join whose challenges cannot pass at execution ({@code JoinCheck},
+ * against the batch's agreed time) is not worth it. The Join's own signature is checked before
+ * (by the authenticator); Joins relayed by peers are not screened (they may be ordered already).
+ *
+ * <ul>
+ *   <li>A challenge naming this replica must verify under this replica's key, be bound to the
+ *       Join's key and nonce, and not have expired by this replica's clock. One signature check,
+ *       against a challenge this replica issued itself.</li>
+ *   <li>In any case the Join must carry challenges from 2f+1 distinct replicas that are bound to
+ *       its key and nonce, have not expired and do not claim to stay valid implausibly long. When
+ *       none of them is this replica's, their signatures are checked too (until 2f+1 verify).</li>
+ * </ul>
+ *
+ * Times allow the cluster's clock skew ({@code clockSkewMaxMillis}) in the Join's favour: the
+ * agreed time the Join executes at may be that far from this replica's clock, so no Join that
+ * could pass if it were ordered now is refused. Thread-safe if the verifier is.
+ */
+final class JoinScreen {
+    private final int self;
+    private final Quorums quorums;
+    private final List<PublicKeyRef> replicaKeys;
+    private final SignatureVerifier verifier;
+    private final long skewMillis;
+    private final long lifetimeMaxMillis;
+
+    JoinScreen(int self, ClusterConfig config, SignatureVerifier verifier) {
+        this.self = self;
+        this.quorums = config.quorums();
+        this.replicaKeys = config.replicas().stream().map(r -> r.publicKey()).toList();
+        this.verifier = verifier;
+        this.skewMillis = config.settings().clockSkewMaxMillis();
+        this.lifetimeMaxMillis = config.settings().sessions().challengeLifetimeMaxMillis();
+    }
+
+    /** Why {@code join} (from a client, its signature checked) must not be ordered, or {@code null}. */
+    JoinRefusal refusal(Request join, long nowMillis) {
+        JoinRequest request;
+        try {
+            request = Codec.decodeJoin(join.operationUnsafe());
+        } catch (CodecException e) {
+            return JoinRefusal.MALFORMED;
+        }
+        Digest keyDigest = Challenge.keyDigest(request.key());
+        boolean ownSeen = false;
+        for (Signed<Challenge> signed : request.challenges()) {
+            if (signed.message().replicaId() == self) {
+                JoinRefusal own = ownProblem(signed, keyDigest, request.nonceUnsafe(), nowMillis);
+                if (own != null) {
+                    return own;
+                }
+                ownSeen = true;
+            }
+        }
+        return enoughChallenges(request, keyDigest, nowMillis, !ownSeen) ? null : JoinRefusal.TOO_FEW_CHALLENGES;
+    }
+
+    private JoinRefusal ownProblem(Signed<Challenge> signed, Digest keyDigest, byte[] nonce, long nowMillis) {
+        Challenge c = signed.message();
+        if (!verifier.verify(replicaKeys.get(self), signed.encodedUnsafe(), signed.signatureUnsafe())) {
+            return JoinRefusal.OWN_CHALLENGE_FORGED;
+        }
+        if (!bound(c, keyDigest, nonce)) {
+            return JoinRefusal.OWN_CHALLENGE_MISBOUND;
+        }
+        if (c.expiresMillis() + skewMillis < nowMillis) {
+            return JoinRefusal.OWN_CHALLENGE_EXPIRED;
+        }
+        return null;
+    }
+
+    /**
+     * Whether 2f+1 distinct replicas' challenges are bound, current and plausible, and, when
+     * {@code verifySignatures}, verify.
+     */
+    private boolean enoughChallenges(JoinRequest request, Digest keyDigest, long nowMillis, boolean verifySignatures) {
+        Set<Integer> good = new HashSet<>();
+        for (Signed<Challenge> signed : request.challenges()) {
+            Challenge c = signed.message();
+            int replica = c.replicaId();
+            if (replica < 0 || replica >= replicaKeys.size() || good.contains(replica)
+                    || !bound(c, keyDigest, request.nonceUnsafe())
+                    || c.expiresMillis() + skewMillis < nowMillis
+                    || c.expiresMillis() - nowMillis > lifetimeMaxMillis + skewMillis) {
+                continue;
+            }
+            if (verifySignatures && !verifier.verify(replicaKeys.get(replica), signed.encodedUnsafe(),
+                    signed.signatureUnsafe())) {
+                continue;
+            }
+            good.add(replica);
+            if (good.size() >= quorums.joinChallenges()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean bound(Challenge c, Digest keyDigest, byte[] nonce) {
+        return c.keyDigest().equals(keyDigest) && Arrays.equals(c.nonceUnsafe(), nonce);
+    }
+}
