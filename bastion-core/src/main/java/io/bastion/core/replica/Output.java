@@ -14,9 +14,12 @@ import java.util.Map;
  * <ol>
  *   <li>every entry in {@link #persist} is durable before any message in {@link #sends} leaves;</li>
  *   <li>{@link #executes} are handed to the executor in list order, after all earlier steps' ones;</li>
- *   <li>the executor's other work ({@link #resendReplies}, {@link #readOnly}, {@link #serveState},
- *       {@link #compareState}, {@link #installState}) is queued behind this step's executes, in that
- *       order.</li>
+ *   <li>the state work ({@link #compareState}, {@link #installState}) is ordered with the executes:
+ *       behind this step's and earlier steps' executes, in that order;</li>
+ *   <li>the answers ({@link #resendReplies}, {@link #readOnly}, {@link #serveState}) run on the
+ *       state as it stands after this step's executes, never before them; the runtime may run
+ *       them after later ordered work and may drop them when too many wait (the asker
+ *       retransmits).</li>
  * </ol>
  */
 public final class Output {

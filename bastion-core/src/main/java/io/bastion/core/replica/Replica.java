@@ -890,6 +890,16 @@ public final class Replica {
         return views.changing();
     }
 
+    /**
+     * Whether a replica in {@code view} (and {@code changing} to it, or not) has left
+     * {@code messageView} behind: VIEW-CHANGE and NEW-VIEW messages for such a view change nothing
+     * and are ignored. The one home of that rule, for the core and for the edge that drops them
+     * before their signatures are checked.
+     */
+    public static boolean viewLeftBehind(int view, boolean changing, int messageView) {
+        return messageView < view || (messageView == view && !changing);
+    }
+
     public int clusterSize() {
         return quorums.n();
     }

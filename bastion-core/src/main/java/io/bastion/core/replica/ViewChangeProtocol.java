@@ -177,7 +177,7 @@ final class ViewChangeProtocol {
 
     void onViewChange(Signed<ViewChange> signed, long nowMillis, Output out) {
         ViewChange v = signed.message();
-        if (v.replicaId() == id || v.newView() < view || (v.newView() == view && state == State.NORMAL)) {
+        if (v.replicaId() == id || Replica.viewLeftBehind(view, changing(), v.newView())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
@@ -200,7 +200,7 @@ final class ViewChangeProtocol {
 
     void onNewView(Signed<NewView> signed, Output out) {
         NewView v = signed.message();
-        if (v.view() < view || (v.view() == view && state == State.NORMAL)) {
+        if (Replica.viewLeftBehind(view, changing(), v.view())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }

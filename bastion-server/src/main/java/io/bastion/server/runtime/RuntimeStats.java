@@ -192,7 +192,8 @@ public final class RuntimeStats {
      * only ever says "not yet".
      */
     public boolean leftBehind(int messageView) {
-        return 2L * messageView + 1 <= viewPosition;
+        long position = viewPosition; // one read: view and changing from the same moment
+        return io.bastion.core.replica.Replica.viewLeftBehind((int) (position >> 1), (position & 1) == 0, messageView);
     }
 
     public long lastExecuted() {
