@@ -74,8 +74,8 @@ class ClientDeadlinesTest {
             assertThat(millisSince(lastSent)).isBetween(IDLE_MILLIS, latest(IDLE_MILLIS));
         }
         assertThat(endpoint.counters().rejected(Rejection.IDLE_TIMEOUT)).isEqualTo(1);
-        Await.until("the slot is free", () -> endpoint.connectionCount() == 0);
-        assertThat(endpoint.isBound(1)).as("a closed connection is unbound").isFalse();
+        Await.until("the slot is free and the closed connection unbound",
+                () -> endpoint.connectionCount() == 0 && !endpoint.isBound(1));
     }
 
     @Test
