@@ -296,7 +296,11 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
-    /** Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE}). */
+    /**
+     * Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE});
+     * then the connection forgets the schema it holds, so that the next batch starts from the
+     * schema as it is in the file, as on a replica that has just opened it.
+     */
     void commitBatch(long seq, long agreedTime) throws SQLException {
         updatePosition.setLong(1, seq);
         updatePosition.setLong(2, agreedTime);
@@ -304,6 +308,7 @@ public final class SqlDatabase implements AutoCloseable {
         connection.commit();
         lastSeq = seq;
         lastAgreedTime = agreedTime;
+        sqlite.forgetSchema();
     }
 
     CachedReply cachedReply(long clientId) throws SQLException {

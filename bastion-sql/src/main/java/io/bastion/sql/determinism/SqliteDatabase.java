@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * A replica's open SQLite database, as {@link SqliteSettings#open} returns it: the raw connection
@@ -15,6 +16,10 @@ import java.sql.SQLException;
  * twice does nothing.
  */
 public final class SqliteDatabase implements AutoCloseable {
+    /** A schema change rolled back at once: SQLite then drops the schema it holds in memory (see {@link #forgetSchema}). */
+    private static final String[] FORGET_SCHEMA = {"SAVEPOINT bastion_forget_schema",
+        "CREATE TEMP TABLE bastion_forget_schema(x)", "ROLLBACK TO bastion_forget_schema", "RELEASE bastion_forget_schema"};
+
     private final Path file;
     private final boolean durable;
     private final Connection connection;
@@ -49,6 +54,24 @@ public final class SqliteDatabase implements AutoCloseable {
     /** Set before each request: {@code clock().set(context.timeMillis(), context.randomSeed())}. */
     public BatchClock clock() {
         return functions.clock();
+    }
+
+    /**
+     * Makes the connection read the schema and the query planner's statistics again before its next
+     * statement; call it after each commit, so that every batch starts from the schema as it is in
+     * the file, as on a replica that has just opened it. What a connection holds in memory is not
+     * always what a connection opened later reads: the statistics a rolled-back ANALYZE loaded stay
+     * in memory (ROLLBACK restores {@code sqlite_stat1} and {@code sqlite_stat4}, not their copy).
+     * The query planner's choices depend on them, and with them the order of rows a query without
+     * ORDER BY returns: {@code ReproducibilityTest} saw replicas answer differently. Changes nothing
+     * in the database.
+     */
+    public void forgetSchema() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : FORGET_SCHEMA) {
+                statement.execute(sql);
+            }
+        }
     }
 
     /** See {@link DeterministicFunctions#checkRequest}: call before releasing a request's savepoint. */

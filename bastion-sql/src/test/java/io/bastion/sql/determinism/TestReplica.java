@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 /**
  * One replica's database, applying transactions the way the engine does: the clock set before each
  * request, each request in its own savepoint (rolled back if any statement fails or the request
- * check fails), one commit per transaction, the service's SQL through {@link SqlGuard}. It restarts
+ * check fails), one commit per transaction and the schema forgotten after it, the service's SQL
+ * through {@link SqlGuard}. It restarts
  * (closes and reopens its connection) and abandons transactions halfway (as a crash before commit
  * would) at moments drawn from its own seeded generator.
  */
@@ -68,6 +69,7 @@ final class TestReplica implements AutoCloseable {
             outcomes.add(applyRequest(request));
         }
         database.connection().commit();
+        database.forgetSchema();
         return outcomes;
     }
 
