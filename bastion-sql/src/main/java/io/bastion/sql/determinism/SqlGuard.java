@@ -30,7 +30,8 @@ import java.util.Set;
  *       {@code foreign_keys} and {@code user_version}; the same for {@code pragma_*} functions;</li>
  *   <li>temporary objects: CREATE TEMP / TEMPORARY and any {@code temp.} name — they live only
  *       as long as one replica's connection;</li>
- *   <li>{@code load_extension} and {@code dbstat} anywhere, and Bastion's own temp table.</li>
+ *   <li>{@code load_extension}, {@code dbstat} and {@code sqlite_dbpage} anywhere, and Bastion's own
+ *       temp table.</li>
  * </ul>
  *
  * <p>Comments, case, quoting and several statements in one text do not get past: every statement's

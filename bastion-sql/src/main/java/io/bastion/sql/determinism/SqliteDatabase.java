@@ -1,5 +1,7 @@
 package io.bastion.sql.determinism;
 
+import org.sqlite.SQLiteLimits;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,6 +74,11 @@ public final class SqliteDatabase implements AutoCloseable {
                 statement.execute(sql);
             }
         }
+    }
+
+    /** The longest string, blob or row ({@code SQLITE_LIMIT_LENGTH}), in bytes. */
+    public int lengthBytesMax() throws SQLException {
+        return SqliteLimits.read(connection, SQLiteLimits.SQLITE_LIMIT_LENGTH);
     }
 
     /** See {@link DeterministicFunctions#checkRequest}: call before releasing a request's savepoint. */
