@@ -48,7 +48,8 @@ import java.util.List;
  * and every other setting; {@code sqlite_dbpage} is not compiled into this driver and refused by name).
  * Left open: writing an FTS or R-tree index's shadow tables directly, which DEFENSIVE would refuse; it
  * can spoil that index, identically at every replica.
- * The size limits of {@link SqliteLimits} are set here too.
+ * The size limits of {@link SqliteLimits} and the step counter of {@link RequestBudget} are installed
+ * here too.
  *
  * <p>Durability: {@code synchronous=EXTRA} — FULL, plus syncing the directory after the journal is
  * deleted, which in DELETE mode is the commit point; under FULL a power loss just after a commit
@@ -89,12 +90,17 @@ public final class SqliteSettings {
 
     /**
      * Opens (creating if absent) the replica's database {@code file} with these settings, the
-     * {@link SqliteLimits} (strings, blobs and rows up to {@code lengthBytes}) and the
-     * deterministic functions installed, autocommit off. {@code durable=false} is the no-ACID
-     * measurement mode ({@code synchronous=OFF}). Fails if another {@link SqliteDatabase} holds
-     * the file or if the file was created with another page size, auto_vacuum or encoding.
+     * {@link SqliteLimits} (strings, blobs and rows up to {@code lengthBytes}), the step counter
+     * and the deterministic functions installed, autocommit off. {@code durable=false} is the
+     * no-ACID measurement mode ({@code synchronous=OFF}). Fails if another {@link SqliteDatabase}
+     * holds the file or if the file was created with another page size, auto_vacuum or encoding.
      */
     public static SqliteDatabase open(Path file, boolean durable, int lengthBytes) throws SQLException {
+        return open(file, durable, lengthBytes, RequestBudget.STEPS_PER_CHECK);
+    }
+
+    /** As {@link #open(Path, boolean, int)}, the step counter called every {@code stepsPerCheck} instructions. */
+    static SqliteDatabase open(Path file, boolean durable, int lengthBytes, int stepsPerCheck) throws SQLException {
         FileOwnership ownership = acquire(file);
         Connection connection = null;
         DeterministicFunctions functions = null;
@@ -102,9 +108,10 @@ public final class SqliteSettings {
             connection = connect(file);
             SqliteLimits.apply(connection, lengthBytes);
             configure(connection, durable);
+            RequestBudget budget = RequestBudget.install(connection, stepsPerCheck);
             functions = DeterministicFunctions.install(connection, new BatchClock());
             connection.setAutoCommit(false);
-            return new SqliteDatabase(file, durable, connection, functions, ownership);
+            return new SqliteDatabase(file, durable, connection, functions, budget, ownership);
         } catch (SQLException | RuntimeException e) {
             closeAll(functions, connection, ownership, e);
             throw e;
