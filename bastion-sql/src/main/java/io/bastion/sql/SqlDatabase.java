@@ -9,11 +9,16 @@ import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.Session;
 import io.bastion.core.session.SessionSettings;
 import io.bastion.core.session.Sessions;
+import io.bastion.core.util.Check;
+import io.bastion.sql.determinism.RequestBudget;
 import io.bastion.sql.determinism.SqlGuard;
 import io.bastion.sql.determinism.SqliteDatabase;
+import io.bastion.sql.determinism.SqliteLimits;
 import io.bastion.sql.determinism.SqliteSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -33,7 +38,14 @@ import java.util.Map;
  * One replica's SQLite database and Bastion's bookkeeping inside it: the reply cache
  * ({@code bastion_replies}) and the position ({@code bastion_position}), written in the same
  * transaction as the batch they belong to. Owns the transaction: requests run in savepoints.
- * Owned by one thread.
+ *
+ * <p>Every call into the service runs within the request's {@link SqlBudget} ({@link #startRequest}).
+ * A request over it fails with an error naming the limit. When SQLite stopped a statement that
+ * writes, it rolled back the batch's whole transaction, not only the request's savepoint:
+ * {@link #transactionLost()} then says so, nothing more runs, and the state machine applies the
+ * batch again from its start ({@link #restartBatch}).
+ *
+ * <p>Owned by one thread.
  */
 public final class SqlDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqlDatabase.class);
@@ -54,6 +66,8 @@ public final class SqlDatabase implements AutoCloseable {
     public record CachedReply(long seq, long requestNumber, Reply.Status status, byte[] result) {}
 
     private final Path file;
+    private final SqlBudget budget;
+    private final RequestBudget requestBudget;
     private final Connection connection;
     private final Connection serviceConnection;
     private final Connection readOnlyConnection;
@@ -68,13 +82,16 @@ public final class SqlDatabase implements AutoCloseable {
     private final PreparedStatement updateNextClientId;
     private long lastSeq;
     private long lastAgreedTime;
+    private boolean transactionLost;
 
-    private SqlDatabase(Path file, SqliteDatabase sqlite) throws SQLException {
+    private SqlDatabase(Path file, SqliteDatabase sqlite, SqlBudget budget) throws SQLException {
         this.file = file;
+        this.budget = budget;
         this.sqlite = sqlite;
+        this.requestBudget = sqlite.budget();
         this.connection = sqlite.connection();
-        this.serviceConnection = SqlGuard.wrap(connection);
-        this.readOnlyConnection = SqlGuard.readOnly(connection);
+        this.serviceConnection = SqlGuard.wrap(connection, requestBudget);
+        this.readOnlyConnection = SqlGuard.readOnly(connection, requestBudget);
         this.upsertReply = connection.prepareStatement("INSERT INTO bastion_replies (client_id, seq, request_number, "
                 + "status, result) VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET seq = excluded.seq, "
                 + "request_number = excluded.request_number, status = excluded.status, result = excluded.result");
@@ -93,11 +110,16 @@ public final class SqlDatabase implements AutoCloseable {
                 "UPDATE bastion_position SET next_client_id = ? WHERE id = 0");
     }
 
-    /** Opens {@code file}, creating it (Bastion's tables, then {@link SqlService#migrate}) if new. */
+    /**
+     * Opens {@code file}, creating it (Bastion's tables, then {@link SqlService#migrate}) if new.
+     * The service's {@link SqlService#budget()} applies from here on; {@code migrate} runs
+     * within the length limits but without a step budget.
+     */
     static SqlDatabase open(Path file, Mode mode, SqlService service) {
         SqliteDatabase sqlite = null;
         try {
-            sqlite = SqliteSettings.open(file, mode == Mode.DURABLE);
+            SqlBudget budget = service.budget();
+            sqlite = SqliteSettings.open(file, mode == Mode.DURABLE, budget.lengthBytes());
             Connection connection = sqlite.connection();
             boolean fresh = !tableExists(connection, "bastion_position");
             if (fresh) {
@@ -117,7 +139,7 @@ public final class SqlDatabase implements AutoCloseable {
                 sqlite.checkRequest();
                 connection.commit();
             }
-            SqlDatabase db = new SqlDatabase(file, sqlite);
+            SqlDatabase db = new SqlDatabase(file, sqlite, budget);
             db.readPosition();
             LOG.info("database {} {} at seq {}", file, fresh ? "created" : "opened", db.lastSeq);
             return db;
@@ -161,20 +183,38 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     /**
+     * Starts a request: its agreed time and seed, and a fresh budget, or one over {@code exceeded}
+     * already when the request went over it the first time this batch was applied: its calls into
+     * the service then fail at once with that limit's error.
+     */
+    void startRequest(ServiceContext context, RequestBudget.Limit exceeded) throws SQLException {
+        requireTransaction();
+        sqlite.clock().set(context.timeMillis(), context.randomSeed());
+        if (exceeded != null) {
+            requestBudget.startExceeded(budget.steps(), budget.growthBytes(), exceeded);
+        } else {
+            requestBudget.start(budget.steps(), budget.growthBytes());
+        }
+    }
+
+    /**
      * Runs one ordered request in its own savepoint: its effects stay if it returns, and are
-     * rolled back alone if it throws (the reply then carries the error). Deterministic: the same
-     * error text at every replica.
+     * rolled back alone if it throws, exceeds its budget or returns a reply too long to keep (the
+     * reply then carries the error). Deterministic: the same error text at every replica.
      */
     byte[] runRequest(SqlService service, byte[] operation, ServiceContext context) throws SQLException {
+        requireTransaction();
         sqlite.clock().set(context.timeMillis(), context.randomSeed());
         SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
         try {
-            byte[] result = service.execute(operation, serviceConnection, context);
+            byte[] result = sqlite.runCounted(() -> service.execute(operation, serviceConnection, context));
+            requireWithinBudget();
             sqlite.checkRequest();
+            result = requireReplyFits(result);
             SqlStateMachine.executeAll(connection, "RELEASE " + SAVEPOINT);
-            return result == null ? new byte[0] : result;
+            return result;
         } catch (SQLException | RuntimeException e) {
-            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+            rollBackRequest();
             return errorReply(e);
         }
     }
@@ -184,21 +224,122 @@ public final class SqlDatabase implements AutoCloseable {
      * read-only function, at its place in the batch: it sees the writes ordered before it.
      */
     byte[] runOrderedQuery(SqlService service, byte[] operation, ServiceContext context) throws SQLException {
+        requireTransaction();
         sqlite.clock().set(context.timeMillis(), context.randomSeed());
         SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
         try {
-            byte[] result = service.query(operation, readOnlyConnection, context);
-            return result == null ? new byte[0] : result;
+            byte[] result = sqlite.runCounted(() -> service.query(operation, readOnlyConnection, context));
+            requireWithinBudget();
+            return requireReplyFits(result);
         } catch (SQLException | RuntimeException e) {
             return errorReply(e);
         } finally {
-            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+            rollBackRequest();
         }
     }
 
-    private static byte[] errorReply(Exception e) {
-        return SqlStateMachine.utf8("error: " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                : e.getMessage()));
+    /** The request's budget is used up even if the service caught the error and carried on. */
+    private void requireWithinBudget() throws SQLException {
+        if (requestBudget.isExceeded()) {
+            throw requestBudget.exception();
+        }
+    }
+
+    private byte[] requireReplyFits(byte[] result) throws SQLException {
+        byte[] reply = result == null ? new byte[0] : result;
+        if (reply.length > budget.replyBytesMax()) {
+            throw new SQLException(replyTooLong(reply.length));
+        }
+        return reply;
+    }
+
+    private String replyTooLong(int bytes) {
+        return "the reply of " + bytes + " bytes exceeds the reply limit of " + budget.replyBytesMax() + " bytes";
+    }
+
+    /** {@code result}, or an error in its place if it is too long for the reply cache. */
+    byte[] fitReply(byte[] result) {
+        return result.length <= budget.replyBytesMax() ? result
+                : SqlStateMachine.utf8("error: " + replyTooLong(result.length));
+    }
+
+    /**
+     * Rolls the request's savepoint back. If SQLite stopped a statement that writes, it has rolled
+     * back the whole transaction already and the savepoint is gone: the transaction is lost.
+     */
+    private void rollBackRequest() throws SQLException {
+        try {
+            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+        } catch (SQLException e) {
+            if (!requestBudget.isExceeded()) {
+                throw e;
+            }
+            transactionLost = true;
+        }
+    }
+
+    /** Refuses to run anything in a transaction that SQLite rolled back under the batch's feet. */
+    private void requireTransaction() throws SQLException {
+        if (transactionLost) {
+            throw requestBudget.exception();
+        }
+    }
+
+    /**
+     * Whether SQLite rolled back the batch's whole transaction because the budget stopped a
+     * statement that writes; only {@link #restartBatch} runs anything after it.
+     */
+    boolean transactionLost() {
+        return transactionLost;
+    }
+
+    /** The limit the current request went over, or {@code null}. */
+    RequestBudget.Limit exceededLimit() {
+        return requestBudget.exceeded();
+    }
+
+    /**
+     * Begins the batch again after {@link #transactionLost()}: a new transaction at the state the
+     * batch started from, and the sessions as they were then.
+     */
+    void restartBatch(Sessions sessions) throws SQLException {
+        Check.that(transactionLost, "restarting a batch whose transaction is not lost");
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN"); // SQLite ended the transaction; sqlite-jdbc's rollback below needs one
+        } catch (SQLException transactionActive) {
+            // something began one since; the rollback below ends it
+        }
+        connection.rollback();
+        transactionLost = false;
+        sqlite.forgetSchema();
+        loadSessions(sessions);
+    }
+
+    /** The reply to a failed request: {@code error: } and what {@link #errorMessage} says. */
+    private byte[] errorReply(Exception e) {
+        return SqlStateMachine.utf8("error: " + errorMessage(e));
+    }
+
+    /** Why a request failed: the limit it exceeded, if it exceeded one, else the error's own message. */
+    private String errorMessage(Exception e) {
+        if (requestBudget.isExceeded()) {
+            return requestBudget.exception().getMessage();
+        }
+        if (resultCode(e) == SQLiteErrorCode.SQLITE_TOOBIG) {
+            return "request exceeded the length limit of " + budget.lengthBytes() + " bytes per string, blob or row, "
+                    + "or " + SqliteLimits.SQL_LENGTH_BYTES_MAX + " bytes per statement (" + e.getMessage() + ")";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The SQLite result code of the first SQLite error among {@code e} and its causes, or null. */
+    private static SQLiteErrorCode resultCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException sqlite) {
+                return sqlite.getResultCode();
+            }
+        }
+        return null;
     }
 
     void cacheReply(long clientId, long seq, long requestNumber, Reply.Status status, byte[] result)
@@ -279,24 +420,44 @@ public final class SqlDatabase implements AutoCloseable {
         sessions.load(live, joins, next);
     }
 
-    /** The service's verdict on a Join's credentials, on the read-only connection. */
+    /** The service's verdict on a Join's credentials, on the read-only connection, within the request's budget. */
     Authorization authorize(SqlService service, JoinRequest join, ServiceContext context) throws SQLException {
-        return service.authorize(join.credentials(), join.key(), readOnlyConnection, context);
+        requireTransaction();
+        try {
+            Authorization authorization = sqlite.runCounted(
+                    () -> service.authorize(join.credentials(), join.key(), readOnlyConnection, context));
+            requireWithinBudget();
+            return authorization;
+        } catch (SQLException | RuntimeException e) {
+            throw new SQLException(errorMessage(e), e);
+        }
     }
 
-    /** Tells the service a session ended, in a savepoint: if it throws, its changes are undone alone. */
+    /**
+     * Tells the service a session ended, in a savepoint and within the request's budget: if it
+     * throws or goes over the budget, its changes are undone alone.
+     */
     void sessionEnded(SqlService service, Session session, ServiceContext context) throws SQLException {
+        requireTransaction();
         SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
         try {
-            service.sessionEnded(session.clientId(), session.identity(), serviceConnection, context);
+            sqlite.runCounted(() -> {
+                service.sessionEnded(session.clientId(), session.identity(), serviceConnection, context);
+                return null;
+            });
+            requireWithinBudget();
             SqlStateMachine.executeAll(connection, "RELEASE " + SAVEPOINT);
         } catch (SQLException | RuntimeException e) {
-            SqlStateMachine.executeAll(connection, "ROLLBACK TO " + SAVEPOINT, "RELEASE " + SAVEPOINT);
+            rollBackRequest();
             throw e;
         }
     }
 
-    /** Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE}). */
+    /**
+     * Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE});
+     * then the connection forgets the schema it holds, so that the next batch starts from the
+     * schema as it is in the file, as on a replica that has just opened it.
+     */
     void commitBatch(long seq, long agreedTime) throws SQLException {
         updatePosition.setLong(1, seq);
         updatePosition.setLong(2, agreedTime);
@@ -304,6 +465,7 @@ public final class SqlDatabase implements AutoCloseable {
         connection.commit();
         lastSeq = seq;
         lastAgreedTime = agreedTime;
+        sqlite.forgetSchema();
     }
 
     CachedReply cachedReply(long clientId) throws SQLException {
@@ -340,12 +502,16 @@ public final class SqlDatabase implements AutoCloseable {
         return table;
     }
 
-    /** Runs a read-only request on the current state; it can change nothing (refused, then rolled back). */
+    /**
+     * Runs a read-only request on the current state, within a request's budget; it can change
+     * nothing (refused, then rolled back).
+     */
     byte[] runQuery(SqlService service, byte[] operation, ServiceContext context) {
         try {
-            sqlite.clock().set(context.timeMillis(), context.randomSeed());
-            byte[] result = service.query(operation, readOnlyConnection, context);
-            return result == null ? new byte[0] : result;
+            startRequest(context, null);
+            byte[] result = sqlite.runCounted(() -> service.query(operation, readOnlyConnection, context));
+            requireWithinBudget();
+            return requireReplyFits(result);
         } catch (SQLException | RuntimeException e) {
             return errorReply(e);
         } finally {

@@ -19,6 +19,13 @@ import java.sql.SQLException;
  * explicit transaction control) are refused with an {@link java.sql.SQLException}. The service
  * itself must read time and randomness only from the {@link ServiceContext} or from SQL.
  *
+ * <p>Every request runs within a {@link SqlBudget}: its SQL may execute so many SQLite
+ * instructions, make strings, blobs and rows so long and grow the database so much, the same at
+ * every replica. A request over its budget is stopped, rolled back alone, and its client gets
+ * {@code error: request exceeded …}.
+ * What the service does in Java is not counted (Bastion cannot stop Java code the same way at
+ * every replica): a loop or an allocation in Java must be bounded by the request's own size.
+ *
  * <p>Calls come from one thread at a time.
  */
 public interface SqlService {
@@ -43,6 +50,14 @@ public interface SqlService {
      */
     default void sessionEnded(long clientId, String identity, Connection connection, ServiceContext context)
             throws SQLException {}
+
+    /**
+     * What each request may make SQLite do ({@link SqlBudget#DEFAULTS} unless overridden). Read once,
+     * when the replica opens the database; every replica must return the same value.
+     */
+    default SqlBudget budget() {
+        return SqlBudget.DEFAULTS;
+    }
 
     /** Answers a read-only request on the current state, without ordering; must not write. */
     default byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {

@@ -17,6 +17,7 @@ import io.bastion.core.message.Signed;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.ServiceContext;
 import io.bastion.core.util.Check;
+import io.bastion.sql.determinism.RequestBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>One transaction per batch; each request runs in its own SAVEPOINT, so a request that
  *       throws is rolled back alone and its client gets {@code error: <the SQL error>}.</li>
+ *   <li>Each request runs within the service's {@link SqlBudget}; one that goes over it fails
+ *       alike. If SQLite had to stop a statement that writes, it rolled back the whole batch: the
+ *       batch is then applied again from its start, with that request failing at once — at every
+ *       replica, and again when the batch is replayed after a restart.</li>
  *   <li>The commit is durable (synchronous=FULL) before the replies leave; a crash between
  *       execution and reply neither loses nor repeats a request (the reply is in the cache).</li>
  *   <li>At checkpoints the file is copied as it stands ({@code checkpoint-<seq>.db}); its page
@@ -133,12 +138,53 @@ public final class SqlStateMachine implements StateMachine {
     public Result execute(Execute batch) {
         long lastSeq = database.lastSeq();
         Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
+        Map<Integer, RequestBudget.Limit> overBudget = new TreeMap<>();
+        while (true) {
+            try {
+                Applied applied = apply(batch, overBudget);
+                List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), applied.results());
+                Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()).root() : null;
+                return new Result(batch.seq(), replies, digest, applied.effects().opened(), applied.effects().forgotten());
+            } catch (TransactionLost lost) {
+                // the same at every replica: SQLite stopped the same statement of the same request
+                Check.that(overBudget.put(lost.position, lost.limit) == null,
+                        "request %d of batch %d lost the transaction twice", lost.position, batch.seq());
+                LOG.info("batch {}: request {} went over its {} budget in a statement that writes, and SQLite rolled "
+                        + "back the batch; applying it again without that request", batch.seq(), lost.position, lost.limit);
+                restartBatch(batch);
+            }
+        }
+    }
+
+    private record Applied(List<ReplySigner.Unsigned> results, SessionRequests.Effects effects) {}
+
+    /**
+     * SQLite rolled back the batch's whole transaction: it stopped a statement that writes when the
+     * request at {@code position} (in the batch's request list) went over its budget.
+     */
+    private static final class TransactionLost extends RuntimeException {
+        final int position;
+        final RequestBudget.Limit limit;
+
+        TransactionLost(int position, RequestBudget.Limit limit) {
+            super(null, null, false, false);
+            this.position = position;
+            this.limit = limit;
+        }
+    }
+
+    /**
+     * Applies the batch in one transaction and commits it. The requests at the {@code overBudget}
+     * positions went over their budget in an earlier attempt that SQLite rolled back as a whole;
+     * they fail at once this time. Throws {@link TransactionLost} if another one does so now.
+     */
+    private Applied apply(Execute batch, Map<Integer, RequestBudget.Limit> overBudget) {
         List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
         SessionRequests.Effects effects = new SessionRequests.Effects();
         try {
             int index = 0;
-            for (Signed<Request> signed : batch.requests()) {
-                Request r = signed.message();
+            for (int position = 0; position < batch.requests().size(); position++) {
+                Request r = batch.requests().get(position).message();
                 if (SessionRequests.keptBySession(r)) {
                     SqlDatabase.CachedReply last = database.lastReplyInBatch(r.clientId());
                     if (last != null && r.requestNumber() <= last.requestNumber()) {
@@ -151,13 +197,16 @@ public final class SqlStateMachine implements StateMachine {
                 }
                 ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
                         batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
+                database.startRequest(context, overBudget.get(position));
                 SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
+                requireTransaction(position);
                 // session rows first: the service's rows may reference them
                 database.applySessionChanges(sessions.sessions().drainChanges());
                 Reply.Status status = answer == null ? Reply.Status.OK : answer.status();
-                byte[] result = answer != null ? answer.result()
+                byte[] result = answer != null ? database.fitReply(answer.result())
                         : r.isRead() ? database.runOrderedQuery(service, r.operationUnsafe(), effects.context())
                         : database.runRequest(service, r.operationUnsafe(), effects.context());
+                requireTransaction(position);
                 database.cacheReply(r.clientId(), batch.seq(), r.requestNumber(), status, result);
                 results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
                 index++;
@@ -169,9 +218,22 @@ public final class SqlStateMachine implements StateMachine {
         } catch (SQLException e) {
             throw new IllegalStateException("batch " + batch.seq() + " could not be applied to the database: " + e, e);
         }
-        List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
-        Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()).root() : null;
-        return new Result(batch.seq(), replies, digest, effects.opened(), effects.forgotten());
+        return new Applied(results, effects);
+    }
+
+    private void requireTransaction(int position) {
+        if (database.transactionLost()) {
+            throw new TransactionLost(position, database.exceededLimit());
+        }
+    }
+
+    /** A new transaction at the state the batch started from, and the sessions as they were then. */
+    private void restartBatch(Execute batch) {
+        try {
+            database.restartBatch(sessions.sessions());
+        } catch (SQLException e) {
+            throw new IllegalStateException("batch " + batch.seq() + " could not be begun again: " + e, e);
+        }
     }
 
     /** Copies the committed file as it stands: the image peers fetch and the digest everyone agrees on. */

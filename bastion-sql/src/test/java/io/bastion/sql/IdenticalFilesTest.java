@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Four replicas apply the same batches of random SQL — inserts, updates, deletes, schema changes,
- * time and random functions, large blobs, requests that fail and roll back — each with its own
- * history of closing and reopening the database, and end with byte-identical files and equal
- * checkpoint digests all along. {@code -Dbastion.long=true} runs ten times more.
+ * ANALYZE, time and random functions, large blobs, requests that fail and roll back, requests that never end
+ * and are stopped by the step budget (reads, and writes that make SQLite roll back the whole batch)
+ * — each with its own history of closing and reopening the database, and end with byte-identical
+ * files and equal checkpoint digests all along. {@code -Dbastion.long=true} runs ten times more.
  */
 class IdenticalFilesTest {
     private static final int K = 16;
@@ -38,11 +39,21 @@ class IdenticalFilesTest {
 
     /** Each request is a script: statements separated by ';\n', run in order; a failing one fails the request. */
     static final class ScriptService implements SqlService {
+        /** A small budget, so that the requests that never end are stopped soon. */
+        static final long STEPS = 300_000;
+        static final long GROWTH_BYTES = 2 << 20;
+
+        @Override
+        public SqlBudget budget() {
+            return SqlBudget.ofSteps(STEPS).withGrowthBytes(GROWTH_BYTES);
+        }
+
         @Override
         public void migrate(Connection c) throws SQLException {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t0 (id INTEGER PRIMARY KEY AUTOINCREMENT, k INTEGER, v TEXT, b BLOB,"
                         + " at TEXT DEFAULT CURRENT_TIMESTAMP)");
+                s.execute("CREATE TABLE endless (x INTEGER)");
             }
         }
 
@@ -62,12 +73,16 @@ class IdenticalFilesTest {
     /** Random scripts over a few tables that come and go. */
     private static final class Scripts {
         private final SplittableRandom random;
+        /** Its own stream, so that the other requests are the ones the seed always gave. */
+        private final SplittableRandom endless;
         private final List<String> tables = new ArrayList<>(List.of("t0"));
         private int nextTable = 1;
         private int statements;
+        private int overBudget;
 
         Scripts(long seed) {
             random = new SplittableRandom(seed);
+            endless = new SplittableRandom(~seed);
         }
 
         String next() {
@@ -80,10 +95,30 @@ class IdenticalFilesTest {
                 script.append(statement());
                 statements++;
             }
+            if (endless.nextInt(15) == 0) {
+                script.append(";\nANALYZE"); // statistics steer the plans, and a rolled-back ANALYZE leaves them in memory
+            }
             if (random.nextInt(8) == 0) {
                 script.append(";\nINSERT INTO no_such_table VALUES (1)"); // the request fails and rolls back
             }
+            if (endless.nextInt(25) == 0) { // instead, a request stopped by the budget
+                overBudget++;
+                return neverEnding();
+            }
             return script.toString();
+        }
+
+        /**
+         * A read; a write that makes SQLite roll back the whole batch when it is stopped; or a write
+         * that would grow the file past the allowance.
+         */
+        private String neverEnding() {
+            String numbers = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) ";
+            return switch (endless.nextInt(3)) {
+                case 0 -> numbers + "SELECT count(*) FROM c";
+                case 1 -> "INSERT INTO endless (x) " + numbers + "SELECT x FROM c";
+                default -> "INSERT INTO endless (x) " + numbers + "SELECT randomblob(5000) FROM c";
+            };
         }
 
         private String table() {
@@ -130,6 +165,7 @@ class IdenticalFilesTest {
             replicas[i] = open(i);
         }
         long requestNumber = 1;
+        int overBudgetReplies = 0;
         try {
             for (long seq = 1; seq <= batches; seq++) {
                 List<Signed<Request>> requests = new ArrayList<>();
@@ -149,6 +185,8 @@ class IdenticalFilesTest {
                             .toList().toString());
                 }
                 assertThat(replies).as("replies of batch %d", seq).containsOnly(replies.get(0));
+                overBudgetReplies += countOccurrences(replies.get(0), "exceeded the execution budget of " + ScriptService.STEPS)
+                        + countOccurrences(replies.get(0), "exceeded the growth limit of " + ScriptService.GROWTH_BYTES);
                 assertThat(digests).as("checkpoint digests at %d", seq).containsOnly(digests.get(0));
                 // replica i closes and reopens its database every 7*i batches: a different file history
                 for (int i = 1; i < replicas.length; i++) {
@@ -159,6 +197,8 @@ class IdenticalFilesTest {
                 }
             }
             assertThat(scripts.statements).isGreaterThan(batches * 5);
+            assertThat(scripts.overBudget).as("requests stopped by the budget").isGreaterThan(batches / 50);
+            assertThat(overBudgetReplies).isEqualTo(scripts.overBudget);
             Digest first = Digest.sha256(Files.readAllBytes(replicas[0].databaseFile()));
             for (SqlStateMachine m : replicas) {
                 assertThat(Digest.sha256(Files.readAllBytes(m.databaseFile()))).isEqualTo(first);
@@ -170,6 +210,14 @@ class IdenticalFilesTest {
                 m.close();
             }
         }
+    }
+
+    private static int countOccurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private SqlStateMachine open(int id) {

@@ -133,6 +133,34 @@ class SqlStateMachineTest {
     }
 
     @Test
+    void aReplicaThatRanForAWhilePlansQueriesAsOneThatJustRestarted() {
+        String query = "SELECT * FROM s WHERE a = 'a1' AND b = 1";
+        List<Execute> batches = List.of(
+                batch(1, "CREATE TABLE s(id INTEGER PRIMARY KEY, a TEXT, b INTEGER);\nCREATE INDEX by_a ON s(a);\n"
+                        + "CREATE INDEX by_b ON s(b);\nINSERT INTO s(a, b) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+                        + "SELECT x + 1 FROM c WHERE x < 2000) SELECT 'a' || (x % 3), x FROM c;\n"
+                        + "ANALYZE;\nUPDATE s SET a = 'a' || id, b = id % 2"), // the statistics now mislead
+                batch(2, "ANALYZE;\nINSERT INTO no_such_table VALUES (1)"), // new statistics, rolled back
+                batch(3, "plan " + query));
+        SqlStateMachine steady = new SqlStateMachine(0, TestKeys.signer(0), new BudgetService(), directory.resolve("steady"),
+                SqlDatabase.Mode.DURABLE, K, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
+        machines.add(steady);
+        List<String> steadyPlans = new ArrayList<>();
+        for (Execute e : batches) {
+            steadyPlans.add(text(steady.execute(e).replies().get(0).result()));
+        }
+        steady.close();
+        machines.remove(steady);
+        SqlStateMachine restarted = new SqlStateMachine(0, TestKeys.signer(0), new BudgetService(),
+                directory.resolve("steady"), SqlDatabase.Mode.DURABLE, K,
+                SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
+        machines.add(restarted);
+        Execute again = batch(4, "plan " + query);
+        assertThat(text(restarted.execute(again).replies().get(0).result())).isEqualTo(steadyPlans.get(2))
+                .contains("INDEX by_b");
+    }
+
+    @Test
     void theRepliesAndThePositionSurviveARestart() {
         SqlStateMachine m = machine("a");
         m.execute(batch(1, "open alice"));

@@ -40,10 +40,22 @@ final class BuiltinEvaluator implements AutoCloseable {
         this.memory = memory;
     }
 
-    static BuiltinEvaluator open() throws SQLException {
+    /**
+     * Opens the private connection with the replica connection's {@link SqliteLimits}, so that a
+     * built-in whose result outgrows its arguments ({@code strftime} with a long format) fails
+     * here, with the same error, before it allocates more than a replica connection could hold.
+     */
+    static BuiltinEvaluator open(int lengthBytes) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.enableLoadExtension(false);
-        return new BuiltinEvaluator(config.createConnection(IN_MEMORY_URL));
+        Connection memory = config.createConnection(IN_MEMORY_URL);
+        try {
+            SqliteLimits.apply(memory, lengthBytes);
+        } catch (SQLException | RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+        return new BuiltinEvaluator(memory);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.bastion.sql.determinism;
 
 import io.bastion.core.util.Check;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
 import org.sqlite.SQLiteUpdateListener;
 
 import java.sql.Connection;
@@ -65,7 +66,8 @@ public final class DeterministicFunctions implements AutoCloseable {
         Check.argument(!clock.isBound(), "a BatchClock serves one connection; it is already installed on one");
         SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
         sqlite.getDatabase().enable_load_extension(false);
-        BuiltinEvaluator builtins = BuiltinEvaluator.open();
+        BuiltinEvaluator builtins = BuiltinEvaluator.open(
+                SqliteLimits.read(connection, SQLiteLimits.SQLITE_LIMIT_LENGTH));
         DeterministicFunctions functions = new DeterministicFunctions(sqlite, clock, builtins);
         try {
             functions.register();

@@ -1,5 +1,8 @@
 package io.bastion.sql.determinism;
 
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -30,7 +33,8 @@ import java.util.Set;
  *       {@code foreign_keys} and {@code user_version}; the same for {@code pragma_*} functions;</li>
  *   <li>temporary objects: CREATE TEMP / TEMPORARY and any {@code temp.} name — they live only
  *       as long as one replica's connection;</li>
- *   <li>{@code load_extension} and {@code dbstat} anywhere, and Bastion's own temp table.</li>
+ *   <li>{@code load_extension}, {@code dbstat} and {@code sqlite_dbpage} anywhere, and Bastion's own
+ *       temp table.</li>
  * </ul>
  *
  * <p>Comments, case, quoting and several statements in one text do not get past: every statement's
@@ -45,6 +49,12 @@ import java.util.Set;
  *
  * <p>{@link #readOnly} additionally refuses everything but SELECT, VALUES, WITH … SELECT, EXPLAIN
  * and the informational pragmas: the connection for read-only queries.
+ *
+ * <p>Given the request's {@link RequestBudget}, the guarded connection also tells it when a
+ * statement fails with {@code SQLITE_FULL} (the request would grow the file past its allowance),
+ * and once the request is over budget refuses every call but {@code close} with a
+ * {@link BudgetExceededException}: the statement SQLite stopped may have rolled back the whole
+ * transaction, and nothing may then run in autocommit mode.
  *
  * <p>A guarded connection is as single-threaded as the connection it wraps.
  */
@@ -64,12 +74,26 @@ public final class SqlGuard {
 
     /** The connection for ordered requests ({@code SqlService.execute} and {@code migrate}). */
     public static Connection wrap(Connection connection) {
-        return new Membrane(connection, false).connection;
+        return new Membrane(connection, false, null).connection;
+    }
+
+    /**
+     * The connection for ordered requests, which also refuses every call (but {@code close}) once
+     * the current request used up {@code budget}: the statement SQLite stopped may have taken the
+     * whole transaction with it, and nothing the request runs afterwards may write outside it.
+     */
+    public static Connection wrap(Connection connection, RequestBudget budget) {
+        return new Membrane(connection, false, budget).connection;
     }
 
     /** The connection for read-only queries ({@code SqlService.query}). */
     public static Connection readOnly(Connection connection) {
-        return new Membrane(connection, true).connection;
+        return new Membrane(connection, true, null).connection;
+    }
+
+    /** The connection for read-only queries, refusing every call once {@code budget} is used up. */
+    public static Connection readOnly(Connection connection, RequestBudget budget) {
+        return new Membrane(connection, true, budget).connection;
     }
 
     /** Throws {@link SqlRefusedException} if {@code sql} may not run on a guarded connection. */
@@ -85,11 +109,27 @@ public final class SqlGuard {
     /** The guarded connection and everything reached from it share one policy. */
     private static final class Membrane {
         private final boolean readOnly;
+        private final RequestBudget budget;
         private final Connection connection;
 
-        Membrane(Connection target, boolean readOnly) {
+        Membrane(Connection target, boolean readOnly, RequestBudget budget) {
             this.readOnly = readOnly;
+            this.budget = budget;
             this.connection = guard(Connection.class, target);
+        }
+
+        void refuseIfOverBudget(String method) throws BudgetExceededException {
+            if (budget != null && budget.isExceeded() && !method.equals("close")) {
+                throw budget.exception();
+            }
+        }
+
+        /** {@code SQLITE_FULL} from a statement of a service call: it would have grown the file past the allowance. */
+        void noteFailure(Throwable failure) {
+            if (budget != null && failure instanceof SQLiteException sqlite
+                    && sqlite.getResultCode() == SQLiteErrorCode.SQLITE_FULL) {
+                budget.growthExceeded();
+            }
         }
 
         private <T> T guard(Class<T> type, Object target) {
@@ -115,6 +155,7 @@ public final class SqlGuard {
             if (method.getDeclaringClass() == Object.class) {
                 return objectMethod(proxy, name, args);
             }
+            membrane.refuseIfOverBudget(name);
             refuseMethod(name);
             if (name.equals("unwrap")) {
                 return unwrap(proxy, (Class<?>) args[0]);
@@ -128,6 +169,7 @@ public final class SqlGuard {
             try {
                 return membrane.wrapResult(method.getReturnType(), method.invoke(target, args));
             } catch (InvocationTargetException e) {
+                membrane.noteFailure(e.getCause());
                 throw e.getCause();
             }
         }

@@ -30,6 +30,8 @@ final class SqlPolicy {
 
     private static final String LOAD_EXTENSION = "load_extension";
     private static final String DBSTAT = "dbstat";
+    /** Not compiled into the driver Bastion uses today; refused by name should a later build have it. */
+    private static final String DBPAGE = "sqlite_dbpage";
     private static final String TEMP_SCHEMA = "temp";
     private static final String PRAGMA_FUNCTION_PREFIX = "pragma_";
 
@@ -84,6 +86,10 @@ final class SqlPolicy {
             }
             if (name.equals(DBSTAT)) {
                 throw new SqlRefusedException(DBSTAT, "it also reports pages of the connection's private temp database", sql);
+            }
+            if (name.equals(DBPAGE)) {
+                throw new SqlRefusedException(DBPAGE,
+                        "it reads and writes the file's raw pages, past every check SQLite makes on the schema", sql);
             }
             if (name.equals(RequestReset.TABLE)) {
                 throw new SqlRefusedException(RequestReset.TABLE, "it is Bastion's own table", sql);

@@ -31,12 +31,25 @@ import java.util.List;
  * </ul>
  * What decides results and plans: {@code foreign_keys=ON}, {@code recursive_triggers=ON},
  * {@code automatic_index=ON}, {@code reverse_unordered_selects=OFF}, {@code case_sensitive_like=OFF},
- * {@code trusted_schema=ON}, {@code analysis_limit=0} (ANALYZE reads every row), {@code threads=0},
+ * {@code analysis_limit=0} (ANALYZE reads every row), {@code threads=0},
  * and {@code cache_size}, which also sets the sorter's memory budget and so whether a large sort
  * spills to temporary files. Neither the plan nor the sort order of ties may differ between replicas.
  * {@code temp_store=MEMORY} keeps temporary tables and indexes off the disk; {@code mmap_size=0} and
  * {@code cell_size_check=ON} make every read go through the pager and check cells, so a damaged
  * page is an error rather than a crash.
+ *
+ * <p>Containment: {@code trusted_schema=OFF}, so that the schema (views, triggers, defaults, CHECK
+ * constraints, indexes on expressions) may call only functions marked innocuous: SQLite's
+ * side-effect-free built-ins and Bastion's deterministic overrides, which are all registered
+ * {@code SQLITE_INNOCUOUS}; nothing in the schema runs a function with side effects behind a later
+ * request's back. {@code SQLITE_DBCONFIG_DEFENSIVE} would be set too, but
+ * sqlite-jdbc has no call for {@code sqlite3_db_config}; what it guards against is refused by
+ * {@link SqlGuard} instead ({@code PRAGMA writable_schema}, {@code journal_mode}, {@code schema_version}
+ * and every other setting; {@code sqlite_dbpage} is not compiled into this driver and refused by name).
+ * Left open: writing an FTS or R-tree index's shadow tables directly, which DEFENSIVE would refuse; it
+ * can spoil that index, identically at every replica.
+ * The size limits of {@link SqliteLimits} and the step counter of {@link RequestBudget} are installed
+ * here too.
  *
  * <p>Durability: {@code synchronous=EXTRA} — FULL, plus syncing the directory after the journal is
  * deleted, which in DELETE mode is the commit point; under FULL a power loss just after a commit
@@ -55,7 +68,7 @@ public final class SqliteSettings {
     private static final List<String> CONNECTION = List.of(
             "PRAGMA journal_mode = DELETE", "PRAGMA locking_mode = NORMAL", "PRAGMA secure_delete = ON",
             "PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers = ON", "PRAGMA automatic_index = ON",
-            "PRAGMA reverse_unordered_selects = OFF", "PRAGMA case_sensitive_like = OFF", "PRAGMA trusted_schema = ON",
+            "PRAGMA reverse_unordered_selects = OFF", "PRAGMA case_sensitive_like = OFF", "PRAGMA trusted_schema = OFF",
             "PRAGMA analysis_limit = 0", "PRAGMA threads = 0", "PRAGMA cache_size = " + CACHE_SIZE_PAGES,
             "PRAGMA temp_store = MEMORY", "PRAGMA mmap_size = 0", "PRAGMA cell_size_check = ON",
             "PRAGMA query_only = OFF", "PRAGMA ignore_check_constraints = OFF", "PRAGMA legacy_alter_table = OFF");
@@ -65,26 +78,40 @@ public final class SqliteSettings {
     private static final List<List<String>> EXPECTED = List.of(
             List.of("page_size", String.valueOf(PAGE_SIZE_BYTES)), List.of("auto_vacuum", "0"),
             List.of("encoding", "UTF-8"), List.of("journal_mode", "delete"), List.of("locking_mode", "normal"),
-            List.of("secure_delete", "1"), List.of("foreign_keys", "1"), List.of("temp_store", "2"));
+            List.of("secure_delete", "1"), List.of("foreign_keys", "1"), List.of("temp_store", "2"),
+            List.of("trusted_schema", "0"));
 
     private SqliteSettings() {}
 
-    /**
-     * Opens (creating if absent) the replica's database {@code file} with these settings and the
-     * deterministic functions installed, autocommit off. {@code durable=false} is the no-ACID
-     * measurement mode ({@code synchronous=OFF}). Fails if another {@link SqliteDatabase} holds
-     * the file or if the file was created with another page size, auto_vacuum or encoding.
-     */
+    /** {@link #open(Path, boolean, int)} with the default length limit. */
     public static SqliteDatabase open(Path file, boolean durable) throws SQLException {
+        return open(file, durable, SqliteLimits.LENGTH_BYTES_DEFAULT);
+    }
+
+    /**
+     * Opens (creating if absent) the replica's database {@code file} with these settings, the
+     * {@link SqliteLimits} (strings, blobs and rows up to {@code lengthBytes}), the step counter
+     * and the deterministic functions installed, autocommit off. {@code durable=false} is the
+     * no-ACID measurement mode ({@code synchronous=OFF}). Fails if another {@link SqliteDatabase}
+     * holds the file or if the file was created with another page size, auto_vacuum or encoding.
+     */
+    public static SqliteDatabase open(Path file, boolean durable, int lengthBytes) throws SQLException {
+        return open(file, durable, lengthBytes, RequestBudget.STEPS_PER_CHECK);
+    }
+
+    /** As {@link #open(Path, boolean, int)}, the step counter called every {@code stepsPerCheck} instructions. */
+    static SqliteDatabase open(Path file, boolean durable, int lengthBytes, int stepsPerCheck) throws SQLException {
         FileOwnership ownership = acquire(file);
         Connection connection = null;
         DeterministicFunctions functions = null;
         try {
             connection = connect(file);
+            SqliteLimits.apply(connection, lengthBytes);
             configure(connection, durable);
+            RequestBudget budget = RequestBudget.install(connection, stepsPerCheck);
             functions = DeterministicFunctions.install(connection, new BatchClock());
             connection.setAutoCommit(false);
-            return new SqliteDatabase(file, durable, connection, functions, ownership);
+            return new SqliteDatabase(file, durable, connection, functions, budget, ownership);
         } catch (SQLException | RuntimeException e) {
             closeAll(functions, connection, ownership, e);
             throw e;

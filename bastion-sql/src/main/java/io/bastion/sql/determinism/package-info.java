@@ -4,14 +4,16 @@
  *
  * <h2>How the engine uses it</h2>
  * <pre>{@code
- * SqliteDatabase db = SqliteSettings.open(file, durable);      // settings, functions, autocommit off
- * Connection service = SqlGuard.wrap(db.connection());          // what SqlService.execute/migrate get
- * Connection query = SqlGuard.readOnly(db.connection());        // what SqlService.query gets
+ * SqliteDatabase db = SqliteSettings.open(file, durable, lengthBytes); // settings, limits, functions, autocommit off
+ * Connection service = SqlGuard.wrap(db.connection(), db.budget());     // what SqlService.execute gets
+ * Connection query = SqlGuard.readOnly(db.connection(), db.budget());   // what SqlService.query gets
  * // per request of a batch, on the replica's execution thread:
  * db.clock().set(context.timeMillis(), context.randomSeed());
- * raw "SAVEPOINT request"; service.execute(request, service, context); db.checkRequest();
- * raw "RELEASE request"    // or, if anything threw: "ROLLBACK TO request" then "RELEASE request"
- * // per batch: db.connection().commit(); then replies may leave
+ * db.budget().start(steps, growthBytes);
+ * raw "SAVEPOINT request"; db.runCounted(() -> service.execute(request, service, context)); db.checkRequest();
+ * raw "RELEASE request"    // or, if anything threw: "ROLLBACK TO request" then "RELEASE request";
+ *                          // if that savepoint is gone, the budget stopped a write: apply the batch again
+ * // per batch: db.connection().commit(); db.forgetSchema(); then replies may leave
  * }</pre>
  *
  * <h2>What would make replicas differ, and what is done about it</h2>
@@ -49,6 +51,14 @@
  *       Connection.setNetworkTimeout</td><td>Refused.</td></tr>
  *   <tr><td>Transactions: BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT, RELEASE and the JDBC equivalents</td>
  *       <td>Refused; the engine owns them.</td></tr>
+ *   <tr><td>Raw pages: dbstat, sqlite_dbpage (not compiled in)</td><td>Refused.</td></tr>
+ *   <tr><td>Work without end: a query that never finishes, a value of a gigabyte, an insert that fills
+ *       the disk — stopped at a different moment on each replica by a timeout or by the machine</td>
+ *       <td>{@link io.bastion.sql.determinism.RequestBudget}: SQLite steps and file growth per
+ *       request; {@link io.bastion.sql.determinism.SqliteLimits}: lengths, depths, counts.</td></tr>
+ *   <tr><td>Schema in a connection's memory: statistics of a rolled-back ANALYZE and others a fresh
+ *       connection would not have, which change query plans and step counts</td>
+ *       <td>{@link io.bastion.sql.determinism.SqliteDatabase#forgetSchema} after each commit.</td></tr>
  * </table>
  *
  * <h2>Assumptions and what is not covered</h2>
@@ -65,7 +75,9 @@
  *       column is accepted (SQLite would refuse it) and reads the writing request's agreed time: the
  *       same on every replica, but such a schema is wrong anyway.</li>
  *   <li>Running out of memory or disk on one replica only is not deterministic; it is a crash of
- *       that replica, not a different result.</li>
+ *       that replica, not a different result. The budget keeps requests from getting there, but
+ *       memory is bounded only through lengths and steps: SQLite's heap limits are process-wide and
+ *       inert in this driver (no memory statistics).</li>
  * </ul>
  */
 package io.bastion.sql.determinism;

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a connection remembers from earlier requests: {@code last_insert_rowid()} and
- * {@code changes()} (reset to 0 per request), and a row at the largest rowid (reported).
+ * {@code changes()} (reset to 0 per request), a row at the largest rowid (reported), and the query
+ * planner's statistics (forgotten after each commit).
  */
 class ConnectionHistoryTest {
     @TempDir
@@ -143,5 +144,47 @@ class ConnectionHistoryTest {
 
     private static Connection plain(Path file) throws SQLException {
         return new SQLiteConfig().createConnection("jdbc:sqlite:" + file);
+    }
+
+    @Test
+    void statisticsOfARolledBackAnalyzeStayInTheConnectionUntilItForgetsTheSchema() throws SQLException {
+        Path file = directory.resolve("statistics.db");
+        String query = "SELECT * FROM t WHERE a = 'a1' AND b = 1";
+        String committedPlan;
+        try (SqliteDatabase database = SqliteSettings.open(file, false)) {
+            Connection raw = database.connection();
+            execute(raw, "CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b INTEGER)");
+            execute(raw, "CREATE INDEX by_a ON t(a)");
+            execute(raw, "CREATE INDEX by_b ON t(b)");
+            execute(raw, "INSERT INTO t(a, b) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) "
+                    + "SELECT 'a' || (x % 3), x FROM c");
+            execute(raw, "ANALYZE"); // a few values of a, b unique: the planner searches by b
+            execute(raw, "UPDATE t SET a = 'a' || id, b = id % 2"); // now a is unique
+            raw.commit();
+            committedPlan = plan(raw, query);
+
+            execute(raw, "SAVEPOINT request");
+            execute(raw, "ANALYZE");
+            execute(raw, "ROLLBACK TO request");
+            execute(raw, "RELEASE request");
+            assertThat(plan(raw, query)).as("SQLite keeps the rolled-back statistics").isNotEqualTo(committedPlan);
+            database.forgetSchema();
+            assertThat(plan(raw, query)).isEqualTo(committedPlan);
+            raw.commit();
+        }
+        try (SqliteDatabase reopened = SqliteSettings.open(file, false)) {
+            assertThat(plan(reopened.connection(), query)).isEqualTo(committedPlan);
+        }
+    }
+
+    private static String plan(Connection connection, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("EXPLAIN QUERY PLAN " + query)) {
+            while (rows.next()) {
+                plan.append(rows.getString(4)).append("; ");
+            }
+        }
+        return plan.toString();
     }
 }

@@ -46,7 +46,50 @@ class SqliteSettingsTest {
                 assertThat(value(connection, "PRAGMA recursive_triggers")).isEqualTo(1L);
                 assertThat(value(connection, "PRAGMA temp_store")).isEqualTo(2L);
                 assertThat(value(connection, "PRAGMA threads")).isEqualTo(0L);
+                assertThat(value(connection, "PRAGMA trusted_schema")).isEqualTo(0L);
             }
+        }
+    }
+
+    @Test
+    void theSchemaMayCallOnlyInnocuousFunctionsAndTheDeterministicOverridesAreThose() throws SQLException {
+        try (SqliteDatabase database = SqliteSettings.open(directory.resolve("trusted.db"), false)) {
+            Connection connection = database.connection();
+            database.clock().set(AGREED_MILLIS, SEED);
+            assertThat(value(connection, "PRAGMA trusted_schema")).isEqualTo(0L);
+            execute(connection, "CREATE TABLE t(id INTEGER PRIMARY KEY, at TEXT DEFAULT CURRENT_TIMESTAMP,"
+                    + " r INTEGER DEFAULT (random()), d TEXT DEFAULT (datetime('now', '+1 day')), e REAL DEFAULT (exp(1)))");
+            execute(connection, "CREATE TABLE log(what TEXT)");
+            execute(connection, "CREATE TRIGGER logged AFTER INSERT ON t BEGIN "
+                    + "INSERT INTO log VALUES (current_date || ' ' || hex(randomblob(2)) || ' ' || sin(new.id)); END");
+            execute(connection, "CREATE VIEW v AS SELECT id, at, julianday('now') AS j, unixepoch() AS u FROM t");
+            execute(connection, "INSERT INTO t(id) VALUES (1)");
+            assertThat(value(connection, "SELECT at FROM v")).isEqualTo("2001-02-03 04:05:06");
+            assertThat(value(connection, "SELECT count(*) FROM log")).isEqualTo(1L);
+
+            execute(connection, "CREATE VIEW counting AS SELECT total_changes()");
+            assertThatThrownBy(() -> value(connection, "SELECT * FROM counting")).hasMessageContaining("unsafe use of");
+            execute(connection, "CREATE VIRTUAL TABLE words USING fts5(body)");
+            execute(connection, "CREATE TRIGGER indexed AFTER INSERT ON log BEGIN INSERT INTO words VALUES (new.what); END");
+            execute(connection, "INSERT INTO log VALUES ('hello world')");
+            assertThat(value(connection, "SELECT count(*) FROM words WHERE words MATCH 'hello'")).isEqualTo(1L);
+            execute(connection, "CREATE VIEW greetings AS SELECT * FROM words WHERE words MATCH 'hello'");
+            assertThatThrownBy(() -> value(connection, "SELECT count(*) FROM greetings"))
+                    .as("FTS's MATCH is not innocuous: a view may not use it").hasMessageContaining("unsafe use of MATCH");
+        }
+    }
+
+    @Test
+    void theDriversSqliteHasNoRawPageAccessAndNoHeapAccounting() throws SQLException {
+        try (SqliteDatabase database = SqliteSettings.open(directory.resolve("build.db"), false)) {
+            Connection connection = database.connection();
+            assertThatThrownBy(() -> value(connection, "SELECT count(*) FROM sqlite_dbpage"))
+                    .hasMessageContaining("no such table: sqlite_dbpage");
+            assertThat(value(connection, "SELECT count(*) FROM pragma_compile_options WHERE compile_options = 'ENABLE_DBPAGE_VTAB'"))
+                    .isEqualTo(0L);
+            // heap limits need memory statistics, which this build leaves off: they cannot bound a request
+            assertThat(value(connection, "SELECT count(*) FROM pragma_compile_options WHERE compile_options = 'DEFAULT_MEMSTATUS=0'"))
+                    .isEqualTo(1L);
         }
     }
 

@@ -19,7 +19,10 @@ import java.util.SplittableRandom;
 /**
  * One replica's database, applying transactions the way the engine does: the clock set before each
  * request, each request in its own savepoint (rolled back if any statement fails or the request
- * check fails), one commit per transaction, the service's SQL through {@link SqlGuard}. It restarts
+ * check fails), one commit per transaction and the schema forgotten after it, the service's SQL
+ * through {@link SqlGuard}, counted by the {@link RequestBudget} — instruction by instruction here, so
+ * that every request's outcome says exactly how many SQLite steps it took, which must be the same
+ * at every replica. It restarts
  * (closes and reopens its connection) and abandons transactions halfway (as a crash before commit
  * would) at moments drawn from its own seeded generator.
  */
@@ -28,6 +31,9 @@ final class TestReplica implements AutoCloseable {
     static final int RESTART_ONE_IN = 20;
     /** One in this many transactions is abandoned halfway, the connection reopened and the transaction applied again. */
     static final int ABANDON_ONE_IN = 40;
+    /** More than any workload request takes: the count is compared, never hit. */
+    static final long STEPS_MAX = 1_000_000_000L;
+    static final long GROWTH_BYTES_MAX = 1L << 30;
 
     private final Path file;
     private final boolean durable;
@@ -68,17 +74,19 @@ final class TestReplica implements AutoCloseable {
             outcomes.add(applyRequest(request));
         }
         database.connection().commit();
+        database.forgetSchema();
         return outcomes;
     }
 
     private String applyRequest(Workload.Request request) throws SQLException {
         database.clock().set(request.timeMillis(), request.seed());
+        database.budget().start(STEPS_MAX, GROWTH_BYTES_MAX);
         Connection raw = database.connection();
         execute(raw, "SAVEPOINT request");
         StringBuilder outcome = new StringBuilder();
         try {
             for (Workload.Step step : request.steps()) {
-                outcome.append(executeStep(step)).append(" | ");
+                outcome.append(database.runCounted(() -> executeStep(step))).append(" | ");
             }
             database.checkRequest();
         } catch (SQLException e) {
@@ -86,7 +94,7 @@ final class TestReplica implements AutoCloseable {
             execute(raw, "ROLLBACK TO request");
         }
         execute(raw, "RELEASE request");
-        return outcome.toString();
+        return outcome.append(" steps ").append(database.budget().stepsUsed()).toString();
     }
 
     private String executeStep(Workload.Step step) throws SQLException {
@@ -129,8 +137,8 @@ final class TestReplica implements AutoCloseable {
     }
 
     private void open() throws SQLException {
-        database = SqliteSettings.open(file, durable);
-        guarded = SqlGuard.wrap(database.connection());
+        database = SqliteSettings.open(file, durable, SqliteLimits.LENGTH_BYTES_DEFAULT, 1);
+        guarded = SqlGuard.wrap(database.connection(), database.budget());
     }
 
     /** SHA-256 of the database file, read between transactions. */
