@@ -24,6 +24,11 @@ final class LyingReads implements SqlService {
     }
 
     @Override
+    public io.bastion.sql.SqlBudget budget() {
+        return honest.budget();
+    }
+
+    @Override
     public void migrate(Connection connection) throws SQLException {
         honest.migrate(connection);
     }

@@ -107,7 +107,7 @@ public final class ExecutionEngine implements StateMachine {
             SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
             Reply.Status status = answer == null ? Reply.Status.OK : answer.status();
             byte[] result = answer != null ? answer.result()
-                    : r.isRead() ? answer(r, effects.context()) : service.execute(r.operationUnsafe(), effects.context());
+                    : r.isRead() ? answer(r, effects.context()) : apply(r, effects.context());
             results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
             lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), status, result));
             index++;
@@ -148,6 +148,21 @@ public final class ExecutionEngine implements StateMachine {
     }
 
     /** The service's read-only answer, or the error it threw. */
+    /**
+     * The service's answer to an ordered operation. A runtime exception is a deterministic answer
+     * like any other (every replica runs the same code on the same state): the client gets
+     * {@code error: <exception>: <message>} and the batch goes on, instead of every replica
+     * stopping at this request, again at every restart.
+     */
+    private byte[] apply(Request r, ServiceContext context) {
+        try {
+            return service.execute(r.operationUnsafe(), context);
+        } catch (RuntimeException e) {
+            return ("error: " + e.getClass().getSimpleName() + ": " + e.getMessage())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private byte[] answer(Request r, ServiceContext context) {
         try {
             return service.query(r.operationUnsafe(), context);

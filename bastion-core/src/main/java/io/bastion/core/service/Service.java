@@ -20,10 +20,11 @@ package io.bastion.core.service;
 public interface Service {
     /**
      * Executes an ordered operation and returns the reply bytes; deterministic and bounded (see
-     * above). Must not throw: the exception escapes the execution engine and the replica stops —
-     * every correct replica, since they all execute the same operation, and again after a restart
-     * when the replica replays it. Answer an operation that cannot be carried out with an error in
-     * the reply instead.
+     * above). A runtime exception is answered {@code error: <exception class>: <message>} and the
+     * batch goes on; what the call changed before it threw stays changed (the in-memory state has
+     * no rollback), the same at every replica since all run the same code. Prefer answering an
+     * operation that cannot be carried out with an error of your own, before changing anything.
+     * An {@link Error} (e.g. out of memory) is not caught: it stops the replica.
      */
     byte[] execute(byte[] operation, ServiceContext context);
 

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ExecutionEngineTest {
     /** Appends written words; a read answers what was written so far. */
-    private static final class Journal implements Service {
+    private static class Journal implements Service {
         private final StringBuilder text = new StringBuilder();
 
         @Override
@@ -100,5 +100,30 @@ class ExecutionEngineTest {
         StateMachine.Result late = engine.execute(new Execute(5, 0, t + 4, 5, List.of(add), false));
         assertThat(late.replies().get(0).status()).isEqualTo(io.bastion.core.message.Reply.Status.REFUSED);
         assertThat(engine.cachedReply(carol, 1, 0)).as("nothing kept for an ended session").isNull();
+    }
+
+    /** A service call that throws answers an error; the batch goes on and the next batch runs too. */
+    @Test
+    void anOperationThatThrowsIsAnsweredWithAnErrorAndTheBatchGoesOn() {
+        Journal journal = new Journal() {
+            @Override
+            public byte[] execute(byte[] operation, ServiceContext context) {
+                if (new String(operation, StandardCharsets.UTF_8).equals("poison")) {
+                    throw new IllegalStateException("cannot digest this");
+                }
+                return super.execute(operation, context);
+            }
+        };
+        ExecutionEngine engine = new ExecutionEngine(0, TestKeys.signer(0), journal, 1024,
+                SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
+        StateMachine.Result result = engine.execute(new Execute(1, 0, 1_000, 7, List.of(
+                request(1000, Request.Kind.WRITE, "alpha"),
+                request(1001, Request.Kind.WRITE, "poison"),
+                request(1002, Request.Kind.WRITE, "beta")), false));
+        assertThat(result.replies()).extracting(r -> new String(r.result(), StandardCharsets.UTF_8))
+                .containsExactly("written", "error: IllegalStateException: cannot digest this", "written");
+        assertThat(engine.execute(new Execute(2, 0, 1_001, 8, List.of(request(1003, Request.Kind.WRITE, "gamma")),
+                false)).replies()).hasSize(1);
+        assertThat(journal.text.toString().strip()).isEqualTo("alpha beta gamma");
     }
 }
