@@ -47,17 +47,20 @@ import java.util.random.RandomGenerator;
  * batches (PRE-PREPARE with agreed time and seed), backups that hold every body accept and send
  * PREPARE, a prepared batch gets COMMITs, and a committed batch executes in sequence order.
  * Every K sequence numbers replicas exchange CHECKPOINTs; 2f+1 matching ones make it stable and
- * move the log window. A replica without progress broadcasts STATUS and its peers retransmit what
- * it lacks; a backup missing a body fetches it from a peer.
- *
- * <p>View change: a backup whose oldest pending request waited {@code requestTimeoutMillis}
- * (doubling with each further attempt) sends VIEW-CHANGE; f+1 view changes for higher views pull
- * a replica along; the next primary combines 2f+1 of them into NEW-VIEW ({@link ViewChangeRules}),
- * which every replica re-derives before accepting. A replica keeps learning committed batches of
- * older views (2f+1 COMMITs) while it waits, without voting in them.
- *
- * <p>State transfer ({@link StateTransfer}) brings a replica that fell behind a stable checkpoint
- * up to it. A restarted replica rebuilds itself from its own durable log ({@link #recover}).
+ * move the log window. This class is the normal case; its phases with a life of their own have
+ * their own classes:
+ * <ul>
+ *   <li>{@link Retransmission}: STATUS answers, body fetches, relaying requests the primary may
+ *       lack, serving state — each bounded per peer;</li>
+ *   <li>{@link ViewChangeProtocol}: a backup suspects the primary when a request it relayed, or a
+ *       batch the primary proposed, waited {@code requestTimeoutMillis} (doubling with each
+ *       further attempt); from there the view change runs as its own state machine, and hands
+ *       the new view back ({@code startView}). A replica keeps learning committed batches of
+ *       older views (2f+1 COMMITs) while it waits, without voting in them;</li>
+ *   <li>{@link StateTransfer}: brings a replica that fell behind a stable checkpoint up to it;</li>
+ *   <li>{@link LogReplay}: rebuilds a restarted replica from its own durable log
+ *       ({@link #recover}).</li>
+ * </ul>
  *
  * <p>Not thread-safe: one thread owns a replica. Messages given to it must already be verified.
  */
