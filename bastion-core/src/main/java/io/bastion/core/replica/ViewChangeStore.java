@@ -12,14 +12,30 @@ import java.util.TreeMap;
 /**
  * The VIEW-CHANGE messages a replica holds: per replica, its latest few (one per view), so that
  * a replica that moved on still counts for the view it left, and the next primary of any of
- * those views finds 2f+1. Bounded: {@link #VIEWS_PER_REPLICA_MAX} views per replica.
+ * those views finds 2f+1. Bounded per replica in count ({@link #VIEWS_PER_REPLICA_MAX}) and in
+ * bytes ({@link #BYTES_PER_REPLICA_MAX}; the newest is always kept), hence in total: a faulty
+ * replica sending large view changes for many views holds at most that much memory here.
  */
 final class ViewChangeStore {
     static final int VIEWS_PER_REPLICA_MAX = 4;
+    /** Bytes of view changes held per replica: a correct replica's are far smaller. */
+    static final long BYTES_PER_REPLICA_MAX = 16L << 20;
 
     private final Map<Integer, TreeMap<Integer, Signed<ViewChange>>> byReplica = new HashMap<>();
+    private final long bytesPerReplicaMax;
 
-    /** Holds {@code change}; answers false if that replica's change for that view was known. */
+    ViewChangeStore() {
+        this(BYTES_PER_REPLICA_MAX);
+    }
+
+    ViewChangeStore(long bytesPerReplicaMax) {
+        this.bytesPerReplicaMax = bytesPerReplicaMax;
+    }
+
+    /**
+     * Holds {@code change}; answers false if that replica's change for that view was known, or is
+     * older than the newest ones the bounds keep.
+     */
     boolean add(Signed<ViewChange> change) {
         ViewChange v = change.message();
         TreeMap<Integer, Signed<ViewChange>> views = byReplica.computeIfAbsent(v.replicaId(), r -> new TreeMap<>());
@@ -27,10 +43,18 @@ final class ViewChangeStore {
             return false;
         }
         views.put(v.newView(), change);
-        while (views.size() > VIEWS_PER_REPLICA_MAX) {
+        while (views.size() > VIEWS_PER_REPLICA_MAX || views.size() > 1 && bytes(views) > bytesPerReplicaMax) {
             views.pollFirstEntry();
         }
-        return true;
+        return views.containsKey(v.newView());
+    }
+
+    private static long bytes(TreeMap<Integer, Signed<ViewChange>> views) {
+        long total = 0;
+        for (Signed<ViewChange> change : views.values()) {
+            total += change.wireSize();
+        }
+        return total;
     }
 
     Signed<ViewChange> of(int replica, int view) {

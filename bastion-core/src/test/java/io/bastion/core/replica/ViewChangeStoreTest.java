@@ -64,10 +64,10 @@ class ViewChangeStoreTest {
     }
 
     @Test
-    void aViewOlderThanAReplicasNewestFourIsNotKeptThoughAddAnswersTrue() {
+    void aViewOlderThanAReplicasNewestFourIsNotKept() {
         ViewChangeStore store = store("1@3 1@4 1@5 1@6");
 
-        assertThat(store.add(change(1, 2))).isTrue();
+        assertThat(store.add(change(1, 2))).isFalse();
 
         assertThat(store.of(1, 2)).isNull();
         assertThat(store.countForView(2)).isZero();
@@ -141,5 +141,25 @@ class ViewChangeStoreTest {
         assertThat(store.of(3, 5)).isNotNull();
         assertThat(store.lowestViewAbove(0, 3, 2)).isEqualTo(3);
         assertThat(store.lowestViewAbove(0, 3, 3)).as("replica 0's view 1 no longer counts").isEqualTo(-1);
+    }
+
+    /** A replica's view changes beyond the byte bound go, oldest first; its newest always stays. */
+    @Test
+    void aReplicasViewChangesAreBoundedInBytesKeepingTheNewest() {
+        long one = change(1, 1).wireSize();
+        ViewChangeStore store = new ViewChangeStore(2 * one + one / 2);
+        for (int view = 1; view <= 4; view++) {
+            store.add(change(1, view));
+        }
+        assertThat(store.of(1, 4)).isNotNull();
+        assertThat(store.of(1, 3)).isNotNull();
+        assertThat(store.of(1, 2)).as("beyond the byte bound").isNull();
+        assertThat(store.of(1, 1)).isNull();
+
+        ViewChangeStore tiny = new ViewChangeStore(1);
+        assertThat(tiny.add(change(2, 5))).as("the newest is kept even above the bound").isTrue();
+        assertThat(tiny.add(change(2, 6))).isTrue();
+        assertThat(tiny.of(2, 5)).isNull();
+        assertThat(tiny.of(2, 6)).isNotNull();
     }
 }
