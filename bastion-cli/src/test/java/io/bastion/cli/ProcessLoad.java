@@ -49,6 +49,14 @@ final class ProcessLoad implements AutoCloseable {
     }
 
     static ProcessLoad start(Path directory, String service) throws Exception {
+        return start(directory, service, false);
+    }
+
+    /**
+     * As above; with {@code dynamic}, the clients are dynamic ones that joined (fresh keys,
+     * credentials {@code load-<i>}) instead of the cluster file's registered ones.
+     */
+    static ProcessLoad start(Path directory, String service, boolean dynamic) throws Exception {
         var generated = ClusterGenerator.generate(directory, 4, CLIENTS, FreePorts.base(12), new SecureRandom());
         var config = new ClusterConfig(1, generated.config().replicas(), generated.config().clients(),
                 generated.config().settings().withCheckpointInterval(CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL));
@@ -59,10 +67,18 @@ final class ProcessLoad implements AutoCloseable {
         ProcessLoad started = new ProcessLoad(config, cluster, new ClientGroup(config));
         try {
             cluster.startAll().awaitReady(Duration.ofSeconds(60));
+            ClientOptions options = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60))
+                    .withUnreachableAfter(Duration.ofSeconds(60));
             for (long id = 1; id <= CLIENTS; id++) {
-                started.clients.add(started.group.connect(id, KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id)),
-                        ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60))
-                                .withUnreachableAfter(Duration.ofSeconds(60))));
+                if (dynamic) {
+                    var key = io.bastion.crypto.Ed25519SigningKey.generate(new SecureRandom());
+                    BastionClient client = started.group.connectDynamic(key, key.publicKey(), options);
+                    started.clients.add(client);
+                    client.join(("load-" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    started.clients.add(started.group.connect(id,
+                            KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id)), options));
+                }
             }
             return started;
         } catch (Exception | Error e) {

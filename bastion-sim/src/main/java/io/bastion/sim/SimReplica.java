@@ -134,6 +134,13 @@ public final class SimReplica {
         service = null;
     }
 
+    /** The disk is lost too (a crashed replica whose data directory is wiped). */
+    void wipe() {
+        disk.clear();
+        snapshots.clear();
+        durable.clear();
+    }
+
     /** Boots again from the disk: the newest snapshot, then the protocol log. */
     void restart(Simulation world) {
         Map.Entry<Long, byte[]> latest = snapshots.lastEntry();

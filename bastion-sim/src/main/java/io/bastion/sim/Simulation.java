@@ -198,6 +198,14 @@ public final class Simulation {
         replicas[id].crash();
     }
 
+    /** Wipes a crashed replica's disk now (scenario tests): it restarts from nothing and fetches the state. */
+    public void wipeReplica(int id) {
+        if (!replicas[id].crashed()) {
+            throw new IllegalStateException("replica " + id + " must be crashed before its disk is wiped");
+        }
+        replicas[id].wipe();
+    }
+
     /** Restarts a crashed replica from its disk now (scenario tests). */
     public void restartReplica(int id) {
         restart(id);

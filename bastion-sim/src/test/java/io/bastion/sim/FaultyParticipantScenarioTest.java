@@ -159,4 +159,31 @@ class FaultyParticipantScenarioTest {
         assertThat(sim.replica(R1).service().value()).isEqualTo(sim.replica(R2).service().value());
         assertThat(r1.stats().get(Counter.DECIDED_BATCHES_ADOPTED)).as("batches R1 took from the commits").isPositive();
     }
+
+    /**
+     * The whole cluster loses power under load from dynamic clients, and R3 its disk too. After
+     * the restart nobody has a reason to suspect the primary: replayed logs and R3's state transfer
+     * must not leave any request or batch waiting on a primary that works.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void aWholeClusterRestartWithAWipedReplicaCausesNoViewChange(long seed) {
+        Simulation sim = new Simulation(SimOptions.reliable(1).withClients(4, 400).withDynamicClients(4), seed);
+        assertThat(sim.runUntil(() -> sim.result().requestsAccepted() >= 150, 60_000)).isTrue();
+        for (int i = 0; i < sim.replicaCount(); i++) {
+            sim.crashReplica(i);
+        }
+        sim.wipeReplica(R3);
+        for (int i = 0; i < sim.replicaCount(); i++) {
+            sim.restartReplica(i);
+        }
+        long before = sim.result().requestsAccepted();
+        assertThat(sim.runUntil(() -> sim.result().requestsAccepted() >= before + 300, 60_000))
+                .as("load goes on after the restart").isTrue();
+        for (int i = 0; i < sim.replicaCount(); i++) {
+            var core = sim.replica(i).core();
+            assertThat(core.stats().get(Counter.VIEW_CHANGES_STARTED)).as("view changes started by replica %d: %s", i,
+                    core.viewChangeReason()).isZero();
+        }
+    }
 }

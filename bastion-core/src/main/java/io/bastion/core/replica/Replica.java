@@ -101,6 +101,14 @@ public final class Replica {
     /** Own checkpoint digests not yet stable, by sequence number. */
     final Map<Long, Digest> ownCheckpoints = new TreeMap<>();
 
+    /** Peers heard from since this replica started, until 2f of them were (then cleared). */
+    private final Set<Integer> heardSinceStart = new HashSet<>();
+    /**
+     * When this replica had heard from 2f peers since it started (MAX_VALUE: not yet): before
+     * that no view change could complete, and the timers of requests and batches start then —
+     * after a whole-cluster restart, peers boot at different times.
+     */
+    private long quorumHeardMillis = Long.MAX_VALUE;
     private long progressMark = -1;
     private long lastProgressMillis;
     private long lastStatusMillis;
@@ -195,6 +203,11 @@ public final class Replica {
     }
 
     private void onReceived(int from, Signed<?> signed, Output out) {
+        if (quorumHeardMillis == Long.MAX_VALUE && from >= 0 && from < quorums.n() && from != id
+                && heardSinceStart.add(from) && heardSinceStart.size() >= quorums.certificate() - 1) {
+            quorumHeardMillis = Math.max(nowMillis, 1);
+            heardSinceStart.clear();
+        }
         switch (signed.message()) {
             case Request r -> onRequest(signed.as(Request.class), from == Event.FROM_CLIENT, out);
             case PrePrepare p -> onPrePrepare(signed.as(PrePrepare.class));
@@ -708,33 +721,45 @@ public final class Replica {
     static final int WORKING_PRIMARY_TIMEOUT_FACTOR = 4;
 
     /**
-     * A backup suspects the primary when a request it relayed, or a batch the primary proposed,
-     * waits too long; while changing views, the view change runs its own timers.
+     * A backup suspects the primary when a request it relayed waited too long unordered, or when
+     * the next batch to execute waited too long (it does not prepare, or does not commit — a
+     * replica that left for a view change no longer commits in this one — or nothing was proposed
+     * at the next seq while later ones were). Timers count from when this replica had heard from
+     * 2f peers since it started: after a whole-cluster restart, peers boot at different times, and
+     * before 2f of them are up no view change could complete anyway. While changing views, the
+     * view change runs its own timers.
      */
     private void checkTimers(Output out) {
         if (viewChanging()) {
             views.onTick(nowMillis, out);
             return;
         }
-        if (isPrimary() || transfer.active()
+        if (isPrimary() || transfer.active() || quorumHeardMillis == Long.MAX_VALUE
                 || checkpoints.reachedByAtLeast(quorums.certificate(), id) > lastExecuted) {
-            return; // a quorum is ahead of us: the cluster works, we are behind and catching up
+            return; // a quorum is ahead of us (we are behind, catching up), or none is up yet
         }
-        long oldest = pool.oldestRelayed();
+        long since = pool.oldestRelayed();
+        String reason = "request " + pool.oldestRelayedRequest() + " relayed to the primary is still unordered";
         for (Slot slot : log.above(lastExecuted)) {
             if (slot.prePrepare != null) {
-                oldest = Math.min(oldest, slot.arrivedMillis);
+                if (slot.arrivedMillis < since) {
+                    since = slot.arrivedMillis;
+                    reason = slot.seq == lastExecuted + 1 ? "batch " + slot.seq + " of view " + slot.view()
+                            + " does not execute (" + slot + ")"
+                            : "nothing proposed at seq " + (lastExecuted + 1) + " while seq " + slot.seq + " was";
+                }
                 break;
             }
         }
+        since = Math.max(since, quorumHeardMillis);
         long timeout = views.timeoutMillis();
         if (!executedSinceStart) {
             timeout *= STARTUP_TIMEOUT_FACTOR;
         } else if (nowMillis - lastExecutionMillis < settings.requestTimeoutMillis()) {
             timeout *= WORKING_PRIMARY_TIMEOUT_FACTOR;
         }
-        if (oldest != Long.MAX_VALUE && nowMillis - oldest >= timeout) {
-            views.suspect(nowMillis, out);
+        if (since != Long.MAX_VALUE && nowMillis - since >= timeout) {
+            views.suspect(nowMillis, reason + ", " + (nowMillis - since) + " ms", out);
         }
     }
 
@@ -837,6 +862,9 @@ public final class Replica {
                 slot.arrivedMillis = Math.max(slot.arrivedMillis, now);
             }
             lastExecutionMillis = now;
+            if (quorumHeardMillis != Long.MAX_VALUE) {
+                quorumHeardMillis = now;
+            }
         }
         nowMillis = now;
         checkTimers(out);
@@ -891,6 +919,11 @@ public final class Replica {
 
     public boolean viewChanging() {
         return views.changing();
+    }
+
+    /** Why this replica last asked for a new view (for operators' logs). */
+    public String viewChangeReason() {
+        return views.reason();
     }
 
     /**

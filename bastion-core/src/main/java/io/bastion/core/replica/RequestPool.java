@@ -86,6 +86,15 @@ final class RequestPool {
         return relayedSince.isEmpty() ? Long.MAX_VALUE : relayedSince.firstEntry().getValue();
     }
 
+    /** The oldest relayed request still unordered, described (for the log line of a view change). */
+    String oldestRelayedRequest() {
+        if (relayedSince.isEmpty()) {
+            return "none";
+        }
+        Request r = byDigest.get(relayedSince.firstEntry().getKey()).message();
+        return r.clientId() + "/" + r.requestNumber() + " (" + r.kind() + ")";
+    }
+
     /**
      * The unordered requests due for relay at {@code nowMillis}, oldest first, at most
      * {@code countMax} of them and {@code bytesMax} operation bytes (but at least one); each is

@@ -87,6 +87,8 @@ final class ViewChangeProtocol {
     private final Map<Long, Signed<PrePrepare>> fixedProposals = new HashMap<>();
     /** Why the last view change or new view was refused (diagnostics only). */
     private String lastRejection = "";
+    /** Why this replica asked for the view it is in or changing to (diagnostics only). */
+    private String reason = "";
 
     ViewChangeProtocol(int id, Quorums quorums, ProtocolSettings settings, Signer signer, ReplicaStats stats,
                        Host host) {
@@ -139,10 +141,16 @@ final class ViewChangeProtocol {
 
     // ------------------------------------------------------------------ events
 
-    /** The normal case suspects the primary of the current view: ask for the next one. */
-    void suspect(long nowMillis, Output out) {
+    /** The normal case suspects the primary of the current view for {@code why}: ask for the next one. */
+    void suspect(long nowMillis, String why, Output out) {
         Check.that(state == State.NORMAL, "suspecting in state %s", state);
+        reason = "suspected primary " + primary() + ": " + why;
         ask(view + 1, nowMillis, out);
+    }
+
+    /** Why this replica asked for its current view, for operators. */
+    String reason() {
+        return reason;
     }
 
     void onTick(long nowMillis, Output out) {
@@ -169,6 +177,7 @@ final class ViewChangeProtocol {
                 if (lastExecution > askedMillis && nowMillis - lastExecution < timeoutMillis()) {
                     deadlineMillis = nowMillis + timeoutMillis(); // still learning: the cluster lives
                 } else {
+                    reason = "no NEW-VIEW for view " + view + " from replica " + primary() + " in time";
                     ask(view + 1, nowMillis, out);
                 }
             }
@@ -193,6 +202,7 @@ final class ViewChangeProtocol {
         // f+1 replicas asking for higher views include a correct one: follow to the lowest of them
         int target = held.lowestViewAbove(view, id, quorums.weak());
         if (target > view) {
+            reason = "f+1 replicas asked for views above " + view + " (" + held.describe() + ")";
             ask(target, nowMillis, out);
         }
         tryNewView(out);

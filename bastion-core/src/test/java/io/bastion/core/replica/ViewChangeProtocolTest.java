@@ -99,7 +99,7 @@ class ViewChangeProtocolTest {
         assertThat(views.state()).isEqualTo(State.NORMAL);
 
         Output out = new Output();
-        views.suspect(1_000, out);
+        views.suspect(1_000, "a test", out);
 
         assertThat(views.state()).isEqualTo(State.ASKED);
         assertThat(views.view()).isEqualTo(1);
@@ -109,13 +109,13 @@ class ViewChangeProtocolTest {
         assertThat(out.persist).containsExactly(new Output.Persist(1, own));
         assertThat(out.sends).containsExactly(new Output.Send(Output.BROADCAST, own));
         assertThat(stats.get(Counter.VIEW_CHANGES_STARTED)).isEqualTo(1);
-        assertThatThrownBy(() -> views.suspect(1_001, none())).isInstanceOf(Check.InvariantViolation.class);
+        assertThatThrownBy(() -> views.suspect(1_001, "a test", none())).isInstanceOf(Check.InvariantViolation.class);
     }
 
     @Test
     void theWaitForNewViewStartsAtTheFirstTickAtWhichTwoFPlusOneReplicasAskForTheView() {
         ViewChangeProtocol views = replica(2);
-        views.suspect(1_000, none());
+        views.suspect(1_000, "a test", none());
 
         views.onTick(1_100, none());
         assertThat(views.state()).as("only its own view change").isEqualTo(State.ASKED);
@@ -134,7 +134,7 @@ class ViewChangeProtocolTest {
     /** Replica 2 asked for view 1 at 1,000 and all asked by 1,500: the deadline is 1,500 + 2 x 1,000. */
     private ViewChangeProtocol awaitingViewOne() {
         ViewChangeProtocol views = replica(2);
-        views.suspect(1_000, none());
+        views.suspect(1_000, "a test", none());
         views.onViewChange(change(0, 1), 1_200, none());
         views.onViewChange(change(3, 1), 1_400, none());
         views.onTick(1_500, none());
@@ -183,7 +183,7 @@ class ViewChangeProtocolTest {
         ViewChangeProtocol views = replica(2);
         for (int i = 0; i < changes; i++) {
             if (i == 0) {
-                views.suspect(0, none());
+                views.suspect(0, "a test", none());
             } else {
                 views.onViewChange(change(0, i + 1), 0, none());
                 views.onViewChange(change(3, i + 1), 0, none());
@@ -244,7 +244,7 @@ class ViewChangeProtocolTest {
         PrePrepare prepared = new PrePrepare(0, 1, 1_767_225_600_000L, 42, List.of(entry(request(1000, 1, 4))));
         host.proofs = List.of(prepared(QUORUMS, prepared));
         ViewChangeProtocol views = replica(1);
-        views.suspect(1_000, none());
+        views.suspect(1_000, "a test", none());
         views.onViewChange(change(0, 1), 1_100, none());
         assertThat(views.state()).isEqualTo(State.ASKED);
 
@@ -271,7 +271,7 @@ class ViewChangeProtocolTest {
     @Test
     void aBackupEntersTheViewOfAValidNewViewAndIgnoresItOnceNormalInThatView() {
         ViewChangeProtocol views = replica(2);
-        views.suspect(1_000, none());
+        views.suspect(1_000, "a test", none());
         Signed<NewView> newView = newView(1, 0, 1, 2);
 
         Output out = new Output();
@@ -294,7 +294,7 @@ class ViewChangeProtocolTest {
     @Test
     void aNewViewThatDoesNotFollowFromItsViewChangesIsRefused() {
         ViewChangeProtocol views = replica(2);
-        views.suspect(1_000, none());
+        views.suspect(1_000, "a test", none());
 
         views.onNewView(newView(1, 0, 1), none());
 
@@ -322,7 +322,7 @@ class ViewChangeProtocolTest {
         views.persistRecord(8, initial);
         assertThat(initial.persist).as("view 0 needs no record").isEmpty();
 
-        views.suspect(1_000, none());
+        views.suspect(1_000, "a test", none());
         Output changing = new Output();
         views.persistRecord(8, changing);
         assertThat(changing.persist).containsExactly(new Output.Persist(8, change(2, 1)));

@@ -594,8 +594,13 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (replica.view() != reportedView || replica.viewChanging() != reportedChanging) {
             reportedView = replica.view();
             reportedChanging = replica.viewChanging();
-            LOG.info("replica {} {} view {} (primary {})", id, reportedChanging ? "changing to" : "entered",
-                    reportedView, Math.floorMod(reportedView, replica.clusterSize()));
+            if (reportedChanging) {
+                LOG.info("replica {} changing to view {} (primary {}): {}", id, reportedView,
+                        Math.floorMod(reportedView, replica.clusterSize()), replica.viewChangeReason());
+            } else {
+                LOG.info("replica {} entered view {} (primary {})", id, reportedView,
+                        Math.floorMod(reportedView, replica.clusterSize()));
+            }
         }
     }
 
