@@ -2,7 +2,10 @@ package io.bastion.bench;
 
 import io.bastion.server.local.LocalCluster;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +29,10 @@ import java.util.TreeMap;
  * Reads what the replicas of a local cluster did during a window: {@link #mark()} notes where each
  * replica's log ends and scrapes its metrics; {@link #since} reads the log lines written since and
  * scrapes again ({@link ClusterEvents}). Metrics come from each replica's Prometheus endpoint
- * ({@code --metrics-port}) when it has one; without, views and drop counts are unknown and the log
- * lines still tell of view changes. Cheap: a few KiB of log and one HTTP request per replica at each
- * end. Not thread-safe; one window at a time.
+ * ({@code --metrics-port}) when it has one, over HTTPS trusting the cluster's CA certificate when
+ * one is given (replicas that serve their metrics with TLS), else over HTTP; without metrics, views
+ * and drop counts are unknown and the log lines still tell of view changes. Cheap: a few KiB of
+ * log and one request per replica at each end. Not thread-safe; one window at a time.
  */
 final class ClusterWatch {
     /** What a replica logs when it starts a view change (and when it moves on to a later view). */
@@ -50,10 +58,18 @@ final class ClusterWatch {
     private final LocalCluster cluster;
     /** Each replica's metrics port, or {@code null} when the replicas serve none. */
     private final int[] metricsPorts;
+    /** The CA the metrics ports' certificates chain to, or {@code null}: they speak plain HTTP. */
+    private final Path caCertificate;
 
     ClusterWatch(LocalCluster cluster, int[] metricsPorts) {
+        this(cluster, metricsPorts, null);
+    }
+
+    /** @param caCertificate PEM certificates the metrics ports' TLS certificates chain to, or {@code null} for HTTP */
+    ClusterWatch(LocalCluster cluster, int[] metricsPorts, Path caCertificate) {
         this.cluster = cluster;
         this.metricsPorts = metricsPorts == null ? null : metricsPorts.clone();
+        this.caCertificate = caCertificate;
     }
 
     Mark mark() {
@@ -243,9 +259,18 @@ final class ClusterWatch {
             return null;
         }
         String host = cluster.config().replica(id).host();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(SCRAPE_TIMEOUT).build()) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(SCRAPE_TIMEOUT);
+        try {
+            if (caCertificate != null) {
+                builder.sslContext(trusting(caCertificate));
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            return null;
+        }
+        String scheme = caCertificate != null ? "https" : "http";
+        try (HttpClient http = builder.build()) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://" + host + ":" + metricsPorts[id] + "/metrics")).timeout(SCRAPE_TIMEOUT)
+                            URI.create(scheme + "://" + host + ":" + metricsPorts[id] + "/metrics")).timeout(SCRAPE_TIMEOUT)
                     .build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? parse(response.body()) : null;
         } catch (IOException e) {
@@ -254,6 +279,23 @@ final class ClusterWatch {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** TLS that trusts the certificates in the PEM file {@code authorities} only. */
+    private static SSLContext trusting(Path authorities) throws IOException, GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(authorities)) {
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("authority-" + i++, certificate);
+            }
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     /** Prometheus text exposition as series ({@code name{labels}}) to value; comments and odd lines are skipped. */

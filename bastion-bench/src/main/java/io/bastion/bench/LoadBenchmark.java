@@ -19,6 +19,7 @@ import org.HdrHistogram.Recorder;
 
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -82,6 +83,11 @@ public final class LoadBenchmark implements AutoCloseable {
     private final List<BastionClient> clients = new ArrayList<>();
     private final List<BastionClient> dynamicClients = new ArrayList<>();
     private final int clientsMax;
+    /**
+     * The cluster CA's certificate, where a generator that makes one writes it: when it is there,
+     * the replicas serve their metrics over HTTPS with certificates it issued.
+     */
+    static final String CA_CERTIFICATE_FILE_NAME = "ca.crt";
     /** The transport settings of every client this benchmark runs, honest or faulty. */
     private final NetSettings clientNetSettings = NetSettings.DEFAULTS;
     /** Keys of the clients registered for attackers, in id order after the honest ones. */
@@ -119,7 +125,8 @@ public final class LoadBenchmark implements AutoCloseable {
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()),
                 id -> metricsPorts == null ? arguments : withMetricsPort(arguments, metricsPorts[id]));
-        this.watch = new ClusterWatch(cluster, metricsPorts);
+        Path caCertificate = generated.clusterFile().resolveSibling(CA_CERTIFICATE_FILE_NAME);
+        this.watch = new ClusterWatch(cluster, metricsPorts, Files.exists(caCertificate) ? caCertificate : null);
         try {
             cluster.startAll().awaitReady(Duration.ofSeconds(60)); // says which replica did not start, and why
         } catch (Exception | Error e) {
