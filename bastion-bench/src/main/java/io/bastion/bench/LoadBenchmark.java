@@ -6,10 +6,12 @@ import io.bastion.client.ClientOptions;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ProtocolSettings;
 import io.bastion.core.service.NullService;
+import io.bastion.core.util.Check;
 import io.bastion.net.config.ClusterFile;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.crypto.SigningKey;
+import io.bastion.net.NetSettings;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
 import org.HdrHistogram.Histogram;
@@ -17,6 +19,7 @@ import org.HdrHistogram.Recorder;
 
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * request when the last completed). Measures throughput, latency percentiles (HdrHistogram) and CPU per request for each
  * configuration in turn, on the same cluster. The load comes from clients registered in the cluster file or from
  * dynamic clients that joined ({@link ClientsKind}); {@link #measureJoins} measures joining itself.
+ * With faulty clients ({@link FaultyClientsBenchmark}), further clients are registered for the
+ * attackers, the honest clients' requests are recorded for replaying, and every replica serves its
+ * metrics so that {@link ClusterWatch} can read views and drop counts.
  */
 public final class LoadBenchmark implements AutoCloseable {
     /**
@@ -76,13 +83,34 @@ public final class LoadBenchmark implements AutoCloseable {
     private final List<BastionClient> clients = new ArrayList<>();
     private final List<BastionClient> dynamicClients = new ArrayList<>();
     private final int clientsMax;
+    /**
+     * The cluster CA's certificate, where a generator that makes one writes it: when it is there,
+     * the replicas serve their metrics over HTTPS with certificates it issued.
+     */
+    static final String CA_CERTIFICATE_FILE_NAME = "ca.crt";
+    /** The transport settings of every client this benchmark runs, honest or faulty. */
+    private final NetSettings clientNetSettings = NetSettings.DEFAULTS;
+    /** Keys of the clients registered for attackers, in id order after the honest ones. */
+    private final List<SigningKey> faultyClientKeys = new ArrayList<>();
+    /** What the honest clients sent, for replaying; {@code null} without faulty clients. */
+    private final SentRequests sentRequests;
+    private final ClusterWatch watch;
     private boolean warmedUp;
 
     public LoadBenchmark(Path directory, int clientsMax, Options options) throws Exception {
+        this(directory, clientsMax, 0, options);
+    }
+
+    /**
+     * A cluster with {@code clientsMax} honest clients connected and {@code faultyClientsMax} more
+     * registered for attackers ({@link #startFaultyClients}).
+     */
+    public LoadBenchmark(Path directory, int clientsMax, int faultyClientsMax, Options options) throws Exception {
+        Check.argument(faultyClientsMax >= 0, "faultyClientsMax must be >= 0");
         this.options = options;
         this.clientsMax = clientsMax;
-        ClusterGenerator.Generated keys = ClusterGenerator.generate(directory, options.replicas(), clientsMax,
-                options.basePort(), new SecureRandom());
+        ClusterGenerator.Generated keys = ClusterGenerator.generate(directory, options.replicas(),
+                clientsMax + faultyClientsMax, options.basePort(), new SecureRandom());
         ClusterConfig config = keys.config();
         if (!config.settings().equals(options.settings())) {
             config = new ClusterConfig(config.f(), config.replicas(), config.clients(), options.settings());
@@ -93,19 +121,53 @@ public final class LoadBenchmark implements AutoCloseable {
         List<String> arguments = new ArrayList<>(List.of("--service", options.workload().service()));
         arguments.addAll(options.workload().arguments());
         arguments.addAll(options.replicaArguments());
+        int[] metricsPorts = faultyClientsMax > 0 ? metricsPorts(config, arguments) : null;
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
-                LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()), arguments);
+                LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()),
+                id -> metricsPorts == null ? arguments : withMetricsPort(arguments, metricsPorts[id]));
+        Path caCertificate = generated.clusterFile().resolveSibling(CA_CERTIFICATE_FILE_NAME);
+        this.watch = new ClusterWatch(cluster, metricsPorts, Files.exists(caCertificate) ? caCertificate : null);
         try {
             cluster.startAll().awaitReady(Duration.ofSeconds(60)); // says which replica did not start, and why
         } catch (Exception | Error e) {
             cluster.close();
             throw e;
         }
-        this.group = new ClientGroup(generated.config());
+        this.group = new ClientGroup(generated.config(), clientNetSettings);
+        this.sentRequests = faultyClientsMax > 0 ? new SentRequests() : null;
         for (long id = ClusterGenerator.FIRST_CLIENT_ID; id < ClusterGenerator.FIRST_CLIENT_ID + clientsMax; id++) {
-            clients.add(group.connect(id, KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id)),
-                    ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60))));
+            SigningKey key = KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id));
+            ClientOptions clientOptions = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60));
+            clients.add(sentRequests == null ? group.connect(id, key, clientOptions)
+                    : group.connect(id, key, clientOptions, transport -> new RecordingTransport(transport, sentRequests)));
         }
+        long firstFaulty = ClusterGenerator.FIRST_CLIENT_ID + clientsMax;
+        for (long id = firstFaulty; id < firstFaulty + faultyClientsMax; id++) {
+            faultyClientKeys.add(KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id)));
+        }
+    }
+
+    /**
+     * Each replica's metrics port: the ports after the cluster's own, or none if the replica
+     * arguments already name one (then views and drop counts are not read).
+     */
+    private static int[] metricsPorts(ClusterConfig config, List<String> arguments) {
+        if (arguments.stream().anyMatch(a -> a.startsWith("--metrics-port"))) {
+            return null;
+        }
+        int last = config.replicas().stream()
+                .mapToInt(r -> Math.max(r.replicaPort(), Math.max(r.clientPort(), r.webPort()))).max().orElseThrow();
+        int[] ports = new int[config.n()];
+        for (int id = 0; id < ports.length; id++) {
+            ports[id] = last + 1 + id;
+        }
+        return ports;
+    }
+
+    private static List<String> withMetricsPort(List<String> arguments, int port) {
+        List<String> all = new ArrayList<>(arguments);
+        all.add("--metrics-port=" + port);
+        return all;
     }
 
     public LocalCluster cluster() {
@@ -115,6 +177,33 @@ public final class LoadBenchmark implements AutoCloseable {
     /** The connected clients (as many as the largest configuration needs). */
     public List<BastionClient> clients() {
         return clients;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** What the replicas did between two points of the run. */
+    ClusterWatch watch() {
+        return watch;
+    }
+
+    /**
+     * Starts {@code count} attackers (of the clients registered for them, in id order), each
+     * sending {@code operation} requests in its own way, at most {@code requestsPerSecondMax} per
+     * second each (0: full speed). The caller closes them.
+     */
+    public List<FaultyClient> startFaultyClients(Attack attack, int count, byte[] operation, long requestsPerSecondMax) {
+        Check.argument(count >= 1 && count <= faultyClientKeys.size(), "only " + faultyClientKeys.size()
+                + " clients are registered for attackers, " + count + " asked for");
+        long firstId = ClusterGenerator.FIRST_CLIENT_ID + clientsMax;
+        List<FaultyClient> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            started.add(new FaultyClient(generated.config(), firstId + i, faultyClientKeys.get(i), attack, operation,
+                    sentRequests, requestsPerSecondMax, clientNetSettings, ThreadLocalRandom.current().nextLong())
+                    .start());
+        }
+        return started;
     }
 
     /** Runs one configuration with registered clients: warm-up, then the measured window. */
@@ -134,8 +223,27 @@ public final class LoadBenchmark implements AutoCloseable {
      * failure quotes the end of its log), no request completed, or requests failed.
      */
     public BenchResult run(BenchConfig config, ClientsKind kind, PrintStream log) throws InterruptedException {
+        return run(config, kind, null, log);
+    }
+
+    /** What runs beside the honest clients during a configuration, started by the caller before it. */
+    interface Beside {
+        /** Added to the result's workload label, e.g. {@code 1x flood}. */
+        String label();
+
+        /** Called as soon as the measured window ended, before the clients finish their last requests. */
+        void windowEnded();
+    }
+
+    /**
+     * As {@link #run(BenchConfig, ClientsKind, PrintStream)}, with {@code beside} running meanwhile
+     * ({@code null}: nothing). Beside attackers, a window in which no honest request completed is
+     * a finding, not a failure: whether the cluster recovered shows in the clients' last requests
+     * (they fail after their timeout) and in the next window without attackers.
+     */
+    BenchResult run(BenchConfig config, ClientsKind kind, Beside beside, PrintStream log) throws InterruptedException {
         List<BastionClient> senders = kind == ClientsKind.STATIC ? clients : dynamicClients(log);
-        String label = kind.label(options.workload());
+        String label = kind.label(options.workload()) + (beside == null ? "" : " + " + beside.label());
         byte[] operation = NullService.operation(config.requestBytes(), config.replyBytes());
         Recorder recorder = new Recorder(3_600_000_000L, 3);
         AtomicLong completed = new AtomicLong();
@@ -163,13 +271,16 @@ public final class LoadBenchmark implements AutoCloseable {
         Histogram histogram = recorder.getIntervalHistogram();
         CpuTimes cpuEnd = cpuTimes();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
+        if (beside != null) {
+            beside.windowEnded();
+        }
         stop.set(true);
         for (Thread t : threads) {
             t.join(60_000);
         }
         double replicaMicros = (cpuEnd.replicasNanos() - cpuStart.replicasNanos()) / 1e3;
         double allMicros = replicaMicros + (cpuEnd.selfNanos() - cpuStart.selfNanos()) / 1e3;
-        String failure = failure(requests, errors.get(), firstError.get());
+        String failure = failure(requests, beside == null, errors.get(), firstError.get());
         BenchResult result = new BenchResult(label, config, seconds, requests, requests / seconds,
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6, histogram.getMean() / 1e6,
@@ -195,12 +306,12 @@ public final class LoadBenchmark implements AutoCloseable {
     }
 
     /** Why a configuration's numbers do not describe a working cluster, or {@code null} when they do. */
-    private String failure(long requests, long errors, String firstError) {
+    private String failure(long requests, boolean completionsRequired, long errors, String firstError) {
         List<String> problems = new ArrayList<>();
         for (int id : cluster.exitedOnTheirOwn()) {
             problems.add(cluster.exitReport(id, LOG_TAIL_LINES));
         }
-        if (requests == 0) {
+        if (requests == 0 && completionsRequired) {
             problems.add("no request completed in the measured window");
         }
         if (errors > 0) {
@@ -345,11 +456,14 @@ public final class LoadBenchmark implements AutoCloseable {
     /**
      * For the JSON file: a run's settings and results. {@code failed} marks a run whose cluster
      * failed ({@code failure} says how; {@code results} then hold what was measured until then).
+     * {@code faultyClients} compares honest throughput without and with attackers, per attack
+     * (its windows are among {@code results} too).
      */
     public record Report(String machine, int cores, String jdk, List<String> workloads, int replicas, long firstWarmupSeconds,
                          long warmupSeconds, long measureSeconds,
                          List<String> replicaJvmOptions, List<String> replicaArguments, ProtocolSettings protocol,
-                         List<BenchResult> results, List<JoinBenchResult> joins, boolean failed, String failure) {
+                         List<BenchResult> results, List<JoinBenchResult> joins, List<FaultyClientsResult> faultyClients,
+                         boolean failed, String failure) {
         public static Report of(Options options, List<Workload> workloads, List<BenchResult> results) {
             return of(options, workloads, results, List.of());
         }
@@ -362,12 +476,18 @@ public final class LoadBenchmark implements AutoCloseable {
         /** A report of a run that ended with {@code failure} ({@code null}: it did not fail). */
         public static Report of(Options options, List<Workload> workloads, List<BenchResult> results,
                                 List<JoinBenchResult> joins, String failure) {
+            return of(options, workloads, results, joins, List.of(), failure);
+        }
+
+        /** As above, with the comparisons of honest throughput without and with faulty clients. */
+        public static Report of(Options options, List<Workload> workloads, List<BenchResult> results,
+                                List<JoinBenchResult> joins, List<FaultyClientsResult> faultyClients, String failure) {
             return new Report(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     Runtime.getRuntime().availableProcessors(), Runtime.version().toString(),
                     workloads.stream().map(Workload::label).toList(),
                     options.replicas(),
                     options.firstWarmup().toSeconds(), options.warmup().toSeconds(), options.measure().toSeconds(), options.replicaJvmOptions(),
-                    options.replicaArguments(), options.settings(), results, joins, failure != null, failure);
+                    options.replicaArguments(), options.settings(), results, joins, faultyClients, failure != null, failure);
         }
     }
 

@@ -2,8 +2,11 @@ package io.bastion.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bastion.bench.Attack;
 import io.bastion.bench.BenchConfig;
 import io.bastion.bench.BenchResult;
+import io.bastion.bench.FaultyClientsBenchmark;
+import io.bastion.bench.FaultyClientsResult;
 import io.bastion.bench.JoinBenchResult;
 import io.bastion.bench.LoadBenchmark;
 import io.bastion.core.config.ProtocolSettings;
@@ -30,7 +33,12 @@ import java.util.concurrent.Callable;
                 "did not start) stops there, says why on stderr (with the end of the replica's log), writes what",
                 "it measured marked \"failed\": true, and exits 1.",
                 "--clients-kind static,dynamic runs each configuration with registered and with dynamic clients;",
-                "--joins N measures N dynamic clients joining at once (joins/s, p50/p99 latency)."})
+                "--joins N measures N dynamic clients joining at once (joins/s, p50/p99 latency).",
+                "--faulty-clients N --attack KIND[,KIND...] runs each configuration without and with N attacking",
+                "clients per attack, interleaved on the same cluster (--rounds pairs), and reports honest throughput",
+                "and latency both ways, the ratio, view changes the replicas logged or counted during the attack,",
+                "the attackers' send rate and the replicas' refusals and drops by reason; a ratio below 0.8 or a",
+                "view change is flagged (\"!!\") but does not fail the run."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -82,6 +90,34 @@ final class BenchCommand implements Callable<Integer> {
             + " per second per client connection). Default: theirs, or at least N of --joins so the measurement is"
             + " of joining, not of the limit.")
     Long helloRate;
+
+    @Option(names = "--faulty-clients", paramLabel = "N", defaultValue = "0",
+            description = "Attacking clients beside the honest ones, registered in the cluster file like them; each"
+                    + " sends at full speed (as fast as its connections take frames, never waiting for replies) over"
+                    + " connections of its own to every replica. Replicas then serve metrics on the ports after the"
+                    + " cluster's (default: ${DEFAULT-VALUE}, no attack).")
+    int faultyClients;
+
+    @Option(names = "--attack", split = ",", paramLabel = "KIND",
+            description = "With --faulty-clients: what the attackers do, as in bastion sim --attack; a list runs each"
+                    + " in turn. skip-primary: fresh signed requests to every replica but the primary (learnt from"
+                    + " replies); subset: each to a random non-empty subset; equivocate: one request number with"
+                    + " different operations for different replicas; bad-signatures: valid for some replicas, a"
+                    + " corrupted signature for the others; replay: the honest clients' earlier requests and its"
+                    + " own, again; flood: fresh valid requests without waiting for replies."
+                    + " Default: all of them.")
+    List<String> attacks;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "With --faulty-clients: pairs of windows per attack, each a baseline then one under attack"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--attack-rate", paramLabel = "R", defaultValue = "0",
+            description = "With --faulty-clients: at most R requests per second per attacker; 0 is full speed"
+                    + " (default: ${DEFAULT-VALUE}). On a machine shared with the replicas, an attacker at full speed"
+                    + " also takes CPU from them; a cap tells that apart from what the replicas let it do.")
+    long attackRate;
 
     @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
     int replicas;
@@ -154,6 +190,7 @@ final class BenchCommand implements Callable<Integer> {
         if (replicaHelloRate != ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND) {
             perReplica.add("--hello-rate=" + replicaHelloRate);
         }
+        List<Attack> attackKinds = attackKinds();
         int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         System.out.printf("bastion bench: %s; %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"
                         + " run directory %s%n", setups.stream().map(LoadBenchmark.Workload::label).toList(), replicas,
@@ -161,16 +198,18 @@ final class BenchCommand implements Callable<Integer> {
                 settings.inFlightBatchesMax(), dir);
         List<BenchResult> results = new ArrayList<>();
         List<JoinBenchResult> joinResults = new ArrayList<>();
+        List<FaultyClientsResult> faultyResults = new ArrayList<>();
         LoadBenchmark.Options options = null;
+        int portsPerCluster = Math.max(PORTS_PER_CLUSTER_MIN, 4 * replicas); // cluster ports, then metrics ports
         String failure = null;
         for (int i = 0; i < setups.size() && failure == null; i++) {
             LoadBenchmark.Workload setup = setups.get(i);
             options = new LoadBenchmark.Options(setup, replicas, Duration.ofSeconds(firstWarmup),
                     Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), jvm, perReplica,
-                    Bastion.class.getName(), basePort + 20 * i, settings);
+                    Bastion.class.getName(), basePort + portsPerCluster * i, settings);
             Path runDirectory = setups.size() == 1 ? dir : dir.resolve(setup.label().replace(' ', '-'));
             Files.createDirectories(runDirectory);
-            try (LoadBenchmark bench = new LoadBenchmark(runDirectory, clientsMax, options)) {
+            try (LoadBenchmark bench = new LoadBenchmark(runDirectory, clientsMax, faultyClients, options)) {
                 if (failoverRounds != null) {
                     var rounds = io.bastion.bench.FailoverBenchmark.run(bench, clients.get(0), failoverRounds,
                             Duration.ofSeconds(warmup), System.out);
@@ -178,16 +217,18 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.println("results written to " + out);
                     return 0;
                 }
-                failure = measure(bench, matrix, kinds, replicaHelloRate, results, joinResults);
+                failure = measure(bench, matrix, kinds, attackKinds, replicaHelloRate, results, joinResults,
+                        faultyResults);
             } catch (Exception e) {
                 failure = "workload " + setup.label() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString());
             }
         }
-        if (results.stream().map(BenchResult::workload).distinct().count() > 1) {
+        if (faultyClients == 0 && results.stream().map(BenchResult::workload).distinct().count() > 1) {
             printComparison(results, System.out);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.toFile(), LoadBenchmark.Report.of(options, setups, results, joinResults, failure));
+        FaultyClientsBenchmark.printTable(faultyResults, System.out);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(),
+                LoadBenchmark.Report.of(options, setups, results, joinResults, faultyResults, failure));
         System.out.println("results written to " + out + (failure == null ? "" : " (marked failed)"));
         if (failure != null) {
             spec.commandLine().getErr().println("bastion bench: FAILED, the numbers do not describe a working cluster: "
@@ -203,10 +244,18 @@ final class BenchCommand implements Callable<Integer> {
      * says which, or returns {@code null}.
      */
     private String measure(LoadBenchmark bench, List<BenchConfig> matrix, List<LoadBenchmark.ClientsKind> kinds,
-                           long replicaHelloRate, List<BenchResult> results, List<JoinBenchResult> joinResults)
+                           List<Attack> attackKinds, long replicaHelloRate, List<BenchResult> results,
+                           List<JoinBenchResult> joinResults, List<FaultyClientsResult> faultyResults)
             throws InterruptedException {
         for (BenchConfig config : seconds > 0 ? matrix : List.<BenchConfig>of()) {
             for (LoadBenchmark.ClientsKind kind : kinds) {
+                if (faultyClients > 0) {
+                    String failed = measureFaulty(bench, config, kind, attackKinds, results, faultyResults);
+                    if (failed != null) {
+                        return failed;
+                    }
+                    continue;
+                }
                 BenchResult result = bench.run(config, kind, System.out);
                 results.add(result);
                 if (result.failed()) {
@@ -224,6 +273,61 @@ final class BenchCommand implements Callable<Integer> {
         }
         return null;
     }
+
+    /** Each attack in turn, each as baseline and attack windows; stops at the first whose cluster failed. */
+    private String measureFaulty(LoadBenchmark bench, BenchConfig config, LoadBenchmark.ClientsKind kind,
+                                 List<Attack> attackKinds, List<BenchResult> results,
+                                 List<FaultyClientsResult> faultyResults) throws InterruptedException {
+        for (Attack attack : attackKinds) {
+            FaultyClientsResult result = FaultyClientsBenchmark.run(bench, config, kind, attack, faultyClients, rounds,
+                    attackRate, System.out);
+            faultyResults.add(result);
+            for (FaultyClientsResult.Round round : result.rounds()) {
+                results.add(round.baseline());
+                if (round.underAttack() != null) {
+                    results.add(round.underAttack());
+                }
+            }
+            if (result.failed()) {
+                return "workload " + result.workload() + ", " + config.label() + ", " + faultyClients + " faulty clients ("
+                        + attack.flag() + "): " + result.failure();
+            }
+        }
+        return null;
+    }
+
+    /** The attacks to run, checked against the other options; empty without faulty clients. */
+    private List<Attack> attackKinds() {
+        if (faultyClients < 0) {
+            throw new IllegalArgumentException("--faulty-clients must be >= 0, got " + faultyClients);
+        }
+        if (faultyClients == 0) {
+            if (attacks != null) {
+                throw new IllegalArgumentException("--attack needs --faulty-clients N (N >= 1)");
+            }
+            return List.of();
+        }
+        if (failoverRounds != null) {
+            throw new IllegalArgumentException("--faulty-clients and --failover measure different things; choose one");
+        }
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("--faulty-clients needs a measured window (--seconds >= 1)");
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        if (attackRate < 0) {
+            throw new IllegalArgumentException("--attack-rate must be >= 0, got " + attackRate);
+        }
+        if (replicas < 2) {
+            throw new IllegalArgumentException("--faulty-clients needs at least 2 replicas");
+        }
+        return attacks == null ? List.of(Attack.values()) : attacks.stream().map(String::strip).map(Attack::parse)
+                .distinct().toList();
+    }
+
+    /** Ports a cluster takes at least, per workload: the next workload's cluster starts this far on. */
+    static final int PORTS_PER_CLUSTER_MIN = 20;
 
     /** The clusters to run: each workload, and sql-insert once per SQL mode. */
     static List<LoadBenchmark.Workload> workloads(List<String> workloads, List<String> sqlModes) {

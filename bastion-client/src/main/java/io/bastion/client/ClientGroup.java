@@ -8,6 +8,8 @@ import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
 import io.netty.channel.EventLoopGroup;
 
+import java.util.function.UnaryOperator;
+
 /**
  * What many clients in one process share: one connection per replica (clients are multiplexed
  * over it), Netty's event loops, and the cache of verified reply signatures (replies of one batch
@@ -38,6 +40,18 @@ public final class ClientGroup implements AutoCloseable {
     /** Connects client {@code clientId}, signing with {@code key}, over this group's loops. */
     public BastionClient connect(long clientId, Signer key, ClientOptions options) {
         return BastionClient.connect(config, clientId, key, verifier, connections.transportFor(clientId), options);
+    }
+
+    /**
+     * As {@link #connect(long, Signer, ClientOptions)}, over the transport {@code decorate} makes of
+     * this group's: a wrapper that also observes what the client sends (the benchmark records the
+     * signed requests of honest clients this way, for a faulty client to replay). The wrapper must
+     * pass every call on to the transport it wraps.
+     */
+    public BastionClient connect(long clientId, Signer key, ClientOptions options,
+                                 UnaryOperator<ClientTransport> decorate) {
+        return BastionClient.connect(config, clientId, key, verifier,
+                decorate.apply(connections.transportFor(clientId)), options);
     }
 
     public BastionClient connect(long clientId, Signer key) {
