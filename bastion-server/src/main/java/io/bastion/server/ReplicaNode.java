@@ -5,6 +5,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Hello;
+import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.util.Check;
 import io.bastion.core.replica.ReplicaStats;
@@ -125,7 +126,8 @@ public final class ReplicaNode implements AutoCloseable {
         if (message.message() instanceof Hello hello) {
             runtime.onHello(hello, connection::send);
         } else {
-            runtime.onClientMessage(message, clientId -> clients.bind(clientId, connection));
+            long number = message.message() instanceof Request r ? r.requestNumber() : 0;
+            runtime.onClientMessage(message, clientId -> clients.bind(clientId, number, connection));
         }
     }
 

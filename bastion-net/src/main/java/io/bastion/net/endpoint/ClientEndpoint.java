@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -169,11 +170,13 @@ public final class ClientEndpoint implements AutoCloseable {
     }
 
     /**
-     * Routes replies for {@code clientId} to {@code connection} from now on. Call it after a request
-     * from that connection verified under the client's key. Binding a closed connection has no effect.
+     * {@code connection} sent client {@code clientId}'s request {@code requestNumber}, and it
+     * verified under the client's key: replies go there from now on if that request is the
+     * client's newest (an older, replayed one moves nothing; see {@link ClientBindings}). Binding a
+     * closed connection has no effect.
      */
-    public void bind(long clientId, ClientConnection connection) {
-        bindings.bind(clientId, connection);
+    public void bind(long clientId, long requestNumber, ClientConnection connection) {
+        bindings.bind(clientId, requestNumber, connection);
     }
 
     /**
@@ -185,21 +188,25 @@ public final class ClientEndpoint implements AutoCloseable {
     }
 
     /**
-     * Queues {@code reply} for the connection bound to {@code clientId}. Returns false if no open
+     * Queues {@code reply} for the connections bound to {@code clientId}. Returns false if no open
      * connection is bound ({@link Drop#CLIENT_UNBOUND}) or the frame was dropped at once.
      */
     public boolean sendToClient(long clientId, Signed<?> reply) {
-        ClientConnection connection = bindings.connectionOf(clientId);
-        if (connection == null) {
+        List<ClientConnection> connections = bindings.connectionsOf(clientId);
+        if (connections.isEmpty()) {
             counters.drop(Drop.CLIENT_UNBOUND);
             return false;
         }
-        return connection.send(reply);
+        boolean queued = false;
+        for (ClientConnection connection : connections) {
+            queued |= connection.send(reply);
+        }
+        return queued;
     }
 
     /** Whether some open connection is bound to {@code clientId}. */
     public boolean isBound(long clientId) {
-        return bindings.connectionOf(clientId) != null;
+        return !bindings.connectionsOf(clientId).isEmpty();
     }
 
     /** Client ids bound to a connection right now. */

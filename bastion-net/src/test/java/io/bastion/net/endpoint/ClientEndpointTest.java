@@ -98,6 +98,41 @@ class ClientEndpointTest {
         assertThat(first.isEmpty()).isTrue();
     }
 
+    /**
+     * Another connection replays the client's older request (verified: it is the client's own
+     * signature): the client's replies stay where they were. A copy of its newest request from
+     * another connection gets the replies too, beside the first; a newer request moves them.
+     */
+    @Test
+    void aReplayedOlderRequestDoesNotDivertTheClientsReplies() {
+        ClientEndpoint endpoint = echo(SETTINGS).endpoint();
+        Inbox honest = new Inbox();
+        Inbox replayer = new Inbox();
+        connector(honest).send(Messages.request(1, 5, CLIENT_SIGNER));
+        nextReply(honest);
+        ClientConnector attacker = connector(replayer);
+        attacker.send(Messages.request(1, 4, CLIENT_SIGNER));
+        assertThat(nextReply(honest).requestNumber()).as("the echo of the replay still goes to the honest client")
+                .isEqualTo(4);
+
+        endpoint.sendToClient(1, Messages.reply(REPLICA, 1, 6, new byte[0]));
+        assertThat(nextReply(honest).requestNumber()).isEqualTo(6);
+        assertThat(replayer.isEmpty()).isTrue();
+
+        attacker.send(Messages.request(1, 5, CLIENT_SIGNER)); // a copy of the newest request
+        assertThat(nextReply(honest).requestNumber()).isEqualTo(5);
+        assertThat(nextReply(replayer).requestNumber()).as("a copy of the newest request is answered too").isEqualTo(5);
+        endpoint.sendToClient(1, Messages.reply(REPLICA, 1, 7, new byte[0]));
+        assertThat(nextReply(honest).requestNumber()).as("the first connection keeps getting replies").isEqualTo(7);
+        assertThat(nextReply(replayer).requestNumber()).isEqualTo(7);
+
+        Inbox moved = new Inbox();
+        connector(moved).send(Messages.request(1, 8, CLIENT_SIGNER));
+        assertThat(nextReply(moved).requestNumber()).isEqualTo(8);
+        endpoint.sendToClient(1, Messages.reply(REPLICA, 1, 9, new byte[0]));
+        assertThat(nextReply(moved).requestNumber()).as("a newer request moves the replies").isEqualTo(9);
+    }
+
     @Test
     void aClosedConnectionIsUnboundAndRepliesToItAreCountedAsUnbound() {
         ClientEndpoint endpoint = echo(SETTINGS).endpoint();

@@ -29,7 +29,7 @@ public final class EchoEndpoint implements AutoCloseable {
     private void onMessage(ClientConnection connection, io.bastion.core.message.Signed<?> message) {
         if (message.message() instanceof Request request) {
             requests.add(request);
-            endpoint.bind(request.clientId(), connection);
+            endpoint.bind(request.clientId(), request.requestNumber(), connection);
             endpoint.sendToClient(request.clientId(),
                     Messages.reply(replicaId, request.clientId(), request.requestNumber(), new byte[] {7}));
         }

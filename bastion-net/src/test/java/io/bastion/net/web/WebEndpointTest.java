@@ -113,7 +113,7 @@ class WebEndpointTest {
             case Hello hello -> connection.send(Signed.sign(new Challenge(REPLICA, Challenge.keyDigest(hello.key()),
                     hello.nonce(), EXPIRES_MILLIS), replicaKeys.get(REPLICA)));
             case Request request -> {
-                clients.bind(request.clientId(), connection);
+                clients.bind(request.clientId(), request.requestNumber(), connection);
                 clients.sendToClient(request.clientId(), Signed.unsigned(new Reply(REPLICA, 0, 9, request.clientId(),
                         request.requestNumber(), request.operation(), 0, 1, List.of(), new byte[64])));
             }

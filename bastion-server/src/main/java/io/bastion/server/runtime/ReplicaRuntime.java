@@ -203,13 +203,17 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     private final LinkedBlockingQueue<Event> inbound = new LinkedBlockingQueue<>();
     private final AtomicInteger networkInFlight = new AtomicInteger();
+    /** Of {@link #networkInFlight}, the messages from client connections. */
+    private final AtomicInteger clientsInFlight = new AtomicInteger();
+    /** Client messages may take at most this fraction (1/n) of {@link Settings#inboundQueueMax()}. */
+    static final int CLIENT_SHARE_DIVISOR = 2;
     private final InboundBudget inboundBytes;
     private final VerifiedMessages verified = new VerifiedMessages(VERIFIED_MESSAGES_MAX);
     private final JoinScreen joinScreen;
     private final ExecutorQueue executorQueue = new ExecutorQueue(EXECUTOR_UNORDERED_TASKS_MAX,
             EXECUTOR_UNORDERED_BYTES_MAX);
     private final AtomicIntegerArray servesQueued;
-    private final ExecutorService verifiers;
+    private final VerifierPool verifiers;
     private final Thread coreThread;
     private final Thread executorThread;
     private volatile ReplicaTransport transport;
@@ -266,8 +270,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         this.relayAuthenticator = new MessageAuthenticator(config, directory::keyOfRelayed, verifier);
         // no verifier threads: messages are checked on the thread that delivers them (Netty's)
         this.verifiers = settings.verifierThreads() == 0 ? null
-                : new ThreadPoolExecutor(settings.verifierThreads(), settings.verifierThreads(), 0,
-                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("bastion-verify-" + id));
+                : new VerifierPool(settings.verifierThreads(), daemon("bastion-verify-" + id));
         this.coreThread = daemon("bastion-core-" + id).newThread(this::coreLoop);
         this.executorThread = daemon("bastion-execute-" + id).newThread(this::executorLoop);
     }
@@ -319,6 +322,10 @@ public final class ReplicaRuntime implements AutoCloseable {
             stats.rejected(Verdict.UNEXPECTED);
             return;
         }
+        if (request.kind() != Request.Kind.JOIN && request.requestNumber() < directory.lastExecuted(request.clientId())) {
+            stats.countStaleSkipped(); // older than a request that ran here: a replay; no signature work, no answer
+            return;
+        }
         if (request.kind() == Request.Kind.JOIN || directory.keyOf(request.clientId()) != null) {
             admit(MessageAuthenticator.FROM_CLIENT, message, bind, false);
         } else if (directory.recentlyEnded(request.clientId()) != null) {
@@ -360,7 +367,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (verifiers == null) {
             sign.run();
         } else {
-            verifiers.execute(sign);
+            verifiers.execute(VerifierPool.Priority.CLIENT, sign);
         }
     }
 
@@ -402,7 +409,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (verifiers == null) {
             check.run();
         } else {
-            verifiers.execute(check);
+            verifiers.execute(from >= 0 ? VerifierPool.Priority.REPLICA : VerifierPool.Priority.CLIENT, check);
         }
     }
 
@@ -437,13 +444,25 @@ public final class ReplicaRuntime implements AutoCloseable {
      * counting the drop, when one is reached.
      */
     private boolean reserve(int from, Signed<?> message) {
+        boolean client = from == MessageAuthenticator.FROM_CLIENT;
+        if (client && clientsInFlight.incrementAndGet() > settings.inboundQueueMax() / CLIENT_SHARE_DIVISOR) {
+            clientsInFlight.decrementAndGet();
+            stats.inboundDropped(); // clients may fill only part of the queue: replicas' messages still get in
+            return false;
+        }
         if (networkInFlight.incrementAndGet() > settings.inboundQueueMax()) {
             networkInFlight.decrementAndGet();
+            if (client) {
+                clientsInFlight.decrementAndGet();
+            }
             stats.inboundDropped();
             return false;
         }
         if (!inboundBytes.tryTake(from, message.wireSize())) {
             networkInFlight.decrementAndGet();
+            if (client) {
+                clientsInFlight.decrementAndGet();
+            }
             stats.countInboundBytesDropped();
             return false;
         }
@@ -453,6 +472,9 @@ public final class ReplicaRuntime implements AutoCloseable {
     /** Gives back what {@link #reserve} counted, once the message left (to the core, or dropped). */
     private void release(int from, Signed<?> message) {
         networkInFlight.decrementAndGet();
+        if (from == MessageAuthenticator.FROM_CLIENT) {
+            clientsInFlight.decrementAndGet();
+        }
         inboundBytes.release(from, message.wireSize());
     }
 
@@ -492,8 +514,8 @@ public final class ReplicaRuntime implements AutoCloseable {
             return false; // not bound: nothing will be sent to it
         }
         bind.accept(r.clientId());
-        if (SessionRequests.keptBySession(r) && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
-            // a session's retransmission of what already ran here: its reply again, not a new ordering
+        if (r.kind() != Request.Kind.JOIN && r.requestNumber() <= directory.lastExecuted(r.clientId())) {
+            // a retransmission of what already ran here: its reply again, not a new ordering
             stats.countStaleSkipped();
             if (r.requestNumber() == directory.lastExecuted(r.clientId())) {
                 offerUnordered(new Output.ResendReply(r.clientId(), r.requestNumber(), stats.view()),
@@ -716,9 +738,9 @@ public final class ReplicaRuntime implements AutoCloseable {
         StateMachine.Result result = engine.execute(execute);
         for (Signed<Request> request : execute.requests()) {
             Request r = request.message();
-            if (SessionRequests.keptBySession(r)) {
+            if (r.kind() != Request.Kind.JOIN) {
                 directory.executed(r.clientId(), r.requestNumber());
-            } else if (r.kind() == Request.Kind.JOIN) {
+            } else {
                 directory.joinExecuted(r.clientId(), r.requestNumber());
             }
         }

@@ -38,7 +38,7 @@ public final class SessionDirectory implements ClientKeys {
     private final int recentlyEndedMax;
     private final ConcurrentHashMap<Long, PublicKeyRef> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, PublicKeyRef> ended = new ConcurrentHashMap<>();
-    /** Live sessions' highest executed request number, as this replica executed them (at most one per live session). */
+    /** Registered clients' and live sessions' highest executed request number, as this replica executed them. */
     private final ConcurrentHashMap<Long, Long> lastExecuted = new ConcurrentHashMap<>();
     /** The order {@link #ended} entries go in; guarded by {@code this}. */
     private final ArrayDeque<Ended> endedOrder = new ArrayDeque<>();
@@ -98,17 +98,18 @@ public final class SessionDirectory implements ClientKeys {
     }
 
     /**
-     * The highest request number of live session {@code clientId} this replica has executed, or 0
-     * when unknown (a session's exactly-once entry is in the state machine; this copy lets the
-     * edge answer a retransmission from the reply cache instead of ordering it again).
+     * The highest request number of registered client or live session {@code clientId} this
+     * replica has executed, or 0 when unknown (the exactly-once entries are in the replicated
+     * state; this copy lets the edge answer a retransmission from the reply cache instead of
+     * ordering it again, and drop a replayed older request before checking its signature).
      */
     public long lastExecuted(long clientId) {
         return lastExecuted.getOrDefault(clientId, 0L);
     }
 
-    /** The executor ran request {@code requestNumber} of a session (ignored unless it is live). */
+    /** The executor ran request {@code requestNumber} of a client (ignored unless registered or live). */
     public void executed(long clientId, long requestNumber) {
-        if (live.containsKey(clientId)) {
+        if (live.containsKey(clientId) || registered.keyOf(clientId) != null) {
             lastExecuted.merge(clientId, requestNumber, Math::max);
         }
     }
