@@ -60,6 +60,22 @@ public final class TlsContexts {
         return build(SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").trustManager(trust), engine);
     }
 
+    /**
+     * A JDK {@link javax.net.ssl.SSLContext} that trusts only {@code authorities}, with the JDK's
+     * standard checks (chain, dates, and host names where the caller asks for HTTPS rules, as
+     * {@link java.net.http.HttpClient} does): for Java tools and tests that fetch from a replica's
+     * web or metrics port.
+     */
+    public static javax.net.ssl.SSLContext trusting(List<X509Certificate> authorities) {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            context.init(null, new TrustManager[] {ReplicaServerTrustManager.pkix(authorities)}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up a TLS 1.3 context: " + e, e);
+        }
+    }
+
     private static SslContext build(SslContextBuilder builder, TlsEngine engine) {
         try {
             return builder.sslProvider(engine.requireAvailable().provider()).protocols(PROTOCOL).build();
