@@ -10,18 +10,25 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.net.ssl.SSLException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Sits right behind the TLS handler and turns a failed TLS handshake into one counted rejection
  * ({@link Rejection#TLS_HANDSHAKE}) with one WARN line that says who and why: the certificate
  * check's own words when Bastion refused the other end's certificate
  * ({@link RejectedCertificateException}: the replica and the reason), the alert when the other
- * end refused ours, or that the bytes were no TLS at all (a plaintext client on a TLS port). It
+ * end refused ours, or that the bytes were no TLS at all (a plaintext client on a TLS port). A
+ * connection closed during the handshake without a word (a port probe) is only logged at DEBUG. It
  * swallows the TLS exceptions it has reported, so later handlers do not log them again. One
  * instance per connection, confined to its event loop.
  */
 final class TlsFailures extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsFailures.class);
+
     private final TransportCounters counters;
     private final String what;
 
@@ -49,7 +56,18 @@ final class TlsFailures extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(ChannelHandlerContext ctx, Throwable cause) {
+        if (closedBeforeHandshake(cause)) {
+            LOG.debug("{}: closed before the TLS handshake ended", what); // a port probe, a client that left
+            ctx.close();
+            return;
+        }
         Rejections.reject(ctx.channel(), counters, Rejection.TLS_HANDSHAKE, what + ": " + describe(cause));
+    }
+
+    /** The other end closed the connection during the handshake without a TLS alert: routine, not an attack. */
+    private static boolean closedBeforeHandshake(Throwable cause) {
+        return cause instanceof ClosedChannelException
+                || String.valueOf(cause.getMessage()).startsWith("Connection closed while SSL/TLS handshake");
     }
 
     /** Why a handshake failed, in words. */
