@@ -2,8 +2,11 @@ package io.bastion.cli;
 
 import io.bastion.net.config.ClusterGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
@@ -35,31 +38,37 @@ final class KeygenCommand implements Callable<Integer> {
                     + " to new connections within a second).")
     boolean renew;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         if (renew) {
             for (Path written : ClusterGenerator.renewWebCertificates(directory, new SecureRandom())) {
-                System.out.println("renewed " + written);
+                out.println("renewed " + written);
             }
+            out.flush();
             return 0;
         }
         ClusterGenerator.Generated generated = ClusterGenerator.generate(directory, replicas, clients, basePort,
                 new SecureRandom());
-        System.out.println("wrote in " + directory + ":");
-        System.out.println("  " + ClusterGenerator.CLUSTER_FILE_NAME + "            the cluster file (n = " + replicas
+        out.println("wrote in " + directory + ":");
+        out.println("  " + ClusterGenerator.CLUSTER_FILE_NAME + "            the cluster file (n = " + replicas
                 + ", f = " + generated.config().f() + "): replica keys, ports, and the cluster CA under [tls]");
-        System.out.println("  replica-<i>.key        each replica's Ed25519 key (private: copy each to its host only)");
-        System.out.println("  client-<id>.key        " + clients + " static clients' keys (private)");
-        System.out.println("  " + ClusterGenerator.CA_CERTIFICATE_FILE_NAME + ", " + ClusterGenerator.CA_KEY_FILE_NAME
+        out.println("  replica-<i>.key        each replica's Ed25519 key (private: copy each to its host only)");
+        out.println("  client-<id>.key        " + clients + " static clients' keys (private)");
+        out.println("  " + ClusterGenerator.CA_CERTIFICATE_FILE_NAME + ", " + ClusterGenerator.CA_KEY_FILE_NAME
                 + "         the cluster CA (ca.key private: keep it off the replicas)");
-        System.out.println("  replica-<i>-web.crt    each replica's web certificate chain, naming its host, and");
-        System.out.println("  replica-<i>-web.key    its key (private), for the HTTPS web and metrics ports");
-        System.out.println("start replica i with:  ./bastion replica --config " + generated.clusterFile()
+        out.println("  replica-<i>-web.crt    each replica's web certificate chain, naming its host, and");
+        out.println("  replica-<i>-web.key    its key (private), for the HTTPS web and metrics ports");
+        out.println("start replica i with:  ./bastion replica --config " + generated.clusterFile()
                 + " --id i --data data/i");
         if (clients > 0) {
-            System.out.println("then talk to it with:  ./bastion client --config " + generated.clusterFile()
+            out.println("then talk to it with:  ./bastion client --config " + generated.clusterFile()
                     + " --id " + ClusterGenerator.FIRST_CLIENT_ID + " put greeting hello");
         }
+        out.flush();
         return 0;
     }
 }
