@@ -4,6 +4,7 @@ import io.bastion.net.Rejection;
 import io.bastion.net.handshake.HandshakeFrame.Hello;
 import io.bastion.net.handshake.HandshakeFrame.HelloAccept;
 import io.bastion.net.handshake.HandshakeFrame.HelloConfirm;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -47,7 +48,7 @@ public final class AcceptorHandshake extends HandshakeHandler {
         state = State.AWAIT_CONFIRM;
     }
 
-    private void checkIds(io.netty.channel.Channel channel, int from, int to) throws HandshakeException {
+    private void checkIds(Channel channel, int from, int to) throws HandshakeException {
         if (to != setup.selfId()) {
             throw new HandshakeException(Rejection.HANDSHAKE_WRONG_ID,
                     "HELLO for replica " + to + " reached replica " + setup.selfId());
