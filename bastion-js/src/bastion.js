@@ -52,15 +52,56 @@ const DEFAULTS = Object.freeze({
  * Fetches the cluster description (a URL of /cluster.json, or the object itself), opens a
  * WebSocket to every replica and returns a client. Options: {key} (from generateClientKey /
  * storedClientKey; default: a stored ECDSA P-256 key in browsers, a fresh one elsewhere),
- * {WebSocket} (the constructor, default globalThis.WebSocket), {url: replica => ws url}, and the
- * timing fields of DEFAULTS.
+ * {WebSocket} (the constructor, default globalThis.WebSocket; in Node, the `ws` package's),
+ * {ca} (Node only: the cluster CA's PEM, ca.crt; /cluster.json and every WebSocket are then
+ * checked against it, names included, instead of the system's CAs), {url: replica => ws url},
+ * and the timing fields of DEFAULTS.
+ *
+ * The scheme follows the replicas: wss:// when the description says its web ports speak TLS
+ * ("tls": true), ws:// when it says they do not, and otherwise what the page itself came over
+ * (an https page can only open wss://).
  */
 export async function connect(cluster, options = {}) {
-  const description = typeof cluster === 'string' ? await (await fetch(cluster)).json() : cluster;
+  const description = typeof cluster === 'string' ? await fetchJson(cluster, options) : cluster;
   const key = options.key ?? await storedClientKey();
   const client = new BastionClient(description, key, { ...DEFAULTS, ...options });
   await client.start();
   return client;
+}
+
+/** GETs JSON; in Node with options.ca, over node:https trusting that CA only. */
+async function fetchJson(url, options) {
+  if (!options.ca) return (await fetch(url)).json();
+  const https = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { ca: options.ca }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new BastionError(`${url}: HTTP ${response.statusCode}`));
+        else {
+          try {
+            resolve(JSON.parse(body));
+          } catch (e) {
+            reject(new BastionError(`${url}: not JSON (${e.message})`));
+          }
+        }
+      });
+    });
+    request.on('error', (e) => reject(new BastionError(`${url}: ${e.message}`)));
+  });
+}
+
+/** Whether WebSockets to the replicas use TLS: what the description says, else what the page came over. */
+export function webSocketScheme(description, location = globalThis.location) {
+  if (typeof description.tls === 'boolean') return description.tls ? 'wss' : 'ws';
+  return location?.protocol === 'https:' ? 'wss' : 'ws';
+}
+
+/** A host as it goes into a URL: IPv6 literals in brackets. */
+function urlHost(host) {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 /** One replica as the client sees it: its socket, its key, and what it answered lately. */
@@ -135,14 +176,16 @@ export class BastionClient {
   // ------------------------------------------------------------------ sockets
 
   url(info) {
-    return this.options.url ? this.options.url(info) : `ws://${info.host}:${info.webPort}/ws`;
+    if (this.options.url) return this.options.url(info);
+    return `${webSocketScheme(this.cluster)}://${urlHost(info.host)}:${info.webPort}/ws`;
   }
 
   open(link) {
     if (this.closed) return;
     let socket;
     try {
-      socket = new this.WebSocket(this.url(link.info));
+      socket = this.options.ca ? new this.WebSocket(this.url(link.info), { ca: this.options.ca })
+        : new this.WebSocket(this.url(link.info));
     } catch {
       this.reconnect(link);
       return;

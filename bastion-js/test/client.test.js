@@ -227,3 +227,30 @@ test('replies with a broken signature are not counted', async () => {
   assert.equal(c.replicaStatus().find((s) => s.id === 1).answered, answeredBefore, 'nothing of it counted');
   c.close();
 });
+
+test('the WebSocket scheme follows the replicas, else the page: wss for TLS, never ws from an https page', async () => {
+  const { webSocketScheme } = await import('../src/bastion.js');
+  assert.equal(webSocketScheme({ tls: true }, { protocol: 'http:' }), 'wss');
+  assert.equal(webSocketScheme({ tls: false }, { protocol: 'http:' }), 'ws');
+  assert.equal(webSocketScheme({}, { protocol: 'https:' }), 'wss');
+  assert.equal(webSocketScheme({}, { protocol: 'http:' }), 'ws');
+  assert.equal(webSocketScheme({}, undefined), 'ws');
+});
+
+test('a client opens wss:// URLs when the cluster description says its web ports speak TLS', async () => {
+  const opened = [];
+  class RecordingSocket {
+    constructor(url) {
+      opened.push(url);
+    }
+
+    close() {}
+  }
+  const key = await generateClientKey();
+  const cluster = { f: 0, n: 2, tls: true, replicas: [
+    { id: 0, host: '127.0.0.1', webPort: 7200, publicKey: { alg: 'ED25519', raw: toBase64(new Uint8Array(32).fill(7)) } },
+    { id: 1, host: '::1', webPort: 7201, publicKey: { alg: 'ED25519', raw: toBase64(new Uint8Array(32).fill(9)) } }] };
+  const client = await connect(cluster, { key, WebSocket: RecordingSocket });
+  client.close();
+  assert.deepEqual(opened, ['wss://127.0.0.1:7200/ws', 'wss://[::1]:7201/ws']);
+});

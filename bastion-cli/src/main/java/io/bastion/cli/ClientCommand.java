@@ -8,6 +8,8 @@ import io.bastion.client.Result;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.net.config.ClusterFile;
+import io.bastion.net.tls.ClientSecurity;
+import io.bastion.net.tls.TlsEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,19 +55,36 @@ final class ClientCommand implements Callable<Integer> {
             description = "Give up on a request after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--insecure-plaintext",
+            description = "Talk to replicas over plain TCP, for a cluster whose client ports run --insecure-plaintext:"
+                    + " anyone on the path reads the operations. Default: TLS, each replica checked against the"
+                    + " cluster file.")
+    boolean insecurePlaintext;
+
+    @Option(names = "--tls-engine", defaultValue = "jdk", description = "jdk or openssl (default: ${DEFAULT-VALUE}).")
+    String tlsEngine;
+
     @Parameters(description = "The operation, e.g. put greeting hello")
     List<String> operation;
 
     @Override
     public Integer call() throws Exception {
-        ClusterConfig cluster = ClusterFile.load(config);
+        ClusterFile.Contents contents = ClusterFile.loadContents(config);
+        ClusterConfig cluster = contents.config();
+        ClientSecurity security;
+        if (insecurePlaintext) {
+            System.err.println("WARN: --insecure-plaintext: operations and replies cross the network unencrypted");
+            security = ClientSecurity.PLAINTEXT;
+        } else {
+            security = ClientSecurity.tls(cluster, contents.authorities(), TlsEngine.parse(tlsEngine));
+        }
         if ((id == null) == (join == null)) {
             throw new IllegalArgumentException("give either --id (a client in the cluster file) or --join CREDENTIALS");
         }
         if (id != null && cluster.clients().stream().noneMatch(c -> c.id() == id)) {
             throw new IllegalArgumentException("--id " + id + ": no [[client]] with that id in " + config);
         }
-        try (BastionClient client = connect(cluster)) {
+        try (BastionClient client = connect(cluster, security)) {
             if (join != null) {
                 Session session = client.join(join.getBytes(StandardCharsets.UTF_8));
                 System.out.printf("joined as %s, client id %d%n", session.identity(), session.clientId());
@@ -80,15 +99,15 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    private BastionClient connect(ClusterConfig cluster) throws Exception {
+    private BastionClient connect(ClusterConfig cluster, ClientSecurity security) throws Exception {
         ClientOptions options = ClientOptions.defaults().withRequestTimeout(timeout);
         if (join != null) {
             SigningKey signingKey = key != null ? KeyFiles.readPrivateKey(key)
                     : Ed25519SigningKey.generate(new SecureRandom());
-            return Clients.connectDynamic(cluster, signingKey, signingKey.publicKey(), options);
+            return Clients.connectDynamic(cluster, security, signingKey, signingKey.publicKey(), options);
         }
         Path keyFile = key != null ? key : config.resolveSibling("client-" + id + ".key");
-        return Clients.connect(cluster, id, KeyFiles.readPrivateKey(keyFile), options);
+        return Clients.connect(cluster, security, id, KeyFiles.readPrivateKey(keyFile), options);
     }
 
     private int runAll(BastionClient client) throws Exception {

@@ -41,6 +41,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "The web page every replica serves (default: bastion-js next to this build, if present).")
     Path webRoot;
 
+    @Option(names = "--https",
+            description = "Serve the page over HTTPS and WSS with certificates of the demo's own CA (--dir/ca.crt),"
+                    + " which the browser must trust first (printed). Default: the page over plain HTTP on"
+                    + " 127.0.0.1, which browsers treat as a secure context; every other port speaks TLS either way.")
+    boolean https;
+
     @Option(names = "--lying-replica", paramLabel = "ID", hidden = true,
             description = "Test only: this replica signs wrong answers to reads (--test-fault wrong-reads).")
     Integer lyingReplica;
@@ -51,7 +57,10 @@ final class DemoCommand implements Callable<Integer> {
         Path clusterFile = directory.resolve(ClusterGenerator.CLUSTER_FILE_NAME);
         if (!Files.exists(clusterFile)) {
             ClusterGenerator.generate(directory, replicas, 8, basePort, new SecureRandom());
-            System.out.println("created keys and " + clusterFile);
+            System.out.println("created keys, certificates and " + clusterFile);
+        } else if (!Files.exists(directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME))) {
+            throw new IllegalStateException(directory + " was made by a Bastion without TLS (it has no "
+                    + ClusterGenerator.CA_CERTIFICATE_FILE_NAME + "); remove it (rm -r " + directory + ") and run the demo again");
         }
         ClusterConfig config = ClusterFile.load(clusterFile);
         refuseBusyPorts(config);
@@ -82,6 +91,10 @@ final class DemoCommand implements Callable<Integer> {
         if (web != null && config.replica(id).webPort() > 0) {
             arguments.addAll(List.of("--web-root", web.toString()));
         }
+        if (!https) {
+            // the page stays on http://127.0.0.1 (a secure context for browsers) so nothing needs trusting
+            arguments.addAll(List.of("--insecure-plaintext", "web"));
+        }
         if (lyingReplica != null && lyingReplica == id) {
             arguments.addAll(List.of("--test-fault", "wrong-reads"));
         }
@@ -105,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                 config.n(), config.f(), service);
         for (int id = 0; id < config.n(); id++) {
             ReplicaInfo r = config.replica(id);
-            System.out.printf("  replica %d  pid %-7d clients -> %s:%d   metrics http://%s:%d/metrics   log %s%n", id,
+            System.out.printf("  replica %d  pid %-7d clients -> %s:%d   metrics https://%s:%d/metrics   log %s%n", id,
                     cluster.process(id).pid(), r.host(), r.clientPort(), r.host(), metricsBase + id,
                     directory.resolve("replica-" + id + ".log"));
         }
@@ -113,8 +126,22 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         ReplicaInfo first = config.replica(0);
         if (web != null && first.webPort() > 0) {
-            System.out.printf("Open http://%s:%d/ in a browser (every replica serves the page: ports %s).%n", first.host(),
-                    first.webPort(), config.replicas().stream().map(r -> Integer.toString(r.webPort())).toList());
+            System.out.printf("Open %s://%s:%d/ in a browser (every replica serves the page: ports %s).%n",
+                    https ? "https" : "http", first.host(), first.webPort(),
+                    config.replicas().stream().map(r -> Integer.toString(r.webPort())).toList());
+            Path ca = directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME).toAbsolutePath();
+            if (https) {
+                System.out.println("  The page and its WebSockets use TLS with certificates of this demo's CA. Trust it first:");
+                System.out.println("    Chromium/Chrome: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n bastion-demo -i " + ca);
+                System.out.println("    Firefox: Settings > Privacy & Security > Certificates > View Certificates >"
+                        + " Authorities > Import " + ca);
+                System.out.println("    (remove it again when done: whoever holds " + directory.resolve(
+                        ClusterGenerator.CA_KEY_FILE_NAME) + " can make certificates your browser trusts)");
+            } else {
+                System.out.println("  The page is plain HTTP on 127.0.0.1 (--insecure-plaintext web): a browser treats this"
+                        + " address as secure, and nothing leaves the machine. Replicas and clients talk TLS;"
+                        + " --https serves the page over TLS too.");
+            }
             if (service.equals("evoting")) {
                 System.out.println("  Demo accounts: alice, bob, carol, dave (secret <name>-demo, e.g. alice-demo) vote;"
                         + " admin (secret admin-demo) closes the election.");
@@ -124,7 +151,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println();
         }
-        System.out.println("In another terminal:");
+        System.out.println("In another terminal (metrics: curl --cacert " + directory.resolve(
+                ClusterGenerator.CA_CERTIFICATE_FILE_NAME) + " https://" + config.replica(0).host() + ":" + metricsBase
+                + "/metrics):");
         if (service.equals("evoting")) {
             System.out.println("  ./bastion client --config " + clusterFile
                     + " --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'");

@@ -8,7 +8,10 @@ import io.bastion.crypto.SigningKey;
 import io.bastion.net.NetSettings;
 import io.bastion.net.endpoint.ClientLimits;
 import io.bastion.net.config.ClusterFile;
+import io.bastion.net.config.ClusterGenerator;
+import io.bastion.net.tls.TlsEngine;
 import io.bastion.server.ReplicaNode;
+import io.bastion.server.ReplicaTls;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaStorage;
 import io.bastion.server.storage.SyncMode;
@@ -84,6 +87,26 @@ final class ReplicaCommand implements Callable<Integer> {
                     + " at /ws). Default: no files.")
     Path webRoot;
 
+    @Option(names = "--web-cert", paramLabel = "FILE",
+            description = "The PEM certificate chain (leaf first) the web and metrics ports present: from bastion"
+                    + " keygen, or a publicly trusted one (ACME). Replaced files are served to new connections"
+                    + " within a second. Default: replica-<id>-web.crt next to the cluster file.")
+    Path webCert;
+
+    @Option(names = "--web-key", paramLabel = "FILE",
+            description = "The private key (PEM) of --web-cert. Default: replica-<id>-web.key next to the cluster file.")
+    Path webKey;
+
+    @Option(names = "--insecure-plaintext", arity = "0..1", fallbackValue = "all", paramLabel = "PORTS",
+            description = "INSECURE, for local experiments: speak plain TCP instead of TLS on all ports, or on the"
+                    + " ones listed (replica,client,web,metrics). Said with a WARN line at every start.")
+    String insecurePlaintext;
+
+    @Option(names = "--tls-engine", defaultValue = "jdk",
+            description = "TLS implementation: jdk, or openssl (BoringSSL via netty-tcnative, linux-x86_64)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String tlsEngine;
+
     @Option(names = "--verifier-threads", description = "Threads checking signatures; 0 checks them on the network threads (default: one per core).")
     Integer verifierThreads;
 
@@ -138,6 +161,7 @@ final class ReplicaCommand implements Callable<Integer> {
         if (webRoot != null && cluster.replica(id).webPort() == 0) {
             throw new IllegalArgumentException("--web-root needs a webPort for replica " + id + " in " + config);
         }
+        ReplicaTls tls = tls(cluster.replica(id).webPort() != 0, metricsPort != 0);
         StateMachine state = sqlService != null
                 ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
                         dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval(),
@@ -146,7 +170,7 @@ final class ReplicaCommand implements Callable<Integer> {
         String label = sqlService != null ? sqlService : chosen.label();
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
                 NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort)
-                .withClientLimits(ClientLimits.perConnection(helloRate)).withWebRoot(webRoot));
+                .withClientLimits(ClientLimits.perConnection(helloRate)).withWebRoot(webRoot).withTls(tls));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -156,9 +180,13 @@ final class ReplicaCommand implements Callable<Integer> {
         System.out.printf("replica %d of %d (f = %d) running the %s service; replicas on %s:%d, clients on %s:%d%s%s%n",
                 id, cluster.n(), cluster.f(), label, self.host(), self.replicaPort(),
                 listen != null ? listen : self.host(), self.clientPort(),
-                self.webPort() == 0 ? "" : ", web on http://" + (listen != null ? listen : self.host()) + ":"
-                        + self.webPort() + "/",
+                self.webPort() == 0 ? "" : ", web on " + (node.web().isTls() ? "https://" : "http://")
+                        + (listen != null ? listen : self.host()) + ":" + self.webPort() + "/",
                 node.metricsPort() == 0 ? "" : ", metrics on port " + node.metricsPort());
+        if (!tls.plaintext().isEmpty()) {
+            System.out.println("WARNING: INSECURE: plaintext on the " + tls.plaintextNames() + " port(s)"
+                    + " (--insecure-plaintext); for local experiments only");
+        }
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             if (node.runtime().failure() != null) {
                 System.err.println("replica " + id + " stopped: " + node.runtime().failure());
@@ -168,6 +196,30 @@ final class ReplicaCommand implements Callable<Integer> {
         return 0;
     }
 
+
+    /** TLS on every port unless --insecure-plaintext names it; the web certificate when a port needs it. */
+    private ReplicaTls tls(boolean hasWebPort, boolean hasMetricsPort) throws Exception {
+        ReplicaTls tls = ReplicaTls.defaults().withEngine(TlsEngine.parse(tlsEngine).requireAvailable());
+        if (insecurePlaintext != null) {
+            tls = tls.withPlaintext(ReplicaTls.Port.parseList(insecurePlaintext));
+        }
+        boolean needsCertificate = (hasWebPort && !tls.isPlaintext(ReplicaTls.Port.WEB))
+                || (hasMetricsPort && !tls.isPlaintext(ReplicaTls.Port.METRICS));
+        if ((webCert == null) != (webKey == null)) {
+            throw new IllegalArgumentException("give --web-cert and --web-key together");
+        }
+        if (!needsCertificate) {
+            return tls;
+        }
+        Path chain = webCert != null ? webCert : config.resolveSibling(ClusterGenerator.webCertificateFileName(id));
+        Path key = webKey != null ? webKey : config.resolveSibling(ClusterGenerator.webKeyFileName(id));
+        if (webCert == null && !Files.exists(chain)) {
+            throw new IllegalArgumentException("replica " + id + "'s web and metrics ports serve HTTPS, and there is no "
+                    + chain + ": run bastion keygen --renew-web-certificates --dir " + config.toAbsolutePath().getParent()
+                    + " (needs the cluster CA there), give --web-cert and --web-key, or --insecure-plaintext web,metrics");
+        }
+        return tls.withWebCertificateFiles(chain, key);
+    }
 
     private boolean lyingReads() {
         if (testFault == null) {

@@ -77,6 +77,40 @@ class CommandLineTest {
     }
 
     @Test
+    void keygenListsWhatItWroteIncludingTheCaAndTheWebCertificates() {
+        Run keygen = run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1");
+        assertThat(keygen.code()).isZero();
+        assertThat(keygen.out()).contains("cluster.toml").contains("replica-<i>.key").contains("ca.crt, ca.key")
+                .contains("replica-<i>-web.crt");
+        assertThat(directory.resolve("ca.crt")).exists();
+        assertThat(directory.resolve("replica-3-web.key")).exists();
+        Run renew = run("keygen", "--dir", directory.toString(), "--renew-web-certificates");
+        assertThat(renew.code()).isZero();
+        assertThat(renew.out()).contains("renewed").contains("replica-3-web.crt");
+    }
+
+    @Test
+    void aReplicaWithoutItsWebCertificateOrWithABadPlaintextListIsRefusedClearly() throws Exception {
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Path file = directory.resolve("cluster.toml");
+        Files.delete(directory.resolve("replica-0-web.crt"));
+        Run noCertificate = run("replica", "--config", file.toString(), "--id", "0", "--data",
+                directory.resolve("data").toString());
+        assertThat(noCertificate.code()).isEqualTo(1);
+        assertThat(noCertificate.err()).contains("replica-0-web.crt").contains("--insecure-plaintext web")
+                .doesNotContain("at io.bastion");
+        Run badList = run("replica", "--config", file.toString(), "--id", "0", "--insecure-plaintext", "replica,webs");
+        assertThat(badList.code()).isEqualTo(1);
+        assertThat(badList.err()).contains("'webs' is no port");
+        Run halfPair = run("replica", "--config", file.toString(), "--id", "1", "--web-cert",
+                directory.resolve("replica-1-web.crt").toString());
+        assertThat(halfPair.err()).contains("--web-cert and --web-key together");
+        Run badEngine = run("client", "--config", file.toString(), "--id", "1", "--tls-engine", "gnutls", "get", "x");
+        assertThat(badEngine.code()).isEqualTo(1);
+        assertThat(badEngine.err()).contains("unknown TLS engine 'gnutls'");
+    }
+
+    @Test
     void unknownServicesWorkloadsAndSqlModesAreRefusedWithTheChoices() throws Exception {
         assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
         Path file = directory.resolve("cluster.toml");

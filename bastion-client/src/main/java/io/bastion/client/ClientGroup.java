@@ -6,6 +6,7 @@ import io.bastion.core.crypto.Signer;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
+import io.bastion.net.tls.ClientSecurity;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.function.UnaryOperator;
@@ -25,16 +26,22 @@ public final class ClientGroup implements AutoCloseable {
     private final CachingSignatureVerifier verifier;
     private final MultiplexedConnections connections;
 
+    /** A group whose connections run TLS, accepting each replica's certificate signed by its key in {@code config}. */
     public ClientGroup(ClusterConfig config) {
         this(config, NetSettings.DEFAULTS);
     }
 
     public ClientGroup(ClusterConfig config, NetSettings settings) {
+        this(config, settings, ClientSecurity.tls(config));
+    }
+
+    /** A group whose connections are secured by {@code security}. */
+    public ClientGroup(ClusterConfig config, NetSettings settings, ClientSecurity security) {
         this.config = config;
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-client");
         this.verifier = new CachingSignatureVerifier(new StandardSignatureVerifier(),
                 CachingSignatureVerifier.ENTRIES_DEFAULT);
-        this.connections = new MultiplexedConnections(config, settings, group);
+        this.connections = new MultiplexedConnections(config, settings, security, group);
     }
 
     /** Connects client {@code clientId}, signing with {@code key}, over this group's loops. */

@@ -10,6 +10,7 @@ import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.net.NetSettings;
 import io.bastion.net.connector.ClusterConnector;
+import io.bastion.net.tls.ClientSecurity;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.Map;
@@ -29,8 +30,8 @@ final class MultiplexedConnections implements AutoCloseable {
     private final Map<Long, Consumer<Reply>> routes = new ConcurrentHashMap<>();
     private final Map<Digest, ClientTransport.ChallengeListener> challengeRoutes = new ConcurrentHashMap<>();
 
-    MultiplexedConnections(ClusterConfig config, NetSettings settings, EventLoopGroup group) {
-        this.connector = new ClusterConnector(config, settings, group, (replicaId, message) -> {
+    MultiplexedConnections(ClusterConfig config, NetSettings settings, ClientSecurity security, EventLoopGroup group) {
+        this.connector = new ClusterConnector(config, settings, security, group, (replicaId, message) -> {
             switch (message.message()) {
                 case Reply reply when reply.replicaId() == replicaId -> {
                     Consumer<Reply> route = routes.get(reply.clientId());

@@ -8,26 +8,40 @@ import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.net.NetSettings;
 import io.bastion.net.connector.ClusterConnector;
+import io.bastion.net.tls.ClientSecurity;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.function.Consumer;
 
 /**
- * The TCP transport of a client: one connection to every replica's client port, reconnecting with
- * back-off. A connection to replica r only delivers replies and challenges that claim to come
+ * The TCP transport of a client: one connection to every replica's client port (TLS by default,
+ * checking each replica's certificate against the cluster file), reconnecting with back-off. A connection to replica r only delivers replies and challenges that claim to come
  * from r. It serves one client, so every reply goes to it whatever its client id. Thread-safe.
  */
 public final class NettyClientTransport implements ClientTransport {
     private final ClusterConfig config;
     private final NetSettings settings;
+    private final ClientSecurity security;
     private final EventLoopGroup group;
     private ClusterConnector connector;
     private volatile ChallengeListener challenges;
 
-    /** @param group shared event loops, owned by the caller; {@code null} for a group of its own */
+    /**
+     * Connections secured by TLS that accepts each replica's certificate signed by its key in
+     * {@code config}.
+     *
+     * @param group shared event loops, owned by the caller; {@code null} for a group of its own
+     */
     public NettyClientTransport(ClusterConfig config, NetSettings settings, EventLoopGroup group) {
+        this(config, settings, ClientSecurity.tls(config), group);
+    }
+
+    /** Connections secured by {@code security}. */
+    public NettyClientTransport(ClusterConfig config, NetSettings settings, ClientSecurity security,
+                                EventLoopGroup group) {
         this.config = config;
         this.settings = settings;
+        this.security = security;
         this.group = group;
     }
 
@@ -44,8 +58,8 @@ public final class NettyClientTransport implements ClientTransport {
                 default -> { }
             }
         };
-        connector = group == null ? new ClusterConnector(config, settings, handler)
-                : new ClusterConnector(config, settings, group, handler);
+        connector = group == null ? new ClusterConnector(config, settings, security, handler)
+                : new ClusterConnector(config, settings, security, group, handler);
         connector.start();
     }
 

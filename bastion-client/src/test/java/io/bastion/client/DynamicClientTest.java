@@ -1,5 +1,6 @@
 package io.bastion.client;
 
+import io.bastion.server.ReplicaTls;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
@@ -66,7 +67,8 @@ class DynamicClientTest {
     private void startNode(int id) throws Exception {
         nodes[id] = ReplicaNode.start(generated.config(), id,
                 KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id)), new KeyValueService(),
-                ReplicaNode.Options.defaults(ReplicaStorage.open(directory.resolve("data-" + id), SyncMode.NONE)));
+                ReplicaNode.Options.defaults(ReplicaStorage.open(directory.resolve("data-" + id), SyncMode.NONE))
+                        .withTls(ReplicaTls.keygenFiles(directory, id)));
     }
 
     @AfterEach

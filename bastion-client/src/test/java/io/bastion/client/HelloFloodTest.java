@@ -1,5 +1,8 @@
 package io.bastion.client;
 
+import java.util.EnumSet;
+import io.bastion.net.tls.ClientSecurity;
+import io.bastion.server.ReplicaTls;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Hello;
@@ -92,6 +95,9 @@ class HelloFloodTest {
                 options = new ReplicaNode.Options(null, options.net(), options.runtime(), options.storage(), null,
                         metricsPort).withClientLimits(ClientLimits.DEFAULTS.withAddressesMax(ADDRESSES_MAX));
             }
+            // the flood speaks the frame format over plain sockets, the scrape plain HTTP: those ports run without TLS
+            options = options.withTls(ReplicaTls.keygenFiles(directory, id)
+                    .withPlaintext(EnumSet.of(ReplicaTls.Port.CLIENT, ReplicaTls.Port.METRICS)));
             nodes.add(ReplicaNode.start(generated.config(), id,
                     KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id)), new NullService(), options));
         }
@@ -134,7 +140,7 @@ class HelloFloodTest {
         SigningKey key = Ed25519SigningKey.generate(new SecureRandom());
         BastionClient client = BastionClient.connectDynamic(generated.config(), key, key.publicKey(),
                 new StandardSignatureVerifier(), new ChallengeTampering(new NettyClientTransport(generated.config(),
-                        NetSettings.DEFAULTS, null), 3, (challenge, deliver) -> { }),
+                        NetSettings.DEFAULTS, ClientSecurity.PLAINTEXT, null), 3, (challenge, deliver) -> { }),
                 ClientOptions.defaults().withRequestTimeout(BOUND));
         open.add(client);
         assertThat(client.join("legitimate".getBytes(StandardCharsets.UTF_8)).identity()).isEqualTo("legitimate");

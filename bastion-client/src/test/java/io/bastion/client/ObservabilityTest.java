@@ -1,5 +1,8 @@
 package io.bastion.client;
 
+import io.bastion.net.tls.CertificateFiles;
+import io.bastion.net.tls.TlsContexts;
+import io.bastion.server.ReplicaTls;
 import io.bastion.core.service.CounterService;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.net.config.ClusterGenerator;
@@ -40,7 +43,8 @@ class ObservabilityTest {
             for (int id = 0; id < 4; id++) {
                 var options = ReplicaNode.Options.defaults(ReplicaStorage.none());
                 options = new ReplicaNode.Options(null, options.net(), options.runtime(), options.storage(),
-                        directory.resolve("trace-" + id + ".jsonl"), metricsBase + id);
+                        directory.resolve("trace-" + id + ".jsonl"), metricsBase + id)
+                        .withTls(ReplicaTls.keygenFiles(directory, id));
                 nodes.add(ReplicaNode.start(generated.config(), id,
                         KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id)), new CounterService(), options));
             }
@@ -50,7 +54,9 @@ class ObservabilityTest {
                     client.invoke(CounterService.add(1));
                 }
             }
-            HttpClient http = HttpClient.newHttpClient();
+            // the metrics port speaks HTTPS with the web certificate from the cluster CA
+            HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.trusting(List.of(CertificateFiles.readChain(
+                    directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME)).get(0)))).build();
             Await.until("replica 2 reports 20 executed requests", Duration.ofSeconds(10), () -> {
                 String text = scrape(http, metricsBase + 2);
                 return text.contains("bastion_requests_executed_total 20");
@@ -87,7 +93,7 @@ class ObservabilityTest {
 
     private static String scrape(HttpClient http, int port) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "";

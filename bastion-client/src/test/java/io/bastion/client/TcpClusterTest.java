@@ -1,5 +1,6 @@
 package io.bastion.client;
 
+import io.bastion.server.ReplicaTls;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.message.Codec;
@@ -57,7 +58,7 @@ class TcpClusterTest {
     private void startNode(int id) throws Exception {
         SigningKey key = KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id));
         nodes[id] = ReplicaNode.start(generated.config(), id, key, new KeyValueService(),
-                ReplicaNode.Options.defaults(ReplicaStorage.none()));
+                ReplicaNode.Options.defaults(ReplicaStorage.none()).withTls(ReplicaTls.keygenFiles(directory, id)));
     }
 
     @AfterEach

@@ -26,6 +26,12 @@ public enum Rejection {
     HANDSHAKE_BAD_SIGNATURE,
     /** A replica connection that did not authenticate within {@link NetSettings#handshakeTimeoutMillis()}. */
     HANDSHAKE_TIMEOUT,
+    /**
+     * A TLS handshake that failed: a certificate refused (expired, not yet valid, of another
+     * replica, not signed by the key in the cluster file, from an unknown CA, for another name),
+     * ours refused by the other end, or bytes that are not TLS (a plaintext client on a TLS port).
+     */
+    TLS_HANDSHAKE,
     /** A connection accepted while the listener already held its maximum. */
     CONNECTION_LIMIT,
     /** A client connection that sent no message for {@link NetSettings#clientIdleTimeoutMillis()}. */

@@ -1,5 +1,6 @@
 package io.bastion.net;
 
+import io.bastion.net.tls.ClientSecurity;
 import io.bastion.net.connector.ClusterConnector;
 import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.replica.ReplicaNetwork;
@@ -44,7 +45,7 @@ class ResourceReleaseTest {
                 InetSocketAddress clientAddress = new InetSocketAddress(TestCluster.HOST, cluster.clientPort(id));
                 components.add(new ClientEndpoint(clientAddress, settings, (connection, message) -> { }).start());
             }
-            ClusterConnector clients = new ClusterConnector(cluster.config(), settings, new Inbox()).start();
+            ClusterConnector clients = new ClusterConnector(cluster.config(), settings, ClientSecurity.PLAINTEXT, new Inbox()).start();
             components.add(clients);
             ReplicaNetwork first = (ReplicaNetwork) components.get(0);
             Await.until("the mesh and the clients are connected",

@@ -20,6 +20,10 @@ import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.endpoint.ClientLimits;
 import io.bastion.net.replica.ReplicaNetwork;
+import io.bastion.net.tls.ChannelSecurity;
+import io.bastion.net.tls.MeshSecurity;
+import io.bastion.net.tls.ReplicaIdentity;
+import io.bastion.net.tls.TlsContexts;
 import io.bastion.net.web.WebEndpoint;
 import io.bastion.server.observe.LatencyHistogram;
 import io.bastion.server.observe.Metrics;
@@ -43,10 +47,13 @@ import java.util.TreeMap;
  * One replica process's worth of parts, wired: the replica mesh and the client endpoint (Netty,
  * sharing one event-loop group) around a {@link ReplicaRuntime}, plus the web endpoint when the
  * cluster file gives the replica a {@code webPort} (its WebSockets are client connections like
- * those of the client port), the optional message trace and Prometheus metrics endpoint.
+ * those of the client port), the optional message trace and Prometheus metrics endpoint. Every
+ * port speaks TLS as {@link ReplicaTls} says: the mesh and client port with the replica
+ * certificate it makes from its key, the web and metrics ports with its web certificate.
  * Thread-safe; {@link #close()} releases every thread and port.
  */
 public final class ReplicaNode implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaNode.class);
     /** Netty threads per replica process. */
     public static final int EVENT_LOOP_THREADS = 2;
 
@@ -60,17 +67,18 @@ public final class ReplicaNode implements AutoCloseable {
      * @param clientLimits how fast clients may send Hellos and Joins
      * @param webRoot     directory whose files the web endpoint serves, or {@code null} for none
      *                    (the endpoint runs when the replica has a {@code webPort}, files or not)
+     * @param tls         how each port is secured (TLS on all of them by default)
      */
     public record Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
-                          Path trace, int metricsPort, ClientLimits clientLimits, Path webRoot) {
+                          Path trace, int metricsPort, ClientLimits clientLimits, Path webRoot, ReplicaTls tls) {
         public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
                        Path trace, int metricsPort) {
-            this(listenHost, net, runtime, storage, trace, metricsPort, ClientLimits.DEFAULTS, null);
+            this(listenHost, net, runtime, storage, trace, metricsPort, ClientLimits.DEFAULTS, null, ReplicaTls.defaults());
         }
 
         public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
                        Path trace, int metricsPort, ClientLimits clientLimits) {
-            this(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, null);
+            this(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, null, ReplicaTls.defaults());
         }
 
         public static Options defaults(ReplicaStorage storage) {
@@ -78,11 +86,15 @@ public final class ReplicaNode implements AutoCloseable {
         }
 
         public Options withClientLimits(ClientLimits limits) {
-            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits, webRoot);
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits, webRoot, tls);
         }
 
         public Options withWebRoot(Path root) {
-            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, root);
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, root, tls);
+        }
+
+        public Options withTls(ReplicaTls security) {
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, webRoot, security);
         }
     }
 
@@ -94,6 +106,23 @@ public final class ReplicaNode implements AutoCloseable {
     private final MetricsServer metricsServer;
 
     private ReplicaNode(ClusterConfig config, int id, SigningKey key, StateMachine stateMachine, Options options) {
+        if (!options.tls().plaintext().isEmpty()) {
+            LOG.warn("replica {}: INSECURE: the {} port(s) speak PLAINTEXT (--insecure-plaintext): anyone on the"
+                    + " network path can read voter secrets, ballots and protocol messages there and inject"
+                    + " unsigned ones. For local experiments only.", id, options.tls().plaintextNames());
+        }
+        ReplicaInfo self = config.replica(id);
+        ReplicaTls tls = options.tls();
+        // checked before anything starts, so a missing certificate leaks no thread
+        ChannelSecurity webSecurity = self.webPort() == 0 ? null
+                : publicSecurity(tls, ReplicaTls.Port.WEB, id, "webPort " + self.webPort());
+        ChannelSecurity metricsSecurity = options.metricsPort() == 0 ? null
+                : publicSecurity(tls, ReplicaTls.Port.METRICS, id, "metrics port " + options.metricsPort());
+        ReplicaIdentity identity = new ReplicaIdentity(key, id, self.host());
+        MeshSecurity meshSecurity = tls.isPlaintext(ReplicaTls.Port.REPLICA) ? MeshSecurity.PLAINTEXT
+                : MeshSecurity.tls(identity, config, id, tls.engine());
+        ChannelSecurity clientSecurity = tls.isPlaintext(ReplicaTls.Port.CLIENT) ? ChannelSecurity.PLAINTEXT
+                : ChannelSecurity.tls(TlsContexts.server(identity, tls.engine()));
         Check.argument(options.runtime().peerInboundBytesMax() >= options.net().frameBytesMax(),
                 "peerInboundBytesMax (" + options.runtime().peerInboundBytesMax() + ") must hold a frame of"
                         + " frameBytesMax (" + options.net().frameBytesMax() + ")");
@@ -107,18 +136,30 @@ public final class ReplicaNode implements AutoCloseable {
         TraceLog trace = options.trace() == null ? TraceLog.NONE : TraceLog.open(options.trace(), id);
         this.runtime = new ReplicaRuntime(id, config, key, verifier, stateMachine, config.clientKeys()::get,
                 options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace, latency::observeLatencyNanos));
-        this.network = new ReplicaNetwork(config, id, key, verifier, options.net(), group, runtime::onReplicaMessage);
-        ReplicaInfo self = config.replica(id);
+        this.network = new ReplicaNetwork(config, id, key, verifier, options.net(), meshSecurity, group,
+                runtime::onReplicaMessage);
         String host = options.listenHost() != null ? options.listenHost() : self.host();
         ClientEndpoint[] holder = new ClientEndpoint[1];
-        this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), options.net(), group,
-                options.clientLimits(), (connection, message) -> onClientMessage(holder[0], connection, message));
+        this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), options.net(),
+                clientSecurity, group, options.clientLimits(), (connection, message) -> onClientMessage(holder[0], connection, message));
         holder[0] = endpoint;
         this.web = self.webPort() == 0 ? null : new WebEndpoint(new InetSocketAddress(host, self.webPort()), config,
-                options.webRoot(), options.net(), group, endpoint);
+                options.webRoot(), options.net(), webSecurity, group, endpoint);
         registerMetrics(metrics, latency);
         this.metricsServer = options.metricsPort() == 0 ? null
-                : MetricsServer.start(new InetSocketAddress(host, options.metricsPort()), metrics, group);
+                : MetricsServer.start(new InetSocketAddress(host, options.metricsPort()), metrics, metricsSecurity, group);
+    }
+
+    /** The web or metrics port's security: TLS with the web certificate, which it then must have. */
+    private static ChannelSecurity publicSecurity(ReplicaTls tls, ReplicaTls.Port port, int id, String what) {
+        if (tls.isPlaintext(port)) {
+            return ChannelSecurity.PLAINTEXT;
+        }
+        Check.argument(tls.webCertificate() != null, "replica " + id + " has a " + what + ", which serves HTTPS"
+                + " with the replica's web certificate, and none was given: run bastion keygen (it writes"
+                + " replica-" + id + "-web.crt and .key), give --web-cert and --web-key (e.g. an ACME chain),"
+                + " or, for a local experiment, --insecure-plaintext " + port);
+        return ChannelSecurity.tls(TlsContexts.server(tls.webCertificate(), tls.engine()));
     }
 
     /** Hellos are answered on their own connection; everything else goes through the runtime's checks. */

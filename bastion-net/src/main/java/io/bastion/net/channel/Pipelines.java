@@ -5,7 +5,8 @@ import io.netty.channel.ChannelPipeline;
 
 /**
  * Names of the handlers in Bastion's pipelines, and the framing every pipeline starts with.
- * Inbound, a pipeline reads: {@value #FRAMES} (bytes to frame bodies), then {@value #HANDSHAKE}
+ * Under TLS the TLS handler comes first ({@link io.bastion.net.tls.ChannelSecurity}), so
+ * everything below sees plaintext. Inbound, a pipeline then reads: {@value #FRAMES} (bytes to frame bodies), then {@value #HANDSHAKE}
  * on replica connections until it replaces itself with {@value #MESSAGES} (frame bodies to
  * messages), then {@value #SESSION} (delivery). Outbound, {@value #ENCODER} frames messages.
  * Stateless.

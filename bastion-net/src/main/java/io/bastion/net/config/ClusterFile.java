@@ -24,14 +24,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.lang.reflect.RecordComponent;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The cluster file: one human-editable TOML file that every replica and client of a cluster reads,
- * listing f, the replicas (addresses and public keys), the statically known clients and the
- * protocol settings. {@link #load} reads and validates it into a {@link ClusterConfig};
+ * listing f, the replicas (addresses and public keys), the statically known clients, the
+ * protocol settings and, optionally, the cluster's certificate authority ({@code [tls] ca}). {@link #load} reads and validates it into a {@link ClusterConfig};
  * {@link #write} writes a commented file that {@link #load} reads back equal. See
  * {@link ClusterFileWriter} for the layout. Stateless and thread-safe.
  */
@@ -43,26 +44,55 @@ public final class ClusterFile {
 
     private ClusterFile() {}
 
+    /**
+     * Everything a cluster file says: the cluster, and the certificate authority whose
+     * certificates clients accept from a replica in place of its replica certificate (the
+     * optional {@code [tls] ca}; it issued the replicas' web certificates), or {@code null}.
+     */
+    public record Contents(ClusterConfig config, X509Certificate ca) {
+        /** The CA as a list: empty when the file names none. */
+        public List<X509Certificate> authorities() {
+            return ca == null ? List.of() : List.of(ca);
+        }
+    }
+
     /** Reads and validates the cluster file at {@code file}. */
     public static ClusterConfig load(Path file) throws InvalidClusterFileException {
         return parse(read(file), file);
     }
 
+    /** Reads and validates the cluster file at {@code file}, with its {@code [tls]} table. */
+    public static Contents loadContents(Path file) throws InvalidClusterFileException {
+        return parseContents(read(file), file);
+    }
+
     /** Validates cluster file text; {@code file} only names it in error messages. */
     public static ClusterConfig parse(String text, Path file) throws InvalidClusterFileException {
-        return new ClusterFileValidator(file).toConfig(bind(text, file));
+        return parseContents(text, file).config();
+    }
+
+    /** Validates cluster file text with its {@code [tls]} table; {@code file} only names it in error messages. */
+    public static Contents parseContents(String text, Path file) throws InvalidClusterFileException {
+        ClusterFileValidator validator = new ClusterFileValidator(file);
+        ClusterFileModel model = bind(text, file);
+        return new Contents(validator.toConfig(model), validator.ca(model.tls()));
     }
 
     /** Writes {@code config} to {@code file} as a commented cluster file, replacing the file atomically. */
     public static void write(ClusterConfig config, Path file) throws IOException {
+        write(new Contents(config, null), file);
+    }
+
+    /** Writes {@code contents} to {@code file} as a commented cluster file, replacing the file atomically. */
+    public static void write(Contents contents, Path file) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, ClusterFileWriter.format(config), StandardCharsets.UTF_8);
+        Files.writeString(temporary, ClusterFileWriter.format(contents.config(), contents.ca()), StandardCharsets.UTF_8);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The text {@link #write} writes. */
     public static String format(ClusterConfig config) {
-        return ClusterFileWriter.format(config);
+        return ClusterFileWriter.format(config, null);
     }
 
     private static TomlMapper strictMapper() {
@@ -98,7 +128,7 @@ public final class ClusterFile {
     private static ClusterFileModel bind(String text, Path file) throws InvalidClusterFileException {
         try {
             ClusterFileModel model = MAPPER.readValue(text, ClusterFileModel.class);
-            return model != null ? model : new ClusterFileModel(null, null, null, null);
+            return model != null ? model : new ClusterFileModel(null, null, null, null, null);
         } catch (DatabindException e) {
             String field = fieldPath(e);
             throw new InvalidClusterFileException(file, field, where(e.getLocation()) + bindingProblem(e, field), e);

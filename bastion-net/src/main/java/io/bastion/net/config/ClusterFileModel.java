@@ -7,7 +7,7 @@ import java.util.List;
  * missing one can be reported by name. Jackson binds the file to these records and rejects
  * unknown fields and values of the wrong type.
  */
-record ClusterFileModel(Integer f, Protocol protocol, List<Replica> replica, List<Client> client) {
+record ClusterFileModel(Integer f, Protocol protocol, Tls tls, List<Replica> replica, List<Client> client) {
 
     /** {@code [protocol]}: every field optional, defaults from {@link io.bastion.core.config.ProtocolSettings#DEFAULTS}. */
     record Protocol(
@@ -29,6 +29,9 @@ record ClusterFileModel(Integer f, Protocol protocol, List<Replica> replica, Lis
             Integer stateFetchChunksMax,
             Integer sessionsMax,
             Long sessionIdleMillis) {}
+
+    /** {@code [tls]}: optional; {@code ca} is the base64 DER of the cluster CA's certificate. */
+    record Tls(String ca) {}
 
     /** One {@code [[replica]]} table. */
     record Replica(Integer id, String host, Integer replicaPort, Integer clientPort, Integer webPort, String publicKey) {}

@@ -8,7 +8,12 @@ import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.crypto.PublicKeys;
 
+import java.io.ByteArrayInputStream;
 import java.lang.reflect.RecordComponent;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.util.ArrayList;
@@ -202,6 +207,24 @@ final class ClusterFileValidator {
         if (owner != null) {
             throw invalid(field, host + ":" + port + " is already " + owner);
         }
+    }
+
+    /** The cluster CA of {@code [tls] ca}, or {@code null} when the file names none. */
+    X509Certificate ca(ClusterFileModel.Tls tls) throws InvalidClusterFileException {
+        if (tls == null || tls.ca() == null) {
+            return null;
+        }
+        X509Certificate ca;
+        try {
+            byte[] der = Base64.getDecoder().decode(tls.ca().strip());
+            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
+            throw invalid("tls.ca", "is not the base64 of a DER X.509 certificate (" + e.getMessage() + ")");
+        }
+        if (ca.getBasicConstraints() < 0) {
+            throw invalid("tls.ca", "the certificate of " + ca.getSubjectX500Principal() + " is not a CA certificate");
+        }
+        return ca;
     }
 
     private <T> T required(T value, String field) throws InvalidClusterFileException {

@@ -6,6 +6,9 @@ import io.bastion.core.config.ProtocolSettings;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.crypto.PublicKeys;
 
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -16,6 +19,8 @@ import java.util.function.ToLongFunction;
  * f = 1
  * [protocol]            # every setting optional, defaults = ProtocolSettings.DEFAULTS
  * checkpointInterval = 128
+ * [tls]                 # optional
+ * ca = "MIIB..."        # base64 DER of the cluster CA's certificate
  * [[replica]]           # one per replica, ids 0..n-1 in order
  * id = 0
  * host = "127.0.0.1"
@@ -57,7 +62,7 @@ final class ClusterFileWriter {
 
     private ClusterFileWriter() {}
 
-    static String format(ClusterConfig config) {
+    static String format(ClusterConfig config, X509Certificate ca) {
         StringBuilder out = new StringBuilder();
         out.append("""
                 # Bastion cluster file.
@@ -70,6 +75,9 @@ final class ClusterFileWriter {
                 """);
         out.append("f = ").append(config.f()).append("\n\n");
         protocol(out, config.settings());
+        if (ca != null) {
+            tls(out, ca);
+        }
         for (ReplicaInfo replica : config.replicas()) {
             replica(out, replica);
         }
@@ -93,6 +101,21 @@ final class ClusterFileWriter {
             commented(out, setting.name() + " = " + value, setting.meaning() + "; default " + byDefault);
         }
         out.append('\n');
+    }
+
+    private static void tls(StringBuilder out, X509Certificate ca) {
+        out.append("""
+                # TLS. Every port speaks TLS 1.3. Replicas prove the keys listed below on every connection;
+                # clients check them. The web ports present certificates this CA issued (ca.crt: install it
+                # where browsers should trust the cluster, or give replicas a publicly trusted chain).
+                [tls]
+                """);
+        try {
+            out.append("ca = ").append(quoted(Base64.getEncoder().encodeToString(ca.getEncoded())))
+                    .append("   # ").append(ca.getSubjectX500Principal().getName()).append(", base64 DER\n\n");
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("the CA certificate cannot be encoded: " + e.getMessage(), e);
+        }
     }
 
     private static void replica(StringBuilder out, ReplicaInfo replica) {

@@ -8,6 +8,9 @@ import io.bastion.core.util.Check;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.crypto.SigningKey;
+import io.bastion.net.tls.CertificateAuthority;
+import io.bastion.net.tls.CertificateFiles;
+import io.bastion.net.tls.KeyMaterial;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,15 +25,21 @@ import java.util.Map;
 
 /**
  * Creates a cluster on this machine: an Ed25519 key for each of n replicas and C static clients,
- * and the cluster file naming them, with f = (n-1)/3 and default protocol settings. Replicas
- * listen on 127.0.0.1 with consecutive ports from a base port: replica i takes
- * {@code base+i} for replicas, {@code base+n+i} for clients and {@code base+2n+i} for the web.
- * Writes into one directory {@value #CLUSTER_FILE_NAME}, {@code replica-<i>.key} and
- * {@code client-<id>.key} (PEM private keys, owner-only), and never overwrites a file. Stateless
+ * a cluster certificate authority with a web certificate per replica, and the cluster file naming
+ * them, with f = (n-1)/3 and default protocol settings. Replicas listen on 127.0.0.1 with
+ * consecutive ports from a base port: replica i takes {@code base+i} for replicas,
+ * {@code base+n+i} for clients and {@code base+2n+i} for the web. Writes into one directory
+ * {@value #CLUSTER_FILE_NAME}, {@code replica-<i>.key} and {@code client-<id>.key} (PEM private
+ * keys), {@value #CA_CERTIFICATE_FILE_NAME} and {@value #CA_KEY_FILE_NAME} (the CA), and
+ * {@code replica-<i>-web.crt} and {@code replica-<i>-web.key} (the chain and key replica i's web
+ * and metrics ports present, naming its host); private keys are owner-only. Never overwrites a
+ * file, except {@link #renewWebCertificates}, which replaces web certificates in place. Stateless
  * and thread-safe.
  */
 public final class ClusterGenerator {
     public static final String CLUSTER_FILE_NAME = "cluster.toml";
+    public static final String CA_CERTIFICATE_FILE_NAME = "ca.crt";
+    public static final String CA_KEY_FILE_NAME = "ca.key";
     public static final String HOST = "127.0.0.1";
     /** Static clients get ids from here on. */
     public static final long FIRST_CLIENT_ID = 1;
@@ -62,7 +71,14 @@ public final class ClusterGenerator {
         for (long id = FIRST_CLIENT_ID; id < FIRST_CLIENT_ID + clients; id++) {
             clientKeyFiles.put(id, directory.resolve(clientKeyFileName(id)));
         }
+        List<Path> tlsFiles = new ArrayList<>(List.of(directory.resolve(CA_CERTIFICATE_FILE_NAME),
+                directory.resolve(CA_KEY_FILE_NAME)));
+        for (int id = 0; id < replicas; id++) {
+            tlsFiles.add(directory.resolve(webCertificateFileName(id)));
+            tlsFiles.add(directory.resolve(webKeyFileName(id)));
+        }
         refuseExisting(clusterFile, replicaKeyFiles, clientKeyFiles.values());
+        refuseExisting(clusterFile, tlsFiles, List.of());
 
         List<ReplicaInfo> replicaInfos = new ArrayList<>();
         for (int id = 0; id < replicas; id++) {
@@ -75,9 +91,54 @@ public final class ClusterGenerator {
             clientInfos.add(new ClientInfo(client.getKey(), newKey(client.getValue(), random).publicKey()));
         }
         ClusterConfig config = new ClusterConfig((replicas - 1) / 3, replicaInfos, clientInfos, ProtocolSettings.DEFAULTS);
-        ClusterFile.write(config, clusterFile);
+        CertificateAuthority ca = CertificateAuthority.generate("Bastion cluster CA " + HOST + ":" + basePort, random);
+        CertificateFiles.writeChain(directory.resolve(CA_CERTIFICATE_FILE_NAME), List.of(ca.certificate()));
+        CertificateFiles.writePrivateKey(directory.resolve(CA_KEY_FILE_NAME), ca.key());
+        for (ReplicaInfo replica : replicaInfos) {
+            KeyMaterial web = issueWeb(ca, replica, random);
+            CertificateFiles.writeChain(directory.resolve(webCertificateFileName(replica.id())), List.of(web.chain()));
+            CertificateFiles.writePrivateKey(directory.resolve(webKeyFileName(replica.id())), web.key());
+        }
+        ClusterFile.write(new ClusterFile.Contents(config, ca.certificate()), clusterFile);
         return new Generated(config, clusterFile, List.copyOf(replicaKeyFiles),
                 Collections.unmodifiableMap(clientKeyFiles));
+    }
+
+    /**
+     * Issues every replica of the cluster file in {@code directory} a new web certificate from the
+     * cluster CA there, naming the hosts the cluster file now gives, and replaces the old
+     * certificate and key files in one step each: running replicas serve the new ones to new
+     * connections within a second. Returns the certificate files written.
+     */
+    public static List<Path> renewWebCertificates(Path directory, SecureRandom random)
+            throws IOException, InvalidClusterFileException {
+        ClusterConfig config = ClusterFile.load(directory.resolve(CLUSTER_FILE_NAME));
+        CertificateAuthority ca = CertificateAuthority.load(directory.resolve(CA_CERTIFICATE_FILE_NAME),
+                directory.resolve(CA_KEY_FILE_NAME));
+        List<Path> written = new ArrayList<>();
+        for (ReplicaInfo replica : config.replicas()) {
+            KeyMaterial web = issueWeb(ca, replica, random);
+            Path chain = directory.resolve(webCertificateFileName(replica.id()));
+            // key first: a replica that reads the new key with the old chain keeps what it serves until both match
+            CertificateFiles.replace(directory.resolve(webKeyFileName(replica.id())), CertificateFiles.pem(web.key()), true);
+            CertificateFiles.replace(chain, CertificateFiles.pem(List.of(web.chain())), false);
+            written.add(chain);
+        }
+        return written;
+    }
+
+    private static KeyMaterial issueWeb(CertificateAuthority ca, ReplicaInfo replica, SecureRandom random) {
+        return ca.issueServer("bastion replica " + replica.id() + " web", List.of(replica.host()), random);
+    }
+
+    /** The chain replica {@code id}'s web (and metrics) port presents: its certificate, then the CA's. */
+    public static String webCertificateFileName(int id) {
+        return "replica-" + id + "-web.crt";
+    }
+
+    /** The private key of {@link #webCertificateFileName}. */
+    public static String webKeyFileName(int id) {
+        return "replica-" + id + "-web.key";
     }
 
     public static String replicaKeyFileName(int id) {

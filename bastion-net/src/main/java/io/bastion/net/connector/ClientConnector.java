@@ -11,6 +11,7 @@ import io.bastion.net.channel.OutboundQueue;
 import io.bastion.net.channel.Pipelines;
 import io.bastion.net.channel.Redialer;
 import io.bastion.net.channel.Sockets;
+import io.bastion.net.tls.ChannelSecurity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -24,7 +25,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A client process's connection to one replica's client port, kept up until closed: it redials
+ * A client process's connection to one replica's client port, secured by a {@link ChannelSecurity}
+ * (TLS that checks the replica's certificate against the cluster file), kept up until closed: it redials
  * with exponential back-off whenever the connection fails. Frames wait in a bounded queue
  * ({@link NetSettings#clientQueueFramesMax()}, {@link NetSettings#clientQueueBytesMax()}, oldest
  * dropped) while disconnected; the client library retransmits what matters. What the replica
@@ -44,6 +46,7 @@ public final class ClientConnector implements AutoCloseable {
     private final int replicaId;
     private final InetSocketAddress address;
     private final NetSettings settings;
+    private final ChannelSecurity security;
     private final ReplicaMessageHandler handler;
     private final TransportCounters counters;
     private final EventLoopLease loops;
@@ -52,24 +55,31 @@ public final class ClientConnector implements AutoCloseable {
     private final Redialer dialer;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
-    /** A connector on {@code group}, which the caller shuts down after closing the connector. */
+    /** A connector secured by {@code security} on {@code group}, which the caller shuts down after closing it. */
+    public ClientConnector(int replicaId, InetSocketAddress address, NetSettings settings, ChannelSecurity security,
+                           EventLoopGroup group, ReplicaMessageHandler handler) {
+        this(replicaId, address, settings, security, EventLoopLease.borrowed(group), new TransportCounters(), handler);
+    }
+
+    /** A plaintext connector on {@code group} (tests of the framing below TLS). */
     public ClientConnector(int replicaId, InetSocketAddress address, NetSettings settings, EventLoopGroup group,
                            ReplicaMessageHandler handler) {
-        this(replicaId, address, settings, EventLoopLease.borrowed(group), new TransportCounters(), handler);
+        this(replicaId, address, settings, ChannelSecurity.PLAINTEXT, group, handler);
     }
 
-    /** A connector with an event-loop group of its own, shut down by {@link #close}. */
+    /** A plaintext connector with an event-loop group of its own (tests of the framing below TLS). */
     public ClientConnector(int replicaId, InetSocketAddress address, NetSettings settings,
                            ReplicaMessageHandler handler) {
-        this(replicaId, address, settings, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "client"),
-                new TransportCounters(), handler);
+        this(replicaId, address, settings, ChannelSecurity.PLAINTEXT,
+                EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "client"), new TransportCounters(), handler);
     }
 
-    ClientConnector(int replicaId, InetSocketAddress address, NetSettings settings, EventLoopLease loops,
-                    TransportCounters counters, ReplicaMessageHandler handler) {
+    ClientConnector(int replicaId, InetSocketAddress address, NetSettings settings, ChannelSecurity security,
+                    EventLoopLease loops, TransportCounters counters, ReplicaMessageHandler handler) {
         this.replicaId = replicaId;
         this.address = address;
         this.settings = settings;
+        this.security = security;
         this.handler = handler;
         this.counters = counters;
         this.loops = loops;
@@ -85,7 +95,9 @@ public final class ClientConnector implements AutoCloseable {
             protected void initChannel(SocketChannel channel) {
                 if (channels.add(channel)) {
                     Pipelines.addMessageCodec(channel.pipeline(), settings.frameBytesMax(), counters)
-                            .addLast(Pipelines.SESSION, new ConnectorSession(ClientConnector.this));
+                            .addLast(Pipelines.SESSION, new ConnectorSession(ClientConnector.this, security.isTls()));
+                    security.secure(channel, address, settings.handshakeTimeoutMillis(), counters,
+                            "replica " + replicaId + " at " + address);
                 }
             }
         };
@@ -122,7 +134,7 @@ public final class ClientConnector implements AutoCloseable {
     void onConnected(Channel channel) {
         queue.attach(channel);
         dialer.established(channel);
-        LOG.debug("connected to replica {} at {}", replicaId, address);
+        LOG.debug("connected to replica {} at {} ({})", replicaId, address, security);
     }
 
     void onDisconnected(Channel channel) {

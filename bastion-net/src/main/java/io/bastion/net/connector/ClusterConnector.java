@@ -7,13 +7,14 @@ import io.bastion.core.util.Check;
 import io.bastion.net.NetSettings;
 import io.bastion.net.TransportCounters;
 import io.bastion.net.channel.EventLoopLease;
+import io.bastion.net.tls.ClientSecurity;
 import io.netty.channel.EventLoopGroup;
 
 import java.net.InetSocketAddress;
 
 /**
  * A client process's connections to every replica of a cluster: one {@link ClientConnector} per
- * replica's client port, sharing one event-loop group and one set of counters. Clients send to
+ * replica's client port, secured as {@link ClientSecurity} says, sharing one event-loop group and one set of counters. Clients send to
  * all replicas by default, hence {@link #broadcast}.
  *
  * <p>Thread-safety: as {@link ClientConnector}: sending and queries from any thread;
@@ -27,25 +28,27 @@ public final class ClusterConnector implements AutoCloseable {
     private final TransportCounters counters = new TransportCounters();
     private final EventLoopLease loops;
 
-    /** Connectors on {@code group}, which the caller shuts down after closing this. */
-    public ClusterConnector(ClusterConfig config, NetSettings settings, EventLoopGroup group,
+    /** Connectors secured by {@code security} on {@code group}, which the caller shuts down after closing this. */
+    public ClusterConnector(ClusterConfig config, NetSettings settings, ClientSecurity security, EventLoopGroup group,
                             ReplicaMessageHandler handler) {
-        this(config, settings, EventLoopLease.borrowed(group), handler);
+        this(config, settings, security, EventLoopLease.borrowed(group), handler);
     }
 
-    /** Connectors on an event-loop group of their own, shut down by {@link #close}. */
-    public ClusterConnector(ClusterConfig config, NetSettings settings, ReplicaMessageHandler handler) {
-        this(config, settings, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "client"), handler);
+    /** Connectors secured by {@code security} on an event-loop group of their own, shut down by {@link #close}. */
+    public ClusterConnector(ClusterConfig config, NetSettings settings, ClientSecurity security,
+                            ReplicaMessageHandler handler) {
+        this(config, settings, security, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "client"), handler);
     }
 
-    private ClusterConnector(ClusterConfig config, NetSettings settings, EventLoopLease loops,
+    private ClusterConnector(ClusterConfig config, NetSettings settings, ClientSecurity security, EventLoopLease loops,
                              ReplicaMessageHandler handler) {
         this.loops = loops;
         this.connectors = new ClientConnector[config.n()];
         EventLoopLease shared = EventLoopLease.borrowed(loops.group());
         for (ReplicaInfo replica : config.replicas()) {
             InetSocketAddress address = new InetSocketAddress(replica.host(), replica.clientPort());
-            connectors[replica.id()] = new ClientConnector(replica.id(), address, settings, shared, counters, handler);
+            connectors[replica.id()] = new ClientConnector(replica.id(), address, settings,
+                    security.forReplica(replica.id()), shared, counters, handler);
         }
     }
 

@@ -5,6 +5,7 @@ import io.bastion.net.Rejection;
 import io.bastion.net.TransportCounters;
 import io.bastion.net.channel.OutboundQueue;
 import io.bastion.net.channel.Rejections;
+import io.bastion.net.tls.ChannelSecurity;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@link Rejection#IDLE_TIMEOUT}, {@link Rejection#SLOW_READER}). Each connection is checked on its
  * own event loop {@value #CHECKS_PER_TIMEOUT} times per the shorter limit, so it closes at most a
  * quarter of that limit late. Bytes are noticed as they arrive ({@link InboundBytes}, first in
- * the pipeline) and messages as they are delivered; bytes that arrive in the same read as the end
+ * the pipeline, or right behind TLS, which bounds its handshake itself) and messages as they are delivered; bytes that arrive in the same read as the end
  * of a message are noticed only with the next read, so such a trickle is held by the idle limit.
  * Thread-safe (stateless apart from its settings).
  */
@@ -50,7 +51,12 @@ final class ClientDeadlines {
      */
     void watch(ClientConnection connection) {
         Channel channel = connection.channel();
-        channel.pipeline().addFirst(InboundBytes.NAME, new InboundBytes(connection));
+        if (channel.pipeline().get(ChannelSecurity.TLS_FAILURES) != null) {
+            // count the bytes TLS decrypted: the handshake is bounded by its own timeout
+            channel.pipeline().addAfter(ChannelSecurity.TLS_FAILURES, InboundBytes.NAME, new InboundBytes(connection));
+        } else {
+            channel.pipeline().addFirst(InboundBytes.NAME, new InboundBytes(connection));
+        }
         try {
             ScheduledFuture<?> checks = channel.eventLoop().scheduleAtFixedRate(() -> check(connection),
                     periodMillis, periodMillis, TimeUnit.MILLISECONDS);

@@ -13,6 +13,7 @@ import io.bastion.net.channel.EventLoopLease;
 import io.bastion.net.channel.OutboundQueue;
 import io.bastion.net.channel.Pipelines;
 import io.bastion.net.channel.Sockets;
+import io.bastion.net.tls.ChannelSecurity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -31,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A replica's listener for clients: the same length framing as the mesh, no handshake (every
- * request carries its client's signature). Inbound messages go to the {@link ClientMessageHandler}
+ * A replica's listener for clients: TLS ({@link ChannelSecurity}: the replica presents its replica
+ * certificate, which clients check against the cluster file), then the same length framing as the
+ * mesh, no handshake of Bastion's own (every request carries its client's signature). Inbound messages go to the {@link ClientMessageHandler}
  * with their {@link ClientConnection}. Replies go out with {@link #sendToClient}, routed to the
  * connection most recently {@linkplain #bind bound} to that client id; a closed connection is
  * unbound. At most {@link NetSettings#clientConnectionsMax()} connections are open at once (more
@@ -62,6 +64,7 @@ public final class ClientEndpoint implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final NetSettings settings;
     private final ClientMessageHandler handler;
+    private final ChannelSecurity security;
     private final ClientLimits limits;
     private final AddressBuckets helloAddresses;
     private final AtomicLongArray throttled = new AtomicLongArray(Throttled.values().length);
@@ -75,27 +78,38 @@ public final class ClientEndpoint implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile Channel listener;
 
-    /** An endpoint on {@code group}, which the caller shuts down after closing the endpoint. */
+    /**
+     * An endpoint secured by {@code security} on {@code group} (which the caller shuts down after
+     * closing the endpoint), with {@code limits} on Hellos and Joins.
+     */
+    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, ChannelSecurity security,
+                          EventLoopGroup group, ClientLimits limits, ClientMessageHandler handler) {
+        this(bindAddress, settings, security, EventLoopLease.borrowed(group), limits, handler);
+    }
+
+    /** A plaintext endpoint on {@code group} (tests of the framing and limits below TLS). */
     public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopGroup group,
                           ClientMessageHandler handler) {
-        this(bindAddress, settings, EventLoopLease.borrowed(group), ClientLimits.DEFAULTS, handler);
-    }
-
-    /** As above, with {@code limits} on Hellos and Joins. */
-    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopGroup group,
-                          ClientLimits limits, ClientMessageHandler handler) {
-        this(bindAddress, settings, EventLoopLease.borrowed(group), limits, handler);
-    }
-
-    /** An endpoint with an event-loop group of its own, shut down by {@link #close}. */
-    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, ClientMessageHandler handler) {
-        this(bindAddress, settings, EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "clients"), ClientLimits.DEFAULTS,
+        this(bindAddress, settings, ChannelSecurity.PLAINTEXT, EventLoopLease.borrowed(group), ClientLimits.DEFAULTS,
                 handler);
     }
 
-    private ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopLease loops,
-                           ClientLimits limits, ClientMessageHandler handler) {
+    /** A plaintext endpoint on {@code group} with {@code limits} (tests of the framing and limits below TLS). */
+    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, EventLoopGroup group,
+                          ClientLimits limits, ClientMessageHandler handler) {
+        this(bindAddress, settings, ChannelSecurity.PLAINTEXT, EventLoopLease.borrowed(group), limits, handler);
+    }
+
+    /** A plaintext endpoint with an event-loop group of its own (tests of the framing and limits below TLS). */
+    public ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, ClientMessageHandler handler) {
+        this(bindAddress, settings, ChannelSecurity.PLAINTEXT,
+                EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "clients"), ClientLimits.DEFAULTS, handler);
+    }
+
+    private ClientEndpoint(InetSocketAddress bindAddress, NetSettings settings, ChannelSecurity security,
+                           EventLoopLease loops, ClientLimits limits, ClientMessageHandler handler) {
         this.bindAddress = bindAddress;
+        this.security = security;
         this.settings = settings;
         this.handler = handler;
         this.limits = limits;
@@ -111,7 +125,7 @@ public final class ClientEndpoint implements AutoCloseable {
         Check.argument(state.compareAndSet(State.NEW, State.STARTED), "a client endpoint starts once");
         try {
             listener = Sockets.bind(Sockets.listener(loops.group(), settings, initializer()), bindAddress, "clients");
-            LOG.info("listening for clients on {}", listener.localAddress());
+            LOG.info("listening for clients on {} ({})", listener.localAddress(), security);
             return this;
         } catch (RuntimeException e) {
             close();
@@ -125,6 +139,8 @@ public final class ClientEndpoint implements AutoCloseable {
             protected void initChannel(SocketChannel channel) {
                 if (channels.add(channel) && limit.admit(channel, counters)) {
                     Pipelines.addMessageCodec(channel.pipeline(), settings.frameBytesMax(), counters);
+                    security.secure(channel, null, settings.clientMessageTimeoutMillis(), counters,
+                            "a client at " + channel.remoteAddress());
                     startSession(channel);
                 }
             }

@@ -4,6 +4,7 @@ import io.bastion.net.Rejection;
 import io.bastion.net.handshake.HandshakeFrame.Hello;
 import io.bastion.net.handshake.HandshakeFrame.HelloAccept;
 import io.bastion.net.handshake.HandshakeFrame.HelloConfirm;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -38,7 +39,7 @@ public final class AcceptorHandshake extends HandshakeHandler {
     }
 
     private void onHello(ChannelHandlerContext ctx, Hello hello) throws HandshakeException {
-        checkIds(hello.dialerId(), hello.acceptorId());
+        checkIds(ctx.channel(), hello.dialerId(), hello.acceptorId());
         dialerId = hello.dialerId();
         dialerNonce = hello.dialerNonce();
         acceptorNonce = setup.newNonce();
@@ -47,7 +48,7 @@ public final class AcceptorHandshake extends HandshakeHandler {
         state = State.AWAIT_CONFIRM;
     }
 
-    private void checkIds(int from, int to) throws HandshakeException {
+    private void checkIds(Channel channel, int from, int to) throws HandshakeException {
         if (to != setup.selfId()) {
             throw new HandshakeException(Rejection.HANDSHAKE_WRONG_ID,
                     "HELLO for replica " + to + " reached replica " + setup.selfId());
@@ -59,6 +60,7 @@ public final class AcceptorHandshake extends HandshakeHandler {
             throw new HandshakeException(Rejection.HANDSHAKE_WRONG_ID,
                     "replica " + from + " dialed replica " + to + "; only lower ids dial higher ones");
         }
+        TlsIdentityCheck.require(channel, from, "HELLO");
     }
 
     private void onConfirm(ChannelHandlerContext ctx, HelloConfirm confirm) throws HandshakeException {

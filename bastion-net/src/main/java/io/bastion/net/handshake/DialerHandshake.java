@@ -32,6 +32,7 @@ public final class DialerHandshake extends HandshakeHandler {
             throw new HandshakeException(Rejection.HANDSHAKE_UNEXPECTED_FRAME,
                     "expected HELLO_ACCEPT from replica " + acceptorId + ", got " + frame.getClass().getSimpleName());
         }
+        TlsIdentityCheck.require(ctx.channel(), acceptorId, "HELLO_ACCEPT");
         byte[] acceptorNonce = accept.acceptorNonce();
         byte[] accepted = HandshakeTranscript.accept(setup.selfId(), acceptorId, dialerNonce, acceptorNonce);
         if (!setup.verify(acceptorId, accepted, accept.signature())) {

@@ -23,6 +23,7 @@ import io.bastion.net.handshake.DialerHandshake;
 import io.bastion.net.handshake.HandshakeCodec;
 import io.bastion.net.handshake.HandshakeHandler;
 import io.bastion.net.handshake.HandshakeSetup;
+import io.bastion.net.tls.MeshSecurity;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -41,8 +42,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * The authenticated TCP mesh between the replicas of one cluster, as seen by replica
  * {@code selfId}. It listens on this replica's {@code replicaPort}; there is exactly one
  * connection per pair of replicas, dialed by the lower id (with reconnect and back-off, forever)
- * and accepted by the higher one (which just waits to be dialed again). Every connection first
- * runs the signed handshake ({@link DialerHandshake}, {@link AcceptorHandshake}); until it has,
+ * and accepted by the higher one (which just waits to be dialed again). With {@link MeshSecurity}
+ * TLS (what replicas run), every connection is mutual TLS 1.3 in which each end proves the
+ * replica key the cluster file lists for it, so every byte after the handshake is authenticated
+ * and encrypted; {@link MeshSecurity#PLAINTEXT} leaves the bytes unprotected. Inside that, every
+ * connection first runs the signed handshake ({@link DialerHandshake}, {@link AcceptorHandshake}),
+ * which under TLS must name the replica the TLS certificate authenticated; until it has,
  * it may only carry handshake-sized frames, and at most {@link NetSettings#pendingHandshakesMax()}
  * such connections are accepted at once. A newer authenticated connection from a peer replaces
  * the older one. Messages are delivered to the {@link PeerMessageHandler} with the authenticated
@@ -70,6 +75,7 @@ public final class ReplicaNetwork implements AutoCloseable {
     private final PeerMessageHandler handler;
     private final TransportCounters counters = new TransportCounters();
     private final HandshakeSetup handshake;
+    private final MeshSecurity security;
     private final EventLoopLease loops;
     private final OutboundQueue[] queues;
     private final Redialer[] dialers;
@@ -78,22 +84,39 @@ public final class ReplicaNetwork implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile Channel listener;
 
-    /** A mesh running on {@code group}, which the caller shuts down after closing the mesh. */
+    /**
+     * A mesh secured by {@code security} running on {@code group}, which the caller shuts down
+     * after closing the mesh.
+     */
     public ReplicaNetwork(ClusterConfig config, int selfId, Signer signer, SignatureVerifier verifier,
-                          NetSettings settings, EventLoopGroup group, PeerMessageHandler handler) {
-        this(config, selfId, signer, verifier, settings, EventLoopLease.borrowed(group), handler);
+                          NetSettings settings, MeshSecurity security, EventLoopGroup group, PeerMessageHandler handler) {
+        this(config, selfId, signer, verifier, settings, security, EventLoopLease.borrowed(group), handler);
     }
 
-    /** A mesh with an event-loop group of its own, shut down by {@link #close}. */
+    /** A mesh secured by {@code security} with an event-loop group of its own, shut down by {@link #close}. */
     public ReplicaNetwork(ClusterConfig config, int selfId, Signer signer, SignatureVerifier verifier,
-                          NetSettings settings, PeerMessageHandler handler) {
-        this(config, selfId, signer, verifier, settings,
+                          NetSettings settings, MeshSecurity security, PeerMessageHandler handler) {
+        this(config, selfId, signer, verifier, settings, security,
                 EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "replica-" + selfId), handler);
     }
 
+    /** A plaintext mesh on {@code group} (tests of the framing and handshake below TLS). */
+    public ReplicaNetwork(ClusterConfig config, int selfId, Signer signer, SignatureVerifier verifier,
+                          NetSettings settings, EventLoopGroup group, PeerMessageHandler handler) {
+        this(config, selfId, signer, verifier, settings, MeshSecurity.PLAINTEXT, group, handler);
+    }
+
+    /** A plaintext mesh with an event-loop group of its own (tests of the framing and handshake below TLS). */
+    public ReplicaNetwork(ClusterConfig config, int selfId, Signer signer, SignatureVerifier verifier,
+                          NetSettings settings, PeerMessageHandler handler) {
+        this(config, selfId, signer, verifier, settings, MeshSecurity.PLAINTEXT, handler);
+    }
+
     private ReplicaNetwork(ClusterConfig config, int selfId, Signer signer, SignatureVerifier verifier,
-                           NetSettings settings, EventLoopLease loops, PeerMessageHandler handler) {
+                           NetSettings settings, MeshSecurity security, EventLoopLease loops,
+                           PeerMessageHandler handler) {
         this.config = config;
+        this.security = security;
         this.selfId = selfId;
         this.settings = settings;
         this.handler = handler;
@@ -116,18 +139,21 @@ public final class ReplicaNetwork implements AutoCloseable {
 
     private Redialer newDialer(int peer) {
         EventLoop loop = loops.group().next();
+        InetSocketAddress remote = address(config.replica(peer));
         ChannelInitializer<SocketChannel> initializer = new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 if (channels.add(channel)) {
                     initPipeline(channel, new DialerHandshake(handshake, peer));
+                    security.dialer(peer).secure(channel, remote, settings.handshakeTimeoutMillis(), counters,
+                            "replica " + peer + " at " + remote);
                 }
             }
         };
         Bootstrap bootstrap = Sockets.dialer(loop, settings, initializer);
         Backoff backoff = new Backoff(settings.reconnectDelayMinMillis(), settings.reconnectDelayMaxMillis(),
                 new SplittableRandom());
-        return new Redialer(bootstrap, loop, address(config.replica(peer)), backoff,
+        return new Redialer(bootstrap, loop, remote, backoff,
                 settings.reconnectDelayMaxMillis());
     }
 
@@ -137,6 +163,8 @@ public final class ReplicaNetwork implements AutoCloseable {
             protected void initChannel(SocketChannel channel) {
                 if (channels.add(channel) && pendingHandshakes.admit(channel, counters)) {
                     initPipeline(channel, new AcceptorHandshake(handshake));
+                    security.acceptor().secure(channel, null, settings.handshakeTimeoutMillis(), counters,
+                            "a replica connection from " + channel.remoteAddress());
                 }
             }
         };
@@ -168,7 +196,8 @@ public final class ReplicaNetwork implements AutoCloseable {
                     dialer.start();
                 }
             }
-            LOG.info("replica {}: listening for replicas on {}", selfId, listener.localAddress());
+            LOG.info("replica {}: listening for replicas on {} ({})", selfId, listener.localAddress(),
+                    security.isTls() ? "mutual TLS" : "PLAINTEXT");
             return this;
         } catch (RuntimeException e) {
             close();
@@ -209,6 +238,11 @@ public final class ReplicaNetwork implements AutoCloseable {
         return counters;
     }
 
+    /** Whether the mesh runs TLS. */
+    public boolean isTls() {
+        return security.isTls();
+    }
+
     /** The address this replica listens on for its peers (null before {@link #start}). */
     public InetSocketAddress localAddress() {
         Channel l = listener;
@@ -227,7 +261,8 @@ public final class ReplicaNetwork implements AutoCloseable {
         if (dialers[peer] != null) {
             dialers[peer].established(channel);
         }
-        LOG.info("replica {}: connected to replica {} at {}", selfId, peer, channel.remoteAddress());
+        LOG.info("replica {}: connected to replica {} at {}{}", selfId, peer, channel.remoteAddress(),
+                security.isTls() ? " (TLS)" : " (plaintext)");
     }
 
     void onDisconnected(int peer, Channel channel) {

@@ -15,11 +15,13 @@ import java.util.Base64;
  * and check what it hears, taken from the cluster file.
  *
  * <pre>
- * {"f":1,"n":4,"replicas":[{"id":0,"host":"127.0.0.1","webPort":7200,
+ * {"f":1,"n":4,"tls":true,"replicas":[{"id":0,"host":"127.0.0.1","webPort":7200,
  *                           "publicKey":{"alg":"ED25519","raw":"&lt;base64 of the raw key&gt;"}}, ...]}
  * </pre>
  *
- * Replicas appear in id order; {@code webPort} 0 means that replica serves no web endpoint.
+ * {@code tls} says whether the web ports speak HTTPS and WSS (a client opens {@code wss://}) or
+ * plain HTTP ({@code ws://}, behind {@code --insecure-plaintext}). Replicas appear in id order;
+ * {@code webPort} 0 means that replica serves no web endpoint.
  * {@code alg} is the {@link io.bastion.core.crypto.PublicKeyRef.Algorithm} name, {@code raw} the
  * key's raw bytes (32 for Ed25519). Stateless.
  */
@@ -28,9 +30,9 @@ public final class ClusterDescription {
 
     private ClusterDescription() {}
 
-    /** The description of {@code config} as UTF-8 JSON. */
-    public static byte[] json(ClusterConfig config) {
-        ObjectNode root = JSON.createObjectNode().put("f", config.f()).put("n", config.n());
+    /** The description of {@code config} as UTF-8 JSON; {@code tls}: whether the web ports speak TLS. */
+    public static byte[] json(ClusterConfig config, boolean tls) {
+        ObjectNode root = JSON.createObjectNode().put("f", config.f()).put("n", config.n()).put("tls", tls);
         ArrayNode replicas = root.putArray("replicas");
         for (ReplicaInfo replica : config.replicas()) {
             ObjectNode entry = replicas.addObject()

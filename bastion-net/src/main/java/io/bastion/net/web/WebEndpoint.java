@@ -8,6 +8,7 @@ import io.bastion.net.channel.ChannelTracker;
 import io.bastion.net.channel.ConnectionLimit;
 import io.bastion.net.channel.Sockets;
 import io.bastion.net.endpoint.ClientEndpoint;
+import io.bastion.net.tls.ChannelSecurity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A replica's web port: HTTP/1.1 for browsers and a WebSocket for web clients.
+ * A replica's web port: HTTP/1.1 for browsers and a WebSocket for web clients, over TLS (HTTPS and
+ * WSS, with a certificate browsers trust: the cluster CA's, installed, or a publicly trusted chain)
+ * unless {@link ChannelSecurity#PLAINTEXT} was asked for.
  *
  * <ul>
  *   <li>{@code GET} {@value #CLUSTER_PATH}: the {@link ClusterDescription} of the cluster;
@@ -95,6 +98,7 @@ public final class WebEndpoint implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final NetSettings settings;
     private final EventLoopGroup group;
+    private final ChannelSecurity security;
     private final ClientEndpoint clients;
     private final WebHttpHandler http;
     private final WebMessages messages;
@@ -106,19 +110,27 @@ public final class WebEndpoint implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile Channel listener;
 
+    /** A plaintext endpoint (tests of HTTP and WebSocket handling below TLS). */
+    public WebEndpoint(InetSocketAddress bindAddress, ClusterConfig config, Path webRoot, NetSettings settings,
+                       EventLoopGroup group, ClientEndpoint clients) {
+        this(bindAddress, config, webRoot, settings, ChannelSecurity.PLAINTEXT, group, clients);
+    }
+
     /**
-     * An endpoint on {@code group} (which the caller shuts down after closing it) whose WebSockets
-     * become connections of {@code clients}.
+     * An endpoint secured by {@code security} on {@code group} (which the caller shuts down after
+     * closing it) whose WebSockets become connections of {@code clients}.
      *
      * @param webRoot the directory whose files are served, or {@code null} for none; it must exist
      */
     public WebEndpoint(InetSocketAddress bindAddress, ClusterConfig config, Path webRoot, NetSettings settings,
-                       EventLoopGroup group, ClientEndpoint clients) {
+                       ChannelSecurity security, EventLoopGroup group, ClientEndpoint clients) {
         this.bindAddress = bindAddress;
         this.settings = settings;
+        this.security = security;
         this.group = group;
         this.clients = clients;
-        this.http = new WebHttpHandler(ClusterDescription.json(config), webRoot == null ? null : new StaticFiles(webRoot));
+        this.http = new WebHttpHandler(ClusterDescription.json(config, security.isTls()),
+                webRoot == null ? null : new StaticFiles(webRoot));
         this.messages = new WebMessages(settings.frameBytesMax());
         this.limit = new ConnectionLimit(settings.clientConnectionsMax());
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
@@ -136,7 +148,7 @@ public final class WebEndpoint implements AutoCloseable {
         Check.argument(state.compareAndSet(State.NEW, State.STARTED), "a web endpoint starts once");
         try {
             listener = Sockets.bind(Sockets.listener(group, settings, initializer()), bindAddress, "web clients");
-            LOG.info("serving the web endpoint on http://{}:{}/ (WebSocket at {})",
+            LOG.info("serving the web endpoint on {}://{}:{}/ (WebSocket at {})", security.isTls() ? "https" : "http",
                     localAddress().getHostString(), localAddress().getPort(), WEBSOCKET_PATH);
             return this;
         } catch (RuntimeException e) {
@@ -161,9 +173,16 @@ public final class WebEndpoint implements AutoCloseable {
                             .addLast(WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(MESSAGE_BYTES_MAX))
                             .addLast(HTTP_HANDLER, http)
                             .addLast(WEBSOCKET_SESSION, new WebSocketSession(clients, messages, counters));
+                    security.secure(channel, null, settings.clientMessageTimeoutMillis(), transportCounters,
+                            "a web client at " + channel.remoteAddress());
                 }
             }
         };
+    }
+
+    /** Whether the port speaks HTTPS and WSS. */
+    public boolean isTls() {
+        return security.isTls();
     }
 
     /** Client messages dropped, by reason, and error answers not sent. */

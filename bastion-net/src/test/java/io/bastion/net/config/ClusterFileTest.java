@@ -101,7 +101,7 @@ class ClusterFileTest {
                 mistake("integer out of range", "id = 3", "id = 99999999999", "replica[3].id", "out of range"),
                 mistake("unknown field", "webPort = 7200", "webport = 7200", "replica[0].webport",
                         "unknown field; the fields here are id, host, replicaPort, clientPort, webPort, publicKey"),
-                mistake("unknown top-level field", "f = 1", "f = 1\nn = 4", "n", "unknown field; the fields here are f, protocol, replica, client"),
+                mistake("unknown top-level field", "f = 1", "f = 1\nn = 4", "n", "unknown field; the fields here are f, protocol, tls, replica, client"),
                 mistake("unknown setting", "logSize = 128", "logsize = 128", "protocol.logsize", "unknown field"),
                 mistake("bad base64 key", b64(REPLICA_KEYS.get(1)), "not base64!", "replica[1].publicKey", "not valid base64"),
                 mistake("not a key", b64(REPLICA_KEYS.get(2)), "AAAAAAAA", "replica[2].publicKey", "not a DER-encoded X.509 SubjectPublicKeyInfo"),

@@ -2,6 +2,7 @@ package io.bastion.net.connector;
 
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
+import io.bastion.net.tls.ClientSecurity;
 import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
 import io.bastion.net.testing.Await;
@@ -100,7 +101,7 @@ class ClientConnectorTest {
             endpoints.add(echo(replica));
         }
         Inbox inbox = new Inbox();
-        ClusterConnector clients = track(new ClusterConnector(cluster.config(), SETTINGS, group, inbox).start());
+        ClusterConnector clients = track(new ClusterConnector(cluster.config(), SETTINGS, ClientSecurity.PLAINTEXT, group, inbox).start());
         clients.broadcast(Messages.request(7, 1, CLIENT_SIGNER));
 
         for (EchoEndpoint endpoint : endpoints) {

@@ -21,9 +21,14 @@ public final class EchoEndpoint implements AutoCloseable {
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
 
     public EchoEndpoint(int replicaId, int port, NetSettings settings, EventLoopGroup group) {
+        this(replicaId, port, settings, io.bastion.net.tls.ChannelSecurity.PLAINTEXT, group);
+    }
+
+    public EchoEndpoint(int replicaId, int port, NetSettings settings, io.bastion.net.tls.ChannelSecurity security,
+                        EventLoopGroup group) {
         this.replicaId = replicaId;
-        this.endpoint = new ClientEndpoint(new InetSocketAddress(TestCluster.HOST, port), settings, group,
-                this::onMessage).start();
+        this.endpoint = new ClientEndpoint(new InetSocketAddress(TestCluster.HOST, port), settings, security, group,
+                io.bastion.net.endpoint.ClientLimits.DEFAULTS, this::onMessage).start();
     }
 
     private void onMessage(ClientConnection connection, io.bastion.core.message.Signed<?> message) {

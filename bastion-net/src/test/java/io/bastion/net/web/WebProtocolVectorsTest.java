@@ -287,7 +287,7 @@ class WebProtocolVectorsTest {
     void theDocumentsJsonExamplesAreExactlyTheMessagesOfTheExample() throws Exception {
         build();
         List<JsonNode> documented = documentedJson(Files.readString(DOC));
-        JsonNode description = JSON.readTree(ClusterDescription.json(cluster));
+        JsonNode description = JSON.readTree(ClusterDescription.json(cluster, true));
         List<JsonNode> expected = new ArrayList<>(messages);
         expected.add(0, description);
         assertThat(documented).as("json blocks in " + DOC).containsExactlyInAnyOrderElementsOf(expected);
@@ -372,7 +372,7 @@ class WebProtocolVectorsTest {
             out.append("```hex\n").append(vector.print()).append("```\n\n");
         }
         ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        out.append("```json\n").append(pretty.writeValueAsString(JSON.readTree(ClusterDescription.json(cluster))))
+        out.append("```json\n").append(pretty.writeValueAsString(JSON.readTree(ClusterDescription.json(cluster, true))))
                 .append("\n```\n\n");
         for (JsonNode message : messages) {
             out.append("```json\n").append(JSON.writeValueAsString(message)).append("\n```\n\n");

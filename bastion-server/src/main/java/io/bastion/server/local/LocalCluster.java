@@ -135,21 +135,27 @@ public final class LocalCluster implements AutoCloseable {
         return directory.resolve("replica-" + id + ".log");
     }
 
-    /** Waits until every running replica accepts connections on its client port. */
+    /**
+     * Waits until every running replica accepts connections on its client port and, if it has one,
+     * its web port (a replica opens that last, so a page address printed after this works).
+     */
     public void awaitReady(Duration bound) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         for (int id = 0; id < config.n(); id++) {
             if (isAlive(id)) {
-                awaitPort(id, deadline);
+                awaitPort(id, config.replica(id).clientPort(), deadline);
+                if (config.replica(id).webPort() != 0) {
+                    awaitPort(id, config.replica(id).webPort(), deadline);
+                }
             }
         }
     }
 
-    private void awaitPort(int id, long deadlineNanos) throws IOException, InterruptedException {
+    private void awaitPort(int id, int port, long deadlineNanos) throws IOException, InterruptedException {
         ReplicaInfo replica = config.replica(id);
         while (true) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(replica.host(), replica.clientPort()), 200);
+                socket.connect(new InetSocketAddress(replica.host(), port), 200);
                 return;
             } catch (IOException notYet) {
                 if (!isAlive(id)) {
@@ -157,7 +163,7 @@ public final class LocalCluster implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadlineNanos) {
                     throw new IOException("replica " + id + " does not listen on " + replica.host() + ":"
-                            + replica.clientPort() + "; see " + logOf(id));
+                            + port + "; see " + logOf(id));
                 }
                 Thread.sleep(50);
             }

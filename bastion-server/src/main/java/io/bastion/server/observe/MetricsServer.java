@@ -3,7 +3,9 @@ package io.bastion.server.observe;
 import io.bastion.core.util.Check;
 import io.bastion.net.channel.ChannelTracker;
 import io.bastion.net.channel.EventLoopLease;
+import io.bastion.net.TransportCounters;
 import io.bastion.net.channel.Sockets;
+import io.bastion.net.tls.ChannelSecurity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves a {@link Metrics} registry over HTTP/1.1 for Prometheus: {@code GET /metrics} answers
+ * Serves a {@link Metrics} registry over HTTP/1.1 (over TLS unless built plaintext) for Prometheus: {@code GET /metrics} answers
  * with the text exposition format 0.0.4 ({@link #CONTENT_TYPE}); other paths get 404, other
  * methods 405, unreadable requests 400. Everything a client can make it hold is bounded: the
  * request line, headers and body, the connections open at once, and how long an idle connection
@@ -61,9 +63,12 @@ public final class MetricsServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Channel listener;
+    private final ChannelSecurity security;
+    private final TransportCounters counters = new TransportCounters();
 
-    private MetricsServer(InetSocketAddress address, Metrics metrics, EventLoopLease loops) {
+    private MetricsServer(InetSocketAddress address, Metrics metrics, ChannelSecurity security, EventLoopLease loops) {
         this.loops = loops;
+        this.security = security;
         this.handler = new MetricsHttpHandler(metrics);
         try {
             this.listener = Sockets.bind(bootstrap(), address, "metrics");
@@ -71,7 +76,8 @@ public final class MetricsServer implements AutoCloseable {
             loops.release();
             throw e;
         }
-        LOG.info("serving metrics on http://{}:{}{}", localAddress().getHostString(), port(), PATH);
+        LOG.info("serving metrics on {}://{}:{}{}", security.isTls() ? "https" : "http", localAddress().getHostString(),
+                port(), PATH);
     }
 
     /**
@@ -82,13 +88,27 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(String host, int port, Metrics metrics) {
         Check.argument(port >= 0 && port <= 0xFFFF, "not a port: " + port);
-        return new MetricsServer(new InetSocketAddress(host, port), metrics,
+        return new MetricsServer(new InetSocketAddress(host, port), metrics, ChannelSecurity.PLAINTEXT,
                 EventLoopLease.owned(OWNED_EVENT_LOOP_THREADS, "metrics"));
     }
 
-    /** Serves {@code metrics} on {@code address} using {@code group}, which the caller shuts down after {@link #close}. */
+    /**
+     * Serves {@code metrics} over plain HTTP on {@code address} using {@code group}, which the
+     * caller shuts down after {@link #close}.
+     */
     public static MetricsServer start(InetSocketAddress address, Metrics metrics, EventLoopGroup group) {
-        return new MetricsServer(address, metrics, EventLoopLease.borrowed(group));
+        return start(address, metrics, ChannelSecurity.PLAINTEXT, group);
+    }
+
+    /** As above, secured by {@code security} (HTTPS with the replica's web certificate). */
+    public static MetricsServer start(InetSocketAddress address, Metrics metrics, ChannelSecurity security,
+                                      EventLoopGroup group) {
+        return new MetricsServer(address, metrics, security, EventLoopLease.borrowed(group));
+    }
+
+    /** Connections closed for a failed TLS handshake. */
+    public TransportCounters counters() {
+        return counters;
     }
 
     private ServerBootstrap bootstrap() {
@@ -108,6 +128,8 @@ public final class MetricsServer implements AutoCloseable {
                                             .setMaxHeaderSize(HEADER_BYTES_MAX)))
                                     .addLast(new HttpObjectAggregator(BODY_BYTES_MAX))
                                     .addLast(handler);
+                            security.secure(channel, null, IDLE_TIMEOUT_MILLIS, counters,
+                                    "a metrics client at " + channel.remoteAddress());
                         }
                     }
                 });

@@ -1,5 +1,8 @@
 package io.bastion.server.web;
 
+import io.bastion.server.ReplicaTls;
+import io.bastion.net.tls.TlsContexts;
+import io.bastion.net.tls.CertificateFiles;
 import io.bastion.net.web.WebSocketProbe;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +73,7 @@ class WebClientFlowTest {
 
     private final SecureRandom random = new SecureRandom();
     private final StandardSignatureVerifier verifier = new StandardSignatureVerifier();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(BOUND).build();
+    private HttpClient http;
     private final ReplicaNode[] nodes = new ReplicaNode[4];
     private final List<WebSocketProbe> sockets = new ArrayList<>();
     private ClusterConfig config;
@@ -83,14 +86,20 @@ class WebClientFlowTest {
         Files.writeString(webRoot.resolve("index.html"), INDEX);
         for (int id = 0; id < 4; id++) {
             nodes[id] = ReplicaNode.start(config, id, KeyFiles.readPrivateKey(generated.replicaKeyFiles().get(id)),
-                    new KeyValueService(), ReplicaNode.Options.defaults(ReplicaStorage.none()).withWebRoot(webRoot));
+                    new KeyValueService(), ReplicaNode.Options.defaults(ReplicaStorage.none()).withWebRoot(webRoot)
+                            .withTls(ReplicaTls.keygenFiles(directory, id)));
         }
+        // HTTPS and WSS, trusting the cluster CA only (as a browser with the CA installed), names checked
+        http = HttpClient.newBuilder().connectTimeout(BOUND).sslContext(TlsContexts.trusting(List.of(
+                CertificateFiles.readChain(directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME)).get(0)))).build();
     }
 
     @AfterEach
     void stop() {
         sockets.forEach(WebSocketProbe::close);
-        http.close();
+        if (http != null) {
+            http.close();
+        }
         for (ReplicaNode node : nodes) {
             if (node != null) {
                 node.close();
@@ -103,7 +112,7 @@ class WebClientFlowTest {
         JsonNode cluster = fetchClusterAndPage();
         int f = cluster.get("f").asInt();
         for (JsonNode replica : cluster.get("replicas")) {
-            sockets.add(WebSocketProbe.open(http, URI.create("ws://" + replica.get("host").asText() + ":"
+            sockets.add(WebSocketProbe.open(http, URI.create("wss://" + replica.get("host").asText() + ":"
                     + replica.get("webPort").asInt() + "/ws")));
         }
 
@@ -141,7 +150,7 @@ class WebClientFlowTest {
     @Test
     void aWebSocketRecoversFromMalformedMessagesAndStillJoins() throws Exception {
         JsonNode replica0 = fetchClusterAndPage().get("replicas").get(0);
-        WebSocketProbe socket = WebSocketProbe.open(http, URI.create("ws://127.0.0.1:" + replica0.get("webPort").asInt()
+        WebSocketProbe socket = WebSocketProbe.open(http, URI.create("wss://127.0.0.1:" + replica0.get("webPort").asInt()
                 + "/ws"));
         sockets.add(socket);
         for (String bad : List.of("{", "{\"type\":\"request\",\"frame\":\"not base64\"}",
@@ -159,6 +168,7 @@ class WebClientFlowTest {
     private JsonNode fetchClusterAndPage() throws Exception {
         JsonNode cluster = JSON.readTree(get(0, "/cluster.json").body());
         assertThat(cluster.get("f").asInt()).isEqualTo(config.f());
+        assertThat(cluster.get("tls").asBoolean()).as("the web ports speak TLS: clients open wss://").isTrue();
         assertThat(cluster.get("n").asInt()).isEqualTo(config.n());
         for (int id = 0; id < config.n(); id++) {
             JsonNode replica = cluster.get("replicas").get(id);
@@ -172,7 +182,7 @@ class WebClientFlowTest {
     }
 
     private HttpResponse<String> get(int replica, String path) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + config.replica(replica).webPort() + path);
+        URI uri = URI.create("https://127.0.0.1:" + config.replica(replica).webPort() + path);
         return http.send(HttpRequest.newBuilder(uri).timeout(BOUND).build(), HttpResponse.BodyHandlers.ofString());
     }
 
