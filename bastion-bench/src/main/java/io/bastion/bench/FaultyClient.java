@@ -8,6 +8,7 @@ import io.bastion.core.message.Signed;
 import io.bastion.core.util.Check;
 import io.bastion.net.Drop;
 import io.bastion.net.NetSettings;
+import io.bastion.net.tls.ClientSecurity;
 import io.bastion.net.connector.ClusterConnector;
 
 import java.lang.management.ManagementFactory;
@@ -93,9 +94,11 @@ public final class FaultyClient implements AutoCloseable {
      * @param honestRequests       what the honest clients sent, for {@link Attack#REPLAY}
      * @param requestsPerSecondMax requests (or replays) per second at most; 0 for full speed
      * @param settings             the transport settings, as the honest clients' (the queue bound is set here)
+     * @param security             how it connects to the replicas (TLS as honest clients do, or plaintext)
      */
     public FaultyClient(ClusterConfig config, long clientId, Signer signer, Attack attack, byte[] operation,
-                        SentRequests honestRequests, long requestsPerSecondMax, NetSettings settings, long seed) {
+                        SentRequests honestRequests, long requestsPerSecondMax, NetSettings settings,
+                        ClientSecurity security, long seed) {
         Check.argument(requestsPerSecondMax >= 0, "requestsPerSecondMax must be >= 0");
         Check.argument(config.n() >= 2, "an attack needs at least two replicas to tell apart");
         this.config = config;
@@ -109,7 +112,7 @@ public final class FaultyClient implements AutoCloseable {
         // request numbers must grow across attackers with the same id in later windows: start from the clock
         this.nextRequestNumber = System.currentTimeMillis() * 1_000;
         this.connector = new ClusterConnector(config,
-                settings.withClientQueue(QUEUE_FRAMES_MAX, settings.clientQueueBytesMax()), this::onMessage);
+                settings.withClientQueue(QUEUE_FRAMES_MAX, settings.clientQueueBytesMax()), security, this::onMessage);
         this.sender = Thread.ofPlatform().daemon().name("bastion-attacker-" + clientId).unstarted(this::sendLoop);
     }
 

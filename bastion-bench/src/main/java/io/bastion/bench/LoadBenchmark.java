@@ -13,6 +13,7 @@ import io.bastion.crypto.KeyFiles;
 import io.bastion.crypto.SigningKey;
 import io.bastion.net.NetSettings;
 import io.bastion.net.config.ClusterGenerator;
+import io.bastion.net.tls.ClientSecurity;
 import io.bastion.server.local.LocalCluster;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -200,7 +201,8 @@ public final class LoadBenchmark implements AutoCloseable {
         List<FaultyClient> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             started.add(new FaultyClient(generated.config(), firstId + i, faultyClientKeys.get(i), attack, operation,
-                    sentRequests, requestsPerSecondMax, clientNetSettings, ThreadLocalRandom.current().nextLong())
+                    sentRequests, requestsPerSecondMax, clientNetSettings, ClientSecurity.tls(generated.config()),
+                    ThreadLocalRandom.current().nextLong())
                     .start());
         }
         return started;

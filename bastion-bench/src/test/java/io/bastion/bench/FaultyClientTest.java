@@ -12,6 +12,7 @@ import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.net.NetSettings;
+import io.bastion.net.tls.ClientSecurity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,7 +145,7 @@ class FaultyClientTest {
 
     private FaultyClient attacker(ClusterConfig config, Attack attack, SentRequests honest, long rate) {
         FaultyClient client = new FaultyClient(config, CLIENT_ID, key, attack, OPERATION, honest, rate,
-                NetSettings.DEFAULTS, random.nextLong());
+                NetSettings.DEFAULTS, ClientSecurity.PLAINTEXT, random.nextLong());
         open.add(client);
         return client.start();
     }
