@@ -36,7 +36,7 @@ public final class RuntimeStats {
      * The view and whether the replica is still changing to it, as one value so readers never see
      * one without the other: {@code 2·view}, plus 1 once the view has started. It only grows.
      */
-    private volatile long viewPosition;
+    private volatile long viewPosition = 1; // view 0, working: where every replica starts
     private volatile long lastExecuted;
     private volatile long lastStable;
     private volatile int pendingRequests;
