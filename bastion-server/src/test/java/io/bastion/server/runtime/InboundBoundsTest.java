@@ -134,7 +134,9 @@ class InboundBoundsTest {
 
         assertThat(replica.stats().staleViewsDropped()).isEqualTo(3);
         assertThat(newViewChecks.get()).isZero();
-        assertThat(replica.inboundMessagesInFlight()).isZero();
+        // the dropped ones hold no place; the peers' own traffic (STATUS) passes through in a moment
+        Await.until("no message holds a place in the inbound bounds", BOUND,
+                () -> replica.inboundMessagesInFlight() == 0);
     }
 
     @Test
