@@ -19,6 +19,7 @@ import io.bastion.net.NetSettings;
 import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
 import io.bastion.net.endpoint.ClientLimits;
+import io.bastion.net.endpoint.RequestAdmission;
 import io.bastion.net.replica.ReplicaNetwork;
 import io.bastion.net.tls.ChannelSecurity;
 import io.bastion.net.tls.MeshSecurity;
@@ -168,7 +169,12 @@ public final class ReplicaNode implements AutoCloseable {
             runtime.onHello(hello, connection::send);
         } else {
             long number = message.message() instanceof Request r ? r.requestNumber() : 0;
-            runtime.onClientMessage(message, clientId -> clients.bind(clientId, number, connection));
+            RequestAdmission admission = connection.admission(runtime::newAdmission);
+            runtime.onClientMessage(message, clientId -> clients.bind(clientId, number, connection), admission);
+            long pause = admission.pauseReadingNanos();
+            if (pause > 0) {
+                connection.pauseReading(pause); // it sends far more than it may: let TCP hold it back
+            }
         }
     }
 
@@ -236,6 +242,7 @@ public final class ReplicaNode implements AutoCloseable {
         dropped.put("inbound_bytes", stats.inboundBytesDropped());
         dropped.put("stale_view", stats.staleViewsDropped());
         dropped.put("executor_backlog", stats.executorDropped());
+        stats.admissionRefused().forEach((refusal, count) -> dropped.put(refusal.reason(), count));
         return dropped;
     }
 

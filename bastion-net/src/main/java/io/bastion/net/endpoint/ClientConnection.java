@@ -8,6 +8,8 @@ import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * One client's connection to this replica (TCP to the client port, or a WebSocket on the web port
@@ -31,6 +33,8 @@ public final class ClientConnection {
     /** Confined to the event loop: when the first byte not yet part of a message arrived. */
     private long partialSinceNanos = NO_PARTIAL;
     private volatile boolean closed;
+    /** Made by the replica on the connection's first request: which of its requests are worth checking. */
+    private final AtomicReference<RequestAdmission> admission = new AtomicReference<>();
 
     ClientConnection(long id, Channel channel, OutboundQueue queue, ClientLimits limits, long nowNanos) {
         this.id = id;
@@ -61,6 +65,29 @@ public final class ClientConnection {
      */
     public boolean send(Signed<?> message) {
         return queue.offer(message);
+    }
+
+    /** The connection's {@link RequestAdmission}, made by {@code make} the first time it is asked for. */
+    public RequestAdmission admission(Supplier<RequestAdmission> make) {
+        RequestAdmission current = admission.get();
+        if (current == null) {
+            admission.compareAndSet(null, make.get());
+            current = admission.get();
+        }
+        return current;
+    }
+
+    /**
+     * Stops reading from the connection for {@code nanos}: what the client sends meanwhile waits
+     * in TCP's buffers, then holds the client back. For a client that sends far more than it may.
+     */
+    public void pauseReading(long nanos) {
+        if (closed || !channel.config().isAutoRead()) {
+            return;
+        }
+        channel.config().setAutoRead(false);
+        channel.eventLoop().schedule(() -> channel.config().setAutoRead(true), nanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Closes the connection (for instance after a client misbehaved at the protocol level). */

@@ -26,6 +26,7 @@ import io.bastion.core.replica.Output;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.service.Service;
 import io.bastion.core.replica.Recovery;
+import io.bastion.net.endpoint.RequestAdmission;
 import io.bastion.server.observe.TraceEvent;
 import io.bastion.server.observe.TraceLog;
 import io.bastion.server.storage.ProtocolLog;
@@ -187,6 +188,8 @@ public final class ReplicaRuntime implements AutoCloseable {
     /** Checks what peers relay: recently ended sessions are still known. */
     private final MessageAuthenticator relayAuthenticator;
     private final SessionDirectory directory;
+    /** The bounds of each client connection's {@link RequestAdmission}. */
+    private final RequestAdmission.Limits admissionLimits;
     private final Signer signer;
     private final long challengeLifetimeMillis;
     private final AtomicInteger hellosInFlight = new AtomicInteger();
@@ -255,6 +258,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         this.signer = signer;
         this.challengeLifetimeMillis = config.settings().sessions().challengeLifetimeMillis();
         this.directory = new SessionDirectory(clientKeys, SessionDirectory.RECENTLY_ENDED_DEFAULT);
+        this.admissionLimits = RequestAdmission.Limits.holding(config.settings().requestTimeoutMillis());
         this.protocolLog = storage.log();
         this.snapshots = storage.snapshots();
         this.engine = stateMachine;
@@ -308,7 +312,7 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** A message from replica {@code from}, whose identity the connection established. */
     public void onReplicaMessage(int from, Signed<?> message) {
-        admit(from, message, null, false);
+        admit(from, message, null, false, null);
     }
 
     /**
@@ -318,6 +322,14 @@ public final class ReplicaRuntime implements AutoCloseable {
      * under its old key and answered "session ended"; other unknown ids are dropped here.
      */
     public void onClientMessage(Signed<?> message, LongConsumer bind) {
+        onClientMessage(message, bind, newAdmission());
+    }
+
+    /**
+     * A message from a client connection whose requests {@code admission} screens before their
+     * signature check (one per connection: {@link #newAdmission}).
+     */
+    public void onClientMessage(Signed<?> message, LongConsumer bind, RequestAdmission admission) {
         if (!(message.message() instanceof Request request)) {
             stats.rejected(Verdict.UNEXPECTED);
             return;
@@ -326,13 +338,42 @@ public final class ReplicaRuntime implements AutoCloseable {
             stats.countStaleSkipped(); // older than a request that ran here: a replay; no signature work, no answer
             return;
         }
+        boolean sessionEnded;
         if (request.kind() == Request.Kind.JOIN || directory.keyOf(request.clientId()) != null) {
-            admit(MessageAuthenticator.FROM_CLIENT, message, bind, false);
+            sessionEnded = false;
         } else if (directory.recentlyEnded(request.clientId()) != null) {
-            admit(MessageAuthenticator.FROM_CLIENT, message, bind, true);
+            sessionEnded = true;
         } else {
             stats.rejected(Verdict.UNKNOWN_CLIENT); // dropped before any signature work
+            return;
         }
+        ClientCheck check = null;
+        if (request.kind() != Request.Kind.JOIN) { // Joins have their own bounds (the endpoint's, the screen)
+            boolean ordered = request.kind() != Request.Kind.READ;
+            RequestAdmission.Refusal refusal = admission.begin(request.clientId(), request.requestNumber(), ordered,
+                    directory.settledUpTo(request.clientId()), System.nanoTime());
+            if (refusal != null) {
+                stats.countAdmissionRefused(refusal); // no signature work for it
+                return;
+            }
+            check = authentic -> admission.end(request.clientId(), request.requestNumber(), ordered, authentic,
+                    System.nanoTime());
+        }
+        admit(MessageAuthenticator.FROM_CLIENT, message, bind, sessionEnded, check);
+    }
+
+    /** A fresh {@link RequestAdmission} for a client connection. */
+    public RequestAdmission newAdmission() {
+        return new RequestAdmission(admissionLimits, System.nanoTime());
+    }
+
+    /**
+     * Told once how the signature check of an admitted client request ended: {@code true} or
+     * {@code false}, or {@code null} when it was dropped before its check.
+     */
+    @FunctionalInterface
+    private interface ClientCheck {
+        void ended(Boolean authentic);
     }
 
     /**
@@ -371,27 +412,34 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
     }
 
-    private void admit(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded) {
+    private void admit(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded, ClientCheck clientCheck) {
         long arrivedNanos = System.nanoTime();
         if (trace.enabled()) {
             trace.record(TraceLog.epochMicros(), TraceEvent.IN, from >= 0 ? replicaPeers[from]
                     : TraceEvent.clientPeer(((Request) message.message()).clientId()), message);
         }
+        ClientCheck ended = clientCheck != null ? clientCheck : authentic -> { };
         if (!running) {
             stats.inboundDropped();
+            ended.ended(null);
             return;
         }
         if (leftBehind(message)) {
             stats.countStaleViewDropped(); // the core ignores it: spare the queue and the signature checks
+            ended.ended(null);
             return;
         }
         if (!reserve(from, message)) {
+            ended.ended(null);
             return;
         }
         Runnable check = () -> {
             boolean handedOn = false;
+            Boolean authentic = null;
             try {
-                handedOn = checkAndHandOn(from, message, bind, sessionEnded, arrivedNanos);
+                Checked checked = checkAndHandOn(from, message, bind, sessionEnded, arrivedNanos);
+                handedOn = checked == Checked.HANDED_ON;
+                authentic = checked == Checked.UNCHECKED ? null : checked != Checked.REFUSED;
             } catch (RuntimeException e) {
                 // a message our checks cannot cope with is that message's problem, not the replica's
                 stats.rejected(Verdict.MALFORMED);
@@ -404,6 +452,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                 if (!handedOn) {
                     release(from, message);
                 }
+                ended.ended(authentic);
             }
         };
         if (verifiers == null) {
@@ -413,30 +462,39 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
     }
 
-    /**
-     * Checks a message admitted from the network and hands it on to the core (true: it keeps its
-     * place in the inbound bounds until the core takes it) or answers or drops it here (false).
-     */
-    private boolean checkAndHandOn(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded,
+    /** What became of a message admitted from the network. */
+    private enum Checked {
+        /** Dropped before its signature check (the core would ignore it). */
+        UNCHECKED,
+        /** Its signature or content failed the check. */
+        REFUSED,
+        /** Authentic, and answered or dropped here. */
+        ANSWERED,
+        /** Authentic, and on its way to the core: it keeps its place in the inbound bounds until the core takes it. */
+        HANDED_ON
+    }
+
+    /** Checks a message admitted from the network and hands it on to the core, or answers or drops it here. */
+    private Checked checkAndHandOn(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded,
                                    long arrivedNanos) {
         if (alreadyExecuted(message)) {
             stats.countStaleSkipped(); // the core would ignore it: spare the signature check
-            return false;
+            return Checked.UNCHECKED;
         }
         if (leftBehind(message)) {
             stats.countStaleViewDropped(); // the view moved on while it waited
-            return false;
+            return Checked.UNCHECKED;
         }
         Verdict verdict = verify(from, message, sessionEnded);
         if (verdict != Verdict.AUTHENTIC) {
             stats.rejected(verdict);
-            return false;
+            return Checked.REFUSED;
         }
         if (from == MessageAuthenticator.FROM_CLIENT) {
-            return admitFromClient(message, bind, sessionEnded, arrivedNanos);
+            return admitFromClient(message, bind, sessionEnded, arrivedNanos) ? Checked.HANDED_ON : Checked.ANSWERED;
         }
         inbound.add(new Event.Received(from, message));
-        return true;
+        return Checked.HANDED_ON;
     }
 
     /**
@@ -631,7 +689,13 @@ public final class ReplicaRuntime implements AutoCloseable {
         List<ProtocolLog.Entry> persist = new ArrayList<>();
         long discardBelow = 0;
         for (Output out : outputs) {
-            out.persist.forEach(p -> persist.add(new ProtocolLog.Entry(p.seq(), p.message())));
+            for (Output.Persist p : out.persist) {
+                persist.add(new ProtocolLog.Entry(p.seq(), p.message()));
+                if (p.message().message() instanceof PrePrepare prePrepare) {
+                    // proposed or accepted here: each client's next request is worth checking now
+                    prePrepare.entries().forEach(e -> directory.ordered(e.clientId(), e.requestNumber()));
+                }
+            }
             discardBelow = Math.max(discardBelow, out.discardBelow);
         }
         if (!persist.isEmpty()) {

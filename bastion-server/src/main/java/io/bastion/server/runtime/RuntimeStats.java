@@ -3,6 +3,7 @@ package io.bastion.server.runtime;
 import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.replica.ReplicaStats;
+import io.bastion.net.endpoint.RequestAdmission;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class RuntimeStats {
     private final AtomicLong verificationsSaved = new AtomicLong();
     private final AtomicLong executorDropped = new AtomicLong();
     private final AtomicLongArray joinsRefused = new AtomicLongArray(JoinRefusal.values().length);
+    private final AtomicLongArray admissionRefused = new AtomicLongArray(RequestAdmission.Refusal.values().length);
 
     private volatile int view;
     /**
@@ -65,6 +67,22 @@ public final class RuntimeStats {
 
     void countExecutorDropped() {
         executorDropped.incrementAndGet();
+    }
+
+    void countAdmissionRefused(RequestAdmission.Refusal refusal) {
+        admissionRefused.incrementAndGet(refusal.ordinal());
+    }
+
+    /**
+     * Client requests dropped before their signature check by their connection's
+     * {@link RequestAdmission}, by reason.
+     */
+    public Map<RequestAdmission.Refusal, Long> admissionRefused() {
+        Map<RequestAdmission.Refusal, Long> out = new EnumMap<>(RequestAdmission.Refusal.class);
+        for (RequestAdmission.Refusal r : RequestAdmission.Refusal.values()) {
+            out.put(r, admissionRefused.get(r.ordinal()));
+        }
+        return out;
     }
 
     void countJoinRefused(JoinRefusal refusal) {

@@ -40,6 +40,8 @@ public final class SessionDirectory implements ClientKeys {
     private final ConcurrentHashMap<Long, PublicKeyRef> ended = new ConcurrentHashMap<>();
     /** Registered clients' and live sessions' highest executed request number, as this replica executed them. */
     private final ConcurrentHashMap<Long, Long> lastExecuted = new ConcurrentHashMap<>();
+    /** The highest request number of each client this replica saw in a batch (proposed or accepted). */
+    private final ConcurrentHashMap<Long, Long> lastOrdered = new ConcurrentHashMap<>();
     /** The order {@link #ended} entries go in; guarded by {@code this}. */
     private final ArrayDeque<Ended> endedOrder = new ArrayDeque<>();
 
@@ -114,6 +116,22 @@ public final class SessionDirectory implements ClientKeys {
         }
     }
 
+    /** A batch this replica proposed or accepted orders request {@code requestNumber} of a client. */
+    public void ordered(long clientId, long requestNumber) {
+        if (live.containsKey(clientId) || registered.keyOf(clientId) != null) {
+            lastOrdered.merge(clientId, requestNumber, Math::max);
+        }
+    }
+
+    /**
+     * The highest request number of {@code clientId} this replica saw ordered or executed, or 0:
+     * once a client's request is settled here, its next one is worth checking
+     * ({@link io.bastion.net.endpoint.RequestAdmission}).
+     */
+    public long settledUpTo(long clientId) {
+        return Math.max(lastExecuted(clientId), lastOrdered.getOrDefault(clientId, 0L));
+    }
+
     /**
      * One batch's changes: {@code opened} sessions become known, {@code forgotten} ids stop being
      * (ids that were no live session here, such as answered Joins' provisional ids, are ignored).
@@ -121,6 +139,7 @@ public final class SessionDirectory implements ClientKeys {
     public synchronized void apply(List<Session> opened, List<Long> forgotten) {
         for (long clientId : forgotten) {
             lastExecuted.remove(clientId);
+            lastOrdered.remove(clientId);
             PublicKeyRef key = live.remove(clientId);
             if (key != null) {
                 remember(clientId, key);
@@ -134,6 +153,7 @@ public final class SessionDirectory implements ClientKeys {
 
     /** Replaces the live sessions by {@code sessions} (after a restart or a state transfer). */
     public synchronized void replaceLive(List<Session> sessions) {
+        lastOrdered.clear();
         lastExecuted.clear(); // unknown for the new state: retransmissions are ordered until it is known again
         Map<Long, PublicKeyRef> next = new HashMap<>();
         for (Session s : sessions) {
