@@ -14,6 +14,7 @@ import io.bastion.crypto.SigningKey;
 import io.bastion.net.NetSettings;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.net.tls.ClientSecurity;
+import io.bastion.net.tls.TlsEngine;
 import io.bastion.server.local.LocalCluster;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -49,9 +50,58 @@ public final class LoadBenchmark implements AutoCloseable {
      * What the replicas run: the {@code --service} and further replica arguments, under a label
      * for the tables (e.g. {@code sql-insert acid}).
      */
-    public record Workload(String label, String service, List<String> arguments) {
+    public record Workload(String label, String service, List<String> arguments, Transport transport) {
+        public Workload(String label, String service, List<String> arguments) {
+            this(label, service, arguments, Transport.TLS);
+        }
+
         public static Workload nullOps() {
             return new Workload("null", "null", List.of());
+        }
+
+        /** The same workload over {@code other}, labelled with it unless it is the default. */
+        public Workload over(Transport other) {
+            return new Workload(other == Transport.TLS ? label : label + " " + other.flag(), service, arguments, other);
+        }
+    }
+
+    /**
+     * How the clients and replicas of a run talk: TLS with the JDK's engine (the default), TLS with
+     * BoringSSL (netty-tcnative), or plaintext on every port, to measure what TLS costs.
+     */
+    public enum Transport {
+        TLS("tls", List.of()),
+        TLS_OPENSSL("tls-openssl", List.of("--tls-engine=openssl")),
+        PLAINTEXT("plaintext", List.of("--insecure-plaintext=all"));
+
+        private final String flag;
+        private final List<String> replicaArguments;
+
+        Transport(String flag, List<String> replicaArguments) {
+            this.flag = flag;
+            this.replicaArguments = replicaArguments;
+        }
+
+        public String flag() {
+            return flag;
+        }
+
+        public static Transport parse(String name) {
+            for (Transport t : values()) {
+                if (t.flag.equals(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("--transport " + name + ": choose tls, tls-openssl or plaintext");
+        }
+
+        /** How the benchmark's clients connect to replicas of {@code config} over this transport. */
+        ClientSecurity clientSecurity(ClusterConfig config) {
+            return switch (this) {
+                case TLS -> ClientSecurity.tls(config);
+                case TLS_OPENSSL -> ClientSecurity.tls(config, List.of(), TlsEngine.OPENSSL.requireAvailable());
+                case PLAINTEXT -> ClientSecurity.PLAINTEXT;
+            };
         }
     }
 
@@ -96,6 +146,8 @@ public final class LoadBenchmark implements AutoCloseable {
     /** What the honest clients sent, for replaying; {@code null} without faulty clients. */
     private final SentRequests sentRequests;
     private final ClusterWatch watch;
+    /** How every client of this benchmark, honest or faulty, connects. */
+    private final ClientSecurity clientSecurity;
     private boolean warmedUp;
 
     public LoadBenchmark(Path directory, int clientsMax, Options options) throws Exception {
@@ -121,20 +173,23 @@ public final class LoadBenchmark implements AutoCloseable {
                 keys.clientKeyFiles());
         List<String> arguments = new ArrayList<>(List.of("--service", options.workload().service()));
         arguments.addAll(options.workload().arguments());
+        arguments.addAll(options.workload().transport().replicaArguments);
         arguments.addAll(options.replicaArguments());
         int[] metricsPorts = faultyClientsMax > 0 ? metricsPorts(config, arguments) : null;
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()),
                 id -> metricsPorts == null ? arguments : withMetricsPort(arguments, metricsPorts[id]));
         Path caCertificate = generated.clusterFile().resolveSibling(CA_CERTIFICATE_FILE_NAME);
-        this.watch = new ClusterWatch(cluster, metricsPorts, Files.exists(caCertificate) ? caCertificate : null);
+        this.clientSecurity = options.workload().transport().clientSecurity(generated.config());
+        this.watch = new ClusterWatch(cluster, metricsPorts, Files.exists(caCertificate) && clientSecurity.isTls()
+                ? caCertificate : null);
         try {
             cluster.startAll().awaitReady(Duration.ofSeconds(60)); // says which replica did not start, and why
         } catch (Exception | Error e) {
             cluster.close();
             throw e;
         }
-        this.group = new ClientGroup(generated.config(), clientNetSettings);
+        this.group = new ClientGroup(generated.config(), clientNetSettings, clientSecurity);
         this.sentRequests = faultyClientsMax > 0 ? new SentRequests() : null;
         for (long id = ClusterGenerator.FIRST_CLIENT_ID; id < ClusterGenerator.FIRST_CLIENT_ID + clientsMax; id++) {
             SigningKey key = KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id));
@@ -201,7 +256,7 @@ public final class LoadBenchmark implements AutoCloseable {
         List<FaultyClient> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             started.add(new FaultyClient(generated.config(), firstId + i, faultyClientKeys.get(i), attack, operation,
-                    sentRequests, requestsPerSecondMax, clientNetSettings, ClientSecurity.tls(generated.config()),
+                    sentRequests, requestsPerSecondMax, clientNetSettings, clientSecurity,
                     ThreadLocalRandom.current().nextLong())
                     .start());
         }

@@ -77,6 +77,13 @@ final class BenchCommand implements Callable<Integer> {
                     + " for measuring only); a list runs each (default: ${DEFAULT-VALUE}).")
     List<String> sqlModes;
 
+    @Option(names = "--transport", split = ",", defaultValue = "tls",
+            description = "tls (TLS 1.3, the JDK's engine), tls-openssl (BoringSSL through netty-tcnative) and/or"
+                    + " plaintext (--insecure-plaintext on every port, for comparison only); a list runs each workload"
+                    + " on its own cluster per transport, one after the other, and prints each beside the first"
+                    + " (default: ${DEFAULT-VALUE}).")
+    List<String> transports;
+
     @Option(names = "--clients-kind", split = ",", defaultValue = "static",
             description = "static (clients registered in the cluster file) and/or dynamic (clients that join first);"
                     + " a list runs each configuration with each (default: ${DEFAULT-VALUE}).")
@@ -178,7 +185,7 @@ final class BenchCommand implements Callable<Integer> {
         if (checkpointInterval != null) {
             settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
         }
-        List<LoadBenchmark.Workload> setups = workloads(workloads, sqlModes);
+        List<LoadBenchmark.Workload> setups = overTransports(workloads(workloads, sqlModes), transports);
         List<LoadBenchmark.ClientsKind> kinds = clientsKinds.stream().map(LoadBenchmark.ClientsKind::parse).toList();
         if (joins != null && joins < 1) {
             throw new IllegalArgumentException("--joins must be at least 1, got " + joins);
@@ -345,6 +352,19 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 default -> throw new IllegalArgumentException("--workload " + workload + ": choose null or sql-insert");
+            }
+        }
+        return setups;
+    }
+
+    /** Each workload over each transport, in the order given (the default TLS keeps the plain label). */
+    static List<LoadBenchmark.Workload> overTransports(List<LoadBenchmark.Workload> workloads, List<String> transports) {
+        List<LoadBenchmark.Transport> chosen = transports.stream().map(String::strip).map(LoadBenchmark.Transport::parse)
+                .distinct().toList();
+        List<LoadBenchmark.Workload> setups = new ArrayList<>();
+        for (LoadBenchmark.Workload workload : workloads) {
+            for (LoadBenchmark.Transport transport : chosen) {
+                setups.add(workload.over(transport));
             }
         }
         return setups;

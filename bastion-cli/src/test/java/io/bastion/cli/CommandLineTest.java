@@ -153,6 +153,17 @@ class CommandLineTest {
     }
 
     @Test
+    void benchRunsEachWorkloadOverEachTransportAndRefusesAnUnknownOne() {
+        assertThat(BenchCommand.overTransports(BenchCommand.workloads(List.of("null"), List.of("acid")),
+                List.of("plaintext", "tls", "tls-openssl")))
+                .extracting(w -> w.label() + " " + w.transport())
+                .containsExactly("null plaintext PLAINTEXT", "null TLS", "null tls-openssl TLS_OPENSSL");
+        Run unknown = run("bench", "--transport", "quic", "--seconds", "1");
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.err()).contains("--transport quic: choose tls, tls-openssl or plaintext");
+    }
+
+    @Test
     void keygenRefusesToOverwriteKeys() {
         assertThat(run("keygen", "--dir", directory.toString(), "--clients", "1").code()).isZero();
         Run again = run("keygen", "--dir", directory.toString(), "--clients", "1");
