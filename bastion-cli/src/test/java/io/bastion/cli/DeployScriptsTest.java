@@ -2,6 +2,9 @@ package io.bastion.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.bastion.core.crypto.Digest;
+import io.bastion.net.config.ClusterGenerator;
+import io.bastion.net.tls.CertificateFiles;
+import io.bastion.net.tls.KeyMaterial;
 import io.bastion.server.storage.SnapshotStore;
 import io.bastion.server.storage.SyncMode;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -206,5 +210,50 @@ class DeployScriptsTest {
         assertThat(tampered.exit()).isEqualTo(1);
         assertThat(tampered.output()).contains("does not match");
         assertThat(data().resolve("log")).as("a refused restore changes nothing").isDirectory();
+    }
+
+    /**
+     * A renewed web certificate from {@code bastion keygen --renew-web-certificates}, installed
+     * where the replica reads it; a key that does not belong to the chain is refused and the
+     * installed pair stays.
+     */
+    @Test
+    void aRenewedWebCertificateIsInstalledAndAMismatchedKeyRefused() throws Exception {
+        Path cluster = directory.resolve("cluster");
+        ClusterGenerator.generate(cluster, 4, 0, 7000, new SecureRandom());
+        Path etc = Files.createDirectories(directory.resolve("etc"));
+        Files.copy(cluster.resolve("replica-0-web.crt"), etc.resolve("replica-0-web.crt"));
+        Files.copy(cluster.resolve("replica-0-web.key"), etc.resolve("replica-0-web.key"));
+        Path oldKey = Files.copy(cluster.resolve("replica-0-web.key"), directory.resolve("old-web.key"));
+        ClusterGenerator.renewWebCertificates(cluster, new SecureRandom());
+        String group = Files.getAttribute(etc, "posix:group").toString();
+
+        DeployScripts.Result mismatched = DeployScripts.run(directory, "install-web-certificate.sh", "--id", "0",
+                "--chain", cluster.resolve("replica-0-web.crt").toString(), "--key", oldKey.toString(),
+                "--dir", etc.toString(), "--group", group);
+        assertThat(mismatched.exit()).isEqualTo(1);
+        assertThat(mismatched.output()).contains("does not belong to the first certificate");
+        assertThat(etc.resolve("replica-0-web.key")).hasSameBinaryContentAs(oldKey);
+
+        DeployScripts.Result installed = DeployScripts.run(directory, "install-web-certificate.sh", "--id", "0",
+                "--chain", cluster.resolve("replica-0-web.crt").toString(),
+                "--key", cluster.resolve("replica-0-web.key").toString(),
+                "--dir", etc.toString(), "--group", group, "--host", "127.0.0.1");
+        assertThat(installed.exit()).as(installed.output()).isZero();
+        assertThat(etc.resolve("replica-0-web.crt")).hasSameBinaryContentAs(cluster.resolve("replica-0-web.crt"));
+        assertThat(etc.resolve("replica-0-web.key")).hasSameBinaryContentAs(cluster.resolve("replica-0-web.key"));
+        KeyMaterial served = CertificateFiles.read(etc.resolve("replica-0-web.crt"), etc.resolve("replica-0-web.key"), "new");
+        assertThat(served.leaf()).isEqualTo(CertificateFiles.readChain(cluster.resolve("replica-0-web.crt")).get(0));
+        try (Stream<Path> files = Files.list(etc)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("replica-0-web.crt", "replica-0-web.key");
+        }
+
+        DeployScripts.Result wrongHost = DeployScripts.run(directory, "install-web-certificate.sh", "--id", "0",
+                "--chain", cluster.resolve("replica-0-web.crt").toString(),
+                "--key", cluster.resolve("replica-0-web.key").toString(),
+                "--dir", etc.toString(), "--group", group, "--host", "r0.vote.example");
+        assertThat(wrongHost.exit()).isEqualTo(1);
+        assertThat(wrongHost.output()).contains("does not name r0.vote.example");
     }
 }
