@@ -145,7 +145,7 @@ fi
 if [ -n "$owner" ]; then
   chown -R -- "$owner" "$fresh" || fail "cannot give $fresh to $owner; nothing changed"
 fi
-sync -- "$fresh"
+sync -f -- "$fresh"   # the whole file system: the copied state and the new directories
 
 if [ -e "$data" ]; then
   if [ -n "$discard" ]; then
