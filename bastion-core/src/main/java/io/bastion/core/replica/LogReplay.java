@@ -45,6 +45,7 @@ final class LogReplay {
         int interval = r.settings.checkpointInterval();
         if (recovery.snapshotSeq() > 0 && recovery.snapshotDigest() != null && recovery.snapshotSeq() % interval == 0) {
             r.ownCheckpoints.put(recovery.snapshotSeq(), recovery.snapshotDigest());
+            r.restoredCheckpoint = recovery.snapshotSeq();
         }
         // stable checkpoints first: the proofs decide the window
         for (Output.Persist p : recovery.log()) {

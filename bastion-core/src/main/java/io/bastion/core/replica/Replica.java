@@ -100,6 +100,8 @@ public final class Replica {
     long lastProposedTime;
     /** Own checkpoint digests not yet stable, by sequence number. */
     final Map<Long, Digest> ownCheckpoints = new TreeMap<>();
+    /** The checkpoint whose state this replica was restored to (0: none), announced at the first tick. */
+    long restoredCheckpoint;
 
     /** Peers heard from since this replica started, until 2f of them were (then cleared). */
     private final Set<Integer> heardSinceStart = new HashSet<>();
@@ -622,6 +624,28 @@ public final class Replica {
         tryStabilize(seq, out);
     }
 
+    /**
+     * A replica restored to a checkpoint's state whose log holds no CHECKPOINT of its own for it
+     * signs one now, as it would have on executing that batch: its state was restored from a
+     * backup without the log (deploy/restore.sh), or it crashed between executing the batch and
+     * logging the checkpoint. A whole cluster restored from one backup needs it: the window above
+     * the restored state opens only once 2f+1 replicas signed that checkpoint, and nothing else
+     * would make them sign it.
+     */
+    private void announceRestoredCheckpoint(Output out) {
+        long seq = restoredCheckpoint;
+        restoredCheckpoint = 0;
+        Digest digest = ownCheckpoints.get(seq);
+        if (seq <= lastStable || digest == null || checkpoints.of(id, seq) != null) {
+            return;
+        }
+        Signed<Checkpoint> checkpoint = Signed.sign(new Checkpoint(id, seq, digest), signer);
+        checkpoints.add(checkpoint);
+        out.persist(seq, checkpoint);
+        out.broadcast(checkpoint);
+        tryStabilize(seq, out);
+    }
+
     private void onCheckpoint(Signed<Checkpoint> signed, Output out) {
         Checkpoint c = signed.message();
         if (c.replicaId() < 0 || c.replicaId() >= quorums.n() || c.seq() % settings.checkpointInterval() != 0) {
@@ -865,6 +889,7 @@ public final class Replica {
             if (quorumHeardMillis != Long.MAX_VALUE) {
                 quorumHeardMillis = now;
             }
+            announceRestoredCheckpoint(out);
         }
         nowMillis = now;
         checkTimers(out);

@@ -3,12 +3,15 @@ package io.bastion.core.replica;
 import io.bastion.core.TestKeys;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.PrePrepare;
+import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.message.ViewChange;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -72,5 +75,64 @@ class LogReplayTest {
         Replica replica = recover(List.of(new Output.Persist(6, givenToUs), new Output.Persist(6, committed)), 6);
 
         assertThat(replica.log.get(6).executedDigest).isEqualTo(Codec.batchDigest(committed.message()));
+    }
+
+    /**
+     * A whole cluster restored from one backup: every replica holds the same checkpoint's state,
+     * above the log window, and no log. Each signs that checkpoint at its first tick (durable
+     * before it leaves); 2f+1 of them make it stable, which opens the window above it, and the
+     * primary orders the next request right after it.
+     */
+    @Test
+    void replicasRestoredToOneCheckpointWithoutALogMakeItStableAndOrderAboveIt() {
+        long seq = CLUSTER.settings().logSize() + 2L * CLUSTER.settings().checkpointInterval();
+        Digest state = Digest.sha256(new byte[] {42});
+        List<Replica> replicas = new ArrayList<>();
+        List<Signed<?>> announced = new ArrayList<>();
+        for (int id = 0; id < CLUSTER.n(); id++) {
+            Replica replica = Replica.recover(id, CLUSTER, TestKeys.signer(id), new SplittableRandom(id),
+                    new Recovery(seq, state, Map.of(), 20, List.of()));
+            Output out = replica.step(new Event.Tick(1_000));
+            Signed<Checkpoint> checkpoint = Signed.sign(new Checkpoint(id, seq, state), TestKeys.signer(id));
+            assertThat(out.persist).containsExactly(new Output.Persist(seq, checkpoint));
+            assertThat(out.sends).contains(new Output.Send(Output.BROADCAST, checkpoint));
+            assertThat(replica.lastStable()).as("one signature is no quorum").isZero();
+            replicas.add(replica);
+            announced.add(checkpoint);
+        }
+        for (int id = 0; id < CLUSTER.n(); id++) {
+            for (int from = 0; from < CLUSTER.n(); from++) {
+                if (from != id) {
+                    replicas.get(id).step(new Event.Received(from, announced.get(from)));
+                }
+            }
+            assertThat(replicas.get(id).lastStable()).as("replica %d's stable checkpoint", id).isEqualTo(seq);
+        }
+
+        long client = CLUSTER.clients().get(0).id();
+        Signed<Request> request = Signed.sign(new Request(client, 1, false, new byte[] {1}), TestKeys.signer(client));
+        Replica primary = replicas.get(0);
+        List<Output.Send> sent = new ArrayList<>(primary.step(new Event.Received(Event.FROM_CLIENT, request)).sends);
+        sent.addAll(primary.step(new Event.Tick(1_001)).sends);
+        assertThat(sent).anySatisfy(send -> assertThat(send.message().message())
+                .isInstanceOfSatisfying(PrePrepare.class, p -> assertThat(p.seq()).isEqualTo(seq + 1)));
+    }
+
+    /** A replica whose log proves its restored checkpoint stable (a plain restart) signs nothing again. */
+    @Test
+    void aRestartWhoseLogHoldsTheStableCheckpointAnnouncesNothing() {
+        long seq = CLUSTER.settings().checkpointInterval();
+        Digest state = Digest.sha256(new byte[] {7});
+        List<Output.Persist> log = new ArrayList<>();
+        for (int id = 0; id < CLUSTER.n(); id++) {
+            log.add(new Output.Persist(seq, Signed.sign(new Checkpoint(id, seq, state), TestKeys.signer(id))));
+        }
+        Replica replica = Replica.recover(SELF, CLUSTER, TestKeys.signer(SELF), new SplittableRandom(1),
+                new Recovery(seq, state, Map.of(), 20, log));
+        assertThat(replica.lastStable()).isEqualTo(seq);
+
+        Output out = replica.step(new Event.Tick(1_000));
+        assertThat(out.persist).isEmpty();
+        assertThat(out.sends).noneSatisfy(send -> assertThat(send.message().message()).isInstanceOf(Checkpoint.class));
     }
 }

@@ -13,6 +13,7 @@ import io.bastion.core.session.JoinResult;
 import io.bastion.core.session.SessionRequests;
 import io.bastion.core.session.TestJoins;
 import io.bastion.sql.SqlDatabase;
+import io.bastion.sql.SqlService;
 import io.bastion.sql.SqlStateMachine;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class Replicas implements AutoCloseable {
     /** A signed-in voter: the session's client id and the key it joined with. */
     record Session(long clientId, long keyId, String identity) {}
 
-    Replicas(Path directory, int count, Supplier<EvotingService> service) {
+    Replicas(Path directory, int count, Supplier<? extends SqlService> service) {
         for (int id = 0; id < count; id++) {
             machines.add(new SqlStateMachine(id, TestKeys.signer(id), service.get(), directory.resolve("r" + id),
                     SqlDatabase.Mode.DURABLE, CHECKPOINT_INTERVAL,

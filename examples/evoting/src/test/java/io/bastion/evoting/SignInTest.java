@@ -126,4 +126,23 @@ class SignInTest {
         assertThatThrownBy(() -> new EvotingService("short")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("8..256");
     }
+
+    /** What {@code bastion replica --sql-service io.bastion.evoting.EvotingServiceFromSecretFile} runs. */
+    @Test
+    void theServiceFromASecretFileStartsWithOnlyTheAdminAndTheFilesSecret() throws Exception {
+        Path secret = Files.writeString(directory.resolve("admin.secret"), "correct horse battery\n");
+        replicas = new Replicas(directory, 2, () -> new EvotingServiceFromSecretFile(secret));
+        assertThat(replicas.join("{'voter':'admin','secret':'admin-demo'}").status())
+                .isEqualTo(Reply.Status.REFUSED);
+        Replicas.Session admin = replicas.signIn("admin", "correct horse battery");
+        assertThat(replicas.read(admin, "{'op':'listElections'}").get("elections")).isEmpty();
+
+        assertThatThrownBy(() -> new EvotingServiceFromSecretFile(Files.writeString(directory.resolve("short"), "short")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("short").hasMessageContaining("8..256");
+        assertThatThrownBy(() -> new EvotingServiceFromSecretFile(directory.resolve("missing")))
+                .hasMessageContaining("cannot read the e-voting admin secret");
+        assertThat(System.getProperty(EvotingServiceFromSecretFile.SECRET_FILE_PROPERTY)).isNull();
+        assertThatThrownBy(EvotingServiceFromSecretFile::new).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-D" + EvotingServiceFromSecretFile.SECRET_FILE_PROPERTY + "=FILE");
+    }
 }
