@@ -6,6 +6,7 @@ import io.bastion.bench.LoadBenchmark;
 import io.bastion.bench.wan.WanBenchmark;
 import io.bastion.bench.wan.WanLayout;
 import io.bastion.bench.wan.WanNetwork;
+import io.bastion.core.config.ProtocolSettings;
 import io.bastion.server.local.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,6 +96,13 @@ final class WanCommand implements Callable<Integer> {
             description = "JVM options of each replica (default: ${DEFAULT-VALUE}).")
     List<String> replicaJvm;
 
+    @Option(names = "--batch-max", description = "Protocol batchRequestsMax (default: the cluster file default).")
+    Integer batchMax;
+
+    @Option(names = "--in-flight", description = "Protocol inFlightBatchesMax: batches agreed on at once"
+            + " (default: the cluster file default).")
+    Integer inFlight;
+
     @Option(names = "--dir", description = "Run directory (keys, logs). Default: a new temporary directory.")
     Path directory;
 
@@ -163,6 +171,12 @@ final class WanCommand implements Callable<Integer> {
         if (failoverRounds != null) {
             arguments.add("--failover=" + failoverRounds);
         }
+        if (batchMax != null) {
+            arguments.add("--batch-max=" + batchMax);
+        }
+        if (inFlight != null) {
+            arguments.add("--in-flight=" + inFlight);
+        }
         return arguments;
     }
 
@@ -183,7 +197,16 @@ final class WanCommand implements Callable<Integer> {
         return new WanBenchmark.Settings(roundTrips.stream().map(WanCommand::parseRoundTrip).toList(),
                 parseLoss(loss), partition, clients, requestBytes, replyBytes, workloads.get(0), replicas,
                 Duration.ofSeconds(firstWarmup), Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), replicaJvm,
-                Bastion.class.getName(), basePort, failoverRounds == null ? 0 : failoverRounds);
+                Bastion.class.getName(), basePort, protocol(), failoverRounds == null ? 0 : failoverRounds);
+    }
+
+    private ProtocolSettings protocol() {
+        ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
+        if (batchMax == null && inFlight == null) {
+            return defaults;
+        }
+        return defaults.withBatching(batchMax != null ? batchMax : defaults.batchRequestsMax(),
+                inFlight != null ? inFlight : defaults.inFlightBatchesMax());
     }
 
     private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)?");

@@ -29,7 +29,7 @@ public final class WanBenchmark {
     public record Settings(List<Duration> roundTrips, double lossPercent, Integer partitioned, List<Integer> clients,
                            int requestBytes, int replyBytes, LoadBenchmark.Workload workload, int replicas,
                            Duration firstWarmup, Duration warmup, Duration measure, List<String> replicaJvmOptions,
-                           String mainClass, int basePort, int failoverRounds) {
+                           String mainClass, int basePort, ProtocolSettings protocol, int failoverRounds) {
         public Settings {
             Check.argument(!roundTrips.isEmpty() && !clients.isEmpty(), "give at least one round trip and client count");
             Check.argument(partitioned == null || (partitioned >= 0 && partitioned < replicas),
@@ -49,7 +49,7 @@ public final class WanBenchmark {
     public record Report(String machine, int cores, String jdk, String method, List<Long> roundTripMillis,
                          double lossPercent, Integer partitioned, int replicas, String workload, int requestBytes,
                          int replyBytes, long firstWarmupSeconds, long warmupSeconds, long measureSeconds,
-                         List<Measurement> results, List<Failover> failovers, boolean failed, String failure) {}
+                         ProtocolSettings protocol, List<Measurement> results, List<Failover> failovers, boolean failed, String failure) {}
 
     /** How delay and loss are made, for the report. */
     public static final String METHOD = "replicas and clients in separate network namespaces on one bridge; every"
@@ -78,7 +78,7 @@ public final class WanBenchmark {
                 settings.roundTrips().stream().map(Duration::toMillis).toList(), settings.lossPercent(),
                 settings.partitioned(), settings.replicas(), settings.workload().label(), settings.requestBytes(),
                 settings.replyBytes(), settings.firstWarmup().toSeconds(), settings.warmup().toSeconds(),
-                settings.measure().toSeconds(), measurements, failovers, failure != null, failure);
+                settings.measure().toSeconds(), settings.protocol(), measurements, failovers, failure != null, failure);
     }
 
     /** One cluster at {@code roundTrip}: every client count, then failover; the failure, or {@code null}. */
@@ -94,7 +94,7 @@ public final class WanBenchmark {
                 runDirectory.resolve("relay.log"))) {
             LoadBenchmark.Options options = new LoadBenchmark.Options(workload, settings.replicas(),
                     settings.firstWarmup(), settings.warmup(), settings.measure(), settings.replicaJvmOptions(),
-                    List.of(), settings.mainClass(), settings.basePort(), ProtocolSettings.DEFAULTS, placement);
+                    List.of(), settings.mainClass(), settings.basePort(), settings.protocol(), placement);
             log.printf("RTT %d ms: starting %d replicas in their namespaces, the relay, %d clients (run directory %s)%n",
                     millis, settings.replicas(), clientsMax, runDirectory);
             try (LoadBenchmark bench = new LoadBenchmark(runDirectory, clientsMax, options)) {

@@ -2,6 +2,7 @@ package io.bastion.bench.wan;
 
 import io.bastion.bench.BenchConfig;
 import io.bastion.bench.BenchResult;
+import io.bastion.core.config.ProtocolSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,7 +17,7 @@ class WanBenchmarkTest {
 
     private static WanBenchmark.Report report(List<Long> rtts, List<WanBenchmark.Measurement> results) {
         return new WanBenchmark.Report("linux", 2, "25", WanBenchmark.METHOD, rtts, 0, null, 4, "null", 1024, 1024,
-                20, 5, 20, results, List.of(), false, null);
+                20, 5, 20, ProtocolSettings.DEFAULTS, results, List.of(), false, null);
     }
 
     @Test
