@@ -67,6 +67,9 @@ public final class WanBenchmark {
             try {
                 failure = runOne(network, settings, roundTrip, directory, log, measurements, failovers);
             } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 failure = "RTT " + roundTrip.toMillis() + " ms: " + (e.getMessage() != null ? e.getMessage() : e.toString());
             }
             if (failure != null) {
