@@ -123,9 +123,17 @@ public final class LoadBenchmark implements AutoCloseable {
         }
     }
 
-    /** Settings of a run. */
+    /** Settings of a run; {@code placement} says where the replicas run ({@link ReplicaPlacement#LOCAL} by default). */
     public record Options(Workload workload, int replicas, Duration firstWarmup, Duration warmup, Duration measure, List<String> replicaJvmOptions,
-                          List<String> replicaArguments, String mainClass, int basePort, ProtocolSettings settings) {}
+                          List<String> replicaArguments, String mainClass, int basePort, ProtocolSettings settings,
+                          ReplicaPlacement placement) {
+        public Options(Workload workload, int replicas, Duration firstWarmup, Duration warmup, Duration measure,
+                       List<String> replicaJvmOptions, List<String> replicaArguments, String mainClass, int basePort,
+                       ProtocolSettings settings) {
+            this(workload, replicas, firstWarmup, warmup, measure, replicaJvmOptions, replicaArguments, mainClass, basePort,
+                    settings, ReplicaPlacement.LOCAL);
+        }
+    }
 
     private final Options options;
     private final ClusterGenerator.Generated generated;
@@ -162,12 +170,14 @@ public final class LoadBenchmark implements AutoCloseable {
         Check.argument(faultyClientsMax >= 0, "faultyClientsMax must be >= 0");
         this.options = options;
         this.clientsMax = clientsMax;
+        ReplicaPlacement placement = options.placement();
         ClusterGenerator.Generated keys = ClusterGenerator.generate(directory, options.replicas(),
-                clientsMax + faultyClientsMax, options.basePort(), new SecureRandom());
+                clientsMax + faultyClientsMax, options.basePort(), placement::host, new SecureRandom());
         ClusterConfig config = keys.config();
         if (!config.settings().equals(options.settings())) {
             config = new ClusterConfig(config.f(), config.replicas(), config.clients(), options.settings());
-            ClusterFile.write(config, keys.clusterFile());
+            ClusterFile.Contents written = ClusterFile.loadContents(keys.clusterFile());
+            ClusterFile.write(new ClusterFile.Contents(config, written.ca()), keys.clusterFile()); // keeps the [tls] CA
         }
         this.generated = new ClusterGenerator.Generated(config, keys.clusterFile(), keys.replicaKeyFiles(),
                 keys.clientKeyFiles());
@@ -176,15 +186,18 @@ public final class LoadBenchmark implements AutoCloseable {
         arguments.addAll(options.workload().transport().replicaArguments);
         arguments.addAll(options.replicaArguments());
         int[] metricsPorts = faultyClientsMax > 0 ? metricsPorts(config, arguments) : null;
+        placement.prepare(config);
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
-                LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions()),
+                LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions())
+                        .withPrefix(placement::launchPrefix),
                 id -> metricsPorts == null ? arguments : withMetricsPort(arguments, metricsPorts[id]));
         Path caCertificate = generated.clusterFile().resolveSibling(CA_CERTIFICATE_FILE_NAME);
         this.clientSecurity = options.workload().transport().clientSecurity(generated.config());
         this.watch = new ClusterWatch(cluster, metricsPorts, Files.exists(caCertificate) && clientSecurity.isTls()
                 ? caCertificate : null);
         try {
-            cluster.startAll().awaitReady(Duration.ofSeconds(60)); // says which replica did not start, and why
+            // says which replica did not start, and why
+            cluster.startAll().awaitReady(Duration.ofSeconds(60), placement::probeHost);
         } catch (Exception | Error e) {
             cluster.close();
             throw e;

@@ -22,12 +22,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Creates a cluster on this machine: an Ed25519 key for each of n replicas and C static clients,
  * a cluster certificate authority with a web certificate per replica, and the cluster file naming
- * them, with f = (n-1)/3 and default protocol settings. Replicas listen on 127.0.0.1 with
- * consecutive ports from a base port: replica i takes {@code base+i} for replicas,
+ * them, with f = (n-1)/3 and default protocol settings. Replicas listen on 127.0.0.1 (or on the
+ * hosts given) with consecutive ports from a base port: replica i takes {@code base+i} for replicas,
  * {@code base+n+i} for clients and {@code base+2n+i} for the web. Writes into one directory
  * {@value #CLUSTER_FILE_NAME}, {@code replica-<i>.key} and {@code client-<id>.key} (PEM private
  * keys), {@value #CA_CERTIFICATE_FILE_NAME} and {@value #CA_KEY_FILE_NAME} (the CA), and
@@ -60,6 +61,15 @@ public final class ClusterGenerator {
      */
     public static Generated generate(Path directory, int replicas, int clients, int basePort, SecureRandom random)
             throws IOException {
+        return generate(directory, replicas, clients, basePort, id -> HOST, random);
+    }
+
+    /**
+     * As above, with replica i listed under {@code hosts.apply(i)} (a name or an address) instead
+     * of {@value #HOST}; its web certificate names that host.
+     */
+    public static Generated generate(Path directory, int replicas, int clients, int basePort, IntFunction<String> hosts,
+                                     SecureRandom random) throws IOException {
         checkArguments(replicas, clients, basePort);
         Files.createDirectories(directory);
         Path clusterFile = directory.resolve(CLUSTER_FILE_NAME);
@@ -83,7 +93,7 @@ public final class ClusterGenerator {
         List<ReplicaInfo> replicaInfos = new ArrayList<>();
         for (int id = 0; id < replicas; id++) {
             SigningKey key = newKey(replicaKeyFiles.get(id), random);
-            replicaInfos.add(new ReplicaInfo(id, HOST, basePort + id, basePort + replicas + id,
+            replicaInfos.add(new ReplicaInfo(id, hosts.apply(id), basePort + id, basePort + replicas + id,
                     basePort + 2 * replicas + id, key.publicKey()));
         }
         List<ClientInfo> clientInfos = new ArrayList<>();
@@ -91,7 +101,8 @@ public final class ClusterGenerator {
             clientInfos.add(new ClientInfo(client.getKey(), newKey(client.getValue(), random).publicKey()));
         }
         ClusterConfig config = new ClusterConfig((replicas - 1) / 3, replicaInfos, clientInfos, ProtocolSettings.DEFAULTS);
-        CertificateAuthority ca = CertificateAuthority.generate("Bastion cluster CA " + HOST + ":" + basePort, random);
+        CertificateAuthority ca = CertificateAuthority.generate("Bastion cluster CA " + hosts.apply(0) + ":" + basePort,
+                random);
         CertificateFiles.writeChain(directory.resolve(CA_CERTIFICATE_FILE_NAME), List.of(ca.certificate()));
         CertificateFiles.writePrivateKey(directory.resolve(CA_KEY_FILE_NAME), ca.key());
         for (ReplicaInfo replica : replicaInfos) {

@@ -1,7 +1,6 @@
 package io.bastion.server.local;
 
 import io.bastion.core.config.ClusterConfig;
-import io.bastion.core.config.ReplicaInfo;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Replica processes on this machine, one JVM each, started from the same class path as this one:
@@ -19,13 +19,40 @@ import java.util.List;
  * PID, never by name). Thread-safe.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** How a replica process is started: the java binary, class path, main class and JVM options. */
-    public record Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions) {
+    /**
+     * How a replica process is started: the java binary, class path, main class and JVM options,
+     * under a command prefix per replica (none by default; e.g. {@code ip netns exec NAME} runs
+     * replica i in its own network namespace; the prefix must exec the JVM, so that the process
+     * started is the replica's and killing it by PID kills the replica).
+     */
+    public record Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions,
+                           IntFunction<List<String>> prefix) {
+        public Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions) {
+            this(javaBinary, classPath, mainClass, jvmOptions, id -> List.of());
+        }
+
         /** The JVM running this code, with its own class path. */
         public static Launcher current(String mainClass, List<String> jvmOptions) {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             return new Launcher(java, System.getProperty("java.class.path"), mainClass, jvmOptions);
+        }
+
+        /** This launcher with replica {@code id}'s command started under {@code prefix.apply(id)}. */
+        public Launcher withPrefix(IntFunction<List<String>> prefix) {
+            return new Launcher(javaBinary, classPath, mainClass, jvmOptions, prefix);
+        }
+
+        /** The whole command of process {@code id}: its prefix, java, JVM options, class path, main class, {@code arguments}. */
+        public List<String> command(int id, List<String> arguments) {
+            List<String> command = new ArrayList<>(prefix.apply(id));
+            command.add(javaBinary);
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(classPath);
+            command.add(mainClass);
+            command.addAll(arguments);
+            return command;
         }
     }
 
@@ -71,16 +98,11 @@ public final class LocalCluster implements AutoCloseable {
         if (processes[id] != null && processes[id].isAlive()) {
             throw new IllegalStateException("replica " + id + " is already running (pid " + processes[id].pid() + ")");
         }
-        List<String> command = new ArrayList<>();
-        command.add(launcher.javaBinary());
-        command.addAll(launcher.jvmOptions());
-        command.add("-cp");
-        command.add(launcher.classPath());
-        command.add(launcher.mainClass());
-        command.addAll(List.of("replica", "--config", clusterFile.toString(), "--id", Integer.toString(id),
-                "--key", clusterFile.resolveSibling("replica-" + id + ".key").toString(),
+        List<String> arguments = new ArrayList<>(List.of("replica", "--config", clusterFile.toString(),
+                "--id", Integer.toString(id), "--key", clusterFile.resolveSibling("replica-" + id + ".key").toString(),
                 "--data", directory.resolve("data-" + id).toString()));
-        command.addAll(replicaArguments.apply(id));
+        arguments.addAll(replicaArguments.apply(id));
+        List<String> command = launcher.command(id, arguments);
         Files.createDirectories(directory);
         Path log = logOf(id);
         processes[id] = new ProcessBuilder(command).redirectErrorStream(true)
@@ -140,29 +162,38 @@ public final class LocalCluster implements AutoCloseable {
      * its web port (a replica opens that last, so a page address printed after this works).
      */
     public void awaitReady(Duration bound) throws IOException, InterruptedException {
+        awaitReady(bound, id -> config.replica(id).host());
+    }
+
+    /**
+     * As {@link #awaitReady(Duration)}, connecting to replica i at {@code probeHost.apply(i)}
+     * instead of its host in the cluster file (e.g. its own address when the name leads through a
+     * relay, which accepts before the replica listens).
+     */
+    public void awaitReady(Duration bound, IntFunction<String> probeHost) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         for (int id = 0; id < config.n(); id++) {
             if (isAlive(id)) {
-                awaitPort(id, config.replica(id).clientPort(), deadline);
+                String host = probeHost.apply(id);
+                awaitPort(id, host, config.replica(id).clientPort(), deadline);
                 if (config.replica(id).webPort() != 0) {
-                    awaitPort(id, config.replica(id).webPort(), deadline);
+                    awaitPort(id, host, config.replica(id).webPort(), deadline);
                 }
             }
         }
     }
 
-    private void awaitPort(int id, int port, long deadlineNanos) throws IOException, InterruptedException {
-        ReplicaInfo replica = config.replica(id);
+    private void awaitPort(int id, String host, int port, long deadlineNanos) throws IOException, InterruptedException {
         while (true) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(replica.host(), port), 200);
+                socket.connect(new InetSocketAddress(host, port), 200);
                 return;
             } catch (IOException notYet) {
                 if (!isAlive(id)) {
                     throw new IOException(exitReport(id, 20));
                 }
                 if (System.nanoTime() > deadlineNanos) {
-                    throw new IOException("replica " + id + " does not listen on " + replica.host() + ":"
+                    throw new IOException("replica " + id + " does not listen on " + host + ":"
                             + port + "; see " + logOf(id));
                 }
                 Thread.sleep(50);
