@@ -21,11 +21,20 @@ import java.util.List;
 public final class LocalCluster implements AutoCloseable {
     /** How a replica process is started: the java binary, class path, main class and JVM options. */
     public record Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions) {
-        /** The JVM running this code, with its own class path. */
+        /**
+         * Lets code on the class path call restricted methods: the SQLite driver loads its native
+         * library with {@code System.load}, which JDK 24 and later otherwise answer with a warning
+         * in every replica's log. Accepted by every JDK from 21.
+         */
+        public static final String ENABLE_NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+        /** The JVM running this code, with its own class path, native access enabled, and {@code jvmOptions}. */
         public static Launcher current(String mainClass, List<String> jvmOptions) {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            return new Launcher(java, System.getProperty("java.class.path"), mainClass, jvmOptions);
+            List<String> options = new ArrayList<>(List.of(ENABLE_NATIVE_ACCESS));
+            options.addAll(jvmOptions);
+            return new Launcher(java, System.getProperty("java.class.path"), mainClass, List.copyOf(options));
         }
     }
 
