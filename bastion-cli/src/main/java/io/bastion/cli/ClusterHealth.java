@@ -111,9 +111,21 @@ record ClusterHealth(Quorums quorums, long maxLag, long view, long highestExecut
         int n = quorums.n();
         List<Integer> unhealthy = rows.stream().filter(r -> !r.healthy()).map(r -> r.reading().id()).toList();
         if (!ordering()) {
-            return "NOT ORDERING: " + healthy + " of " + n + " replicas healthy, and ordering needs " + needed()
-                    + " (2f+1, f = " + quorums.f() + "): writes and joins wait until " + (needed() - healthy)
-                    + " more of replicas " + unhealthy + " are back";
+            List<Integer> silent = rows.stream().filter(r -> !r.reading().reachable()).map(r -> r.reading().id())
+                    .toList();
+            List<Integer> answering = unhealthy.stream().filter(id -> !silent.contains(id)).toList();
+            StringBuilder verdict = new StringBuilder("NOT ORDERING: " + healthy + " of " + n
+                    + " replicas healthy, and ordering needs " + needed() + " (2f+1, f = " + quorums.f() + ")");
+            if (!silent.isEmpty()) {
+                int back = Math.max(1, needed() - (n - silent.size()));
+                verdict.append(": replicas ").append(silent).append(" do not answer; bring back at least ")
+                        .append(back).append(" of them");
+            }
+            if (!answering.isEmpty()) {
+                verdict.append(silent.isEmpty() ? ": " : "; ").append("replicas ").append(answering)
+                        .append(" answer but are not healthy (see above)");
+            }
+            return verdict.append(". Until then writes and joins wait.").toString();
         }
         if (unhealthy.isEmpty()) {
             return "ok: all " + n + " replicas healthy (ordering needs " + needed() + ")";

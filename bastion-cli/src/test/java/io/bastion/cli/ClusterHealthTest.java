@@ -54,7 +54,13 @@ class ClusterHealthTest {
         assertThat(health.healthy()).isEqualTo(2);
         assertThat(health.ordering()).isFalse();
         assertThat(health.verdict()).isEqualTo("NOT ORDERING: 2 of 4 replicas healthy, and ordering needs 3 (2f+1,"
-                + " f = 1): writes and joins wait until 1 more of replicas [2, 3] are back");
+                + " f = 1): replicas [2, 3] do not answer; bring back at least 1 of them. Until then writes and joins"
+                + " wait.");
+        ReplicaReading cutOff = ReplicaReading.answered(1, "h:1", 0, 10, 0, 1L, NEXT_YEAR);
+        assertThat(ClusterHealth.of(FOUR, List.of(up(0, 0, 10), cutOff, down(2), down(3)), 128, NOW).verdict())
+                .isEqualTo("NOT ORDERING: 1 of 4 replicas healthy, and ordering needs 3 (2f+1, f = 1): replicas"
+                        + " [2, 3] do not answer; bring back at least 1 of them; replicas [1] answer but are not healthy"
+                        + " (see above). Until then writes and joins wait.");
     }
 
     @Test
