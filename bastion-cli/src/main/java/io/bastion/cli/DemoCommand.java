@@ -91,8 +91,9 @@ final class DemoCommand implements Callable<Integer> {
         }, "bastion-demo-stop"));
         cluster.startAll();
         cluster.awaitReady(Duration.ofSeconds(60));
-        printWelcome(contents, clusterFile, cluster, web);
-        new DemoWatch(cluster, config.quorums(), System.out).run(System.in);
+        boolean typing = DemoWatch.standardInputReadable();
+        printWelcome(contents, clusterFile, cluster, web, typing);
+        new DemoWatch(cluster, config.quorums(), System.out).run(System.in, typing);
         return 0;
     }
 
@@ -191,7 +192,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printWelcome(ClusterFile.Contents contents, Path clusterFile, LocalCluster cluster, Path web) {
+    private void printWelcome(ClusterFile.Contents contents, Path clusterFile, LocalCluster cluster, Path web,
+                              boolean typing) {
         ClusterConfig config = contents.config();
         int metricsBase = contents.metricsPort(0);
         System.out.println();
@@ -261,7 +263,8 @@ final class DemoCommand implements Callable<Integer> {
                 + config.quorums().certificate() + " (2f+1) run, and voting stops until one is back");
         System.out.println("  ./bastion trace " + directory + " --type view-change,new-view   # what happened, in order");
         System.out.println();
-        System.out.println("Here: type \"restart\" and Enter to start stopped replicas again; Ctrl-C stops every replica.");
+        System.out.println(typing ? "Here: type \"restart\" and Enter to start stopped replicas again; Ctrl-C stops every"
+                + " replica." : "Ctrl-C stops every replica.");
     }
 
     private static void refuseBusyPorts(ClusterFile.Contents contents) {

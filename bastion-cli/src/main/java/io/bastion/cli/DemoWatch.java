@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +19,8 @@ import java.util.List;
  * the cluster: with at most f down, voting carries on; with more, ordering (so voting, signing in
  * and every write) has stopped, because it needs a certificate quorum (2f+1) of replicas, and the
  * user is told which to restart. Lines typed on standard input restart replicas:
- * {@code restart} (every stopped one) or {@code restart ID}. The messages are pure functions
+ * {@code restart} (every stopped one) or {@code restart ID}, unless reading it would stop the demo
+ * ({@link #standardInputReadable}). The messages are pure functions
  * ({@link #afterExit}, {@link #afterRestart}); {@link #run} is the loop.
  */
 final class DemoWatch {
@@ -27,6 +30,7 @@ final class DemoWatch {
     private final LocalCluster cluster;
     private final Quorums quorums;
     private final PrintStream out;
+    private volatile boolean typing;
 
     DemoWatch(LocalCluster cluster, Quorums quorums, PrintStream out) {
         this.cluster = cluster;
@@ -34,8 +38,15 @@ final class DemoWatch {
         this.out = out;
     }
 
-    /** What to say when replica {@code id} has exited with {@code exitCode}, leaving {@code down} stopped. */
-    static String afterExit(Quorums quorums, int id, int exitCode, List<Integer> down) {
+    /** How to start stopped replicas again when standard input cannot be read (the demo runs in the background). */
+    static final String RESTART_BY_RERUNNING = "stop the demo (Ctrl-C, or kill its pid) and run it again: it reuses"
+            + " the replicas' data";
+
+    /**
+     * What to say when replica {@code id} has exited with {@code exitCode}, leaving {@code down}
+     * stopped; {@code typing}: whether "restart" typed here is read.
+     */
+    static String afterExit(Quorums quorums, int id, int exitCode, List<Integer> down, boolean typing) {
         int n = quorums.n();
         int running = n - down.size();
         int needed = quorums.certificate();
@@ -44,12 +55,14 @@ final class DemoWatch {
             int spare = running - needed;
             return exited + running + " of " + n + " replicas run and ordering needs " + needed + " (2f+1, f = "
                     + quorums.f() + "), so voting carries on" + (spare == 0 ? ", with no spare: one more failure stops it"
-                    : "") + ". Type \"restart " + id + "\" and Enter to start it again.";
+                    : "") + ". " + (typing ? "Type \"restart " + id + "\" and Enter to start it again."
+                    : "To start it again, " + RESTART_BY_RERUNNING + ".");
         }
         return exited + "VOTING HAS STOPPED: only " + running + " of " + n + " replicas run, and ordering a request"
                 + " (a vote, a sign-in) needs " + needed + " of them (2f+1, f = " + quorums.f() + "), so no request"
                 + " can be ordered. Nothing is lost: requests wait. Restart " + (needed - running) + " of replicas "
-                + down + ": type \"restart\" (all of them) or \"restart " + down.get(0) + "\" and Enter.";
+                + down + ": " + (typing ? "type \"restart\" (all of them) or \"restart " + down.get(0) + "\" and Enter."
+                : RESTART_BY_RERUNNING + ".");
     }
 
     /** What to say when replica {@code id} runs again, with {@code down} still stopped. */
@@ -65,9 +78,14 @@ final class DemoWatch {
                 + " more of replicas " + down + " are back.";
     }
 
-    /** Reports exits and restarts until interrupted; reads restart commands from {@code in} on its own thread. */
-    void run(InputStream in) throws InterruptedException {
-        Thread commands = Thread.ofPlatform().daemon().name("bastion-demo-commands").start(() -> readCommands(in));
+    /**
+     * Reports exits and restarts until interrupted; reads restart commands from {@code in} (on its
+     * own thread) when {@code typing}.
+     */
+    void run(InputStream in, boolean typing) throws InterruptedException {
+        this.typing = typing;
+        Thread commands = typing
+                ? Thread.ofPlatform().daemon().name("bastion-demo-commands").start(() -> readCommands(in)) : null;
         try {
             boolean[] alive = new boolean[quorums.n()];
             for (int id = 0; id < alive.length; id++) {
@@ -83,13 +101,36 @@ final class DemoWatch {
                     if (now != alive[id]) {
                         alive[id] = now;
                         out.println(now ? afterRestart(quorums, id, cluster.process(id).pid(), down(alive))
-                                : afterExit(quorums, id, cluster.process(id).exitValue(), down(alive)));
+                                : afterExit(quorums, id, cluster.process(id).exitValue(), down(alive), typing));
                     }
                 }
                 Thread.sleep(POLL_MILLIS);
             }
         } finally {
-            commands.interrupt();
+            if (commands != null) {
+                commands.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Whether reading standard input is safe: a pipe or a file always is; a terminal only when
+     * this process is in its foreground process group, since a background job that reads its
+     * terminal is stopped (SIGTTIN), the whole demo with it. Linux's /proc says; elsewhere, only
+     * when there is a console.
+     */
+    static boolean standardInputReadable() {
+        try {
+            String input = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            if (!input.startsWith("/dev/pts/") && !input.startsWith("/dev/tty")) {
+                return !input.equals("/dev/null");
+            }
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // after "pid (name) ": state ppid pgrp session tty_nr tpgid ...
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields[2].equals(fields[5]);
+        } catch (IOException | RuntimeException notLinux) {
+            return System.console() != null;
         }
     }
 

@@ -80,10 +80,10 @@ class DemoDecisionsTest {
     @Test
     void exitsWithinFKeepVotingGoingAndMoreStopIt() {
         Quorums four = Quorums.forFaults(1);
-        assertThat(DemoWatch.afterExit(four, 3, 137, List.of(3))).isEqualTo("replica 3 exited (code 137). 3 of 4"
+        assertThat(DemoWatch.afterExit(four, 3, 137, List.of(3), true)).isEqualTo("replica 3 exited (code 137). 3 of 4"
                 + " replicas run and ordering needs 3 (2f+1, f = 1), so voting carries on, with no spare: one more"
                 + " failure stops it. Type \"restart 3\" and Enter to start it again.");
-        String stopped = DemoWatch.afterExit(four, 2, 137, List.of(2, 3));
+        String stopped = DemoWatch.afterExit(four, 2, 137, List.of(2, 3), true);
         assertThat(stopped).startsWith("replica 2 exited (code 137). VOTING HAS STOPPED: only 2 of 4 replicas run,"
                 + " and ordering a request (a vote, a sign-in) needs 3 of them (2f+1, f = 1)")
                 .contains("Restart 1 of replicas [2, 3]: type \"restart\"").doesNotContain("carries on");
@@ -91,8 +91,11 @@ class DemoDecisionsTest {
                 .contains("3 of 4 replicas run: voting goes on");
         assertThat(DemoWatch.afterRestart(four, 2, 4242, List.of(1, 3))).contains("Still only 2 of 4 run; voting"
                 + " resumes once 1 more of replicas [1, 3] are back");
+        assertThat(DemoWatch.afterExit(four, 2, 137, List.of(2, 3), false))
+                .as("a demo in the background cannot read \"restart\"").doesNotContain("type \"restart")
+                .endsWith("Restart 1 of replicas [2, 3]: " + DemoWatch.RESTART_BY_RERUNNING + ".");
         Quorums seven = Quorums.forFaults(2);
-        assertThat(DemoWatch.afterExit(seven, 6, 1, List.of(6))).contains("6 of 7 replicas run")
+        assertThat(DemoWatch.afterExit(seven, 6, 1, List.of(6), true)).contains("6 of 7 replicas run")
                 .doesNotContain("no spare");
     }
 }
