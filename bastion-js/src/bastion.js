@@ -258,6 +258,10 @@ export class BastionClient {
       socket = this.options.ca ? new this.WebSocket(this.url(link.info), { ca: this.options.ca })
         : new this.WebSocket(this.url(link.info));
     } catch {
+      if (link.state !== LINK.UNREACHABLE) { // a URL the platform refuses: as unreachable as a refused connection
+        this.setLinkState(link, LINK.UNREACHABLE);
+        this.emitHealth();
+      }
       this.reconnect(link);
       return;
     }
