@@ -28,14 +28,39 @@ function renderReplicas(replicas) {
     li.className = `replica ${flagged ? 'flagged' : r.connected ? 'ok' : 'down'}`;
     li.dataset.replica = String(r.id);
     li.dataset.flagged = String(flagged);
-    li.textContent = `replica ${r.id}: ${r.connected ? 'connected' : 'unreachable'}, ${r.answered} agreed`
+    li.dataset.state = r.state;
+    li.textContent = `replica ${r.id}: ${r.state}, ${r.answered} agreed`
       + (r.disagreed ? `, ${r.disagreed} disagreed` : '') + (r.invalid ? `, ${r.invalid} badly signed` : '');
     return li;
   }));
 }
 
+/** "Voting paused: 2 of 4 servers unreachable, 3 needed", or null while enough servers are reachable. */
+function pausedText(q) {
+  return q.paused ? `Voting paused: ${q.unreachable} of ${q.n} servers unreachable, ${q.needed} needed` : null;
+}
+
+/** The banner over the page: shown while ordering is paused, gone when enough servers are back. */
+function renderQuorum(q) {
+  const text = pausedText(q);
+  const banner = $('quorum');
+  banner.hidden = text === null;
+  banner.dataset.paused = String(text !== null);
+  if (text) {
+    banner.textContent = `${text}. Nothing is lost: votes and sign-ins can go on as soon as enough of them are back;`
+      + ' this page notices by itself.';
+  }
+}
+
+/** Refuses at once, with the reason, what would otherwise wait for servers that cannot be reached. */
+function requireQuorum() {
+  const text = pausedText(client.quorum());
+  if (text) throw new BastionError(`${text}: try again when they are back.`);
+}
+
 /** Sends an operation: writes are ordered (f+1 signatures), reads answered at once (2f+1). */
 async function call(op, fields = {}, { write = false } = {}) {
+  requireQuorum();
   const body = JSON.stringify({ op, ...fields });
   const outcome = write ? await client.invoke(body) : await client.invokeReadOnly(body);
   const reply = JSON.parse(outcome.text);
@@ -50,15 +75,9 @@ async function signIn(event) {
   const secret = $('secret').value;
   $('signin-button').disabled = true;
   try {
-    if (!client) {
-      client = await connect(new URL('/cluster.json', location.href).href,
-        { key: await storedClientKey(`voter:${voter}`) });
-      client.onEvent((e) => {
-        if (e.type === 'replicas') renderReplicas(e.replicas);
-        if (e.type === 'session' && e.kind === 'ended') log('Your session ended (signed in elsewhere?); signing in again.');
-      });
-      renderReplicas(client.replicaStatus());
-    }
+    await connected();
+    requireQuorum();
+    client.useKey(await storedClientKey(`voter:${voter}`));
     const session = await client.join(JSON.stringify({ voter, secret }));
     identity = session.identity;
     $('identity').textContent = identity;
@@ -76,8 +95,6 @@ async function signIn(event) {
 
 async function signOut() {
   await client.leave();
-  client.close();
-  client = null;
   identity = null;
   $('signin').hidden = false;
   $('session').hidden = true;
@@ -192,6 +209,30 @@ async function refresh() {
   $('election-list').replaceChildren(...reply.elections.map(renderElection));
 }
 
+/** Connects to every replica as the page opens, so that its state shows before anyone signs in. */
+async function connectToReplicas() {
+  client = await connect(new URL('/cluster.json', location.href).href);
+  client.onEvent((e) => {
+    if (e.type === 'replicas') renderReplicas(e.replicas);
+    if (e.type === 'quorum') renderQuorum(e);
+    if (e.type === 'session' && e.kind === 'ended') log('Your session ended (signed in elsewhere?); signing in again.');
+  });
+  renderReplicas(client.replicaStatus());
+  renderQuorum(client.quorum());
+}
+
+let connecting = null;
+
+/** The one connection of the page, made once (again after a failure). */
+function connected() {
+  connecting ??= connectToReplicas().catch((e) => {
+    connecting = null;
+    throw e;
+  });
+  return connecting;
+}
+
+connected().catch((e) => log(`Cannot reach the servers: ${e.message}`, 'error'));
 $('signin-form').addEventListener('submit', signIn);
 $('signout').addEventListener('click', () => signOut().catch((e) => log(e.message, 'error')));
 $('refresh').addEventListener('click', () => refresh().catch((e) => log(e.message, 'error', e.outcome)));

@@ -8,13 +8,17 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const launcher = join(root, 'bastion'); // finds a JDK >= 21 by itself
 
-/** Starts `bastion demo` and resolves to {url, stop, dir} once it printed the page's address. */
+/**
+ * Starts `bastion demo` and resolves once it printed the page's address to {url, stop, dir,
+ * output(), pids (replica id -> pid, as printed), type(line): a line on the demo's standard input}.
+ */
 export function startDemo(basePort, extra) {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-'));
   const child = spawn(launcher, ['demo', '--dir', join(dir, 'cluster'), '--base-port', String(basePort), ...extra],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const stop = async () => {
+    child.stdin.end();
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await new Promise((r) => {
@@ -31,7 +35,9 @@ export function startDemo(basePort, extra) {
       const m = output.match(/Open (https?:\/\/127\.0\.0\.1:\d+\/)/);
       if (m && output.includes('Ctrl-C stops')) {
         clearTimeout(timer);
-        resolveStart({ url: m[1], stop, output: () => output, dir: join(dir, 'cluster') });
+        const pids = new Map([...output.matchAll(/replica (\d+) +pid (\d+)/g)].map((p) => [Number(p[1]), Number(p[2])]));
+        resolveStart({ url: m[1], stop, output: () => output, dir: join(dir, 'cluster'), pids,
+          type: (line) => child.stdin.write(`${line}\n`) });
       }
     };
     child.stdout.on('data', onData);

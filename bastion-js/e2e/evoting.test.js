@@ -4,6 +4,9 @@
 // replica that signs wrong answers to reads: the page must still show the right result and flag it.
 // Once more over HTTPS and WSS (demo --https): Chromium trusts exactly the replicas' web certificates
 // (their public keys, --ignore-certificate-errors-spki-list), so the page must open wss:// itself.
+// In the healthy run, two of the four replicas are then killed: within seconds the page says voting
+// is paused and why, and refuses at once what cannot be ordered; once the demo restarts them, the
+// page notices by itself and works again.
 // Screenshots go to bastion-js/target/e2e/. Needs /usr/bin/chromium (or BASTION_CHROMIUM) and the
 // built bastion-cli jar; skipped with a message when the browser is missing.
 import { test } from 'node:test';
@@ -41,8 +44,45 @@ function webCertificateKeys(dir) {
   });
 }
 
-/** lyingReplica: the replica that must be the only one flagged, null for none, undefined not to check. */
-async function scenario(name, basePort, extra, lyingReplica) {
+/** Kills replicas 2 and 3 of {@code demo}: the page must say voting paused, then recover after "restart". */
+async function pauseAndResume(page, demo, name) {
+  for (const id of [2, 3]) process.kill(demo.pids.get(id), 'SIGKILL');
+  const killed = Date.now();
+  const banner = await page.waitForSelector('#quorum[data-paused="true"]', { timeout: 5_000 });
+  assert.match(await banner.textContent(), /^Voting paused: 2 of 4 servers unreachable, 3 needed\./);
+  assert.ok(Date.now() - killed < 5_000, 'the page says so within seconds');
+  await page.screenshot({ path: join(shots, `${name}-4-paused.png`), fullPage: true });
+  // an action is refused at once with the reason, not after the request timeout
+  const clicked = Date.now();
+  await page.click('article.election button[name="results"]');
+  await page.waitForSelector('#log li.error:has-text("Voting paused: 2 of 4 servers unreachable, 3 needed")',
+    { timeout: 2_000 });
+  assert.ok(Date.now() - clicked < 2_000);
+  await waitFor(() => /VOTING HAS STOPPED: only 2 of 4 replicas run/.test(demo.output()), 'the demo says voting stopped');
+
+  demo.type('restart');
+  await page.waitForSelector('#quorum[data-paused="false"]', { state: 'attached', timeout: 90_000 });
+  assert.equal(await page.isHidden('#quorum'), true);
+  const results = () => page.$$eval('#log li', (items) => items.filter((i) => i.textContent.startsWith('Results of')).length);
+  const before = await results();
+  await page.click('article.election button[name="results"]');
+  await page.waitForFunction((n) => [...document.querySelectorAll('#log li')]
+    .filter((i) => i.textContent.startsWith('Results of')).length > n, before, { timeout: STEP_MS });
+}
+
+async function waitFor(condition, what, bound = 10_000) {
+  const deadline = Date.now() + bound;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`${what} within ${bound} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * lyingReplica: the replica that must be the only one flagged, null for none, undefined not to check;
+ * pause: then kill two replicas and check the page pauses and resumes.
+ */
+async function scenario(name, basePort, extra, lyingReplica, pause = false) {
   const { chromium } = await import('playwright-core');
   const demo = await startDemo(basePort, extra);
   const args = ['--no-sandbox'];
@@ -85,6 +125,7 @@ async function scenario(name, basePort, extra, lyingReplica) {
     await page.screenshot({ path: join(shots, `${name}-3-results.png`), fullPage: true });
     const scheme = demo.url.startsWith('https:') ? 'wss:' : 'ws:';
     assert.ok(sockets.length >= 4 && sockets.every((u) => u.startsWith(scheme)), `WebSockets ${sockets} use ${scheme}`);
+    if (pause) await pauseAndResume(page, demo, name);
   } finally {
     await browser.close();
     await demo.stop();
@@ -92,7 +133,7 @@ async function scenario(name, basePort, extra, lyingReplica) {
 }
 
 test('a voter votes and the result shows, all replicas healthy', { skip: missing ?? false, timeout: 300_000 }, async () => {
-  await scenario('healthy', 17400, [], null);
+  await scenario('healthy', 17400, [], null, true);
 });
 
 test('a replica that signs wrong answers cannot change what the page shows, and is flagged',

@@ -41,6 +41,7 @@ export class ConflictError extends BastionError {
 
 const DEFAULTS = Object.freeze({
   requestTimeoutMillis: 20_000,
+  unreachableAfterMillis: 2_000,
   retransmitInitialMillis: 500,
   retransmitMaxMillis: 4_000,
   reconnectInitialMillis: 250,
@@ -55,7 +56,9 @@ const DEFAULTS = Object.freeze({
  * {WebSocket} (the constructor, default globalThis.WebSocket; in Node, the `ws` package's),
  * {ca} (Node only: the cluster CA's PEM, ca.crt; /cluster.json and every WebSocket are then
  * checked against it, names included, instead of the system's CAs), {url: replica => ws url},
- * and the timing fields of DEFAULTS.
+ * and the timing fields of DEFAULTS (unreachableAfterMillis: how long a replica whose connection
+ * dropped may take to reconnect before it counts as unreachable; one whose connection attempt
+ * fails counts at once).
  *
  * The scheme follows the replicas: wss:// when the description says its web ports speak TLS
  * ("tls": true), ws:// when it says they do not, and otherwise what the page itself came over
@@ -104,6 +107,16 @@ function urlHost(host) {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/**
+ * Whether a replica can be reached: 'connecting' (first attempt under way), 'connected',
+ * 'reconnecting' (its connection dropped a moment ago; a replica closes idle connections, and the
+ * client reconnects at once) and 'unreachable' (an attempt failed, or reconnecting took longer than
+ * unreachableAfterMillis). Only 'unreachable' counts against the quorum.
+ */
+export const LINK = Object.freeze({
+  CONNECTING: 'connecting', CONNECTED: 'connected', RECONNECTING: 'reconnecting', UNREACHABLE: 'unreachable',
+});
+
 /** One replica as the client sees it: its socket, its key, and what it answered lately. */
 class ReplicaLink {
   constructor(info, verifyKey) {
@@ -113,6 +126,8 @@ class ReplicaLink {
     this.verifyKey = verifyKey;
     this.socket = null;
     this.connected = false;
+    this.state = LINK.CONNECTING;
+    this.graceTimer = null;
     this.reconnectDelay = 0;
     this.answered = 0;
     this.disagreed = 0;
@@ -141,17 +156,23 @@ export class BastionClient {
     this.closed = false;
     this.hello = null; // the join attempt collecting challenges
     this.decided = null; // the last decided request: late replies to it are still checked
+    this.lastQuorum = null; // what the last 'quorum' event said, to emit only changes
   }
 
   async start() {
     for (const info of this.cluster.replicas) {
       const link = new ReplicaLink(info, await importVerifyKey(info.publicKey.alg, fromBase64(info.publicKey.raw)));
       this.links.push(link);
+      this.setLinkState(link, LINK.CONNECTING);
       this.open(link);
     }
   }
 
-  /** Listeners get {type: 'replicas'|'session', ...} events: replica health for a UI, session changes. */
+  /**
+   * Listeners get {type: 'replicas'|'quorum'|'session', ...} events: replica health for a UI,
+   * whether enough replicas are reachable to order requests (see quorum(), sent when it changes),
+   * session changes.
+   */
   onEvent(listener) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -167,10 +188,60 @@ export class BastionClient {
     }
   }
 
-  /** Per replica: connected, replies answered, replies that disagreed with the accepted one, bad signatures. */
+  /**
+   * Per replica: connected, its LINK state, replies answered, replies that disagreed with the
+   * accepted one, bad signatures.
+   */
   replicaStatus() {
-    return this.links.map((l) => ({ id: l.id, connected: l.connected, answered: l.answered, disagreed: l.disagreed,
-      invalid: l.invalid }));
+    return this.links.map((l) => ({ id: l.id, connected: l.connected, state: l.state, answered: l.answered,
+      disagreed: l.disagreed, invalid: l.invalid }));
+  }
+
+  /**
+   * Whether requests can be ordered now: {n, f, needed (2f+1), unreachable, reachable, paused}.
+   * Ordering a request, reading without ordering and joining each need 2f+1 replicas; with more
+   * than f unreachable, requests wait (until they are back or requestTimeoutMillis has passed)
+   * and paused is true. A replica that is only reconnecting still counts as reachable.
+   */
+  quorum() {
+    const unreachable = this.links.filter((l) => l.state === LINK.UNREACHABLE).length;
+    const needed = 2 * this.f + 1;
+    return { n: this.n, f: this.f, needed, unreachable, reachable: this.n - unreachable,
+      paused: this.n - unreachable < needed };
+  }
+
+  /** Sends the replica states, and a 'quorum' event when the quorum picture changed. */
+  emitHealth() {
+    this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+    const q = this.quorum();
+    if (!this.lastQuorum || this.lastQuorum.unreachable !== q.unreachable) {
+      this.lastQuorum = q;
+      this.emit({ type: 'quorum', ...q });
+    }
+  }
+
+  /** Moves {@code link} to {@code state}; leaving 'connected' arms the grace timer for unreachability. */
+  setLinkState(link, state) {
+    clearTimeout(link.graceTimer);
+    link.graceTimer = null;
+    link.state = state;
+    if (state === LINK.RECONNECTING || state === LINK.CONNECTING) {
+      link.graceTimer = setTimeout(() => {
+        if (link.state === LINK.RECONNECTING || link.state === LINK.CONNECTING) {
+          link.state = LINK.UNREACHABLE;
+          this.emitHealth();
+        }
+      }, this.options.unreachableAfterMillis);
+    }
+  }
+
+  /**
+   * Signs from now on with {@code key} (from generateClientKey / storedClientKey): for a page
+   * that connects before it knows who signs in. Only without a session (before join, after leave).
+   */
+  useKey(key) {
+    if (this.clientId !== null || this.hello) throw new BastionError('a session is live: leave before changing keys');
+    this.key = key;
   }
 
   // ------------------------------------------------------------------ sockets
@@ -187,14 +258,21 @@ export class BastionClient {
       socket = this.options.ca ? new this.WebSocket(this.url(link.info), { ca: this.options.ca })
         : new this.WebSocket(this.url(link.info));
     } catch {
+      if (link.state !== LINK.UNREACHABLE) { // a URL the platform refuses: as unreachable as a refused connection
+        this.setLinkState(link, LINK.UNREACHABLE);
+        this.emitHealth();
+      }
       this.reconnect(link);
       return;
     }
     link.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       link.connected = true;
       link.reconnectDelay = 0;
-      this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+      this.setLinkState(link, LINK.CONNECTED);
+      this.emitHealth();
       if (this.hello) this.sendTo(link, this.hello.message);
       if (this.pending) this.sendTo(link, this.pending.message);
     };
@@ -202,7 +280,12 @@ export class BastionClient {
     socket.onclose = () => {
       link.connected = false;
       link.socket = null;
-      this.emit({ type: 'replicas', replicas: this.replicaStatus() });
+      if (this.closed) return;
+      // a connection that was up may just have been closed for idling: reconnecting gets a grace
+      // period; an attempt that never opened means the replica cannot be reached now
+      if (opened) this.setLinkState(link, LINK.RECONNECTING);
+      else if (link.state !== LINK.UNREACHABLE) this.setLinkState(link, LINK.UNREACHABLE);
+      this.emitHealth();
       this.reconnect(link);
     };
     socket.onerror = () => {}; // onclose follows
@@ -319,7 +402,8 @@ export class BastionClient {
         pending.timer = setTimeout(retransmit, delay);
       };
       pending.deadline = setTimeout(() => this.finish(pending, null,
-        new TimeoutError(`no ${needed} matching signed replies within ${this.options.requestTimeoutMillis} ms`)),
+        new TimeoutError(`no ${needed} matching signed replies within ${this.options.requestTimeoutMillis} ms`
+          + this.pausedNote())),
       this.options.requestTimeoutMillis);
       retransmit();
     });
@@ -426,7 +510,8 @@ export class BastionClient {
         if (this.hello === hello) {
           this.hello = null;
           clearTimeout(hello.timer);
-          reject(new TimeoutError(`no ${2 * this.f + 1} valid challenges within ${this.options.requestTimeoutMillis} ms`));
+          reject(new TimeoutError(`no ${2 * this.f + 1} valid challenges within ${this.options.requestTimeoutMillis} ms`
+            + this.pausedNote()));
         }
       }, this.options.requestTimeoutMillis);
       hello.finish = () => {
@@ -494,9 +579,16 @@ export class BastionClient {
     });
   }
 
+  /** Why a request may have timed out: too few replicas reachable (empty when enough were). */
+  pausedNote() {
+    const q = this.quorum();
+    return q.paused ? ` (${q.unreachable} of ${q.n} replicas unreachable, ${q.needed} needed)` : '';
+  }
+
   close() {
     this.closed = true;
     for (const link of this.links) {
+      clearTimeout(link.graceTimer);
       if (link.socket) link.socket.close();
     }
     if (this.pending) this.finish(this.pending, null, new BastionError('client closed'));

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  connect, generateClientKey, ConflictError, JoinRefusedError, SessionEndedError, SESSION_ENDED,
+  connect, generateClientKey, BastionError, ConflictError, JoinRefusedError, SessionEndedError, TimeoutError,
+  SESSION_ENDED,
 } from '../src/bastion.js';
 import {
   KIND, STATUS, concat, frame, fromBase64, keyDigest, leafHash, rootSignedBytes, toBase64, toUtf8,
@@ -95,14 +96,21 @@ async function fakeCluster() {
     return answer;
   }
 
+  const sockets = new Set();
+
   class FakeSocket {
     constructor(url) {
       this.replica = replicas[Number(url.split(':')[2].split('/')[0]) - 1];
+      if (this.replica.down) {
+        setTimeout(() => this.onclose?.(), 1); // connection refused: it never opens
+        return;
+      }
+      sockets.add(this);
       setTimeout(() => this.onopen?.(), 1);
     }
     send(text) {
       const r = this.replica;
-      if (r.silent) return;
+      if (r.silent || r.down) return;
       const message = JSON.parse(text);
       setTimeout(async () => {
         if (message.type === 'hello') {
@@ -117,10 +125,24 @@ async function fakeCluster() {
       }, 1);
     }
     close() {
+      sockets.delete(this);
       this.onclose?.();
     }
   }
-  return { cluster, replicas, state, FakeSocket };
+
+  /** The replica's process dies: its connections close and new ones are refused until revive. */
+  function kill(id) {
+    replicas[id].down = true;
+    for (const socket of [...sockets]) if (socket.replica.id === id) socket.close();
+  }
+  function revive(id) {
+    replicas[id].down = false;
+  }
+  /** Every replica closes every connection at once, as idle connections opened together are. */
+  function dropAll() {
+    for (const socket of [...sockets]) socket.close();
+  }
+  return { cluster, replicas, state, FakeSocket, kill, revive, dropAll };
 }
 
 async function client(fake) {
@@ -253,4 +275,65 @@ test('a client opens wss:// URLs when the cluster description says its web ports
   const client = await connect(cluster, { key, WebSocket: RecordingSocket });
   client.close();
   assert.deepEqual(opened, ['wss://127.0.0.1:7200/ws', 'wss://[::1]:7201/ws']);
+});
+
+/** A client that notices lost replicas quickly, as the tests below want. */
+async function watchfulClient(fake, extra = {}) {
+  return connect(fake.cluster, { WebSocket: fake.FakeSocket, key: await generateClientKey('ECDSA_P256'),
+    requestTimeoutMillis: 3_000, retransmitInitialMillis: 100, reconnectInitialMillis: 20, reconnectMaxMillis: 100,
+    unreachableAfterMillis: 400, ...extra });
+}
+
+test('with more than f replicas unreachable the client says ordering is paused within moments, and resumes', async () => {
+  const fake = await fakeCluster();
+  const c = await watchfulClient(fake, { requestTimeoutMillis: 800 });
+  const events = [];
+  c.onEvent((e) => e.type === 'quorum' && events.push(e));
+  await until('every replica connected', () => c.replicaStatus().every((r) => r.connected));
+  assert.deepEqual(c.quorum(), { n: 4, f: 1, needed: 3, unreachable: 0, reachable: 4, paused: false });
+
+  fake.kill(3);
+  await until('replica 3 unreachable', () => c.quorum().unreachable === 1, 1_000);
+  assert.equal(c.quorum().paused, false, 'f = 1 down: ordering goes on');
+  assert.equal(c.replicaStatus()[3].state, 'unreachable');
+  const killed = Date.now();
+  fake.kill(2);
+  await until('ordering paused', () => c.quorum().paused, 1_000);
+  assert.ok(Date.now() - killed < 1_000, 'noticed well before any request timeout');
+  assert.deepEqual(events.at(-1), { type: 'quorum', n: 4, f: 1, needed: 3, unreachable: 2, reachable: 2, paused: true });
+  await assert.rejects(c.join('grace'), (e) => e instanceof TimeoutError
+    && /no 3 valid challenges within 800 ms \(2 of 4 replicas unreachable, 3 needed\)/.test(e.message));
+
+  fake.revive(2);
+  await until('ordering resumed', () => !c.quorum().paused, 1_000);
+  assert.deepEqual(events.at(-1), { type: 'quorum', n: 4, f: 1, needed: 3, unreachable: 1, reachable: 3, paused: false });
+  assert.equal((await c.join('heidi')).clientId, 1n << 40n, 'three replicas carry a join again');
+  c.close();
+});
+
+test('connections closed for idling and reopened at once never count as unreachable', async () => {
+  const fake = await fakeCluster();
+  const c = await watchfulClient(fake);
+  const states = [];
+  c.onEvent((e) => e.type === 'quorum' && states.push(e.unreachable));
+  await until('every replica connected', () => c.replicaStatus().every((r) => r.connected));
+  fake.dropAll();
+  assert.ok(c.replicaStatus().every((r) => r.state === 'reconnecting'));
+  assert.equal(c.quorum().paused, false, 'reconnecting replicas still count');
+  await until('every replica connected again', () => c.replicaStatus().every((r) => r.connected));
+  await new Promise((r) => setTimeout(r, 500)); // past unreachableAfterMillis: no late verdict either
+  assert.deepEqual(states, [0], 'the only quorum event was the first: nothing became unreachable');
+  c.close();
+});
+
+test('a page can connect first and choose the key when someone signs in, not while a session is live', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  const voterKey = await generateClientKey('ECDSA_P256');
+  c.useKey(voterKey);
+  await c.join('ivan');
+  assert.throws(() => c.useKey(voterKey), BastionError);
+  await c.leave();
+  c.useKey(await generateClientKey('ECDSA_P256'));
+  c.close();
 });

@@ -28,10 +28,20 @@ import java.util.concurrent.Callable;
 
 /** {@code bastion client}: send operations to a cluster and print replies and latency. */
 @Command(name = "client", mixinStandardHelpOptions = true,
-        description = {"Sends an operation (the words after the options, as UTF-8 text) to every replica and prints",
-                "the reply f+1 replicas signed, who signed it and how long it took. Without an operation it reads",
-                "one operation per line from standard input. Key-value service: put <key> <value>, get <key>,",
-                "del <key>, size."})
+        description = {"Sends an operation (the words after the options, as UTF-8 text) to every",
+                "replica and prints the reply f+1 replicas signed, who signed it and how long",
+                "it took. Without an operation it reads one operation per line from standard",
+                "input, all in one session. What an operation says depends on the service:",
+                "",
+                "e-voting (bastion demo): JSON, after signing in as a voter with --join:",
+                "  --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'",
+                "  '{\"op\":\"castBallot\",\"electionId\":1,\"option\":\"Lisbon\"}'",
+                "  (accounts alice, bob, carol, dave, admin; every op in docs/evoting.md)",
+                "key-value (bastion demo --service kv; bastion replica's default service):",
+                "  put <key> <value>, get <key>, del <key>, size; as --id 1 (a client of the",
+                "  cluster file) or --join <any name>",
+                "counter: any operation adds one and answers the count.",
+                ""})
 final class ClientCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The cluster file (TOML).")
     Path config;
@@ -40,8 +50,10 @@ final class ClientCommand implements Callable<Integer> {
     Long id;
 
     @Option(names = "--join", paramLabel = "CREDENTIALS",
-            description = "Instead of --id: join as a dynamic client with these credentials (UTF-8; for the demo "
-                    + "services, any name), with --key or a fresh Ed25519 key, and leave at the end.")
+            description = "Instead of --id: join as a dynamic client with these credentials, which the service"
+                    + " checks (e-voting: JSON {\"voter\":\"alice\",\"secret\":\"alice-demo\"}; kv, counter and null:"
+                    + " any name), with --key or a fresh Ed25519 key, send the operations in that one session, and"
+                    + " leave at the end.")
     String join;
 
     @Option(names = "--key", description = "Its private key (PEM). Default: client-<id>.key next to the cluster file;"
@@ -124,6 +136,16 @@ final class ClientCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
+    /** The e-voting service refuses text that is not JSON: say what it wants instead of leaving it at that. */
+    private void hint(String op, String reply) {
+        if (!op.stripLeading().startsWith("{") && reply.contains("malformed request")) {
+            System.err.println("hint: this cluster runs a service whose operations are JSON (the e-voting service of"
+                    + " bastion demo: sign in with --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' and send"
+                    + " e.g. '{\"op\":\"listElections\"}'; see bastion client --help). put/get/del are the key-value"
+                    + " service's: bastion demo --service kv --dir demo-kv");
+        }
+    }
+
     private int run(BastionClient client, String op) {
         int failures = 0;
         long totalNanos = 0;
@@ -132,10 +154,11 @@ final class ClientCommand implements Callable<Integer> {
                 Result r = client.invokeForResult(op.getBytes(StandardCharsets.UTF_8));
                 totalNanos += r.latencyNanos();
                 if (repeat == 1 || i == repeat - 1) {
-                    System.out.printf("%s    (signed by replicas %s%s, %.1f ms)%n",
-                            new String(r.value(), StandardCharsets.UTF_8), r.agreeing(),
+                    String reply = new String(r.value(), StandardCharsets.UTF_8);
+                    System.out.printf("%s    (signed by replicas %s%s, %.1f ms)%n", reply, r.agreeing(),
                             r.dissenting().isEmpty() ? "" : "; replicas " + r.dissenting() + " signed something else",
                             r.latencyNanos() / 1e6);
+                    hint(op, reply);
                 }
             } catch (BastionException e) {
                 System.out.println("error: " + e.getMessage());

@@ -4,6 +4,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.net.config.ClusterFile;
 import io.bastion.net.config.ClusterGenerator;
+import io.bastion.net.config.InvalidClusterFileException;
 import io.bastion.server.local.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,23 +16,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code bastion demo}: a local cluster of replica processes, stopped together with Ctrl-C. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a local cluster: keys and a cluster file in --dir (made on first use), and one",
-                "replica process per replica on 127.0.0.1, by default with the e-voting service and its web page",
-                "served by every replica. Prints the address to open and the demo accounts. Ctrl-C stops every replica."})
+        description = {"Starts a local cluster: keys and a cluster file in --dir (made on first use,",
+                "reused after, with its data; --fresh starts over), and one replica process per",
+                "replica on 127.0.0.1, by default running the e-voting service, each serving",
+                "its web page. Prints the address to open and the demo accounts, then reports",
+                "replicas that exit and what that means for voting; typing \"restart\" starts",
+                "them again. Ctrl-C stops every replica."})
 final class DemoCommand implements Callable<Integer> {
+    /** Replicas of a new demo cluster when --replicas is not given. */
+    static final int DEFAULT_REPLICAS = 4;
+    /** First port of a new demo cluster when --base-port is not given. */
+    static final int DEFAULT_BASE_PORT = 7000;
+
     @Option(names = "--dir", defaultValue = "demo-cluster", description = "Where keys, cluster file and logs live (default: ${DEFAULT-VALUE}).")
     Path directory;
 
-    @Option(names = "--replicas", defaultValue = "4", description = "Replicas on first use (default: ${DEFAULT-VALUE}).")
-    int replicas;
+    @Option(names = "--replicas", paramLabel = "N",
+            description = "Replicas of a new cluster (default: " + DEFAULT_REPLICAS + "). An earlier run's cluster in"
+                    + " --dir keeps its own; asking for another number there is refused (add --fresh).")
+    Integer replicas;
 
-    @Option(names = "--base-port", defaultValue = "7000", description = "First port on first use (default: ${DEFAULT-VALUE}).")
-    int basePort;
+    @Option(names = "--base-port", paramLabel = "PORT",
+            description = "First port of a new cluster (default: " + DEFAULT_BASE_PORT + "); like --replicas, only"
+                    + " for a new one.")
+    Integer basePort;
+
+    @Option(names = "--fresh",
+            description = "Remove --dir first (keys, cluster file, replicated data and logs of earlier runs) and"
+                    + " start a new cluster. Without it, an earlier run's cluster is reused, elections and votes"
+                    + " included.")
+    boolean fresh;
 
     @Option(names = "--service", defaultValue = "evoting",
             description = "evoting, kv, counter, null or sql-insert (default: ${DEFAULT-VALUE}).")
@@ -54,40 +74,100 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Services.parse(service);
-        Path clusterFile = directory.resolve(ClusterGenerator.CLUSTER_FILE_NAME);
-        if (!Files.exists(clusterFile)) {
-            ClusterGenerator.generate(directory, replicas, 8, basePort, new SecureRandom());
-            System.out.println("created keys, certificates and " + clusterFile);
-        } else if (!Files.exists(directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME))) {
-            throw new IllegalStateException(directory + " was made by a Bastion without TLS (it has no "
-                    + ClusterGenerator.CA_CERTIFICATE_FILE_NAME + "); remove it (rm -r " + directory + ") and run the demo again");
-        }
-        ClusterConfig config = ClusterFile.load(clusterFile);
-        refuseBusyPorts(config);
-        int metricsBase = config.replicas().stream().mapToInt(r -> Math.max(r.replicaPort(), r.clientPort()))
-                .max().orElse(basePort) + config.n() + 1;
+        Path clusterFile = prepareDirectory();
+        ClusterFile.Contents contents = withMetricsPorts(ClusterFile.loadContents(clusterFile), clusterFile);
+        ClusterConfig config = contents.config();
+        refuseBusyPorts(contents);
         Path web = webRoot != null ? webRoot : defaultWebRoot();
         if (lyingReplica != null && (lyingReplica < 0 || lyingReplica >= config.n())) {
             throw new IllegalArgumentException("--lying-replica must be 0.." + (config.n() - 1));
         }
         LocalCluster cluster = new LocalCluster(config, clusterFile, directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx512m", "-XX:+UseSerialGC")),
-                id -> replicaArguments(id, config, web, metricsBase));
+                id -> replicaArguments(id, config, web));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
             System.out.println("\nstopped every replica");
         }, "bastion-demo-stop"));
         cluster.startAll();
         cluster.awaitReady(Duration.ofSeconds(60));
-        printWelcome(config, clusterFile, cluster, metricsBase, web);
-        watch(cluster, config);
+        boolean typing = DemoWatch.standardInputReadable();
+        printWelcome(contents, clusterFile, cluster, web, typing);
+        new DemoWatch(cluster, config.quorums(), System.out).run(System.in, typing);
         return 0;
     }
 
-    private List<String> replicaArguments(int id, ClusterConfig config, Path web, int metricsBase) {
-        List<String> arguments = new java.util.ArrayList<>(List.of("--service", service,
-                "--trace", directory.resolve("trace-" + id + ".jsonl").toString(),
-                "--metrics-port", Integer.toString(metricsBase + id)));
+    /** Makes, reuses or (--fresh) replaces the cluster in --dir, saying which; returns its cluster file. */
+    private Path prepareDirectory() throws IOException, InvalidClusterFileException {
+        Path clusterFile = directory.resolve(ClusterGenerator.CLUSTER_FILE_NAME);
+        ClusterConfig existing = null;
+        if (Files.exists(clusterFile)) {
+            try {
+                existing = ClusterFile.load(clusterFile);
+                if (!fresh && !Files.exists(directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME))) {
+                    throw new DemoDirectory.Refused(directory + " was made by a Bastion without TLS (it has no "
+                            + ClusterGenerator.CA_CERTIFICATE_FILE_NAME + "): start afresh with --fresh (removes it)");
+                }
+            } catch (InvalidClusterFileException e) {
+                if (!fresh) {
+                    throw new DemoDirectory.Refused("cannot reuse " + directory + ": " + e.getMessage()
+                            + "; start afresh with --fresh (removes it)");
+                }
+                System.out.println("--fresh: removing " + directory + " (its cluster file cannot be read)");
+                DemoDirectory.wipe(directory);
+            }
+        }
+        String existingService = existing == null ? null : DemoDirectory.recordedService(directory);
+        DemoDirectory.Plan plan = DemoDirectory.plan(directory, existing, replicas, basePort, existingService, service,
+                fresh);
+        System.out.println(plan.message());
+        if (plan.action() == DemoDirectory.Action.REUSE) {
+            DemoDirectory.recordService(directory, service);
+            return clusterFile;
+        }
+        if (plan.action() == DemoDirectory.Action.WIPE_AND_CREATE) {
+            refuseBusyPorts(new ClusterFile.Contents(existing, null)); // a demo running from it keeps its directory
+            DemoDirectory.wipe(directory);
+        }
+        int n = replicas != null ? replicas : DEFAULT_REPLICAS;
+        int base = basePort != null ? basePort : DEFAULT_BASE_PORT;
+        ClusterGenerator.Generated generated = ClusterGenerator.generate(directory, n, 8, base, new SecureRandom());
+        List<Integer> metrics = new ArrayList<>();
+        for (int id = 0; id < n; id++) {
+            metrics.add(DemoDirectory.metricsBase(base, n) + id);
+        }
+        ClusterFile.write(ClusterFile.loadContents(generated.clusterFile()).withMetricsPorts(metrics), clusterFile);
+        DemoDirectory.recordService(directory, service);
+        System.out.println("created keys, certificates and " + clusterFile);
+        return clusterFile;
+    }
+
+    /**
+     * Gives the replicas of a cluster file from an earlier demo metrics ports (after the cluster's
+     * other ports) when it has none, so that every replica serves metrics and bastion status finds them.
+     */
+    private static ClusterFile.Contents withMetricsPorts(ClusterFile.Contents contents, Path clusterFile)
+            throws IOException {
+        if (contents.metricsPorts().stream().allMatch(port -> port != 0)) {
+            return contents;
+        }
+        ClusterConfig config = contents.config();
+        int highest = config.replicas().stream()
+                .mapToInt(r -> Math.max(r.replicaPort(), Math.max(r.clientPort(), r.webPort()))).max().orElseThrow();
+        List<Integer> metrics = new ArrayList<>();
+        for (int id = 0; id < config.n(); id++) {
+            metrics.add(contents.metricsPort(id) != 0 ? contents.metricsPort(id) : highest + 1 + id);
+        }
+        ClusterFile.Contents updated = contents.withMetricsPorts(metrics);
+        ClusterFile.write(updated, clusterFile);
+        System.out.println("gave the replicas in " + clusterFile + " metrics ports " + metrics);
+        return updated;
+    }
+
+    private List<String> replicaArguments(int id, ClusterConfig config, Path web) {
+        // the metrics port comes from the cluster file
+        List<String> arguments = new ArrayList<>(List.of("--service", service,
+                "--trace", directory.resolve("trace-" + id + ".jsonl").toString()));
         if (web != null && config.replica(id).webPort() > 0) {
             arguments.addAll(List.of("--web-root", web.toString()));
         }
@@ -112,14 +192,17 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printWelcome(ClusterConfig config, Path clusterFile, LocalCluster cluster, int metricsBase, Path web) {
+    private void printWelcome(ClusterFile.Contents contents, Path clusterFile, LocalCluster cluster, Path web,
+                              boolean typing) {
+        ClusterConfig config = contents.config();
+        int metricsBase = contents.metricsPort(0);
         System.out.println();
         System.out.printf("Bastion demo: %d replicas (f = %d) are running the %s service on 127.0.0.1.%n",
                 config.n(), config.f(), service);
         for (int id = 0; id < config.n(); id++) {
             ReplicaInfo r = config.replica(id);
             System.out.printf("  replica %d  pid %-7d clients -> %s:%d   metrics https://%s:%d/metrics   log %s%n", id,
-                    cluster.process(id).pid(), r.host(), r.clientPort(), r.host(), metricsBase + id,
+                    cluster.process(id).pid(), r.host(), r.clientPort(), r.host(), contents.metricsPort(id),
                     directory.resolve("replica-" + id + ".log"));
         }
         long client = config.clients().isEmpty() ? 1 : config.clients().get(0).id();
@@ -151,45 +234,42 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println();
         }
-        System.out.println("In another terminal (metrics: curl --cacert " + directory.resolve(
-                ClusterGenerator.CA_CERTIFICATE_FILE_NAME) + " https://" + config.replica(0).host() + ":" + metricsBase
-                + "/metrics):");
+        System.out.println("In another terminal:");
         if (service.equals("evoting")) {
             System.out.println("  ./bastion client --config " + clusterFile
                     + " --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'");
+            System.out.println("      # signs in as alice, sends one operation (JSON, docs/evoting.md), leaves;"
+                    + " --service kv runs the key-value service instead");
         } else {
             System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " put greeting hello");
             System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");
             System.out.println("  ./bastion client --config " + clusterFile + " --join alice get greeting"
                     + "   # a client not in the cluster file: joins, asks, leaves");
         }
+        System.out.println("  ./bastion status --config " + clusterFile
+                + "   # every replica's view, progress and certificate");
+        System.out.println("  curl --cacert " + directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME)
+                + " https://" + config.replica(0).host() + ":" + metricsBase + "/metrics   # replica 0's metrics");
+        int f = config.f();
         System.out.println("  kill -9 " + cluster.process(config.n() - 1).pid()
-                + "      # a replica dies; clients keep getting answers from the others");
+                + "      # a replica dies; with at most f = " + f + " down the others carry on");
         System.out.println("  kill -9 " + cluster.process(0).pid()
                 + "      # the primary dies; after the request timeout the others elect replica 1");
+        StringBuilder pids = new StringBuilder();
+        for (int id = config.n() - f - 1; id < config.n(); id++) {
+            pids.append(' ').append(cluster.process(id).pid());
+        }
+        System.out.println("  kill -9" + pids + "      # f+1 = " + (f + 1) + " die: fewer than "
+                + config.quorums().certificate() + " (2f+1) run, and voting stops until one is back");
         System.out.println("  ./bastion trace " + directory + " --type view-change,new-view   # what happened, in order");
         System.out.println();
-        System.out.println("Ctrl-C stops every replica.");
+        System.out.println(typing ? "Here: type \"restart\" and Enter to start stopped replicas again; Ctrl-C stops every"
+                + " replica." : "Ctrl-C stops every replica.");
     }
 
-    /** Reports replicas that exit; keeps running until interrupted. */
-    private static void watch(LocalCluster cluster, ClusterConfig config) throws InterruptedException {
-        boolean[] reported = new boolean[config.n()];
-        while (true) {
-            for (int id = 0; id < config.n(); id++) {
-                if (!reported[id] && !cluster.isAlive(id)) {
-                    reported[id] = true;
-                    System.out.println("replica " + id + " exited (code " + cluster.process(id).exitValue()
-                            + "); the others carry on while at most f = " + config.f() + " are down");
-                }
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private static void refuseBusyPorts(ClusterConfig config) {
-        for (ReplicaInfo r : config.replicas()) {
-            for (int port : new int[] {r.replicaPort(), r.clientPort(), r.webPort()}) {
+    private static void refuseBusyPorts(ClusterFile.Contents contents) {
+        for (ReplicaInfo r : contents.config().replicas()) {
+            for (int port : new int[] {r.replicaPort(), r.clientPort(), r.webPort(), contents.metricsPort(r.id())}) {
                 if (port == 0) {
                     continue;
                 }

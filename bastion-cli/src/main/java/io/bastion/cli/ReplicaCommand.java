@@ -75,9 +75,13 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Write a message trace (JSON lines) to this file; see bastion trace.")
     Path trace;
 
-    @Option(names = "--metrics-port", defaultValue = "0",
-            description = "Serve Prometheus metrics on http://<listen host>:<port>/metrics (default: none).")
-    int metricsPort;
+    @Option(names = "--metrics-port",
+            description = "Serve Prometheus metrics on https://<listen host>:<port>/metrics; 0 for none. Default: the"
+                    + " replica's metricsPort in the cluster file, else none.")
+    Integer metricsPortOption;
+
+    /** The metrics port chosen: --metrics-port, else the cluster file's, else 0. */
+    private int metricsPort;
 
     @Option(names = "--listen", description = "Address the client port binds to. Default: the host in the cluster file.")
     String listen;
@@ -117,10 +121,12 @@ final class ReplicaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterConfig cluster = ClusterFile.load(config);
+        ClusterFile.Contents contents = ClusterFile.loadContents(config);
+        ClusterConfig cluster = contents.config();
         if (id < 0 || id >= cluster.n()) {
             throw new IllegalArgumentException("--id " + id + ": the cluster file lists replicas 0.." + (cluster.n() - 1));
         }
+        metricsPort = metricsPortOption != null ? metricsPortOption : contents.metricsPort(id);
         Path keyFile = key != null ? key : config.resolveSibling("replica-" + id + ".key");
         SigningKey signingKey = KeyFiles.readPrivateKey(keyFile);
         if (!signingKey.publicKey().equals(cluster.replica(id).publicKey())) {

@@ -1,5 +1,6 @@
 package io.bastion.cli;
 
+import io.bastion.server.local.LocalCluster;
 import io.bastion.server.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +39,59 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("demo", "keygen", "replica", "client", "bench", "sim")) {
+        for (String command : List.of("demo", "keygen", "replica", "client", "status", "bench", "sim")) {
             Run help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: bastion " + command);
         }
+    }
+
+    @Test
+    void clientHelpShowsWhatTheDemoServicesAcceptAndWhatJoinWants() {
+        Run help = run("client", "--help");
+        assertThat(help.out()).contains("e-voting (bastion demo)").contains("{\"op\":\"listElections\"}")
+                .contains("--join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}'")
+                .contains("key-value (bastion demo --service kv").contains("put <key> <value>")
+                .doesNotContain("for the demo services, any name");
+    }
+
+    @Test
+    void theDemoRefusesOptionsItCannotApplyToAnEarlierCluster() throws Exception {
+        Path demo = directory.resolve("demo");
+        assertThat(run("keygen", "--dir", demo.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Run more = run("demo", "--dir", demo.toString(), "--replicas", "7");
+        assertThat(more.code()).isEqualTo(1);
+        assertThat(more.err()).contains("holds a demo cluster of 4 replicas").contains("add --fresh")
+                .doesNotContain("at io.bastion");
+        Files.writeString(demo.resolve(DemoDirectory.SERVICE_FILE_NAME), "evoting\n");
+        Run kv = run("demo", "--dir", demo.toString(), "--service", "kv");
+        assertThat(kv.code()).isEqualTo(1);
+        assertThat(kv.err()).contains("holds the data of the evoting service").contains("--dir demo-kv");
+        assertThat(demo.resolve("cluster.toml")).as("nothing was removed").exists();
+    }
+
+    @Test
+    void statusWithoutAUsableClusterFileSaysWhyAndExitsWith2() throws Exception {
+        Run missing = run("status", "--config", directory.resolve("absent.toml").toString());
+        assertThat(missing.code()).isEqualTo(StatusCommand.CANNOT_CHECK);
+        assertThat(missing.err()).contains("absent.toml: no such file").doesNotContain("at io.bastion");
+
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Path file = directory.resolve("cluster.toml");
+        Run noPorts = run("status", "--config", file.toString());
+        assertThat(noPorts.code()).isEqualTo(StatusCommand.CANNOT_CHECK);
+        assertThat(noPorts.err()).contains("gives no metricsPort for replicas [0, 1, 2, 3]").contains("--metrics-port");
+        Run wrongCount = run("status", "--config", file.toString(), "--metrics-port", "9400,9401");
+        assertThat(wrongCount.code()).isEqualTo(StatusCommand.CANNOT_CHECK);
+        assertThat(wrongCount.err()).contains("one port for every replica, or 4");
+
+        Files.writeString(file, Files.readString(file).replaceFirst("clientPort = \\d+", "clientPort = 70000"));
+        Run invalid = run("status", "--config", file.toString(), "--metrics-port", "9400");
+        assertThat(invalid.code()).isEqualTo(StatusCommand.CANNOT_CHECK);
+        assertThat(invalid.err()).contains("replica[0].clientPort").contains("70000");
+
+        Run badOption = run("status", "--config", file.toString(), "--timeout", "soon");
+        assertThat(badOption.code()).isEqualTo(2);
     }
 
     @Test
@@ -181,7 +230,8 @@ class CommandLineTest {
     @Test
     void demoStartsAClusterTheClientCanUseAndStopsItOnTermination() throws Exception {
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
+                ProcessHandle.current().info().command().orElseThrow(), LocalCluster.Launcher.ENABLE_NATIVE_ACCESS,
+                "-cp", System.getProperty("java.class.path"),
                 Bastion.class.getName(), "demo", "--dir", directory.resolve("demo").toString(), "--service", "kv",
                 "--base-port", Integer.toString(FreePorts.base(16)))); // 12 cluster ports + 4 metrics ports
         Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -146,7 +146,7 @@ public final class ReplicaNode implements AutoCloseable {
         holder[0] = endpoint;
         this.web = self.webPort() == 0 ? null : new WebEndpoint(new InetSocketAddress(host, self.webPort()), config,
                 options.webRoot(), options.net(), webSecurity, group, endpoint);
-        registerMetrics(metrics, latency);
+        registerMetrics(metrics, latency, config.n());
         this.metricsServer = options.metricsPort() == 0 ? null
                 : MetricsServer.start(new InetSocketAddress(host, options.metricsPort()), metrics, metricsSecurity, group);
     }
@@ -178,7 +178,7 @@ public final class ReplicaNode implements AutoCloseable {
         }
     }
 
-    private void registerMetrics(Metrics metrics, LatencyHistogram latency) {
+    private void registerMetrics(Metrics metrics, LatencyHistogram latency, int n) {
         var stats = runtime.stats();
         StandardMetrics.builder()
                 .requestLatency(latency)
@@ -203,7 +203,19 @@ public final class ReplicaNode implements AutoCloseable {
                 .inboundBytes(this::inboundBytesBySource)
                 .executorUnorderedDepth(runtime::executorUnorderedDepth)
                 .verificationsSaved(stats::verificationsSaved)
+                .peersConnected(() -> peersConnected(n))
                 .register(metrics);
+    }
+
+    /** Other replicas the mesh has an authenticated connection to now. */
+    private long peersConnected(int n) {
+        long connected = 0;
+        for (int peer = 0; peer < n; peer++) {
+            if (peer != network.selfId() && network.isConnected(peer)) {
+                connected++;
+            }
+        }
+        return connected;
     }
 
     /** Messages refused at the edge: the authenticator's verdicts, and Joins screened out ({@code join_…}). */

@@ -45,14 +45,39 @@ public final class ClusterFile {
     private ClusterFile() {}
 
     /**
-     * Everything a cluster file says: the cluster, and the certificate authority whose
-     * certificates clients accept from a replica in place of its replica certificate (the
-     * optional {@code [tls] ca}; it issued the replicas' web certificates), or {@code null}.
+     * Everything a cluster file says: the cluster; the certificate authority whose certificates
+     * clients accept from a replica in place of its replica certificate (the optional
+     * {@code [tls] ca}; it issued the replicas' web certificates), or {@code null}; and each
+     * replica's metrics port by id (the optional {@code metricsPort}; 0 where there is none),
+     * which {@code bastion replica} serves by default and {@code bastion status} reads.
      */
-    public record Contents(ClusterConfig config, X509Certificate ca) {
+    public record Contents(ClusterConfig config, X509Certificate ca, List<Integer> metricsPorts) {
+        public Contents {
+            metricsPorts = List.copyOf(metricsPorts);
+            if (metricsPorts.size() != config.n()) {
+                throw new IllegalArgumentException("a metrics port (or 0) for each of the " + config.n()
+                        + " replicas, got " + metricsPorts.size());
+            }
+        }
+
+        /** A cluster file with no metrics ports. */
+        public Contents(ClusterConfig config, X509Certificate ca) {
+            this(config, ca, java.util.Collections.nCopies(config.n(), 0));
+        }
+
         /** The CA as a list: empty when the file names none. */
         public List<X509Certificate> authorities() {
             return ca == null ? List.of() : List.of(ca);
+        }
+
+        /** Replica {@code id}'s metrics port, 0 when the file gives none. */
+        public int metricsPort(int id) {
+            return metricsPorts.get(id);
+        }
+
+        /** These contents with {@code ports} (by replica id, 0 for none) as the metrics ports. */
+        public Contents withMetricsPorts(List<Integer> ports) {
+            return new Contents(config, ca, ports);
         }
     }
 
@@ -75,7 +100,8 @@ public final class ClusterFile {
     public static Contents parseContents(String text, Path file) throws InvalidClusterFileException {
         ClusterFileValidator validator = new ClusterFileValidator(file);
         ClusterFileModel model = bind(text, file);
-        return new Contents(validator.toConfig(model), validator.ca(model.tls()));
+        ClusterConfig config = validator.toConfig(model);
+        return new Contents(config, validator.ca(model.tls()), validator.metricsPorts());
     }
 
     /** Writes {@code config} to {@code file} as a commented cluster file, replacing the file atomically. */
@@ -86,13 +112,13 @@ public final class ClusterFile {
     /** Writes {@code contents} to {@code file} as a commented cluster file, replacing the file atomically. */
     public static void write(Contents contents, Path file) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, ClusterFileWriter.format(contents.config(), contents.ca()), StandardCharsets.UTF_8);
+        Files.writeString(temporary, ClusterFileWriter.format(contents), StandardCharsets.UTF_8);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The text {@link #write} writes. */
     public static String format(ClusterConfig config) {
-        return ClusterFileWriter.format(config, null);
+        return ClusterFileWriter.format(new Contents(config, null));
     }
 
     private static TomlMapper strictMapper() {

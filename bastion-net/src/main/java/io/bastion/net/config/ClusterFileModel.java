@@ -33,8 +33,9 @@ record ClusterFileModel(Integer f, Protocol protocol, Tls tls, List<Replica> rep
     /** {@code [tls]}: optional; {@code ca} is the base64 DER of the cluster CA's certificate. */
     record Tls(String ca) {}
 
-    /** One {@code [[replica]]} table. */
-    record Replica(Integer id, String host, Integer replicaPort, Integer clientPort, Integer webPort, String publicKey) {}
+    /** One {@code [[replica]]} table; {@code webPort} and {@code metricsPort} are optional. */
+    record Replica(Integer id, String host, Integer replicaPort, Integer clientPort, Integer webPort, Integer metricsPort,
+                   String publicKey) {}
 
     /** One {@code [[client]]} table. */
     record Client(Long id, String publicKey) {}

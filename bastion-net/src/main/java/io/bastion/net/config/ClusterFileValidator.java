@@ -39,6 +39,8 @@ final class ClusterFileValidator {
     /** Who already uses a public key or an endpoint, by the field that names it. */
     private final Map<PublicKeyRef, String> keyOwners = new HashMap<>();
     private final Map<String, String> endpointOwners = new HashMap<>();
+    /** The optional metricsPort of each replica, by id (0: none), filled by {@link #toConfig}. */
+    private final List<Integer> metricsPorts = new ArrayList<>();
 
     ClusterFileValidator(Path file) {
         this.file = file;
@@ -87,12 +89,17 @@ final class ClusterFileValidator {
         }
         int replicaPort = port(required(entry.replicaPort(), at + ".replicaPort"), at + ".replicaPort");
         int clientPort = port(required(entry.clientPort(), at + ".clientPort"), at + ".clientPort");
-        int webPort = webPort(entry.webPort(), at + ".webPort");
+        int webPort = optionalPort(entry.webPort(), at + ".webPort", "no web endpoint");
+        int metricsPort = optionalPort(entry.metricsPort(), at + ".metricsPort", "no metrics unless --metrics-port");
         claimEndpoint(host, replicaPort, at + ".replicaPort");
         claimEndpoint(host, clientPort, at + ".clientPort");
         if (webPort != 0) {
             claimEndpoint(host, webPort, at + ".webPort");
         }
+        if (metricsPort != 0) {
+            claimEndpoint(host, metricsPort, at + ".metricsPort");
+        }
+        metricsPorts.add(metricsPort);
         PublicKeyRef key = publicKey(entry.publicKey(), at + ".publicKey");
         if (key.algorithm() != PublicKeyRef.Algorithm.ED25519) {
             throw invalid(at + ".publicKey", "replicas sign with Ed25519, whose signatures are deterministic; this is an "
@@ -194,11 +201,17 @@ final class ClusterFileValidator {
         return port;
     }
 
-    private int webPort(Integer port, String field) throws InvalidClusterFileException {
+    /** A port that may be left out or 0, which means {@code zeroMeans}. */
+    private int optionalPort(Integer port, String field, String zeroMeans) throws InvalidClusterFileException {
         if (port != null && (port < 0 || port > PORT_MAX)) {
-            throw invalid(field, "must be 0 (no web endpoint) or in 1.." + PORT_MAX + ", got " + port);
+            throw invalid(field, "must be 0 (" + zeroMeans + ") or in 1.." + PORT_MAX + ", got " + port);
         }
         return port == null ? 0 : port;
+    }
+
+    /** The metricsPort of each replica by id, 0 where the file gives none; call after {@link #toConfig}. */
+    List<Integer> metricsPorts() {
+        return List.copyOf(metricsPorts);
     }
 
     private void claimEndpoint(String host, int port, String field) throws InvalidClusterFileException {

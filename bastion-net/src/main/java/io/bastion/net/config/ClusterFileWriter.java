@@ -27,6 +27,7 @@ import java.util.function.ToLongFunction;
  * replicaPort = 7000
  * clientPort = 7100
  * webPort = 7200        # optional, 0 = none
+ * metricsPort = 9400    # optional, 0 = none
  * publicKey = "MCowBQYDK2VwAyEA..."   # base64 X.509 SubjectPublicKeyInfo
  * [[client]]            # optional: statically known clients
  * id = 1
@@ -62,7 +63,9 @@ final class ClusterFileWriter {
 
     private ClusterFileWriter() {}
 
-    static String format(ClusterConfig config, X509Certificate ca) {
+    static String format(ClusterFile.Contents contents) {
+        ClusterConfig config = contents.config();
+        X509Certificate ca = contents.ca();
         StringBuilder out = new StringBuilder();
         out.append("""
                 # Bastion cluster file.
@@ -79,7 +82,7 @@ final class ClusterFileWriter {
             tls(out, ca);
         }
         for (ReplicaInfo replica : config.replicas()) {
-            replica(out, replica);
+            replica(out, replica, contents.metricsPort(replica.id()));
         }
         if (!config.clients().isEmpty()) {
             out.append("# Clients known in advance; others join at run time.\n\n");
@@ -118,13 +121,16 @@ final class ClusterFileWriter {
         }
     }
 
-    private static void replica(StringBuilder out, ReplicaInfo replica) {
+    private static void replica(StringBuilder out, ReplicaInfo replica, int metricsPort) {
         out.append("[[replica]]\n");
         out.append("id = ").append(replica.id()).append('\n');
         out.append("host = ").append(quoted(replica.host())).append('\n');
         commented(out, "replicaPort = " + replica.replicaPort(), "messages from the other replicas");
         commented(out, "clientPort = " + replica.clientPort(), "requests from clients");
         commented(out, "webPort = " + replica.webPort(), "WebSocket clients and the web app; 0 = none");
+        if (metricsPort != 0) {
+            commented(out, "metricsPort = " + metricsPort, "Prometheus metrics over HTTPS (bastion status reads them)");
+        }
         out.append("publicKey = ").append(quoted(PublicKeys.toBase64(replica.publicKey()))).append("\n\n");
     }
 

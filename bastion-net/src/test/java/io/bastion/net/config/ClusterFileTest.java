@@ -56,6 +56,23 @@ class ClusterFileTest {
     }
 
     @Test
+    void metricsPortsAreOptionalAndRoundTrip() throws Exception {
+        ClusterFile.Contents plain = ClusterFile.parseContents(validFile(), Path.of("cluster.toml"));
+        assertThat(plain.metricsPorts()).containsExactly(0, 0, 0, 0);
+        assertThat(ClusterFile.format(plain.config())).doesNotContain("metricsPort");
+
+        ClusterFile.Contents withMetrics = plain.withMetricsPorts(List.of(9400, 9401, 0, 9403));
+        Path file = dir.resolve("cluster.toml");
+        ClusterFile.write(withMetrics, file);
+        assertThat(Files.readString(file)).contains("metricsPort = 9401").doesNotContain("metricsPort = 0");
+        ClusterFile.Contents read = ClusterFile.loadContents(file);
+        assertThat(read.metricsPorts()).containsExactly(9400, 9401, 0, 9403);
+        assertThat(read.metricsPort(3)).isEqualTo(9403);
+        assertThat(read.config()).isEqualTo(plain.config());
+        assertThatThrownBy(() -> plain.withMetricsPorts(List.of(1, 2))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void hostsWithCharactersTomlMustEscapeRoundTrip() throws Exception {
         List<ReplicaInfo> replicas = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -91,6 +108,10 @@ class ClusterFileTest {
                         "replica[2].clientPort", "must be in 1..65535, got 70000"),
                 mistake("port zero", "replicaPort = 7001", "replicaPort = 0", "replica[1].replicaPort", "must be in 1..65535, got 0"),
                 mistake("negative web port", "webPort = 7203", "webPort = -1", "replica[3].webPort", "must be 0 (no web endpoint) or in 1..65535"),
+                mistake("negative metrics port", "webPort = 7201", "webPort = 7201\nmetricsPort = -5", "replica[1].metricsPort",
+                        "must be 0 (no metrics unless --metrics-port) or in 1..65535, got -5"),
+                mistake("metrics port on another port", "webPort = 7203", "webPort = 7203\nmetricsPort = 7103",
+                        "replica[3].metricsPort", "127.0.0.1:7103 is already replica[3].clientPort"),
                 mistake("missing field", "host = \"127.0.0.2\"\n", "", "replica[2].host", "missing"),
                 mistake("missing f", "f = 1\n", "", "f", "missing"),
                 mistake("missing key", "publicKey = \"" + b64(REPLICA_KEYS.get(1)) + "\"\n", "", "replica[1].publicKey", "missing"),
@@ -100,7 +121,7 @@ class ClusterFileTest {
                 mistake("integer for string", "host = \"127.0.0.1\"", "host = 12", "replica[0].host", "expected a string"),
                 mistake("integer out of range", "id = 3", "id = 99999999999", "replica[3].id", "out of range"),
                 mistake("unknown field", "webPort = 7200", "webport = 7200", "replica[0].webport",
-                        "unknown field; the fields here are id, host, replicaPort, clientPort, webPort, publicKey"),
+                        "unknown field; the fields here are id, host, replicaPort, clientPort, webPort, metricsPort, publicKey"),
                 mistake("unknown top-level field", "f = 1", "f = 1\nn = 4", "n", "unknown field; the fields here are f, protocol, tls, replica, client"),
                 mistake("unknown setting", "logSize = 128", "logsize = 128", "protocol.logsize", "unknown field"),
                 mistake("bad base64 key", b64(REPLICA_KEYS.get(1)), "not base64!", "replica[1].publicKey", "not valid base64"),

@@ -27,15 +27,24 @@ public final class LocalCluster implements AutoCloseable {
      */
     public record Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions,
                            IntFunction<List<String>> prefix) {
+        /**
+         * Lets code on the class path call restricted methods: the SQLite driver loads its native
+         * library with {@code System.load}, which JDK 24 and later otherwise answer with a warning
+         * in every replica's log. Accepted by every JDK from 21.
+         */
+        public static final String ENABLE_NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
         public Launcher(String javaBinary, String classPath, String mainClass, List<String> jvmOptions) {
             this(javaBinary, classPath, mainClass, jvmOptions, id -> List.of());
         }
 
-        /** The JVM running this code, with its own class path. */
+        /** The JVM running this code, with its own class path, native access enabled, and {@code jvmOptions}. */
         public static Launcher current(String mainClass, List<String> jvmOptions) {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            return new Launcher(java, System.getProperty("java.class.path"), mainClass, jvmOptions);
+            List<String> options = new ArrayList<>(List.of(ENABLE_NATIVE_ACCESS));
+            options.addAll(jvmOptions);
+            return new Launcher(java, System.getProperty("java.class.path"), mainClass, List.copyOf(options));
         }
 
         /** This launcher with replica {@code id}'s command started under {@code prefix.apply(id)}. */

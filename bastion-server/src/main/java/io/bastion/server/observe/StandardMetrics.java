@@ -33,6 +33,7 @@ public final class StandardMetrics {
     public static final String INBOUND_BYTES = "bastion_inbound_bytes";
     public static final String EXECUTOR_UNORDERED_DEPTH = "bastion_executor_unordered_depth";
     public static final String VERIFICATIONS_SAVED = "bastion_verifications_saved_total";
+    public static final String PEERS_CONNECTED = "bastion_peers_connected";
     /** The label of the families counted by reason. */
     public static final String REASON = "reason";
     /** The label of {@link #INBOUND_BYTES}: {@code r<id>} for a peer replica, {@code clients}. */
@@ -99,6 +100,7 @@ public final class StandardMetrics {
         private Supplier<? extends Map<String, Long>> inboundBytes;
         private LongSupplier executorUnorderedDepth;
         private LongSupplier verificationsSaved;
+        private LongSupplier peersConnected;
 
         private Builder() {}
 
@@ -218,6 +220,12 @@ public final class StandardMetrics {
             return this;
         }
 
+        /** Other replicas this one has an authenticated mesh connection to right now (n-1 when all are up). */
+        public Builder peersConnected(LongSupplier value) {
+            peersConnected = value;
+            return this;
+        }
+
         /**
          * Registers the request latency histogram and every supplied value on {@code metrics}.
          *
@@ -254,6 +262,8 @@ public final class StandardMetrics {
                     + " executor thread.", executorUnorderedDepth);
             counter(metrics, VERIFICATIONS_SAVED, "View changes, new views and checkpoints not checked again:"
                     + " the same bytes were checked before.", verificationsSaved);
+            gauge(metrics, PEERS_CONNECTED, "Other replicas with an authenticated connection to this one now.",
+                    peersConnected);
             return new StandardMetrics(latency);
         }
 

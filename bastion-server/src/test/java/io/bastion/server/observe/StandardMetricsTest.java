@@ -21,7 +21,7 @@ class StandardMetricsTest {
                 .lastExecutedSeq(() -> 10).lastStableSeq(() -> 0).inboundQueueDepth(() -> 4)
                 .executorQueueDepth(() -> 1).stateTransfers(() -> 0)
                 .rejectedFrames(() -> rejected).rejectedMessages(() -> Map.of("bad_signature", 1L))
-                .droppedMessages(Map::of).staleMessagesSkipped(() -> 6)
+                .droppedMessages(Map::of).staleMessagesSkipped(() -> 6).peersConnected(() -> 3)
                 .register(metrics);
         standard.requestLatency().observeLatencyNanos(2_000_000);
         var families = ExpositionParser.parse(metrics.scrape());
@@ -31,13 +31,13 @@ class StandardMetricsTest {
                 StandardMetrics.LAST_STABLE_SEQ, StandardMetrics.INBOUND_QUEUE_DEPTH,
                 StandardMetrics.EXECUTOR_QUEUE_DEPTH, StandardMetrics.STATE_TRANSFERS, StandardMetrics.REJECTED_FRAMES,
                 StandardMetrics.REJECTED_MESSAGES, StandardMetrics.DROPPED_MESSAGES,
-                StandardMetrics.STALE_MESSAGES_SKIPPED));
+                StandardMetrics.STALE_MESSAGES_SKIPPED, StandardMetrics.PEERS_CONNECTED));
         assertThat(families.get(StandardMetrics.VIEW).type()).isEqualTo("gauge");
         assertThat(families.get(StandardMetrics.REQUESTS_EXECUTED).type()).isEqualTo("counter");
         assertThat(families.get(StandardMetrics.REQUEST_LATENCY).type()).isEqualTo("histogram");
         assertThat(metrics.scrape()).contains("bastion_rejected_frames_total{reason=\"truncated\"} 3\n")
                 .contains("bastion_request_latency_seconds_count 1\n")
-                .contains("bastion_requests_executed_total 100\n");
+                .contains("bastion_requests_executed_total 100\n").contains("bastion_peers_connected 3\n");
     }
 
     @Test

@@ -70,7 +70,8 @@ class ReproducibilityTest {
     private static Process startOtherJvm(long seed, int statements, Path file, Path output) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return new ProcessBuilder(java, "-cp", classPath, OtherJvmReplica.class.getName(),
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
+                OtherJvmReplica.class.getName(),
                 String.valueOf(seed), String.valueOf(statements), file.toString(),
                 String.valueOf(faultSeed(seed, REPLICAS)))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
