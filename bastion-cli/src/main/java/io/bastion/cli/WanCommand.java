@@ -50,7 +50,7 @@ final class WanCommand implements Callable<Integer> {
     List<String> roundTrips;
 
     @Option(names = "--loss", defaultValue = "0%", paramLabel = "PERCENT",
-            description = "Packets lost between two hosts, e.g. 1% (needs the nft command) (default: ${DEFAULT-VALUE}).")
+            description = "Packets lost between two hosts, e.g. 1%% (needs the nft command) (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--clients", split = ",", defaultValue = "1,10,50",

@@ -13,10 +13,13 @@ public final class FreePorts {
 
     private FreePorts() {}
 
+    /** Ports are chosen below this, out of Linux's default ephemeral range (32768–60999): an outgoing connection can take a port there between the probe and the replica's bind. */
+    private static final int BELOW = 32_000;
+
     /** The first of {@code count} consecutive ports that were all free a moment ago. */
     public static synchronized int base(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + RANDOM.nextInt(30_000);
+            int base = 10_000 + RANDOM.nextInt(BELOW - 10_000 - count);
             if (allFree(base, count)) {
                 return base;
             }
