@@ -177,6 +177,7 @@ final class ReplicaCommand implements Callable<Integer> {
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
                 NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort)
                 .withClientLimits(ClientLimits.perConnection(helloRate)).withWebRoot(webRoot).withTls(tls));
+        reloadWebCertificateOnHangup(tls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -202,6 +203,30 @@ final class ReplicaCommand implements Callable<Integer> {
         return 0;
     }
 
+
+    /**
+     * SIGHUP makes the replica read its web certificate files again at once (they are also
+     * re-read within a second of changing), instead of the JVM's default of stopping; without a
+     * web certificate it is ignored. The signal API is the JDK's unsupported one: there is no
+     * other way to handle a signal in Java.
+     */
+    @SuppressWarnings("sunapi")
+    private void reloadWebCertificateOnHangup(ReplicaTls tls) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                if (tls.webCertificate() instanceof io.bastion.net.tls.WatchedCertificate watched) {
+                    boolean served = watched.reload();
+                    System.out.println("replica " + id + ": SIGHUP: " + (served
+                            ? "serving the web certificate read from " + watched.chainFile()
+                            : "kept the web certificate; " + watched.chainFile() + " could not be used (logged)"));
+                } else {
+                    System.out.println("replica " + id + ": SIGHUP ignored: no web certificate to read again");
+                }
+            });
+        } catch (IllegalArgumentException unsupported) {
+            // no SIGHUP on this platform: the files are still watched
+        }
+    }
 
     /** TLS on every port unless --insecure-plaintext names it; the web certificate when a port needs it. */
     private ReplicaTls tls(boolean hasWebPort, boolean hasMetricsPort) throws Exception {

@@ -729,7 +729,7 @@ public final class Replica {
     // ------------------------------------------------------------------ view change
 
     /** A backup relays a request no batch ordered after a request timeout divided by this. */
-    static final int RELAY_DELAY_FRACTION = 4;
+    public static final int RELAY_DELAY_FRACTION = 4;
     /** Status intervals without execution progress after which a replica behind a stable checkpoint fetches it. */
     static final int STUCK_STATUS_INTERVALS = 20;
 

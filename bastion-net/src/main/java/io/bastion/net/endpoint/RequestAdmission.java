@@ -18,6 +18,8 @@ import java.util.Map;
  *       the next one, whatever its number, waits until this replica saw the first ordered or
  *       executed ({@code settledUpTo}, from the caller) or until {@link Limits#holdNanos} passed
  *       (the core may have dropped it, or it waits for a primary that never orders it);</li>
+ *   <li>the request that last checked out is not checked again within the hold (a retransmission
+ *       or a replay of a request that ran here, which would only be answered again);</li>
  *   <li>at most {@link Limits#requestsPerSecond} requests per second are checked (reads are not
  *       ordered, so this is their only bound).</li>
  * </ul>
@@ -102,6 +104,9 @@ public final class RequestAdmission {
         /** The ordered request that checked out and is not known settled, or -1. */
         long outstanding = -1;
         long outstandingSinceNanos;
+        /** The last request that checked out, and when: the same again within the hold is not checked again. */
+        long lastChecked = -1;
+        long lastCheckedNanos;
 
         Entry(Limits limits, long nowNanos) {
             this.rate = new TokenBucket(limits.requestsPerSecond(), limits.requestBurst(), nowNanos);
@@ -141,14 +146,28 @@ public final class RequestAdmission {
      */
     public synchronized Refusal begin(long clientId, long requestNumber, boolean ordered, long settledUpTo,
                                       long nowNanos) {
-        Refusal refusal = admit(clientId, ordered, settledUpTo, nowNanos);
-        if (refusal != null && !refusals.tryTake(nowNanos)) {
-            pauseDue = true;
+        Refusal refusal = admit(clientId, requestNumber, ordered, settledUpTo, nowNanos);
+        if (refusal != null) {
+            countRefusal(nowNanos);
         }
         return refusal;
     }
 
-    private Refusal admit(long clientId, boolean ordered, long settledUpTo, long nowNanos) {
+    /**
+     * A request the replica dropped unchecked for a reason of its own (a replay of one that ran
+     * here, an unknown client): it counts against the connection's refusals like those above.
+     */
+    public synchronized void refusedElsewhere(long nowNanos) {
+        countRefusal(nowNanos);
+    }
+
+    private void countRefusal(long nowNanos) {
+        if (!refusals.tryTake(nowNanos)) {
+            pauseDue = true;
+        }
+    }
+
+    private Refusal admit(long clientId, long requestNumber, boolean ordered, long settledUpTo, long nowNanos) {
         if (badSignatures.available(nowNanos) == 0) {
             return Refusal.BAD_SIGNATURES;
         }
@@ -165,6 +184,9 @@ public final class RequestAdmission {
         }
         if (entry.checking) {
             return Refusal.CHECKING;
+        }
+        if (requestNumber == entry.lastChecked && nowNanos - entry.lastCheckedNanos < limits.holdNanos()) {
+            return Refusal.OUTSTANDING; // the same request again (a retransmission or a replay): checked already
         }
         if (entry.outstanding >= 0 && entry.outstanding > settledUpTo
                 && nowNanos - entry.outstandingSinceNanos < limits.holdNanos()) {
@@ -190,9 +212,13 @@ public final class RequestAdmission {
             return;
         }
         entry.checking = false;
-        if (Boolean.TRUE.equals(authentic) && ordered) {
-            entry.outstanding = requestNumber;
-            entry.outstandingSinceNanos = nowNanos;
+        if (Boolean.TRUE.equals(authentic)) {
+            entry.lastChecked = requestNumber;
+            entry.lastCheckedNanos = nowNanos;
+            if (ordered) {
+                entry.outstanding = requestNumber;
+                entry.outstandingSinceNanos = nowNanos;
+            }
         }
         if (Boolean.FALSE.equals(authentic)) {
             badSignatures.tryTake(nowNanos);

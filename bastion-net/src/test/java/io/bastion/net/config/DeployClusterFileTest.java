@@ -21,6 +21,7 @@ class DeployClusterFileTest {
     private static final int REPLICA_PORT = 7000;
     private static final int CLIENT_PORT = 7001;
     private static final int WEB_PORT = 443;
+    private static final int METRICS_PORT = 9100;
 
     @Test
     void theSampleNamesFourHostsAndLoads() throws Exception {
@@ -35,6 +36,9 @@ class DeployClusterFileTest {
             assertThat(replica.clientPort()).isEqualTo(CLIENT_PORT);
             assertThat(replica.webPort()).isEqualTo(WEB_PORT);
         });
+        for (int id = 0; id < config.n(); id++) {
+            assertThat(contents.metricsPort(id)).as("replica %d's metricsPort", id).isEqualTo(METRICS_PORT);
+        }
         assertThat(config.replicas()).extracting(ReplicaInfo::publicKey).doesNotHaveDuplicates();
         assertThat(config.clients()).hasSize(1);
         assertThat(config.settings()).as("the sample shows the defaults").isEqualTo(ProtocolSettings.DEFAULTS);

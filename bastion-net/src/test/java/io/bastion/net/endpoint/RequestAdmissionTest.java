@@ -47,6 +47,14 @@ class RequestAdmissionTest {
     }
 
     @Test
+    void theRequestThatLastCheckedOutIsNotCheckedAgainWithinTheHold() {
+        assertThat(admission.begin(CLIENT, 5, true, 4, 0)).isNull();
+        admission.end(CLIENT, 5, true, true, 0);
+        assertThat(admission.begin(CLIENT, 5, true, 5, 10 * MS)).as("it ran here; a copy").isEqualTo(Refusal.OUTSTANDING);
+        assertThat(admission.begin(CLIENT, 5, true, 5, 1_000 * MS)).as("a retransmission after the hold").isNull();
+    }
+
+    @Test
     void readsAreNotHeldButRateLimited() {
         long admitted = 0;
         for (int i = 0; i < 1_000; i++) {
@@ -98,6 +106,16 @@ class RequestAdmissionTest {
         assertThat(admission.begin(CLIENT, 500, true, 0, 0)).isEqualTo(Refusal.CHECKING);
         assertThat(admission.pauseReadingNanos()).isEqualTo(100 * MS);
         assertThat(admission.pauseReadingNanos()).as("handed out once").isZero();
+    }
+
+    @Test
+    void requestsTheReplicaDropsForItsOwnReasonsCountAsRefusals() {
+        for (int i = 0; i < 400; i++) {
+            admission.refusedElsewhere(0); // e.g. replays of requests that ran here
+        }
+        assertThat(admission.pauseReadingNanos()).isZero();
+        admission.refusedElsewhere(0);
+        assertThat(admission.pauseReadingNanos()).isEqualTo(100 * MS);
     }
 
     @Test

@@ -258,7 +258,11 @@ public final class ReplicaRuntime implements AutoCloseable {
         this.signer = signer;
         this.challengeLifetimeMillis = config.settings().sessions().challengeLifetimeMillis();
         this.directory = new SessionDirectory(clientKeys, SessionDirectory.RECENTLY_ENDED_DEFAULT);
-        this.admissionLimits = RequestAdmission.Limits.holding(config.settings().requestTimeoutMillis());
+        // the hold ends when a backup would relay the request anyway: a replica that lags behind the
+        // others (and so sees honest clients' next requests before their last one's batch) is held
+        // back at most that long, and fetches what it dropped with the batch meanwhile
+        this.admissionLimits = RequestAdmission.Limits.holding(
+                Math.max(1, config.settings().requestTimeoutMillis() / Replica.RELAY_DELAY_FRACTION));
         this.protocolLog = storage.log();
         this.snapshots = storage.snapshots();
         this.engine = stateMachine;
@@ -336,6 +340,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
         if (request.kind() != Request.Kind.JOIN && request.requestNumber() < directory.lastExecuted(request.clientId())) {
             stats.countStaleSkipped(); // older than a request that ran here: a replay; no signature work, no answer
+            admission.refusedElsewhere(System.nanoTime()); // a connection that replays fast is paused
             return;
         }
         boolean sessionEnded;
@@ -345,6 +350,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             sessionEnded = true;
         } else {
             stats.rejected(Verdict.UNKNOWN_CLIENT); // dropped before any signature work
+            admission.refusedElsewhere(System.nanoTime());
             return;
         }
         ClientCheck check = null;
