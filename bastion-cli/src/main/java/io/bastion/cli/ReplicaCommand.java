@@ -213,7 +213,7 @@ final class ReplicaCommand implements Callable<Integer> {
     @SuppressWarnings("sunapi")
     private void reloadWebCertificateOnHangup(ReplicaTls tls) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 if (tls.webCertificate() instanceof io.bastion.net.tls.WatchedCertificate watched) {
                     boolean served = watched.reload();
                     System.out.println("replica " + id + ": SIGHUP: " + (served
@@ -223,8 +223,15 @@ final class ReplicaCommand implements Callable<Integer> {
                     System.out.println("replica " + id + ": SIGHUP ignored: no web certificate to read again");
                 }
             });
-        } catch (IllegalArgumentException unsupported) {
-            // no SIGHUP on this platform: the files are still watched
+            if (previous == sun.misc.SignalHandler.SIG_IGN) {
+                // ignored when this process started (nohup): the JVM keeps it ignored
+                System.out.println("replica " + id + ": SIGHUP is not handled (ignored since the process started);"
+                        + " certificate files are still read again when they change");
+            }
+        } catch (IllegalArgumentException notHandled) {
+            // no SIGHUP on this platform
+            System.out.println("replica " + id + ": SIGHUP is not handled (" + notHandled.getMessage()
+                    + "); certificate files are still read again when they change");
         }
     }
 
