@@ -13,6 +13,7 @@ import io.bastion.core.config.ProtocolSettings;
 import io.bastion.net.endpoint.ClientLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,6 +41,9 @@ import java.util.concurrent.Callable;
                 "the attackers' send rate and the replicas' refusals and drops by reason; a ratio below 0.8 or a",
                 "view change is flagged (\"!!\") but does not fail the run."})
 final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    LocalClusterOptions cluster = new LocalClusterOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -126,24 +130,13 @@ final class BenchCommand implements Callable<Integer> {
                     + " also takes CPU from them; a cap tells that apart from what the replicas let it do.")
     long attackRate;
 
-    @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
-    int replicas;
 
-    @Option(names = "--base-port", defaultValue = "7600", description = "First port of the cluster (default: ${DEFAULT-VALUE}).")
-    int basePort;
 
-    @Option(names = "--replica-jvm", split = " ", defaultValue = "-Xms512m -Xmx512m -XX:+UseSerialGC",
-            description = "JVM options of each replica (default: ${DEFAULT-VALUE}).")
-    List<String> replicaJvm;
 
     @Option(names = "--replica-arg", description = "Extra argument for every replica command (repeatable).")
     List<String> replicaArguments = new ArrayList<>();
 
-    @Option(names = "--batch-max", description = "Protocol batchRequestsMax (default: the cluster file default).")
-    Integer batchMax;
 
-    @Option(names = "--in-flight", description = "Protocol inFlightBatchesMax (default: the cluster file default).")
-    Integer inFlight;
 
     @Option(names = "--checkpoint-interval", description = "Protocol checkpointInterval K; logSize becomes 2K.")
     Integer checkpointInterval;
@@ -173,15 +166,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<BenchConfig> matrix = BenchConfig.matrix(clients, pairs);
         Path dir = directory != null ? directory : Files.createTempDirectory("bastion-bench");
-        List<String> jvm = new ArrayList<>(replicaJvm);
+        List<String> jvm = new ArrayList<>(cluster.replicaJvm);
         if (profile) {
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("replica-%p.jfr"));
         }
-        ProtocolSettings settings = ProtocolSettings.DEFAULTS;
-        if (batchMax != null || inFlight != null) {
-            settings = settings.withBatching(batchMax != null ? batchMax : settings.batchRequestsMax(),
-                    inFlight != null ? inFlight : settings.inFlightBatchesMax());
-        }
+        ProtocolSettings settings = cluster.batching(ProtocolSettings.DEFAULTS);
         if (checkpointInterval != null) {
             settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
         }
@@ -200,20 +189,20 @@ final class BenchCommand implements Callable<Integer> {
         List<Attack> attackKinds = attackKinds();
         int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         System.out.printf("bastion bench: %s; %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight;"
-                        + " run directory %s%n", setups.stream().map(LoadBenchmark.Workload::label).toList(), replicas,
+                        + " run directory %s%n", setups.stream().map(LoadBenchmark.Workload::label).toList(), cluster.replicas,
                 Runtime.getRuntime().availableProcessors(), Arrays.toString(jvm.toArray()), settings.batchRequestsMax(),
                 settings.inFlightBatchesMax(), dir);
         List<BenchResult> results = new ArrayList<>();
         List<JoinBenchResult> joinResults = new ArrayList<>();
         List<FaultyClientsResult> faultyResults = new ArrayList<>();
         LoadBenchmark.Options options = null;
-        int portsPerCluster = Math.max(PORTS_PER_CLUSTER_MIN, 4 * replicas); // cluster ports, then metrics ports
+        int portsPerCluster = Math.max(PORTS_PER_CLUSTER_MIN, 4 * cluster.replicas); // cluster ports, then metrics ports
         String failure = null;
         for (int i = 0; i < setups.size() && failure == null; i++) {
             LoadBenchmark.Workload setup = setups.get(i);
-            options = new LoadBenchmark.Options(setup, replicas, Duration.ofSeconds(firstWarmup),
+            options = new LoadBenchmark.Options(setup, cluster.replicas, Duration.ofSeconds(firstWarmup),
                     Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), jvm, perReplica,
-                    Bastion.class.getName(), basePort + portsPerCluster * i, settings);
+                    Bastion.class.getName(), cluster.basePort + portsPerCluster * i, settings);
             Path runDirectory = setups.size() == 1 ? dir : dir.resolve(setup.label().replace(' ', '-'));
             Files.createDirectories(runDirectory);
             try (LoadBenchmark bench = new LoadBenchmark(runDirectory, clientsMax, faultyClients, options)) {
@@ -326,7 +315,7 @@ final class BenchCommand implements Callable<Integer> {
         if (attackRate < 0) {
             throw new IllegalArgumentException("--attack-rate must be >= 0, got " + attackRate);
         }
-        if (replicas < 2) {
+        if (cluster.replicas < 2) {
             throw new IllegalArgumentException("--faulty-clients needs at least 2 replicas");
         }
         return attacks == null ? List.of(Attack.values()) : attacks.stream().map(String::strip).map(Attack::parse)

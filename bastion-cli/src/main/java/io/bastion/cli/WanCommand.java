@@ -10,6 +10,7 @@ import io.bastion.core.config.ProtocolSettings;
 import io.bastion.server.local.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,6 +39,9 @@ import java.util.regex.Pattern;
                 "the primary under one client and measures the view change. Removes everything it made at the end,",
                 "also on Ctrl-C. Without root or the ip command it says so and exits 2."})
 final class WanCommand implements Callable<Integer> {
+    @Mixin
+    LocalClusterOptions cluster = new LocalClusterOptions();
+
     /** Exit code when this machine cannot make the network (not root, no ip). */
     static final int EXIT_UNAVAILABLE = 2;
 
@@ -86,22 +90,10 @@ final class WanCommand implements Callable<Integer> {
             description = "null (null operations) or sql-insert (one row per request, durable) (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--replicas", defaultValue = "4", description = "Replicas (default: ${DEFAULT-VALUE}).")
-    int replicas;
 
-    @Option(names = "--base-port", defaultValue = "7600", description = "First port of the cluster (default: ${DEFAULT-VALUE}).")
-    int basePort;
 
-    @Option(names = "--replica-jvm", split = " ", defaultValue = "-Xms512m -Xmx512m -XX:+UseSerialGC",
-            description = "JVM options of each replica (default: ${DEFAULT-VALUE}).")
-    List<String> replicaJvm;
 
-    @Option(names = "--batch-max", description = "Protocol batchRequestsMax (default: the cluster file default).")
-    Integer batchMax;
 
-    @Option(names = "--in-flight", description = "Protocol inFlightBatchesMax: batches agreed on at once"
-            + " (default: the cluster file default).")
-    Integer inFlight;
 
     @Option(names = "--dir", description = "Run directory (keys, logs). Default: a new temporary directory.")
     Path directory;
@@ -119,7 +111,7 @@ final class WanCommand implements Callable<Integer> {
         if (network == null) {
             return orchestrate(settings);
         }
-        WanLayout layout = new WanLayout(network, replicas);
+        WanLayout layout = new WanLayout(network, cluster.replicas);
         WanBenchmark.Report report = WanBenchmark.run(WanNetwork.existing(layout, System.out), settings, directory,
                 System.out);
         System.out.println();
@@ -144,7 +136,7 @@ final class WanCommand implements Callable<Integer> {
             return EXIT_UNAVAILABLE;
         }
         Path runDirectory = directory != null ? directory.toAbsolutePath() : Files.createTempDirectory("bastion-wan");
-        WanLayout layout = WanLayout.ofThisProcess(replicas);
+        WanLayout layout = WanLayout.ofThisProcess(cluster.replicas);
         try (WanNetwork made = WanNetwork.create(layout, System.out)) {
             if (settings.lossPercent() > 0) {
                 made.setLoss(settings.lossPercent());
@@ -163,7 +155,8 @@ final class WanCommand implements Callable<Integer> {
                 "--loss=" + loss, "--clients=" + String.join(",", clients.stream().map(String::valueOf).toList()),
                 "--seconds=" + seconds, "--warmup=" + warmup, "--first-warmup=" + firstWarmup,
                 "--request-bytes=" + requestBytes, "--reply-bytes=" + replyBytes, "--workload=" + workload,
-                "--replicas=" + replicas, "--base-port=" + basePort, "--replica-jvm=" + String.join(" ", replicaJvm),
+                "--replicas=" + cluster.replicas, "--base-port=" + cluster.basePort,
+                "--replica-jvm=" + String.join(" ", cluster.replicaJvm),
                 "--dir=" + runDirectory, "--out=" + out.toAbsolutePath(), "--network=" + layout.name()));
         if (partition != null) {
             arguments.add("--partition=" + partition);
@@ -171,11 +164,11 @@ final class WanCommand implements Callable<Integer> {
         if (failoverRounds != null) {
             arguments.add("--failover=" + failoverRounds);
         }
-        if (batchMax != null) {
-            arguments.add("--batch-max=" + batchMax);
+        if (cluster.batchMax != null) {
+            arguments.add("--batch-max=" + cluster.batchMax);
         }
-        if (inFlight != null) {
-            arguments.add("--in-flight=" + inFlight);
+        if (cluster.inFlight != null) {
+            arguments.add("--in-flight=" + cluster.inFlight);
         }
         return arguments;
     }
@@ -190,24 +183,16 @@ final class WanCommand implements Callable<Integer> {
         if (failoverRounds != null && failoverRounds < 1) {
             throw new IllegalArgumentException("--failover takes a number of rounds >= 1, got " + failoverRounds);
         }
-        if (replicas < 4 || replicas > WanLayout.REPLICAS_MAX) {
-            throw new IllegalArgumentException("--replicas must be in 4.." + WanLayout.REPLICAS_MAX + ", got " + replicas);
+        if (cluster.replicas < 4 || cluster.replicas > WanLayout.REPLICAS_MAX) {
+            throw new IllegalArgumentException("--replicas must be in 4.." + WanLayout.REPLICAS_MAX + ", got " + cluster.replicas);
         }
         List<LoadBenchmark.Workload> workloads = BenchCommand.workloads(List.of(workload), List.of("acid"));
         return new WanBenchmark.Settings(roundTrips.stream().map(WanCommand::parseRoundTrip).toList(),
-                parseLoss(loss), partition, clients, requestBytes, replyBytes, workloads.get(0), replicas,
-                Duration.ofSeconds(firstWarmup), Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), replicaJvm,
-                Bastion.class.getName(), basePort, protocol(), failoverRounds == null ? 0 : failoverRounds);
+                parseLoss(loss), partition, clients, requestBytes, replyBytes, workloads.get(0), cluster.replicas,
+                Duration.ofSeconds(firstWarmup), Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), cluster.replicaJvm,
+                Bastion.class.getName(), cluster.basePort, cluster.batching(ProtocolSettings.DEFAULTS), failoverRounds == null ? 0 : failoverRounds);
     }
 
-    private ProtocolSettings protocol() {
-        ProtocolSettings defaults = ProtocolSettings.DEFAULTS;
-        if (batchMax == null && inFlight == null) {
-            return defaults;
-        }
-        return defaults.withBatching(batchMax != null ? batchMax : defaults.batchRequestsMax(),
-                inFlight != null ? inFlight : defaults.inFlightBatchesMax());
-    }
 
     private static final Pattern TIME = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)?");
     /** Longest round trip accepted: a path around the earth and back is well under this. */
