@@ -1,0 +1,57 @@
+package io.bastion.threshold;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A threshold operation under way or done, in the replicated ledger: a decryption, a coin or a
+ * FROST signature by key {@link #key}, the proven shares it collected so far from the replicas of
+ * the key's epoch {@link #epoch}, the replicas it caught with bad shares, and its result.
+ */
+final class Operation {
+    enum Kind { DECRYPT, COIN, SIGN }
+
+    final long id;
+    final Kind kind;
+    final String key;
+    /** The request: {@link ThresholdOp.Decrypt}, {@link ThresholdOp.Coin} or {@link ThresholdOp.Sign}. */
+    final ThresholdOp request;
+    final long createdMillis;
+    int epoch;
+    /** Valid shares by replica (decryption: one per ciphertext; coin: one). */
+    final TreeMap<Integer, List<Element>> shares = new TreeMap<>();
+    final TreeMap<Integer, String> faulty = new TreeMap<>();
+    byte[] result;
+    long doneMillis;
+
+    // FROST rounds: the first t commitments of a round choose the signers
+    int round;
+    long roundStartMillis;
+    final TreeMap<Integer, ThresholdOp.FrostCommit> commitments = new TreeMap<>();
+    final TreeMap<Integer, BigInteger> signatureShares = new TreeMap<>();
+    final TreeSet<Integer> excluded = new TreeSet<>();
+
+    Operation(long id, Kind kind, String key, ThresholdOp request, long createdMillis) {
+        this.id = id;
+        this.kind = kind;
+        this.key = key;
+        this.request = request;
+        this.createdMillis = createdMillis;
+    }
+
+    boolean done() {
+        return result != null;
+    }
+
+    /** Starts collecting afresh (the key's shares changed, or a FROST round failed). */
+    void restart(int newEpoch, long nowMillis) {
+        epoch = newEpoch;
+        shares.clear();
+        commitments.clear();
+        signatureShares.clear();
+        round++;
+        roundStartMillis = nowMillis;
+    }
+}

@@ -1,0 +1,92 @@
+package io.bastion.threshold;
+
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.hash2curve.HashToCurveProfile;
+import org.bouncycastle.crypto.hash2curve.HashToEllipticCurve;
+import org.bouncycastle.math.ec.ECPoint;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/**
+ * NIST P-256 (secp256r1), with the encodings of RFC 9591's FROST(P-256, SHA-256) suite: elements
+ * as 33-byte compressed SEC1 points (the identity, which has no SEC1 form here, as 33 zero bytes),
+ * scalars as 32 bytes big-endian. Hashing to the group is RFC 9380's P256_XMD:SHA-256_SSWU_RO_,
+ * BouncyCastle's implementation.
+ */
+public final class P256Group extends Group {
+    public static final P256Group INSTANCE = new P256Group();
+    private static final int ELEMENT_BYTES = 33;
+    private static final int SCALAR_BYTES = 32;
+
+    private P256Group() {
+        this(CustomNamedCurves.getByName("secp256r1"));
+    }
+
+    private P256Group(X9ECParameters parameters) {
+        super(parameters.getCurve(), parameters.getG(), parameters.getN());
+    }
+
+    @Override
+    public String name() {
+        return "P-256";
+    }
+
+    @Override
+    public int elementBytes() {
+        return ELEMENT_BYTES;
+    }
+
+    @Override
+    public int scalarBytes() {
+        return SCALAR_BYTES;
+    }
+
+    @Override
+    byte[] encodePoint(ECPoint point) {
+        return point.isInfinity() ? new byte[ELEMENT_BYTES] : point.getEncoded(true);
+    }
+
+    @Override
+    ECPoint decodePoint(byte[] encoded) {
+        if (encoded.length != ELEMENT_BYTES) {
+            throw new IllegalArgumentException("a P-256 element is " + ELEMENT_BYTES + " bytes, not " + encoded.length);
+        }
+        if (Arrays.equals(encoded, new byte[ELEMENT_BYTES])) {
+            return curve().getInfinity();
+        }
+        if (encoded[0] != 0x02 && encoded[0] != 0x03) {
+            throw new IllegalArgumentException("not a compressed SEC1 point");
+        }
+        try {
+            return curve().decodePoint(encoded); // checks x < p and that the point is on the curve (cofactor 1)
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a point of P-256: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] encodeScalar(BigInteger scalar) {
+        return Bytes.fixedBigEndian(reduce(scalar), SCALAR_BYTES);
+    }
+
+    @Override
+    public BigInteger decodeScalar(byte[] encoded) {
+        if (encoded.length != SCALAR_BYTES) {
+            throw new IllegalArgumentException("a P-256 scalar is " + SCALAR_BYTES + " bytes, not " + encoded.length);
+        }
+        BigInteger s = new BigInteger(1, encoded);
+        if (s.compareTo(order()) >= 0) {
+            throw new IllegalArgumentException("scalar not below the group order");
+        }
+        return s;
+    }
+
+    /** RFC 9380 hash_to_curve with suite P256_XMD:SHA-256_SSWU_RO_ and domain separation tag {@code dst}. */
+    public Element hashToCurve(byte[] message, String dst) {
+        ECPoint p = HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, dst).hashToCurve(message);
+        // BouncyCastle's result lies on its own curve object; re-home it on ours.
+        return new Element(this, curve().importPoint(p));
+    }
+}

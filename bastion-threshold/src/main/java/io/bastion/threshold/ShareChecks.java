@@ -1,0 +1,89 @@
+package io.bastion.threshold;
+
+import io.bastion.threshold.ThresholdOp.Decrypt;
+import io.bastion.threshold.ThresholdOp.ProvenShare;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decryption and coin shares: a replica raises each base (a ciphertext's {@code c1}, or the
+ * coin's point) to its secret share and proves with a {@link DleqProof} that it used the share
+ * behind its verification key. Any f+1 valid shares combine, by Lagrange interpolation in the
+ * exponent, into the base raised to the key's secret, which no replica ever holds.
+ */
+public final class ShareChecks {
+    private ShareChecks() {}
+
+    static byte[] shareContext(long operation, int epoch, int replica, int index) {
+        return new Wire.Writer().string("share").i64(operation).i32(epoch).i32(replica).i32(index).toBytes();
+    }
+
+    /** A replica's proven shares for {@code bases}, with its secret share {@code x}. */
+    public static List<ProvenShare> make(Group g, List<Element> bases, BigInteger x, long operation, int epoch,
+                                         int replica, SecureRandom random) {
+        List<ProvenShare> out = new ArrayList<>(bases.size());
+        for (int i = 0; i < bases.size(); i++) {
+            Element base = bases.get(i);
+            out.add(new ProvenShare(base.multiply(x),
+                    DleqProof.prove(g.generator(), base, x, shareContext(operation, epoch, replica, i), random)));
+        }
+        return out;
+    }
+
+    /** Why {@code replica}'s shares are bad, or {@code null} when each is proven. */
+    static String problem(KeyRecord key, Operation op, int replica, List<Element> bases, List<ProvenShare> shares) {
+        if (replica >= key.verificationKeys.size()) {
+            return "replica " + replica + " holds no share of " + key.name;
+        }
+        if (shares.size() != bases.size()) {
+            return bases.size() + " shares needed, " + shares.size() + " given";
+        }
+        Element vk = key.verificationKeys.get(replica);
+        Element g = key.group().generator();
+        for (int i = 0; i < bases.size(); i++) {
+            ProvenShare s = shares.get(i);
+            if (s.share().group() != key.group()
+                    || !s.proof().verifies(g, bases.get(i), vk, s.share(), shareContext(op.id, op.epoch, replica, i))) {
+                return "share " + i + "'s proof does not verify";
+            }
+        }
+        return null;
+    }
+
+    /** The result from the first f+1 valid shares: plaintexts of a decryption, or the coin's 32 bytes. */
+    static byte[] combine(KeyRecord key, Operation op, List<Element> bases) {
+        List<Element> combined = interpolate(key.group(), op.shares, bases.size());
+        if (op.request instanceof Decrypt d) {
+            List<Element> plaintexts = new ArrayList<>();
+            for (int i = 0; i < combined.size(); i++) {
+                plaintexts.add(d.ciphertexts().get(i).c2().subtract(combined.get(i)));
+            }
+            return new Wire.Writer().list(plaintexts, Wire.Writer::element).toBytes();
+        }
+        return coinValue(combined.get(0));
+    }
+
+    /** The coin's value: SHA-256 of a domain label and the combined point. */
+    public static byte[] coinValue(Element combined) {
+        return ThresholdLedger.sha256(new Wire.Writer().string("bastion-coin-v1").element(combined).toBytes());
+    }
+
+    /** base_i^s from shares base_i^{x_j} of replicas j (x = j+1), by Lagrange in the exponent. */
+    public static List<Element> interpolate(Group g, Map<Integer, List<Element>> shares, int count) {
+        List<BigInteger> xs = shares.keySet().stream().map(j -> BigInteger.valueOf(j + 1L)).toList();
+        List<Element> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Element sum = g.identity();
+            for (Map.Entry<Integer, List<Element>> e : shares.entrySet()) {
+                BigInteger lambda = Polynomial.lagrangeAtZero(g, xs, BigInteger.valueOf(e.getKey() + 1L));
+                sum = sum.add(e.getValue().get(i).multiply(lambda));
+            }
+            out.add(sum);
+        }
+        return out;
+    }
+}

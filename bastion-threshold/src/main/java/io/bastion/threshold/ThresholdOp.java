@@ -1,0 +1,77 @@
+package io.bastion.threshold;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The ordered operations of the threshold facility, and their one byte format. Replicas' agents
+ * submit {@link Enroll}, {@link Deal}, {@link Verdict}, {@link Shares}, {@link FrostCommit} and
+ * {@link FrostShare}; services (or permitted clients) ask for {@link KeyGen}, {@link Reshare},
+ * {@link Decrypt}, {@link Coin} and {@link Sign}. Every operation starts with {@link #MAGIC}, so a
+ * service's own operations never collide with them.
+ */
+public sealed interface ThresholdOp {
+    byte[] MAGIC = "BTH1".getBytes(StandardCharsets.US_ASCII);
+    int NAME_BYTES_MAX = 64;
+    int CIPHERTEXTS_MAX = 64;
+    int INPUT_BYTES_MAX = 4096;
+    int REPLICAS_MAX = 64;
+    int COMPLAINTS_MAX = REPLICAS_MAX;
+
+    /** A replica's encryption key for share boxes, with a proof that it knows the secret. */
+    record Enroll(Element encryptionKey, SchnorrProof proof) implements ThresholdOp {}
+
+    record KeyGen(String name, Suite suite) implements ThresholdOp {}
+
+    /**
+     * A dealer's sharing for epoch {@code epoch} of key {@code name}: Feldman commitments to its
+     * polynomial, its ephemeral ECIES key, one box per replica (empty for replicas without an
+     * encryption key), and, for a new key, a proof it knows its constant term.
+     */
+    record Deal(String name, Suite suite, int epoch, List<Element> commitments, Element ephemeral, List<byte[]> boxes,
+                SchnorrProof proof) implements ThresholdOp {}
+
+    /** A recipient's judgement of an epoch's candidate dealings: a complaint for each bad box. */
+    record Verdict(String name, int epoch, List<Complaint> complaints) implements ThresholdOp {}
+
+    /**
+     * That the box from candidate {@code dealer} is bad: the shared point {@code K = R^sk}, proven
+     * with a DLEQ proof against the complainer's encryption key, lets everyone open it.
+     */
+    record Complaint(int dealer, Element sharedPoint, DleqProof proof) {}
+
+    /** New shares of the same key for every replica (share recovery and proactive refresh). */
+    record Reshare(String name) implements ThresholdOp {}
+
+    record Decrypt(String name, List<ElGamal.Ciphertext> ciphertexts) implements ThresholdOp {}
+
+    /** The coin of {@code input}: {@code H(name, op, input)^s}, unknown until f+1 replicas release shares. */
+    record Coin(String name, byte[] input) implements ThresholdOp {}
+
+    /** A FROST signature by the cluster's key {@code name} on {@code message}. */
+    record Sign(String name, byte[] message) implements ThresholdOp {}
+
+    /** A replica's proven shares for operation {@code operation} (one per ciphertext, or one coin share). */
+    record Shares(long operation, int epoch, List<ProvenShare> shares) implements ThresholdOp {}
+
+    record ProvenShare(Element share, DleqProof proof) {}
+
+    record FrostCommit(long operation, int round, Element hiding, Element binding) implements ThresholdOp {}
+
+    record FrostShare(long operation, int round, Suite suite, BigInteger share) implements ThresholdOp {}
+
+    /** Whether {@code operation} is one of these (starts with {@link #MAGIC}). */
+    static boolean isThresholdOperation(byte[] operation) {
+        return operation.length >= MAGIC.length && Arrays.equals(operation, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    default byte[] encode() {
+        return ThresholdOpCodec.encode(this);
+    }
+
+    static ThresholdOp decode(byte[] operation) {
+        return ThresholdOpCodec.decode(operation);
+    }
+}
