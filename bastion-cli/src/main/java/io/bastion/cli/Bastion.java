@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bastion} command: one entry point for every tool of the project. */
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1.0",
         description = "Byzantine-fault-tolerant replication you can use.",
-        subcommands = {DemoCommand.class, KeygenCommand.class, ReplicaCommand.class, ClientCommand.class,
+        subcommands = {DemoCommand.class, KeygenCommand.class, ReplicaCommand.class, ClientCommand.class, ThresholdCommand.class,
                 StatusCommand.class, BenchCommand.class, WanCommand.class, SimCommand.class, TraceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bastion implements Runnable {

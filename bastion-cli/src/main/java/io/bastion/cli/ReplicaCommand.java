@@ -1,5 +1,11 @@
 package io.bastion.cli;
 
+import io.bastion.threshold.FileShareStore;
+import io.bastion.threshold.ThresholdAgent;
+import io.bastion.threshold.ThresholdHost;
+import io.bastion.threshold.ThresholdLedger;
+import io.bastion.threshold.ThresholdService;
+
 import io.bastion.core.session.SessionRequests;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.core.config.ClusterConfig;
@@ -45,7 +51,9 @@ final class ReplicaCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--service", defaultValue = "kv",
-            description = "Built-in service to replicate: kv, counter, null (in memory) or sql-insert (SQLite)"
+            description = "Built-in service to replicate: kv, counter, null (in memory), sql-insert (SQLite), evoting,"
+                    + " or threshold (kv with the cluster's threshold keys, decryption, coin and signatures;"
+                    + " docs/threshold.md)"
                     + " (default: ${DEFAULT-VALUE}).")
     String service;
 
@@ -168,7 +176,14 @@ final class ReplicaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--web-root needs a webPort for replica " + id + " in " + config);
         }
         ReplicaTls tls = tls(cluster.replica(id).webPort() != 0, metricsPort != 0);
-        StateMachine state = sqlService != null
+        ReplicaRuntime.LocalRequests localRequests = ReplicaRuntime.LocalRequests.NONE;
+        StateMachine state;
+        if (sqlService == null && chosen == Services.THRESHOLD) {
+            ThresholdService threshold = Services.thresholdService(cluster);
+            state = new io.bastion.core.execution.ExecutionEngine(id, signingKey, threshold,
+                    cluster.settings().stateChunkBytes(), SessionRequests.of(cluster, new StandardSignatureVerifier()));
+            localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, threshold::ledger);
+        } else state = sqlService != null
                 ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
                         dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval(),
                         SessionRequests.of(cluster, new StandardSignatureVerifier()))
@@ -176,7 +191,8 @@ final class ReplicaCommand implements Callable<Integer> {
         String label = sqlService != null ? sqlService : chosen.label();
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
                 NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort)
-                .withClientLimits(ClientLimits.perConnection(helloRate)).withWebRoot(webRoot).withTls(tls));
+                .withClientLimits(ClientLimits.perConnection(helloRate)).withWebRoot(webRoot).withTls(tls)
+                .withLocalRequests(localRequests));
         reloadWebCertificateOnHangup(tls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -267,5 +283,18 @@ final class ReplicaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--test-fault " + testFault + ": the only fault is wrong-reads");
         }
         return true;
+    }
+
+    /** The directory of the replica's threshold secrets (share-box key and key shares), never replicated. */
+    static final String THRESHOLD_DIRECTORY = "threshold";
+
+    /** The replica's threshold agent, its secrets in {@code <data>/threshold}, as requests it submits itself. */
+    private static ReplicaRuntime.LocalRequests thresholdAgent(int id, ClusterConfig cluster, SigningKey key, Path data,
+                                                               java.util.function.Supplier<ThresholdLedger> ledger) {
+        ThresholdAgent agent = new ThresholdAgent(id, new FileShareStore(data.resolve(THRESHOLD_DIRECTORY)),
+                new java.security.SecureRandom());
+        ThresholdLedger empty = new ThresholdLedger(cluster.n(), cluster.f());
+        ThresholdHost host = new ThresholdHost(agent, () -> ledger.get() != null ? ledger.get() : empty, key);
+        return host::afterBatch;
     }
 }

@@ -1,5 +1,8 @@
 package io.bastion.cli;
 
+import io.bastion.threshold.ThresholdAccess;
+import io.bastion.threshold.ThresholdService;
+
 import io.bastion.core.session.SessionRequests;
 import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.core.service.CounterService;
@@ -22,7 +25,9 @@ import java.nio.file.Path;
  * e-voting example with its public demo accounts, see docs/evoting.md).
  */
 enum Services {
-    KV, COUNTER, NULL, SQL_INSERT, EVOTING;
+    KV, COUNTER, NULL, SQL_INSERT, EVOTING,
+    /** The key-value service with the cluster's threshold cryptography, open to the cluster file's clients. */
+    THRESHOLD;
 
     /** Where in the data directory an SQL service keeps its database. */
     static final String SQL_DIRECTORY = "sql";
@@ -51,7 +56,15 @@ enum Services {
                     data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
             case EVOTING -> new SqlStateMachine(id, signer, faulty(EvotingService.withDemoData(), lyingReads),
                     data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
+            case THRESHOLD -> throw new IllegalArgumentException("the threshold service is made with its agent: "
+                    + "ReplicaCommand builds it");
         };
+    }
+
+    /** The service a {@link #THRESHOLD} replica runs: its replica's agent reads the ledger in it. */
+    static ThresholdService thresholdService(ClusterConfig config) {
+        return new ThresholdService(config.n(), config.f(), ThresholdAccess.REGISTERED_CLIENTS,
+                threshold -> new KeyValueService());
     }
 
     private static io.bastion.sql.SqlService faulty(io.bastion.sql.SqlService service, boolean lyingReads) {

@@ -69,9 +69,18 @@ public final class ReplicaNode implements AutoCloseable {
      * @param webRoot     directory whose files the web endpoint serves, or {@code null} for none
      *                    (the endpoint runs when the replica has a {@code webPort}, files or not)
      * @param tls         how each port is secured (TLS on all of them by default)
+     * @param localRequests requests the replica itself submits after each batch (its threshold
+     *                    contributions), {@link ReplicaRuntime.LocalRequests#NONE} for none
      */
     public record Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
-                          Path trace, int metricsPort, ClientLimits clientLimits, Path webRoot, ReplicaTls tls) {
+                          Path trace, int metricsPort, ClientLimits clientLimits, Path webRoot, ReplicaTls tls,
+                          ReplicaRuntime.LocalRequests localRequests) {
+        public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
+                       Path trace, int metricsPort, ClientLimits clientLimits, Path webRoot, ReplicaTls tls) {
+            this(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, webRoot, tls,
+                    ReplicaRuntime.LocalRequests.NONE);
+        }
+
         public Options(String listenHost, NetSettings net, ReplicaRuntime.Settings runtime, ReplicaStorage storage,
                        Path trace, int metricsPort) {
             this(listenHost, net, runtime, storage, trace, metricsPort, ClientLimits.DEFAULTS, null, ReplicaTls.defaults());
@@ -87,15 +96,20 @@ public final class ReplicaNode implements AutoCloseable {
         }
 
         public Options withClientLimits(ClientLimits limits) {
-            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits, webRoot, tls);
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, limits, webRoot, tls, localRequests);
         }
 
         public Options withWebRoot(Path root) {
-            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, root, tls);
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, root, tls, localRequests);
         }
 
         public Options withTls(ReplicaTls security) {
-            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, webRoot, security);
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, webRoot, security,
+                    localRequests);
+        }
+
+        public Options withLocalRequests(ReplicaRuntime.LocalRequests requests) {
+            return new Options(listenHost, net, runtime, storage, trace, metricsPort, clientLimits, webRoot, tls, requests);
         }
     }
 
@@ -136,7 +150,8 @@ public final class ReplicaNode implements AutoCloseable {
         LatencyHistogram latency = StandardMetrics.requestLatencyOn(metrics);
         TraceLog trace = options.trace() == null ? TraceLog.NONE : TraceLog.open(options.trace(), id);
         this.runtime = new ReplicaRuntime(id, config, key, verifier, stateMachine, config.clientKeys()::get,
-                options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace, latency::observeLatencyNanos));
+                options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace, latency::observeLatencyNanos),
+                options.localRequests());
         this.network = new ReplicaNetwork(config, id, key, verifier, options.net(), meshSecurity, group,
                 runtime::onReplicaMessage);
         String host = options.listenHost() != null ? options.listenHost() : self.host();

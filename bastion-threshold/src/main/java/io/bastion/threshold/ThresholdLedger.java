@@ -33,8 +33,8 @@ import java.util.TreeMap;
  */
 public final class ThresholdLedger {
     public static final int KEYS_MAX = 64;
-    public static final int OPERATIONS_PENDING_MAX = 256;
-    public static final int OPERATIONS_KEPT_MAX = 1024;
+    public static final int OPERATIONS_PENDING_MAX = 64;
+    public static final int OPERATIONS_KEPT_MAX = 256;
     /** A replica may ask for a reshare of a key at most this often (agreed time). */
     public static final long RESHARE_INTERVAL_MIN_MILLIS = 10_000;
     /** A FROST round whose signers have not all answered after this long starts again without them. */
@@ -117,6 +117,8 @@ public final class ThresholdLedger {
                 case Shares s -> shares(s, caller.replica(), nowMillis);
                 case FrostCommit c -> ThresholdSigning.commit(this, c, caller.replica(), nowMillis);
                 case FrostShare s -> ThresholdSigning.share(this, s, caller.replica(), nowMillis);
+                case KeyQuery q -> query(q);
+                case ResultQuery q -> query(q);
             };
         } catch (IllegalArgumentException e) { // an element of the wrong group, say
             return Outcome.refused(e.getMessage());
@@ -337,6 +339,29 @@ public final class ThresholdLedger {
 
     // ------------------------------------------------------------------ reading
 
+    /**
+     * Answers a read without changing anything: {@code key NAME suite SUITE epoch E resharing B
+     * public HEX verification HEX,HEX,…}, or {@code operation ID KIND pending|done HEX [faulty R:reason;…]}.
+     */
+    public Outcome query(ThresholdOp read) {
+        return switch (read) {
+            case KeyQuery q -> key(q.name()).map(k -> Outcome.ok("key " + k.name() + " suite " + k.suite() + " epoch "
+                    + k.epoch() + " resharing " + k.resharing() + " public " + hex(k.publicKey()) + " verification "
+                    + String.join(",", k.verificationKeys().stream().map(ThresholdLedger::hex).toList())))
+                    .orElse(Outcome.refused("no usable key " + q.name()));
+            case ResultQuery q -> result(q.operation()).map(r -> Outcome.ok("operation " + r.operation() + " " + r.kind()
+                    + (r.done() ? " done " + io.bastion.core.util.Hex.of(r.value()) : " pending")
+                    + (r.faulty().isEmpty() ? "" : " faulty " + String.join(";", r.faulty().entrySet().stream()
+                    .map(e -> e.getKey() + ":" + e.getValue()).toList()))))
+                    .orElse(Outcome.refused("no operation " + q.operation()));
+            default -> Outcome.refused(read.getClass().getSimpleName() + " is not a read");
+        };
+    }
+
+    private static String hex(Element e) {
+        return io.bastion.core.util.Hex.of(e.encode());
+    }
+
     KeyRecord keyRecord(String name) {
         return keys.get(name);
     }
@@ -374,8 +399,15 @@ public final class ThresholdLedger {
     public record Result(long operation, String kind, boolean done, byte[] value, TreeMap<Integer, String> faulty) {
         /** A decryption's plaintexts {@code M_i = c2_i / c1_i^s}. */
         public List<Element> plaintexts() {
+            return decodePlaintexts(value);
+        }
+
+        /** A decryption's result bytes (as a result query prints them in hex) as plaintexts. */
+        public static List<Element> decodePlaintexts(byte[] value) {
             Wire.Reader r = new Wire.Reader(value);
-            return r.list(ThresholdOp.CIPHERTEXTS_MAX, "plaintexts", x -> x.element(P256Group.INSTANCE, "plaintext"));
+            List<Element> out = r.list(ThresholdOp.CIPHERTEXTS_MAX, "plaintexts", x -> x.element(P256Group.INSTANCE, "plaintext"));
+            r.end("plaintexts");
+            return out;
         }
     }
 

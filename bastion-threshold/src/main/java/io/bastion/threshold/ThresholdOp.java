@@ -62,6 +62,12 @@ public sealed interface ThresholdOp {
 
     record FrostShare(long operation, int round, Suite suite, BigInteger share) implements ThresholdOp {}
 
+    /** A read: the public part of key {@code name}. */
+    record KeyQuery(String name) implements ThresholdOp {}
+
+    /** A read: the state or result of operation {@code operation}. */
+    record ResultQuery(long operation) implements ThresholdOp {}
+
     /** Whether {@code operation} is one of these (starts with {@link #MAGIC}). */
     static boolean isThresholdOperation(byte[] operation) {
         return operation.length >= MAGIC.length && Arrays.equals(operation, 0, MAGIC.length, MAGIC, 0, MAGIC.length);

@@ -5,7 +5,7 @@ import io.bastion.threshold.ThresholdOp.*;
 /** Encodes and decodes {@link ThresholdOp}s; each operation's layout is written once, both directions side by side. */
 final class ThresholdOpCodec {
     private static final int ENROLL = 1, KEYGEN = 2, DEAL = 3, VERDICT = 4, RESHARE = 5, DECRYPT = 6, COIN = 7,
-            SIGN = 8, SHARES = 9, FROST_COMMIT = 10, FROST_SHARE = 11;
+            SIGN = 8, SHARES = 9, FROST_COMMIT = 10, FROST_SHARE = 11, KEY_QUERY = 12, RESULT_QUERY = 13;
     private static final int BOX_BYTES_MAX = 128;
     private static final int COMMITMENTS_MAX = ThresholdOp.REPLICAS_MAX;
 
@@ -43,6 +43,8 @@ final class ThresholdOpCodec {
             }
             case FrostCommit c -> w.u8(FROST_COMMIT).i64(c.operation()).i32(c.round())
                     .u8(suiteOf(c.hiding().group()).ordinal()).element(c.hiding()).element(c.binding());
+            case KeyQuery q -> w.u8(KEY_QUERY).string(q.name());
+            case ResultQuery q -> w.u8(RESULT_QUERY).i64(q.operation());
             case FrostShare s -> w.u8(FROST_SHARE).i64(s.operation()).i32(s.round()).u8(s.suite().ordinal())
                     .scalar(s.suite().group(), s.share());
         }
@@ -103,6 +105,8 @@ final class ThresholdOpCodec {
                 Suite suite = Suite.byCode(r.u8());
                 yield new FrostShare(operation, round, suite, r.scalar(suite.group(), "signature share"));
             }
+            case KEY_QUERY -> new KeyQuery(name(r));
+            case RESULT_QUERY -> new ResultQuery(r.i64());
             default -> throw new Wire.MalformedException("unknown threshold operation " + type);
         };
         r.end("threshold operation");

@@ -33,8 +33,31 @@ public record ClusterConfig(int f, List<ReplicaInfo> replicas, List<ClientInfo> 
         Set<Long> clientIds = new HashSet<>();
         for (ClientInfo c : clients) {
             Check.argument(clientIds.add(c.id()), "client id " + c.id() + " is listed twice");
+            Check.argument(c.id() < FIRST_REPLICA_CLIENT_ID, "client id " + c.id() + " is reserved: ids from "
+                    + FIRST_REPLICA_CLIENT_ID + " on are the replicas' own");
         }
         Check.argument(settings != null, "settings must be set");
+    }
+
+    /** How many client ids below the dynamic range are kept for replicas' own requests. */
+    public static final int REPLICA_CLIENT_IDS = 1024;
+    /** The lowest of them; registered clients' ids lie below. */
+    public static final long FIRST_REPLICA_CLIENT_ID =
+            io.bastion.core.session.SessionSettings.FIRST_DYNAMIC_CLIENT_ID - REPLICA_CLIENT_IDS;
+
+    /**
+     * The client id under which replica {@code replica} submits its own ordered requests (its
+     * threshold-cryptography contributions), signed with its replica key.
+     */
+    public static long replicaClientId(int replica) {
+        Check.argument(replica >= 0 && replica < REPLICA_CLIENT_IDS, "no replica client id for replica " + replica);
+        return FIRST_REPLICA_CLIENT_ID + replica;
+    }
+
+    /** The replica whose own client id {@code clientId} is, or -1. */
+    public static int replicaOfClientId(long clientId) {
+        long r = clientId - FIRST_REPLICA_CLIENT_ID;
+        return r >= 0 && r < REPLICA_CLIENT_IDS ? (int) r : -1;
     }
 
     public int n() {
@@ -50,11 +73,14 @@ public record ClusterConfig(int f, List<ReplicaInfo> replicas, List<ClientInfo> 
         return replicas.get(id);
     }
 
-    /** Static client keys by id. */
+    /** Static client keys by id: the cluster file's clients, and each replica under its own client id. */
     public Map<Long, PublicKeyRef> clientKeys() {
         Map<Long, PublicKeyRef> keys = new HashMap<>();
         for (ClientInfo c : clients) {
             keys.put(c.id(), c.publicKey());
+        }
+        for (ReplicaInfo r : replicas) {
+            keys.put(replicaClientId(r.id()), r.publicKey());
         }
         return keys;
     }

@@ -32,9 +32,10 @@ public record ServiceContext(long clientId, long requestNumber, long seq, int in
         this(clientId, requestNumber, seq, index, timeMillis, randomSeed, registeredIdentity(clientId));
     }
 
-    /** The identity of a client registered in the cluster file. */
+    /** The identity of a client registered in the cluster file: {@code client-<id>}, or {@code replica-<id>} for a replica's own. */
     public static String registeredIdentity(long clientId) {
-        return "client-" + clientId;
+        int replica = io.bastion.core.config.ClusterConfig.replicaOfClientId(clientId);
+        return replica >= 0 ? "replica-" + replica : "client-" + clientId;
     }
 
     /** The same context for a request of the session {@code identity}. */

@@ -122,6 +122,21 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     /**
+     * Requests the replica makes itself (its threshold contributions), asked for on the executor
+     * thread after each executed batch and at least every {@link #LOCAL_REQUESTS_IDLE_MILLIS} when
+     * idle; they enter the replica like a client's and are ordered the same way.
+     */
+    @FunctionalInterface
+    public interface LocalRequests {
+        LocalRequests NONE = nowMillis -> List.of();
+
+        List<Signed<Request>> afterBatch(long nowMillis);
+    }
+
+    /** How often an idle executor asks for {@link LocalRequests}. */
+    public static final long LOCAL_REQUESTS_IDLE_MILLIS = 500;
+
+    /**
      * How the runtime runs. Network input waiting for a verifier or the core is bounded in
      * messages and in wire bytes ({@code Signed.wireSize()}): in total, per peer replica, and for
      * all client connections together; beyond a bound it is dropped and counted (the protocol
@@ -219,6 +234,9 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final VerifierPool verifiers;
     private final Thread coreThread;
     private final Thread executorThread;
+    private final LocalRequests localRequests;
+    /** When the executor last asked for local requests (executor thread only). */
+    private long localRequestsAskedMillis;
     private volatile ReplicaTransport transport;
     private volatile boolean running;
     private volatile Throwable failure;
@@ -243,6 +261,14 @@ public final class ReplicaRuntime implements AutoCloseable {
     public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier,
                           StateMachine stateMachine, ClientKeys clientKeys, ReplicaStorage storage, Settings settings,
                           Observers observers) {
+        this(id, config, signer, verifier, stateMachine, clientKeys, storage, settings, observers, LocalRequests.NONE);
+    }
+
+    /** As above, with requests the replica submits itself ({@link LocalRequests}). */
+    public ReplicaRuntime(int id, ClusterConfig config, Signer signer, SignatureVerifier verifier,
+                          StateMachine stateMachine, ClientKeys clientKeys, ReplicaStorage storage, Settings settings,
+                          Observers observers, LocalRequests localRequests) {
+        this.localRequests = localRequests;
         this.id = id;
         this.trace = observers.trace();
         this.requestLatency = observers.requestLatencyNanos();
@@ -764,8 +790,11 @@ public final class ReplicaRuntime implements AutoCloseable {
             while (running) {
                 Object task = executorQueue.take(100);
                 switch (task) {
-                    case null -> { }
-                    case Execute execute -> execute(execute);
+                    case null -> submitLocalRequests(false);
+                    case Execute execute -> {
+                        execute(execute);
+                        submitLocalRequests(true);
+                    }
                     case Output.ResendReply resend -> {
                         Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
                         if (cached != null) {
@@ -825,6 +854,18 @@ public final class ReplicaRuntime implements AutoCloseable {
             keepSnapshot(result.seq()); // durable before the checkpoint is announced
         }
         inbound.add(new Event.Executed(result.seq(), result.stateDigest(), result.forgotten()));
+    }
+
+    /** Hands the replica the requests it makes itself: after a batch, or now and then when idle. */
+    private void submitLocalRequests(boolean afterBatch) {
+        long now = System.currentTimeMillis();
+        if (!afterBatch && now - localRequestsAskedMillis < LOCAL_REQUESTS_IDLE_MILLIS) {
+            return;
+        }
+        localRequestsAskedMillis = now;
+        for (Signed<Request> request : localRequests.afterBatch(now)) {
+            inbound.add(new Event.Received(MessageAuthenticator.FROM_CLIENT, request));
+        }
     }
 
     /** Ended sessions and answered Joins: their reply routes and arrival times go too, after their replies left. */

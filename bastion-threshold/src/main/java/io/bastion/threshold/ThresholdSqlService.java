@@ -1,0 +1,123 @@
+package io.bastion.threshold;
+
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.service.Authorization;
+import io.bastion.core.service.ServiceContext;
+import io.bastion.sql.SqlBudget;
+import io.bastion.sql.SqlService;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.function.Function;
+
+/**
+ * A {@link SqlService} with the cluster's threshold cryptography: requests carrying a
+ * {@link ThresholdOp} go to the {@link ThresholdLedger}, kept in the database (table
+ * {@code bastion_threshold_ledger}, so it is in every checkpoint and state transfer and rolls back
+ * with its transaction), the rest to the wrapped service, which reaches the ledger through the
+ * {@link Threshold} it was built with. Secrets never enter the database.
+ */
+public final class ThresholdSqlService implements SqlService {
+    private static final String TABLE = "bastion_threshold_ledger";
+    private final SqlService inner;
+    private final ThresholdAccess access;
+    private final int n;
+    private final int f;
+    /** The connection of the request executing now (executor thread only), for the service's {@link Threshold}. */
+    private Connection current;
+    /** The ledger as last read or written, for the replica's agent. */
+    private volatile ThresholdLedger latest;
+
+    public ThresholdSqlService(int n, int f, ThresholdAccess access, Function<Threshold, SqlService> make) {
+        this.n = n;
+        this.f = f;
+        this.access = access;
+        this.inner = make.apply(new Threshold(() -> load(current), l -> store(current, l)));
+    }
+
+    /** The ledger as last seen, for this replica's {@link ThresholdAgent}; {@code null} before any request. */
+    public ThresholdLedger ledger() {
+        return latest;
+    }
+
+    @Override
+    public void migrate(Connection connection) throws SQLException {
+        inner.migrate(connection);
+        try (var st = connection.createStatement()) {
+            st.execute("CREATE TABLE " + TABLE + " (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL)");
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state) VALUES (1, ?)")) {
+            ps.setBytes(1, new ThresholdLedger(n, f).snapshot());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public byte[] execute(byte[] request, Connection connection, ServiceContext context) throws SQLException {
+        current = connection;
+        try {
+            if (ThresholdOp.isThresholdOperation(request)) {
+                ThresholdLedger ledger = load(connection);
+                byte[] reply = ThresholdRequests.execute(ledger, request, context, access);
+                store(connection, ledger);
+                return reply;
+            }
+            return inner.execute(request, connection, context);
+        } catch (java.io.UncheckedIOException e) {
+            throw new SQLException(e);
+        } finally {
+            current = null;
+        }
+    }
+
+    @Override
+    public byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {
+        if (ThresholdOp.isThresholdOperation(request)) {
+            return ThresholdRequests.query(load(connection), request);
+        }
+        return inner.query(request, connection, context);
+    }
+
+    @Override
+    public Authorization authorize(byte[] credentials, PublicKeyRef key, Connection connection, ServiceContext context)
+            throws SQLException {
+        return inner.authorize(credentials, key, connection, context);
+    }
+
+    @Override
+    public void sessionEnded(long clientId, String identity, Connection connection, ServiceContext context)
+            throws SQLException {
+        inner.sessionEnded(clientId, identity, connection, context);
+    }
+
+    @Override
+    public SqlBudget budget() {
+        return inner.budget();
+    }
+
+    private ThresholdLedger load(Connection connection) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT state FROM " + TABLE + " WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException(TABLE + " has no row: the database was not made by this service");
+            }
+            ThresholdLedger ledger = ThresholdLedger.restore(rs.getBytes(1), n, f);
+            latest = ledger;
+            return ledger;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the threshold ledger: " + e.getMessage(), e);
+        }
+    }
+
+    private void store(Connection connection, ThresholdLedger ledger) {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET state = ? WHERE id = 1")) {
+            ps.setBytes(1, ledger.snapshot());
+            ps.executeUpdate();
+            latest = ledger;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write the threshold ledger: " + e.getMessage(), e);
+        }
+    }
+}
