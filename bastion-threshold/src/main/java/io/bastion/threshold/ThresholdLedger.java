@@ -350,12 +350,20 @@ public final class ThresholdLedger {
                     + String.join(",", k.verificationKeys().stream().map(ThresholdLedger::hex).toList())))
                     .orElse(Outcome.refused("no usable key " + q.name()));
             case ResultQuery q -> result(q.operation()).map(r -> Outcome.ok("operation " + r.operation() + " " + r.kind()
-                    + (r.done() ? " done " + io.bastion.core.util.Hex.of(r.value()) : " pending")
+                    + (r.done() ? " done " + io.bastion.core.util.Hex.of(r.value()) + " by " + contributors(q.operation())
+                    : " pending")
                     + (r.faulty().isEmpty() ? "" : " faulty " + String.join(";", r.faulty().entrySet().stream()
                     .map(e -> e.getKey() + ":" + e.getValue()).toList()))))
                     .orElse(Outcome.refused("no operation " + q.operation()));
             default -> Outcome.refused(read.getClass().getSimpleName() + " is not a read");
         };
+    }
+
+    /** The replicas whose shares made an operation's result, e.g. {@code 0,2}. */
+    private String contributors(long operation) {
+        Operation op = operations.get(operation);
+        var by = op.kind == Operation.Kind.SIGN ? op.signatureShares.keySet() : op.shares.keySet();
+        return String.join(",", by.stream().map(String::valueOf).toList());
     }
 
     private static String hex(Element e) {
