@@ -23,7 +23,12 @@ public sealed interface ThresholdOp {
     /** A replica's encryption key for share boxes, with a proof that it knows the secret. */
     record Enroll(Element encryptionKey, SchnorrProof proof) implements ThresholdOp {}
 
-    record KeyGen(String name, Suite suite) implements ThresholdOp {}
+    record KeyGen(String name, Suite suite) implements ThresholdOp {
+        public KeyGen {
+            checkName(name);
+            java.util.Objects.requireNonNull(suite, "suite");
+        }
+    }
 
     /**
      * A dealer's sharing for epoch {@code epoch} of key {@code name}: Feldman commitments to its
@@ -31,10 +36,21 @@ public sealed interface ThresholdOp {
      * encryption key), and, for a new key, a proof it knows its constant term.
      */
     record Deal(String name, Suite suite, int epoch, List<Element> commitments, Element ephemeral, List<byte[]> boxes,
-                SchnorrProof proof) implements ThresholdOp {}
+                SchnorrProof proof) implements ThresholdOp {
+        public Deal {
+            checkName(name);
+            commitments = List.copyOf(commitments);
+            boxes = List.copyOf(boxes);
+        }
+    }
 
     /** A recipient's judgement of an epoch's candidate dealings: a complaint for each bad box. */
-    record Verdict(String name, int epoch, List<Complaint> complaints) implements ThresholdOp {}
+    record Verdict(String name, int epoch, List<Complaint> complaints) implements ThresholdOp {
+        public Verdict {
+            checkName(name);
+            complaints = List.copyOf(complaints);
+        }
+    }
 
     /**
      * That the box from candidate {@code dealer} is bad: the shared point {@code K = R^sk}, proven
@@ -43,15 +59,38 @@ public sealed interface ThresholdOp {
     record Complaint(int dealer, Element sharedPoint, DleqProof proof) {}
 
     /** New shares of the same key for every replica (share recovery and proactive refresh). */
-    record Reshare(String name) implements ThresholdOp {}
+    record Reshare(String name) implements ThresholdOp {
+        public Reshare {
+            checkName(name);
+        }
+    }
 
-    record Decrypt(String name, List<ElGamal.Ciphertext> ciphertexts) implements ThresholdOp {}
+    record Decrypt(String name, List<ElGamal.Ciphertext> ciphertexts) implements ThresholdOp {
+        public Decrypt {
+            checkName(name);
+            ciphertexts = List.copyOf(ciphertexts);
+            if (ciphertexts.isEmpty() || ciphertexts.size() > CIPHERTEXTS_MAX) {
+                throw new IllegalArgumentException("a decryption takes 1 to " + CIPHERTEXTS_MAX + " ciphertexts, not "
+                        + ciphertexts.size());
+            }
+        }
+    }
 
     /** The coin of {@code input}: {@code H(name, op, input)^s}, unknown until f+1 replicas release shares. */
-    record Coin(String name, byte[] input) implements ThresholdOp {}
+    record Coin(String name, byte[] input) implements ThresholdOp {
+        public Coin {
+            checkName(name);
+            input = checkInput(input).clone();
+        }
+    }
 
     /** A FROST signature by the cluster's key {@code name} on {@code message}. */
-    record Sign(String name, byte[] message) implements ThresholdOp {}
+    record Sign(String name, byte[] message) implements ThresholdOp {
+        public Sign {
+            checkName(name);
+            message = checkInput(message).clone();
+        }
+    }
 
     /** A replica's proven shares for operation {@code operation} (one per ciphertext, or one coin share). */
     record Shares(long operation, int epoch, List<ProvenShare> shares) implements ThresholdOp {}
@@ -63,10 +102,31 @@ public sealed interface ThresholdOp {
     record FrostShare(long operation, int round, Suite suite, BigInteger share) implements ThresholdOp {}
 
     /** A read: the public part of key {@code name}. */
-    record KeyQuery(String name) implements ThresholdOp {}
+    record KeyQuery(String name) implements ThresholdOp {
+        public KeyQuery {
+            checkName(name);
+        }
+    }
 
     /** A read: the state or result of operation {@code operation}. */
     record ResultQuery(long operation) implements ThresholdOp {}
+
+    /** A key name: 1 to {@link #NAME_BYTES_MAX} printable ASCII characters without spaces. */
+    static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.length() > NAME_BYTES_MAX
+                || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("a key name is 1 to " + NAME_BYTES_MAX
+                    + " printable ASCII characters without spaces");
+        }
+        return name;
+    }
+
+    private static byte[] checkInput(byte[] input) {
+        if (input.length > INPUT_BYTES_MAX) {
+            throw new IllegalArgumentException("at most " + INPUT_BYTES_MAX + " bytes of input, not " + input.length);
+        }
+        return input;
+    }
 
     /** Whether {@code operation} is one of these (starts with {@link #MAGIC}). */
     static boolean isThresholdOperation(byte[] operation) {

@@ -119,11 +119,11 @@ final class ThresholdOpCodec {
 
     private static String name(Wire.Reader r) {
         String name = r.string(ThresholdOp.NAME_BYTES_MAX, "key name");
-        if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new Wire.MalformedException("a key name is 1 to " + ThresholdOp.NAME_BYTES_MAX
-                    + " printable ASCII characters without spaces");
+        try {
+            return ThresholdOp.checkName(name);
+        } catch (IllegalArgumentException e) {
+            throw new Wire.MalformedException(e.getMessage());
         }
-        return name;
     }
 
     private static Wire.Writer schnorr(Wire.Writer w, Group g, SchnorrProof p) {

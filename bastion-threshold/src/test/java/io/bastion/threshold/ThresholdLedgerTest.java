@@ -182,7 +182,10 @@ class ThresholdLedgerTest {
         ThresholdLedger ledger = h.ledger();
         assertThat(ledger.execute(new Shares(99, 0, List.of()), Caller.SERVICE, h.now).text()).contains("only replicas");
         assertThat(ledger.execute(new Shares(99, 0, List.of()), Caller.replica(1), h.now).text()).contains("no decryption");
-        assertThat(ledger.execute(new Decrypt("nope", List.of()), Caller.SERVICE, h.now).text()).contains("no key nope");
+        ElGamal.Ciphertext c = ElGamal.encryptExponent(G.generator(), 1, LedgerHarness.seeded(1));
+        assertThat(ledger.execute(new Decrypt("nope", List.of(c)), Caller.SERVICE, h.now).text()).contains("no key nope");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Decrypt("k", List.of()))
+                .hasMessageContaining("1 to " + ThresholdOp.CIPHERTEXTS_MAX);
         assertThat(ledger.execute(new KeyGen("k", Suite.ED25519), Caller.SERVICE, h.now).text()).contains("exists in suite");
         assertThat(ledger.snapshot()).isEqualTo(snapshot);
         byte[] valid = new KeyGen("x", Suite.P256).encode();

@@ -1,0 +1,129 @@
+package io.bastion.threshold;
+
+import io.bastion.core.util.Hex;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The building blocks: RFC 9380 hashing to P-256, proofs, share boxes, ElGamal, Shamir. */
+class PrimitivesTest {
+    private static final P256Group G = P256Group.INSTANCE;
+    private static final SecureRandom RANDOM = LedgerHarness.seeded(1);
+
+    /** RFC 9380 Appendix J.1.1, suite P256_XMD:SHA-256_SSWU_RO_. */
+    @Test
+    void hashToCurveMatchesRfc9380Vectors() {
+        String dst = "QUUX-V01-CS02-with-P256_XMD:SHA-256_SSWU_RO_";
+        String[][] vectors = {
+                {"", "2c15230b26dbc6fc9a37051158c95b79656e17a1a920b11394ca91c44247d3e4",
+                        "8a7a74985cc5c776cdfe4b1f19884970453912e9d31528c060be9ab5c43e8415"},
+                {"abc", "0bb8b87485551aa43ed54f009230450b492fead5f1cc91658775dac4a3388a0f",
+                        "5c41b3d0731a27a7b14bc0bf0ccded2d8751f83493404c84a88e71ffd424212e"},
+        };
+        for (String[] v : vectors) {
+            Element p = G.hashToCurve(v[0].getBytes(StandardCharsets.US_ASCII), dst);
+            byte[] uncompressed = p.point().getEncoded(false);
+            assertThat(Hex.of(uncompressed)).isEqualTo("04" + v[1] + v[2]);
+        }
+    }
+
+    @Test
+    void aDleqProofHoldsOnlyForItsElementsAndContext() {
+        BigInteger x = G.randomScalar(RANDOM);
+        Element h = G.hashToCurve("h".getBytes(), "TEST");
+        byte[] context = "ctx".getBytes();
+        DleqProof proof = DleqProof.prove(G.generator(), h, x, context, RANDOM);
+        assertThat(proof.verifies(G.generator(), h, G.base(x), h.multiply(x), context)).isTrue();
+        assertThat(proof.verifies(G.generator(), h, G.base(x), h.multiply(x.add(BigInteger.ONE)), context)).isFalse();
+        assertThat(proof.verifies(G.generator(), h, G.base(x), h.multiply(x), "other".getBytes())).isFalse();
+        DleqProof outOfRange = new DleqProof(G.order(), proof.response());
+        assertThat(outOfRange.verifies(G.generator(), h, G.base(x), h.multiply(x), context)).isFalse();
+    }
+
+    @Test
+    void aSchnorrProofShowsKnowledgeOnlyForItsKeyAndContext() {
+        BigInteger x = G.randomScalar(RANDOM);
+        SchnorrProof proof = SchnorrProof.prove(G, x, "deal".getBytes(), RANDOM);
+        assertThat(proof.verifies(G.base(x), "deal".getBytes())).isTrue();
+        assertThat(proof.verifies(G.base(x), "enroll".getBytes())).isFalse();
+        assertThat(proof.verifies(G.base(x.add(BigInteger.ONE)), "deal".getBytes())).isFalse();
+    }
+
+    @Test
+    void aShareBoxOpensOnlyWithItsKeyContextAndUntouchedBytes() {
+        BigInteger sk = G.randomScalar(RANDOM);
+        BigInteger r = G.randomScalar(RANDOM);
+        Element ephemeral = G.base(r);
+        Element shared = G.base(sk).multiply(r);
+        byte[] context = Dealings.boxContext("k", Suite.P256, 0, 1, 2);
+        byte[] box = ShareBox.seal(shared, ephemeral, context, G.encodeScalar(BigInteger.TEN));
+        assertThat(ShareBox.open(ephemeral.multiply(sk), ephemeral, context, box)).isEqualTo(G.encodeScalar(BigInteger.TEN));
+        assertThat(ShareBox.open(shared, ephemeral, Dealings.boxContext("k", Suite.P256, 0, 1, 3), box)).isNull();
+        assertThat(ShareBox.open(shared.add(G.generator()), ephemeral, context, box)).isNull();
+        box[3] ^= 1;
+        assertThat(ShareBox.open(shared, ephemeral, context, box)).isNull();
+    }
+
+    @Test
+    void elGamalCiphertextsAddUp() {
+        BigInteger s = G.randomScalar(RANDOM);
+        Element pk = G.base(s);
+        ElGamal.Ciphertext sum = ElGamal.encryptExponent(pk, 3, RANDOM).add(ElGamal.encryptExponent(pk, 4, RANDOM));
+        assertThat(ElGamal.discreteLog(ElGamal.decrypt(s, sum), 100)).contains(7L);
+        assertThat(ElGamal.discreteLog(G.base(BigInteger.valueOf(101)), 100)).isEmpty();
+    }
+
+    @Test
+    void anyThresholdOfSharesInterpolatesTheSecretAndFewerDoNot() {
+        BigInteger secret = G.randomScalar(RANDOM);
+        Polynomial p = Polynomial.random(G, secret, 3, RANDOM);
+        List<BigInteger> xs = List.of(BigInteger.ONE, BigInteger.valueOf(4), BigInteger.valueOf(7));
+        BigInteger sum = BigInteger.ZERO;
+        for (BigInteger x : xs) {
+            sum = sum.add(p.evaluate(x).multiply(Polynomial.lagrangeAtZero(G, xs, x)));
+        }
+        assertThat(G.reduce(sum)).isEqualTo(secret);
+        List<BigInteger> two = xs.subList(0, 2);
+        BigInteger partial = BigInteger.ZERO;
+        for (BigInteger x : two) {
+            partial = partial.add(p.evaluate(x).multiply(Polynomial.lagrangeAtZero(G, two, x)));
+        }
+        assertThat(G.reduce(partial)).isNotEqualTo(secret);
+        assertThat(Polynomial.evaluateInExponent(p.commitments(), BigInteger.valueOf(4))).isEqualTo(G.base(p.evaluate(BigInteger.valueOf(4))));
+        assertThatThrownBy(() -> Polynomial.lagrangeAtZero(G, xs, BigInteger.TWO)).hasMessageContaining("not among");
+    }
+
+    @Test
+    void malformedElementsAndScalarsAreRefusedWithAReason() {
+        assertThatThrownBy(() -> G.decode(new byte[32])).hasMessageContaining("33 bytes");
+        byte[] beyondField = new byte[33];
+        java.util.Arrays.fill(beyondField, (byte) 0xff);
+        beyondField[0] = 2; // x above the field prime
+        assertThatThrownBy(() -> G.decode(beyondField)).isInstanceOf(IllegalArgumentException.class);
+        int offCurveFound = 0;
+        for (int x = 1; x < 40; x++) { // about half of all x have no point; each must be refused, not mangled
+            byte[] candidate = new byte[33];
+            candidate[0] = 2;
+            candidate[32] = (byte) x;
+            BigInteger rhs = BigInteger.valueOf(x).pow(3).subtract(BigInteger.valueOf(3L * x))
+                    .add(G.curve().getB().toBigInteger()).mod(G.curve().getField().getCharacteristic());
+            boolean onCurve = rhs.modPow(G.curve().getField().getCharacteristic().subtract(BigInteger.ONE)
+                    .shiftRight(1), G.curve().getField().getCharacteristic()).compareTo(BigInteger.ONE) <= 0;
+            if (!onCurve) {
+                offCurveFound++;
+                assertThatThrownBy(() -> G.decode(candidate)).as("x = %d", x).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        assertThat(offCurveFound).isPositive();
+        assertThat(G.decodeScalar(G.encodeScalar(G.order().subtract(BigInteger.ONE))))
+                .isEqualTo(G.order().subtract(BigInteger.ONE));
+        byte[] tooBig = Bytes.fixedBigEndian(G.order(), 32);
+        assertThatThrownBy(() -> G.decodeScalar(tooBig)).hasMessageContaining("below the group order");
+    }
+}
