@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean fresh;
 
     @Option(names = "--service", defaultValue = "evoting",
-            description = "evoting, kv, counter, null or sql-insert (default: ${DEFAULT-VALUE}).")
+            description = "evoting, kv, counter, null, sql-insert or threshold (default: ${DEFAULT-VALUE}).")
     String service;
 
     @Option(names = "--web-root", paramLabel = "DIR",
@@ -240,6 +240,13 @@ final class DemoCommand implements Callable<Integer> {
                     + " --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'");
             System.out.println("      # signs in as alice, sends one operation (JSON, docs/evoting.md), leaves;"
                     + " --service kv runs the key-value service instead");
+        } else if (service.equals("threshold")) {
+            String t = "  ./bastion threshold --config " + clusterFile + " --id " + client;
+            System.out.println(t + " keygen election        # a key no f replicas hold");
+            System.out.println(t + " decrypt election --value 42   # encrypted here, decrypted by f+1 replicas");
+            System.out.println(t + " coin election round-1  # randomness nobody can bias");
+            System.out.println(t + " keygen cert --suite ed25519 && \\\n" + t + " sign cert hello   # one Ed25519 signature"
+                    + " by the cluster (docs/threshold.md)");
         } else {
             System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " put greeting hello");
             System.out.println("  ./bastion client --config " + clusterFile + " --id " + client + " get greeting");

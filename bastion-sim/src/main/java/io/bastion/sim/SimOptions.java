@@ -2,6 +2,7 @@ package io.bastion.sim;
 
 import io.bastion.core.config.ProtocolSettings;
 import io.bastion.core.session.SessionSettings;
+import io.bastion.threshold.FaultyThresholdAgent;
 
 /**
  * What one simulated run looks like: cluster size, workload and faults. All times are virtual
@@ -28,11 +29,17 @@ import io.bastion.core.session.SessionSettings;
  * @param faultyClients        further clients that attack (registered, but not held to liveness)
  * @param attack               what the faulty clients do, or {@code null} for a kind per client
  *                             chosen from the seed
+ * @param threshold            whether the replicas run threshold cryptography (a threshold ledger
+ *                             around the counter, an agent per replica) and a further registered
+ *                             client generates keys, decrypts, tosses a coin and signs
+ * @param thresholdFault       how the Byzantine replicas' threshold agents misbehave, or {@code null}
+ *                             for a fault per replica chosen from the seed
  */
 public record SimOptions(int f, int clients, int requestsPerClient, double dropRate, double duplicateRate,
                          long latencyMinMillis, long latencyMaxMillis, long faultyMillis, long livenessMillis,
                          long clockSkewMillis, int byzantine, boolean collude, boolean crashes, boolean partitions,
-                         ProtocolSettings settings, int dynamicClients, int faultyClients, ClientBehaviour attack) {
+                         ProtocolSettings settings, int dynamicClients, int faultyClients, ClientBehaviour attack,
+                         boolean threshold, FaultyThresholdAgent.Fault thresholdFault) {
 
     /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
     public static final ProtocolSettings SIM_SETTINGS = new ProtocolSettings(
@@ -51,6 +58,9 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         }
         if (attack == ClientBehaviour.HONEST) {
             throw new IllegalArgumentException("an attack must be a faulty client behaviour, not HONEST");
+        }
+        if (thresholdFault != null && !threshold) {
+            throw new IllegalArgumentException("a threshold fault needs threshold cryptography in the run");
         }
     }
 
@@ -77,6 +87,9 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
                 + (dynamicClients > 0 ? " --dynamic-clients " + dynamicClients : "")
                 + (faultyClients > 0 ? " --faulty-clients " + faultyClients : "")
                 + (faultyClients > 0 && attack != null ? " --attack " + attack.flag() : "")
+                + (threshold ? " --threshold" : "")
+                + (thresholdFault != null ? " --threshold-fault " + thresholdFault.name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-') : "")
                 + (settings.equals(SIM_SETTINGS) ? "" : " (custom protocol settings)");
     }
 
@@ -115,6 +128,18 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         return b.build();
     }
 
+    /**
+     * The replicas run threshold cryptography and a further client uses it (see
+     * {@link ThresholdClient}); every Byzantine replica's agent misbehaves as {@code fault}
+     * ({@code null}: a fault per replica chosen from the seed).
+     */
+    public SimOptions withThreshold(FaultyThresholdAgent.Fault fault) {
+        Builder b = toBuilder();
+        b.threshold = true;
+        b.thresholdFault = fault;
+        return b.build();
+    }
+
     /** The Byzantine replicas share one behaviour and one victim. */
     public SimOptions withCollusion(boolean collude) {
         Builder b = toBuilder();
@@ -141,6 +166,8 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         b.dynamicClients = dynamicClients;
         b.faultyClients = faultyClients;
         b.attack = attack;
+        b.threshold = threshold;
+        b.thresholdFault = thresholdFault;
         return b;
     }
 
@@ -164,6 +191,8 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         int dynamicClients;
         int faultyClients;
         ClientBehaviour attack;
+        boolean threshold;
+        FaultyThresholdAgent.Fault thresholdFault;
 
         Builder(int f) {
             this.f = f;
@@ -200,7 +229,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         SimOptions build() {
             return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
                     latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, collude, crashes,
-                    partitions, settings, dynamicClients, faultyClients, attack);
+                    partitions, settings, dynamicClients, faultyClients, attack, threshold, thresholdFault);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
+import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
@@ -23,6 +24,7 @@ import io.bastion.core.replica.Output;
 import io.bastion.core.replica.Recovery;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.service.CounterService;
+import io.bastion.core.service.Service;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +39,11 @@ import java.util.TreeMap;
  * counter service, a clock with a fixed offset from true time, and a simulated disk — the
  * protocol log and checkpoint snapshots, which survive {@link #crash()} while everything in
  * memory is lost. A Byzantine {@link Behaviour} may rewrite what it sends.
+ *
+ * <p>With threshold cryptography on ({@link ReplicaThreshold}), the executor runs the threshold
+ * service around the counter, and after each executed batch (and now and then when idle) the
+ * replica hands its own core the contributions its threshold agent wants ordered, as a client
+ * request, the way the server's runtime does.
  */
 public final class SimReplica {
     private final int id;
@@ -63,10 +70,13 @@ public final class SimReplica {
     private final Set<Signed<?>> durable = new HashSet<>();
     private long restarts;
     private final List<Signed<?>> sentHistory = new ArrayList<>();
+    /** The threshold facility, or {@code null} when the run has none. */
+    private final ReplicaThreshold threshold;
 
     SimReplica(int id, ClusterConfig config, SplittableRandom random, long clockOffsetMillis, Behaviour behaviour,
-               int victim) {
+               int victim, ReplicaThreshold threshold) {
         this.victim = victim;
+        this.threshold = threshold;
         this.id = id;
         this.config = config;
         this.random = random;
@@ -77,7 +87,8 @@ public final class SimReplica {
 
     private void boot(Recovery recovery, byte[] snapshot) {
         service = new CounterService();
-        engine = new ExecutionEngine(id, SimulatedKeys.signer(id), service, config.settings().stateChunkBytes(),
+        Service executed = threshold == null ? service : threshold.boot(service, SimulatedKeys.signer(id));
+        engine = new ExecutionEngine(id, SimulatedKeys.signer(id), executed, config.settings().stateChunkBytes(),
                 SessionRequests.of(config, SimulatedKeys.VERIFIER));
         if (snapshot != null) {
             engine.restore(recovery.snapshotSeq(), snapshot);
@@ -93,8 +104,14 @@ public final class SimReplica {
         return replica;
     }
 
+    /** The counter the simulated clients work on (inside the threshold service when there is one). */
     public CounterService service() {
         return service;
+    }
+
+    /** This replica's threshold facility, or {@code null} when the run has none. */
+    public ReplicaThreshold threshold() {
+        return threshold;
     }
 
     public ExecutionEngine engine() {
@@ -132,6 +149,9 @@ public final class SimReplica {
         replica = null;
         engine = null;
         service = null;
+        if (threshold != null) {
+            threshold.crash();
+        }
     }
 
     /** The disk is lost too (a crashed replica whose data directory is wiped). */
@@ -139,6 +159,9 @@ public final class SimReplica {
         disk.clear();
         snapshots.clear();
         durable.clear();
+        if (threshold != null) {
+            threshold.wipe();
+        }
     }
 
     /** Boots again from the disk: the newest snapshot, then the protocol log. */
@@ -149,7 +172,9 @@ public final class SimReplica {
             recovery = new Recovery(0, Digest.ZERO, Map.of(), 0, List.copyOf(disk));
             boot(recovery, null);
         } else {
-            ExecutionEngine probe = new ExecutionEngine(id, SimulatedKeys.signer(id), new CounterService(),
+            CounterService counter = new CounterService();
+            Service probed = threshold == null ? counter : ReplicaThreshold.service(config.n(), config.f(), counter);
+            ExecutionEngine probe = new ExecutionEngine(id, SimulatedKeys.signer(id), probed,
                     config.settings().stateChunkBytes(), SessionRequests.of(config, SimulatedKeys.VERIFIER));
             probe.restore(latest.getKey(), latest.getValue());
             recovery = new Recovery(latest.getKey(), probe.checkpointImage(latest.getKey()).root(), probe.clientTable(),
@@ -207,6 +232,20 @@ public final class SimReplica {
         }
         execute(out, world);
         stateWork(out, world);
+        if (threshold != null) {
+            submitOwnRequests(world, !out.executes.isEmpty());
+        }
+    }
+
+    /**
+     * Hands this replica's core the threshold contributions due now, as the runtime does: each
+     * enters as a client request one executor step later (lost if the replica crashes meanwhile).
+     */
+    private void submitOwnRequests(Simulation world, boolean afterBatch) {
+        for (Signed<Request> request : threshold.due(clock(world.now()), afterBatch)) {
+            world.checker().onSent(request);
+            world.scheduleFor(this, 1, new Event.Received(Event.FROM_CLIENT, request));
+        }
     }
 
     private void persist(Output out) {
