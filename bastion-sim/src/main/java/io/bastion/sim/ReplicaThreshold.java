@@ -36,6 +36,8 @@ public final class ReplicaThreshold {
      * ({@code ReplicaRuntime.LOCAL_REQUESTS_IDLE_MILLIS}); after each executed batch it asks at once.
      */
     static final long IDLE_ASK_MILLIS = 500;
+    /** Who {@link #seededRandom} seeds for when it is the threshold client, not a replica. */
+    static final int CLIENT = -1;
 
     private final int replica;
     private final int n;
@@ -123,7 +125,7 @@ public final class ReplicaThreshold {
     }
 
     /**
-     * A deterministic generator for one life of one replica. SHA1PRNG seeded before its first use
+     * A deterministic generator for one life of one replica (or of the {@link #CLIENT}). SHA1PRNG seeded before its first use
      * produces only what follows from the seed; {@code setSeed(long)} is not used because
      * SecureRandom ignores a seed of 0 and would then seed itself from the system.
      */

@@ -27,8 +27,9 @@ public final class ThresholdSqlService implements SqlService {
     private final int f;
     /** The connection of the request executing now (executor thread only), for the service's {@link Threshold}. */
     private Connection current;
-    /** The ledger as last read or written, for the replica's agent. */
+    /** The ledger as last read or written (for the replica's agent too), and the digest of its bytes. */
     private volatile ThresholdLedger latest;
+    private byte[] latestDigest;
 
     public ThresholdSqlService(int n, int f, ThresholdAccess access, Function<Threshold, SqlService> make) {
         this.n = n;
@@ -46,10 +47,14 @@ public final class ThresholdSqlService implements SqlService {
     public void migrate(Connection connection) throws SQLException {
         inner.migrate(connection);
         try (var st = connection.createStatement()) {
-            st.execute("CREATE TABLE " + TABLE + " (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL)");
+            st.execute("CREATE TABLE " + TABLE
+                    + " (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL, digest BLOB NOT NULL)");
         }
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + TABLE + " (id, state) VALUES (1, ?)")) {
-            ps.setBytes(1, new ThresholdLedger(n, f).snapshot());
+        byte[] empty = new ThresholdLedger(n, f).snapshot();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO " + TABLE + " (id, state, digest) VALUES (1, ?, ?)")) {
+            ps.setBytes(1, empty);
+            ps.setBytes(2, ThresholdLedger.sha256(empty));
             ps.executeUpdate();
         }
     }
@@ -65,8 +70,11 @@ public final class ThresholdSqlService implements SqlService {
                 return reply;
             }
             return inner.execute(request, connection, context);
-        } catch (java.io.UncheckedIOException e) {
-            throw new SQLException(e);
+        } catch (SQLException | RuntimeException e) {
+            // the request is rolled back; the ledger object may have changed before it failed
+            latest = null;
+            latestDigest = null;
+            throw e;
         } finally {
             current = null;
         }
@@ -97,13 +105,28 @@ public final class ThresholdSqlService implements SqlService {
         return inner.budget();
     }
 
+    /**
+     * The ledger the database holds. Decoding it checks every point, which costs; so the last one
+     * read or written is kept with the digest of its bytes, and decoded again only when the
+     * database's digest differs (a rolled-back batch, an installed checkpoint).
+     */
     private ThresholdLedger load(Connection connection) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT state FROM " + TABLE + " WHERE id = 1");
+        try (PreparedStatement ps = connection.prepareStatement("SELECT digest FROM " + TABLE + " WHERE id = 1");
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw new IllegalStateException(TABLE + " has no row: the database was not made by this service");
             }
+            if (latest != null && java.util.Arrays.equals(rs.getBytes(1), latestDigest)) {
+                return latest;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the threshold ledger: " + e.getMessage(), e);
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT state, digest FROM " + TABLE + " WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
             ThresholdLedger ledger = ThresholdLedger.restore(rs.getBytes(1), n, f);
+            latestDigest = rs.getBytes(2);
             latest = ledger;
             return ledger;
         } catch (SQLException e) {
@@ -112,10 +135,15 @@ public final class ThresholdSqlService implements SqlService {
     }
 
     private void store(Connection connection, ThresholdLedger ledger) {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET state = ? WHERE id = 1")) {
-            ps.setBytes(1, ledger.snapshot());
+        byte[] bytes = ledger.snapshot();
+        byte[] digest = ThresholdLedger.sha256(bytes);
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE " + TABLE + " SET state = ?, digest = ? WHERE id = 1")) {
+            ps.setBytes(1, bytes);
+            ps.setBytes(2, digest);
             ps.executeUpdate();
             latest = ledger;
+            latestDigest = digest;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the threshold ledger: " + e.getMessage(), e);
         }
