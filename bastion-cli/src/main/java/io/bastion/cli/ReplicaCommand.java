@@ -1,5 +1,6 @@
 package io.bastion.cli;
 
+import io.bastion.threshold.FaultyThresholdAgent;
 import io.bastion.threshold.FileShareStore;
 import io.bastion.threshold.ThresholdAgent;
 import io.bastion.threshold.ThresholdHost;
@@ -68,7 +69,9 @@ final class ReplicaCommand implements Callable<Integer> {
     List<Path> serviceJars = new ArrayList<>();
 
     @Option(names = "--test-fault", paramLabel = "FAULT", hidden = true,
-            description = "Test only: wrong-reads makes this replica sign wrong answers to unordered reads.")
+            description = "Test only: wrong-reads makes this replica sign wrong answers to unordered reads;"
+                    + " threshold-withhold, threshold-bad-dealing, threshold-false-complaint and threshold-bad-shares"
+                    + " make its threshold agent faulty so.")
     String testFault;
 
     @Option(names = "--sql-mode", defaultValue = "acid",
@@ -178,11 +181,14 @@ final class ReplicaCommand implements Callable<Integer> {
         ReplicaTls tls = tls(cluster.replica(id).webPort() != 0, metricsPort != 0);
         ReplicaRuntime.LocalRequests localRequests = ReplicaRuntime.LocalRequests.NONE;
         StateMachine state;
+        if (thresholdFault() != null && chosen != Services.THRESHOLD) {
+            throw new IllegalArgumentException("--test-fault " + testFault + " needs --service threshold");
+        }
         if (sqlService == null && chosen == Services.THRESHOLD) {
             ThresholdService threshold = Services.thresholdService(cluster);
             state = new io.bastion.core.execution.ExecutionEngine(id, signingKey, threshold,
                     cluster.settings().stateChunkBytes(), SessionRequests.of(cluster, new StandardSignatureVerifier()));
-            localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, threshold::ledger);
+            localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, threshold::ledger, thresholdFault());
         } else state = sqlService != null
                 ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
                         dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval(),
@@ -275,8 +281,22 @@ final class ReplicaCommand implements Callable<Integer> {
         return tls.withWebCertificateFiles(chain, key);
     }
 
+    /** The threshold agent's test fault, or {@code null}. */
+    private FaultyThresholdAgent.Fault thresholdFault() {
+        if (testFault == null || !testFault.startsWith("threshold-")) {
+            return null;
+        }
+        String name = testFault.substring("threshold-".length()).replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+        try {
+            return FaultyThresholdAgent.Fault.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--test-fault " + testFault + ": threshold faults are threshold-withhold,"
+                    + " threshold-bad-dealing, threshold-false-complaint, threshold-bad-shares");
+        }
+    }
+
     private boolean lyingReads() {
-        if (testFault == null) {
+        if (testFault == null || thresholdFault() != null) {
             return false;
         }
         if (!testFault.equals("wrong-reads")) {
@@ -290,9 +310,12 @@ final class ReplicaCommand implements Callable<Integer> {
 
     /** The replica's threshold agent, its secrets in {@code <data>/threshold}, as requests it submits itself. */
     private static ReplicaRuntime.LocalRequests thresholdAgent(int id, ClusterConfig cluster, SigningKey key, Path data,
-                                                               java.util.function.Supplier<ThresholdLedger> ledger) {
-        ThresholdAgent agent = new ThresholdAgent(id, new FileShareStore(data.resolve(THRESHOLD_DIRECTORY)),
-                new java.security.SecureRandom());
+                                                               java.util.function.Supplier<ThresholdLedger> ledger,
+                                                               FaultyThresholdAgent.Fault fault) {
+        FileShareStore store = new FileShareStore(data.resolve(THRESHOLD_DIRECTORY));
+        var random = new java.security.SecureRandom();
+        ThresholdAgent agent = fault == null ? new ThresholdAgent(id, store, random)
+                : new FaultyThresholdAgent(id, store, random, fault, (id + 1) % cluster.n());
         ThresholdLedger empty = new ThresholdLedger(cluster.n(), cluster.f());
         ThresholdHost host = new ThresholdHost(agent, () -> ledger.get() != null ? ledger.get() : empty, key);
         return host::afterBatch;

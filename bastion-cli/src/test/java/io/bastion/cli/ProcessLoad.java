@@ -57,13 +57,19 @@ final class ProcessLoad implements AutoCloseable {
      * credentials {@code load-<i>}) instead of the cluster file's registered ones.
      */
     static ProcessLoad start(Path directory, String service, boolean dynamic) throws Exception {
+        return start(directory, id -> List.of("--service", service), dynamic);
+    }
+
+    /** As above, with each replica's own arguments (a test fault for one, say). */
+    static ProcessLoad start(Path directory, java.util.function.IntFunction<List<String>> replicaArguments,
+                             boolean dynamic) throws Exception {
         var generated = ClusterGenerator.generate(directory, 4, CLIENTS, FreePorts.base(12), new SecureRandom());
         var config = new ClusterConfig(1, generated.config().replicas(), generated.config().clients(),
                 generated.config().settings().withCheckpointInterval(CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL));
         ClusterFile.write(config, generated.clusterFile());
         LocalCluster cluster = new LocalCluster(config, generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
-                List.of("--service", service));
+                replicaArguments);
         ProcessLoad started = new ProcessLoad(config, cluster, new ClientGroup(config));
         try {
             cluster.startAll().awaitReady(Duration.ofSeconds(60));

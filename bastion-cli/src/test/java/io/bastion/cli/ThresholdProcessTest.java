@@ -124,6 +124,38 @@ class ThresholdProcessTest {
         assertThat(decrypt(publicKey, 4321)).isEqualTo(4321);
     }
 
+    @Test
+    void aReplicaSendingBadSharesIsNamedWhileDecryptionsCoinsAndSignaturesStayRight() throws Exception {
+        run = ProcessLoad.start(directory, id -> id == 3
+                ? List.of("--service", "threshold", "--test-fault", "threshold-bad-shares")
+                : List.of("--service", "threshold"), false);
+        await("key generation accepted", () -> ordered(new ThresholdOp.KeyGen("election", Suite.P256)),
+                r -> r.startsWith("ok "));
+        String key = await("key ready", () -> read(new ThresholdOp.KeyQuery("election")), r -> r.startsWith("ok "));
+        Element publicKey = G.decode(Hex.parse(field(key, "public")));
+        boolean named = false;
+        for (int i = 0; i < 20 && !named; i++) {
+            var c = ElGamal.encryptExponent(publicKey, i, new SecureRandom());
+            long operation = Long.parseLong(field(ordered(new ThresholdOp.Decrypt("election", List.of(c))), "operation"));
+            String result = await("decryption", () -> read(new ThresholdOp.ResultQuery(operation)),
+                    r -> r.contains(" done "));
+            Element plain = ThresholdLedger.Result.decodePlaintexts(Hex.parse(field(result, "done"))).get(0);
+            assertThat(ElGamal.discreteLog(plain, 100)).contains((long) i);
+            assertThat(field(result, "by")).doesNotContain("3");
+            named = result.contains(" faulty 3:");
+        }
+        assertThat(named).as("replica 3's bad shares were caught and it was named").isTrue();
+
+        await("signing key", () -> ordered(new ThresholdOp.KeyGen("cert", Suite.ED25519)), r -> r.startsWith("ok "));
+        String certKey = await("signing key ready", () -> read(new ThresholdOp.KeyQuery("cert")), r -> r.startsWith("ok "));
+        byte[] message = "certificate".getBytes(StandardCharsets.UTF_8);
+        long signing = Long.parseLong(field(ordered(new ThresholdOp.Sign("cert", message)), "operation"));
+        String signed = await("signature", () -> read(new ThresholdOp.ResultQuery(signing)), r -> r.contains(" done "));
+        Element certPublic = io.bastion.threshold.Ed25519Group.INSTANCE.decode(Hex.parse(field(certKey, "public")));
+        assertThat(io.bastion.threshold.Frost.verify(io.bastion.threshold.FrostSuite.ED25519_SHA512, certPublic, message,
+                Hex.parse(field(signed, "done")))).isTrue();
+    }
+
     /** Waits until {@code replica} holds its share of the key's current epoch, matching its verification key. */
     private String awaitShare(int replica) throws Exception {
         return await("replica " + replica + "'s share", () -> {

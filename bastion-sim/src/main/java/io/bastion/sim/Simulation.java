@@ -12,6 +12,7 @@ import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.replica.Event;
+import io.bastion.threshold.FaultyThresholdAgent;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,6 +56,8 @@ public final class Simulation {
     private final Map<Long, SimClient> routes = new HashMap<>();
     private final SimReplica[] replicas;
     private final SimClient[] clients;
+    /** The client that uses the replicas' threshold cryptography, or {@code null} when the run has none. */
+    private final ThresholdClient thresholdClient;
     private final Checker checker = new Checker();
     private NetworkFilter filter = NetworkFilter.ALL;
     /** Requests clients sent lately, for replaying clients. */
@@ -94,7 +97,7 @@ public final class Simulation {
         this.byzantineRandom = random.split();
         int n = 3 * options.f() + 1;
         int clientCount = options.clients() + options.faultyClients();
-        this.group = new int[n + clientCount];
+        this.group = new int[n + clientCount + (options.threshold() ? 1 : 0)];
         List<ReplicaInfo> replicaInfos = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             replicaInfos.add(new ReplicaInfo(i, "sim", 1 + i, 1 + n + i, 0, SimulatedKeys.publicKey(i)));
@@ -102,6 +105,10 @@ public final class Simulation {
         List<ClientInfo> clientInfos = new ArrayList<>();
         for (int c = 0; c < clientCount; c++) {
             clientInfos.add(new ClientInfo(FIRST_CLIENT_ID + c, SimulatedKeys.publicKey(FIRST_CLIENT_ID + c)));
+        }
+        long thresholdClientId = FIRST_CLIENT_ID + clientCount;
+        if (options.threshold()) {
+            clientInfos.add(new ClientInfo(thresholdClientId, SimulatedKeys.publicKey(thresholdClientId)));
         }
         this.config = new ClusterConfig(options.f(), replicaInfos, clientInfos, options.settings());
         Map<Long, io.bastion.core.crypto.PublicKeyRef> clientKeys = config.clientKeys();
@@ -120,7 +127,9 @@ public final class Simulation {
             offset = clockOffsets.getOrDefault(i, offset);
             // colluders pick on the same correct replica; a lone faulty one on its lowest-id peer
             int victim = options.collude() ? firstHonest : (i == 0 ? 1 : 0);
-            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i], victim);
+            ReplicaThreshold threshold = !options.threshold() ? null
+                    : new ReplicaThreshold(i, n, options.f(), seed, thresholdFault(i, chosen[i]), victim);
+            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i], victim, threshold);
         }
         this.clients = new SimClient[clientCount];
         for (int c = 0; c < options.clients(); c++) {
@@ -139,6 +148,11 @@ public final class Simulation {
         for (SimClient c : clients) {
             scheduleClientTick(c, random.nextLong(TICK_MILLIS));
             schedule(random.nextLong(50), () -> c.startNext(this));
+        }
+        this.thresholdClient = options.threshold()
+                ? new ThresholdClient(n + clientCount, thresholdClientId, config, seed) : null;
+        if (thresholdClient != null) {
+            scheduleThresholdClientTick(TICK_MILLIS);
         }
         if (options.crashes()) {
             scheduleCrashes();
@@ -163,6 +177,22 @@ public final class Simulation {
             behaviours[chosen] = options.collude() ? shared : own;
         }
         return behaviours;
+    }
+
+    /**
+     * How replica {@code id}'s threshold agent misbehaves: not at all on an honest replica; on a
+     * Byzantine one as the options say, or else as its own generator (from the seed and the
+     * replica, apart from the run's other choices) picks.
+     */
+    private FaultyThresholdAgent.Fault thresholdFault(int id, Behaviour behaviour) {
+        if (behaviour == Behaviour.HONEST) {
+            return null;
+        }
+        if (options.thresholdFault() != null) {
+            return options.thresholdFault();
+        }
+        FaultyThresholdAgent.Fault[] faults = FaultyThresholdAgent.Fault.values();
+        return faults[new SplittableRandom(seed * 31 + id).nextInt(faults.length)];
     }
 
     /** Honest replicas lose power now and then and come back from their disks before the faults end. */
@@ -265,14 +295,17 @@ public final class Simulation {
         }
     }
 
-    /** Whether every honest client finished its requests (faulty clients are not held to it). */
+    /**
+     * Whether every honest client finished its requests (faulty clients are not held to it), the
+     * threshold client included.
+     */
     public boolean allClientsFinished() {
         for (SimClient c : clients) {
             if (c.honest() && !c.finished()) {
                 return false;
             }
         }
-        return true;
+        return thresholdClient == null || thresholdClient.finished();
     }
 
     private String describeStuck() {
@@ -281,6 +314,9 @@ public final class Simulation {
             if (c.honest() && !c.finished()) {
                 s.append("client ").append(c.clientId()).append(" stuck on ").append(c.outstanding()).append("; ");
             }
+        }
+        if (thresholdClient != null && !thresholdClient.finished()) {
+            s.append(thresholdClient.describe()).append("; ");
         }
         for (SimReplica r : replicas) {
             if (r.crashed()) {
@@ -338,6 +374,15 @@ public final class Simulation {
             if (r.incarnation() == life && !r.crashed()) {
                 r.step(new Event.Tick(r.clock(now)), this);
                 scheduleTick(r, TICK_MILLIS);
+            }
+        });
+    }
+
+    private void scheduleThresholdClientTick(long delay) {
+        schedule(delay, () -> {
+            thresholdClient.tick(this);
+            if (!thresholdClient.finished()) {
+                scheduleThresholdClientTick(TICK_MILLIS);
             }
         });
     }
@@ -427,6 +472,13 @@ public final class Simulation {
     }
 
     void sendToClient(int fromReplica, long clientId, Signed<?> reply) {
+        if (thresholdClient != null && clientId == thresholdClient.clientId()) {
+            if (!replicas[fromReplica].crashed()) {
+                transmit(fromReplica, thresholdClient.node(), reply,
+                        () -> thresholdClient.onReply((Reply) reply.message(), this));
+            }
+            return;
+        }
         int index = (int) (clientId - FIRST_CLIENT_ID);
         SimClient client = routes.containsKey(clientId) ? routes.get(clientId)
                 : index >= 0 && index < clients.length ? clients[index] : null;
@@ -487,6 +539,29 @@ public final class Simulation {
 
     public SimClient client(int index) {
         return clients[index];
+    }
+
+    /** The client using the threshold cryptography, or {@code null} when the run has none. */
+    public ThresholdClient thresholdClient() {
+        return thresholdClient;
+    }
+
+    /**
+     * Checks the threshold cryptography once the run is over (see {@link ThresholdChecks}); throws
+     * {@link SimulationFailure} naming the seed if a property does not hold.
+     */
+    public ThresholdChecks.Report checkThreshold() {
+        if (thresholdClient == null) {
+            throw new IllegalStateException("this run has no threshold cryptography");
+        }
+        try {
+            return ThresholdChecks.check(this);
+        } catch (SimulationFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, "threshold: " + e.getMessage()
+                    + " [" + cast() + "]", e);
+        }
     }
 
     public int replicaCount() {
