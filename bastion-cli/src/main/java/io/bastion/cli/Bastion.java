@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1.0",
         description = "Byzantine-fault-tolerant replication you can use.",
         subcommands = {DemoCommand.class, KeygenCommand.class, ReplicaCommand.class, ClientCommand.class, ThresholdCommand.class,
-                StatusCommand.class, BenchCommand.class, WanCommand.class, SimCommand.class, TraceCommand.class,
-                CommandLine.HelpCommand.class})
+                StatusCommand.class, BenchCommand.class, ThresholdBenchCommand.class, WanCommand.class, SimCommand.class,
+                TraceCommand.class, CommandLine.HelpCommand.class})
 public final class Bastion implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
