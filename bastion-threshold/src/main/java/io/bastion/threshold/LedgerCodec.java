@@ -21,11 +21,12 @@ final class LedgerCodec {
     private LedgerCodec() {}
 
     static byte[] encode(ThresholdLedger ledger, TreeMap<Integer, Element> encryptionKeys, TreeMap<String, KeyRecord> keys,
-                         TreeMap<Long, Operation> operations, long nextOperation) {
+                         TreeMap<Long, Operation> operations, long nextOperation, TreeMap<Integer, Long> lastContribution) {
         Wire.Writer w = new Wire.Writer().i32(VERSION).i64(nextOperation);
         w.list(List.copyOf(encryptionKeys.entrySet()), (x, e) -> x.i32(e.getKey()).element(e.getValue()));
         w.list(List.copyOf(keys.values()), LedgerCodec::key);
         w.list(List.copyOf(operations.values()), LedgerCodec::operation);
+        w.list(List.copyOf(lastContribution.entrySet()), (x, e) -> x.i32(e.getKey()).i64(e.getValue()));
         return w.toBytes();
     }
 
@@ -75,7 +76,7 @@ final class LedgerCodec {
     }
 
     static long decode(byte[] bytes, TreeMap<Integer, Element> encryptionKeys, TreeMap<String, KeyRecord> keys,
-                       TreeMap<Long, Operation> operations) {
+                       TreeMap<Long, Operation> operations, TreeMap<Integer, Long> lastContribution) {
         Wire.Reader r = new Wire.Reader(bytes);
         int version = r.i32();
         if (version != VERSION) {
@@ -89,6 +90,9 @@ final class LedgerCodec {
         for (Operation op : r.list(ThresholdLedger.OPERATIONS_KEPT_MAX + ThresholdLedger.OPERATIONS_PENDING_MAX,
                 "operations", LedgerCodec::readOperation)) {
             operations.put(op.id, op);
+        }
+        for (int i = r.count(ThresholdOp.REPLICAS_MAX, "contributions"); i > 0; i--) {
+            lastContribution.put(r.i32(), r.i64());
         }
         r.end("threshold ledger");
         return next;

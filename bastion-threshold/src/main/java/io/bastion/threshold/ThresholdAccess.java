@@ -15,7 +15,7 @@ public enum ThresholdAccess {
             return null;
         }
         if (op instanceof Enroll || op instanceof Deal || op instanceof Verdict || op instanceof Shares
-                || op instanceof FrostCommit || op instanceof FrostShare) {
+                || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Contributions) {
             return "only replicas submit " + op.getClass().getSimpleName();
         }
         return "clients may not ask for " + op.getClass().getSimpleName() + " here: the service decides";

@@ -45,6 +45,8 @@ public final class ThresholdLedger {
     private final TreeMap<Integer, Element> encryptionKeys = new TreeMap<>();
     private final TreeMap<String, KeyRecord> keys = new TreeMap<>();
     private final TreeMap<Long, Operation> operations = new TreeMap<>();
+    /** The request number of each replica's last {@link Contributions} executed. */
+    private final TreeMap<Integer, Long> lastContribution = new TreeMap<>();
     private long nextOperation = 1;
 
     public ThresholdLedger(int n, int f) {
@@ -117,6 +119,7 @@ public final class ThresholdLedger {
                 case Shares s -> shares(s, caller.replica(), nowMillis);
                 case FrostCommit c -> ThresholdSigning.commit(this, c, caller.replica(), nowMillis);
                 case FrostShare s -> ThresholdSigning.share(this, s, caller.replica(), nowMillis);
+                case Contributions c -> Outcome.refused("contributions do not nest");
                 case KeyQuery q -> query(q);
                 case ResultQuery q -> query(q);
             };
@@ -125,9 +128,28 @@ public final class ThresholdLedger {
         }
     }
 
+    /**
+     * Executes a replica's {@link Contributions}, each in turn, and notes its request number so
+     * the replica knows the request ran ({@link #lastContribution}).
+     */
+    public Outcome contribute(Contributions c, int replica, long requestNumber, long nowMillis) {
+        List<String> texts = new ArrayList<>(c.ops().size());
+        for (ThresholdOp op : c.ops()) {
+            Outcome o = execute(op, Caller.replica(replica), nowMillis);
+            texts.add((o.accepted() ? "" : "refused: ") + o.text());
+        }
+        lastContribution.merge(replica, requestNumber, Math::max);
+        return Outcome.ok(String.join(" | ", texts));
+    }
+
+    /** The request number of replica {@code replica}'s last contributions executed, or 0. */
+    public long lastContribution(int replica) {
+        return lastContribution.getOrDefault(replica, 0L);
+    }
+
     private static boolean requiresReplica(ThresholdOp op) {
         return op instanceof Enroll || op instanceof Deal || op instanceof Verdict || op instanceof Shares
-                || op instanceof FrostCommit || op instanceof FrostShare;
+                || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Contributions;
     }
 
     private Outcome enroll(Enroll e, int replica) {
@@ -442,13 +464,14 @@ public final class ThresholdLedger {
 
     /** The whole ledger as canonical bytes (equal ledgers, equal bytes). */
     public byte[] snapshot() {
-        return LedgerCodec.encode(this, encryptionKeys, keys, operations, nextOperation);
+        return LedgerCodec.encode(this, encryptionKeys, keys, operations, nextOperation, lastContribution);
     }
 
     /** A ledger from {@link #snapshot()} bytes. */
     public static ThresholdLedger restore(byte[] snapshot, int n, int f) {
         ThresholdLedger ledger = new ThresholdLedger(n, f);
-        ledger.nextOperation = LedgerCodec.decode(snapshot, ledger.encryptionKeys, ledger.keys, ledger.operations);
+        ledger.nextOperation = LedgerCodec.decode(snapshot, ledger.encryptionKeys, ledger.keys, ledger.operations,
+                ledger.lastContribution);
         return ledger;
     }
 }

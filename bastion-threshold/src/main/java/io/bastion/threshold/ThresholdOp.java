@@ -101,6 +101,27 @@ public sealed interface ThresholdOp {
 
     record FrostShare(long operation, int round, Suite suite, BigInteger share) implements ThresholdOp {}
 
+    /**
+     * A replica's contributions of one round, in one request: a replica keeps one request
+     * outstanding, as a client does, and packs what is due into it ({@link ThresholdHost}).
+     */
+    record Contributions(List<ThresholdOp> ops) implements ThresholdOp {
+        public static final int OPS_MAX = 128;
+
+        public Contributions {
+            ops = List.copyOf(ops);
+            if (ops.isEmpty() || ops.size() > OPS_MAX) {
+                throw new IllegalArgumentException("1 to " + OPS_MAX + " contributions in one request, not " + ops.size());
+            }
+            for (ThresholdOp op : ops) {
+                if (!(op instanceof Enroll || op instanceof Deal || op instanceof Verdict || op instanceof Shares
+                        || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Reshare)) {
+                    throw new IllegalArgumentException(op.getClass().getSimpleName() + " is no replica's contribution");
+                }
+            }
+        }
+    }
+
     /** A read: the public part of key {@code name}. */
     record KeyQuery(String name) implements ThresholdOp {
         public KeyQuery {

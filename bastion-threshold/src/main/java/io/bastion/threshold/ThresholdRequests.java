@@ -36,6 +36,9 @@ final class ThresholdRequests {
             }
             return ledger.execute(op, Caller.SERVICE, context.timeMillis()).reply();
         }
+        if (op instanceof Contributions c) {
+            return ledger.contribute(c, replica, context.requestNumber(), context.timeMillis()).reply();
+        }
         if (op instanceof KeyGen || op instanceof Decrypt || op instanceof Coin || op instanceof Sign) {
             return Outcome.refused("replicas do not ask for " + op.getClass().getSimpleName()).reply();
         }

@@ -132,6 +132,92 @@ class ThresholdServiceTest {
         assertThatThrownBy(reopened::encryptionSecret).hasMessageContaining("unreadable");
     }
 
+    @Test
+    void aReplicaKeepsOneContributionRequestOutstandingAndPacksWhatIsDue() {
+        ThresholdService service = new ThresholdService(4, 1, ThresholdAccess.REGISTERED_CLIENTS, t -> new KeyValueService());
+        io.bastion.crypto.SigningKey key = io.bastion.crypto.Ed25519SigningKey.generate(LedgerHarness.seeded(3));
+        ThresholdHost host = new ThresholdHost(new ThresholdAgent(2, ShareStore.inMemory(), LedgerHarness.seeded(2)),
+                service::ledger, key);
+        var first = host.afterBatch(NOW);
+        assertThat(first).hasSize(1);
+        var request = first.get(0).message();
+        assertThat(request.clientId()).isEqualTo(ClusterConfig.replicaClientId(2));
+        assertThat(ThresholdOp.decode(request.operation())).isInstanceOf(ThresholdOp.Contributions.class);
+        assertThat(host.afterBatch(NOW + 100)).as("one request outstanding").isEmpty();
+        ServiceContext ordered = new ServiceContext(request.clientId(), request.requestNumber(), 1, 0, NOW, 0);
+        assertThat(text(service.execute(request.operation(), ordered))).isEqualTo("ok enrolled replica 2");
+        assertThat(service.ledger().lastContribution(2)).isEqualTo(request.requestNumber());
+        assertThat(host.afterBatch(NOW + 200)).as("nothing more is due").isEmpty();
+        // a lost request goes again after the resubmission delay
+        ThresholdHost other = new ThresholdHost(new ThresholdAgent(3, ShareStore.inMemory(), LedgerHarness.seeded(4)),
+                service::ledger, key);
+        long number = other.afterBatch(NOW).get(0).message().requestNumber();
+        assertThat(other.afterBatch(NOW + ThresholdAgent.RESUBMIT_MILLIS - 1)).isEmpty();
+        var again = other.afterBatch(NOW + ThresholdAgent.RESUBMIT_MILLIS);
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).message().requestNumber()).isGreaterThan(number);
+    }
+
+    @Test
+    void hostsCarryKeyGenerationAndManyConcurrentDecryptionsThroughOneRequestEach() {
+        int n = 4;
+        List<ThresholdService> services = new java.util.ArrayList<>();
+        List<ThresholdHost> hosts = new java.util.ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            ThresholdService service = new ThresholdService(n, 1, ThresholdAccess.REGISTERED_CLIENTS, t -> new KeyValueService());
+            services.add(service);
+            hosts.add(new ThresholdHost(new ThresholdAgent(r, ShareStore.inMemory(), LedgerHarness.seeded(r)),
+                    service::ledger, io.bastion.crypto.Ed25519SigningKey.generate(LedgerHarness.seeded(100 + r))));
+        }
+        long[] now = {NOW};
+        long[] seq = {1};
+        java.util.function.Consumer<byte[]> client = op -> {
+            for (ThresholdService s : services) {
+                s.execute(op, new ServiceContext(1, seq[0], seq[0], 0, now[0], 0));
+            }
+            seq[0]++;
+        };
+        java.util.function.BooleanSupplier round = () -> {
+            List<io.bastion.core.message.Signed<io.bastion.core.message.Request>> requests = new java.util.ArrayList<>();
+            for (ThresholdHost h : hosts) {
+                requests.addAll(h.afterBatch(now[0]));
+            }
+            for (var signed : requests) {
+                var q = signed.message();
+                for (ThresholdService s : services) {
+                    s.execute(q.operation(), new ServiceContext(q.clientId(), q.requestNumber(), seq[0], 0, now[0], 0));
+                }
+                seq[0]++;
+            }
+            now[0] += 50;
+            return !requests.isEmpty();
+        };
+        for (int i = 0; i < 20; i++) {
+            round.getAsBoolean();
+        }
+        client.accept(new ThresholdOp.KeyGen("k", Suite.P256).encode());
+        for (int i = 0; i < 100 && services.get(0).ledger().key("k").isEmpty(); i++) {
+            round.getAsBoolean();
+        }
+        Element pk = services.get(0).ledger().key("k").orElseThrow().publicKey();
+        long first = services.get(0).ledger().operationRecords().size() + 1L;
+        for (int i = 0; i < 40; i++) {
+            client.accept(new ThresholdOp.Decrypt("k", List.of(ElGamal.encryptExponent(pk, i, LedgerHarness.seeded(i)))).encode());
+        }
+        int rounds = 0;
+        while (rounds < 200 && java.util.stream.LongStream.range(first, first + 40)
+                .anyMatch(op -> !services.get(0).ledger().result(op).orElseThrow().done())) {
+            round.getAsBoolean();
+            rounds++;
+        }
+        for (int i = 0; i < 40; i++) {
+            var result = services.get(0).ledger().result(first + i).orElseThrow();
+            assertThat(result.done()).as("decryption %d after %d rounds", i, rounds).isTrue();
+            assertThat(ElGamal.discreteLog(result.plaintexts().get(0), 100)).contains((long) i);
+        }
+        assertThat(rounds).as("rounds of one request per replica").isLessThan(10);
+    }
+
     private static <T> T unchecked(java.util.concurrent.Callable<T> c) {
         try {
             return c.call();
