@@ -53,7 +53,8 @@ public final class ReplicaThreshold {
     private int lives;
     private ThresholdService service;
     private ThresholdHost host;
-    private long askedAtMillis = Long.MIN_VALUE;
+    /** When the agent was last asked (replica clock), or 0 if not in this life. */
+    private long askedAtMillis;
 
     ReplicaThreshold(int replica, int n, int f, long seed, FaultyThresholdAgent.Fault fault, int victim) {
         this.replica = replica;
@@ -76,7 +77,7 @@ public final class ReplicaThreshold {
         ThresholdAgent agent = fault == null ? new ThresholdAgent(replica, store, random)
                 : new FaultyThresholdAgent(replica, store, random, fault, victim);
         host = new ThresholdHost(agent, service::ledger, signer);
-        askedAtMillis = Long.MIN_VALUE;
+        askedAtMillis = 0;
         return service;
     }
 

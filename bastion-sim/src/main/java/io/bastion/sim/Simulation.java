@@ -27,7 +27,9 @@ import java.util.function.BooleanSupplier;
  * virtual clock. Every random choice (network delays, losses, duplicates, clock offsets, client
  * think times, batch seeds) comes from one seeded generator, so a seed replays the identical run.
  * The {@link Checker} checks safety after every event; {@link #run()} also checks that every
- * request completes once the network is reliable again.
+ * request completes once the network is reliable again. With threshold cryptography on
+ * ({@link SimOptions#withThreshold}) the replicas run it and a {@link ThresholdClient} uses it;
+ * {@link #checkThreshold()} checks the outcome after the run.
  */
 public final class Simulation {
     /** Virtual time starts here (2026-01-01T00:00:00Z) so agreed times look like real ones. */
@@ -574,6 +576,10 @@ public final class Simulation {
 
     public long seed() {
         return seed;
+    }
+
+    SimOptions options() {
+        return options;
     }
 
     public long virtualMillis() {

@@ -17,17 +17,22 @@ import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What must hold of the threshold cryptography once a simulated run is over, after the correct
- * replicas caught up with each other. "Correct" means neither Byzantine nor wiped (a wiped replica
- * lost its secrets and may still be getting new ones):
+ * What must hold of the threshold cryptography once a simulated run is over, after every live
+ * correct replica executed the requests that made both keys (in the same epoch, no reshare under
+ * way) and all three results. "Correct"
+ * means neither Byzantine nor wiped (a wiped replica lost its secrets and may still be getting
+ * new ones):
  * <ul>
- *   <li>every live correct replica has the same ledger, and in it both keys with the public key
- *       the {@link ThresholdClient} was told, and the three results it was told;</li>
+ *   <li>every live correct replica has both keys with the public key the {@link ThresholdClient}
+ *       was told, and the three results it was told; those that executed as far as the most
+ *       advanced one have the very same ledger (one that lags may stay a batch behind in a quiet
+ *       cluster, e.g. when a Byzantine peer lies to it about the last batch);</li>
  *   <li>every correct replica holding a share of a key's current epoch has {@code g^share} equal
  *       to its verification key, and at least f+1 do;</li>
  *   <li>the shares of any f replicas, interpolated as if they were enough, do not give the secret
@@ -38,7 +43,7 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ThresholdChecks {
-    /** How long the correct replicas get, after the run, to execute up to the same point. */
+    /** How long the correct replicas get, after the run, to execute what made the keys and the results. */
     static final long CATCH_UP_MILLIS = 30_000;
     /** The largest plaintext the decryption's discrete logarithm is searched up to. */
     private static final long PLAINTEXT_SEARCH_MAX = 1_000;
@@ -74,22 +79,27 @@ public final class ThresholdChecks {
                     + describe(correct, client));
         }
         List<SimReplica> live = correct.stream().filter(r -> !r.crashed()).toList();
-        ThresholdLedger reference = live.get(0).threshold().ledger();
+        SimReplica ahead = live.stream().max(Comparator.comparingLong(r -> r.core().lastExecuted())).orElseThrow();
+        ThresholdLedger reference = ahead.threshold().ledger();
         byte[] referenceBytes = reference.snapshot();
         for (SimReplica r : live) {
-            if (!Arrays.equals(referenceBytes, r.threshold().ledger().snapshot())) {
-                throw new IllegalStateException("replicas " + live.get(0).id() + " and " + r.id()
-                        + " executed up to " + r.core().lastExecuted() + " and their ledgers differ");
+            if (r.core().lastExecuted() == ahead.core().lastExecuted()
+                    && !Arrays.equals(referenceBytes, r.threshold().ledger().snapshot())) {
+                throw new IllegalStateException("replicas " + ahead.id() + " and " + r.id() + " executed up to "
+                        + r.core().lastExecuted() + " and their ledgers differ");
+            }
+            for (String name : List.of(ThresholdClient.ELECTION_KEY, ThresholdClient.SIGNING_KEY)) {
+                Element publicKey = r.threshold().ledger().key(name).orElseThrow().publicKey();
+                if (!publicKey.equals(client.publicKey(name))) {
+                    throw new IllegalStateException("key " + name + " is " + publicKey + " at replica " + r.id()
+                            + ", the client was told " + client.publicKey(name));
+                }
             }
         }
         Map<String, Integer> epochs = new TreeMap<>();
         Map<String, List<Integer>> holders = new TreeMap<>();
         for (String name : List.of(ThresholdClient.ELECTION_KEY, ThresholdClient.SIGNING_KEY)) {
             KeyInfo key = reference.key(name).orElseThrow();
-            if (!key.publicKey().equals(client.publicKey(name))) {
-                throw new IllegalStateException("key " + name + " is " + key.publicKey() + " at the replicas, the client"
-                        + " was told " + client.publicKey(name));
-            }
             epochs.put(name, key.epoch());
             holders.put(name, checkShares(sim, key));
         }
@@ -106,20 +116,23 @@ public final class ThresholdChecks {
         return new Report(epochs, holders, named);
     }
 
-    /** Every live correct replica executed as far as the others, and has both keys and all three results. */
+    /**
+     * Every live correct replica has both keys, in the same epoch and not being reshared (shares
+     * are compared within one epoch), and all three results; and at least one is live.
+     */
     private static boolean caughtUp(List<SimReplica> correct, ThresholdClient client) {
-        long executed = -1;
+        Map<String, Integer> epochs = new TreeMap<>();
         for (SimReplica r : correct) {
             if (r.crashed()) {
                 continue;
             }
-            if (executed >= 0 && r.core().lastExecuted() != executed) {
-                return false;
-            }
-            executed = r.core().lastExecuted();
             ThresholdLedger ledger = r.threshold().ledger();
-            if (ledger.key(ThresholdClient.ELECTION_KEY).isEmpty() || ledger.key(ThresholdClient.SIGNING_KEY).isEmpty()) {
-                return false;
+            for (String name : List.of(ThresholdClient.ELECTION_KEY, ThresholdClient.SIGNING_KEY)) {
+                KeyInfo key = ledger.key(name).orElse(null);
+                if (key == null || key.resharing() || epochs.getOrDefault(name, key.epoch()) != key.epoch()) {
+                    return false;
+                }
+                epochs.put(name, key.epoch());
             }
             for (ThresholdClient.Operation operation : ThresholdClient.Operation.values()) {
                 if (!ledger.result(client.operationId(operation)).map(Result::done).orElse(false)) {
@@ -127,7 +140,7 @@ public final class ThresholdChecks {
                 }
             }
         }
-        return executed >= 0;
+        return !epochs.isEmpty();
     }
 
     private static String describe(List<SimReplica> correct, ThresholdClient client) {

@@ -42,10 +42,17 @@ public final class ThresholdClient {
     /** Tries of one step before the client gives up: 400 × 250 ms = 100 s of virtual time. */
     static final int ATTEMPTS_MAX = 400;
 
-    /** The script, in order. */
+    /** The script, in order; reads are ordered reads (f+1 replies), the rest writes. */
     public enum Step {
-        GENERATE_ELECTION_KEY, GENERATE_SIGNING_KEY, READ_ELECTION_KEY, READ_SIGNING_KEY,
-        DECRYPT, COIN, SIGN, READ_DECRYPTION, READ_COIN, READ_SIGNATURE, DONE
+        GENERATE_ELECTION_KEY(false), GENERATE_SIGNING_KEY(false), READ_ELECTION_KEY(true), READ_SIGNING_KEY(true),
+        DECRYPT(false), COIN(false), SIGN(false), READ_DECRYPTION(true), READ_COIN(true), READ_SIGNATURE(true),
+        DONE(false);
+
+        private final boolean reads;
+
+        Step(boolean reads) {
+            this.reads = reads;
+        }
     }
 
     /** The operations whose results the client reads, in the order it asks for them. */
@@ -119,14 +126,14 @@ public final class ThresholdClient {
             throw new IllegalStateException("threshold client gave up on " + step + " after " + ATTEMPTS_MAX
                     + " attempts");
         }
-        Signed<Request> request = step.name().startsWith("READ_")
-                ? core.startOrderedRead(operation(world).encode(), world.now())
-                : core.start(operation(world).encode(), world.now());
+        byte[] operation = operation().encode();
+        Signed<Request> request = step.reads ? core.startOrderedRead(operation, world.now())
+                : core.start(operation, world.now());
         world.checker().onSent(request);
         world.broadcastFromClient(node, request);
     }
 
-    private ThresholdOp operation(Simulation world) {
+    private ThresholdOp operation() {
         return switch (step) {
             case GENERATE_ELECTION_KEY -> new ThresholdOp.KeyGen(ELECTION_KEY, Suite.P256);
             case GENERATE_SIGNING_KEY -> new ThresholdOp.KeyGen(SIGNING_KEY, Suite.ED25519);
