@@ -81,6 +81,16 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--hostile", description = "Shorthand for --byzantine f --crashes --partitions --loss 0.05.")
     boolean hostile;
 
+    @Option(names = "--threshold", description = "The replicas run the threshold cryptography too: a client generates"
+            + " keys, has a value decrypted, a coin drawn and a message signed; the run checks keys, shares and"
+            + " results at every correct replica (docs/threshold.md).")
+    boolean threshold;
+
+    @Option(names = "--threshold-fault", paramLabel = "FAULT", description = "With --threshold: how the Byzantine"
+            + " replicas' agents misbehave: withhold, bad_dealing, false_complaint or bad_shares (default: one per"
+            + " replica, chosen by the seed).")
+    String thresholdFault;
+
     @Override
     public Integer call() {
         SimOptions options = options();
@@ -116,12 +126,26 @@ final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--latency takes MIN..MAX in ms, got " + latency);
         }
         SimOptions base = hostile ? SimOptions.hostile(f) : SimOptions.lossy(f);
-        return base.withClients(clients, requests)
+        SimOptions configured = base.withClients(clients, requests)
                 .withNetwork(hostile ? base.dropRate() : loss, duplicate, Long.parseLong(range[0]),
                         Long.parseLong(range[1]), hostile ? base.faultyMillis() : faultyMillis, skewMillis)
                 .withFaults(hostile ? f : byzantine, hostile || crashes, hostile || partitions)
                 .withDynamicClients(dynamicClients)
                 .withFaultyClients(faultyClients, attack == null ? null : ClientBehaviour.parse(attack))
                 .withCollusion(collude);
+        if (thresholdFault != null && !threshold) {
+            throw new IllegalArgumentException("--threshold-fault needs --threshold");
+        }
+        return threshold ? configured.withThreshold(thresholdFault == null ? null : fault(thresholdFault)) : configured;
+    }
+
+    private static io.bastion.threshold.FaultyThresholdAgent.Fault fault(String name) {
+        try {
+            return io.bastion.threshold.FaultyThresholdAgent.Fault.valueOf(
+                    name.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--threshold-fault " + name
+                    + ": choose withhold, bad_dealing, false_complaint or bad_shares");
+        }
     }
 }

@@ -249,7 +249,7 @@ public final class SimReplica {
     private void submitOwnRequests(Simulation world, boolean afterBatch) {
         for (Signed<Request> request : threshold.due(clock(world.now()), afterBatch)) {
             world.checker().onSent(request);
-            world.scheduleFor(this, 1, new Event.Received(Event.FROM_CLIENT, request));
+            world.scheduleFor(this, 1, new Event.OwnRequest(request));
         }
     }
 

@@ -271,6 +271,9 @@ public final class Simulation {
         if (!done) {
             throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, "liveness: " + describeStuck(), null);
         }
+        if (thresholdClient != null) {
+            checkThreshold();
+        }
         return result();
     }
 

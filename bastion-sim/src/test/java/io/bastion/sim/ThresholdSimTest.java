@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ThresholdSimTest {
     private static final boolean LONG = Boolean.getBoolean("bastion.long");
+    /** {@code -Dbastion.long.scale=0.1} runs a tenth of the long loop's seeds. */
+    private static final double SCALE = Double.parseDouble(System.getProperty("bastion.long.scale", "1"));
     private static final String ELECTION = ThresholdClient.ELECTION_KEY;
     private static final String SIGNING = ThresholdClient.SIGNING_KEY;
     /** Protocol misbehaviours under which a Byzantine replica's own requests still get ordered. */
@@ -95,7 +97,7 @@ class ThresholdSimTest {
     }
 
     private static List<Long> failingSeeds(long first, int count, LongFunction<Simulation> simulationForSeed) {
-        return runSeeds(first, count, simulationForSeed, new ArrayList<>());
+        return runSeeds(first, Math.max(1, (int) (count * SCALE)), simulationForSeed, new ArrayList<>());
     }
 
     /** Runs and checks {@code count} seeds; returns the failing ones (each printed with its replay command). */

@@ -20,11 +20,13 @@ import java.util.stream.Stream;
  * per secret, readable by the owner only, each written to a temporary file, fsynced, renamed into
  * place and the directory fsynced, so a kill -9 leaves either the old secret or the new one.
  * File names are {@code encryption.key} and {@code share-<hex of key name>-<epoch>}; contents are
- * the secret in hexadecimal.
+ * the secret in hexadecimal. Not thread-safe (the executor's); what it read is kept in memory.
  */
 public final class FileShareStore implements ShareStore {
     private static final String ENCRYPTION = "encryption.key";
     private final Path directory;
+    /** What was read or written, so the agent's reads after every batch do not touch the disk. */
+    private final java.util.Map<String, Optional<BigInteger>> cache = new java.util.HashMap<>();
 
     public FileShareStore(Path directory) {
         this.directory = directory;
@@ -67,6 +69,7 @@ public final class FileShareStore implements ShareStore {
                 if (name.startsWith(prefix) && !name.endsWith(".tmp")
                         && Integer.parseInt(name.substring(prefix.length())) < epoch) {
                     Files.deleteIfExists(p);
+                    cache.remove(name);
                 }
             }
         } catch (IOException e) {
@@ -79,6 +82,18 @@ public final class FileShareStore implements ShareStore {
     }
 
     private Optional<BigInteger> read(String name) {
+        Optional<BigInteger> cached = cache.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<BigInteger> value = readFile(name);
+        if (cache.size() < 4096) {
+            cache.put(name, value);
+        }
+        return value;
+    }
+
+    private Optional<BigInteger> readFile(String name) {
         Path p = directory.resolve(name);
         if (!Files.exists(p)) {
             return Optional.empty();
@@ -109,7 +124,9 @@ public final class FileShareStore implements ShareStore {
             try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
                 dir.force(true);
             }
+            cache.put(name, Optional.of(secret));
         } catch (IOException e) {
+            cache.remove(name);
             throw new UncheckedIOException("cannot store " + target, e);
         }
     }

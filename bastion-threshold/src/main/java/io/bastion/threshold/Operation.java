@@ -33,6 +33,9 @@ final class Operation {
     final TreeMap<Integer, BigInteger> signatureShares = new TreeMap<>();
     final TreeSet<Integer> excluded = new TreeSet<>();
 
+    /** The share bases, computed once (hashing to the curve costs); not part of the state, derived from it. */
+    java.util.List<Element> bases;
+
     Operation(long id, Kind kind, String key, ThresholdOp request, long createdMillis) {
         this.id = id;
         this.kind = kind;

@@ -20,6 +20,17 @@ public final class P256Group extends Group {
     private static final int ELEMENT_BYTES = 33;
     private static final int SCALAR_BYTES = 32;
 
+    /** BouncyCastle's hashers by domain separation tag; few tags are used, each made once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, HashToEllipticCurve> hashers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private HashToEllipticCurve hasher(String dst) {
+        if (hashers.size() > 64) {
+            return HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, dst);
+        }
+        return hashers.computeIfAbsent(dst, d -> HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, d));
+    }
+
     private P256Group() {
         this(CustomNamedCurves.getByName("secp256r1"));
     }
@@ -85,7 +96,7 @@ public final class P256Group extends Group {
 
     /** RFC 9380 hash_to_curve with suite P256_XMD:SHA-256_SSWU_RO_ and domain separation tag {@code dst}. */
     public Element hashToCurve(byte[] message, String dst) {
-        ECPoint p = HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, dst).hashToCurve(message);
+        ECPoint p = hasher(dst).hashToCurve(message);
         // BouncyCastle's result lies on its own curve object; re-home it on ours.
         return new Element(this, curve().importPoint(p));
     }

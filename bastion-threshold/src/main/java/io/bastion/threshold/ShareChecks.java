@@ -26,10 +26,12 @@ public final class ShareChecks {
     public static List<ProvenShare> make(Group g, List<Element> bases, BigInteger x, long operation, int epoch,
                                          int replica, SecureRandom random) {
         List<ProvenShare> out = new ArrayList<>(bases.size());
+        Element verificationKey = g.base(x);
         for (int i = 0; i < bases.size(); i++) {
             Element base = bases.get(i);
-            out.add(new ProvenShare(base.multiply(x),
-                    DleqProof.prove(g.generator(), base, x, shareContext(operation, epoch, replica, i), random)));
+            Element share = base.multiply(x);
+            out.add(new ProvenShare(share, DleqProof.prove(g.generator(), base, verificationKey, share, x,
+                    shareContext(operation, epoch, replica, i), random)));
         }
         return out;
     }
@@ -75,12 +77,15 @@ public final class ShareChecks {
     /** base_i^s from shares base_i^{x_j} of replicas j (x = j+1), by Lagrange in the exponent. */
     public static List<Element> interpolate(Group g, Map<Integer, List<Element>> shares, int count) {
         List<BigInteger> xs = shares.keySet().stream().map(j -> BigInteger.valueOf(j + 1L)).toList();
+        java.util.Map<Integer, BigInteger> lambdas = new java.util.TreeMap<>();
+        for (int j : shares.keySet()) {
+            lambdas.put(j, Polynomial.lagrangeAtZero(g, xs, BigInteger.valueOf(j + 1L)));
+        }
         List<Element> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Element sum = g.identity();
             for (Map.Entry<Integer, List<Element>> e : shares.entrySet()) {
-                BigInteger lambda = Polynomial.lagrangeAtZero(g, xs, BigInteger.valueOf(e.getKey() + 1L));
-                sum = sum.add(e.getValue().get(i).multiply(lambda));
+                sum = sum.add(e.getValue().get(i).multiply(lambdas.get(e.getKey())));
             }
             out.add(sum);
         }

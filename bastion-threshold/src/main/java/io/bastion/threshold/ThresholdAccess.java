@@ -15,7 +15,8 @@ public enum ThresholdAccess {
             return null;
         }
         if (op instanceof Enroll || op instanceof Deal || op instanceof Verdict || op instanceof Shares
-                || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Contributions) {
+                || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Contributions
+                || op instanceof Nudge) {
             return "only replicas submit " + op.getClass().getSimpleName();
         }
         return "clients may not ask for " + op.getClass().getSimpleName() + " here: the service decides";

@@ -63,6 +63,9 @@ public class ThresholdAgent {
         for (KeyRecord key : ledger.keyRecords()) {
             keyDue(ledger, key, nowMillis, out);
         }
+        if (ledger.overdue(nowMillis)) {
+            offer(out, "nudge", nowMillis, Nudge::new);
+        }
         for (Operation op : ledger.operationRecords()) {
             if (!op.done()) {
                 operationDue(ledger, op, nowMillis, out);
@@ -73,10 +76,7 @@ public class ThresholdAgent {
 
     private void keyDue(ThresholdLedger ledger, KeyRecord key, long nowMillis, List<ThresholdOp> out) {
         if (key.phase == Phase.DEALING && !key.dealers.contains(replica) && !key.excluded.contains(replica)) {
-            Deal d = makeDeal(ledger, key);
-            if (d != null) {
-                offer(out, "deal/" + key.name + "/" + key.epoch, nowMillis, () -> d);
-            }
+            offer(out, "deal/" + key.name + "/" + key.epoch, nowMillis, () -> makeDeal(ledger, key));
         }
         if (key.phase != Phase.DEALING && !key.verdicts.contains(replica) && isRecipient(key.recipients)
                 && key.epoch != key.completeEpoch) {

@@ -35,23 +35,13 @@ final class ThresholdFrost {
         BigInteger id = BigInteger.valueOf(replica + 1L);
         if (op.commitments.size() < ledger.threshold() && !op.commitments.containsKey(replica)
                 && !op.excluded.contains(replica)) {
-            if (nonces.size() >= ATTEMPTS_KEPT_MAX) {
-                nonces.clear();
-                signed.clear();
+            if (nonces.size() >= ATTEMPTS_KEPT_MAX) { // attempts of finished or restarted operations go
+                nonces.keySet().removeIf(a -> !a.startsWith(op.id + "/"));
+                signed.keySet().removeIf(a -> !a.startsWith(op.id + "/"));
             }
             FrostNonces mine = nonces.computeIfAbsent(attempt, a -> Frost.commit(suite, id, share, random));
             agent.offer(out, "frost-commit/" + attempt, nowMillis, () -> new FrostCommit(op.id, op.round,
                     mine.commitment().hiding(), mine.commitment().binding()));
-            return;
-        }
-        if (op.commitments.size() >= ledger.threshold() && !op.signatureShares.containsKey(replica)
-                && nowMillis - op.roundStartMillis > ThresholdLedger.SIGNING_ROUND_MILLIS && !op.excluded.contains(replica)
-                && !op.commitments.containsKey(replica)) {
-            // the attempt stalled: a commitment to the next one makes the ledger see that time passed
-            String next = op.id + "/" + (op.round + 1);
-            FrostNonces fresh = nonces.computeIfAbsent(next, a -> Frost.commit(suite, id, share, random));
-            agent.offer(out, "frost-commit/" + next, nowMillis, () -> new FrostCommit(op.id, op.round + 1,
-                    fresh.commitment().hiding(), fresh.commitment().binding()));
             return;
         }
         FrostNonces mine = nonces.get(attempt);

@@ -37,8 +37,13 @@ public final class ThresholdLedger {
     public static final int OPERATIONS_KEPT_MAX = 256;
     /** A replica may ask for a reshare of a key at most this often (agreed time). */
     public static final long RESHARE_INTERVAL_MIN_MILLIS = 10_000;
-    /** A FROST round whose signers have not all answered after this long starts again without them. */
+    /** A FROST attempt not done after this long (agreed time) starts again, its silent signers left out once. */
     public static final long SIGNING_ROUND_MILLIS = 10_000;
+    /**
+     * A sharing round (key generation or reshare) not complete after this long starts again with
+     * the replicas enrolled then: one that crashed, lost its disk or never enrolled cannot hold it up.
+     */
+    public static final long KEY_ROUND_MILLIS = 30_000;
 
     private final int n;
     private final int f;
@@ -102,7 +107,7 @@ public final class ThresholdLedger {
 
     /** Executes an ordered operation at agreed time {@code nowMillis}; deterministic. */
     public Outcome execute(ThresholdOp op, Caller caller, long nowMillis) {
-        expireSigningRounds(nowMillis);
+        expireRounds(nowMillis);
         if (requiresReplica(op) && !caller.isReplica()) {
             return Outcome.refused("only replicas submit " + op.getClass().getSimpleName());
         }
@@ -120,6 +125,7 @@ public final class ThresholdLedger {
                 case FrostCommit c -> ThresholdSigning.commit(this, c, caller.replica(), nowMillis);
                 case FrostShare s -> ThresholdSigning.share(this, s, caller.replica(), nowMillis);
                 case Contributions c -> Outcome.refused("contributions do not nest");
+                case Nudge nudge -> Outcome.ok("time is " + nowMillis);
                 case KeyQuery q -> query(q);
                 case ResultQuery q -> query(q);
             };
@@ -149,7 +155,8 @@ public final class ThresholdLedger {
 
     private static boolean requiresReplica(ThresholdOp op) {
         return op instanceof Enroll || op instanceof Deal || op instanceof Verdict || op instanceof Shares
-                || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Contributions;
+                || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Contributions
+                || op instanceof Nudge;
     }
 
     private Outcome enroll(Enroll e, int replica) {
@@ -338,6 +345,13 @@ public final class ThresholdLedger {
 
     /** The elements each share raises to the replica's secret: the c1s of a decryption, the coin's point. */
     List<Element> bases(Operation op) {
+        if (op.bases == null) {
+            op.bases = computeBases(op);
+        }
+        return op.bases;
+    }
+
+    private static List<Element> computeBases(Operation op) {
         return switch (op.request) {
             case Decrypt d -> d.ciphertexts().stream().map(ElGamal.Ciphertext::c1).toList();
             case Coin c -> List.of(coinPoint(op.key, op.id, c.input()));
@@ -351,12 +365,34 @@ public final class ThresholdLedger {
         return P256Group.INSTANCE.hashToCurve(message, "BASTION-COIN-V1-P256_XMD:SHA-256_SSWU_RO_");
     }
 
-    private void expireSigningRounds(long nowMillis) {
+    /** Starts again the sharing rounds and signing attempts that ran past their time. */
+    private void expireRounds(long nowMillis) {
+        for (KeyRecord key : keys.values()) {
+            if (key.phase != Phase.COMPLETE && nowMillis - key.epochStartMillis > KEY_ROUND_MILLIS
+                    && encryptionKeys.size() >= n - f) {
+                key.startEpoch(key.epoch + 1, key.kind, encryptionKeys, nowMillis);
+            }
+        }
         for (Operation op : operations.values()) {
             if (!op.done() && op.kind == Operation.Kind.SIGN) {
                 ThresholdSigning.expire(this, op, nowMillis);
             }
         }
+    }
+
+    /** Whether a round of key {@code key} or attempt of signature {@code op} is past its time at {@code nowMillis}. */
+    boolean overdue(long nowMillis) {
+        for (KeyRecord key : keys.values()) {
+            if (key.phase != Phase.COMPLETE && nowMillis - key.epochStartMillis > KEY_ROUND_MILLIS) {
+                return true;
+            }
+        }
+        for (Operation op : operations.values()) {
+            if (!op.done() && op.kind == Operation.Kind.SIGN && nowMillis - op.roundStartMillis > SIGNING_ROUND_MILLIS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ reading

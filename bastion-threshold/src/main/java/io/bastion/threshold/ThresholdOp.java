@@ -115,12 +115,20 @@ public sealed interface ThresholdOp {
             }
             for (ThresholdOp op : ops) {
                 if (!(op instanceof Enroll || op instanceof Deal || op instanceof Verdict || op instanceof Shares
-                        || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Reshare)) {
+                        || op instanceof FrostCommit || op instanceof FrostShare || op instanceof Reshare
+                        || op instanceof Nudge)) {
                     throw new IllegalArgumentException(op.getClass().getSimpleName() + " is no replica's contribution");
                 }
             }
         }
     }
+
+    /**
+     * That a round is overdue: a replica sends it when a key's sharing round or a signing attempt
+     * has run past its time, so the ledger, which only sees time pass with ordered requests, starts
+     * it again ({@link ThresholdLedger#KEY_ROUND_MILLIS}, {@link ThresholdLedger#SIGNING_ROUND_MILLIS}).
+     */
+    record Nudge() implements ThresholdOp {}
 
     /** A read: the public part of key {@code name}. */
     record KeyQuery(String name) implements ThresholdOp {

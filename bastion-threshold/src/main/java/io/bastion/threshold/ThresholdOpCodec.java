@@ -7,7 +7,7 @@ import java.util.List;
 /** Encodes and decodes {@link ThresholdOp}s; each operation's layout is written once, both directions side by side. */
 final class ThresholdOpCodec {
     private static final int ENROLL = 1, KEYGEN = 2, DEAL = 3, VERDICT = 4, RESHARE = 5, DECRYPT = 6, COIN = 7,
-            SIGN = 8, SHARES = 9, FROST_COMMIT = 10, FROST_SHARE = 11, KEY_QUERY = 12, RESULT_QUERY = 13, CONTRIBUTIONS = 14;
+            SIGN = 8, SHARES = 9, FROST_COMMIT = 10, FROST_SHARE = 11, KEY_QUERY = 12, RESULT_QUERY = 13, CONTRIBUTIONS = 14, NUDGE = 15;
     private static final int CONTRIBUTION_BYTES_MAX = 1 << 20;
     private static final int BOX_BYTES_MAX = 128;
     private static final int COMMITMENTS_MAX = ThresholdOp.REPLICAS_MAX;
@@ -47,6 +47,7 @@ final class ThresholdOpCodec {
             case FrostCommit c -> w.u8(FROST_COMMIT).i64(c.operation()).i32(c.round())
                     .u8(suiteOf(c.hiding().group()).ordinal()).element(c.hiding()).element(c.binding());
             case Contributions c -> w.u8(CONTRIBUTIONS).list(c.ops(), (x, one) -> x.bytes(encode(one)));
+            case Nudge nudge -> w.u8(NUDGE);
             case KeyQuery q -> w.u8(KEY_QUERY).string(q.name());
             case ResultQuery q -> w.u8(RESULT_QUERY).i64(q.operation());
             case FrostShare s -> w.u8(FROST_SHARE).i64(s.operation()).i32(s.round()).u8(s.suite().ordinal())
@@ -122,6 +123,7 @@ final class ThresholdOpCodec {
                 }
                 yield new Contributions(ops);
             }
+            case NUDGE -> new Nudge();
             case KEY_QUERY -> new KeyQuery(name(r));
             case RESULT_QUERY -> new ResultQuery(r.i64());
             default -> throw new Wire.MalformedException("unknown threshold operation " + type);

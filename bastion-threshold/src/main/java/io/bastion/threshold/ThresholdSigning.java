@@ -79,22 +79,30 @@ final class ThresholdSigning {
         return Outcome.ok("signature share of replica " + replica + " accepted");
     }
 
-    /** Leaves out signers that did not answer in time, and starts a new attempt. */
+    /**
+     * Starts a new attempt when this one ran past its time: signers that committed and did not
+     * sign sit the next attempt out (their nonces may be lost), replicas caught with bad shares
+     * stay out; everyone else may commit again.
+     */
     static void expire(ThresholdLedger ledger, Operation op, long nowMillis) {
-        if (op.commitments.size() < ledger.threshold()
-                || nowMillis - op.roundStartMillis < ThresholdLedger.SIGNING_ROUND_MILLIS) {
+        if (nowMillis - op.roundStartMillis <= ThresholdLedger.SIGNING_ROUND_MILLIS) {
             return;
         }
-        for (int signer : op.commitments.keySet()) {
-            if (!op.signatureShares.containsKey(signer)) {
-                op.excluded.add(signer);
+        java.util.TreeSet<Integer> silent = new java.util.TreeSet<>();
+        if (op.commitments.size() >= ledger.threshold()) {
+            for (int signer : op.commitments.keySet()) {
+                if (!op.signatureShares.containsKey(signer)) {
+                    silent.add(signer);
+                }
             }
         }
+        op.excluded.retainAll(op.faulty.keySet());
+        op.excluded.addAll(silent);
         restart(ledger, op, nowMillis);
     }
 
     private static void restart(ThresholdLedger ledger, Operation op, long nowMillis) {
-        if (ledger.n() - op.excluded.size() < ledger.threshold()) { // slow, not faulty: give them another chance
+        if (ledger.n() - op.excluded.size() < ledger.threshold()) { // too few left: only the proven faulty stay out
             op.excluded.retainAll(op.faulty.keySet());
         }
         op.restart(op.epoch, nowMillis);

@@ -129,7 +129,7 @@ class ThresholdServiceTest {
             }
         }
         Files.writeString(store.resolve("encryption.key"), "not hex\n");
-        assertThatThrownBy(reopened::encryptionSecret).hasMessageContaining("unreadable");
+        assertThatThrownBy(() -> new FileShareStore(store).encryptionSecret()).hasMessageContaining("unreadable");
     }
 
     @Test

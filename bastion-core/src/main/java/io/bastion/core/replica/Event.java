@@ -25,6 +25,13 @@ public sealed interface Event {
     record Received(int from, Signed<?> message) implements Event {}
 
     /**
+     * A request this replica makes itself (under its own client id, signed with its key). It is
+     * handled like a client's and sent to every peer as well, as a client sends to all: so it is
+     * ordered even while this replica cannot relay (it is alone in a view change).
+     */
+    record OwnRequest(Signed<io.bastion.core.message.Request> request) implements Event {}
+
+    /**
      * The executor finished batch {@code seq}. {@code stateDigest} is the digest of the whole
      * replicated state after it when {@code seq} is a checkpoint (made durable before this report),
      * else {@code null}.

@@ -192,6 +192,10 @@ public final class Replica {
         switch (event) {
             case Event.Tick tick -> onTick(tick.nowMillis(), out);
             case Event.Received received -> onReceived(received.from(), received.message(), out);
+            case Event.OwnRequest own -> {
+                onRequest(own.request(), false, out);
+                out.broadcast(Signed.unsigned(new RequestBodies(id, List.of(own.request()))));
+            }
             case Event.Executed executed -> {
                 forget(executed.forgottenClients());
                 onExecuted(executed.seq(), executed.stateDigest(), out);

@@ -864,7 +864,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
         localRequestsAskedMillis = now;
         for (Signed<Request> request : localRequests.afterBatch(now)) {
-            inbound.add(new Event.Received(MessageAuthenticator.FROM_CLIENT, request));
+            inbound.add(new Event.OwnRequest(request));
         }
     }
 
