@@ -272,11 +272,9 @@ class ThresholdSimTest {
     }
 
     /**
-     * Thousands of seeds, with {@code -Dbastion.long=true}: loss; f Byzantine replicas with faulty
-     * agents; crashes and partitions; all of them together. Until the liveness problems found by
-     * this loop are fixed (a FROST round that never again admits signers left out as slow, a key
-     * generation waiting for a verdict that cannot come, a replica alone in a view change whose own
-     * requests are never ordered), some seeds of the last three kinds fail on them.
+     * Thousands of seeds, with {@code -Dbastion.long=true} ({@code -Dbastion.long.scale=0.1} for a
+     * tenth): loss; f Byzantine replicas with faulty agents; crashes and partitions; all of them
+     * together.
      */
     @Test
     void longSeedLoop() {
