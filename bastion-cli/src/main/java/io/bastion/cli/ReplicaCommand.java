@@ -181,19 +181,36 @@ final class ReplicaCommand implements Callable<Integer> {
         ReplicaTls tls = tls(cluster.replica(id).webPort() != 0, metricsPort != 0);
         ReplicaRuntime.LocalRequests localRequests = ReplicaRuntime.LocalRequests.NONE;
         StateMachine state;
-        if (thresholdFault() != null && chosen != Services.THRESHOLD) {
-            throw new IllegalArgumentException("--test-fault " + testFault + " needs --service threshold");
+        if (thresholdFault() != null && chosen != Services.THRESHOLD && sqlService == null) {
+            throw new IllegalArgumentException("--test-fault " + testFault + " needs --service threshold or a"
+                    + " --sql-service that uses threshold cryptography");
         }
         if (sqlService == null && chosen == Services.THRESHOLD) {
             ThresholdService threshold = Services.thresholdService(cluster);
             state = new io.bastion.core.execution.ExecutionEngine(id, signingKey, threshold,
                     cluster.settings().stateChunkBytes(), SessionRequests.of(cluster, new StandardSignatureVerifier()));
             localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, threshold::ledger, thresholdFault());
-        } else state = sqlService != null
-                ? new SqlStateMachine(id, signingKey, ServiceClass.load(sqlService, serviceJars),
-                        dataDirectory.resolve(Services.SQL_DIRECTORY), mode, cluster.settings().checkpointInterval(),
-                        SessionRequests.of(cluster, new StandardSignatureVerifier()))
-                : chosen.create(id, signingKey, cluster, dataDirectory, mode, lyingReads());
+        } else if (sqlService != null) {
+            io.bastion.sql.SqlService loaded = ServiceClass.load(sqlService, serviceJars);
+            io.bastion.sql.SqlService replicated = loaded;
+            if (loaded instanceof io.bastion.threshold.UsesThreshold user) {
+                // the service's threshold requests go to the ledger; its replica's agent contributes
+                io.bastion.threshold.ThresholdSqlService wrapped = new io.bastion.threshold.ThresholdSqlService(
+                        cluster.n(), cluster.f(), io.bastion.threshold.ThresholdAccess.SERVICE_ONLY, threshold -> {
+                            user.useThreshold(threshold);
+                            return loaded;
+                        });
+                replicated = wrapped;
+                localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, wrapped::ledger, thresholdFault());
+            } else if (thresholdFault() != null) {
+                throw new IllegalArgumentException("--test-fault " + testFault + ": " + sqlService
+                        + " does not use threshold cryptography");
+            }
+            state = new SqlStateMachine(id, signingKey, replicated, dataDirectory.resolve(Services.SQL_DIRECTORY), mode,
+                    cluster.settings().checkpointInterval(), SessionRequests.of(cluster, new StandardSignatureVerifier()));
+        } else {
+            state = chosen.create(id, signingKey, cluster, dataDirectory, mode, lyingReads());
+        }
         String label = sqlService != null ? sqlService : chosen.label();
         ReplicaNode node = ReplicaNode.start(cluster, id, signingKey, state, new ReplicaNode.Options(listen,
                 NetSettings.DEFAULTS, settings, ReplicaStorage.open(dataDirectory, syncMode), trace, metricsPort)

@@ -161,6 +161,40 @@ class FaultyParticipantScenarioTest {
     }
 
     /**
+     * R0, the primary, lies to R1 only: its COMMITs to R1 name batches nobody proposed. R1 alone
+     * asks for view 1 (its client's requests reach only R1, and R1 cannot relay them), so it votes
+     * in view 0 no more, while R0, R2 and R3 go on committing there. At R1 the COMMITs of R2 and R3
+     * are one short of 2f+1 and R0's name other batches: R1 must learn each batch from the
+     * certificates R2 and R3 hold (R0's real COMMITs among them), not wait for a checkpoint, which
+     * a quiet cluster may never reach (the last batches here are past the last one).
+     */
+    @Test
+    void aReplicaAloneInAViewChangeLearnsBatchesAFaultyReplicaLiedToItAbout() {
+        Simulation sim = new Simulation(SimOptions.reliable(1).withClients(2, 203), 91,
+                Map.of(R0, Behaviour.EQUIVOCATE_BACKUP)); // a lone faulty R0 picks on R1
+        int victimClient = sim.replicaCount();
+        sim.setFilter((from, to, m) -> !(from == victimClient && to != R1)
+                && !(from == R1 && to == R0 && m.message() instanceof RequestBodies));
+        var r1 = sim.replica(R1).core();
+        assertThat(sim.runUntil(() -> r1.viewChanging() && r1.view() == 1, 60_000))
+                .as("R1 asks for view 1 on its own").isTrue();
+        long executedWhenAsking = r1.lastExecuted();
+        SimClient other = sim.client(1);
+        assertThat(sim.runUntil(other::finished, 60_000)).as("the other client's requests complete").isTrue();
+        var r2 = sim.replica(R2).core();
+        assertThat(r2.lastExecuted()).as("batches committed after R1 left view 0")
+                .isGreaterThan(executedWhenAsking + 1);
+        assertThat(r2.lastExecuted() % sim.config().settings().checkpointInterval())
+                .as("batches after the last checkpoint").isPositive();
+        assertThat(sim.runUntil(() -> r1.lastExecuted() == r2.lastExecuted(), 10_000))
+                .as("R1 executes every committed batch (at %d of %d)", r1.lastExecuted(), r2.lastExecuted()).isTrue();
+        assertThat(r1.viewChanging()).as("R1 still waits for view 1").isTrue();
+        assertThat(r2.view()).as("the others stay in view 0").isZero();
+        assertThat(r1.stats().get(Counter.STATE_TRANSFERS_STARTED)).as("state transfers by R1").isZero();
+        assertThat(sim.replica(R1).service().value()).isEqualTo(sim.replica(R2).service().value());
+    }
+
+    /**
      * The whole cluster loses power under load from dynamic clients, and R3 its disk too. After
      * the restart nobody has a reason to suspect the primary: replayed logs and R3's state transfer
      * must not leave any request or batch waiting on a primary that works.

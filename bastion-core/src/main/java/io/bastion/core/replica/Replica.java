@@ -346,7 +346,12 @@ public final class Replica {
         log.getOrCreate(p.seq()).prepares.putIfAbsent(p.replicaId(), signed);
     }
 
-    /** Commits of the current view and of older ones (to learn what others committed). */
+    /**
+     * Commits of the current view and of older ones (to learn what others committed), one per
+     * replica: its latest. A replica that signed two in one view is faulty; of those, the one for
+     * the batch this slot holds is kept, as it may complete that batch's certificate (a peer relays
+     * it, see {@link Retransmission}) while the other only blocks it.
+     */
     private void onCommit(Signed<Commit> signed) {
         Commit c = signed.message();
         if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view()) {
@@ -355,9 +360,14 @@ public final class Replica {
         }
         Slot slot = log.getOrCreate(c.seq());
         Signed<Commit> held = slot.commits.get(c.replicaId());
-        if (held == null || held.message().view() < c.view()) {
+        if (held == null || held.message().view() < c.view() || held.message().view() == c.view()
+                && forSlotsBatch(slot, c) && !forSlotsBatch(slot, held.message())) {
             slot.commits.put(c.replicaId(), signed);
         }
+    }
+
+    private static boolean forSlotsBatch(Slot slot, Commit c) {
+        return slot.prePrepare != null && c.batchDigest().equals(slot.batchDigest);
     }
 
     private boolean acceptsFrom(int replicaId, long seq) {

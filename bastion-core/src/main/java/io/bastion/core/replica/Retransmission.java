@@ -147,6 +147,28 @@ final class Retransmission {
         r.stats.increment(Counter.STATE_SERVED);
     }
 
+    /**
+     * Our COMMIT for the slot, and once the slot committed here, the other COMMITs we hold for its
+     * batch: the certificate itself. A peer that left the view (changing views) cannot add its own
+     * vote, and a faulty replica may have sent it a COMMIT for another batch; the other correct
+     * replicas' votes alone are then one short of 2f+1. Each COMMIT carries its signer's signature,
+     * so the peer counts it as that replica's vote, whoever relays it.
+     */
+    private void sendCommits(int to, Slot slot, Output out) {
+        Signed<Commit> own = slot.commits.get(r.id);
+        if (own != null) {
+            out.send(to, own);
+        }
+        if (!slot.committed) {
+            return;
+        }
+        for (Signed<Commit> commit : slot.commits.values()) {
+            if (commit.message().replicaId() != r.id && commit.message().batchDigest().equals(slot.batchDigest)) {
+                out.send(to, commit);
+            }
+        }
+    }
+
     /** A peer reports where it is: send it what it lacks of what this replica holds. */
     void onStatus(int from, Status status, long nowMillis, Output out) {
         if (!fromPeer(from) || status.replicaId() != from) {
@@ -176,10 +198,7 @@ final class Retransmission {
             if (prepare != null && prepare.message().view() == status.view()) {
                 out.send(from, prepare);
             }
-            Signed<Commit> commit = slot.commits.get(r.id);
-            if (commit != null) {
-                out.send(from, commit);
-            }
+            sendCommits(from, slot, out);
             r.stats.increment(Counter.RETRANSMISSIONS);
         }
         if (status.lastStable() < r.lastStable) {
