@@ -72,7 +72,8 @@ final class SimCommand implements Callable<Integer> {
     int faultyClients;
 
     @Option(names = "--attack", description = "What the faulty clients do: skip-primary, subset, equivocate, "
-            + "bad-signatures, replay or flood (default: a kind per client, chosen from the seed).")
+            + "bad-signatures, replay, flood, or flood-one (a burst of numbered requests to one backup at a time; only"
+            + " when named) (default: a kind per client, chosen from the seed).")
     String attack;
 
     @Option(names = "--collude", description = "The Byzantine replicas share one behaviour and pick on the same victim.")

@@ -23,7 +23,12 @@ public enum ClientBehaviour {
     /** Sends again requests that clients (itself or others) sent earlier. */
     REPLAY,
     /** Sends new requests every tick without waiting for replies. */
-    FLOOD;
+    FLOOD,
+    /**
+     * Sends new requests every tick without waiting for replies, each to one backup only: a burst
+     * of numbered requests that only that backup and, by relay, the primary hold.
+     */
+    FLOOD_ONE;
 
     /** The faulty behaviours, from which a run picks when no attack is named. */
     public static final List<ClientBehaviour> FAULTY = List.of(SKIP_PRIMARY, SUBSET, EQUIVOCATE, BAD_SIGNATURES,
@@ -40,6 +45,9 @@ public enum ClientBehaviour {
             if (b.flag().equals(flag)) {
                 return b;
             }
+        }
+        if (FLOOD_ONE.flag().equals(flag)) { // named only, never picked at random (seeds keep their meaning)
+            return FLOOD_ONE;
         }
         throw new IllegalArgumentException("unknown client attack '" + flag + "'; one of "
                 + FAULTY.stream().map(ClientBehaviour::flag).toList());

@@ -67,7 +67,7 @@ public final class SimClient {
         this.config = config;
         this.random = random;
         this.dynamic = dynamic;
-        this.remaining = behaviour == ClientBehaviour.FLOOD || behaviour == ClientBehaviour.REPLAY ? 0 : requests;
+        this.remaining = flooding() || behaviour == ClientBehaviour.REPLAY ? 0 : requests;
         this.phase = dynamic ? Phase.HELLO : Phase.STATIC;
         this.core = dynamic ? null : coreFor(clientId);
     }
@@ -182,11 +182,22 @@ public final class SimClient {
         if (world.allClientsFinished()) {
             return;
         }
-        if (behaviour == ClientBehaviour.FLOOD) {
+        if (flooding()) {
             Signed<Request> request = Signed.sign(new Request(keyId, ++floodNumber, false,
                     CounterService.add(1 + random.nextInt(100))), SimulatedKeys.signer(keyId));
             world.checker().onInvoke(request);
-            world.broadcastFromClient(node, request);
+            if (behaviour == ClientBehaviour.FLOOD) {
+                world.broadcastFromClient(node, request);
+            } else {
+                int backup = 1 + random.nextInt(config.n() - 1);
+                for (int i = 0; i < config.n(); i++) {
+                    int target = (i + backup) % config.n();
+                    if (!world.isPrimaryNow(target)) {
+                        world.sendFromClient(node, target, request);
+                        break;
+                    }
+                }
+            }
         } else {
             Signed<Request> old = world.recentRequest(random);
             if (old != null) {
@@ -231,8 +242,12 @@ public final class SimClient {
         world.broadcastFromClient(node, request);
     }
 
+    private boolean flooding() {
+        return behaviour == ClientBehaviour.FLOOD || behaviour == ClientBehaviour.FLOOD_ONE;
+    }
+
     void tick(Simulation world) {
-        if (behaviour == ClientBehaviour.FLOOD || behaviour == ClientBehaviour.REPLAY) {
+        if (flooding() || behaviour == ClientBehaviour.REPLAY) {
             attack(world);
             return;
         }
