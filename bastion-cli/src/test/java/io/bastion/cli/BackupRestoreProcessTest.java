@@ -2,7 +2,7 @@ package io.bastion.cli;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.service.NullService;
-import io.bastion.server.testing.Await;
+import io.bastion.net.testing.Await;
 import io.bastion.sql.bench.InsertBenchService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -2,8 +2,8 @@ package io.bastion.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +75,7 @@ class BenchFailureTest {
         line.setErr(new PrintWriter(err));
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--clients", "2", "--sizes", "0/0",
                 "--first-warmup", "2", "--warmup", "1", "--seconds", "4",
-                "--base-port", Integer.toString(FreePorts.base(12)), "--dir", directory.resolve("run").toString(),
+                "--base-port", Integer.toString(Ports.base(12)), "--dir", directory.resolve("run").toString(),
                 "--out", directory.resolve("out.json").toString(), "--replica-jvm=-Xmx192m -XX:+UseSerialGC"));
         args.addAll(List.of(options));
         int code = line.execute(args.toArray(String[]::new));

@@ -1,7 +1,7 @@
 package io.bastion.cli;
 
 import io.bastion.server.local.LocalCluster;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -189,7 +189,7 @@ class CommandLineTest {
         assertThat(webRoot.code()).isEqualTo(1);
         assertThat(webRoot.err()).contains("--web-root").contains("not a directory");
         Run liar = run("demo", "--dir", directory.resolve("demo-liar").toString(), "--lying-replica", "9",
-                "--base-port", Integer.toString(FreePorts.base(16)));
+                "--base-port", Integer.toString(Ports.base(16)));
         assertThat(liar.code()).isEqualTo(1);
         assertThat(liar.err()).contains("--lying-replica must be 0..3");
     }
@@ -233,7 +233,7 @@ class CommandLineTest {
                 ProcessHandle.current().info().command().orElseThrow(), LocalCluster.Launcher.ENABLE_NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"),
                 Bastion.class.getName(), "demo", "--dir", directory.resolve("demo").toString(), "--service", "kv",
-                "--base-port", Integer.toString(FreePorts.base(16)))); // 12 cluster ports + 4 metrics ports
+                "--base-port", Integer.toString(Ports.base(16)))); // 12 cluster ports + 4 metrics ports
         Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<Long> replicaPids = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {

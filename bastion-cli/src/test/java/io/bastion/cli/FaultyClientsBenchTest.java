@@ -3,7 +3,7 @@ package io.bastion.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bastion.bench.Attack;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Ports;
 import io.bastion.sim.ClientBehaviour;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class FaultyClientsBenchTest {
         line.setErr(new PrintWriter(err));
         List<String> args = new ArrayList<>(List.of("bench", "--clients", "2", "--sizes", "64/64",
                 "--first-warmup", "1", "--warmup", "1", "--seconds", "1",
-                "--base-port", Integer.toString(FreePorts.base(16)), "--dir", directory.resolve("run").toString(),
+                "--base-port", Integer.toString(Ports.base(16)), "--dir", directory.resolve("run").toString(),
                 "--out", directory.resolve("out.json").toString(), "--replica-jvm=-Xmx192m -XX:+UseSerialGC"));
         args.addAll(List.of(options));
         int code = line.execute(args.toArray(String[]::new));

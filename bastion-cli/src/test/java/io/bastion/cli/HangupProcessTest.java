@@ -2,8 +2,8 @@ package io.bastion.cli;
 
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class HangupProcessTest {
 
     @Test
     void sighupReadsTheWebCertificateAgainAndTheReplicaKeepsRunning() throws Exception {
-        var generated = ClusterGenerator.generate(directory, 4, 1, FreePorts.base(12), new SecureRandom());
+        var generated = ClusterGenerator.generate(directory, 4, 1, Ports.base(12), new SecureRandom());
         assertThat(generated.config().replica(0).webPort()).as("replica 0 serves HTTPS").isNotZero();
         try (LocalCluster cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),

@@ -6,8 +6,8 @@ import io.bastion.client.ClientOptions;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ProcessClusterTest {
 
     @BeforeEach
     void start() throws Exception {
-        generated = ClusterGenerator.generate(directory, 4, 4, FreePorts.base(12), new SecureRandom());
+        generated = ClusterGenerator.generate(directory, 4, 4, Ports.base(12), new SecureRandom());
         cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
                 List.of("--service", "counter"));

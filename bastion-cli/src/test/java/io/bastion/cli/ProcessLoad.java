@@ -8,8 +8,8 @@ import io.bastion.crypto.KeyFiles;
 import io.bastion.net.config.ClusterFile;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -63,7 +63,7 @@ final class ProcessLoad implements AutoCloseable {
     /** As above, with each replica's own arguments (a test fault for one, say). */
     static ProcessLoad start(Path directory, java.util.function.IntFunction<List<String>> replicaArguments,
                              boolean dynamic) throws Exception {
-        var generated = ClusterGenerator.generate(directory, 4, CLIENTS, FreePorts.base(12), new SecureRandom());
+        var generated = ClusterGenerator.generate(directory, 4, CLIENTS, Ports.base(12), new SecureRandom());
         var config = new ClusterConfig(1, generated.config().replicas(), generated.config().clients(),
                 generated.config().settings().withCheckpointInterval(CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL));
         ClusterFile.write(config, generated.clusterFile());

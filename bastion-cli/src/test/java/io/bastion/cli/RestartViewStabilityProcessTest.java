@@ -1,7 +1,7 @@
 package io.bastion.cli;
 
 import io.bastion.core.service.CounterService;
-import io.bastion.server.testing.Await;
+import io.bastion.net.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

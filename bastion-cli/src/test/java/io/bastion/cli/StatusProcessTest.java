@@ -7,8 +7,8 @@ import io.bastion.crypto.KeyFiles;
 import io.bastion.net.config.ClusterFile;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class StatusProcessTest {
 
     @BeforeEach
     void start() throws Exception {
-        int base = FreePorts.base(16); // 12 cluster ports, then 4 metrics ports
+        int base = Ports.base(16); // 12 cluster ports, then 4 metrics ports
         generated = ClusterGenerator.generate(directory, 4, 1, base, new SecureRandom());
         clusterFile = generated.clusterFile();
         metricsBase = DemoDirectory.metricsBase(base, 4);

@@ -7,7 +7,7 @@ import io.bastion.core.service.CounterService;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.local.LocalCluster;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +35,7 @@ class SteadyLoadProcessTest {
 
     @Test
     void aCorrectPrimaryIsNeverReplacedUnderSteadyLoad() throws Exception {
-        var generated = ClusterGenerator.generate(directory, 4, 16, FreePorts.base(12), new SecureRandom());
+        var generated = ClusterGenerator.generate(directory, 4, 16, Ports.base(12), new SecureRandom());
         try (LocalCluster cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
                 List.of("--service", "counter")).startAll();

@@ -78,7 +78,7 @@ class BastionClientTest {
     void readOnlyRequestsAreAnsweredWithoutOrderingWhenTwoFPlusOneAgree() throws Exception {
         BastionClient client = client(1000, ClientOptions.defaults(), r -> r);
         client.invoke(utf8("put colour blue"));
-        io.bastion.server.testing.Await.until("every replica executed the put", Duration.ofSeconds(10),
+        io.bastion.net.testing.Await.until("every replica executed the put", Duration.ofSeconds(10),
                 () -> cluster.replicas().stream().allMatch(r -> r.stats().requestsExecuted() == 1));
         long executedBefore = cluster.replica(0).stats().requestsExecuted();
         assertThat(client.invokeReadOnly(utf8("get colour"))).asString().isEqualTo("blue");

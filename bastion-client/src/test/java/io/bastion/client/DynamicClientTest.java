@@ -17,8 +17,8 @@ import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaStorage;
 import io.bastion.server.storage.SyncMode;
 import io.bastion.core.auth.MessageAuthenticator.Verdict;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class DynamicClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        generated = ClusterGenerator.generate(directory, 4, 1, FreePorts.base(12), random);
+        generated = ClusterGenerator.generate(directory, 4, 1, Ports.base(12), random);
         for (int id = 0; id < 4; id++) {
             startNode(id);
         }

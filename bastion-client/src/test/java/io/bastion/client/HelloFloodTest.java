@@ -20,8 +20,8 @@ import io.bastion.server.ReplicaNode;
 import io.bastion.server.observe.StandardMetrics;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaStorage;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -87,8 +87,8 @@ class HelloFloodTest {
     @Test
     void aFloodOfHellosCostsBoundedStateAndDoesNotKeepAClientOut() throws Exception {
         Assumptions.assumeTrue(loopbackRangeUsable(), "needs source addresses in 127.0.0.0/8 beyond 127.0.0.1 (Linux)");
-        var generated = ClusterGenerator.generate(directory, 4, 0, FreePorts.base(12), new SecureRandom());
-        int metricsPort = FreePorts.base(1);
+        var generated = ClusterGenerator.generate(directory, 4, 0, Ports.base(12), new SecureRandom());
+        int metricsPort = Ports.base(1);
         for (int id = 0; id < 4; id++) {
             ReplicaNode.Options options = ReplicaNode.Options.defaults(ReplicaStorage.none());
             if (id == 0) {

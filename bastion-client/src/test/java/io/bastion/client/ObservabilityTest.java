@@ -11,8 +11,8 @@ import io.bastion.server.observe.TraceEvent;
 import io.bastion.server.observe.TraceFilter;
 import io.bastion.server.observe.TraceMerge;
 import io.bastion.server.runtime.ReplicaStorage;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +36,8 @@ class ObservabilityTest {
 
     @Test
     void tracesLineUpAcrossReplicasAndMetricsCountWhatWasExecuted() throws Exception {
-        var generated = ClusterGenerator.generate(directory, 4, 1, FreePorts.base(12), new SecureRandom());
-        int metricsBase = FreePorts.base(4);
+        var generated = ClusterGenerator.generate(directory, 4, 1, Ports.base(12), new SecureRandom());
+        int metricsBase = Ports.base(4);
         List<ReplicaNode> nodes = new ArrayList<>();
         try {
             for (int id = 0; id < 4; id++) {

@@ -14,8 +14,8 @@ import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaStorage;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class TcpClusterTest {
 
     @BeforeEach
     void start() throws Exception {
-        generated = ClusterGenerator.generate(directory, 4, 4, FreePorts.base(12), new SecureRandom());
+        generated = ClusterGenerator.generate(directory, 4, 4, Ports.base(12), new SecureRandom());
         for (int i = 0; i < 4; i++) {
             startNode(i);
         }

@@ -43,6 +43,28 @@ public final class Ports {
         throw new IllegalStateException("no free port found");
     }
 
+    /**
+     * The first of {@code count} consecutive ports that were all free a moment ago (for a test
+     * cluster whose file numbers its ports from a base), none of them handed out before.
+     */
+    public static synchronized int base(int count) {
+        int ephemeralLow = ephemeralLow();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(LOWEST, ephemeralLow - count);
+            boolean all = true;
+            for (int p = base; p < base + count && all; p++) {
+                all = !HANDED_OUT.contains(p) && isFree(p);
+            }
+            if (all) {
+                for (int p = base; p < base + count; p++) {
+                    HANDED_OUT.add(p);
+                }
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports found");
+    }
+
     /** The lowest ephemeral port; Linux's default when the range cannot be read or looks wrong. */
     private static int ephemeralLow() {
         try {

@@ -1,6 +1,6 @@
 package io.bastion.server.observe;
 
-import io.bastion.server.testing.Await;
+import io.bastion.net.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

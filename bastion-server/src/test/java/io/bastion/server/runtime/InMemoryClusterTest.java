@@ -9,7 +9,7 @@ import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Signed;
 import io.bastion.core.service.CounterService;
-import io.bastion.server.testing.Await;
+import io.bastion.net.testing.Await;
 import io.bastion.server.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

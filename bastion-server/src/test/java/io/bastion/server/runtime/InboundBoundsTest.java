@@ -13,7 +13,7 @@ import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.service.CounterService;
 import io.bastion.net.NetSettings;
-import io.bastion.server.testing.Await;
+import io.bastion.net.testing.Await;
 import io.bastion.server.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

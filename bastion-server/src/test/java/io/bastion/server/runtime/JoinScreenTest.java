@@ -12,7 +12,7 @@ import io.bastion.core.message.Signed;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
-import io.bastion.server.testing.Await;
+import io.bastion.net.testing.Await;
 import io.bastion.server.testing.InMemoryCluster;
 import org.junit.jupiter.api.Test;
 

@@ -27,8 +27,8 @@ import io.bastion.crypto.StandardSignatureVerifier;
 import io.bastion.net.config.ClusterGenerator;
 import io.bastion.server.ReplicaNode;
 import io.bastion.server.runtime.ReplicaStorage;
-import io.bastion.server.testing.Await;
-import io.bastion.server.testing.FreePorts;
+import io.bastion.net.testing.Await;
+import io.bastion.net.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class WebClientFlowTest {
 
     @BeforeEach
     void start() throws Exception {
-        ClusterGenerator.Generated generated = ClusterGenerator.generate(directory, 4, 0, FreePorts.base(12), random);
+        ClusterGenerator.Generated generated = ClusterGenerator.generate(directory, 4, 0, Ports.base(12), random);
         config = generated.config();
         Path webRoot = Files.createDirectories(directory.resolve("www"));
         Files.writeString(webRoot.resolve("index.html"), INDEX);
