@@ -171,15 +171,6 @@ final class Log {
         }
     }
 
-    /** Removes the slot at {@code seq} entirely (a view change dropped it). */
-    void remove(long seq) {
-        Slot slot = slots.remove(seq);
-        if (slot != null && slot.prePrepare != null) {
-            unhook(slot);
-        }
-        release(seq);
-    }
-
     /** All slots, ascending. */
     Collection<Slot> all() {
         return slots.values();

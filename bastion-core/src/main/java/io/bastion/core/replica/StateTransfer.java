@@ -208,9 +208,4 @@ final class StateTransfer {
         missing.clear();
         requested.clear();
     }
-
-    /** Gives up (the replica caught up by other means). */
-    void cancel() {
-        finished();
-    }
 }

@@ -35,10 +35,6 @@ public record JoinRequest(PublicKeyRef key, byte[] nonce, byte[] credentials, Li
         return -1 - (bits & Long.MAX_VALUE);
     }
 
-    public static boolean isProvisional(long clientId) {
-        return clientId < 0;
-    }
-
     @Override
     public byte[] nonce() {
         return nonce.clone();

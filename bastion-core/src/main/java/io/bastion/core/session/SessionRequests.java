@@ -220,10 +220,4 @@ public final class SessionRequests {
     public static boolean keptBySession(Request r) {
         return r.kind() != Request.Kind.JOIN && !SessionSettings.isStatic(r.clientId());
     }
-
-    /** Whether a signed request is one this class answers without the service. */
-    public static boolean isSessionRequest(Signed<Request> request) {
-        Request.Kind kind = request.message().kind();
-        return kind == Request.Kind.JOIN || kind == Request.Kind.LEAVE;
-    }
 }

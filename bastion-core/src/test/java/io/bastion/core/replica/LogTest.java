@@ -149,16 +149,6 @@ class LogTest {
     }
 
     @Test
-    void aRemovedSlotNoLongerWaitsForItsBodies() {
-        order(1, 7);
-
-        log.remove(1);
-
-        assertThat(log.get(1)).isNull();
-        assertThat(log.bodyArrived(r(7))).isFalse();
-    }
-
-    @Test
     void truncateKeepsTheRetainedSeqsAtOrBelowTheNewLowWatermarkAndDropsTheBodiesOfDroppedSlots() {
         for (int seq = 1; seq <= SIZE; seq++) {
             pool.add(r(seq), 0);

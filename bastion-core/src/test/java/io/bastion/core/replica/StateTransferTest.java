@@ -457,17 +457,4 @@ class StateTransferTest {
         assertThat(stale.isEmpty()).isTrue();
         assertThat(stats.get(Counter.STATE_TRANSFERS_STARTED)).isEqualTo(2);
     }
-
-    @Test
-    void cancelEndsATransferInAnyPhase() {
-        inChunks(STATE, List.of(1));
-
-        transfer.cancel();
-
-        assertThat(transfer.phase()).isEqualTo(Phase.IDLE);
-        Output out = new Output();
-        transfer.onTick(START + 60_000, out);
-        transfer.onChunk(0, STATE.chunk(0, 1), START, out);
-        assertThat(out.isEmpty()).isTrue();
-    }
 }
