@@ -9,7 +9,6 @@ import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
 import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
 
