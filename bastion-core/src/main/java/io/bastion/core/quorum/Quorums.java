@@ -83,8 +83,8 @@ public final class Quorums {
         return certificate();
     }
 
-    /** Replicas of which at least one is correct: f+1. */
-    public int weak() {
+    /** f+1, PBFT's weak certificate: so many matching messages include one from a correct replica. */
+    public int weakCertificate() {
         return f + 1;
     }
 

@@ -299,7 +299,7 @@ public final class Replica {
         if (slot.prePrepare != null) {
             if (slot.view() == p.view() && !slot.prePrepare.equals(signed)) {
                 stats.increment(Counter.EQUIVOCATIONS_SEEN);
-                if (slot.commitsFor(p.view(), Codec.batchDigest(p)) >= quorums.weak()) {
+                if (slot.commitsFor(p.view(), Codec.batchDigest(p)) >= quorums.weakCertificate()) {
                     adoptDecided(slot, signed);
                 }
                 return;
@@ -463,15 +463,15 @@ public final class Replica {
             return;
         }
         PrePrepare p = slot.batch();
-        boolean vouched = slot.reproposal || slot.matchingPrepares() >= quorums.weak();
+        boolean backedByCorrect = slot.reproposal || slot.matchingPrepares() >= quorums.weakCertificate();
         Long previousTime = timeBefore(slot.seq);
-        if (!vouched && (previousTime == null || nowMillis == 0)) {
+        if (!backedByCorrect && (previousTime == null || nowMillis == 0)) {
             return; // decide once the previous batch's time and the local clock are known
         }
-        if (!vouched && p.timeMillis() > nowMillis + settings.clockSkewMaxMillis()) {
+        if (!backedByCorrect && p.timeMillis() > nowMillis + settings.clockSkewMaxMillis()) {
             return; // a time ahead of our clock may become acceptable as the clock advances
         }
-        String problem = validate(slot, p, vouched ? 0 : previousTime, vouched);
+        String problem = validate(slot, p, backedByCorrect ? 0 : previousTime, backedByCorrect);
         if (problem != null) {
             slot.rejected = true;
             stats.increment(Counter.PRE_PREPARES_REJECTED);
@@ -491,10 +491,10 @@ public final class Replica {
     /**
      * Why a pre-prepare is invalid, or {@code null} when it is valid. The proposed time must follow
      * the previous batch's and lie within the skew bound of the local clock — unless the proposal
-     * is vouched for: re-proposed by a NEW-VIEW, or already prepared by f+1 replicas (then a
+     * is backed by a correct replica: re-proposed by a NEW-VIEW, or already prepared by f+1 replicas (then a
      * correct one checked the time while the proposal was live, and this replica is catching up).
      */
-    private String validate(Slot slot, PrePrepare p, long previousTime, boolean vouched) {
+    private String validate(Slot slot, PrePrepare p, long previousTime, boolean backedByCorrect) {
         if (p.entries().size() > settings.batchRequestsMax()) {
             return "batch of " + p.entries().size() + " requests";
         }
@@ -514,7 +514,7 @@ public final class Replica {
         if (bytes > settings.batchBytesMax()) {
             return "batch of " + bytes + " bytes";
         }
-        if (vouched) {
+        if (backedByCorrect) {
             return null;
         }
         if (p.timeMillis() <= previousTime) {

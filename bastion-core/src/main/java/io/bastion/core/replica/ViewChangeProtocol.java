@@ -200,7 +200,7 @@ final class ViewChangeProtocol {
             return;
         }
         // f+1 replicas asking for higher views include a correct one: follow to the lowest of them
-        int target = held.lowestViewAbove(view, id, quorums.weak());
+        int target = held.lowestViewAbove(view, id, quorums.weakCertificate());
         if (target > view) {
             reason = "f+1 replicas asked for views above " + view + " (" + held.describe() + ")";
             ask(target, nowMillis, out);

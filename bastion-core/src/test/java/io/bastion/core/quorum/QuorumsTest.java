@@ -27,7 +27,7 @@ class QuorumsTest {
         assertThat(q.viewChange()).isEqualTo(certificate);
         assertThat(q.prepares()).isEqualTo(prepares);
         assertThat(q.reply()).isEqualTo(reply);
-        assertThat(q.weak()).isEqualTo(f + 1);
+        assertThat(q.weakCertificate()).isEqualTo(f + 1);
         assertThat(q.readOnlyReply()).isEqualTo(readOnly);
     }
 
