@@ -31,6 +31,10 @@ final class Operation {
     long roundStartMillis;
     final TreeMap<Integer, ThresholdOp.FrostCommit> commitments = new TreeMap<>();
     final TreeMap<Integer, BigInteger> signatureShares = new TreeMap<>();
+    /**
+     * For a signature: replicas left out of the next attempt. For a decryption or coin: replicas
+     * whose good shares came after the result (checked once, so a faulty one is named all the same).
+     */
     final TreeSet<Integer> excluded = new TreeSet<>();
 
     /** The share bases, computed once (hashing to the curve costs); not part of the state, derived from it. */

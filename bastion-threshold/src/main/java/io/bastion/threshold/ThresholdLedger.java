@@ -319,14 +319,14 @@ public final class ThresholdLedger {
 
     private Outcome shares(Shares s, int replica, long nowMillis) {
         Operation op = operations.get(s.operation());
-        if (op == null || op.done() || op.kind == Operation.Kind.SIGN) {
-            return Outcome.refused("no decryption or coin " + s.operation() + " pending");
+        if (op == null || op.kind == Operation.Kind.SIGN) {
+            return Outcome.refused("no decryption or coin " + s.operation());
         }
         KeyRecord key = keys.get(op.key);
         if (s.epoch() != op.epoch || !key.usable() || key.completeEpoch != op.epoch) {
             return Outcome.refused("shares for epoch " + s.epoch() + ", operation " + op.id + " uses epoch " + op.epoch);
         }
-        if (op.shares.containsKey(replica) || op.faulty.containsKey(replica)) {
+        if (op.shares.containsKey(replica) || op.faulty.containsKey(replica) || op.excluded.contains(replica)) {
             return Outcome.refused("replica " + replica + " already answered operation " + op.id);
         }
         List<Element> bases = bases(op);
@@ -334,6 +334,10 @@ public final class ThresholdLedger {
         if (problem != null) {
             op.faulty.put(replica, problem);
             return Outcome.refused("replica " + replica + " is faulty: " + problem);
+        }
+        if (op.done()) { // checked all the same, so a faulty replica is named even when its share came late
+            op.excluded.add(replica);
+            return Outcome.ok("shares of replica " + replica + " are good and came after the result");
         }
         op.shares.put(replica, s.shares().stream().map(ProvenShare::share).toList());
         if (op.shares.size() == threshold()) {
