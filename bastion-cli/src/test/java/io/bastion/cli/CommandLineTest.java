@@ -25,6 +25,18 @@ class CommandLineTest {
     @TempDir
     Path directory;
 
+    @Test
+    void thresholdFlagsRefuseWhatTheyDoNotKnowWithAReason() {
+        Run sim = run("sim", "--seeds", "1", "--threshold", "--threshold-fault", "sabotage");
+        assertThat(sim.code()).isNotZero();
+        assertThat(sim.err()).contains("--threshold-fault sabotage: choose withhold, bad_dealing, false_complaint or bad_shares");
+        Run without = run("sim", "--seeds", "1", "--threshold-fault", "withhold");
+        assertThat(without.err()).contains("--threshold-fault needs --threshold");
+        Run missing = run("threshold", "--config", "/nonexistent/cluster.toml", "--id", "1", "key", "k");
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.err()).contains("cluster.toml");
+    }
+
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
