@@ -4,7 +4,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.net.Drop;
 import io.bastion.net.NetSettings;
@@ -82,7 +82,7 @@ public final class FaultyClient implements AutoCloseable {
 
     // ---- owned by the sending thread
     private final SplittableRandom random;
-    private final List<Signed<Request>> ownSent = new ArrayList<>();
+    private final List<Envelope<Request>> ownSent = new ArrayList<>();
     private long nextRequestNumber;
     private volatile long startNanos;
     private volatile boolean stopped;
@@ -168,7 +168,7 @@ public final class FaultyClient implements AutoCloseable {
         switch (attack) {
             case FLOOD -> sendToAll(fresh());
             case SKIP_PRIMARY -> {
-                Signed<Request> request = fresh();
+                Envelope<Request> request = fresh();
                 int primary = Math.floorMod(highestView.get(), n);
                 for (int replica = 0; replica < n; replica++) {
                     if (replica != primary) {
@@ -177,7 +177,7 @@ public final class FaultyClient implements AutoCloseable {
                 }
             }
             case SUBSET -> {
-                Signed<Request> request = fresh();
+                Envelope<Request> request = fresh();
                 int subset = 1 + random.nextInt((1 << n) - 1); // a random non-empty subset
                 for (int replica = 0; replica < n; replica++) {
                     if (in(subset, replica)) {
@@ -186,15 +186,15 @@ public final class FaultyClient implements AutoCloseable {
                 }
             }
             case EQUIVOCATE -> {
-                Signed<Request> request = fresh();
+                Envelope<Request> request = fresh();
                 int subset = properSubset(n);
                 for (int replica = 0; replica < n; replica++) {
                     send(replica, in(subset, replica) ? request : variant(request, replica));
                 }
             }
             case BAD_SIGNATURES -> {
-                Signed<Request> request = fresh();
-                Signed<Request> corrupted = corrupted(request);
+                Envelope<Request> request = fresh();
+                Envelope<Request> corrupted = corrupted(request);
                 int subset = properSubset(n);
                 for (int replica = 0; replica < n; replica++) {
                     boolean valid = in(subset, replica);
@@ -210,12 +210,12 @@ public final class FaultyClient implements AutoCloseable {
     /** A replaying attacker first makes {@link #OWN_REPLAYS_MAX} requests of its own, then sends old ones again. */
     private void replay() {
         if (ownSent.size() < OWN_REPLAYS_MAX) {
-            Signed<Request> own = fresh();
+            Envelope<Request> own = fresh();
             ownSent.add(own);
             sendToAll(own);
             return;
         }
-        Signed<Request> old = random.nextInt(OWN_REPLAY_ONE_IN) == 0 ? null : honestRequests.pick(random);
+        Envelope<Request> old = random.nextInt(OWN_REPLAY_ONE_IN) == 0 ? null : honestRequests.pick(random);
         if (old == null) {
             old = ownSent.get(random.nextInt(ownSent.size()));
         }
@@ -232,28 +232,28 @@ public final class FaultyClient implements AutoCloseable {
     }
 
     /** A new request with the next request number, validly signed. */
-    private Signed<Request> fresh() {
+    private Envelope<Request> fresh() {
         requestsMade.incrementAndGet();
-        return Signed.sign(new Request(clientId, nextRequestNumber++, false, operation), signer);
+        return Envelope.sign(new Request(clientId, nextRequestNumber++, false, operation), signer);
     }
 
     /** Another operation under the same client and request number, validly signed: one per replica. */
-    private Signed<Request> variant(Signed<Request> request, int replica) {
+    private Envelope<Request> variant(Envelope<Request> request, int replica) {
         byte[] other = Arrays.copyOf(operation, Math.max(operation.length, 5)); // beyond the 4-byte reply size
         other[other.length - 1] ^= (byte) (replica + 1);
         requestsMade.incrementAndGet();
-        return Signed.sign(new Request(clientId, request.message().requestNumber(), false, other), signer);
+        return Envelope.sign(new Request(clientId, request.message().requestNumber(), false, other), signer);
     }
 
     /** The same request and its signature with one bit flipped: the encoding is canonical, so only the signature differs. */
-    private static Signed<Request> corrupted(Signed<Request> request) {
+    private static Envelope<Request> corrupted(Envelope<Request> request) {
         byte[] signature = request.signature();
         signature[signature.length / 2] ^= 1;
-        return Signed.sign(request.message(), encoded -> signature);
+        return Envelope.sign(request.message(), encoded -> signature);
     }
 
     /** Returns how many replicas' queues took it. */
-    private int sendToAll(Signed<Request> request) {
+    private int sendToAll(Envelope<Request> request) {
         int taken = 0;
         for (int replica = 0; replica < config.n(); replica++) {
             taken += send(replica, request) ? 1 : 0;
@@ -261,7 +261,7 @@ public final class FaultyClient implements AutoCloseable {
         return taken;
     }
 
-    private boolean send(int replica, Signed<Request> request) {
+    private boolean send(int replica, Envelope<Request> request) {
         boolean taken = connector.send(replica, request);
         if (taken) {
             framesOffered.incrementAndGet();
@@ -275,7 +275,7 @@ public final class FaultyClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ the event loops
 
-    private void onMessage(int replicaId, Signed<?> message) {
+    private void onMessage(int replicaId, Envelope<?> message) {
         if (!(message.message() instanceof Reply reply) || reply.replicaId() != replicaId) {
             return;
         }

@@ -4,7 +4,7 @@ import io.bastion.client.ClientTransport;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.function.Consumer;
 
@@ -28,7 +28,7 @@ final class RecordingTransport implements ClientTransport {
     }
 
     @Override
-    public void broadcast(Signed<Request> request) {
+    public void broadcast(Envelope<Request> request) {
         sent.record(request);
         transport.broadcast(request);
     }
@@ -39,7 +39,7 @@ final class RecordingTransport implements ClientTransport {
     }
 
     @Override
-    public void broadcastHello(Signed<Hello> hello, ChallengeListener challenges) {
+    public void broadcastHello(Envelope<Hello> hello, ChallengeListener challenges) {
         transport.broadcastHello(hello, challenges);
     }
 

@@ -1,7 +1,7 @@
 package io.bastion.bench;
 
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +17,10 @@ public final class SentRequests {
     /** Requests kept (about 1 KiB each for the usual 1,024-byte requests). */
     public static final int CAPACITY = 4_096;
 
-    private final AtomicReferenceArray<Signed<Request>> ring = new AtomicReferenceArray<>(CAPACITY);
+    private final AtomicReferenceArray<Envelope<Request>> ring = new AtomicReferenceArray<>(CAPACITY);
     private final AtomicLong recorded = new AtomicLong();
 
-    public void record(Signed<Request> request) {
+    public void record(Envelope<Request> request) {
         ring.set((int) (recorded.getAndIncrement() % CAPACITY), request);
     }
 
@@ -33,7 +33,7 @@ public final class SentRequests {
      * One of the kept requests, chosen with {@code random}; {@code null} if none was recorded yet
      * (or the chosen slot was claimed by a recording that has not stored it yet).
      */
-    public Signed<Request> pick(SplittableRandom random) {
+    public Envelope<Request> pick(SplittableRandom random) {
         long count = recorded.get();
         return count == 0 ? null : ring.get(random.nextInt((int) Math.min(count, CAPACITY)));
     }

@@ -7,7 +7,7 @@ import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
@@ -65,7 +65,7 @@ class FaultyClientTest {
     /** A replica's client port that records the requests that arrive and can send a frame back. */
     private static final class FakeReplica implements AutoCloseable {
         final ServerSocket listener;
-        final List<Signed<Request>> received = new CopyOnWriteArrayList<>();
+        final List<Envelope<Request>> received = new CopyOnWriteArrayList<>();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
         volatile Socket connection;
 
@@ -93,7 +93,7 @@ class FaultyClientTest {
                 while (true) {
                     byte[] body = new byte[in.readInt()];
                     in.readFully(body);
-                    received.add((Signed<Request>) Codec.decodeFrame(body));
+                    received.add((Envelope<Request>) Codec.decodeFrame(body));
                 }
             } catch (IOException closed) {
                 // the attacker went
@@ -102,7 +102,7 @@ class FaultyClientTest {
             }
         }
 
-        void send(Signed<?> message) throws IOException {
+        void send(Envelope<?> message) throws IOException {
             byte[] body = Codec.encodeFrame(message);
             DataOutputStream out = new DataOutputStream(connection.getOutputStream());
             out.writeInt(body.length);
@@ -167,19 +167,19 @@ class FaultyClientTest {
      * (frames to one replica arrive in order, so those copies all arrived). A replica the attack
      * never sends to is left out of the cut.
      */
-    private Map<Long, Map<Integer, Signed<Request>>> arrivedByNumber(Set<Integer> sentTo) {
+    private Map<Long, Map<Integer, Envelope<Request>>> arrivedByNumber(Set<Integer> sentTo) {
         long cut = Long.MAX_VALUE;
-        List<List<Signed<Request>>> snapshots = new ArrayList<>();
+        List<List<Envelope<Request>>> snapshots = new ArrayList<>();
         for (int id = 0; id < replicas.size(); id++) {
-            List<Signed<Request>> snapshot = List.copyOf(replicas.get(id).received);
+            List<Envelope<Request>> snapshot = List.copyOf(replicas.get(id).received);
             snapshots.add(snapshot);
             if (sentTo.contains(id)) {
                 cut = Math.min(cut, snapshot.getLast().message().requestNumber());
             }
         }
-        Map<Long, Map<Integer, Signed<Request>>> byNumber = new HashMap<>();
+        Map<Long, Map<Integer, Envelope<Request>>> byNumber = new HashMap<>();
         for (int id = 0; id < snapshots.size(); id++) {
-            for (Signed<Request> r : snapshots.get(id)) {
+            for (Envelope<Request> r : snapshots.get(id)) {
                 if (r.message().requestNumber() < cut) {
                     byNumber.computeIfAbsent(r.message().requestNumber(), n -> new HashMap<>()).put(id, r);
                 }
@@ -189,7 +189,7 @@ class FaultyClientTest {
         return byNumber;
     }
 
-    private boolean valid(Signed<Request> request) {
+    private boolean valid(Envelope<Request> request) {
         return verifier.verify(key.publicKey(), request.encodedUnsafe(), request.signatureUnsafe());
     }
 
@@ -204,12 +204,12 @@ class FaultyClientTest {
         assertThat(replicas.get(0).received).as("the primary of view 0").isEmpty();
 
         Reply view1 = new Reply(2, 1, 9, CLIENT_ID, 1, new byte[0], 0, 1, List.of(), new byte[64]);
-        replicas.get(2).send(Signed.unsigned(view1));
+        replicas.get(2).send(Envelope.unsigned(view1));
         until("the primary of view 0 gets requests", () -> replicas.get(0).received.size() >= ENOUGH);
 
         Set<Long> toReplica1 = new HashSet<>();
         replicas.get(1).received.forEach(r -> toReplica1.add(r.message().requestNumber()));
-        for (Signed<Request> r : replicas.get(0).received) {
+        for (Envelope<Request> r : replicas.get(0).received) {
             assertThat(toReplica1).as("the primary of view 1 is skipped from then on")
                     .doesNotContain(r.message().requestNumber());
         }
@@ -223,7 +223,7 @@ class FaultyClientTest {
         attacker(fakeCluster(), Attack.SUBSET, new SentRequests(), 0);
         untilEveryReplicaGot(ENOUGH);
 
-        Map<Long, Map<Integer, Signed<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
+        Map<Long, Map<Integer, Envelope<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
 
         assertThat(byNumber.values()).allSatisfy(copies -> assertThat(copies).isNotEmpty())
                 .anySatisfy(copies -> assertThat(copies).hasSizeLessThan(4));
@@ -236,7 +236,7 @@ class FaultyClientTest {
         FaultyClient client = attacker(fakeCluster(), Attack.EQUIVOCATE, new SentRequests(), 0);
         untilEveryReplicaGot(ENOUGH);
 
-        Map<Long, Map<Integer, Signed<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
+        Map<Long, Map<Integer, Envelope<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
 
         assertThat(byNumber.values()).allSatisfy(copies -> {
             assertThat(copies).as("every replica gets a version").hasSize(4);
@@ -253,7 +253,7 @@ class FaultyClientTest {
         FaultyClient client = attacker(fakeCluster(), Attack.BAD_SIGNATURES, new SentRequests(), 0);
         untilEveryReplicaGot(ENOUGH);
 
-        Map<Long, Map<Integer, Signed<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
+        Map<Long, Map<Integer, Envelope<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
 
         assertThat(byNumber.values()).allSatisfy(copies -> {
             assertThat(copies).hasSize(4);
@@ -269,9 +269,9 @@ class FaultyClientTest {
     void replaySendsWhatHonestClientsSentAndItsOwnOldRequestsToEveryReplica() throws Exception {
         SigningKey honestKey = Ed25519SigningKey.generate(random);
         SentRequests honest = new SentRequests();
-        Set<Signed<Request>> recorded = new HashSet<>();
+        Set<Envelope<Request>> recorded = new HashSet<>();
         for (long number = 1; number <= 10; number++) {
-            Signed<Request> request = Signed.sign(new Request(3, number, false, OPERATION), honestKey);
+            Envelope<Request> request = Envelope.sign(new Request(3, number, false, OPERATION), honestKey);
             honest.record(request);
             recorded.add(request);
         }
@@ -279,7 +279,7 @@ class FaultyClientTest {
         untilEveryReplicaGot(10 * FaultyClient.OWN_REPLAYS_MAX);
 
         for (FakeReplica replica : replicas) {
-            List<Signed<Request>> got = List.copyOf(replica.received);
+            List<Envelope<Request>> got = List.copyOf(replica.received);
             assertThat(got).anyMatch(recorded::contains);
             assertThat(got).allMatch(r -> recorded.contains(r) || r.message().clientId() == CLIENT_ID);
             assertThat(got.stream().filter(r -> r.message().clientId() == CLIENT_ID)
@@ -296,7 +296,7 @@ class FaultyClientTest {
         attacker(fakeCluster(), Attack.FLOOD, new SentRequests(), 0);
         untilEveryReplicaGot(ENOUGH);
 
-        Map<Long, Map<Integer, Signed<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
+        Map<Long, Map<Integer, Envelope<Request>>> byNumber = arrivedByNumber(Set.of(0, 1, 2, 3));
 
         assertThat(byNumber.size()).as("many requests, no reply ever came").isGreaterThan(ENOUGH / 2);
         assertThat(byNumber.values()).allSatisfy(copies -> {

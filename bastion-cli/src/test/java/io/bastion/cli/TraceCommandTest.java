@@ -5,7 +5,7 @@ import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.server.observe.TraceEvent;
 import io.bastion.server.observe.TraceLog;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,12 +46,12 @@ class TraceCommandTest {
         return new Run(code, lines, err.toString());
     }
 
-    private static Signed<Prepare> prepare(int replica, long seq) {
-        return Signed.sign(new Prepare(replica, 0, seq, BATCH), SIGNER);
+    private static Envelope<Prepare> prepare(int replica, long seq) {
+        return Envelope.sign(new Prepare(replica, 0, seq, BATCH), SIGNER);
     }
 
-    private static Signed<Commit> commit(int replica, long seq) {
-        return Signed.sign(new Commit(replica, 0, seq, BATCH), SIGNER);
+    private static Envelope<Commit> commit(int replica, long seq) {
+        return Envelope.sign(new Commit(replica, 0, seq, BATCH), SIGNER);
     }
 
     /** Replicas 0 and 1 trace seqs 1 and 2 through real trace logs; their events interleave in time. */
@@ -59,7 +59,7 @@ class TraceCommandTest {
     void traces() {
         try (TraceLog r0 = TraceLog.open(directory.resolve("replica-0.jsonl"), 0);
              TraceLog r1 = TraceLog.open(directory.resolve("replica-1.jsonl"), 1)) {
-            r0.record(START, "in", "c1007", Signed.sign(new Request(1007, 1, false, new byte[] {1}), SIGNER));
+            r0.record(START, "in", "c1007", Envelope.sign(new Request(1007, 1, false, new byte[] {1}), SIGNER));
             r1.record(START + 1_000, "out", "all", prepare(1, 1));
             r0.record(START + 1_500, "in", "r1", prepare(1, 1));
             r0.record(START + 2_000, "out", "all", commit(0, 1));

@@ -12,7 +12,7 @@ import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.session.JoinResult;
 import io.bastion.core.session.SessionRequests;
 import io.bastion.core.util.Check;
@@ -66,7 +66,7 @@ public final class BastionClient implements AutoCloseable {
     /** A join the program asked for, or one the client started after its session ended ({@code resume} waits for it). */
     private record Joining(byte[] credentials, CompletableFuture<Session> future, Invocation resume) {}
 
-    private record ChallengeArrived(int replicaId, Signed<Challenge> challenge) {}
+    private record ChallengeArrived(int replicaId, Envelope<Challenge> challenge) {}
 
     private final ClusterConfig config;
     private final Signer signer;
@@ -183,7 +183,7 @@ public final class BastionClient implements AutoCloseable {
     }
 
     /** Called on I/O threads: pass on challenges while an attempt collects them. */
-    private void onChallengeArrived(int replicaId, Signed<Challenge> challenge) {
+    private void onChallengeArrived(int replicaId, Envelope<Challenge> challenge) {
         if (collecting) {
             events.add(new ChallengeArrived(replicaId, challenge));
         }
@@ -340,7 +340,7 @@ public final class BastionClient implements AutoCloseable {
 
     private void startInvocation(Invocation invocation, long now) {
         current = invocation;
-        Signed<Request> request = switch (invocation.kind()) {
+        Envelope<Request> request = switch (invocation.kind()) {
             case WRITE -> core.start(invocation.operation(), now);
             case READ -> core.startReadOnly(invocation.operation(), now);
             case ORDERED_READ -> core.startOrderedRead(invocation.operation(), now);
@@ -443,7 +443,7 @@ public final class BastionClient implements AutoCloseable {
         lastJoinRequestNumber = Math.max(lastJoinRequestNumber + 1, now * 1_000);
         joinCore = newCore(attempt.provisionalClientId(), lastJoinRequestNumber);
         transport.addRoute(joinCore.clientId());
-        Signed<Request> request = joinCore.start(operation, Request.Kind.JOIN, now);
+        Envelope<Request> request = joinCore.start(operation, Request.Kind.JOIN, now);
         awaited = request.message().requestNumber();
         transport.broadcast(request);
     }
@@ -542,7 +542,7 @@ public final class BastionClient implements AutoCloseable {
             orderInstead(); // replicas did not agree quickly enough: ask the ordered way
             return;
         }
-        Signed<Request> again = core.onTick(now);
+        Envelope<Request> again = core.onTick(now);
         if (again != null) {
             transport.broadcast(again);
         }
@@ -559,7 +559,7 @@ public final class BastionClient implements AutoCloseable {
             helloAtMillis = now + helloDelayMillis;
             transport.broadcastHello(attempt.hello(), this::onChallengeArrived);
         }
-        Signed<Request> again = joinCore == null ? null : joinCore.onTick(now);
+        Envelope<Request> again = joinCore == null ? null : joinCore.onTick(now);
         if (again != null) {
             transport.broadcast(again);
         }

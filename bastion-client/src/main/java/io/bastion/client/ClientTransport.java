@@ -4,7 +4,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.function.Consumer;
 
@@ -23,14 +23,14 @@ public interface ClientTransport extends AutoCloseable {
     @FunctionalInterface
     interface ChallengeListener {
         /** {@code replicaId} names the connection the challenge came on, not a checked sender. */
-        void onChallenge(int replicaId, Signed<Challenge> challenge);
+        void onChallenge(int replicaId, Envelope<Challenge> challenge);
     }
 
     /** Starts connecting; every reply from any replica goes to {@code replies} (on I/O threads). */
     void start(Consumer<Reply> replies);
 
     /** Sends the request to every replica that is connected now. */
-    void broadcast(Signed<Request> request);
+    void broadcast(Envelope<Request> request);
 
     /** How many replicas are connected at the moment. */
     int connectedReplicas();
@@ -39,7 +39,7 @@ public interface ClientTransport extends AutoCloseable {
      * Sends {@code hello} to every replica connected now; challenges for the Hello's key go to
      * {@code challenges} from now on (replacing an earlier listener for that key).
      */
-    default void broadcastHello(Signed<Hello> hello, ChallengeListener challenges) {
+    default void broadcastHello(Envelope<Hello> hello, ChallengeListener challenges) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry Hellos");
     }
 

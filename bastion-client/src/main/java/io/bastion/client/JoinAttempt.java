@@ -6,7 +6,7 @@ import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Hello;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.SessionSettings;
 import io.bastion.core.util.Check;
@@ -37,7 +37,7 @@ final class JoinAttempt {
     private final byte[] nonce;
     private final byte[] credentials;
     private final long marginMillis;
-    private final TreeMap<Integer, Signed<Challenge>> good = new TreeMap<>();
+    private final TreeMap<Integer, Envelope<Challenge>> good = new TreeMap<>();
     private int refused;
     private Phase phase = Phase.COLLECTING;
 
@@ -61,15 +61,15 @@ final class JoinAttempt {
     }
 
     /** The Hello to send (again, unchanged, while challenges are missing). */
-    Signed<Hello> hello() {
-        return Signed.unsigned(new Hello(key, nonce, credentials));
+    Envelope<Hello> hello() {
+        return Envelope.unsigned(new Hello(key, nonce, credentials));
     }
 
     /**
      * A challenge arrived on the connection to {@code replicaId}; returns whether it counts. A
      * replica's later good challenge replaces its earlier one.
      */
-    boolean onChallenge(int replicaId, Signed<Challenge> signed, long nowMillis) {
+    boolean onChallenge(int replicaId, Envelope<Challenge> signed, long nowMillis) {
         if (phase != Phase.COLLECTING) {
             return false;
         }
@@ -81,7 +81,7 @@ final class JoinAttempt {
         return true;
     }
 
-    private boolean good(int replicaId, Signed<Challenge> signed, long nowMillis) {
+    private boolean good(int replicaId, Envelope<Challenge> signed, long nowMillis) {
         Challenge c = signed.message();
         SessionSettings sessions = config.settings().sessions();
         return c.replicaId() == replicaId && replicaId >= 0 && replicaId < config.n()

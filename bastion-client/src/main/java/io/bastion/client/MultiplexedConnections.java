@@ -7,7 +7,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.NetSettings;
 import io.bastion.net.connector.ClusterConnector;
 import io.bastion.net.tls.ClientSecurity;
@@ -43,7 +43,7 @@ final class MultiplexedConnections implements AutoCloseable {
                     ClientTransport.ChallengeListener route = challengeRoutes.get(c.keyDigest());
                     if (route != null) {
                         @SuppressWarnings("unchecked")
-                        Signed<Challenge> challenge = (Signed<Challenge>) message;
+                        Envelope<Challenge> challenge = (Envelope<Challenge>) message;
                         route.onChallenge(replicaId, challenge);
                     }
                 }
@@ -82,12 +82,12 @@ final class MultiplexedConnections implements AutoCloseable {
         }
 
         @Override
-        public void broadcast(Signed<Request> request) {
+        public void broadcast(Envelope<Request> request) {
             connector.broadcast(request);
         }
 
         @Override
-        public void broadcastHello(Signed<Hello> hello, ChallengeListener challenges) {
+        public void broadcastHello(Envelope<Hello> hello, ChallengeListener challenges) {
             if (keyDigest == null || !keyDigest.equals(Challenge.keyDigest(hello.message().key()))) {
                 throw new IllegalStateException("this transport carries Hellos of its own client's key only");
             }

@@ -5,7 +5,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.NetSettings;
 import io.bastion.net.connector.ClusterConnector;
 import io.bastion.net.tls.ClientSecurity;
@@ -52,7 +52,7 @@ public final class NettyClientTransport implements ClientTransport {
                 case Reply reply when reply.replicaId() == replicaId -> replies.accept(reply);
                 case Challenge c when c.replicaId() == replicaId && challenges != null -> {
                     @SuppressWarnings("unchecked")
-                    Signed<Challenge> challenge = (Signed<Challenge>) message;
+                    Envelope<Challenge> challenge = (Envelope<Challenge>) message;
                     challenges.onChallenge(replicaId, challenge);
                 }
                 default -> { }
@@ -64,12 +64,12 @@ public final class NettyClientTransport implements ClientTransport {
     }
 
     @Override
-    public void broadcast(Signed<Request> request) {
+    public void broadcast(Envelope<Request> request) {
         connector.broadcast(request);
     }
 
     @Override
-    public void broadcastHello(Signed<Hello> hello, ChallengeListener listener) {
+    public void broadcastHello(Envelope<Hello> hello, ChallengeListener listener) {
         this.challenges = listener;
         connector.broadcast(hello);
     }

@@ -3,7 +3,7 @@ package io.bastion.client;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.server.testing.InMemoryCluster;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +38,7 @@ class BastionClientTest {
             }
 
             @Override
-            public void broadcast(Signed<Request> request) {
+            public void broadcast(Envelope<Request> request) {
                 cluster.broadcastFromClient(request);
             }
 
@@ -133,7 +133,7 @@ class BastionClientTest {
                 }
 
                 @Override
-                public void broadcast(Signed<Request> request) {
+                public void broadcast(Envelope<Request> request) {
                     lying.broadcastFromClient(request);
                 }
 

@@ -4,7 +4,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.function.Consumer;
 
@@ -17,7 +17,7 @@ final class ChallengeTampering implements ClientTransport {
     /** What the faulty replica's challenges go through on their way to the client. */
     @FunctionalInterface
     interface Tamper {
-        void apply(Signed<Challenge> challenge, Consumer<Signed<Challenge>> deliver);
+        void apply(Envelope<Challenge> challenge, Consumer<Envelope<Challenge>> deliver);
     }
 
     private final ClientTransport inner;
@@ -36,12 +36,12 @@ final class ChallengeTampering implements ClientTransport {
     }
 
     @Override
-    public void broadcast(Signed<Request> request) {
+    public void broadcast(Envelope<Request> request) {
         inner.broadcast(request);
     }
 
     @Override
-    public void broadcastHello(Signed<Hello> hello, ChallengeListener challenges) {
+    public void broadcastHello(Envelope<Hello> hello, ChallengeListener challenges) {
         inner.broadcastHello(hello, (replicaId, challenge) -> {
             if (replicaId == faulty) {
                 tamper.apply(challenge, c -> challenges.onChallenge(replicaId, c));

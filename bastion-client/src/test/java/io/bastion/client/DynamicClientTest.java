@@ -4,7 +4,7 @@ import io.bastion.server.ReplicaTls;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.core.session.SessionSettings;
 import io.bastion.crypto.Ed25519SigningKey;
@@ -262,11 +262,11 @@ class DynamicClientTest {
 
     /** The same challenge with one bit of its signature flipped. */
     @SuppressWarnings("unchecked")
-    static Signed<Challenge> withBadSignature(Signed<Challenge> challenge) {
+    static Envelope<Challenge> withBadSignature(Envelope<Challenge> challenge) {
         byte[] frame = Codec.encodeFrame(challenge);
         frame[frame.length - 1] ^= 1;
         try {
-            return (Signed<Challenge>) Codec.decodeFrame(frame);
+            return (Envelope<Challenge>) Codec.decodeFrame(frame);
         } catch (CodecException e) {
             throw new AssertionError(e);
         }

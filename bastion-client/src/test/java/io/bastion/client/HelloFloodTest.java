@@ -6,7 +6,7 @@ import io.bastion.server.ReplicaTls;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Hello;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.NullService;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.KeyFiles;
@@ -197,7 +197,7 @@ class HelloFloodTest {
             byte[] nonce = new byte[Hello.NONCE_BYTES_MIN];
             random.nextBytes(key);
             random.nextBytes(nonce);
-            byte[] frame = Codec.encodeFrame(Signed.unsigned(new Hello(
+            byte[] frame = Codec.encodeFrame(Envelope.unsigned(new Hello(
                     new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, key), nonce, new byte[0])));
             out.write(ByteBuffer.allocate(4).putInt(frame.length).array());
             out.write(frame);

@@ -4,7 +4,7 @@ import io.bastion.core.TestKeys;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Challenge;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.session.JoinRequest;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +24,11 @@ class JoinAttemptTest {
     private final JoinAttempt attempt = new JoinAttempt(CONFIG, TestKeys.VERIFIER, KEY, NONCE,
             "alice".getBytes(StandardCharsets.UTF_8));
 
-    private static Signed<Challenge> challenge(int replica, PublicKeyRef key, byte[] nonce, long expires, long signer) {
-        return Signed.sign(new Challenge(replica, Challenge.keyDigest(key), nonce, expires), TestKeys.signer(signer));
+    private static Envelope<Challenge> challenge(int replica, PublicKeyRef key, byte[] nonce, long expires, long signer) {
+        return Envelope.sign(new Challenge(replica, Challenge.keyDigest(key), nonce, expires), TestKeys.signer(signer));
     }
 
-    private static Signed<Challenge> good(int replica) {
+    private static Envelope<Challenge> good(int replica) {
         return challenge(replica, KEY, NONCE, NOW + LIFETIME, replica);
     }
 

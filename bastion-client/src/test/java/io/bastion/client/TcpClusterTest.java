@@ -5,7 +5,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.crypto.SigningKey;
@@ -144,7 +144,7 @@ class TcpClusterTest {
         byte[] noise = new byte[512];
         random.nextBytes(noise);
         out.add(noise);
-        byte[] request = Codec.encodeFrame(Signed.sign(new Request(1, 1, false, utf8("x")), m -> new byte[64]));
+        byte[] request = Codec.encodeFrame(Envelope.sign(new Request(1, 1, false, utf8("x")), m -> new byte[64]));
         out.add(ByteBuffer.allocate(4 + request.length / 2).putInt(request.length)
                 .put(request, 0, request.length / 2).array());
         out.add(ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE).putInt(0).array());

@@ -7,7 +7,7 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.handshake.HandshakeCodec;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class NetSettingsTest {
 
     @Test
     void theLargestRequestTheProtocolAcceptsFitsInAFrame() {
-        Signed<Request> request = Signed.sign(new Request(1, 1, false, new byte[P.requestBytesMax()]), LONGEST_SIGNER);
+        Envelope<Request> request = Envelope.sign(new Request(1, 1, false, new byte[P.requestBytesMax()]), LONGEST_SIGNER);
         assertThat(request.wireSize()).isLessThanOrEqualTo(D.frameBytesMax());
     }
 
@@ -36,7 +36,7 @@ class NetSettingsTest {
         for (int i = 0; i < P.batchRequestsMax(); i++) {
             entries.add(new BatchEntry(i, i, Digest.ZERO));
         }
-        Signed<PrePrepare> prePrepare = Signed.sign(new PrePrepare(0, 1, 0, 0, entries), LONGEST_SIGNER);
+        Envelope<PrePrepare> prePrepare = Envelope.sign(new PrePrepare(0, 1, 0, 0, entries), LONGEST_SIGNER);
         assertThat(prePrepare.wireSize()).isLessThanOrEqualTo(D.frameBytesMax());
     }
 

@@ -6,7 +6,7 @@ import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.execution.ExecutionEngine;
@@ -179,7 +179,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     /** Hellos are answered on their own connection; everything else goes through the runtime's checks. */
-    private void onClientMessage(ClientEndpoint clients, ClientConnection connection, Signed<?> message) {
+    private void onClientMessage(ClientEndpoint clients, ClientConnection connection, Envelope<?> message) {
         if (message.message() instanceof Hello hello) {
             runtime.onHello(hello, connection::send);
         } else {
@@ -201,7 +201,7 @@ public final class ReplicaNode implements AutoCloseable {
                 .batchesExecuted(stats::batchesExecuted)
                 .view(stats::view)
                 .viewChanges(() -> stats.coreCounters().getOrDefault(ReplicaStats.Counter.NEW_VIEWS_ACCEPTED, 0L))
-                .lastExecutedSeq(stats::lastExecuted)
+                .lastExecutedSeq(stats::lastDelivered)
                 .lastStableSeq(stats::lastStable)
                 .inboundQueueDepth(runtime::inboundQueueDepth)
                 .executorQueueDepth(runtime::executorQueueDepth)
@@ -300,17 +300,17 @@ public final class ReplicaNode implements AutoCloseable {
     private ReplicaTransport transport() {
         return new ReplicaTransport() {
             @Override
-            public void send(int replicaId, Signed<?> message) {
+            public void send(int replicaId, Envelope<?> message) {
                 network.send(replicaId, message);
             }
 
             @Override
-            public void broadcast(Signed<?> message) {
+            public void broadcast(Envelope<?> message) {
                 network.broadcast(message);
             }
 
             @Override
-            public void sendToClient(long clientId, Signed<?> message) {
+            public void sendToClient(long clientId, Envelope<?> message) {
                 endpoint.sendToClient(clientId, message);
             }
 

@@ -13,7 +13,7 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Reply;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.Status;
@@ -80,10 +80,10 @@ public enum Behaviour {
      * pre-prepare it holds for a sequence number (null if none).
      */
     record Context(int self, int to, int victim, long clockSkewMaxMillis, SplittableRandom random,
-                   List<Signed<?>> history, LongFunction<PrePrepare> heldPrePrepare) {}
+                   List<Envelope<?>> history, LongFunction<PrePrepare> heldPrePrepare) {}
 
     /** What replica {@code c.self()} actually sends to {@code c.to()} in place of {@code message}. */
-    List<Signed<?>> rewrite(Context c, Signed<?> message) {
+    List<Envelope<?>> rewrite(Context c, Envelope<?> message) {
         return switch (this) {
             case HONEST, SLOW, BAD_STATE, STALE_STATE -> List.of(message);
             case SILENT -> List.of();
@@ -138,9 +138,9 @@ public enum Behaviour {
     }
 
     /** A different batch (another seed) for backup {@code to}: no two backups can prepare the same one. */
-    private static Signed<?> reseed(int self, int to, Signed<?> message) {
+    private static Envelope<?> reseed(int self, int to, Envelope<?> message) {
         if (message.message() instanceof PrePrepare p) {
-            return Signed.sign(reseeded(p, to), SimulatedKeys.signer(self));
+            return Envelope.sign(reseeded(p, to), SimulatedKeys.signer(self));
         }
         return message;
     }
@@ -153,54 +153,54 @@ public enum Behaviour {
      * Toward the victim: the primary's other batch, and a colluding backup's PREPARE and COMMIT
      * for that other batch (whose digest follows from the pre-prepare it holds).
      */
-    private static Signed<?> backVictimsBatch(Context c, Signed<?> message) {
+    private static Envelope<?> backVictimsBatch(Context c, Envelope<?> message) {
         return switch (message.message()) {
             case PrePrepare p -> reseed(c.self(), c.to(), message);
             case Prepare p -> {
                 PrePrepare held = c.heldPrePrepare().apply(p.seq());
-                yield held == null || held.view() != p.view() ? message : Signed.sign(new Prepare(p.replicaId(), p.view(),
+                yield held == null || held.view() != p.view() ? message : Envelope.sign(new Prepare(p.replicaId(), p.view(),
                         p.seq(), Codec.batchDigest(reseeded(held, c.to()))), SimulatedKeys.signer(c.self()));
             }
             case Commit m -> {
                 PrePrepare held = c.heldPrePrepare().apply(m.seq());
-                yield held == null || held.view() != m.view() ? message : Signed.sign(new Commit(m.replicaId(), m.view(),
+                yield held == null || held.view() != m.view() ? message : Envelope.sign(new Commit(m.replicaId(), m.view(),
                         m.seq(), Codec.batchDigest(reseeded(held, c.to()))), SimulatedKeys.signer(c.self()));
             }
             default -> message;
         };
     }
 
-    private static Signed<?> censor(int self, Signed<?> message) {
+    private static Envelope<?> censor(int self, Envelope<?> message) {
         if (message.message() instanceof PrePrepare p && !p.entries().isEmpty()) {
             long victim = p.entries().stream().mapToLong(BatchEntry::clientId).min().orElseThrow();
             if (victim == Simulation.FIRST_CLIENT_ID) {
                 List<BatchEntry> kept = p.entries().stream().filter(e -> e.clientId() != victim).toList();
-                return Signed.sign(new PrePrepare(p.view(), p.seq(), p.timeMillis(), p.seed(), kept),
+                return Envelope.sign(new PrePrepare(p.view(), p.seq(), p.timeMillis(), p.seed(), kept),
                         SimulatedKeys.signer(self));
             }
         }
         return message;
     }
 
-    private static Signed<?> retime(int self, Signed<?> message, long shiftMillis) {
+    private static Envelope<?> retime(int self, Envelope<?> message, long shiftMillis) {
         if (message.message() instanceof PrePrepare p && !p.entries().isEmpty()) {
-            return Signed.sign(new PrePrepare(p.view(), p.seq(), p.timeMillis() + shiftMillis, p.seed(), p.entries()),
+            return Envelope.sign(new PrePrepare(p.view(), p.seq(), p.timeMillis() + shiftMillis, p.seed(), p.entries()),
                     SimulatedKeys.signer(self));
         }
         return message;
     }
 
-    private static Signed<?> wrongDigest(int self, Signed<?> message) {
+    private static Envelope<?> wrongDigest(int self, Envelope<?> message) {
         Digest bogus = Digest.sha256(message.encodedUnsafe());
         return switch (message.message()) {
-            case Prepare p -> Signed.sign(new Prepare(p.replicaId(), p.view(), p.seq(), bogus), SimulatedKeys.signer(self));
-            case Commit c -> Signed.sign(new Commit(c.replicaId(), c.view(), c.seq(), bogus), SimulatedKeys.signer(self));
+            case Prepare p -> Envelope.sign(new Prepare(p.replicaId(), p.view(), p.seq(), bogus), SimulatedKeys.signer(self));
+            case Commit c -> Envelope.sign(new Commit(c.replicaId(), c.view(), c.seq(), bogus), SimulatedKeys.signer(self));
             default -> message;
         };
     }
 
-    private static List<Signed<?>> replay(Signed<?> message, SplittableRandom random, List<Signed<?>> history) {
-        List<Signed<?>> out = new ArrayList<>(List.of(message));
+    private static List<Envelope<?>> replay(Envelope<?> message, SplittableRandom random, List<Envelope<?>> history) {
+        List<Envelope<?>> out = new ArrayList<>(List.of(message));
         if (!history.isEmpty() && random.nextInt(4) == 0) {
             out.add(history.get(random.nextInt(history.size())));
         }
@@ -212,9 +212,9 @@ public enum Behaviour {
         return out;
     }
 
-    private static Signed<?> badCheckpoint(int self, Signed<?> message) {
+    private static Envelope<?> badCheckpoint(int self, Envelope<?> message) {
         if (message.message() instanceof Checkpoint c) {
-            return Signed.sign(new Checkpoint(c.replicaId(), c.seq(), Digest.sha256(c.stateDigest().toBytes())),
+            return Envelope.sign(new Checkpoint(c.replicaId(), c.seq(), Digest.sha256(c.stateDigest().toBytes())),
                     SimulatedKeys.signer(self));
         }
         return message;
@@ -224,43 +224,43 @@ public enum Behaviour {
      * A stale VIEW-CHANGE (the initial state, nothing prepared: well formed, but it hides what
      * prepared here), or one whose first prepared proof names another batch than its prepares.
      */
-    private static Signed<?> forgeViewChange(int self, Signed<?> message, SplittableRandom random) {
+    private static Envelope<?> forgeViewChange(int self, Envelope<?> message, SplittableRandom random) {
         if (!(message.message() instanceof ViewChange v)) {
             return message;
         }
         if (v.prepared().isEmpty() || random.nextBoolean()) {
-            return Signed.sign(new ViewChange(self, v.newView(), 0, Digest.ZERO, List.of(), List.of()),
+            return Envelope.sign(new ViewChange(self, v.newView(), 0, Digest.ZERO, List.of(), List.of()),
                     SimulatedKeys.signer(self));
         }
         List<PreparedProof> proofs = new ArrayList<>(v.prepared());
         PreparedProof first = proofs.get(0);
         PrePrepare p = first.prePrepare().message();
-        Signed<PrePrepare> other = Signed.sign(reseeded(p, 7), SimulatedKeys.signer(self));
+        Envelope<PrePrepare> other = Envelope.sign(reseeded(p, 7), SimulatedKeys.signer(self));
         proofs.set(0, new PreparedProof(other, first.prepares()));
-        return Signed.sign(new ViewChange(self, v.newView(), v.stableSeq(), v.stableDigest(), v.checkpointProof(),
+        return Envelope.sign(new ViewChange(self, v.newView(), v.stableSeq(), v.stableDigest(), v.checkpointProof(),
                 proofs), SimulatedKeys.signer(self));
     }
 
     /** A NEW-VIEW without its last re-proposal, or with an invented one after the last. */
-    private static Signed<?> badNewView(int self, Signed<?> message, SplittableRandom random) {
+    private static Envelope<?> badNewView(int self, Envelope<?> message, SplittableRandom random) {
         if (!(message.message() instanceof NewView v)) {
             return message;
         }
-        List<Signed<PrePrepare>> proposals = new ArrayList<>(v.prePrepares());
+        List<Envelope<PrePrepare>> proposals = new ArrayList<>(v.prePrepares());
         if (!proposals.isEmpty() && random.nextBoolean()) {
             proposals.remove(proposals.size() - 1);
         } else {
             long seq = proposals.isEmpty() ? 1 : proposals.get(proposals.size() - 1).message().seq() + 1;
-            proposals.add(Signed.sign(new PrePrepare(v.view(), seq, 0, 0, List.of()), SimulatedKeys.signer(self)));
+            proposals.add(Envelope.sign(new PrePrepare(v.view(), seq, 0, 0, List.of()), SimulatedKeys.signer(self)));
         }
-        return Signed.sign(new NewView(v.view(), v.viewChanges(), proposals), SimulatedKeys.signer(self));
+        return Envelope.sign(new NewView(v.view(), v.viewChanges(), proposals), SimulatedKeys.signer(self));
     }
 
     /** The message, and a STATUS claiming nothing executed, a FETCH-STATE and a FETCH-REQUESTS. */
-    private static List<Signed<?>> flood(int self, Signed<?> message, SplittableRandom random) {
+    private static List<Envelope<?>> flood(int self, Envelope<?> message, SplittableRandom random) {
         return List.of(message,
-                Signed.unsigned(new Status(self, 0, false, 0, 0)),
-                Signed.unsigned(new FetchState(self, 8L * (1 + random.nextInt(4)), List.of())),
-                Signed.unsigned(new FetchRequests(self, List.of(Digest.sha256(new byte[] {(byte) random.nextInt()})))));
+                Envelope.unsigned(new Status(self, 0, false, 0, 0)),
+                Envelope.unsigned(new FetchState(self, 8L * (1 + random.nextInt(4)), List.of())),
+                Envelope.unsigned(new FetchRequests(self, List.of(Digest.sha256(new byte[] {(byte) random.nextInt()})))));
     }
 }

@@ -2,7 +2,7 @@ package io.bastion.sim;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.session.SessionRequests;
@@ -66,14 +66,14 @@ final class Checker {
     private final Set<Key> refused = new HashSet<>();
 
     /** A client sends a new request. */
-    void onInvoke(Signed<Request> request) {
+    void onInvoke(Envelope<Request> request) {
         Request r = request.message();
         sent.put(request.digest(), r);
         completedBeforeInvoke.put(new Key(r.clientId(), r.requestNumber()), maxCompletedPosition);
     }
 
     /** A Join or Leave went out: valid to execute, answered by Bastion rather than the counter. */
-    void onSent(Signed<Request> request) {
+    void onSent(Envelope<Request> request) {
         sent.put(request.digest(), request.message());
     }
 
@@ -96,7 +96,7 @@ final class Checker {
      * (their session had ended), which leave the counter alone.
      */
     void onExecute(int replica, Execute e, Set<Key> refusedKeys) {
-        List<Digest> digests = e.requests().stream().map(Signed::digest).toList();
+        List<Digest> digests = e.requests().stream().map(Envelope::digest).toList();
         List<Key> keys = e.requests().stream().map(s -> new Key(s.message().clientId(), s.message().requestNumber()))
                 .toList();
         Batch batch = new Batch(e.timeMillis(), e.seed(), digests, keys);
@@ -106,7 +106,7 @@ final class Checker {
                     + " at seq " + e.seq() + " where another executed " + describe(first));
         }
         History history = histories.computeIfAbsent(replica, k -> new History());
-        for (Signed<Request> signed : e.requests()) {
+        for (Envelope<Request> signed : e.requests()) {
             Request r = signed.message();
             if (!sent.containsKey(signed.digest())) {
                 throw new IllegalStateException("validity: replica " + replica + " executes " + r
@@ -136,7 +136,7 @@ final class Checker {
                         + (agreedUpTo + 1));
             }
             agreedUpTo = e.seq();
-            for (Signed<Request> signed : e.requests()) {
+            for (Envelope<Request> signed : e.requests()) {
                 Request r = signed.message();
                 Key refusedKey = new Key(r.clientId(), r.requestNumber());
                 if (refusedKeys.contains(refusedKey)) {

@@ -1,6 +1,6 @@
 package io.bastion.sim;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 /**
  * A scripted rule deciding whether a message between two simulated nodes gets through, for
@@ -10,5 +10,5 @@ import io.bastion.core.message.Signed;
 public interface NetworkFilter {
     NetworkFilter ALL = (from, to, message) -> true;
 
-    boolean delivers(int fromNode, int toNode, Signed<?> message);
+    boolean delivers(int fromNode, int toNode, Envelope<?> message);
 }

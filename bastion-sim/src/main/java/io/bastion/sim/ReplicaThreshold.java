@@ -1,7 +1,7 @@
 package io.bastion.sim;
 
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.service.Service;
 import io.bastion.threshold.FaultyThresholdAgent;
@@ -97,7 +97,7 @@ public final class ReplicaThreshold {
      * The signed requests the agent wants ordered now: after an executed batch always, otherwise
      * at most every {@link #IDLE_ASK_MILLIS} ({@code nowMillis}: the replica's clock).
      */
-    List<Signed<Request>> due(long nowMillis, boolean afterBatch) {
+    List<Envelope<Request>> due(long nowMillis, boolean afterBatch) {
         if (host == null || !afterBatch && nowMillis - askedAtMillis < IDLE_ASK_MILLIS) {
             return List.of();
         }

@@ -11,7 +11,7 @@ import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
@@ -47,9 +47,9 @@ public final class SimClient {
     private final boolean dynamic;
     private final ClientBehaviour behaviour;
     /** What each replica gets of the outstanding request (null: nothing), for faulty senders. */
-    private Signed<?>[] perReplica;
+    private Envelope<?>[] perReplica;
     private long floodNumber;
-    private final Map<Integer, Signed<Challenge>> challenges = new TreeMap<>();
+    private final Map<Integer, Envelope<Challenge>> challenges = new TreeMap<>();
     private ClientCore core;
     private Phase phase;
     private byte[] nonce;
@@ -112,7 +112,7 @@ public final class SimClient {
     }
 
     /** The outstanding request, for liveness reports. */
-    Signed<Request> outstanding() {
+    Envelope<Request> outstanding() {
         return core == null ? null : core.current();
     }
 
@@ -126,13 +126,13 @@ public final class SimClient {
         }
         if (phase == Phase.JOINED && random.nextInt(8) == 0) {
             phase = Phase.LEAVING;
-            Signed<Request> leave = core.start(new byte[0], Request.Kind.LEAVE, world.now());
+            Envelope<Request> leave = core.start(new byte[0], Request.Kind.LEAVE, world.now());
             world.checker().onSent(leave);
             world.broadcastFromClient(node, leave);
             return;
         }
         remaining--;
-        Signed<Request> request = core.start(CounterService.add(1 + random.nextInt(100)), world.now());
+        Envelope<Request> request = core.start(CounterService.add(1 + random.nextInt(100)), world.now());
         world.checker().onInvoke(request);
         if (honest()) {
             world.broadcastFromClient(node, request);
@@ -143,15 +143,15 @@ public final class SimClient {
     }
 
     /** What a faulty client sends each replica for {@code request} (null: nothing). */
-    private Signed<?>[] faultyCopies(Signed<Request> request, Simulation world) {
+    private Envelope<?>[] faultyCopies(Envelope<Request> request, Simulation world) {
         int n = config.n();
-        Signed<?>[] copies = new Signed<?>[n];
+        Envelope<?>[] copies = new Envelope<?>[n];
         int mask = 1 + random.nextInt((1 << n) - 1); // a random non-empty subset of the replicas
         for (int i = 0; i < n; i++) {
             boolean inSubset = (mask & (1 << i)) != 0;
             copies[i] = switch (behaviour) {
                 case SUBSET -> inSubset ? request : null;
-                case BAD_SIGNATURES -> inSubset ? request : Signed.sign(request.message(), SimulatedKeys.signer(-keyId));
+                case BAD_SIGNATURES -> inSubset ? request : Envelope.sign(request.message(), SimulatedKeys.signer(-keyId));
                 case EQUIVOCATE -> inSubset ? request : variant(request, i, world);
                 default -> request; // SKIP_PRIMARY decides at each send
             };
@@ -160,9 +160,9 @@ public final class SimClient {
     }
 
     /** Another operation under the same client and request number, validly signed. */
-    private Signed<Request> variant(Signed<Request> request, int replica, Simulation world) {
+    private Envelope<Request> variant(Envelope<Request> request, int replica, Simulation world) {
         Request r = request.message();
-        Signed<Request> other = Signed.sign(new Request(r.clientId(), r.requestNumber(), false,
+        Envelope<Request> other = Envelope.sign(new Request(r.clientId(), r.requestNumber(), false,
                 CounterService.add(1_000 + replica)), SimulatedKeys.signer(keyId));
         world.checker().onSent(other);
         return other;
@@ -183,7 +183,7 @@ public final class SimClient {
             return;
         }
         if (flooding()) {
-            Signed<Request> request = Signed.sign(new Request(keyId, ++floodNumber, false,
+            Envelope<Request> request = Envelope.sign(new Request(keyId, ++floodNumber, false,
                     CounterService.add(1 + random.nextInt(100))), SimulatedKeys.signer(keyId));
             world.checker().onInvoke(request);
             if (behaviour == ClientBehaviour.FLOOD) {
@@ -199,7 +199,7 @@ public final class SimClient {
                 }
             }
         } else {
-            Signed<Request> old = world.recentRequest(random);
+            Envelope<Request> old = world.recentRequest(random);
             if (old != null) {
                 world.broadcastFromClient(node, old);
             }
@@ -211,7 +211,7 @@ public final class SimClient {
         random.nextBytes(nonce);
         challenges.clear();
         helloAtMillis = world.now();
-        world.helloFromClient(this, Signed.unsigned(new Hello(key(), nonce, credentials())));
+        world.helloFromClient(this, Envelope.unsigned(new Hello(key(), nonce, credentials())));
     }
 
     private byte[] credentials() {
@@ -219,7 +219,7 @@ public final class SimClient {
     }
 
     /** A replica answered the Hello; once enough challenges check out, the Join goes out. */
-    void onChallenge(Signed<Challenge> signed, Simulation world) {
+    void onChallenge(Envelope<Challenge> signed, Simulation world) {
         Challenge c = signed.message();
         if (phase != Phase.HELLO || nonce == null || !Arrays.equals(c.nonceUnsafe(), nonce)
                 || !c.keyDigest().equals(Challenge.keyDigest(key()))
@@ -232,12 +232,12 @@ public final class SimClient {
         if (challenges.size() < config.quorums().joinChallenges()) {
             return;
         }
-        List<Signed<Challenge>> chosen = new ArrayList<>(challenges.values());
+        List<Envelope<Challenge>> chosen = new ArrayList<>(challenges.values());
         byte[] join = Codec.encodeJoin(new JoinRequest(key(), nonce, credentials(), chosen));
         core = coreFor(JoinRequest.provisionalClientId(key()));
         world.route(core.clientId(), this);
         phase = Phase.JOINING;
-        Signed<Request> request = core.start(join, Request.Kind.JOIN, world.now());
+        Envelope<Request> request = core.start(join, Request.Kind.JOIN, world.now());
         world.checker().onSent(request);
         world.broadcastFromClient(node, request);
     }
@@ -258,7 +258,7 @@ public final class SimClient {
         if (core == null) {
             return;
         }
-        Signed<Request> again = core.onTick(world.now());
+        Envelope<Request> again = core.onTick(world.now());
         if (again != null && honest()) {
             world.broadcastFromClient(node, again);
         } else if (again != null) {

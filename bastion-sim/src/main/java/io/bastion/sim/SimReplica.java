@@ -14,7 +14,7 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.ViewChange;
@@ -67,9 +67,9 @@ public final class SimReplica {
     // the simulated disk
     private final List<Output.Persist> disk = new ArrayList<>();
     private final TreeMap<Long, byte[]> snapshots = new TreeMap<>();
-    private final Set<Signed<?>> durable = new HashSet<>();
+    private final Set<Envelope<?>> durable = new HashSet<>();
     private long restarts;
-    private final List<Signed<?>> sentHistory = new ArrayList<>();
+    private final List<Envelope<?>> sentHistory = new ArrayList<>();
     /** The threshold facility, or {@code null} when the run has none. */
     private final ReplicaThreshold threshold;
 
@@ -187,7 +187,7 @@ public final class SimReplica {
     }
 
     /** Whether this replica signed {@code message} itself (what it says must be durable first). */
-    private boolean authoredHere(Signed<?> message) {
+    private boolean authoredHere(Envelope<?> message) {
         return switch (message.message()) {
             case PrePrepare p -> replica.isPrimary() && p.view() == replica.view();
             case Prepare p -> p.replicaId() == id;
@@ -219,7 +219,7 @@ public final class SimReplica {
         replica.checkInvariants();
         persist(out);
         for (Output.Send send : out.sends) {
-            Signed<?> message = send.message();
+            Envelope<?> message = send.message();
             if (authoredHere(message) && !durable.contains(message)) {
                 throw new IllegalStateException("persist-before-send: replica " + id + " sends " + message
                         + " it never made durable");
@@ -229,7 +229,7 @@ public final class SimReplica {
                     Behaviour.Context context = new Behaviour.Context(id, to, victim,
                             config.settings().clockSkewMaxMillis(), world.byzantineRandom(), sentHistory,
                             heldPrePrepares::get);
-                    for (Signed<?> sent : behaviour.rewrite(context, message)) {
+                    for (Envelope<?> sent : behaviour.rewrite(context, message)) {
                         world.send(id, to, sent);
                     }
                 }
@@ -247,7 +247,7 @@ public final class SimReplica {
      * enters as a client request one executor step later (lost if the replica crashes meanwhile).
      */
     private void submitOwnRequests(Simulation world, boolean afterBatch) {
-        for (Signed<Request> request : threshold.due(clock(world.now()), afterBatch)) {
+        for (Envelope<Request> request : threshold.due(clock(world.now()), afterBatch)) {
             world.checker().onSent(request);
             world.scheduleFor(this, 1, new Event.OwnRequest(request));
         }
@@ -280,7 +280,7 @@ public final class SimReplica {
             }
             world.onSessionsOpened(result.opened());
             for (Reply reply : result.replies()) {
-                world.sendToClient(id, reply.clientId(), Signed.unsigned(behaviour.rewriteReply(reply)));
+                world.sendToClient(id, reply.clientId(), Envelope.unsigned(behaviour.rewriteReply(reply)));
             }
             if (result.stateDigest() != null) {
                 keepSnapshot(result.seq(), engine.checkpointImage(result.seq()).bytes());
@@ -290,12 +290,12 @@ public final class SimReplica {
         for (Output.ResendReply resend : out.resendReplies) {
             Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
             if (cached != null) {
-                world.sendToClient(id, resend.clientId(), Signed.unsigned(cached));
+                world.sendToClient(id, resend.clientId(), Envelope.unsigned(cached));
             }
         }
         for (Output.ReadOnly readOnly : out.readOnly) {
             Reply reply = engine.query(readOnly.request(), readOnly.view());
-            world.sendToClient(id, reply.clientId(), Signed.unsigned(behaviour.rewriteReply(reply)));
+            world.sendToClient(id, reply.clientId(), Envelope.unsigned(behaviour.rewriteReply(reply)));
         }
     }
 
@@ -330,7 +330,7 @@ public final class SimReplica {
     private void stateWork(Output out, Simulation world) {
         for (Output.ServeState serve : out.serveState) {
             for (Message m : served(serve)) {
-                world.send(id, serve.peer(), Signed.unsigned(behaviour.rewriteState(m, world.byzantineRandom())));
+                world.send(id, serve.peer(), Envelope.unsigned(behaviour.rewriteState(m, world.byzantineRandom())));
             }
         }
         for (Output.CompareState compare : out.compareState) {

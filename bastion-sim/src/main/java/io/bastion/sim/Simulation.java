@@ -10,7 +10,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Event;
 import io.bastion.threshold.FaultyThresholdAgent;
 
@@ -64,7 +64,7 @@ public final class Simulation {
     private NetworkFilter filter = NetworkFilter.ALL;
     /** Requests clients sent lately, for replaying clients. */
     private static final int RECENT_REQUESTS_MAX = 1_000;
-    private final List<Signed<Request>> recentRequests = new ArrayList<>();
+    private final List<Envelope<Request>> recentRequests = new ArrayList<>();
     private long requestsSent;
     private long now = EPOCH_MILLIS;
     private long order;
@@ -353,7 +353,7 @@ public final class Simulation {
     public SimResult result() {
         long[] executed = new long[replicas.length];
         for (int i = 0; i < replicas.length; i++) {
-            executed[i] = replicas[i].crashed() ? -1 : replicas[i].core().lastExecuted();
+            executed[i] = replicas[i].crashed() ? -1 : replicas[i].core().lastDelivered();
         }
         return new SimResult(seed, now - EPOCH_MILLIS, events, checker.accepted(), checker.agreedUpTo(),
                 messagesSent, messagesDropped, executed);
@@ -420,7 +420,7 @@ public final class Simulation {
     }
 
     /** Puts a message on the simulated wire from node to node, with delay, loss and duplication. */
-    private void transmit(int fromNode, int toNode, Signed<?> message, Runnable deliver) {
+    private void transmit(int fromNode, int toNode, Envelope<?> message, Runnable deliver) {
         messagesSent++;
         if (!filter.delivers(fromNode, toNode, message) || group[fromNode] != group[toNode]) {
             messagesDropped++;
@@ -438,11 +438,11 @@ public final class Simulation {
         }
     }
 
-    void send(int fromReplica, int toReplica, Signed<?> message) {
+    void send(int fromReplica, int toReplica, Envelope<?> message) {
         transmit(fromReplica, toReplica, message, () -> deliverToReplica(fromReplica, toReplica, message));
     }
 
-    void broadcastFromReplica(int fromReplica, Signed<?> message) {
+    void broadcastFromReplica(int fromReplica, Envelope<?> message) {
         for (int to = 0; to < replicas.length; to++) {
             if (to != fromReplica) {
                 send(fromReplica, to, message);
@@ -450,13 +450,13 @@ public final class Simulation {
         }
     }
 
-    void broadcastFromClient(int clientNode, Signed<?> message) {
+    void broadcastFromClient(int clientNode, Envelope<?> message) {
         for (int to = 0; to < replicas.length; to++) {
             sendFromClient(clientNode, to, message);
         }
     }
 
-    void sendFromClient(int clientNode, int replica, Signed<?> message) {
+    void sendFromClient(int clientNode, int replica, Envelope<?> message) {
         if (message.message() instanceof Request && recentRequests.size() < RECENT_REQUESTS_MAX) {
             recentRequests.add(message.as(Request.class));
         } else if (message.message() instanceof Request) {
@@ -467,7 +467,7 @@ public final class Simulation {
     }
 
     /** A request some client sent earlier, for a replaying client (null before any). */
-    Signed<Request> recentRequest(SplittableRandom chooser) {
+    Envelope<Request> recentRequest(SplittableRandom chooser) {
         return recentRequests.isEmpty() ? null : recentRequests.get(chooser.nextInt(recentRequests.size()));
     }
 
@@ -476,7 +476,7 @@ public final class Simulation {
         return !replicas[id].crashed() && replicas[id].core().isPrimary();
     }
 
-    void sendToClient(int fromReplica, long clientId, Signed<?> reply) {
+    void sendToClient(int fromReplica, long clientId, Envelope<?> reply) {
         if (thresholdClient != null && clientId == thresholdClient.clientId()) {
             if (!replicas[fromReplica].crashed()) {
                 transmit(fromReplica, thresholdClient.node(), reply,
@@ -494,7 +494,7 @@ public final class Simulation {
     }
 
     /** A dynamic client's Hello: every replica that gets it answers with a challenge (a faulty one with garbage). */
-    void helloFromClient(SimClient client, Signed<Hello> hello) {
+    void helloFromClient(SimClient client, Envelope<Hello> hello) {
         for (int to = 0; to < replicas.length; to++) {
             int replica = to;
             transmit(client.node(), replica, hello, () -> {
@@ -503,7 +503,7 @@ public final class Simulation {
                 }
                 Hello h = hello.message();
                 boolean lies = replicas[replica].byzantine();
-                Signed<Challenge> challenge = Signed.sign(new Challenge(replica, Challenge.keyDigest(h.key()),
+                Envelope<Challenge> challenge = Envelope.sign(new Challenge(replica, Challenge.keyDigest(h.key()),
                         h.nonce(), now + config.settings().sessions().challengeLifetimeMillis()),
                         SimulatedKeys.signer(lies ? (replica + 1) % replicas.length : replica));
                 transmit(replica, client.node(), challenge, () -> client.onChallenge(challenge, this));
@@ -523,7 +523,7 @@ public final class Simulation {
         }
     }
 
-    private void deliverToReplica(int from, int to, Signed<?> message) {
+    private void deliverToReplica(int from, int to, Envelope<?> message) {
         if (authenticator.check(from, message) != MessageAuthenticator.Verdict.AUTHENTIC) {
             messagesDropped++;
             return;

@@ -79,14 +79,14 @@ public final class ThresholdChecks {
                     + describe(correct, client));
         }
         List<SimReplica> live = correct.stream().filter(r -> !r.crashed()).toList();
-        SimReplica ahead = live.stream().max(Comparator.comparingLong(r -> r.core().lastExecuted())).orElseThrow();
+        SimReplica ahead = live.stream().max(Comparator.comparingLong(r -> r.core().lastDelivered())).orElseThrow();
         ThresholdLedger reference = ahead.threshold().ledger();
         byte[] referenceBytes = reference.snapshot();
         for (SimReplica r : live) {
-            if (r.core().lastExecuted() == ahead.core().lastExecuted()
+            if (r.core().lastDelivered() == ahead.core().lastDelivered()
                     && !Arrays.equals(referenceBytes, r.threshold().ledger().snapshot())) {
                 throw new IllegalStateException("replicas " + ahead.id() + " and " + r.id() + " executed up to "
-                        + r.core().lastExecuted() + " and their ledgers differ");
+                        + r.core().lastDelivered() + " and their ledgers differ");
             }
             for (String name : List.of(ThresholdClient.ELECTION_KEY, ThresholdClient.SIGNING_KEY)) {
                 Element publicKey = r.threshold().ledger().key(name).orElseThrow().publicKey();
@@ -152,7 +152,7 @@ public final class ThresholdChecks {
                 continue;
             }
             ThresholdLedger ledger = r.threshold().ledger();
-            s.append(" executed ").append(r.core().lastExecuted())
+            s.append(" executed ").append(r.core().lastDelivered())
                     .append(", keys ").append(ledger.key(ThresholdClient.ELECTION_KEY).isPresent())
                     .append('/').append(ledger.key(ThresholdClient.SIGNING_KEY).isPresent());
             for (ThresholdClient.Operation operation : ThresholdClient.Operation.values()) {

@@ -6,7 +6,7 @@ import io.bastion.core.client.Outcome;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Hex;
 import io.bastion.threshold.ElGamal;
 import io.bastion.threshold.Element;
@@ -115,7 +115,7 @@ public final class ThresholdClient {
     }
 
     void tick(Simulation world) {
-        Signed<Request> again = core.onTick(world.now());
+        Envelope<Request> again = core.onTick(world.now());
         if (again != null) {
             world.broadcastFromClient(node, again);
         }
@@ -127,7 +127,7 @@ public final class ThresholdClient {
                     + " attempts");
         }
         byte[] operation = operation().encode();
-        Signed<Request> request = step.reads ? core.startOrderedRead(operation, world.now())
+        Envelope<Request> request = step.reads ? core.startOrderedRead(operation, world.now())
                 : core.start(operation, world.now());
         world.checker().onSent(request);
         world.broadcastFromClient(node, request);

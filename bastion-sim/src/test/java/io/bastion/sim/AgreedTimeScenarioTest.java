@@ -4,7 +4,7 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.Event;
 import io.bastion.core.replica.Output;
@@ -55,14 +55,14 @@ class AgreedTimeScenarioTest {
         Simulation sim = new Simulation(SimOptions.reliable(1).withClients(1, 3), 41);
         sim.run();
         var backup = sim.replica(1).core();
-        assertThat(sim.runUntil(() -> backup.lastExecuted() == sim.result().batchesAgreed(), 1_000)).isTrue();
+        assertThat(sim.runUntil(() -> backup.lastDelivered() == sim.result().batchesAgreed(), 1_000)).isTrue();
         long previous = sim.replica(1).engine().lastAgreedTime();
         assertThat(Math.abs(previous - backup.nowMillis())).as("the previous time is within the skew bound")
                 .isLessThan(SKEW);
-        Signed<Request> request = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, 100, false,
+        Envelope<Request> request = Envelope.sign(new Request(Simulation.FIRST_CLIENT_ID, 100, false,
                 CounterService.add(1)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
         backup.step(new Event.Received(Event.FROM_CLIENT, request));
-        Signed<PrePrepare> sameTime = Signed.sign(new PrePrepare(0, backup.lastExecuted() + 1, previous, 1,
+        Envelope<PrePrepare> sameTime = Envelope.sign(new PrePrepare(0, backup.lastDelivered() + 1, previous, 1,
                 List.of(new BatchEntry(Simulation.FIRST_CLIENT_ID, 100, request.digest()))),
                 SimulatedKeys.signer(R0));
         Output out = backup.step(new Event.Received(R0, sameTime));
@@ -81,7 +81,7 @@ class AgreedTimeScenarioTest {
         sim.restartReplica(R3);
         var restarted = sim.replica(R3).core();
         assertThat(sim.virtualMillis() - crashedAt).isGreaterThan(HOUR);
-        assertThat(sim.runUntil(() -> restarted.lastExecuted() == result.batchesAgreed(), 10_000))
+        assertThat(sim.runUntil(() -> restarted.lastDelivered() == result.batchesAgreed(), 10_000))
                 .as("the restarted replica catches up").isTrue();
         assertThat(sim.replica(R3).service().value()).isEqualTo(sim.replica(R0).service().value());
         assertThat(sim.replica(R3).engine().lastAgreedTime()).as("the last batch ran before the hour")
@@ -96,7 +96,7 @@ class AgreedTimeScenarioTest {
         sim.setFilter((from, to, m) -> !(m.message() instanceof Commit) && !(m.message() instanceof ViewChange));
         sim.runUntil(() -> false, 500);
         long proposedBy = Simulation.EPOCH_MILLIS + sim.virtualMillis();
-        assertThat(sim.replica(1).core().lastExecuted()).isZero();
+        assertThat(sim.replica(1).core().lastDelivered()).isZero();
         sim.crashReplica(R0);
         sim.runUntil(() -> false, HOUR);
         // view changes get through now; view 0's commits still do not, so only the re-proposal can commit it
@@ -121,11 +121,11 @@ class AgreedTimeScenarioTest {
         // clients go quiet for an hour, then the replica returns and the remaining requests follow
         sim.setFilter((from, to, m) -> from != R3 && to != R3 && !isClient(sim, from) && !isClient(sim, to));
         sim.runUntil(() -> false, HOUR);
-        long executedBeforeReturn = sim.replica(R3).core().lastExecuted();
+        long executedBeforeReturn = sim.replica(R3).core().lastDelivered();
         sim.setFilter(NetworkFilter.ALL);
         SimResult result = finishAfterTheHour(sim);
         var returned = sim.replica(R3).core();
-        assertThat(sim.runUntil(() -> returned.lastExecuted() == result.batchesAgreed(), 10_000)).isTrue();
+        assertThat(sim.runUntil(() -> returned.lastDelivered() == result.batchesAgreed(), 10_000)).isTrue();
         assertThat(executedBeforeReturn).isLessThan(result.batchesAgreed() - SimOptions.SIM_SETTINGS.logSize());
         assertThat(returned.stats().get(Counter.STATE_TRANSFERS_DONE)).isPositive();
         assertThat(sim.replica(R3).service().value()).isEqualTo(sim.replica(R0).service().value());

@@ -153,8 +153,8 @@ class FaultyParticipantScenarioTest {
         SimResult result = sim.run();
         assertThat(result.requestsAccepted()).isEqualTo(60);
         var r1 = sim.replica(R1).core();
-        assertThat(sim.runUntil(() -> r1.lastExecuted() == sim.result().batchesAgreed(), 20_000))
-                .as("R1 executes every committed batch (at %d of %d)", r1.lastExecuted(), sim.result().batchesAgreed())
+        assertThat(sim.runUntil(() -> r1.lastDelivered() == sim.result().batchesAgreed(), 20_000))
+                .as("R1 executes every committed batch (at %d of %d)", r1.lastDelivered(), sim.result().batchesAgreed())
                 .isTrue();
         assertThat(sim.replica(R1).service().value()).isEqualTo(sim.replica(R2).service().value());
         assertThat(r1.stats().get(Counter.DECIDED_BATCHES_ADOPTED)).as("batches R1 took from the commits").isPositive();
@@ -178,16 +178,16 @@ class FaultyParticipantScenarioTest {
         var r1 = sim.replica(R1).core();
         assertThat(sim.runUntil(() -> r1.viewChanging() && r1.view() == 1, 60_000))
                 .as("R1 asks for view 1 on its own").isTrue();
-        long executedWhenAsking = r1.lastExecuted();
+        long executedWhenAsking = r1.lastDelivered();
         SimClient other = sim.client(1);
         assertThat(sim.runUntil(other::finished, 60_000)).as("the other client's requests complete").isTrue();
         var r2 = sim.replica(R2).core();
-        assertThat(r2.lastExecuted()).as("batches committed after R1 left view 0")
+        assertThat(r2.lastDelivered()).as("batches committed after R1 left view 0")
                 .isGreaterThan(executedWhenAsking + 1);
-        assertThat(r2.lastExecuted() % sim.config().settings().checkpointInterval())
+        assertThat(r2.lastDelivered() % sim.config().settings().checkpointInterval())
                 .as("batches after the last checkpoint").isPositive();
-        assertThat(sim.runUntil(() -> r1.lastExecuted() == r2.lastExecuted(), 10_000))
-                .as("R1 executes every committed batch (at %d of %d)", r1.lastExecuted(), r2.lastExecuted()).isTrue();
+        assertThat(sim.runUntil(() -> r1.lastDelivered() == r2.lastDelivered(), 10_000))
+                .as("R1 executes every committed batch (at %d of %d)", r1.lastDelivered(), r2.lastDelivered()).isTrue();
         assertThat(r1.viewChanging()).as("R1 still waits for view 1").isTrue();
         assertThat(r2.view()).as("the others stay in view 0").isZero();
         assertThat(r1.stats().get(Counter.STATE_TRANSFERS_STARTED)).as("state transfers by R1").isZero();

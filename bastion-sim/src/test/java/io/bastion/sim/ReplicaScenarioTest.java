@@ -3,7 +3,7 @@ package io.bastion.sim;
 import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Event;
 import io.bastion.core.replica.Output;
 import io.bastion.core.replica.ReplicaStats.Counter;
@@ -26,7 +26,7 @@ class ReplicaScenarioTest {
 
     private static boolean allExecuted(Simulation sim, long seq) {
         for (int i = 0; i < sim.replicaCount(); i++) {
-            if (sim.replica(i).core().lastExecuted() < seq) {
+            if (sim.replica(i).core().lastDelivered() < seq) {
                 return false;
             }
         }
@@ -59,7 +59,7 @@ class ReplicaScenarioTest {
         sim.setFilter((from, to, message) -> from != R3 && to != R3);
         SimResult result = sim.run();
         assertThat(result.requestsAccepted()).isEqualTo(30);
-        assertThat(sim.replica(R3).core().lastExecuted()).isZero();
+        assertThat(sim.replica(R3).core().lastDelivered()).isZero();
     }
 
     @Test
@@ -69,13 +69,13 @@ class ReplicaScenarioTest {
         assertThat(sim.runUntil(() -> allExecuted(sim, 3), 1_000)).isTrue();
         var replica = sim.replica(1);
         long last = replica.core().clientTable().get(Simulation.FIRST_CLIENT_ID);
-        Signed<Request> again = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, last, false,
+        Envelope<Request> again = Envelope.sign(new Request(Simulation.FIRST_CLIENT_ID, last, false,
                 CounterService.add(5)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
         Output out = replica.core().step(new Event.Received(Event.FROM_CLIENT, again));
         assertThat(out.resendReplies).containsExactly(new Output.ResendReply(Simulation.FIRST_CLIENT_ID, last, 0));
         assertThat(replica.engine().cachedReply(Simulation.FIRST_CLIENT_ID, last, 0)).isNotNull();
 
-        Signed<Request> older = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, last - 1, false,
+        Envelope<Request> older = Envelope.sign(new Request(Simulation.FIRST_CLIENT_ID, last - 1, false,
                 CounterService.add(5)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
         long oldBefore = replica.core().stats().get(Counter.REQUESTS_OLD);
         Output ignored = replica.core().step(new Event.Received(Event.FROM_CLIENT, older));
@@ -112,12 +112,12 @@ class ReplicaScenarioTest {
         Simulation sim = cluster(1, 1);
         sim.run();
         var backup = sim.replica(1).core();
-        long seq = backup.lastExecuted() + 1;
-        Signed<Request> request = Signed.sign(new Request(Simulation.FIRST_CLIENT_ID, 100, false,
+        long seq = backup.lastDelivered() + 1;
+        Envelope<Request> request = Envelope.sign(new Request(Simulation.FIRST_CLIENT_ID, 100, false,
                 CounterService.add(1)), SimulatedKeys.signer(Simulation.FIRST_CLIENT_ID));
         backup.step(new Event.Received(Event.FROM_CLIENT, request));
         long stale = backup.nowMillis() - 10 * SimOptions.SIM_SETTINGS.clockSkewMaxMillis();
-        Signed<PrePrepare> proposal = Signed.sign(new PrePrepare(0, seq, stale, 1, List.of(
+        Envelope<PrePrepare> proposal = Envelope.sign(new PrePrepare(0, seq, stale, 1, List.of(
                 new BatchEntry(Simulation.FIRST_CLIENT_ID, 100, request.digest()))), SimulatedKeys.signer(R0));
         Output out = backup.step(new Event.Received(R0, proposal));
         assertThat(out.sends).isEmpty();
@@ -129,10 +129,10 @@ class ReplicaScenarioTest {
         Simulation sim = cluster(1, 1);
         sim.run();
         var backup = sim.replica(1).core();
-        long seq = backup.lastExecuted() + 1;
+        long seq = backup.lastDelivered() + 1;
         long now = backup.nowMillis();
-        Signed<PrePrepare> first = Signed.sign(new PrePrepare(0, seq, now, 1, List.of()), SimulatedKeys.signer(R0));
-        Signed<PrePrepare> second = Signed.sign(new PrePrepare(0, seq, now, 2, List.of()), SimulatedKeys.signer(R0));
+        Envelope<PrePrepare> first = Envelope.sign(new PrePrepare(0, seq, now, 1, List.of()), SimulatedKeys.signer(R0));
+        Envelope<PrePrepare> second = Envelope.sign(new PrePrepare(0, seq, now, 2, List.of()), SimulatedKeys.signer(R0));
         Output accepted = backup.step(new Event.Received(R0, first));
         assertThat(accepted.sends).hasSize(1);
         assertThat(accepted.persist).extracting(Output.Persist::message).contains(accepted.sends.get(0).message());

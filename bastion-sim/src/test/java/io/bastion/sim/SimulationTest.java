@@ -18,7 +18,7 @@ class SimulationTest {
         // clients finish once f+1 replicas answered; the rest catch up shortly after
         boolean allCaughtUp = simulation.runUntil(() -> {
             for (int i = 0; i < simulation.replicaCount(); i++) {
-                if (simulation.replica(i).core().lastExecuted() != result.batchesAgreed()) {
+                if (simulation.replica(i).core().lastDelivered() != result.batchesAgreed()) {
                     return false;
                 }
             }

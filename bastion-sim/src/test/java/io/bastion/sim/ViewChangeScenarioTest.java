@@ -25,7 +25,7 @@ class ViewChangeScenarioTest {
         }
         for (int i = 1; i < sim.replicaCount(); i++) {
             SimReplica r = sim.replica(i);
-            if (r.core().lastExecuted() == sim.result().batchesAgreed()) {
+            if (r.core().lastDelivered() == sim.result().batchesAgreed()) {
                 value = value < 0 ? r.service().value() : value;
                 assertThat(r.service().value()).isEqualTo(value);
             }
@@ -58,7 +58,7 @@ class ViewChangeScenarioTest {
         sim.restartReplica(0);
         SimResult result = sim.run();
         assertThat(result.requestsAccepted()).isEqualTo(160);
-        assertThat(sim.runUntil(() -> sim.replica(0).core().lastExecuted() == sim.result().batchesAgreed(), 20_000))
+        assertThat(sim.runUntil(() -> sim.replica(0).core().lastDelivered() == sim.result().batchesAgreed(), 20_000))
                 .as("the restarted replica catches up").isTrue();
         assertThat(sim.replica(0).service().value()).isEqualTo(sim.replica(1).service().value());
         assertThat(sim.replica(1).core().view()).isPositive();

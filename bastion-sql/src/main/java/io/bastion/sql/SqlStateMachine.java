@@ -13,7 +13,7 @@ import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Message;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.ServiceContext;
 import io.bastion.core.util.Check;
@@ -276,7 +276,7 @@ public final class SqlStateMachine implements StateMachine {
     }
 
     @Override
-    public Reply query(Signed<Request> request, int view) {
+    public Reply query(Envelope<Request> request, int view) {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, database.lastAgreedTime(),
                 0);
@@ -287,7 +287,7 @@ public final class SqlStateMachine implements StateMachine {
     }
 
     @Override
-    public Reply repeatJoin(Signed<Request> join, int view) {
+    public Reply repeatJoin(Envelope<Request> join, int view) {
         Request r = join.message();
         SessionRequests.Answer answer = sessions.repeatJoin(r);
         return answer == null ? null : replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());

@@ -5,7 +5,7 @@ import io.bastion.core.TestKeys;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.ServiceContext;
 import org.junit.jupiter.api.Test;
@@ -168,11 +168,11 @@ class IdenticalFilesTest {
         int overBudgetReplies = 0;
         try {
             for (long seq = 1; seq <= batches; seq++) {
-                List<Signed<Request>> requests = new ArrayList<>();
+                List<Envelope<Request>> requests = new ArrayList<>();
                 int size = 1 + (int) (seq % 5);
                 for (int r = 0; r < size; r++) {
                     long client = 1000 + r;
-                    requests.add(Signed.sign(new Request(client, requestNumber++, false,
+                    requests.add(Envelope.sign(new Request(client, requestNumber++, false,
                             scripts.next().getBytes(StandardCharsets.UTF_8)), TestKeys.signer(client)));
                 }
                 Execute batch = new Execute(seq, 0, T0 + seq * 1_337, seq * 7_919, requests, seq % K == 0);

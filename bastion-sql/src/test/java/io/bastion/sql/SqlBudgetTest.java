@@ -6,7 +6,7 @@ import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.session.SessionRequests;
 import io.bastion.core.session.TestJoins;
@@ -67,16 +67,16 @@ class SqlBudgetTest {
     }
 
     private Execute batch(long seq, String... operations) {
-        List<Signed<Request>> requests = new ArrayList<>();
+        List<Envelope<Request>> requests = new ArrayList<>();
         for (String op : operations) {
             long client = 1000 + requests.size();
-            requests.add(Signed.sign(new Request(client, requestNumber++, false, op.getBytes(StandardCharsets.UTF_8)),
+            requests.add(Envelope.sign(new Request(client, requestNumber++, false, op.getBytes(StandardCharsets.UTF_8)),
                     TestKeys.signer(client)));
         }
         return batchOf(seq, requests);
     }
 
-    private static Execute batchOf(long seq, List<Signed<Request>> requests) {
+    private static Execute batchOf(long seq, List<Envelope<Request>> requests) {
         return new Execute(seq, 0, T + seq * 1000, seq * 31, requests, seq % K == 0);
     }
 
@@ -89,7 +89,7 @@ class SqlBudgetTest {
     }
 
     private static String read(SqlStateMachine m, String sql) {
-        Signed<Request> read = Signed.sign(new Request(1, 1, true, sql.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(1));
+        Envelope<Request> read = Envelope.sign(new Request(1, 1, true, sql.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(1));
         return text(m.query(read, 0).result());
     }
 
@@ -232,10 +232,10 @@ class SqlBudgetTest {
         assertThat(read(m, NEVER_ENDING)).isEqualTo(OVER_BUDGET);
         assertThat(read(m, "SELECT count(*) FROM t")).isEqualTo("1");
 
-        List<Signed<Request>> requests = List.of(
-                Signed.sign(new Request(1000, 50, Request.Kind.ORDERED_READ, NEVER_ENDING.getBytes(StandardCharsets.UTF_8)),
+        List<Envelope<Request>> requests = List.of(
+                Envelope.sign(new Request(1000, 50, Request.Kind.ORDERED_READ, NEVER_ENDING.getBytes(StandardCharsets.UTF_8)),
                         TestKeys.signer(1000)),
-                Signed.sign(new Request(1001, 50, Request.Kind.WRITE, insert("b").getBytes(StandardCharsets.UTF_8)),
+                Envelope.sign(new Request(1001, 50, Request.Kind.WRITE, insert("b").getBytes(StandardCharsets.UTF_8)),
                         TestKeys.signer(1001)));
         assertThat(replies(m.execute(batchOf(2, requests)))).containsExactly(OVER_BUDGET, "1");
         assertThat(read(m, "SELECT count(*) FROM t")).isEqualTo("2");
@@ -275,11 +275,11 @@ class SqlBudgetTest {
 
         // the hog's second Join ends its first session, and sessionEnded writes forever
         StateMachine.Result second = m.execute(batchOf(3, List.of(
-                Signed.sign(new Request(1000, requestNumber++, false, insert("x").getBytes(StandardCharsets.UTF_8)),
+                Envelope.sign(new Request(1000, requestNumber++, false, insert("x").getBytes(StandardCharsets.UTF_8)),
                         TestKeys.signer(1000)),
                 TestJoins.join(7002, "hog", T + 60_000),
                 TestJoins.join(7003, "slow", T + 60_000),
-                Signed.sign(new Request(1001, requestNumber++, false, insert("y").getBytes(StandardCharsets.UTF_8)),
+                Envelope.sign(new Request(1001, requestNumber++, false, insert("y").getBytes(StandardCharsets.UTF_8)),
                         TestKeys.signer(1001)))));
         assertThat(second.replies()).extracting(Reply::status)
                 .containsExactly(Reply.Status.OK, Reply.Status.REFUSED, Reply.Status.REFUSED, Reply.Status.OK);
@@ -291,10 +291,10 @@ class SqlBudgetTest {
 
     /** The same batch with the operations at some positions replaced, same clients and request numbers. */
     private static Execute substitute(Execute original, Map<Integer, String> operations) {
-        List<Signed<Request>> requests = new ArrayList<>(original.requests());
+        List<Envelope<Request>> requests = new ArrayList<>(original.requests());
         operations.forEach((position, operation) -> {
             Request r = requests.get(position).message();
-            requests.set(position, Signed.sign(new Request(r.clientId(), r.requestNumber(), false,
+            requests.set(position, Envelope.sign(new Request(r.clientId(), r.requestNumber(), false,
                     operation.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(r.clientId())));
         });
         return new Execute(original.seq(), original.view(), original.timeMillis(), original.seed(), requests,

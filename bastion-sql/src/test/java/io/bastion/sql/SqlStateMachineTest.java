@@ -9,7 +9,7 @@ import io.bastion.core.message.Codec;
 import io.bastion.core.message.Message;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.replica.Execute;
@@ -49,9 +49,9 @@ class SqlStateMachineTest {
     }
 
     private Execute batch(long seq, String... operations) {
-        List<Signed<Request>> requests = new ArrayList<>();
+        List<Envelope<Request>> requests = new ArrayList<>();
         for (String op : operations) {
-            requests.add(Signed.sign(new Request(1000 + requests.size(), requestNumber++, false,
+            requests.add(Envelope.sign(new Request(1000 + requests.size(), requestNumber++, false,
                     op.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(1000)));
         }
         return new Execute(seq, 0, 1_767_225_600_000L + seq * 1000, seq * 31, requests, seq % K == 0);
@@ -67,9 +67,9 @@ class SqlStateMachineTest {
         StateMachine.Result r = m.execute(batch(1, "open alice", "fail", "deposit alice 5", "deposit bob 1"));
         assertThat(r.replies()).extracting(reply -> text(reply.result()))
                 .containsExactly("ok", "error: deliberate failure", "ok", "error: no account bob");
-        Signed<Request> ask = Signed.sign(new Request(1, 99, true, "balance alice".getBytes()), TestKeys.signer(1));
+        Envelope<Request> ask = Envelope.sign(new Request(1, 99, true, "balance alice".getBytes()), TestKeys.signer(1));
         assertThat(text(m.query(ask, 0).result())).isEqualTo("5");
-        Signed<Request> doomed = Signed.sign(new Request(1, 100, true, "balance doomed".getBytes()), TestKeys.signer(1));
+        Envelope<Request> doomed = Envelope.sign(new Request(1, 100, true, "balance doomed".getBytes()), TestKeys.signer(1));
         assertThat(text(m.query(doomed, 0).result())).isEqualTo("none");
     }
 
@@ -82,13 +82,13 @@ class SqlStateMachineTest {
         assertThat(text(r.replies().get(0).result())).startsWith("error: ").contains("ATTACH");
         assertThat(elsewhere).doesNotExist();
 
-        Signed<Request> sneak = Signed.sign(new Request(1, 99, true, "sneak alice".getBytes()), TestKeys.signer(1));
+        Envelope<Request> sneak = Envelope.sign(new Request(1, 99, true, "sneak alice".getBytes()), TestKeys.signer(1));
         assertThat(text(m.query(sneak, 0).result())).startsWith("error: ");
-        List<Signed<Request>> ordered = List.of(Signed.sign(new Request(1001, 50, Request.Kind.ORDERED_READ,
+        List<Envelope<Request>> ordered = List.of(Envelope.sign(new Request(1001, 50, Request.Kind.ORDERED_READ,
                 "sneak alice".getBytes()), TestKeys.signer(1001)));
         StateMachine.Result o = m.execute(new Execute(3, 0, 1_767_225_603_000L, 3, ordered, false));
         assertThat(text(o.replies().get(0).result())).startsWith("error: ");
-        Signed<Request> ask = Signed.sign(new Request(1, 100, true, "balance alice".getBytes()), TestKeys.signer(1));
+        Envelope<Request> ask = Envelope.sign(new Request(1, 100, true, "balance alice".getBytes()), TestKeys.signer(1));
         assertThat(text(m.query(ask, 0).result())).isEqualTo("5");
     }
 
@@ -96,11 +96,11 @@ class SqlStateMachineTest {
     void anOrderedReadSeesTheWritesOrderedBeforeItAndIsAnsweredByQuery() {
         SqlStateMachine m = machine("a");
         m.execute(batch(1, "open alice"));
-        List<Signed<Request>> requests = List.of(
-                Signed.sign(new Request(1000, 50, Request.Kind.WRITE, "deposit alice 5".getBytes()), TestKeys.signer(1000)),
-                Signed.sign(new Request(1001, 50, Request.Kind.ORDERED_READ, "balance alice".getBytes()),
+        List<Envelope<Request>> requests = List.of(
+                Envelope.sign(new Request(1000, 50, Request.Kind.WRITE, "deposit alice 5".getBytes()), TestKeys.signer(1000)),
+                Envelope.sign(new Request(1001, 50, Request.Kind.ORDERED_READ, "balance alice".getBytes()),
                         TestKeys.signer(1001)),
-                Signed.sign(new Request(1002, 50, Request.Kind.WRITE, "deposit alice 2".getBytes()), TestKeys.signer(1002)));
+                Envelope.sign(new Request(1002, 50, Request.Kind.WRITE, "deposit alice 2".getBytes()), TestKeys.signer(1002)));
         StateMachine.Result r = m.execute(new Execute(2, 0, 1_767_225_602_000L, 2, requests, false));
         assertThat(r.replies()).extracting(reply -> text(reply.result())).containsExactly("ok", "5", "ok");
         assertThat(text(m.cachedReply(1001, 50, 0).result())).isEqualTo("5");
@@ -225,7 +225,7 @@ class SqlStateMachineTest {
         return Codec.decodeJoinResult(r.replies().get(0).result()).clientId();
     }
 
-    private static Execute batchOf(long seq, List<Signed<Request>> requests) {
+    private static Execute batchOf(long seq, List<Envelope<Request>> requests) {
         return new Execute(seq, 0, T + seq * 1000, seq, requests, seq % K == 0);
     }
 

@@ -3,7 +3,7 @@ package io.bastion.threshold;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class ThresholdHost {
     }
 
     /** The signed request this replica should submit now, if any ({@code nowMillis}: its clock). */
-    public List<Signed<Request>> afterBatch(long nowMillis) {
+    public List<Envelope<Request>> afterBatch(long nowMillis) {
         ThresholdLedger current = ledger.get();
         if (current == null) {
             return List.of();
@@ -78,6 +78,6 @@ public final class ThresholdHost {
         outstanding = lastRequestNumber;
         outstandingSinceMillis = nowMillis;
         byte[] operation = new ThresholdOp.Contributions(packed).encode();
-        return List.of(Signed.sign(new Request(clientId, lastRequestNumber, Request.Kind.WRITE, operation), signer));
+        return List.of(Envelope.sign(new Request(clientId, lastRequestNumber, Request.Kind.WRITE, operation), signer));
     }
 }

@@ -178,7 +178,7 @@ class ThresholdServiceTest {
             seq[0]++;
         };
         java.util.function.BooleanSupplier round = () -> {
-            List<io.bastion.core.message.Signed<io.bastion.core.message.Request>> requests = new java.util.ArrayList<>();
+            List<io.bastion.core.message.Envelope<io.bastion.core.message.Request>> requests = new java.util.ArrayList<>();
             for (ThresholdHost h : hosts) {
                 requests.addAll(h.afterBatch(now[0]));
             }

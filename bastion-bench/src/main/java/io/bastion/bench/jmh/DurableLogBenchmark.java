@@ -3,7 +3,7 @@ package io.bastion.bench.jmh;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.PrePrepare;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.server.storage.FileProtocolLog;
 import io.bastion.server.storage.ProtocolLog.Entry;
@@ -72,7 +72,7 @@ public class DurableLogBenchmark {
                 random.nextBytes(request);
                 batch.add(new BatchEntry(1_000 + r, i, Digest.sha256(request)));
             }
-            group.add(new Entry(1, Signed.sign(new PrePrepare(0, 1, 1_767_225_600_000L, i, batch), key)));
+            group.add(new Entry(1, Envelope.sign(new PrePrepare(0, 1, 1_767_225_600_000L, i, batch), key)));
         }
         directory = Files.createTempDirectory("bastion-log-bench");
         log = FileProtocolLog.open(directory, FileProtocolLog.Settings.defaults().withSyncMode(syncMode));

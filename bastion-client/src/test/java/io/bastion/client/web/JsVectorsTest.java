@@ -8,7 +8,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
 import io.bastion.core.util.Hex;
@@ -60,12 +60,12 @@ class JsVectorsTest {
                     ("op-" + kind).getBytes(StandardCharsets.UTF_8));
             requests.add(Map.of("clientId", Long.toString(r.clientId()), "requestNumber", Long.toString(r.requestNumber()),
                     "kind", kind.ordinal(), "operation", Hex.of(r.operationUnsafe()),
-                    "encoding", Hex.of(Signed.sign(r, client).encoded())));
+                    "encoding", Hex.of(Envelope.sign(r, client).encoded())));
         }
         v.put("requests", requests);
 
         byte[] nonce = filled(32, 0x5a);
-        Signed<Challenge> challenge = Signed.sign(new Challenge(2, Challenge.keyDigest(client.publicKey()), nonce,
+        Envelope<Challenge> challenge = Envelope.sign(new Challenge(2, Challenge.keyDigest(client.publicKey()), nonce,
                 1_767_225_660_000L), replica);
         v.put("challenge", Map.of("frame", Hex.of(Codec.encodeFrame(challenge)), "replicaId", 2,
                 "keyDigest", Challenge.keyDigest(client.publicKey()).hex(), "nonce", Hex.of(nonce),
@@ -87,7 +87,7 @@ class JsVectorsTest {
         List<Reply> replies = new ReplySigner(2, replica).sign(3, 77, batch);
         List<Map<String, Object>> replyVectors = new ArrayList<>();
         for (Reply r : replies) {
-            replyVectors.add(Map.of("frame", Hex.of(Codec.encodeFrame(Signed.unsigned(r))), "clientId",
+            replyVectors.add(Map.of("frame", Hex.of(Codec.encodeFrame(Envelope.unsigned(r))), "clientId",
                     Long.toString(r.clientId()), "requestNumber", Long.toString(r.requestNumber()),
                     "status", r.status().ordinal(), "result", Hex.of(r.resultUnsafe()),
                     "leafIndex", r.leafIndex(), "leafCount", r.leafCount()));

@@ -22,7 +22,7 @@ import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 import io.bastion.core.quorum.Quorums;
 
@@ -66,7 +66,7 @@ public final class MessageAuthenticator {
     /**
      * @param from the authenticated replica the message arrived from, or {@link #FROM_CLIENT}
      */
-    public Verdict check(int from, Signed<?> signed) {
+    public Verdict check(int from, Envelope<?> signed) {
         boolean fromReplica = from >= 0 && from < replicaKeys.length;
         return switch (signed.message()) {
             case Request r -> request(signed, r);
@@ -90,12 +90,12 @@ public final class MessageAuthenticator {
     }
 
     /** The view change's own signature and every signature it carries as evidence. */
-    private Verdict viewChange(Signed<?> signed, ViewChange v) {
+    private Verdict viewChange(Envelope<?> signed, ViewChange v) {
         Verdict own = replica(v.replicaId(), signed);
         if (own != Verdict.AUTHENTIC) {
             return own;
         }
-        for (Signed<Checkpoint> c : v.checkpointProof()) {
+        for (Envelope<Checkpoint> c : v.checkpointProof()) {
             Verdict nested = replica(c.message().replicaId(), c);
             if (nested != Verdict.AUTHENTIC) {
                 return nested;
@@ -104,7 +104,7 @@ public final class MessageAuthenticator {
         for (PreparedProof proof : v.prepared()) {
             Verdict nested = replica(quorums.primary(proof.view()), proof.prePrepare());
             for (int i = 0; nested == Verdict.AUTHENTIC && i < proof.prepares().size(); i++) {
-                Signed<Prepare> p = proof.prepares().get(i);
+                Envelope<Prepare> p = proof.prepares().get(i);
                 nested = replica(p.message().replicaId(), p);
             }
             if (nested != Verdict.AUTHENTIC) {
@@ -114,7 +114,7 @@ public final class MessageAuthenticator {
         return Verdict.AUTHENTIC;
     }
 
-    private Verdict newView(Signed<?> signed, NewView v) {
+    private Verdict newView(Envelope<?> signed, NewView v) {
         Verdict own = replica(quorums.primary(v.view()), signed);
         for (int i = 0; own == Verdict.AUTHENTIC && i < v.viewChanges().size(); i++) {
             own = viewChange(v.viewChanges().get(i), v.viewChanges().get(i).message());
@@ -125,7 +125,7 @@ public final class MessageAuthenticator {
         return own;
     }
 
-    private Verdict request(Signed<?> signed, Request r) {
+    private Verdict request(Envelope<?> signed, Request r) {
         if (r.kind() == Request.Kind.JOIN) {
             return join(signed, r);
         }
@@ -141,7 +141,7 @@ public final class MessageAuthenticator {
      * A Join is signed with the key it carries; its id must be that key's provisional id. Its
      * challenges are checked when it executes, against the batch's agreed time.
      */
-    private Verdict join(Signed<?> signed, Request r) {
+    private Verdict join(Envelope<?> signed, Request r) {
         JoinRequest join;
         try {
             join = Codec.decodeJoin(r.operationUnsafe());
@@ -155,7 +155,7 @@ public final class MessageAuthenticator {
                 ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
     }
 
-    private Verdict replica(int signerId, Signed<?> signed) {
+    private Verdict replica(int signerId, Envelope<?> signed) {
         if (signerId < 0 || signerId >= replicaKeys.length) {
             return Verdict.WRONG_SENDER;
         }
@@ -172,7 +172,7 @@ public final class MessageAuthenticator {
         if (sender != Verdict.AUTHENTIC) {
             return sender;
         }
-        for (Signed<Request> r : bodies.requests()) {
+        for (Envelope<Request> r : bodies.requests()) {
             Verdict v = request(r, r.message());
             if (v != Verdict.AUTHENTIC) {
                 return v;

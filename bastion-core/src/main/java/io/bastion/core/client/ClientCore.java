@@ -5,7 +5,7 @@ import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.ReplyProof;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.quorum.Quorums;
 import io.bastion.core.util.Check;
 
@@ -36,7 +36,7 @@ public final class ClientCore {
     private final long retransmitMaxMillis;
     private long nextRequestNumber;
 
-    private Signed<Request> current;
+    private Envelope<Request> current;
     /** The outstanding request is read-only: it needs 2f+1 matching replies, not f+1. */
     private boolean readOnly;
     /** A reply and the digest of its result, computed once. */
@@ -76,7 +76,7 @@ public final class ClientCore {
     }
 
     /** The outstanding request, or {@code null}. */
-    public Signed<Request> current() {
+    public Envelope<Request> current() {
         return current;
     }
 
@@ -91,7 +91,7 @@ public final class ClientCore {
     }
 
     /** Starts a request; the caller sends the returned message to every replica. */
-    public Signed<Request> start(byte[] operation, long nowMillis) {
+    public Envelope<Request> start(byte[] operation, long nowMillis) {
         return start(operation, Request.Kind.WRITE, nowMillis);
     }
 
@@ -100,7 +100,7 @@ public final class ClientCore {
      * counts once 2f+1 of them signed it. If they disagree (their states differ in time) the
      * caller falls back to an ordered request.
      */
-    public Signed<Request> startReadOnly(byte[] operation, long nowMillis) {
+    public Envelope<Request> startReadOnly(byte[] operation, long nowMillis) {
         return start(operation, Request.Kind.READ, nowMillis);
     }
 
@@ -108,7 +108,7 @@ public final class ClientCore {
      * Starts a read as an ordered request — the fallback when unordered answers disagree: the
      * service's read-only function answers it at its place in the order, and f+1 replies count.
      */
-    public Signed<Request> startOrderedRead(byte[] operation, long nowMillis) {
+    public Envelope<Request> startOrderedRead(byte[] operation, long nowMillis) {
         return start(operation, Request.Kind.ORDERED_READ, nowMillis);
     }
 
@@ -117,11 +117,11 @@ public final class ClientCore {
      * provisional id of its key, with an encoded Join as operation) or {@link Request.Kind#LEAVE}
      * as well as the kinds above.
      */
-    public Signed<Request> start(byte[] operation, Request.Kind kind, long nowMillis) {
+    public Envelope<Request> start(byte[] operation, Request.Kind kind, long nowMillis) {
         Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
                 + " outstanding");
         readOnly = kind == Request.Kind.READ;
-        current = Signed.sign(new Request(clientId, nextRequestNumber++, kind, operation), signer);
+        current = Envelope.sign(new Request(clientId, nextRequestNumber++, kind, operation), signer);
         unverified.clear();
         verified.clear();
         retransmitDelayMillis = retransmitInitialMillis;
@@ -136,7 +136,7 @@ public final class ClientCore {
     }
 
     /** Time passes: returns the request to send again to every replica, or {@code null}. */
-    public Signed<Request> onTick(long nowMillis) {
+    public Envelope<Request> onTick(long nowMillis) {
         if (current == null || nowMillis < retransmitAtMillis) {
             return null;
         }

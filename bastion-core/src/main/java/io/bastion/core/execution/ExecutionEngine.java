@@ -12,7 +12,7 @@ import io.bastion.core.crypto.MerkleTree;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Message;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.Service;
@@ -90,7 +90,7 @@ public final class ExecutionEngine implements StateMachine {
         List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
         SessionRequests.Effects effects = new SessionRequests.Effects();
         int index = 0;
-        for (Signed<Request> signed : batch.requests()) {
+        for (Envelope<Request> signed : batch.requests()) {
             Request r = signed.message();
             if (SessionRequests.keptBySession(r)) {
                 CachedReply last = lastReplies.get(r.clientId());
@@ -138,7 +138,7 @@ public final class ExecutionEngine implements StateMachine {
     }
 
     @Override
-    public Reply query(Signed<Request> request, int view) {
+    public Reply query(Envelope<Request> request, int view) {
         Request r = request.message();
         ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, lastAgreedTime, 0);
         ServiceContext own = sessions.readContext(r, context);
@@ -172,7 +172,7 @@ public final class ExecutionEngine implements StateMachine {
     }
 
     @Override
-    public Reply repeatJoin(Signed<Request> join, int view) {
+    public Reply repeatJoin(Envelope<Request> join, int view) {
         Request r = join.message();
         SessionRequests.Answer answer = sessions.repeatJoin(r);
         return answer == null ? null : replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());

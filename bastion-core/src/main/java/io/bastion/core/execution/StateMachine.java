@@ -4,7 +4,7 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Message;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.session.Session;
 
@@ -57,10 +57,10 @@ public interface StateMachine extends AutoCloseable {
      * The reply a Join already got, signed again in {@code view} from the session table without
      * ordering it, or {@code null} when it must be ordered (see {@code SessionRequests.repeatJoin}).
      */
-    Reply repeatJoin(Signed<Request> join, int view);
+    Reply repeatJoin(Envelope<Request> join, int view);
 
     /** Answers a read-only request on the current state without changing it; signed in {@code view}. */
-    Reply query(Signed<Request> request, int view);
+    Reply query(Envelope<Request> request, int view);
 
     Position position();
 

@@ -37,7 +37,7 @@ public final class Codec {
     // ---------------------------------------------------------------- encode
 
     /** The frame body for {@code signed}: encoding, signature length, signature. */
-    public static byte[] encodeFrame(Signed<?> signed) {
+    public static byte[] encodeFrame(Envelope<?> signed) {
         byte[] encoded = signed.encodedUnsafe();
         byte[] signature = signed.signatureUnsafe();
         byte[] frame = new byte[encoded.length + 1 + signature.length];
@@ -118,7 +118,7 @@ public final class Codec {
                 w.i32(s.replicaId());
                 w.i32(s.view());
                 w.bool(s.changing());
-                w.i64(s.lastExecuted());
+                w.i64(s.lastDelivered());
                 w.i64(s.lastStable());
             }
             case FetchRequests f -> {
@@ -180,7 +180,7 @@ public final class Codec {
             case Request r -> r.operationUnsafe().length;
             case Reply r -> r.resultUnsafe().length + 32 * r.proof().size();
             case PrePrepare p -> 48 * p.entries().size();
-            case RequestBodies b -> b.requests().stream().mapToInt(Signed::wireSize).sum() + 4 * b.requests().size();
+            case RequestBodies b -> b.requests().stream().mapToInt(Envelope::wireSize).sum() + 4 * b.requests().size();
             case StateChunk c -> c.dataUnsafe().length;
             case StateManifest m -> 32 * m.leaves().size();
             case ViewChange v -> 256 * (v.checkpointProof().size() + 4 * v.prepared().size());
@@ -210,12 +210,12 @@ public final class Codec {
     // ---------------------------------------------------------------- decode
 
     /** Decodes a whole frame body. */
-    public static Signed<?> decodeFrame(byte[] frame) throws CodecException {
+    public static Envelope<?> decodeFrame(byte[] frame) throws CodecException {
         return decodeFrame(frame, 0, frame.length);
     }
 
     /** Decodes the frame body {@code frame[offset, offset+length)}; every byte must belong to it. */
-    public static Signed<?> decodeFrame(byte[] frame, int offset, int length) throws CodecException {
+    public static Envelope<?> decodeFrame(byte[] frame, int offset, int length) throws CodecException {
         if (length < 2) {
             throw new CodecException(Reason.TRUNCATED, "frame of " + length + " bytes is too short");
         }
@@ -244,7 +244,7 @@ public final class Codec {
         }
         byte[] encoded = new byte[encodedEnd - offset];
         System.arraycopy(frame, offset, encoded, 0, encoded.length);
-        return new Signed<>(message, encoded, signature);
+        return new Envelope<>(message, encoded, signature);
     }
 
     private static Message decodeFields(MessageType type, Reader r) throws CodecException {
@@ -306,7 +306,7 @@ public final class Codec {
                 int newView = r.i32();
                 long stableSeq = r.i64();
                 Digest stableDigest = r.digest();
-                List<Signed<Checkpoint>> proof = frames(r, Checkpoint.class, "checkpoint proof");
+                List<Envelope<Checkpoint>> proof = frames(r, Checkpoint.class, "checkpoint proof");
                 int count = r.count(8, "prepared proofs");
                 List<PreparedProof> prepared = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
@@ -365,7 +365,7 @@ public final class Codec {
         PublicKeyRef key = key(r);
         byte[] nonce = nonce(r);
         byte[] credentials = credentials(r);
-        List<Signed<Challenge>> challenges = frames(r, Challenge.class, "challenges");
+        List<Envelope<Challenge>> challenges = frames(r, Challenge.class, "challenges");
         if (challenges.size() > JoinRequest.CHALLENGES_MAX) {
             throw new CodecException(Reason.INVALID_FIELD, challenges.size() + " challenges");
         }
@@ -432,11 +432,11 @@ public final class Codec {
     }
 
     /** One nested frame that must hold a message of {@code type}. */
-    private static <M extends Message> Signed<M> frame(Reader r, Class<M> type, String what) throws CodecException {
+    private static <M extends Message> Envelope<M> frame(Reader r, Class<M> type, String what) throws CodecException {
         int length = r.length(what);
         int start = r.position();
         r.skip(length);
-        Signed<?> inner = decodeFrame(r.array(), start, length);
+        Envelope<?> inner = decodeFrame(r.array(), start, length);
         if (!type.isInstance(inner.message())) {
             throw new CodecException(Reason.INVALID_FIELD, what + " may only hold " + type.getSimpleName()
                     + ", got " + inner.type());
@@ -445,10 +445,10 @@ public final class Codec {
     }
 
     /** A counted list of nested frames of one type. */
-    private static <M extends Message> List<Signed<M>> frames(Reader r, Class<M> type, String what)
+    private static <M extends Message> List<Envelope<M>> frames(Reader r, Class<M> type, String what)
             throws CodecException {
         int count = r.count(4, what);
-        List<Signed<M>> out = new ArrayList<>(count);
+        List<Envelope<M>> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(frame(r, type, what));
         }
@@ -507,9 +507,9 @@ public final class Codec {
         }
 
         /** A counted list of nested frames. */
-        void frames(List<? extends Signed<?>> messages) {
+        void frames(List<? extends Envelope<?>> messages) {
             i32(messages.size());
-            for (Signed<?> m : messages) {
+            for (Envelope<?> m : messages) {
                 bytes(encodeFrame(m));
             }
         }

@@ -7,7 +7,7 @@ import java.util.List;
  * derived from them (re-proposals of prepared batches, null batches for gaps). Every replica
  * recomputes the derivation and accepts the view only if it matches. Signed by the new primary.
  */
-public record NewView(int view, List<Signed<ViewChange>> viewChanges, List<Signed<PrePrepare>> prePrepares)
+public record NewView(int view, List<Envelope<ViewChange>> viewChanges, List<Envelope<PrePrepare>> prePrepares)
         implements Message {
     public NewView {
         viewChanges = List.copyOf(viewChanges);

@@ -6,7 +6,7 @@ import java.util.List;
  * Evidence that a batch prepared: the primary's PRE-PREPARE and 2f matching PREPAREs from distinct
  * backups, all signed. Carried in VIEW-CHANGE so the next primary re-proposes the batch.
  */
-public record PreparedProof(Signed<PrePrepare> prePrepare, List<Signed<Prepare>> prepares) {
+public record PreparedProof(Envelope<PrePrepare> prePrepare, List<Envelope<Prepare>> prepares) {
     public PreparedProof {
         prepares = List.copyOf(prepares);
     }

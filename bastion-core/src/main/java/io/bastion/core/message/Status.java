@@ -5,7 +5,7 @@ package io.bastion.core.message;
  * lacks. {@code changing} says it is moving to {@code view} and waits for NEW-VIEW. Authenticated by
  * the replica connection, not signed.
  */
-public record Status(int replicaId, int view, boolean changing, long lastExecuted, long lastStable)
+public record Status(int replicaId, int view, boolean changing, long lastDelivered, long lastStable)
         implements Message {
     @Override
     public MessageType type() {

@@ -10,7 +10,7 @@ import java.util.List;
  * Signed by {@code replicaId}.
  */
 public record ViewChange(int replicaId, int newView, long stableSeq, Digest stableDigest,
-                         List<Signed<Checkpoint>> checkpointProof, List<PreparedProof> prepared) implements Message {
+                         List<Envelope<Checkpoint>> checkpointProof, List<PreparedProof> prepared) implements Message {
     public ViewChange {
         checkpointProof = List.copyOf(checkpointProof);
         prepared = List.copyOf(prepared);

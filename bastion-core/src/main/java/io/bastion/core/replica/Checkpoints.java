@@ -2,7 +2,7 @@ package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Checkpoint;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,14 +23,14 @@ final class Checkpoints {
     /** Sequence numbers held per replica above the stable checkpoint: its newest ones. */
     static final int SEQS_PER_REPLICA_MAX = 4;
 
-    private final NavigableMap<Long, Map<Integer, Map<Digest, Signed<Checkpoint>>>> bySeq = new TreeMap<>();
-    private List<Signed<Checkpoint>> stableProof = List.of();
+    private final NavigableMap<Long, Map<Integer, Map<Digest, Envelope<Checkpoint>>>> bySeq = new TreeMap<>();
+    private List<Envelope<Checkpoint>> stableProof = List.of();
     private Digest stableDigest = Digest.ZERO;
 
     /** Records a checkpoint; answers false if it was known (or its replica sent too many digests). */
-    boolean add(Signed<Checkpoint> checkpoint) {
+    boolean add(Envelope<Checkpoint> checkpoint) {
         Checkpoint c = checkpoint.message();
-        Map<Digest, Signed<Checkpoint>> mine = bySeq.computeIfAbsent(c.seq(), s -> new HashMap<>())
+        Map<Digest, Envelope<Checkpoint>> mine = bySeq.computeIfAbsent(c.seq(), s -> new HashMap<>())
                 .computeIfAbsent(c.replicaId(), r -> new HashMap<>());
         if (mine.containsKey(c.stateDigest()) || mine.size() >= DIGESTS_PER_REPLICA_MAX) {
             return false;
@@ -42,13 +42,13 @@ final class Checkpoints {
 
     private void dropOldestBeyondBound(int replicaId) {
         List<Long> held = new ArrayList<>();
-        for (Map.Entry<Long, Map<Integer, Map<Digest, Signed<Checkpoint>>>> e : bySeq.entrySet()) {
+        for (Map.Entry<Long, Map<Integer, Map<Digest, Envelope<Checkpoint>>>> e : bySeq.entrySet()) {
             if (e.getValue().containsKey(replicaId)) {
                 held.add(e.getKey());
             }
         }
         for (int i = 0; i < held.size() - SEQS_PER_REPLICA_MAX; i++) {
-            Map<Integer, Map<Digest, Signed<Checkpoint>>> atSeq = bySeq.get(held.get(i));
+            Map<Integer, Map<Digest, Envelope<Checkpoint>>> atSeq = bySeq.get(held.get(i));
             atSeq.remove(replicaId);
             if (atSeq.isEmpty()) {
                 bySeq.remove(held.get(i)); // else a replica signing ever higher seqs grows the map
@@ -73,10 +73,10 @@ final class Checkpoints {
     }
 
     /** The checkpoints at {@code seq} whose digest equals {@code digest}, one per replica. */
-    List<Signed<Checkpoint>> matching(long seq, Digest digest) {
-        List<Signed<Checkpoint>> out = new ArrayList<>();
-        for (Map<Digest, Signed<Checkpoint>> byDigest : bySeq.getOrDefault(seq, Map.of()).values()) {
-            Signed<Checkpoint> c = byDigest.get(digest);
+    List<Envelope<Checkpoint>> matching(long seq, Digest digest) {
+        List<Envelope<Checkpoint>> out = new ArrayList<>();
+        for (Map<Digest, Envelope<Checkpoint>> byDigest : bySeq.getOrDefault(seq, Map.of()).values()) {
+            Envelope<Checkpoint> c = byDigest.get(digest);
             if (c != null) {
                 out.add(c);
             }
@@ -87,7 +87,7 @@ final class Checkpoints {
     /** The digest that at least {@code quorum} checkpoints at {@code seq} carry, if any. */
     Digest quorumDigest(long seq, int quorum) {
         Map<Digest, Integer> counts = new HashMap<>();
-        for (Map<Digest, Signed<Checkpoint>> byDigest : bySeq.getOrDefault(seq, Map.of()).values()) {
+        for (Map<Digest, Envelope<Checkpoint>> byDigest : bySeq.getOrDefault(seq, Map.of()).values()) {
             for (Digest d : byDigest.keySet()) {
                 if (counts.merge(d, 1, Integer::sum) >= quorum) {
                     return d;
@@ -117,19 +117,19 @@ final class Checkpoints {
     }
 
     /** One checkpoint of {@code replicaId} at {@code seq} (its own, for this replica), or null. */
-    Signed<Checkpoint> of(int replicaId, long seq) {
-        Map<Digest, Signed<Checkpoint>> byDigest = bySeq.getOrDefault(seq, Map.of()).get(replicaId);
+    Envelope<Checkpoint> of(int replicaId, long seq) {
+        Map<Digest, Envelope<Checkpoint>> byDigest = bySeq.getOrDefault(seq, Map.of()).get(replicaId);
         return byDigest == null || byDigest.isEmpty() ? null : byDigest.values().iterator().next();
     }
 
     /** Makes {@code seq} stable with {@code proof}, dropping everything at or below it. */
-    void stabilize(long seq, Digest digest, List<Signed<Checkpoint>> proof) {
+    void stabilize(long seq, Digest digest, List<Envelope<Checkpoint>> proof) {
         stableProof = List.copyOf(proof);
         stableDigest = digest;
         bySeq.headMap(seq, true).clear();
     }
 
-    List<Signed<Checkpoint>> stableProof() {
+    List<Envelope<Checkpoint>> stableProof() {
         return stableProof;
     }
 
@@ -142,8 +142,8 @@ final class Checkpoints {
     }
 
     /** Whether a checkpoint with this signature content is held (own checkpoints are kept here). */
-    boolean holds(Signed<Checkpoint> checkpoint) {
-        Map<Digest, Signed<Checkpoint>> byDigest = bySeq.getOrDefault(checkpoint.message().seq(), Map.of())
+    boolean holds(Envelope<Checkpoint> checkpoint) {
+        Map<Digest, Envelope<Checkpoint>> byDigest = bySeq.getOrDefault(checkpoint.message().seq(), Map.of())
                 .get(checkpoint.message().replicaId());
         return byDigest != null && byDigest.containsKey(checkpoint.message().stateDigest());
     }

@@ -1,7 +1,7 @@
 package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.List;
 import java.util.Map;
@@ -22,14 +22,14 @@ public sealed interface Event {
      * A message whose signature (or, for unsigned types, whose connection's peer) was verified.
      * {@code from} is the replica it came from, or {@link #FROM_CLIENT}.
      */
-    record Received(int from, Signed<?> message) implements Event {}
+    record Received(int from, Envelope<?> message) implements Event {}
 
     /**
      * A request this replica makes itself (under its own client id, signed with its key). It is
      * handled like a client's and sent to every peer as well, as a client sends to all: so it is
      * ordered even while this replica cannot relay (it is alone in a view change).
      */
-    record OwnRequest(Signed<io.bastion.core.message.Request> request) implements Event {}
+    record OwnRequest(Envelope<io.bastion.core.message.Request> request) implements Event {}
 
     /**
      * The executor finished batch {@code seq}. {@code stateDigest} is the digest of the whole

@@ -1,7 +1,7 @@
 package io.bastion.core.replica;
 
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
  * requests that execute (retransmitted and superseded ones are already filtered out, identically
  * at every correct replica). When {@code checkpoint} is set the executor reports the state digest.
  */
-public record Execute(long seq, int view, long timeMillis, long seed, List<Signed<Request>> requests,
+public record Execute(long seq, int view, long timeMillis, long seed, List<Envelope<Request>> requests,
                       boolean checkpoint) {
     public Execute {
         requests = List.copyOf(requests);

@@ -5,7 +5,7 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  */
 final class Log {
     private final NavigableMap<Long, Slot> slots = new TreeMap<>();
-    private final Map<Digest, Signed<Request>> orderedBodies = new HashMap<>();
+    private final Map<Digest, Envelope<Request>> orderedBodies = new HashMap<>();
     /** The bodies each slot ordered in any view, and how many slots ordered each body. */
     private final Map<Long, java.util.Set<Digest>> heldBySeq = new HashMap<>();
     private final Map<Digest, Integer> holders = new HashMap<>();
@@ -88,7 +88,7 @@ final class Log {
      * Records the pre-prepare of {@code slot} and resolves its bodies from {@code pool} and the
      * bodies earlier slots hold. Returns the digests still missing.
      */
-    void setPrePrepare(Slot slot, Signed<PrePrepare> prePrepare, RequestPool pool, long nowMillis) {
+    void setPrePrepare(Slot slot, Envelope<PrePrepare> prePrepare, RequestPool pool, long nowMillis) {
         Check.that(slot.prePrepare == null, "slot %d already has a pre-prepare", slot.seq);
         slot.prePrepare = prePrepare;
         slot.batchDigest = Codec.batchDigest(prePrepare.message());
@@ -97,7 +97,7 @@ final class Log {
         slot.bodies = new ArrayList<>(entries.size());
         slot.missing = 0;
         for (BatchEntry e : entries) {
-            Signed<Request> body = pool.get(e.requestDigest());
+            Envelope<Request> body = pool.get(e.requestDigest());
             if (body == null) {
                 body = orderedBodies.get(e.requestDigest());
             }
@@ -112,7 +112,7 @@ final class Log {
     }
 
     /** A body arrived; fills every slot waiting for it. Returns whether any slot was waiting. */
-    boolean bodyArrived(Signed<Request> body) {
+    boolean bodyArrived(Envelope<Request> body) {
         List<Slot> slotsWaiting = waiting.remove(body.digest());
         if (slotsWaiting == null) {
             return false;
@@ -130,7 +130,7 @@ final class Log {
         return true;
     }
 
-    private void hold(long seq, Signed<Request> body) {
+    private void hold(long seq, Envelope<Request> body) {
         orderedBodies.put(body.digest(), body);
         if (heldBySeq.computeIfAbsent(seq, s -> new java.util.HashSet<>()).add(body.digest())) {
             holders.merge(body.digest(), 1, Integer::sum);
@@ -176,7 +176,7 @@ final class Log {
         return slots.values();
     }
 
-    Signed<Request> orderedBody(Digest digest) {
+    Envelope<Request> orderedBody(Digest digest) {
         return orderedBodies.get(digest);
     }
 

@@ -8,7 +8,7 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.ReplicaStats.Counter;
 
@@ -38,9 +38,9 @@ final class LogReplay {
     }
 
     private void run(Recovery recovery) {
+        r.lastDelivered = recovery.snapshotSeq();
         r.lastExecuted = recovery.snapshotSeq();
-        r.lastApplied = recovery.snapshotSeq();
-        r.lastExecutedTime = recovery.lastAgreedTime();
+        r.lastDeliveredTime = recovery.lastAgreedTime();
         r.clients.replaceWith(recovery.clientTable());
         int interval = r.settings.checkpointInterval();
         if (recovery.snapshotSeq() > 0 && recovery.snapshotDigest() != null && recovery.snapshotSeq() % interval == 0) {
@@ -71,16 +71,16 @@ final class LogReplay {
             }
             // a view change must still report what prepared above the stable checkpoint
             slot.prepared = keepProofIfPrepared(slot);
-            if (slot.seq <= r.lastExecuted) {
+            if (slot.seq <= r.lastDelivered) {
                 slot.executedDigest = slot.batchDigest; // the restored state includes it
                 slot.committed = true;
             }
             forgetReplayedBodies(slot);
         }
-        r.nextSeq = Math.max(r.nextSeq, r.lastExecuted + 1);
+        r.nextSeq = Math.max(r.nextSeq, r.lastDelivered + 1);
     }
 
-    private void replay(Signed<?> signed) {
+    private void replay(Envelope<?> signed) {
         switch (signed.message()) {
             case Request req -> r.pool.add(signed.as(Request.class), 0);
             case PrePrepare p -> replayPrePrepare(signed.as(PrePrepare.class));
@@ -99,7 +99,7 @@ final class LogReplay {
             case ViewChange v -> r.views.replayViewChange(signed.as(ViewChange.class));
             case NewView v -> {
                 if (r.views.replayNewView(signed.as(NewView.class))) {
-                    for (Signed<PrePrepare> proposal : v.prePrepares()) {
+                    for (Envelope<PrePrepare> proposal : v.prePrepares()) {
                         replayProposal(proposal);
                     }
                 }
@@ -115,7 +115,7 @@ final class LogReplay {
      * when it is older than the view the replica went on to: a batch learned from an older view's
      * commits is persisted when it executes, after this replica asked for a newer view.
      */
-    private void replayPrePrepare(Signed<PrePrepare> signed) {
+    private void replayPrePrepare(Envelope<PrePrepare> signed) {
         PrePrepare p = signed.message();
         if (!r.log.inWindow(p.seq())) {
             return;
@@ -138,7 +138,7 @@ final class LogReplay {
     }
 
     /** A NEW-VIEW's re-proposal, re-installed on restart so later votes of that view attach to it. */
-    private void replayProposal(Signed<PrePrepare> proposal) {
+    private void replayProposal(Envelope<PrePrepare> proposal) {
         long seq = proposal.message().seq();
         if (!r.log.inWindow(seq)) {
             return;
@@ -169,7 +169,7 @@ final class LogReplay {
 
     /** Records the slot's prepared proof if its durable prepares make one; says whether they did. */
     private boolean keepProofIfPrepared(Slot slot) {
-        List<Signed<Prepare>> prepares = Replica.matchingPrepares(slot);
+        List<Envelope<Prepare>> prepares = Replica.matchingPrepares(slot);
         if (prepares.size() < r.quorums.prepares()) {
             return false;
         }
@@ -182,11 +182,11 @@ final class LogReplay {
      * done (a backup must not suspect the primary for them), those of a later batch are ordered.
      */
     private void forgetReplayedBodies(Slot slot) {
-        for (Signed<Request> body : slot.bodies) {
+        for (Envelope<Request> body : slot.bodies) {
             if (body == null) {
                 continue;
             }
-            if (slot.seq > r.lastExecuted) {
+            if (slot.seq > r.lastDelivered) {
                 r.pool.markOrdered(body.digest());
             } else if (body.message().kind() == Request.Kind.JOIN) {
                 r.pool.removeBody(body.digest());

@@ -2,7 +2,7 @@ package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,19 +27,19 @@ public final class Output {
     public static final int BROADCAST = -1;
 
     /** One message to replica {@code to}, or to all others when {@code to == BROADCAST}. */
-    public record Send(int to, Signed<?> message) {}
+    public record Send(int to, Envelope<?> message) {}
 
     /**
      * A message to make durable; {@code seq} tells the storage when it may be discarded (once the
      * stable checkpoint passes it).
      */
-    public record Persist(long seq, Signed<?> message) {}
+    public record Persist(long seq, Envelope<?> message) {}
 
     /** Send the cached reply of (client, request number) again, signed in {@code view}. */
     public record ResendReply(long clientId, long requestNumber, int view) {}
 
     /** Answer a read-only request on the current state, without ordering; sign the reply in {@code view}. */
-    public record ReadOnly(Signed<Request> request, int view) {}
+    public record ReadOnly(Envelope<Request> request, int view) {}
 
     /** Answer peer {@code peer} with the manifest (empty {@code chunks}) or chunks of checkpoint {@code seq}. */
     public record ServeState(int peer, long seq, List<Integer> chunks) {}
@@ -64,15 +64,15 @@ public final class Output {
     /** Set when the log below this sequence number may be discarded from storage (0: nothing). */
     public long discardBelow;
 
-    void broadcast(Signed<?> message) {
+    void broadcast(Envelope<?> message) {
         sends.add(new Send(BROADCAST, message));
     }
 
-    void send(int to, Signed<?> message) {
+    void send(int to, Envelope<?> message) {
         sends.add(new Send(to, message));
     }
 
-    void persist(long seq, Signed<?> message) {
+    void persist(long seq, Envelope<?> message) {
         persist.add(new Persist(seq, message));
     }
 

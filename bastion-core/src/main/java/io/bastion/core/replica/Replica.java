@@ -19,7 +19,7 @@ import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.Status;
@@ -86,14 +86,15 @@ public final class Replica {
     private final Retransmission retransmission;
 
     private long nowMillis;
-    /** Highest sequence number handed to the executor. */
-    long lastExecuted;
-    /** Agreed time of the batch at {@link #lastExecuted} (times never go back). */
-    long lastExecutedTime;
+    /** Highest sequence number delivered: committed, in order, and handed to the executor (the
+     * atomic-broadcast sense of "deliver"); the executor may not have finished it yet. */
+    long lastDelivered;
+    /** Agreed time of the batch at {@link #lastDelivered} (times never go back). */
+    long lastDeliveredTime;
     private long lastExecutionMillis;
     private boolean executedSinceStart;
-    /** Highest sequence number the executor reported done. */
-    long lastApplied;
+    /** Highest sequence number executed: the executor reported the batch applied to the state. */
+    long lastExecuted;
     long lastStable;
     /** Primary only: the next sequence number to propose. */
     long nextSeq = 1;
@@ -168,7 +169,7 @@ public final class Replica {
         }
 
         @Override
-        public void startView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
+        public void startView(Envelope<NewView> newView, ViewChangeRules.Plan plan, Output out) {
             Replica.this.startView(newView, plan, out);
         }
     }
@@ -194,7 +195,7 @@ public final class Replica {
             case Event.Received received -> onReceived(received.from(), received.message(), out);
             case Event.OwnRequest own -> {
                 onRequest(own.request(), false, out);
-                out.broadcast(Signed.unsigned(new RequestBodies(id, List.of(own.request()))));
+                out.broadcast(Envelope.unsigned(new RequestBodies(id, List.of(own.request()))));
             }
             case Event.Executed executed -> {
                 forget(executed.forgottenClients());
@@ -208,7 +209,7 @@ public final class Replica {
         return out;
     }
 
-    private void onReceived(int from, Signed<?> signed, Output out) {
+    private void onReceived(int from, Envelope<?> signed, Output out) {
         if (quorumHeardMillis == Long.MAX_VALUE && from >= 0 && from < quorums.n() && from != id
                 && heardSinceStart.add(from) && heardSinceStart.size() >= quorums.certificate() - 1) {
             quorumHeardMillis = Math.max(nowMillis, 1);
@@ -236,7 +237,7 @@ public final class Replica {
 
     // ------------------------------------------------------------------ requests
 
-    private void onRequest(Signed<Request> signed, boolean fromClient, Output out) {
+    private void onRequest(Envelope<Request> signed, boolean fromClient, Output out) {
         Request request = signed.message();
         stats.increment(Counter.REQUESTS_RECEIVED);
         if (request.operationUnsafe().length > settings.requestBytesMax()) {
@@ -279,18 +280,18 @@ public final class Replica {
      * Pre-prepares of the current view start agreement here; those of older views (retransmitted)
      * only let this replica learn batches that others commit.
      */
-    private void onPrePrepare(Signed<PrePrepare> signed) {
+    private void onPrePrepare(Envelope<PrePrepare> signed) {
         PrePrepare p = signed.message();
         boolean current = p.view() == view() && !viewChanging();
         if (p.view() > view() || (current && isPrimary())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
-        if (!log.inWindow(p.seq()) || p.seq() <= lastExecuted) {
+        if (!log.inWindow(p.seq()) || p.seq() <= lastDelivered) {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;
         }
-        Signed<PrePrepare> fixed = views.fixedProposal(p.seq(), p.view());
+        Envelope<PrePrepare> fixed = views.fixedProposal(p.seq(), p.view());
         if (fixed != null && !fixed.equals(signed)) {
             stats.increment(Counter.EQUIVOCATIONS_SEEN); // the NEW-VIEW decided this seq already
             return;
@@ -319,9 +320,9 @@ public final class Replica {
      * PREPARE it (it already prepared the other), but it may commit and execute it once it holds
      * 2f PREPAREs for it from others, like any prepared batch.
      */
-    private void adoptDecided(Slot slot, Signed<PrePrepare> decided) {
-        Map<Integer, Signed<Prepare>> prepares = new HashMap<>(slot.prepares);
-        Map<Integer, Signed<Commit>> commits = new HashMap<>(slot.commits);
+    private void adoptDecided(Slot slot, Envelope<PrePrepare> decided) {
+        Map<Integer, Envelope<Prepare>> prepares = new HashMap<>(slot.prepares);
+        Map<Integer, Envelope<Commit>> commits = new HashMap<>(slot.commits);
         resetSlot(slot);
         log.setPrePrepare(slot, decided, pool, nowMillis);
         slot.prepares.putAll(prepares);
@@ -333,7 +334,7 @@ public final class Replica {
         stats.increment(Counter.DECIDED_BATCHES_ADOPTED);
     }
 
-    private void onPrepare(Signed<Prepare> signed) {
+    private void onPrepare(Envelope<Prepare> signed) {
         Prepare p = signed.message();
         if (!acceptsFrom(p.replicaId(), p.seq()) || p.view() != view() || viewChanging()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
@@ -352,14 +353,14 @@ public final class Replica {
      * the batch this slot holds is kept, as it may complete that batch's certificate (a peer relays
      * it, see {@link Retransmission}) while the other only blocks it.
      */
-    private void onCommit(Signed<Commit> signed) {
+    private void onCommit(Envelope<Commit> signed) {
         Commit c = signed.message();
         if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
         Slot slot = log.getOrCreate(c.seq());
-        Signed<Commit> held = slot.commits.get(c.replicaId());
+        Envelope<Commit> held = slot.commits.get(c.replicaId());
         if (held == null || held.message().view() < c.view() || held.message().view() == c.view()
                 && forSlotsBatch(slot, c) && !forSlotsBatch(slot, held.message())) {
             slot.commits.put(c.replicaId(), signed);
@@ -374,7 +375,7 @@ public final class Replica {
         if (replicaId == id || replicaId < 0 || replicaId >= quorums.n()) {
             return false;
         }
-        return log.inWindow(seq) && seq > lastExecuted;
+        return log.inWindow(seq) && seq > lastDelivered;
     }
 
     /**
@@ -390,7 +391,7 @@ public final class Replica {
 
     /** Moves every slot as far as it can go, executes in order, and lets the primary propose. */
     private void advance(Output out) {
-        for (Slot slot : log.above(lastExecuted)) {
+        for (Slot slot : log.above(lastDelivered)) {
             if (slot.prePrepare == null) {
                 continue;
             }
@@ -407,7 +408,7 @@ public final class Replica {
             }
         }
         Slot next;
-        while (!transfer.active() && (next = log.get(lastExecuted + 1)) != null && next.prePrepare != null
+        while (!transfer.active() && (next = log.get(lastDelivered + 1)) != null && next.prePrepare != null
                 && next.committed && next.missing == 0) {
             execute(next, out);
         }
@@ -418,23 +419,23 @@ public final class Replica {
 
     private void onPrepared(Slot slot, Output out) {
         slot.prepared = true;
-        List<Signed<Prepare>> proof = matchingPrepares(slot);
+        List<Envelope<Prepare>> proof = matchingPrepares(slot);
         slot.preparedProof = new PreparedProof(slot.prePrepare, proof);
         persistBatch(slot, out);
-        for (Signed<Prepare> p : proof) {
+        for (Envelope<Prepare> p : proof) {
             if (p.message().replicaId() != id) {
                 out.persist(slot.seq, p); // the proof must survive a restart: a view change needs it
             }
         }
-        Signed<Commit> commit = Signed.sign(new Commit(id, view(), slot.seq, slot.batchDigest), signer);
+        Envelope<Commit> commit = Envelope.sign(new Commit(id, view(), slot.seq, slot.batchDigest), signer);
         slot.commits.put(id, commit);
         out.persist(slot.seq, commit);
         out.broadcast(commit);
     }
 
-    static List<Signed<Prepare>> matchingPrepares(Slot slot) {
-        List<Signed<Prepare>> proof = new ArrayList<>();
-        for (Signed<Prepare> p : slot.prepares.values()) {
+    static List<Envelope<Prepare>> matchingPrepares(Slot slot) {
+        List<Envelope<Prepare>> proof = new ArrayList<>();
+        for (Envelope<Prepare> p : slot.prepares.values()) {
             if (p.message().view() == slot.view() && p.message().batchDigest().equals(slot.batchDigest)) {
                 proof.add(p);
             }
@@ -448,7 +449,7 @@ public final class Replica {
         if (slot.batchPersisted) {
             return;
         }
-        for (Signed<Request> body : slot.bodies) {
+        for (Envelope<Request> body : slot.bodies) {
             if (body != null) {
                 out.persist(slot.seq, body);
             }
@@ -482,7 +483,7 @@ public final class Replica {
             pool.markOrdered(e.requestDigest());
         }
         persistBatch(slot, out);
-        Signed<Prepare> prepare = Signed.sign(new Prepare(id, view(), slot.seq, slot.batchDigest), signer);
+        Envelope<Prepare> prepare = Envelope.sign(new Prepare(id, view(), slot.seq, slot.batchDigest), signer);
         slot.prepares.put(id, prepare);
         out.persist(slot.seq, prepare);
         out.broadcast(prepare);
@@ -528,12 +529,12 @@ public final class Replica {
 
     /** Agreed time of the batch before {@code seq}, or {@code null} while it is not known. */
     private Long timeBefore(long seq) {
-        if (seq - 1 == lastExecuted) {
-            return lastExecutedTime;
+        if (seq - 1 == lastDelivered) {
+            return lastDeliveredTime;
         }
         Slot previous = log.get(seq - 1);
         return previous == null || previous.prePrepare == null ? null
-                : Math.max(previous.batch().timeMillis(), lastExecutedTime);
+                : Math.max(previous.batch().timeMillis(), lastDeliveredTime);
     }
 
     private void execute(Slot slot, Output out) {
@@ -541,8 +542,8 @@ public final class Replica {
         // a batch learned from others' commits was never made durable here; after a restart the
         // log must say which batch ran at this seq
         persistBatch(slot, out);
-        List<Signed<Request>> fresh = new ArrayList<>(slot.bodies.size());
-        for (Signed<Request> body : slot.bodies) {
+        List<Envelope<Request>> fresh = new ArrayList<>(slot.bodies.size());
+        for (Envelope<Request> body : slot.bodies) {
             Request r = body.message();
             if (r.kind() == Request.Kind.JOIN || !SessionSettings.isStatic(r.clientId())) {
                 // a Join, or a session's request: the state machine keeps these exactly-once itself, in
@@ -562,12 +563,12 @@ public final class Replica {
             pool.removeUpTo(r.clientId(), clients.last(r.clientId()));
         }
         // agreed time never goes back, whatever a (re-)proposal carries; null batches carry none
-        long time = Math.max(p.timeMillis(), lastExecutedTime);
+        long time = Math.max(p.timeMillis(), lastDeliveredTime);
         boolean checkpoint = slot.seq % settings.checkpointInterval() == 0;
         out.executes.add(new Execute(slot.seq, p.view(), time, p.seed(), fresh, checkpoint));
         slot.executedDigest = slot.batchDigest;
-        lastExecuted = slot.seq;
-        lastExecutedTime = time;
+        lastDelivered = slot.seq;
+        lastDeliveredTime = time;
         lastExecutionMillis = nowMillis;
         executedSinceStart = true;
         views.viewWorks();
@@ -577,22 +578,22 @@ public final class Replica {
 
     /** The primary turns queued requests into batches while the pipeline has room. */
     private void propose(Output out) {
-        if (nextSeq <= lastExecuted) {
-            nextSeq = lastExecuted + 1;
+        if (nextSeq <= lastDelivered) {
+            nextSeq = lastDelivered + 1;
         }
-        while (pool.hasUnordered() && nextSeq - 1 - lastExecuted < settings.inFlightBatchesMax()
+        while (pool.hasUnordered() && nextSeq - 1 - lastDelivered < settings.inFlightBatchesMax()
                 && log.inWindow(nextSeq)) {
-            List<Signed<Request>> batch = pool.takeBatch(settings.batchRequestsMax(), settings.batchBytesMax(),
+            List<Envelope<Request>> batch = pool.takeBatch(settings.batchRequestsMax(), settings.batchBytesMax(),
                     r -> clients.isNew(r.clientId(), r.requestNumber()));
             if (batch.isEmpty()) {
                 return;
             }
             List<BatchEntry> entries = new ArrayList<>(batch.size());
-            for (Signed<Request> r : batch) {
+            for (Envelope<Request> r : batch) {
                 entries.add(new BatchEntry(r.message().clientId(), r.message().requestNumber(), r.digest()));
             }
-            long time = Math.max(nowMillis, Math.max(lastProposedTime, lastExecutedTime) + 1);
-            Signed<PrePrepare> signed = Signed.sign(new PrePrepare(view(), nextSeq, time, random.nextLong(), entries),
+            long time = Math.max(nowMillis, Math.max(lastProposedTime, lastDeliveredTime) + 1);
+            Envelope<PrePrepare> signed = Envelope.sign(new PrePrepare(view(), nextSeq, time, random.nextLong(), entries),
                     signer);
             Slot slot = log.getOrCreate(nextSeq);
             if (slot.prePrepare != null) {
@@ -623,15 +624,15 @@ public final class Replica {
     }
 
     private void onExecuted(long seq, Digest stateDigest, Output out) {
-        Check.that(seq == lastApplied + 1, "executor reported %d after %d", seq, lastApplied);
-        Check.that(seq <= lastExecuted, "executor reported %d, never handed out (last %d)", seq, lastExecuted);
-        lastApplied = seq;
+        Check.that(seq == lastExecuted + 1, "executor reported %d after %d", seq, lastExecuted);
+        Check.that(seq <= lastDelivered, "executor reported %d, never handed out (last %d)", seq, lastDelivered);
+        lastExecuted = seq;
         if (seq % settings.checkpointInterval() != 0) {
             return;
         }
         Check.that(stateDigest != null, "checkpoint %d executed without a state digest", seq);
         ownCheckpoints.put(seq, stateDigest);
-        Signed<Checkpoint> checkpoint = Signed.sign(new Checkpoint(id, seq, stateDigest), signer);
+        Envelope<Checkpoint> checkpoint = Envelope.sign(new Checkpoint(id, seq, stateDigest), signer);
         checkpoints.add(checkpoint);
         out.persist(seq, checkpoint);
         out.broadcast(checkpoint);
@@ -653,14 +654,14 @@ public final class Replica {
         if (seq <= lastStable || digest == null || checkpoints.of(id, seq) != null) {
             return;
         }
-        Signed<Checkpoint> checkpoint = Signed.sign(new Checkpoint(id, seq, digest), signer);
+        Envelope<Checkpoint> checkpoint = Envelope.sign(new Checkpoint(id, seq, digest), signer);
         checkpoints.add(checkpoint);
         out.persist(seq, checkpoint);
         out.broadcast(checkpoint);
         tryStabilize(seq, out);
     }
 
-    private void onCheckpoint(Signed<Checkpoint> signed, Output out) {
+    private void onCheckpoint(Envelope<Checkpoint> signed, Output out) {
         Checkpoint c = signed.message();
         if (c.replicaId() < 0 || c.replicaId() >= quorums.n() || c.seq() % settings.checkpointInterval() != 0) {
             stats.increment(Counter.MESSAGES_IGNORED);
@@ -694,7 +695,7 @@ public final class Replica {
         }
         if (own != null) {
             stats.increment(Counter.CHECKPOINT_DIVERGENCE); // our state differs from a quorum's: replace it
-        } else if (seq < lastExecuted + settings.checkpointInterval()) {
+        } else if (seq < lastDelivered + settings.checkpointInterval()) {
             return; // close enough to reach it by executing
         }
         if (transfer.mayRetarget(seq)) {
@@ -702,12 +703,12 @@ public final class Replica {
         }
     }
 
-    private void stabilize(long seq, Digest digest, List<Signed<Checkpoint>> proof, Output out) {
+    private void stabilize(long seq, Digest digest, List<Envelope<Checkpoint>> proof, Output out) {
         lastStable = seq;
         checkpoints.stabilize(seq, digest, proof);
         ownCheckpoints.keySet().removeIf(s -> s < seq);
         log.truncate(seq);
-        for (Signed<Checkpoint> c : proof) {
+        for (Envelope<Checkpoint> c : proof) {
             if (c.message().replicaId() != id) {
                 out.persist(seq, c); // the proof outlives the log below it
             }
@@ -725,9 +726,9 @@ public final class Replica {
                 "state %d installed without a transfer to it", seq);
         clients.replaceWith(installed.clientTable());
         pool.removeExecuted(clients);
+        lastDelivered = seq;
         lastExecuted = seq;
-        lastApplied = seq;
-        lastExecutedTime = installed.lastAgreedTime();
+        lastDeliveredTime = installed.lastAgreedTime();
         lastExecutionMillis = nowMillis;
         executedSinceStart = true;
         ownCheckpoints.keySet().removeIf(s -> s > seq); // a diverged state's checkpoints are void
@@ -773,18 +774,18 @@ public final class Replica {
             return;
         }
         if (isPrimary() || transfer.active() || quorumHeardMillis == Long.MAX_VALUE
-                || checkpoints.reachedByAtLeast(quorums.certificate(), id) > lastExecuted) {
+                || checkpoints.reachedByAtLeast(quorums.certificate(), id) > lastDelivered) {
             return; // a quorum is ahead of us (we are behind, catching up), or none is up yet
         }
         long since = pool.oldestRelayed();
         String reason = "request " + pool.oldestRelayedRequest() + " relayed to the primary is still unordered";
-        for (Slot slot : log.above(lastExecuted)) {
+        for (Slot slot : log.above(lastDelivered)) {
             if (slot.prePrepare != null) {
                 if (slot.arrivedMillis < since) {
                     since = slot.arrivedMillis;
-                    reason = slot.seq == lastExecuted + 1 ? "batch " + slot.seq + " of view " + slot.view()
+                    reason = slot.seq == lastDelivered + 1 ? "batch " + slot.seq + " of view " + slot.view()
                             + " does not execute (" + slot + ")"
-                            : "nothing proposed at seq " + (lastExecuted + 1) + " while seq " + slot.seq + " was";
+                            : "nothing proposed at seq " + (lastDelivered + 1) + " while seq " + slot.seq + " was";
                 }
                 break;
             }
@@ -802,10 +803,10 @@ public final class Replica {
     }
 
     /** Starts the view a NEW-VIEW describes: its stable checkpoint, then its re-proposals. */
-    private void startView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
+    private void startView(Envelope<NewView> newView, ViewChangeRules.Plan plan, Output out) {
         if (plan.stableSeq() > lastStable) {
             plan.stableProof().forEach(checkpoints::add);
-            if (plan.stableSeq() <= lastExecuted) {
+            if (plan.stableSeq() <= lastDelivered) {
                 tryStabilize(plan.stableSeq(), out); // at once, or when our own checkpoint is taken
             } else if (transfer.mayRetarget(plan.stableSeq())) {
                 transfer.start(plan.stableSeq(), plan.stableDigest(), plan.stableProof(), nowMillis, out);
@@ -818,25 +819,25 @@ public final class Replica {
                 log.resetForView(slot);
             }
         }
-        for (Signed<PrePrepare> proposal : newView.message().prePrepares()) {
+        for (Envelope<PrePrepare> proposal : newView.message().prePrepares()) {
             installProposal(proposal, out);
             maxSeq = Math.max(maxSeq, proposal.message().seq());
         }
-        nextSeq = Math.max(maxSeq, lastExecuted) + 1;
-        lastProposedTime = Math.max(lastProposedTime, Math.max(lastExecutedTime, latestTime(newView)));
+        nextSeq = Math.max(maxSeq, lastDelivered) + 1;
+        lastProposedTime = Math.max(lastProposedTime, Math.max(lastDeliveredTime, latestTime(newView)));
     }
 
     /** The latest agreed time among a NEW-VIEW's re-proposals: fresh proposals must follow it. */
-    private static long latestTime(Signed<NewView> newView) {
+    private static long latestTime(Envelope<NewView> newView) {
         long latest = 0;
-        for (Signed<PrePrepare> p : newView.message().prePrepares()) {
+        for (Envelope<PrePrepare> p : newView.message().prePrepares()) {
             latest = Math.max(latest, p.message().timeMillis());
         }
         return latest;
     }
 
     /** One re-proposal of a NEW-VIEW: executed ones get our votes at once, others the usual path. */
-    private void installProposal(Signed<PrePrepare> proposal, Output out) {
+    private void installProposal(Envelope<PrePrepare> proposal, Output out) {
         long seq = proposal.message().seq();
         Slot slot = log.get(seq);
         if (slot != null && slot.executed()) {
@@ -854,7 +855,7 @@ public final class Replica {
             voteForExecuted(slot, out);
             return;
         }
-        if (seq <= lastExecuted || !log.inWindow(seq)) {
+        if (seq <= lastDelivered || !log.inWindow(seq)) {
             return; // covered by a state we hold or are fetching
         }
         slot = log.getOrCreate(seq);
@@ -878,12 +879,12 @@ public final class Replica {
      */
     private void voteForExecuted(Slot slot, Output out) {
         if (!isPrimary()) {
-            Signed<Prepare> prepare = Signed.sign(new Prepare(id, view(), slot.seq, slot.executedDigest), signer);
+            Envelope<Prepare> prepare = Envelope.sign(new Prepare(id, view(), slot.seq, slot.executedDigest), signer);
             slot.prepares.put(id, prepare);
             out.persist(slot.seq, prepare);
             out.broadcast(prepare);
         }
-        Signed<Commit> commit = Signed.sign(new Commit(id, view(), slot.seq, slot.executedDigest), signer);
+        Envelope<Commit> commit = Envelope.sign(new Commit(id, view(), slot.seq, slot.executedDigest), signer);
         slot.commits.put(id, commit);
         out.persist(slot.seq, commit);
         out.broadcast(commit);
@@ -910,8 +911,8 @@ public final class Replica {
         transfer.onTick(now, out);
         retransmission.fetchMissingBodies(now, out);
         retransmission.relayToPrimary(now, out);
-        if (lastExecuted != progressMark) {
-            progressMark = lastExecuted;
+        if (lastDelivered != progressMark) {
+            progressMark = lastDelivered;
             lastProgressMillis = now;
         }
         fetchStateIfStuck(out);
@@ -919,7 +920,7 @@ public final class Replica {
         long sinceStatus = now - lastStatusMillis;
         if ((stuck && sinceStatus >= settings.statusIntervalMillis())
                 || sinceStatus >= settings.idleStatusIntervalMillis()) {
-            out.broadcast(Signed.unsigned(new Status(id, view(), viewChanging(), lastExecuted, lastStable)));
+            out.broadcast(Envelope.unsigned(new Status(id, view(), viewChanging(), lastDelivered, lastStable)));
             lastStatusMillis = now;
             stats.increment(Counter.STATUS_SENT);
         }
@@ -935,7 +936,7 @@ public final class Replica {
         if (transfer.active() || nowMillis - lastProgressMillis < STUCK_STATUS_INTERVALS * settings.statusIntervalMillis()) {
             return;
         }
-        long target = checkpoints.highestQuorumAbove(lastExecuted, quorums.stableCheckpoint());
+        long target = checkpoints.highestQuorumAbove(lastDelivered, quorums.stableCheckpoint());
         if (target > 0 && transfer.mayRetarget(target)) {
             Digest agreed = checkpoints.quorumDigest(target, quorums.stableCheckpoint());
             transfer.start(target, agreed, checkpoints.matching(target, agreed), nowMillis, out);
@@ -943,7 +944,7 @@ public final class Replica {
     }
 
     private boolean hasWork() {
-        return pool.hasUnordered() || log.highestSeq() > lastExecuted;
+        return pool.hasUnordered() || log.highestSeq() > lastDelivered;
     }
 
     // ------------------------------------------------------------------ views of the state
@@ -983,12 +984,12 @@ public final class Replica {
         return views.isPrimary();
     }
 
-    public long lastExecuted() {
-        return lastExecuted;
+    public long lastDelivered() {
+        return lastDelivered;
     }
 
-    public long lastApplied() {
-        return lastApplied;
+    public long lastExecuted() {
+        return lastExecuted;
     }
 
     public long lastStable() {
@@ -1022,17 +1023,17 @@ public final class Replica {
 
     /** Checks the replica's own invariants; a failure is a bug in Bastion, never bad input. */
     public void checkInvariants() {
-        Check.that(lastStable <= lastApplied && lastApplied <= lastExecuted,
-                "stable %d <= applied %d <= executed %d", lastStable, lastApplied, lastExecuted);
+        Check.that(lastStable <= lastExecuted && lastExecuted <= lastDelivered,
+                "stable %d <= applied %d <= executed %d", lastStable, lastExecuted, lastDelivered);
         Check.that(lastStable % settings.checkpointInterval() == 0, "stable checkpoint %d not at an interval",
                 lastStable);
         Check.that(log.low() == lastStable, "log low watermark %d != stable %d", log.low(), lastStable);
         for (Slot s : log.all()) {
-            Check.that(s.seq > lastExecuted || s.executed() || s.seq <= lastStable || s.prePrepare == null,
-                    "slot %d below executed %d but not executed", s.seq, lastExecuted);
+            Check.that(s.seq > lastDelivered || s.executed() || s.seq <= lastStable || s.prePrepare == null,
+                    "slot %d below executed %d but not executed", s.seq, lastDelivered);
         }
-        Check.that(!isPrimary() || viewChanging() || nextSeq > lastExecuted, "primary's next seq %d at or below "
-                + "executed %d", nextSeq, lastExecuted);
+        Check.that(!isPrimary() || viewChanging() || nextSeq > lastDelivered, "primary's next seq %d at or below "
+                + "executed %d", nextSeq, lastDelivered);
         log.checkInvariants();
         pool.checkInvariants();
     }
@@ -1064,7 +1065,7 @@ public final class Replica {
     /** The unexecuted slots, for failure reports. */
     public String describeLog() {
         StringBuilder s = new StringBuilder();
-        for (Slot slot : log.above(lastExecuted)) {
+        for (Slot slot : log.above(lastDelivered)) {
             s.append(slot).append(' ');
         }
         return s.toString();
@@ -1072,8 +1073,8 @@ public final class Replica {
 
     @Override
     public String toString() {
-        return "Replica[" + id + ", view=" + view() + (viewChanging() ? " (changing)" : "") + ", executed=" + lastExecuted
-                + ", applied=" + lastApplied + ", stable=" + lastStable + ", slots=" + log.slotCount() + ", pool="
+        return "Replica[" + id + ", view=" + view() + (viewChanging() ? " (changing)" : "") + ", executed=" + lastDelivered
+                + ", applied=" + lastExecuted + ", stable=" + lastStable + ", slots=" + log.slotCount() + ", pool="
                 + pool.size() + (transfer.active() ? ", transfer to " + transfer.target() : "") + "]";
     }
 }

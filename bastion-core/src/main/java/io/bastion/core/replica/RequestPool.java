@@ -2,7 +2,7 @@ package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 
 import java.util.ArrayDeque;
@@ -31,7 +31,7 @@ final class RequestPool {
     private final int max;
     private final int perClientMax;
     private final long relayDelayMillis;
-    private final Map<Digest, Signed<Request>> byDigest = new HashMap<>();
+    private final Map<Digest, Envelope<Request>> byDigest = new HashMap<>();
     private final Map<Long, ArrayDeque<Digest>> byClient = new HashMap<>();
     private final LinkedHashSet<Digest> unordered = new LinkedHashSet<>();
     /** Unordered requests and when they are next due for relay; due times grow along the order. */
@@ -46,7 +46,7 @@ final class RequestPool {
         this.relayDelayMillis = relayDelayMillis;
     }
 
-    AddResult add(Signed<Request> request, long nowMillis) {
+    AddResult add(Envelope<Request> request, long nowMillis) {
         Digest d = request.digest();
         if (byDigest.containsKey(d)) {
             return AddResult.DUPLICATE;
@@ -74,7 +74,7 @@ final class RequestPool {
         relayedSince.remove(d);
     }
 
-    Signed<Request> get(Digest digest) {
+    Envelope<Request> get(Digest digest) {
         return byDigest.get(digest);
     }
 
@@ -100,15 +100,15 @@ final class RequestPool {
      * {@code countMax} of them and {@code bytesMax} operation bytes (but at least one); each is
      * due again {@code relayDelayMillis} later while it stays unordered.
      */
-    List<Signed<Request>> takeDueForRelay(long nowMillis, int countMax, int bytesMax) {
-        List<Signed<Request>> due = new ArrayList<>();
+    List<Envelope<Request>> takeDueForRelay(long nowMillis, int countMax, int bytesMax) {
+        List<Envelope<Request>> due = new ArrayList<>();
         long bytes = 0;
         while (!relayDue.isEmpty() && due.size() < countMax) {
             Map.Entry<Digest, Long> head = relayDue.firstEntry();
             if (head.getValue() > nowMillis) {
                 break;
             }
-            Signed<Request> body = byDigest.get(head.getKey());
+            Envelope<Request> body = byDigest.get(head.getKey());
             int size = body.message().operationUnsafe().length;
             if (!due.isEmpty() && bytes + size > bytesMax) {
                 break;
@@ -156,7 +156,7 @@ final class RequestPool {
     /** Drops the bodies of requests the client table says were executed (after a state transfer). */
     void removeExecuted(ClientTable clients) {
         List<Digest> gone = new ArrayList<>();
-        for (Map.Entry<Digest, Signed<Request>> e : byDigest.entrySet()) {
+        for (Map.Entry<Digest, Envelope<Request>> e : byDigest.entrySet()) {
             Request r = e.getValue().message();
             if (!clients.isNew(r.clientId(), r.requestNumber())) {
                 gone.add(e.getKey());
@@ -207,7 +207,7 @@ final class RequestPool {
     }
 
     private void remove(Digest d) {
-        Signed<Request> r = byDigest.remove(d);
+        Envelope<Request> r = byDigest.remove(d);
         if (r == null) {
             return;
         }
@@ -223,14 +223,14 @@ final class RequestPool {
      * Takes requests from the head of the queue for a new batch, up to the bounds; requests that
      * {@code stillWanted} rejects (already executed) are dropped from the queue on the way.
      */
-    List<Signed<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted) {
-        List<Signed<Request>> batch = new ArrayList<>();
+    List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted) {
+        List<Envelope<Request>> batch = new ArrayList<>();
         List<Digest> taken = new ArrayList<>();
         int bytes = 0;
         Iterator<Digest> it = unordered.iterator();
         while (it.hasNext() && batch.size() < requestsMax) {
             Digest d = it.next();
-            Signed<Request> r = byDigest.get(d);
+            Envelope<Request> r = byDigest.get(d);
             if (!stillWanted.test(r.message())) {
                 taken.add(d);
                 continue;

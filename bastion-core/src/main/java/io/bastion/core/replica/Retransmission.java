@@ -8,7 +8,7 @@ import io.bastion.core.message.FetchState;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 import io.bastion.core.replica.ReplicaStats.Counter;
 
@@ -65,7 +65,7 @@ final class Retransmission {
     /** Bodies a pre-prepare ordered that have not arrived: ask the primary, then the other peers in turn. */
     void fetchMissingBodies(long nowMillis, Output out) {
         long delay = r.settings.requestFetchDelayMillis();
-        for (Slot slot : r.log.above(r.lastExecuted)) {
+        for (Slot slot : r.log.above(r.lastDelivered)) {
             if (slot.prePrepare == null || slot.missing == 0 || nowMillis - slot.arrivedMillis < delay
                     || nowMillis - slot.lastFetchMillis < delay) {
                 continue;
@@ -82,7 +82,7 @@ final class Retransmission {
             }
             slot.fetchAttempts++;
             slot.lastFetchMillis = nowMillis;
-            out.send(target, Signed.unsigned(new FetchRequests(r.id, slot.missingDigests())));
+            out.send(target, Envelope.unsigned(new FetchRequests(r.id, slot.missingDigests())));
             r.stats.increment(Counter.FETCHES_SENT);
         }
     }
@@ -96,10 +96,10 @@ final class Retransmission {
         if (r.views.isPrimary() || r.views.changing() || r.transferringState()) {
             return;
         }
-        List<Signed<Request>> due = r.pool.takeDueForRelay(nowMillis, r.settings.batchRequestsMax(),
+        List<Envelope<Request>> due = r.pool.takeDueForRelay(nowMillis, r.settings.batchRequestsMax(),
                 r.settings.batchBytesMax());
         if (!due.isEmpty()) {
-            out.send(r.views.primary(), Signed.unsigned(new RequestBodies(r.id, due)));
+            out.send(r.views.primary(), Envelope.unsigned(new RequestBodies(r.id, due)));
             r.stats.add(Counter.REQUESTS_RELAYED, due.size());
         }
     }
@@ -115,9 +115,9 @@ final class Retransmission {
             throttled();
             return;
         }
-        List<Signed<Request>> found = new ArrayList<>();
+        List<Envelope<Request>> found = new ArrayList<>();
         for (Digest d : fetch.requestDigests()) {
-            Signed<Request> body = r.pool.get(d);
+            Envelope<Request> body = r.pool.get(d);
             if (body == null) {
                 body = r.log.orderedBody(d);
             }
@@ -126,7 +126,7 @@ final class Retransmission {
             }
         }
         if (!found.isEmpty()) {
-            out.send(from, Signed.unsigned(new RequestBodies(r.id, found)));
+            out.send(from, Envelope.unsigned(new RequestBodies(r.id, found)));
             r.stats.add(Counter.BODIES_SERVED, found.size());
         }
     }
@@ -155,14 +155,14 @@ final class Retransmission {
      * so the peer counts it as that replica's vote, whoever relays it.
      */
     private void sendCommits(int to, Slot slot, Output out) {
-        Signed<Commit> own = slot.commits.get(r.id);
+        Envelope<Commit> own = slot.commits.get(r.id);
         if (own != null) {
             out.send(to, own);
         }
         if (!slot.committed) {
             return;
         }
-        for (Signed<Commit> commit : slot.commits.values()) {
+        for (Envelope<Commit> commit : slot.commits.values()) {
             if (commit.message().replicaId() != r.id && commit.message().batchDigest().equals(slot.batchDigest)) {
                 out.send(to, commit);
             }
@@ -184,8 +184,8 @@ final class Retransmission {
         } else {
             r.views.retransmit(from, status, out);
         }
-        long first = Math.max(status.lastExecuted() + 1, r.log.retainedFrom());
-        long last = Math.min(status.lastExecuted() + r.settings.retransmitBatchesMax(), r.log.highestSeq());
+        long first = Math.max(status.lastDelivered() + 1, r.log.retainedFrom());
+        long last = Math.min(status.lastDelivered() + r.settings.retransmitBatchesMax(), r.log.highestSeq());
         for (long seq = first; seq <= last; seq++) {
             Slot slot = r.log.get(seq);
             if (slot == null) {
@@ -194,7 +194,7 @@ final class Retransmission {
             if (slot.prePrepare != null) {
                 out.send(from, slot.prePrepare);
             }
-            Signed<Prepare> prepare = slot.prepares.get(r.id);
+            Envelope<Prepare> prepare = slot.prepares.get(r.id);
             if (prepare != null && prepare.message().view() == status.view()) {
                 out.send(from, prepare);
             }
@@ -205,7 +205,7 @@ final class Retransmission {
             r.checkpoints.stableProof().forEach(c -> out.send(from, c));
         }
         for (Map.Entry<Long, Digest> own : r.ownCheckpoints.entrySet()) {
-            Signed<Checkpoint> mine = r.checkpoints.of(r.id, own.getKey());
+            Envelope<Checkpoint> mine = r.checkpoints.of(r.id, own.getKey());
             if (mine != null && own.getKey() > status.lastStable()) {
                 out.send(from, mine);
             }

@@ -6,7 +6,7 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,10 +20,10 @@ import java.util.Map;
  */
 final class Slot {
     final long seq;
-    Signed<PrePrepare> prePrepare;
+    Envelope<PrePrepare> prePrepare;
     Digest batchDigest;
     /** Bodies in batch order; {@code null} where still missing. */
-    List<Signed<Request>> bodies;
+    List<Envelope<Request>> bodies;
     int missing;
 
     /** This replica validated the pre-prepare (and, as a backup, sent its prepare). */
@@ -42,8 +42,8 @@ final class Slot {
     /** The batch digest executed at this sequence number, once executed. */
     Digest executedDigest;
 
-    final Map<Integer, Signed<Prepare>> prepares = new HashMap<>();
-    final Map<Integer, Signed<Commit>> commits = new HashMap<>();
+    final Map<Integer, Envelope<Prepare>> prepares = new HashMap<>();
+    final Map<Integer, Envelope<Commit>> commits = new HashMap<>();
 
     long arrivedMillis;
     long lastFetchMillis;
@@ -84,7 +84,7 @@ final class Slot {
 
     int matchingPrepares() {
         int count = 0;
-        for (Signed<Prepare> p : prepares.values()) {
+        for (Envelope<Prepare> p : prepares.values()) {
             if (p.message().view() == view() && p.message().batchDigest().equals(batchDigest)) {
                 count++;
             }
@@ -99,7 +99,7 @@ final class Slot {
     int matchingCommits() {
         Map<Integer, Integer> byView = new HashMap<>();
         int best = 0;
-        for (Signed<Commit> c : commits.values()) {
+        for (Envelope<Commit> c : commits.values()) {
             if (c.message().batchDigest().equals(batchDigest)) {
                 best = Math.max(best, byView.merge(c.message().view(), 1, Integer::sum));
             }
@@ -110,7 +110,7 @@ final class Slot {
     /** Commits for {@code digest} in {@code view}, one per replica. */
     int commitsFor(int view, Digest digest) {
         int count = 0;
-        for (Signed<Commit> c : commits.values()) {
+        for (Envelope<Commit> c : commits.values()) {
             if (c.message().view() == view && c.message().batchDigest().equals(digest)) {
                 count++;
             }

@@ -5,7 +5,7 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.MerkleTree;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.FetchState;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.replica.ReplicaStats.Counter;
@@ -36,7 +36,7 @@ final class StateTransfer {
     private Phase phase = Phase.IDLE;
     private long seq;
     private Digest root;
-    private List<Signed<Checkpoint>> proof = List.of();
+    private List<Envelope<Checkpoint>> proof = List.of();
     private List<Integer> peers = List.of();
     private int peerIndex;
     private List<Digest> leaves = List.of();
@@ -72,19 +72,19 @@ final class StateTransfer {
         return root;
     }
 
-    List<Signed<Checkpoint>> proof() {
+    List<Envelope<Checkpoint>> proof() {
         return proof;
     }
 
     /** Starts fetching checkpoint {@code target}; the proof's signers are the peers asked, in turn. */
-    void start(long target, Digest digest, List<Signed<Checkpoint>> stableProof, long nowMillis, Output out) {
+    void start(long target, Digest digest, List<Envelope<Checkpoint>> stableProof, long nowMillis, Output out) {
         Check.that(!stableProof.isEmpty(), "state transfer to %d without a proof", target);
         phase = Phase.MANIFEST;
         seq = target;
         root = digest;
         proof = List.copyOf(stableProof);
         List<Integer> candidates = new ArrayList<>();
-        for (Signed<Checkpoint> c : stableProof) {
+        for (Envelope<Checkpoint> c : stableProof) {
             if (c.message().replicaId() != self) {
                 candidates.add(c.message().replicaId());
             }
@@ -105,7 +105,7 @@ final class StateTransfer {
 
     private void askManifest(long nowMillis, Output out) {
         lastActivityMillis = nowMillis;
-        out.send(peer(), Signed.unsigned(new FetchState(self, seq, List.of())));
+        out.send(peer(), Envelope.unsigned(new FetchState(self, seq, List.of())));
     }
 
     /** The current peer failed us (bad data or silence): ask the next one for what is missing. */
@@ -161,7 +161,7 @@ final class StateTransfer {
             }
         }
         if (!ask.isEmpty()) {
-            out.send(peer(), Signed.unsigned(new FetchState(self, seq, ask)));
+            out.send(peer(), Envelope.unsigned(new FetchState(self, seq, ask)));
         }
     }
 

@@ -4,7 +4,7 @@ import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.PreparedProof;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
@@ -54,7 +54,7 @@ final class ViewChangeProtocol {
         long lastExecutionMillis();
 
         /** The normal case begins the view {@code newView} starts: its checkpoint, its re-proposals. */
-        void startView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out);
+        void startView(Envelope<NewView> newView, ViewChangeRules.Plan plan, Output out);
     }
 
     /** Doubling per failed attempt bounds how long a run of faulty primaries can stall the cluster. */
@@ -79,12 +79,12 @@ final class ViewChangeProtocol {
     /** View changes since the last view that executed something: the timeout doubles with each. */
     private int attempts;
     /** The NEW-VIEW that started the current view, for peers that missed it. */
-    private Signed<NewView> currentNewView;
+    private Envelope<NewView> currentNewView;
     /**
      * Its re-proposals by sequence number: in this view these are the only acceptable
      * pre-prepares for those sequence numbers, whatever the primary sends later.
      */
-    private final Map<Long, Signed<PrePrepare>> fixedProposals = new HashMap<>();
+    private final Map<Long, Envelope<PrePrepare>> fixedProposals = new HashMap<>();
     /** Why the last view change or new view was refused (diagnostics only). */
     private String lastRejection = "";
     /** Why this replica asked for the view it is in or changing to (diagnostics only). */
@@ -135,7 +135,7 @@ final class ViewChangeProtocol {
     }
 
     /** The NEW-VIEW's re-proposal for {@code seq} when {@code proposalView} is the current view, else null. */
-    Signed<PrePrepare> fixedProposal(long seq, int proposalView) {
+    Envelope<PrePrepare> fixedProposal(long seq, int proposalView) {
         return proposalView == view ? fixedProposals.get(seq) : null;
     }
 
@@ -184,7 +184,7 @@ final class ViewChangeProtocol {
         }
     }
 
-    void onViewChange(Signed<ViewChange> signed, long nowMillis, Output out) {
+    void onViewChange(Envelope<ViewChange> signed, long nowMillis, Output out) {
         ViewChange v = signed.message();
         if (v.replicaId() == id || Replica.viewLeftBehind(view, changing(), v.newView())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
@@ -208,7 +208,7 @@ final class ViewChangeProtocol {
         tryNewView(out);
     }
 
-    void onNewView(Signed<NewView> signed, Output out) {
+    void onNewView(Envelope<NewView> signed, Output out) {
         NewView v = signed.message();
         if (Replica.viewLeftBehind(view, changing(), v.view())) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
@@ -220,7 +220,7 @@ final class ViewChangeProtocol {
             lastRejection = "new view " + v.view() + ": " + problem;
             return;
         }
-        ViewChangeRules.Plan plan = rules.plan(v.view(), v.viewChanges().stream().map(Signed::message).toList());
+        ViewChangeRules.Plan plan = rules.plan(v.view(), v.viewChanges().stream().map(Envelope::message).toList());
         out.persist(host.lastStable() + 1, signed);
         view = v.view();
         enter(signed, plan, out);
@@ -236,7 +236,7 @@ final class ViewChangeProtocol {
         currentNewView = null;
         fixedProposals.clear();
         Checkpoints checkpoints = host.checkpoints();
-        Signed<ViewChange> change = Signed.sign(new ViewChange(id, newView, host.lastStable(),
+        Envelope<ViewChange> change = Envelope.sign(new ViewChange(id, newView, host.lastStable(),
                 checkpoints.stableDigest(), checkpoints.stableProof(), host.preparedProofs()), signer);
         held.add(change);
         out.persist(host.lastStable() + 1, change);
@@ -250,23 +250,23 @@ final class ViewChangeProtocol {
         if (state == State.NORMAL || !isPrimary()) {
             return;
         }
-        List<Signed<ViewChange>> chosen = held.forView(view, quorums.n(), quorums.viewChange());
+        List<Envelope<ViewChange>> chosen = held.forView(view, quorums.n(), quorums.viewChange());
         if (chosen.size() < quorums.viewChange()) {
             return;
         }
-        ViewChangeRules.Plan plan = rules.plan(view, chosen.stream().map(Signed::message).toList());
-        List<Signed<PrePrepare>> proposals = new ArrayList<>();
+        ViewChangeRules.Plan plan = rules.plan(view, chosen.stream().map(Envelope::message).toList());
+        List<Envelope<PrePrepare>> proposals = new ArrayList<>();
         for (PrePrepare p : plan.prePrepares()) {
-            proposals.add(Signed.sign(p, signer));
+            proposals.add(Envelope.sign(p, signer));
         }
-        Signed<NewView> newView = Signed.sign(new NewView(view, chosen, proposals), signer);
+        Envelope<NewView> newView = Envelope.sign(new NewView(view, chosen, proposals), signer);
         out.persist(host.lastStable() + 1, newView);
         out.broadcast(newView);
         stats.increment(Counter.NEW_VIEWS_SENT);
         enter(newView, plan, out);
     }
 
-    private void enter(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
+    private void enter(Envelope<NewView> newView, ViewChangeRules.Plan plan, Output out) {
         state = State.NORMAL;
         currentNewView = newView;
         fixProposals(newView);
@@ -275,9 +275,9 @@ final class ViewChangeProtocol {
         host.startView(newView, plan, out);
     }
 
-    private void fixProposals(Signed<NewView> newView) {
+    private void fixProposals(Envelope<NewView> newView) {
         fixedProposals.clear();
-        for (Signed<PrePrepare> p : newView.message().prePrepares()) {
+        for (Envelope<PrePrepare> p : newView.message().prePrepares()) {
             fixedProposals.put(p.message().seq(), p);
         }
     }
@@ -292,7 +292,7 @@ final class ViewChangeProtocol {
      */
     void persistRecord(long seq, Output out) {
         if (state != State.NORMAL) {
-            Signed<ViewChange> own = held.of(id, view);
+            Envelope<ViewChange> own = held.of(id, view);
             Check.that(own != null, "changing to view %d without a view change of our own", view);
             out.persist(seq, own);
         } else if (currentNewView != null) {
@@ -319,7 +319,7 @@ final class ViewChangeProtocol {
         } else if (behind && changing && held.of(id, view) != null) {
             out.send(from, held.of(id, view));
         }
-        Signed<ViewChange> mine = held.of(id, status.view());
+        Envelope<ViewChange> mine = held.of(id, status.view());
         if (status.changing() && mine != null && !(behind && changing && status.view() == view)) {
             out.send(from, mine);
         }
@@ -333,7 +333,7 @@ final class ViewChangeProtocol {
     }
 
     /** This replica's own VIEW-CHANGE in the log: it was asking for that view. */
-    void replayViewChange(Signed<ViewChange> signed) {
+    void replayViewChange(Envelope<ViewChange> signed) {
         ViewChange v = signed.message();
         if (v.replicaId() == id && v.newView() >= view) {
             view = v.newView();
@@ -343,7 +343,7 @@ final class ViewChangeProtocol {
     }
 
     /** A NEW-VIEW in the log: this replica entered that view. Answers whether it is the newest so far. */
-    boolean replayNewView(Signed<NewView> signed) {
+    boolean replayNewView(Envelope<NewView> signed) {
         if (signed.message().view() < view) {
             return false;
         }

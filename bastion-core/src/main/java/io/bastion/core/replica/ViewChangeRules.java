@@ -8,7 +8,7 @@ import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
 
@@ -25,7 +25,7 @@ import java.util.Set;
  */
 final class ViewChangeRules {
     /** The outcome of combining view changes: where the new view starts and what it re-proposes. */
-    record Plan(long stableSeq, Digest stableDigest, List<Signed<Checkpoint>> stableProof,
+    record Plan(long stableSeq, Digest stableDigest, List<Envelope<Checkpoint>> stableProof,
                 List<PrePrepare> prePrepares) {}
 
     private final Quorums quorums;
@@ -59,7 +59,7 @@ final class ViewChangeRules {
         return null;
     }
 
-    private String stableProblem(long seq, Digest digest, List<Signed<Checkpoint>> proof) {
+    private String stableProblem(long seq, Digest digest, List<Envelope<Checkpoint>> proof) {
         if (seq < 0 || seq % settings.checkpointInterval() != 0) {
             return "stable checkpoint " + seq + " is not at an interval";
         }
@@ -67,7 +67,7 @@ final class ViewChangeRules {
             return proof.isEmpty() ? null : "the initial state needs no checkpoint proof";
         }
         Set<Integer> signers = new HashSet<>();
-        for (Signed<Checkpoint> c : proof) {
+        for (Envelope<Checkpoint> c : proof) {
             Checkpoint m = c.message();
             if (m.seq() != seq || !m.stateDigest().equals(digest) || !signers.add(m.replicaId())) {
                 return "checkpoint proof for " + seq + " has a mismatched or repeated checkpoint";
@@ -85,7 +85,7 @@ final class ViewChangeRules {
         Digest digest = Codec.batchDigest(p);
         int primary = quorums.primary(p.view());
         Set<Integer> signers = new HashSet<>();
-        for (Signed<Prepare> signed : proof.prepares()) {
+        for (Envelope<Prepare> signed : proof.prepares()) {
             Prepare prepare = signed.message();
             if (prepare.view() != p.view() || prepare.seq() != p.seq() || !prepare.batchDigest().equals(digest)
                     || prepare.replicaId() == primary || !signers.add(prepare.replicaId())) {
@@ -134,7 +134,7 @@ final class ViewChangeRules {
     String problem(NewView newView) {
         Set<Integer> senders = new HashSet<>();
         List<ViewChange> changes = new ArrayList<>();
-        for (Signed<ViewChange> signed : newView.viewChanges()) {
+        for (Envelope<ViewChange> signed : newView.viewChanges()) {
             ViewChange v = signed.message();
             if (v.newView() != newView.view() || !senders.add(v.replicaId())) {
                 return "view change for view " + v.newView() + " from replica " + v.replicaId() + " in new view "
@@ -150,7 +150,7 @@ final class ViewChangeRules {
             return "new view " + newView.view() + " carries " + senders.size() + " view changes";
         }
         List<PrePrepare> expected = plan(newView.view(), changes).prePrepares();
-        List<PrePrepare> given = newView.prePrepares().stream().map(Signed::message).toList();
+        List<PrePrepare> given = newView.prePrepares().stream().map(Envelope::message).toList();
         return expected.equals(given) ? null : "new view " + newView.view() + " proposes other batches than its view changes imply";
     }
 }

@@ -1,6 +1,6 @@
 package io.bastion.core.replica;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ final class ViewChangeStore {
     /** Bytes of view changes held per replica: a correct replica's are far smaller. */
     static final long BYTES_PER_REPLICA_MAX = 16L << 20;
 
-    private final Map<Integer, TreeMap<Integer, Signed<ViewChange>>> byReplica = new HashMap<>();
+    private final Map<Integer, TreeMap<Integer, Envelope<ViewChange>>> byReplica = new HashMap<>();
     private final long bytesPerReplicaMax;
 
     ViewChangeStore() {
@@ -36,9 +36,9 @@ final class ViewChangeStore {
      * Holds {@code change}; answers false if that replica's change for that view was known, or is
      * older than the newest ones the bounds keep.
      */
-    boolean add(Signed<ViewChange> change) {
+    boolean add(Envelope<ViewChange> change) {
         ViewChange v = change.message();
-        TreeMap<Integer, Signed<ViewChange>> views = byReplica.computeIfAbsent(v.replicaId(), r -> new TreeMap<>());
+        TreeMap<Integer, Envelope<ViewChange>> views = byReplica.computeIfAbsent(v.replicaId(), r -> new TreeMap<>());
         if (views.containsKey(v.newView())) {
             return false;
         }
@@ -49,24 +49,24 @@ final class ViewChangeStore {
         return views.containsKey(v.newView());
     }
 
-    private static long bytes(TreeMap<Integer, Signed<ViewChange>> views) {
+    private static long bytes(TreeMap<Integer, Envelope<ViewChange>> views) {
         long total = 0;
-        for (Signed<ViewChange> change : views.values()) {
+        for (Envelope<ViewChange> change : views.values()) {
             total += change.wireSize();
         }
         return total;
     }
 
-    Signed<ViewChange> of(int replica, int view) {
-        TreeMap<Integer, Signed<ViewChange>> views = byReplica.get(replica);
+    Envelope<ViewChange> of(int replica, int view) {
+        TreeMap<Integer, Envelope<ViewChange>> views = byReplica.get(replica);
         return views == null ? null : views.get(view);
     }
 
     /** The view changes for {@code view}, one per replica, in replica order, at most {@code max}. */
-    List<Signed<ViewChange>> forView(int view, int n, int max) {
-        List<Signed<ViewChange>> out = new ArrayList<>();
+    List<Envelope<ViewChange>> forView(int view, int n, int max) {
+        List<Envelope<ViewChange>> out = new ArrayList<>();
         for (int replica = 0; replica < n && out.size() < max; replica++) {
-            Signed<ViewChange> v = of(replica, view);
+            Envelope<ViewChange> v = of(replica, view);
             if (v != null) {
                 out.add(v);
             }
@@ -76,7 +76,7 @@ final class ViewChangeStore {
 
     int countForView(int view) {
         int count = 0;
-        for (TreeMap<Integer, Signed<ViewChange>> views : byReplica.values()) {
+        for (TreeMap<Integer, Envelope<ViewChange>> views : byReplica.values()) {
             if (views.containsKey(view)) {
                 count++;
             }
@@ -91,7 +91,7 @@ final class ViewChangeStore {
     int lowestViewAbove(int view, int self, int needed) {
         int count = 0;
         int lowest = Integer.MAX_VALUE;
-        for (Map.Entry<Integer, TreeMap<Integer, Signed<ViewChange>>> e : byReplica.entrySet()) {
+        for (Map.Entry<Integer, TreeMap<Integer, Envelope<ViewChange>>> e : byReplica.entrySet()) {
             if (e.getKey() == self || e.getValue().isEmpty()) {
                 continue;
             }

@@ -4,7 +4,7 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Challenge;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.quorum.Quorums;
 
 import java.util.Arrays;
@@ -37,7 +37,7 @@ public final class JoinCheck {
         Digest keyDigest = Challenge.keyDigest(join.key());
         Set<Integer> good = new HashSet<>();
         String firstProblem = null;
-        for (Signed<Challenge> signed : join.challenges()) {
+        for (Envelope<Challenge> signed : join.challenges()) {
             String problem = problem(signed, keyDigest, join.nonceUnsafe(), nowMillis);
             if (problem == null) {
                 good.add(signed.message().replicaId());
@@ -52,7 +52,7 @@ public final class JoinCheck {
                 + good.size() + (firstProblem == null ? "" : " (" + firstProblem + ")");
     }
 
-    private String problem(Signed<Challenge> signed, Digest keyDigest, byte[] nonce, long nowMillis) {
+    private String problem(Envelope<Challenge> signed, Digest keyDigest, byte[] nonce, long nowMillis) {
         Challenge c = signed.message();
         if (c.replicaId() < 0 || c.replicaId() >= replicaKeys.size()) {
             return "challenge from unknown replica " + c.replicaId();

@@ -2,7 +2,7 @@ package io.bastion.core.session;
 
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Challenge;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.Objects;
  * signed with {@code key}; its client id is {@link #provisionalClientId} of the key (replies are
  * routed by it until the Join assigns the real id). Encoded by {@code Codec.encodeJoin}.
  */
-public record JoinRequest(PublicKeyRef key, byte[] nonce, byte[] credentials, List<Signed<Challenge>> challenges) {
+public record JoinRequest(PublicKeyRef key, byte[] nonce, byte[] credentials, List<Envelope<Challenge>> challenges) {
     /** At most this many challenges are carried (more than any cluster's n needs). */
     public static final int CHALLENGES_MAX = 64;
 

@@ -6,7 +6,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.execution.ReplySigner;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,7 +19,7 @@ class ClientCoreTest {
     private final ClientCore client = new ClientCore(1000, config.quorums(), TestKeys.signer(1000),
             new ReplyAuthenticator(config, TestKeys.VERIFIER), 5, 100, 800);
 
-    private Reply reply(int replica, Signed<Request> request, String result) {
+    private Reply reply(int replica, Envelope<Request> request, String result) {
         ReplySigner signer = new ReplySigner(replica, TestKeys.signer(replica));
         return signer.sign(0, 1, List.of(
                 new ReplySigner.Unsigned(999, 1, new byte[] {1}),
@@ -35,7 +35,7 @@ class ClientCoreTest {
 
     @Test
     void fPlusOneMatchingRepliesComplete() {
-        Signed<Request> request = client.start("op".getBytes(), 0);
+        Envelope<Request> request = client.start("op".getBytes(), 0);
         assertThat(request.message().requestNumber()).isEqualTo(5);
         assertThat(client.onReply(reply(0, request, "ok"))).isNull();
         Outcome outcome = client.onReply(reply(2, request, "ok"));
@@ -48,7 +48,7 @@ class ClientCoreTest {
 
     @Test
     void aReplicaThatSignedADifferentResultIsReportedAsDissenting() {
-        Signed<Request> request = client.start("op".getBytes(), 0);
+        Envelope<Request> request = client.start("op".getBytes(), 0);
         assertThat(client.onReply(reply(1, request, "lie"))).isNull();
         assertThat(client.onReply(reply(0, request, "ok"))).isNull();
         Outcome.Done done = (Outcome.Done) client.onReply(reply(3, request, "ok"));
@@ -58,7 +58,7 @@ class ClientCoreTest {
 
     @Test
     void forgedRepliesDoNotCount() {
-        Signed<Request> request = client.start("op".getBytes(), 0);
+        Envelope<Request> request = client.start("op".getBytes(), 0);
         assertThat(client.onReply(forged(reply(0, request, "ok")))).isNull();
         assertThat(client.onReply(reply(1, request, "ok"))).isNull();
         assertThat(client.invalidReplies()).isEqualTo(1);
@@ -71,9 +71,9 @@ class ClientCoreTest {
 
     @Test
     void repliesToOtherRequestsOrClientsAreIgnored() {
-        Signed<Request> first = client.start("a".getBytes(), 0);
+        Envelope<Request> first = client.start("a".getBytes(), 0);
         client.abandon();
-        Signed<Request> second = client.start("b".getBytes(), 0);
+        Envelope<Request> second = client.start("b".getBytes(), 0);
         assertThat(client.onReply(reply(0, first, "old"))).isNull();
         assertThat(client.onReply(reply(1, first, "old"))).isNull();
         assertThat(client.busy()).isTrue();
@@ -83,7 +83,7 @@ class ClientCoreTest {
 
     @Test
     void whenNoResultCanReachAQuorumTheConflictNamesTheGroups() {
-        Signed<Request> request = client.start("op".getBytes(), 0);
+        Envelope<Request> request = client.start("op".getBytes(), 0);
         assertThat(client.onReply(reply(0, request, "a"))).isNull();
         assertThat(client.onReply(reply(1, request, "b"))).isNull();
         assertThat(client.onReply(reply(2, request, "c"))).isNull();
@@ -94,7 +94,7 @@ class ClientCoreTest {
 
     @Test
     void retransmitsWithDoublingBackOffUpToTheMaximum() {
-        Signed<Request> request = client.start("op".getBytes(), 1_000);
+        Envelope<Request> request = client.start("op".getBytes(), 1_000);
         assertThat(client.onTick(1_099)).isNull();
         assertThat(client.onTick(1_100)).isSameAs(request);
         assertThat(client.onTick(1_299)).isNull();

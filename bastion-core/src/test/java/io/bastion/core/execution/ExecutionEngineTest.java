@@ -5,7 +5,7 @@ import io.bastion.core.session.TestJoins;
 import io.bastion.core.message.Codec;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.Service;
 import io.bastion.core.service.ServiceContext;
@@ -44,8 +44,8 @@ class ExecutionEngineTest {
         }
     }
 
-    private static Signed<Request> request(long client, Request.Kind kind, String operation) {
-        return Signed.sign(new Request(client, 1, kind, operation.getBytes(StandardCharsets.UTF_8)),
+    private static Envelope<Request> request(long client, Request.Kind kind, String operation) {
+        return Envelope.sign(new Request(client, 1, kind, operation.getBytes(StandardCharsets.UTF_8)),
                 TestKeys.signer(client));
     }
 
@@ -69,7 +69,7 @@ class ExecutionEngineTest {
         long t = 1_767_225_600_000L;
         ExecutionEngine engine = new ExecutionEngine(0, TestKeys.signer(0), new io.bastion.core.service.CounterService(),
                 1024, SessionRequests.of(TestKeys.cluster(1, 0), TestKeys.VERIFIER));
-        Signed<Request> join = TestJoins.join(7001, "carol", t + 60_000);
+        Envelope<Request> join = TestJoins.join(7001, "carol", t + 60_000);
         assertThat(engine.repeatJoin(join, 0)).as("never executed: it must be ordered").isNull();
         StateMachine.Result joined = engine.execute(new Execute(1, 0, t, 1, List.of(join), false));
         long carol = Codec.decodeJoinResult(joined.replies().get(0).result()).clientId();
@@ -77,7 +77,7 @@ class ExecutionEngineTest {
         assertThat(repeated.result()).as("a retransmitted Join gets its answer without ordering")
                 .isEqualTo(joined.replies().get(0).result());
         assertThat(repeated.status()).isEqualTo(io.bastion.core.message.Reply.Status.OK);
-        Signed<Request> add = Signed.sign(new Request(carol, 1, Request.Kind.WRITE,
+        Envelope<Request> add = Envelope.sign(new Request(carol, 1, Request.Kind.WRITE,
                 io.bastion.core.service.CounterService.add(5)), TestKeys.signer(7001));
         StateMachine.Result first = engine.execute(new Execute(2, 0, t + 1, 2, List.of(add), false));
         StateMachine.Result again = engine.execute(new Execute(3, 0, t + 2, 3, List.of(add), false));
@@ -92,7 +92,7 @@ class ExecutionEngineTest {
         assertThat(copy.liveSessions()).isEqualTo(engine.liveSessions()).hasSize(1);
         assertThat(copy.stateBytes()).isEqualTo(engine.stateBytes());
 
-        StateMachine.Result left = engine.execute(new Execute(4, 0, t + 3, 4, List.of(Signed.sign(
+        StateMachine.Result left = engine.execute(new Execute(4, 0, t + 3, 4, List.of(Envelope.sign(
                 new Request(carol, 2, Request.Kind.LEAVE, new byte[0]), TestKeys.signer(7001))), false));
         assertThat(left.forgotten()).contains(carol);
         assertThat(engine.repeatJoin(join, 0)).as("its session is over: ordering decides").isNull();

@@ -20,7 +20,7 @@ class CodecTest {
 
     @Test
     void prepareHasTheDocumentedLayout() throws Exception {
-        Signed<Prepare> signed = Signed.sign(new Prepare(1, 2, 3, Samples.digest(3)), Samples.SIGNER);
+        Envelope<Prepare> signed = Envelope.sign(new Prepare(1, 2, 3, Samples.digest(3)), Samples.SIGNER);
         ByteBuffer expected = ByteBuffer.allocate(1 + 4 + 4 + 8 + 32);
         expected.put((byte) 3).putInt(1).putInt(2).putLong(3).put(Samples.digest(3).toBytes());
         assertThat(signed.encoded()).isEqualTo(expected.array());
@@ -54,8 +54,8 @@ class CodecTest {
                 "090000000100000001" + String.format("%08x", Codec.encodeFrame(Samples.request()).length)
                         + Hex.of(Codec.encodeFrame(Samples.request())),
                 "0a" + "00000001" + "00000005" + "0000000000000008" + Samples.digest(4).hex()
-                        + nested(List.of(Signed.sign(new Checkpoint(3, 8, Samples.digest(4)), Samples.SIGNER)))
-                        + "00000001" + frame(Samples.prePrepare(4, 9)) + nested(List.of(Signed.sign(new Prepare(2, 4, 9,
+                        + nested(List.of(Envelope.sign(new Checkpoint(3, 8, Samples.digest(4)), Samples.SIGNER)))
+                        + "00000001" + frame(Samples.prePrepare(4, 9)) + nested(List.of(Envelope.sign(new Prepare(2, 4, 9,
                         Codec.batchDigest(Samples.prePrepare(4, 9).message())), Samples.SIGNER))),
                 "0b" + "00000005" + nested(List.of(Samples.viewChange())) + nested(List.of(Samples.prePrepare(5, 9))),
                 "0c" + "00000002" + "0000000000000080" + "00000002" + "00000000" + "00000007",
@@ -63,18 +63,18 @@ class CodecTest {
                 "0e" + "00000001" + "0000000000000080" + "00000007" + "00000002" + "0405",
                 "0f" + "00" + "00000020" + "11".repeat(32) + "00000010" + "22".repeat(16) + "00000003" + "616263",
                 "10" + "00000002" + Samples.digest(9).hex() + "00000010" + "22".repeat(16) + "0000019b76db9260");
-        List<Signed<?>> all = Samples.all();
+        List<Envelope<?>> all = Samples.all();
         for (int i = 0; i < all.size(); i++) {
             assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));
         }
     }
 
-    private static String frame(Signed<?> signed) {
+    private static String frame(Envelope<?> signed) {
         byte[] f = Codec.encodeFrame(signed);
         return String.format("%08x", f.length) + Hex.of(f);
     }
 
-    private static String nested(List<? extends Signed<?>> list) {
+    private static String nested(List<? extends Envelope<?>> list) {
         StringBuilder s = new StringBuilder(String.format("%08x", list.size()));
         list.forEach(m -> s.append(frame(m)));
         return s.toString();
@@ -83,9 +83,9 @@ class CodecTest {
     @Test
     void everyTypeRoundTripsToTheSameBytes() throws Exception {
         Set<MessageType> covered = new HashSet<>();
-        for (Signed<?> signed : Samples.all()) {
+        for (Envelope<?> signed : Samples.all()) {
             byte[] frame = Codec.encodeFrame(signed);
-            Signed<?> decoded = Codec.decodeFrame(frame);
+            Envelope<?> decoded = Codec.decodeFrame(frame);
             assertThat(decoded.message()).isEqualTo(signed.message());
             assertThat(decoded.signature()).isEqualTo(signed.signature());
             assertThat(Codec.encodeFrame(decoded)).isEqualTo(frame);
@@ -97,7 +97,7 @@ class CodecTest {
 
     @Test
     void everyTruncationIsRejected() {
-        for (Signed<?> signed : Samples.all()) {
+        for (Envelope<?> signed : Samples.all()) {
             byte[] frame = Codec.encodeFrame(signed);
             for (int length = 0; length < frame.length; length++) {
                 byte[] prefix = Arrays.copyOf(frame, length);
@@ -109,7 +109,7 @@ class CodecTest {
 
     @Test
     void trailingBytesAreRejected() {
-        for (Signed<?> signed : Samples.all()) {
+        for (Envelope<?> signed : Samples.all()) {
             byte[] frame = Arrays.copyOf(Codec.encodeFrame(signed), Codec.encodeFrame(signed).length + 1);
             assertThatThrownBy(() -> Codec.decodeFrame(frame)).isInstanceOf(CodecException.class)
                     .satisfies(e -> assertThat(((CodecException) e).reason()).isEqualTo(Reason.TRAILING_BYTES));
@@ -137,7 +137,7 @@ class CodecTest {
         // a negative length
         assertReason(Hex.parse("01" + "00".repeat(16) + "00" + "ffffffff" + "01aa"), Reason.INVALID_FIELD);
         // request bodies holding something else than a request
-        byte[] status = Codec.encodeFrame(Signed.unsigned(new Status(1, 0, false, 0, 0)));
+        byte[] status = Codec.encodeFrame(Envelope.unsigned(new Status(1, 0, false, 0, 0)));
         assertReason(Hex.parse("09" + "00000001" + "00000001" + String.format("%08x", status.length)
                 + Hex.of(status) + "00"), Reason.INVALID_FIELD);
     }
@@ -156,7 +156,7 @@ class CodecTest {
     @Test
     void corruptedFramesFailCleanlyOrDecodeCanonically() {
         SplittableRandom random = new SplittableRandom(20261124);
-        List<Signed<?>> all = Samples.all();
+        List<Envelope<?>> all = Samples.all();
         for (int i = 0; i < 30_000; i++) {
             byte[] frame = Codec.encodeFrame(all.get(random.nextInt(all.size())));
             int flips = 1 + random.nextInt(4);
@@ -167,7 +167,7 @@ class CodecTest {
                 frame = Arrays.copyOf(frame, random.nextInt(frame.length + 8));
             }
             try {
-                Signed<?> decoded = Codec.decodeFrame(frame);
+                Envelope<?> decoded = Codec.decodeFrame(frame);
                 assertThat(Codec.encodeFrame(decoded)).isEqualTo(frame);
             } catch (CodecException expected) {
                 assertThat(expected.reason()).isNotNull();
@@ -207,7 +207,7 @@ class CodecTest {
                 new io.bastion.core.crypto.PublicKeyRef(io.bastion.core.crypto.PublicKeyRef.Algorithm.ED25519,
                         Samples.filled(32, 0x11)),
                 Samples.filled(16, 0x22), new byte[] {'v'},
-                List.of(Signed.sign(new Challenge(2, Samples.digest(9), Samples.filled(16, 0x22), 5), Samples.SIGNER)));
+                List.of(Envelope.sign(new Challenge(2, Samples.digest(9), Samples.filled(16, 0x22), 5), Samples.SIGNER)));
         byte[] bytes = Codec.encodeJoin(join);
         assertThat(Codec.decodeJoin(bytes)).isEqualTo(join);
         assertThatThrownBy(() -> Codec.decodeJoin(Arrays.copyOf(bytes, bytes.length + 1)))

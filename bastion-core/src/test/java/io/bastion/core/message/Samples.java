@@ -15,30 +15,30 @@ final class Samples {
         return Digest.sha256(new byte[] {(byte) i});
     }
 
-    static Signed<Request> request() {
-        return Signed.sign(new Request(7, 42, false, new byte[] {1, 2, 3}), SIGNER);
+    static Envelope<Request> request() {
+        return Envelope.sign(new Request(7, 42, false, new byte[] {1, 2, 3}), SIGNER);
     }
 
-    static List<Signed<?>> all() {
+    static List<Envelope<?>> all() {
         return List.of(
                 request(),
-                Signed.sign(new PrePrepare(1, 9, 1_767_225_600_000L, -5, List.of(
+                Envelope.sign(new PrePrepare(1, 9, 1_767_225_600_000L, -5, List.of(
                         new BatchEntry(7, 42, digest(1)), new BatchEntry(8, 1, digest(2)))), SIGNER),
-                Signed.sign(new Prepare(1, 2, 3, digest(3)), SIGNER),
-                Signed.sign(new Commit(2, 2, 3, digest(3)), SIGNER),
-                Signed.sign(new Checkpoint(3, 128, digest(4)), SIGNER),
-                Signed.unsigned(new Reply(1, 0, 9, 7, 42, new byte[] {9, 9}, 1, 2, List.of(digest(5)), new byte[64])),
-                Signed.unsigned(new Status(2, 0, false, 100, 64)),
-                Signed.unsigned(new FetchRequests(3, List.of(digest(6), digest(7)))),
-                Signed.unsigned(new RequestBodies(1, List.of(request()))),
+                Envelope.sign(new Prepare(1, 2, 3, digest(3)), SIGNER),
+                Envelope.sign(new Commit(2, 2, 3, digest(3)), SIGNER),
+                Envelope.sign(new Checkpoint(3, 128, digest(4)), SIGNER),
+                Envelope.unsigned(new Reply(1, 0, 9, 7, 42, new byte[] {9, 9}, 1, 2, List.of(digest(5)), new byte[64])),
+                Envelope.unsigned(new Status(2, 0, false, 100, 64)),
+                Envelope.unsigned(new FetchRequests(3, List.of(digest(6), digest(7)))),
+                Envelope.unsigned(new RequestBodies(1, List.of(request()))),
                 viewChange(),
-                Signed.sign(new NewView(5, List.of(viewChange()), List.of(prePrepare(5, 9))), SIGNER),
-                Signed.unsigned(new FetchState(2, 128, List.of(0, 7))),
-                Signed.unsigned(new StateManifest(3, 128, List.of(digest(8)))),
-                Signed.unsigned(new StateChunk(1, 128, 7, new byte[] {4, 5})),
-                Signed.unsigned(new Hello(new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, filled(32, 0x11)),
+                Envelope.sign(new NewView(5, List.of(viewChange()), List.of(prePrepare(5, 9))), SIGNER),
+                Envelope.unsigned(new FetchState(2, 128, List.of(0, 7))),
+                Envelope.unsigned(new StateManifest(3, 128, List.of(digest(8)))),
+                Envelope.unsigned(new StateChunk(1, 128, 7, new byte[] {4, 5})),
+                Envelope.unsigned(new Hello(new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, filled(32, 0x11)),
                         filled(16, 0x22), new byte[] {'a', 'b', 'c'})),
-                Signed.sign(new Challenge(2, digest(9), filled(16, 0x22), 1_767_225_660_000L), SIGNER));
+                Envelope.sign(new Challenge(2, digest(9), filled(16, 0x22), 1_767_225_660_000L), SIGNER));
     }
 
     static byte[] filled(int length, int value) {
@@ -47,14 +47,14 @@ final class Samples {
         return b;
     }
 
-    static Signed<PrePrepare> prePrepare(int view, long seq) {
-        return Signed.sign(new PrePrepare(view, seq, 1_000, 2, List.of(new BatchEntry(7, 42, digest(1)))), SIGNER);
+    static Envelope<PrePrepare> prePrepare(int view, long seq) {
+        return Envelope.sign(new PrePrepare(view, seq, 1_000, 2, List.of(new BatchEntry(7, 42, digest(1)))), SIGNER);
     }
 
-    static Signed<ViewChange> viewChange() {
-        Signed<PrePrepare> p = prePrepare(4, 9);
-        Signed<Prepare> prepare = Signed.sign(new Prepare(2, 4, 9, Codec.batchDigest(p.message())), SIGNER);
-        return Signed.sign(new ViewChange(1, 5, 8, digest(4), List.of(Signed.sign(new Checkpoint(3, 8, digest(4)), SIGNER)),
+    static Envelope<ViewChange> viewChange() {
+        Envelope<PrePrepare> p = prePrepare(4, 9);
+        Envelope<Prepare> prepare = Envelope.sign(new Prepare(2, 4, 9, Codec.batchDigest(p.message())), SIGNER);
+        return Envelope.sign(new ViewChange(1, 5, 8, digest(4), List.of(Envelope.sign(new Checkpoint(3, 8, digest(4)), SIGNER)),
                 List.of(new PreparedProof(p, List.of(prepare)))), SIGNER);
     }
 }

@@ -2,7 +2,7 @@ package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Checkpoint;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -163,7 +163,7 @@ class CheckpointsTest {
     void stabilizeDropsEverythingAtOrBelowTheSeqAndKeepsItsProof() {
         Checkpoints checkpoints = new Checkpoints();
         add(checkpoints, "0@8=a 1@8=a 2@8=a 3@8=b 0@16=a 1@16=c 2@4=a");
-        List<Signed<Checkpoint>> proof = checkpoints.matching(8, A);
+        List<Envelope<Checkpoint>> proof = checkpoints.matching(8, A);
 
         checkpoints.stabilize(8, A, proof);
 

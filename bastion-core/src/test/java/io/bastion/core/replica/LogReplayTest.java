@@ -7,7 +7,7 @@ import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +27,8 @@ class LogReplayTest {
                 new Recovery(snapshotSeq, null, Map.of(), 20, log));
     }
 
-    private static Signed<PrePrepare> nullBatch(int view, long seq, long time) {
-        return Signed.sign(new PrePrepare(view, seq, time, view, List.of()), TestKeys.signer(view % 4));
+    private static Envelope<PrePrepare> nullBatch(int view, long seq, long time) {
+        return Envelope.sign(new PrePrepare(view, seq, time, view, List.of()), TestKeys.signer(view % 4));
     }
 
     /**
@@ -38,10 +38,10 @@ class LogReplayTest {
      */
     @Test
     void aBatchLearnedAfterAskingForANewerViewIsTheOneTheRestoredStateExecuted() {
-        Signed<PrePrepare> accepted = nullBatch(1, 4, 10);
-        Signed<ViewChange> asked = Signed.sign(new ViewChange(SELF, 3, 0, Digest.ZERO, List.of(), List.of()),
+        Envelope<PrePrepare> accepted = nullBatch(1, 4, 10);
+        Envelope<ViewChange> asked = Envelope.sign(new ViewChange(SELF, 3, 0, Digest.ZERO, List.of(), List.of()),
                 TestKeys.signer(SELF));
-        Signed<PrePrepare> learned = nullBatch(2, 4, 20);
+        Envelope<PrePrepare> learned = nullBatch(2, 4, 20);
         Replica replica = recover(List.of(new Output.Persist(4, accepted), new Output.Persist(1, asked),
                 new Output.Persist(4, learned)), 4);
 
@@ -52,8 +52,8 @@ class LogReplayTest {
 
     @Test
     void aNewerViewsBatchReplacesAnOlderOneAtTheSameSeqButNotTheOtherWayRound() {
-        Signed<PrePrepare> older = nullBatch(1, 5, 10);
-        Signed<PrePrepare> newer = nullBatch(2, 5, 20);
+        Envelope<PrePrepare> older = nullBatch(1, 5, 10);
+        Envelope<PrePrepare> newer = nullBatch(2, 5, 20);
         Replica forward = recover(List.of(new Output.Persist(5, older), new Output.Persist(5, newer)), 0);
         Replica backward = recover(List.of(new Output.Persist(5, newer), new Output.Persist(5, older)), 0);
 
@@ -70,8 +70,8 @@ class LogReplayTest {
      */
     @Test
     void aBatchAdoptedInPlaceOfAnEquivocatingPrimarysOtherOneIsTheOneReplayed() {
-        Signed<PrePrepare> givenToUs = Signed.sign(new PrePrepare(0, 6, 10, 1, List.of()), TestKeys.signer(0));
-        Signed<PrePrepare> committed = Signed.sign(new PrePrepare(0, 6, 10, 2, List.of()), TestKeys.signer(0));
+        Envelope<PrePrepare> givenToUs = Envelope.sign(new PrePrepare(0, 6, 10, 1, List.of()), TestKeys.signer(0));
+        Envelope<PrePrepare> committed = Envelope.sign(new PrePrepare(0, 6, 10, 2, List.of()), TestKeys.signer(0));
         Replica replica = recover(List.of(new Output.Persist(6, givenToUs), new Output.Persist(6, committed)), 6);
 
         assertThat(replica.log.get(6).executedDigest).isEqualTo(Codec.batchDigest(committed.message()));
@@ -88,12 +88,12 @@ class LogReplayTest {
         long seq = CLUSTER.settings().logSize() + 2L * CLUSTER.settings().checkpointInterval();
         Digest state = Digest.sha256(new byte[] {42});
         List<Replica> replicas = new ArrayList<>();
-        List<Signed<?>> announced = new ArrayList<>();
+        List<Envelope<?>> announced = new ArrayList<>();
         for (int id = 0; id < CLUSTER.n(); id++) {
             Replica replica = Replica.recover(id, CLUSTER, TestKeys.signer(id), new SplittableRandom(id),
                     new Recovery(seq, state, Map.of(), 20, List.of()));
             Output out = replica.step(new Event.Tick(1_000));
-            Signed<Checkpoint> checkpoint = Signed.sign(new Checkpoint(id, seq, state), TestKeys.signer(id));
+            Envelope<Checkpoint> checkpoint = Envelope.sign(new Checkpoint(id, seq, state), TestKeys.signer(id));
             assertThat(out.persist).containsExactly(new Output.Persist(seq, checkpoint));
             assertThat(out.sends).contains(new Output.Send(Output.BROADCAST, checkpoint));
             assertThat(replica.lastStable()).as("one signature is no quorum").isZero();
@@ -110,7 +110,7 @@ class LogReplayTest {
         }
 
         long client = CLUSTER.clients().get(0).id();
-        Signed<Request> request = Signed.sign(new Request(client, 1, false, new byte[] {1}), TestKeys.signer(client));
+        Envelope<Request> request = Envelope.sign(new Request(client, 1, false, new byte[] {1}), TestKeys.signer(client));
         Replica primary = replicas.get(0);
         List<Output.Send> sent = new ArrayList<>(primary.step(new Event.Received(Event.FROM_CLIENT, request)).sends);
         sent.addAll(primary.step(new Event.Tick(1_001)).sends);
@@ -125,7 +125,7 @@ class LogReplayTest {
         Digest state = Digest.sha256(new byte[] {7});
         List<Output.Persist> log = new ArrayList<>();
         for (int id = 0; id < CLUSTER.n(); id++) {
-            log.add(new Output.Persist(seq, Signed.sign(new Checkpoint(id, seq, state), TestKeys.signer(id))));
+            log.add(new Output.Persist(seq, Envelope.sign(new Checkpoint(id, seq, state), TestKeys.signer(id))));
         }
         Replica replica = Replica.recover(SELF, CLUSTER, TestKeys.signer(SELF), new SplittableRandom(1),
                 new Recovery(seq, state, Map.of(), 20, log));

@@ -4,7 +4,7 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.quorum.Quorums;
 import io.bastion.core.util.Check;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class LogTest {
     private final Log log = new Log(SIZE, RETAINED);
     private final RequestPool pool = new RequestPool(100, 100, 50);
 
-    private static Signed<Request> r(int number) {
+    private static Envelope<Request> r(int number) {
         return request(1000, number, 4);
     }
 

@@ -2,7 +2,7 @@ package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.RequestPool.AddResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,17 +31,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RequestPoolTest {
     private static final long DELAY = 100;
 
-    private static Signed<Request> r(String spec) {
+    private static Envelope<Request> r(String spec) {
         String[] p = spec.split(":");
         return request(Long.parseLong(p[0]), Long.parseLong(p[1]), p.length > 2 ? Integer.parseInt(p[2]) : 4);
     }
 
-    private static List<Signed<Request>> rs(String specs) {
+    private static List<Envelope<Request>> rs(String specs) {
         return specs == null || specs.isBlank() ? List.of()
                 : Arrays.stream(specs.trim().split("\\s+")).map(RequestPoolTest::r).toList();
     }
 
-    private static String names(List<Signed<Request>> requests) {
+    private static String names(List<Envelope<Request>> requests) {
         return String.join(" ", requests.stream()
                 .map(q -> q.message().clientId() + ":" + q.message().requestNumber()).toList());
     }
@@ -104,22 +104,22 @@ class RequestPoolTest {
     void takeBatchStopsAtTheCountOrAtTheFirstRequestOverTheByteBoundButTakesAtLeastOne(String sizes, int requestsMax,
                                                                                       int bytesMax, String taken) {
         RequestPool pool = new RequestPool(100, 10, DELAY);
-        List<Signed<Request>> all = new ArrayList<>();
+        List<Envelope<Request>> all = new ArrayList<>();
         int client = 1;
         for (String size : sizes.trim().split("\\s+")) {
-            Signed<Request> q = r(client++ + ":1:" + size);
+            Envelope<Request> q = r(client++ + ":1:" + size);
             all.add(q);
             pool.add(q, 0);
         }
 
-        List<Signed<Request>> batch = pool.takeBatch(requestsMax, bytesMax, q -> true);
+        List<Envelope<Request>> batch = pool.takeBatch(requestsMax, bytesMax, q -> true);
 
-        List<Signed<Request>> expected = Arrays.stream(taken.trim().split("\\s+")).map(i -> all.get(Integer.parseInt(i)))
+        List<Envelope<Request>> expected = Arrays.stream(taken.trim().split("\\s+")).map(i -> all.get(Integer.parseInt(i)))
                 .toList();
         assertThat(batch).containsExactlyElementsOf(expected);
         assertThat(pool.unorderedCount()).isEqualTo(all.size() - expected.size());
         assertThat(pool.size()).as("bodies stay until executed").isEqualTo(all.size());
-        List<Signed<Request>> rest = new ArrayList<>(all);
+        List<Envelope<Request>> rest = new ArrayList<>(all);
         rest.removeAll(expected);
         assertThat(pool.takeBatch(100, Integer.MAX_VALUE, q -> true)).as("the rest, in order").isEqualTo(rest);
     }
@@ -130,7 +130,7 @@ class RequestPoolTest {
         rs("1:1 2:1 3:1 4:1 5:1").forEach(q -> pool.add(q, 0));
         Predicate<Request> notOdd = q -> q.clientId() % 2 == 0;
 
-        List<Signed<Request>> batch = pool.takeBatch(1, Integer.MAX_VALUE, notOdd);
+        List<Envelope<Request>> batch = pool.takeBatch(1, Integer.MAX_VALUE, notOdd);
 
         assertThat(names(batch)).isEqualTo("2:1");
         assertThat(queued(pool)).as("1:1 was dropped; 4:1 and 5:1 were not reached").isEqualTo("3:1 4:1 5:1");
@@ -190,7 +190,7 @@ class RequestPoolTest {
         pool.add(r("2:1"), 30);
         pool.add(r("3:1"), 60);
 
-        List<Signed<Request>> last = List.of();
+        List<Envelope<Request>> last = List.of();
         for (String t : times.trim().split("\\s+")) {
             last = pool.takeDueForRelay(Long.parseLong(t), 10, Integer.MAX_VALUE);
         }
@@ -298,7 +298,7 @@ class RequestPoolTest {
     private static final class Model {
         final int max;
         final int perClientMax;
-        final Map<Digest, Signed<Request>> held = new HashMap<>();
+        final Map<Digest, Envelope<Request>> held = new HashMap<>();
         final Map<Long, ArrayDeque<Digest>> byClient = new HashMap<>();
         final List<Digest> queue = new ArrayList<>();
         final Map<Digest, long[]> due = new HashMap<>(); // {due time, order it was set in}
@@ -310,7 +310,7 @@ class RequestPoolTest {
             this.perClientMax = perClientMax;
         }
 
-        AddResult add(Signed<Request> q, long now) {
+        AddResult add(Envelope<Request> q, long now) {
             Digest d = q.digest();
             if (held.containsKey(d)) {
                 return AddResult.DUPLICATE;
@@ -342,7 +342,7 @@ class RequestPoolTest {
         }
 
         void remove(Digest d) {
-            Signed<Request> q = held.remove(d);
+            Envelope<Request> q = held.remove(d);
             if (q == null) {
                 return;
             }
@@ -354,15 +354,15 @@ class RequestPoolTest {
             }
         }
 
-        List<Signed<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> wanted) {
-            List<Signed<Request>> batch = new ArrayList<>();
+        List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> wanted) {
+            List<Envelope<Request>> batch = new ArrayList<>();
             List<Digest> leave = new ArrayList<>();
             long bytes = 0;
             for (Digest d : queue) {
                 if (batch.size() >= requestsMax) {
                     break;
                 }
-                Signed<Request> q = held.get(d);
+                Envelope<Request> q = held.get(d);
                 if (!wanted.test(q.message())) {
                     leave.add(d);
                     continue;
@@ -379,10 +379,10 @@ class RequestPoolTest {
             return batch;
         }
 
-        List<Signed<Request>> takeDue(long now, int countMax, int bytesMax) {
+        List<Envelope<Request>> takeDue(long now, int countMax, int bytesMax) {
             List<Digest> byDue = new ArrayList<>(queue);
             byDue.sort(Comparator.<Digest>comparingLong(d -> due.get(d)[0]).thenComparingLong(d -> due.get(d)[1]));
-            List<Signed<Request>> out = new ArrayList<>();
+            List<Envelope<Request>> out = new ArrayList<>();
             long bytes = 0;
             for (Digest d : byDue) {
                 if (out.size() >= countMax || due.get(d)[0] > now) {
@@ -426,7 +426,7 @@ class RequestPoolTest {
             RequestPool pool = new RequestPool(max, perClientMax, DELAY);
             Model model = new Model(max, perClientMax);
             long now = 0;
-            List<Signed<Request>> seen = new ArrayList<>();
+            List<Envelope<Request>> seen = new ArrayList<>();
             for (int step = 0; step < 300; step++) {
                 String at = "seed " + seed + " step " + step;
                 int op = random.nextInt(100);
@@ -437,7 +437,7 @@ class RequestPoolTest {
                         d[0] = d[0] <= DELAY ? now + DELAY : d[0];
                     }
                 } else if (op < 35 || seen.isEmpty()) {
-                    Signed<Request> q = request(1 + random.nextInt(5), 1 + random.nextInt(6), random.nextInt(40));
+                    Envelope<Request> q = request(1 + random.nextInt(5), 1 + random.nextInt(6), random.nextInt(40));
                     seen.add(q);
                     assertThat(pool.add(q, now)).as(at).isEqualTo(model.add(q, now));
                 } else if (op < 50) {

@@ -9,7 +9,7 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
 
@@ -29,22 +29,22 @@ final class SignedMessages {
         return Digest.sha256(label.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Signed<Request> request(long client, long number, int operationBytes) {
+    static Envelope<Request> request(long client, long number, int operationBytes) {
         byte[] operation = new byte[operationBytes];
         java.util.Arrays.fill(operation, (byte) number);
-        return Signed.sign(new Request(client, number, false, operation), TestKeys.signer(client));
+        return Envelope.sign(new Request(client, number, false, operation), TestKeys.signer(client));
     }
 
-    static BatchEntry entry(Signed<Request> request) {
+    static BatchEntry entry(Envelope<Request> request) {
         return new BatchEntry(request.message().clientId(), request.message().requestNumber(), request.digest());
     }
 
-    static Signed<Checkpoint> checkpoint(int replica, long seq, Digest state) {
-        return Signed.sign(new Checkpoint(replica, seq, state), TestKeys.signer(replica));
+    static Envelope<Checkpoint> checkpoint(int replica, long seq, Digest state) {
+        return Envelope.sign(new Checkpoint(replica, seq, state), TestKeys.signer(replica));
     }
 
     /** The checkpoints of {@code replicas} (in that order) for {@code state} at {@code seq}. */
-    static List<Signed<Checkpoint>> checkpoints(long seq, Digest state, List<Integer> replicas) {
+    static List<Envelope<Checkpoint>> checkpoints(long seq, Digest state, List<Integer> replicas) {
         return replicas.stream().map(r -> checkpoint(r, seq, state)).toList();
     }
 
@@ -58,17 +58,17 @@ final class SignedMessages {
     }
 
     /** A pre-prepare signed by the primary of its view. */
-    static Signed<PrePrepare> prePrepare(Quorums q, PrePrepare p) {
-        return Signed.sign(p, TestKeys.signer(q.primary(p.view())));
+    static Envelope<PrePrepare> prePrepare(Quorums q, PrePrepare p) {
+        return Envelope.sign(p, TestKeys.signer(q.primary(p.view())));
     }
 
-    static Signed<Prepare> prepare(int replica, int view, long seq, Digest batch) {
-        return Signed.sign(new Prepare(replica, view, seq, batch), TestKeys.signer(replica));
+    static Envelope<Prepare> prepare(int replica, int view, long seq, Digest batch) {
+        return Envelope.sign(new Prepare(replica, view, seq, batch), TestKeys.signer(replica));
     }
 
     /** The prepares for {@code p} of the first {@code count} backups of its view. */
-    static List<Signed<Prepare>> prepares(Quorums q, PrePrepare p, int count) {
-        List<Signed<Prepare>> out = new ArrayList<>();
+    static List<Envelope<Prepare>> prepares(Quorums q, PrePrepare p, int count) {
+        List<Envelope<Prepare>> out = new ArrayList<>();
         Digest batch = Codec.batchDigest(p);
         for (int r = 0; r < q.n() && out.size() < count; r++) {
             if (r != q.primary(p.view())) {
@@ -83,8 +83,8 @@ final class SignedMessages {
         return new PreparedProof(prePrepare(q, p), prepares(q, p, q.prepares()));
     }
 
-    static Signed<ViewChange> signed(ViewChange v) {
-        return Signed.sign(v, TestKeys.signer(v.replicaId()));
+    static Envelope<ViewChange> signed(ViewChange v) {
+        return Envelope.sign(v, TestKeys.signer(v.replicaId()));
     }
 
     /**

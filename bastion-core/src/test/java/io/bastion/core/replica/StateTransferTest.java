@@ -5,7 +5,7 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.MerkleTree;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.FetchState;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.replica.ReplicaStats.Counter;
@@ -93,11 +93,11 @@ class StateTransferTest {
         return asks;
     }
 
-    private static List<Signed<Checkpoint>> proofBy(Integer... replicas) {
+    private static List<Envelope<Checkpoint>> proofBy(Integer... replicas) {
         return checkpoints(SEQ, STATE.root(), List.of(replicas));
     }
 
-    private Output start(State state, List<Signed<Checkpoint>> proof) {
+    private Output start(State state, List<Envelope<Checkpoint>> proof) {
         Output out = new Output();
         transfer.start(SEQ, state.root(), proof, START, out);
         return out;

@@ -6,7 +6,7 @@ import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.PreparedProof;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
 import io.bastion.core.replica.ReplicaStats.Counter;
@@ -39,7 +39,7 @@ class ViewChangeProtocolTest {
         List<PreparedProof> proofs = List.of();
         long lastExecutionMillis;
         final Checkpoints checkpoints = new Checkpoints();
-        final List<Signed<NewView>> started = new ArrayList<>();
+        final List<Envelope<NewView>> started = new ArrayList<>();
 
         @Override
         public List<PreparedProof> preparedProofs() {
@@ -62,8 +62,8 @@ class ViewChangeProtocolTest {
         }
 
         @Override
-        public void startView(Signed<NewView> newView, ViewChangeRules.Plan plan, Output out) {
-            assertThat(plan.prePrepares()).isEqualTo(newView.message().prePrepares().stream().map(Signed::message).toList());
+        public void startView(Envelope<NewView> newView, ViewChangeRules.Plan plan, Output out) {
+            assertThat(plan.prePrepares()).isEqualTo(newView.message().prePrepares().stream().map(Envelope::message).toList());
             started.add(newView);
         }
     }
@@ -76,17 +76,17 @@ class ViewChangeProtocolTest {
     }
 
     /** Replica {@code replica}'s view change for {@code view} from the initial state, nothing prepared. */
-    private static Signed<ViewChange> change(int replica, int view) {
+    private static Envelope<ViewChange> change(int replica, int view) {
         return SignedMessages.signed(new ViewChange(replica, view, 0, Digest.ZERO, List.of(), List.of()));
     }
 
     /** A correct NEW-VIEW for {@code view} from the view changes of {@code replicas}. */
-    private static Signed<NewView> newView(int view, int... replicas) {
-        List<Signed<ViewChange>> changes = new ArrayList<>();
+    private static Envelope<NewView> newView(int view, int... replicas) {
+        List<Envelope<ViewChange>> changes = new ArrayList<>();
         for (int r : replicas) {
             changes.add(change(r, view));
         }
-        return Signed.sign(new NewView(view, changes, List.of()), TestKeys.signer(QUORUMS.primary(view)));
+        return Envelope.sign(new NewView(view, changes, List.of()), TestKeys.signer(QUORUMS.primary(view)));
     }
 
     private static Output none() {
@@ -105,7 +105,7 @@ class ViewChangeProtocolTest {
         assertThat(views.view()).isEqualTo(1);
         assertThat(views.changing()).isTrue();
         assertThat(views.primary()).isEqualTo(1);
-        Signed<ViewChange> own = change(2, 1);
+        Envelope<ViewChange> own = change(2, 1);
         assertThat(out.persist).containsExactly(new Output.Persist(1, own));
         assertThat(out.sends).containsExactly(new Output.Send(Output.BROADCAST, own));
         assertThat(stats.get(Counter.VIEW_CHANGES_STARTED)).isEqualTo(1);
@@ -229,7 +229,7 @@ class ViewChangeProtocolTest {
     @Test
     void aMalformedViewChangeIsCountedAndDoesNotCount() {
         ViewChangeProtocol views = replica(2);
-        Signed<ViewChange> malformed = SignedMessages.signed(
+        Envelope<ViewChange> malformed = SignedMessages.signed(
                 new ViewChange(0, 5, 3, Digest.ZERO, List.of(), List.of())); // stable seq 3: not at an interval
 
         views.onViewChange(malformed, 0, none());
@@ -255,11 +255,11 @@ class ViewChangeProtocolTest {
         assertThat(views.view()).isEqualTo(1);
         assertThat(views.isPrimary()).isTrue();
         assertThat(host.started).hasSize(1);
-        Signed<NewView> sent = host.started.get(0);
+        Envelope<NewView> sent = host.started.get(0);
         assertThat(sent.message().viewChanges()).extracting(v -> v.message().replicaId()).containsExactly(0, 1, 3);
         assertThat(new ViewChangeRules(QUORUMS, SETTINGS).problem(sent.message())).isNull();
         PrePrepare reproposal = new PrePrepare(1, 1, prepared.timeMillis(), prepared.seed(), prepared.entries());
-        assertThat(sent.message().prePrepares()).extracting(Signed::message).containsExactly(reproposal);
+        assertThat(sent.message().prePrepares()).extracting(Envelope::message).containsExactly(reproposal);
         assertThat(out.persist).containsExactly(new Output.Persist(1, sent));
         assertThat(out.sends).containsExactly(new Output.Send(Output.BROADCAST, sent));
         assertThat(views.fixedProposal(1, 1).message()).isEqualTo(reproposal);
@@ -272,7 +272,7 @@ class ViewChangeProtocolTest {
     void aBackupEntersTheViewOfAValidNewViewAndIgnoresItOnceNormalInThatView() {
         ViewChangeProtocol views = replica(2);
         views.suspect(1_000, "a test", none());
-        Signed<NewView> newView = newView(1, 0, 1, 2);
+        Envelope<NewView> newView = newView(1, 0, 1, 2);
 
         Output out = new Output();
         views.onNewView(newView, out);
@@ -327,7 +327,7 @@ class ViewChangeProtocolTest {
         views.persistRecord(8, changing);
         assertThat(changing.persist).containsExactly(new Output.Persist(8, change(2, 1)));
 
-        Signed<NewView> newView = newView(1, 0, 1, 2);
+        Envelope<NewView> newView = newView(1, 0, 1, 2);
         views.onNewView(newView, none());
         Output normal = new Output();
         views.persistRecord(16, normal);
@@ -340,7 +340,7 @@ class ViewChangeProtocolTest {
         views.replayedVoteIn(1);
         views.replayViewChange(change(0, 3)); // another replica's: not this replica's record
         assertThat(views.state()).isEqualTo(State.NORMAL);
-        Signed<ViewChange> own = change(2, 3);
+        Envelope<ViewChange> own = change(2, 3);
 
         views.replayViewChange(own);
         assertThat(views.state()).isEqualTo(State.RESTARTED);
@@ -358,7 +358,7 @@ class ViewChangeProtocolTest {
     @Test
     void aReplayedNewViewPutsTheReplicaBackInItsViewAndAnOlderOneDoesNot() {
         ViewChangeProtocol views = replica(2);
-        Signed<NewView> newView = newView(1, 0, 1, 2);
+        Envelope<NewView> newView = newView(1, 0, 1, 2);
 
         assertThat(views.replayNewView(newView)).isTrue();
         assertThat(views.replayNewView(newView(0, 0, 1, 3))).isFalse();

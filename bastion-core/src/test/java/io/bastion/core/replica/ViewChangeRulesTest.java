@@ -9,7 +9,7 @@ import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,7 +77,7 @@ class ViewChangeRulesTest {
     }
 
     /** A proof for batch a at seq 5 in view 1 whose prepares {@code change} altered. */
-    private static PreparedProof proofWithPrepares(Quorums q, UnaryOperator<List<Signed<Prepare>>> change) {
+    private static PreparedProof proofWithPrepares(Quorums q, UnaryOperator<List<Envelope<Prepare>>> change) {
         PreparedProof good = proof(q, 1, 5, 'a');
         return new PreparedProof(good.prePrepare(), change.apply(new ArrayList<>(good.prepares())));
     }
@@ -114,12 +114,12 @@ class ViewChangeRulesTest {
                 List.of(prepared));
     }
 
-    private static ViewChange withCheckpointProof(Quorums q, List<Signed<Checkpoint>> proof) {
+    private static ViewChange withCheckpointProof(Quorums q, List<Envelope<Checkpoint>> proof) {
         ViewChange b = base(q);
         return new ViewChange(b.replicaId(), b.newView(), b.stableSeq(), b.stableDigest(), proof, b.prepared());
     }
 
-    private static ViewChange withStable(Quorums q, long seq, Digest digest, List<Signed<Checkpoint>> proof) {
+    private static ViewChange withStable(Quorums q, long seq, Digest digest, List<Envelope<Checkpoint>> proof) {
         ViewChange b = base(q);
         return new ViewChange(b.replicaId(), b.newView(), seq, digest, proof, b.prepared());
     }
@@ -318,7 +318,7 @@ class ViewChangeRulesTest {
     private static final String NEW_VIEW_CHANGES = "4: 5@1=a 7@2=c | 4: 5@2=b | 0: 3@1=x";
     private static final String NEW_VIEW_PLAN = "5=b 6=- 7=c";
 
-    private static List<Signed<ViewChange>> signedChanges(Quorums q, int count) {
+    private static List<Envelope<ViewChange>> signedChanges(Quorums q, int count) {
         StringBuilder spec = new StringBuilder(NEW_VIEW_CHANGES);
         for (int replica = 3; replica < count; replica++) {
             spec.append(" | 4:");
@@ -326,11 +326,11 @@ class ViewChangeRulesTest {
         return viewChanges(q, spec.toString()).stream().map(SignedMessages::signed).toList();
     }
 
-    private static List<Signed<PrePrepare>> signedProposals(Quorums q, String spec) {
+    private static List<Envelope<PrePrepare>> signedProposals(Quorums q, String spec) {
         return proposals(spec).stream().map(p -> prePrepare(q, p)).toList();
     }
 
-    private static NewView newView(Quorums q, List<Signed<ViewChange>> changes, List<Signed<PrePrepare>> proposals) {
+    private static NewView newView(Quorums q, List<Envelope<ViewChange>> changes, List<Envelope<PrePrepare>> proposals) {
         return new NewView(NEW_VIEW, changes, proposals);
     }
 
@@ -340,20 +340,20 @@ class ViewChangeRulesTest {
     }
 
     /** The correct NEW-VIEW with its proposals edited. */
-    private static NewView withProposals(Quorums q, UnaryOperator<List<Signed<PrePrepare>>> change) {
+    private static NewView withProposals(Quorums q, UnaryOperator<List<Envelope<PrePrepare>>> change) {
         return newView(q, signedChanges(q, q.viewChange()),
                 change.apply(new ArrayList<>(signedProposals(q, NEW_VIEW_PLAN))));
     }
 
     /** The correct proposals with its view changes edited (and proposals re-derived from them). */
-    private static NewView withChanges(Quorums q, UnaryOperator<List<Signed<ViewChange>>> change) {
-        List<Signed<ViewChange>> changes = change.apply(new ArrayList<>(signedChanges(q, q.viewChange())));
-        List<ViewChange> distinct = changes.stream().map(Signed::message).distinct().toList();
+    private static NewView withChanges(Quorums q, UnaryOperator<List<Envelope<ViewChange>>> change) {
+        List<Envelope<ViewChange>> changes = change.apply(new ArrayList<>(signedChanges(q, q.viewChange())));
+        List<ViewChange> distinct = changes.stream().map(Envelope::message).distinct().toList();
         List<PrePrepare> plan = distinct.isEmpty() ? List.of() : rules(q).plan(NEW_VIEW, distinct).prePrepares();
         return newView(q, changes, plan.stream().map(p -> prePrepare(q, p)).toList());
     }
 
-    private static Signed<PrePrepare> edited(Signed<PrePrepare> p, UnaryOperator<PrePrepare> edit, Quorums q) {
+    private static Envelope<PrePrepare> edited(Envelope<PrePrepare> p, UnaryOperator<PrePrepare> edit, Quorums q) {
         return prePrepare(q, edit.apply(p.message()));
     }
 
@@ -422,9 +422,9 @@ class ViewChangeRulesTest {
     @ValueSource(ints = {1, 2})
     void theNewViewTableIsBuiltOnWellFormedViewChanges(int f) {
         Quorums q = Quorums.forFaults(f);
-        List<Signed<ViewChange>> changes = signedChanges(q, q.n());
+        List<Envelope<ViewChange>> changes = signedChanges(q, q.n());
         changes.forEach(v -> assertThat(rules(q).problem(v.message())).as("%s", v).isNull());
-        assertThat(rules(q).plan(NEW_VIEW, changes.subList(0, q.viewChange()).stream().map(Signed::message).toList())
+        assertThat(rules(q).plan(NEW_VIEW, changes.subList(0, q.viewChange()).stream().map(Envelope::message).toList())
                 .prePrepares()).isEqualTo(proposals(NEW_VIEW_PLAN));
         assertThat(q.primary(NEW_VIEW)).isEqualTo(3);
     }

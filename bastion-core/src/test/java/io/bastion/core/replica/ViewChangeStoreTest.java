@@ -1,7 +1,7 @@
 package io.bastion.core.replica;
 
 import io.bastion.core.crypto.Digest;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.quorum.Quorums;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with nothing prepared).
  */
 class ViewChangeStoreTest {
-    private static Signed<ViewChange> change(int replica, int view) {
+    private static Envelope<ViewChange> change(int replica, int view) {
         return SignedMessages.signed(new ViewChange(replica, view, 0, Digest.ZERO, List.of(), List.of()));
     }
 
@@ -36,9 +36,9 @@ class ViewChangeStoreTest {
     @Test
     void aReplicaHasOneChangePerViewAndTheFirstOneStays() {
         ViewChangeStore store = new ViewChangeStore();
-        Signed<ViewChange> first = change(1, 2);
+        Envelope<ViewChange> first = change(1, 2);
         Quorums q = Quorums.forFaults(1);
-        Signed<ViewChange> other = SignedMessages.signed(SignedMessages.viewChange(q, 1, 2, 4, List.of()));
+        Envelope<ViewChange> other = SignedMessages.signed(SignedMessages.viewChange(q, 1, 2, 4, List.of()));
 
         assertThat(store.add(first)).isTrue();
         assertThat(store.add(first)).isFalse();

@@ -7,7 +7,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
 import org.junit.jupiter.api.Test;
@@ -65,20 +65,20 @@ class SessionRequestsTest {
         return new Client(id, TestKeys.key(id), nonce);
     }
 
-    private static Signed<Challenge> challenge(int replica, Client c, long expires) {
-        return Signed.sign(new Challenge(replica, Challenge.keyDigest(c.key()), c.nonce(), expires),
+    private static Envelope<Challenge> challenge(int replica, Client c, long expires) {
+        return Envelope.sign(new Challenge(replica, Challenge.keyDigest(c.key()), c.nonce(), expires),
                 TestKeys.signer(replica));
     }
 
-    private static List<Signed<Challenge>> challenges(Client c, long expires, int... replicas) {
-        List<Signed<Challenge>> out = new ArrayList<>();
+    private static List<Envelope<Challenge>> challenges(Client c, long expires, int... replicas) {
+        List<Envelope<Challenge>> out = new ArrayList<>();
         for (int r : replicas) {
             out.add(challenge(r, c, expires));
         }
         return out;
     }
 
-    private static Request joinRequest(Client c, String credentials, List<Signed<Challenge>> challenges) {
+    private static Request joinRequest(Client c, String credentials, List<Envelope<Challenge>> challenges) {
         byte[] op = Codec.encodeJoin(new JoinRequest(c.key(), c.nonce(), credentials.getBytes(StandardCharsets.UTF_8),
                 challenges));
         return new Request(JoinRequest.provisionalClientId(c.key()), 1, Request.Kind.JOIN, op);
@@ -138,8 +138,8 @@ class SessionRequestsTest {
         SessionRequests s = requests();
         Client c = client();
         Client other = client();
-        List<Signed<Challenge>> forged = new ArrayList<>(challenges(c, T0 + LIFETIME, 0, 1));
-        forged.add(Signed.sign(new Challenge(2, Challenge.keyDigest(c.key()), c.nonce(), T0 + LIFETIME),
+        List<Envelope<Challenge>> forged = new ArrayList<>(challenges(c, T0 + LIFETIME, 0, 1));
+        forged.add(Envelope.sign(new Challenge(2, Challenge.keyDigest(c.key()), c.nonce(), T0 + LIFETIME),
                 TestKeys.signer(3))); // replica 3 signs in replica 2's name
         assertThat(text(run(s, joinRequest(c, "a", forged), T0))).contains("bad signature").contains("has 2");
 
@@ -174,8 +174,8 @@ class SessionRequestsTest {
     void aJoinWithOneBadChallengeAmongFourStillSucceeds() throws Exception {
         SessionRequests s = requests();
         Client c = client();
-        List<Signed<Challenge>> mixed = new ArrayList<>(challenges(c, T0 + LIFETIME, 0, 1, 2));
-        mixed.add(Signed.sign(new Challenge(3, Challenge.keyDigest(c.key()), c.nonce(), T0 + LIFETIME),
+        List<Envelope<Challenge>> mixed = new ArrayList<>(challenges(c, T0 + LIFETIME, 0, 1, 2));
+        mixed.add(Envelope.sign(new Challenge(3, Challenge.keyDigest(c.key()), c.nonce(), T0 + LIFETIME),
                 TestKeys.signer(0))); // a lying replica's garbage
         assertThat(joined(run(s, joinRequest(c, "bob", mixed), T0)).identity()).isEqualTo("bob");
     }

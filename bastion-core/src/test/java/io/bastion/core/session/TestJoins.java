@@ -5,7 +5,7 @@ import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,25 +16,25 @@ public final class TestJoins {
     private TestJoins() {}
 
     /** A signed Join of the client whose key is {@code TestKeys.key(keyId)}, valid until {@code expiresMillis}. */
-    public static Signed<Request> join(long keyId, String credentials, long expiresMillis) {
+    public static Envelope<Request> join(long keyId, String credentials, long expiresMillis) {
         PublicKeyRef key = TestKeys.key(keyId);
         byte[] nonce = new byte[16];
         nonce[0] = (byte) keyId;
         nonce[1] = (byte) (keyId >> 8);
-        List<Signed<Challenge>> challenges = new ArrayList<>();
+        List<Envelope<Challenge>> challenges = new ArrayList<>();
         for (int replica = 0; replica < 3; replica++) {
-            challenges.add(Signed.sign(new Challenge(replica, Challenge.keyDigest(key), nonce, expiresMillis),
+            challenges.add(Envelope.sign(new Challenge(replica, Challenge.keyDigest(key), nonce, expiresMillis),
                     TestKeys.signer(replica)));
         }
         byte[] operation = Codec.encodeJoin(new JoinRequest(key, nonce,
                 credentials.getBytes(StandardCharsets.UTF_8), challenges));
-        return Signed.sign(new Request(JoinRequest.provisionalClientId(key), 1, Request.Kind.JOIN, operation),
+        return Envelope.sign(new Request(JoinRequest.provisionalClientId(key), 1, Request.Kind.JOIN, operation),
                 TestKeys.signer(keyId));
     }
 
     /** A request of session {@code clientId}, signed with the key the session joined with. */
-    public static Signed<Request> request(long clientId, long keyId, long number, Request.Kind kind, String operation) {
-        return Signed.sign(new Request(clientId, number, kind, operation.getBytes(StandardCharsets.UTF_8)),
+    public static Envelope<Request> request(long clientId, long keyId, long number, Request.Kind kind, String operation) {
+        return Envelope.sign(new Request(clientId, number, kind, operation.getBytes(StandardCharsets.UTF_8)),
                 TestKeys.signer(keyId));
     }
 }

@@ -2,7 +2,7 @@ package io.bastion.net.channel;
 
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.Rejection;
 import io.bastion.net.TransportCounters;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -10,7 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Turns frame bodies ({@code byte[]} from {@link FrameDecoder}) into {@link Signed} messages with
+ * Turns frame bodies ({@code byte[]} from {@link FrameDecoder}) into {@link Envelope}s with
  * {@link Codec#decodeFrame}. A body the codec refuses rejects the connection under the codec's
  * reason; bodies arriving after that are dropped. Signatures are not checked here. Never throws.
  * Stateless apart from the counters it reports to; shareable.
@@ -32,7 +32,7 @@ public final class MessageDecoder extends ChannelInboundHandlerAdapter {
         if (Rejections.isClosing(ctx.channel())) {
             return;
         }
-        Signed<?> message;
+        Envelope<?> message;
         try {
             message = Codec.decodeFrame(body);
         } catch (CodecException e) {

@@ -1,6 +1,6 @@
 package io.bastion.net.channel;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.net.Drop;
 import io.bastion.net.NetSettings;
@@ -34,7 +34,7 @@ public final class OutboundQueue {
     private final int frameBytesMax;
     private final TransportCounters counters;
 
-    private final ArrayDeque<Signed<?>> frames = new ArrayDeque<>();
+    private final ArrayDeque<Envelope<?>> frames = new ArrayDeque<>();
     private long bytes;
     private Channel channel;
     private boolean drainScheduled;
@@ -63,7 +63,7 @@ public final class OutboundQueue {
      * Queues {@code message}, dropping the oldest frames beyond the bounds, and wakes the attached
      * channel. Returns false when the message itself was dropped (oversized, or queue closed).
      */
-    public boolean offer(Signed<?> message) {
+    public boolean offer(Envelope<?> message) {
         if (message.wireSize() > frameBytesMax) {
             counters.drop(Drop.OVERSIZED);
             LOG.warn("dropping a {} of {} bytes for {}: frameBytesMax is {}", message.type(), message.wireSize(),
@@ -87,7 +87,7 @@ public final class OutboundQueue {
 
     private void dropOldestBeyondBounds() {
         while (frames.size() > framesMax || bytes > bytesMax) {
-            Signed<?> oldest = frames.removeFirst();
+            Envelope<?> oldest = frames.removeFirst();
             bytes -= NetSettings.wireBytes(oldest.wireSize());
             counters.drop(Drop.QUEUE_FULL);
             if (fullSinceNanos == NOT_FULL) {
@@ -167,7 +167,7 @@ public final class OutboundQueue {
         }
         boolean wrote = false;
         while (target.isWritable()) {
-            Signed<?> next = pollFor(target);
+            Envelope<?> next = pollFor(target);
             if (next == null) {
                 break;
             }
@@ -179,7 +179,7 @@ public final class OutboundQueue {
         }
     }
 
-    private synchronized Signed<?> pollFor(Channel target) {
+    private synchronized Envelope<?> pollFor(Channel target) {
         if (channel != target) {
             return null;
         }
@@ -187,7 +187,7 @@ public final class OutboundQueue {
             dropping = false;
             return null;
         }
-        Signed<?> next = frames.removeFirst();
+        Envelope<?> next = frames.removeFirst();
         bytes -= NetSettings.wireBytes(next.wireSize());
         if (frames.size() <= framesMax / 2 && bytes <= bytesMax / 2) {
             fullSinceNanos = NOT_FULL; // the other end reads again

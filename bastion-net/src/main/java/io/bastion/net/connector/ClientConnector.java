@@ -1,6 +1,6 @@
 package io.bastion.net.connector;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.net.NetSettings;
 import io.bastion.net.TransportCounters;
@@ -115,7 +115,7 @@ public final class ClientConnector implements AutoCloseable {
     }
 
     /** Queues {@code message} for the replica. Returns false if it was dropped at once. */
-    public boolean send(Signed<?> message) {
+    public boolean send(Envelope<?> message) {
         return queue.offer(message);
     }
 
@@ -141,7 +141,7 @@ public final class ClientConnector implements AutoCloseable {
         queue.detach(channel);
     }
 
-    void deliver(Signed<?> message) {
+    void deliver(Envelope<?> message) {
         try {
             handler.onMessage(replicaId, message);
         } catch (RuntimeException e) {

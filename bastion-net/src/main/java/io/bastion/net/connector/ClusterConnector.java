@@ -2,7 +2,7 @@ package io.bastion.net.connector;
 
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.net.NetSettings;
 import io.bastion.net.TransportCounters;
@@ -61,13 +61,13 @@ public final class ClusterConnector implements AutoCloseable {
     }
 
     /** Queues {@code message} for replica {@code replicaId}. Returns false if it was dropped at once. */
-    public boolean send(int replicaId, Signed<?> message) {
+    public boolean send(int replicaId, Envelope<?> message) {
         Check.argument(replicaId >= 0 && replicaId < connectors.length, "no replica " + replicaId);
         return connectors[replicaId].send(message);
     }
 
     /** Queues {@code message} for every replica. */
-    public void broadcast(Signed<?> message) {
+    public void broadcast(Envelope<?> message) {
         for (ClientConnector connector : connectors) {
             connector.send(message);
         }

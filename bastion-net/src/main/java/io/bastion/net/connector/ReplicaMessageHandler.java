@@ -1,6 +1,6 @@
 package io.bastion.net.connector;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 /**
  * Receives what a replica sends to this client over its client port. {@code replicaId} names the
@@ -12,5 +12,5 @@ import io.bastion.core.message.Signed;
  */
 @FunctionalInterface
 public interface ReplicaMessageHandler {
-    void onMessage(int replicaId, Signed<?> message);
+    void onMessage(int replicaId, Envelope<?> message);
 }

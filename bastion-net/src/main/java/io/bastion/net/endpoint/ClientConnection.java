@@ -1,6 +1,6 @@
 package io.bastion.net.endpoint;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.channel.OutboundQueue;
 import io.bastion.net.channel.Rejections;
 import io.netty.channel.Channel;
@@ -63,7 +63,7 @@ public final class ClientConnection {
      * Queues {@code message} for this connection (e.g. an answer before any client id is bound).
      * Returns false if it was dropped at once.
      */
-    public boolean send(Signed<?> message) {
+    public boolean send(Envelope<?> message) {
         return queue.offer(message);
     }
 

@@ -2,7 +2,7 @@ package io.bastion.net.endpoint;
 
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.net.Drop;
 import io.bastion.net.NetSettings;
@@ -152,8 +152,8 @@ public final class ClientEndpoint implements AutoCloseable {
      * WebSocket on the replica's web port), as one more client connection of this endpoint: it
      * counts against {@link NetSettings#clientConnectionsMax()}, has the same bounded queue, Hello
      * and Join limits, handler and client-id bindings as a connection to the client port, and is
-     * closed with this endpoint. Its pipeline must already turn {@link Signed} messages written to
-     * it into its own frames and pass each message it receives on as a {@link Signed}; this adds
+     * closed with this endpoint. Its pipeline must already turn {@link Envelope} messages written to
+     * it into its own frames and pass each message it receives on as a {@link Envelope}; this adds
      * the last handler, which delivers them. Call it on the channel's event loop. Returns the
      * connection, or {@code null} when it was refused (and closed): no slot free, or this
      * endpoint closed.
@@ -207,7 +207,7 @@ public final class ClientEndpoint implements AutoCloseable {
      * Queues {@code reply} for the connections bound to {@code clientId}. Returns false if no open
      * connection is bound ({@link Drop#CLIENT_UNBOUND}) or the frame was dropped at once.
      */
-    public boolean sendToClient(long clientId, Signed<?> reply) {
+    public boolean sendToClient(long clientId, Envelope<?> reply) {
         List<ClientConnection> connections = bindings.connectionsOf(clientId);
         if (connections.isEmpty()) {
             counters.drop(Drop.CLIENT_UNBOUND);
@@ -260,7 +260,7 @@ public final class ClientEndpoint implements AutoCloseable {
     }
 
     /** Called on {@code connection}'s event loop, in arrival order. */
-    void deliver(ClientConnection connection, Signed<?> message) {
+    void deliver(ClientConnection connection, Envelope<?> message) {
         Throttled over = overLimit(connection, message, System.nanoTime());
         if (over != null) {
             throttled.incrementAndGet(over.ordinal());
@@ -274,7 +274,7 @@ public final class ClientEndpoint implements AutoCloseable {
     }
 
     /** Which limit {@code message} exceeds, or {@code null} when it may pass. */
-    private Throttled overLimit(ClientConnection connection, Signed<?> message, long nowNanos) {
+    private Throttled overLimit(ClientConnection connection, Envelope<?> message, long nowNanos) {
         return switch (message.message()) {
             case Hello h -> !connection.hellos().tryTake(nowNanos) ? Throttled.HELLO_PER_CONNECTION
                     : !helloAddresses.tryTake(addressOf(connection.remoteAddress()), nowNanos)

@@ -1,6 +1,6 @@
 package io.bastion.net.endpoint;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 /**
  * Receives every message a client sends to this replica's client port. The transport does not
@@ -14,5 +14,5 @@ import io.bastion.core.message.Signed;
  */
 @FunctionalInterface
 public interface ClientMessageHandler {
-    void onMessage(ClientConnection connection, Signed<?> message);
+    void onMessage(ClientConnection connection, Envelope<?> message);
 }

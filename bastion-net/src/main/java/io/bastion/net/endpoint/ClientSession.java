@@ -1,6 +1,6 @@
 package io.bastion.net.endpoint;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.channel.ChannelErrors;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,7 +25,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Signed<?> message) {
+        if (msg instanceof Envelope<?> message) {
             connection.messageArrived(System.nanoTime());
             endpoint.deliver(connection, message);
         }

@@ -1,6 +1,6 @@
 package io.bastion.net.replica;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 /**
  * Receives every message a peer replica sends, after that peer's connection authenticated.
@@ -12,5 +12,5 @@ import io.bastion.core.message.Signed;
  */
 @FunctionalInterface
 public interface PeerMessageHandler {
-    void onMessage(int peerId, Signed<?> message);
+    void onMessage(int peerId, Envelope<?> message);
 }

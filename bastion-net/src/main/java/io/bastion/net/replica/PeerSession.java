@@ -1,6 +1,6 @@
 package io.bastion.net.replica;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.channel.ChannelErrors;
 import io.bastion.net.handshake.HandshakeCompleted;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,7 +37,7 @@ final class PeerSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Signed<?> message && peerId != UNAUTHENTICATED) {
+        if (msg instanceof Envelope<?> message && peerId != UNAUTHENTICATED) {
             network.deliver(peerId, message);
         }
     }

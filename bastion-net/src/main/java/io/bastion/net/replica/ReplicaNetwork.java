@@ -4,7 +4,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.crypto.Signer;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import io.bastion.net.NetSettings;
 import io.bastion.net.TransportCounters;
@@ -209,14 +209,14 @@ public final class ReplicaNetwork implements AutoCloseable {
      * Queues {@code message} for replica {@code to}. Returns false if it was dropped at once
      * (oversized, or the network is closed); older frames may be dropped to make room.
      */
-    public boolean send(int to, Signed<?> message) {
+    public boolean send(int to, Envelope<?> message) {
         Check.argument(to >= 0 && to < config.n() && to != selfId,
                 "replica " + selfId + " cannot send to " + to + " in a cluster of " + config.n());
         return queues[to].offer(message);
     }
 
     /** Queues {@code message} for every other replica. */
-    public void broadcast(Signed<?> message) {
+    public void broadcast(Envelope<?> message) {
         for (OutboundQueue queue : queues) {
             if (queue != null) {
                 queue.offer(message);
@@ -271,7 +271,7 @@ public final class ReplicaNetwork implements AutoCloseable {
         }
     }
 
-    void deliver(int peer, Signed<?> message) {
+    void deliver(int peer, Envelope<?> message) {
         try {
             handler.onMessage(peer, message);
         } catch (RuntimeException e) {

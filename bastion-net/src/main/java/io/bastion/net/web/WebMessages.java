@@ -15,7 +15,7 @@ import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 
 import java.util.Base64;
@@ -58,7 +58,7 @@ public final class WebMessages {
     public sealed interface Inbound permits Accepted, Refused {}
 
     /** A message to hand to the replica, as if it had arrived on the client port. */
-    public record Accepted(Signed<?> message) implements Inbound {}
+    public record Accepted(Envelope<?> message) implements Inbound {}
 
     /** A message to drop, answered with {@code reason}. */
     public record Refused(WebError error, String reason) implements Inbound {}
@@ -97,7 +97,7 @@ public final class WebMessages {
         }
     }
 
-    private static Signed<?> hello(JsonNode root) throws Refusal {
+    private static Envelope<?> hello(JsonNode root) throws Refusal {
         onlyFields(root, HELLO_FIELDS, "a hello");
         JsonNode key = root.get("key");
         if (key == null || !key.isObject()) {
@@ -117,19 +117,19 @@ public final class WebMessages {
         Hello hello = new Hello(new PublicKeyRef(algorithm, raw), base64(root, "nonce"), base64(root, "credentials"));
         try {
             // the codec's checks (nonce and credential sizes), exactly as for a Hello over TCP
-            return Codec.decodeFrame(Codec.encodeFrame(Signed.unsigned(hello)));
+            return Codec.decodeFrame(Codec.encodeFrame(Envelope.unsigned(hello)));
         } catch (CodecException e) {
             throw new Refusal(WebError.INVALID_FIELD, "hello: " + e.getMessage());
         }
     }
 
-    private Signed<?> request(JsonNode root) throws Refusal {
+    private Envelope<?> request(JsonNode root) throws Refusal {
         onlyFields(root, REQUEST_FIELDS, "a request");
         byte[] frame = base64(root, "frame");
         if (frame.length > frameBytesMax) {
             throw new Refusal(WebError.OVERSIZED, "frame of " + frame.length + " bytes; at most " + frameBytesMax);
         }
-        Signed<?> decoded;
+        Envelope<?> decoded;
         try {
             decoded = Codec.decodeFrame(frame);
         } catch (CodecException e) {
@@ -181,7 +181,7 @@ public final class WebMessages {
      * The text message for {@code message}, which must be a CHALLENGE (the answer to a hello) or a
      * REPLY: the only messages a replica sends to clients.
      */
-    public static String encode(Signed<?> message) {
+    public static String encode(Envelope<?> message) {
         ObjectNode node = JSON.createObjectNode();
         String frame = Base64.getEncoder().encodeToString(Codec.encodeFrame(message));
         switch (message.message()) {

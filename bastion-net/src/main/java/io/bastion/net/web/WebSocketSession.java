@@ -1,6 +1,6 @@
 package io.bastion.net.web;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.channel.ChannelErrors;
 import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * The handler that makes a WebSocket a client connection. When the upgrade completes it drops
  * the HTTP-only handlers and has the {@link ClientEndpoint} {@linkplain ClientEndpoint#adopt
  * adopt} the channel, so the connection shares the client port's limits, bindings and handler.
- * Inbound, each text message is decoded by {@link WebMessages} and passed on as a {@link Signed}
+ * Inbound, each text message is decoded by {@link WebMessages} and passed on as a {@link Envelope}
  * message, or dropped, counted and answered with an error (the connection stays open). Outbound,
- * every {@link Signed} message the connection's queue writes becomes one text message.
+ * every {@link Envelope} message the connection's queue writes becomes one text message.
  *
  * <p>Error answers bypass the connection's bounded queue (they are not frames of the protocol)
  * and are dropped, and counted, when the client is not reading. One instance per connection,
@@ -81,7 +81,7 @@ final class WebSocketSession extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof Signed<?> message) {
+        if (msg instanceof Envelope<?> message) {
             ctx.write(new TextWebSocketFrame(WebMessages.encode(message)), promise);
         } else {
             ctx.write(msg, promise);

@@ -1,7 +1,7 @@
 package io.bastion.net.channel;
 
 import io.bastion.core.message.Codec;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.Rejection;
 import io.bastion.net.TransportCounters;
 import io.bastion.net.testing.HmacSigner;
@@ -39,11 +39,11 @@ class MessageDecoderTest {
 
     @Test
     void validFramesBecomeTheMessagesThatWereSent() {
-        Signed<?> prepare = Messages.prepare(2, 7, SIGNER);
-        Signed<?> status = Messages.status(2, 9);
+        Envelope<?> prepare = Messages.prepare(2, 7, SIGNER);
+        Envelope<?> status = Messages.status(2, 9);
         receive(Codec.encodeFrame(prepare), Codec.encodeFrame(status));
-        assertThat((Signed<?>) channel.readInbound()).isEqualTo(prepare);
-        assertThat((Signed<?>) channel.readInbound()).isEqualTo(status);
+        assertThat((Envelope<?>) channel.readInbound()).isEqualTo(prepare);
+        assertThat((Envelope<?>) channel.readInbound()).isEqualTo(status);
         assertThat(counters.rejectedTotal()).isZero();
     }
 

@@ -3,7 +3,7 @@ package io.bastion.net.channel;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Prepare;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.Drop;
 import io.bastion.net.NetSettings;
 import io.bastion.net.TransportCounters;
@@ -82,7 +82,7 @@ class OutboundQueueTest {
     @Test
     void oversizedFrameIsDroppedAndCounted() {
         OutboundQueue queue = queue(10, 1 << 20);
-        Signed<?> big = Messages.reply(0, 1, 1, new byte[FRAME_BYTES_MAX]);
+        Envelope<?> big = Messages.reply(0, 1, 1, new byte[FRAME_BYTES_MAX]);
         assertThat(queue.offer(big)).isFalse();
         assertThat(queue.size()).isZero();
         assertThat(counters.dropped(Drop.OVERSIZED)).isEqualTo(1);

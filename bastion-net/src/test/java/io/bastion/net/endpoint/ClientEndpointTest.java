@@ -1,7 +1,7 @@
 package io.bastion.net.endpoint;
 
 import io.bastion.core.message.Reply;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.Drop;
 import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
@@ -181,7 +181,7 @@ class ClientEndpointTest {
         try (RawConnection sluggish = RawConnection.open(port)) {
             sluggish.send(Messages.request(1, 1, CLIENT_SIGNER));
             Await.until("client 1 is bound", () -> endpoint.isBound(1));
-            Signed<Reply> big = Messages.reply(REPLICA, 1, 2, new byte[256 << 10]);
+            Envelope<Reply> big = Messages.reply(REPLICA, 1, 2, new byte[256 << 10]);
             for (int i = 0; i < 256; i++) {
                 endpoint.sendToClient(1, big);
             }

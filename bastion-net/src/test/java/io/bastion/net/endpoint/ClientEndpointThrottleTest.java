@@ -3,7 +3,7 @@ package io.bastion.net.endpoint;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.EventLoops;
 import io.bastion.net.NetSettings;
 import io.bastion.net.testing.Await;
@@ -64,12 +64,12 @@ class ClientEndpointThrottleTest {
         return c;
     }
 
-    private Signed<Hello> hello() {
+    private Envelope<Hello> hello() {
         byte[] key = new byte[32];
         byte[] nonce = new byte[16];
         random.nextBytes(key);
         random.nextBytes(nonce);
-        return Signed.unsigned(new Hello(new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, key), nonce, new byte[0]));
+        return Envelope.unsigned(new Hello(new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, key), nonce, new byte[0]));
     }
 
     private long throttled(ClientEndpoint endpoint, Throttled reason) {
@@ -113,8 +113,8 @@ class ClientEndpointThrottleTest {
         ClientEndpoint endpoint = endpoint(ClientLimits.DEFAULTS);
         RawConnection c = connect();
         for (int i = 1; i <= SENT; i++) {
-            c.send(Signed.sign(new Request(-42, i, Request.Kind.JOIN, new byte[] {1}), SIGNER));
-            c.send(Signed.sign(new Request(7, i, Request.Kind.WRITE, new byte[] {1}), SIGNER));
+            c.send(Envelope.sign(new Request(-42, i, Request.Kind.JOIN, new byte[] {1}), SIGNER));
+            c.send(Envelope.sign(new Request(7, i, Request.Kind.WRITE, new byte[] {1}), SIGNER));
         }
         Await.until("every request handed on or throttled", () -> writes.get() == SENT
                 && joins.get() + throttled(endpoint, Throttled.JOIN_PER_CONNECTION) == SENT);

@@ -2,7 +2,7 @@ package io.bastion.net.replica;
 
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 import io.bastion.net.Drop;
 import io.bastion.net.NetSettings;
@@ -49,7 +49,7 @@ class ReplicaNetworkTest {
         static Seen of(Received r) {
             return switch (r.message().message()) {
                 case Prepare p -> new Seen(r.from(), "PREPARE", p.replicaId(), p.seq());
-                case Status s -> new Seen(r.from(), "STATUS", s.replicaId(), s.lastExecuted());
+                case Status s -> new Seen(r.from(), "STATUS", s.replicaId(), s.lastDelivered());
                 default -> throw new AssertionError("unexpected " + r.message());
             };
         }
@@ -94,7 +94,7 @@ class ReplicaNetworkTest {
         mesh.startAll();
         mesh.awaitFullyConnected();
 
-        Signed<Prepare> prepare = Messages.prepare(2, 99, cluster.signer(2));
+        Envelope<Prepare> prepare = Messages.prepare(2, 99, cluster.signer(2));
         mesh.node(2).broadcast(prepare);
         for (int id : List.of(0, 1, 3)) {
             Received r = mesh.inbox(id).take();
@@ -177,7 +177,7 @@ class ReplicaNetworkTest {
         Mesh mesh = mesh(cluster, SETTINGS);
         mesh.startAll();
         mesh.awaitConnected(0, 1);
-        Signed<Request> big = Signed.sign(new Request(7, 1, false, new byte[1 << 20]), cluster.signer(0));
+        Envelope<Request> big = Envelope.sign(new Request(7, 1, false, new byte[1 << 20]), cluster.signer(0));
         mesh.node(0).send(1, big);
         mesh.node(1).send(0, big);
         assertThat(mesh.inbox(1).take().message()).isEqualTo(big);

@@ -31,7 +31,7 @@ public final class EchoEndpoint implements AutoCloseable {
                 io.bastion.net.endpoint.ClientLimits.DEFAULTS, this::onMessage).start();
     }
 
-    private void onMessage(ClientConnection connection, io.bastion.core.message.Signed<?> message) {
+    private void onMessage(ClientConnection connection, io.bastion.core.message.Envelope<?> message) {
         if (message.message() instanceof Request request) {
             requests.add(request);
             endpoint.bind(request.clientId(), request.requestNumber(), connection);

@@ -1,6 +1,6 @@
 package io.bastion.net.testing;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.connector.ReplicaMessageHandler;
 import io.bastion.net.replica.PeerMessageHandler;
 
@@ -16,12 +16,12 @@ import static org.assertj.core.api.Assertions.fail;
 /** Collects delivered messages with their sender, for tests to take with a deadline. Thread-safe. */
 public final class Inbox implements PeerMessageHandler, ReplicaMessageHandler {
     /** One delivery: who sent it (as the transport reports) and what. */
-    public record Received(int from, Signed<?> message) {}
+    public record Received(int from, Envelope<?> message) {}
 
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     @Override
-    public void onMessage(int from, Signed<?> message) {
+    public void onMessage(int from, Envelope<?> message) {
         received.add(new Received(from, message));
     }
 

@@ -3,7 +3,7 @@ package io.bastion.net.testing;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.net.handshake.HandshakeCodec;
 import io.bastion.net.handshake.HandshakeException;
 import io.bastion.net.handshake.HandshakeFrame;
@@ -82,7 +82,7 @@ public final class RawConnection implements AutoCloseable {
         return write(framed(body));
     }
 
-    public boolean send(Signed<?> message) {
+    public boolean send(Envelope<?> message) {
         return writeFrame(Codec.encodeFrame(message));
     }
 
@@ -114,7 +114,7 @@ public final class RawConnection implements AutoCloseable {
         }
     }
 
-    public Signed<?> readMessage() {
+    public Envelope<?> readMessage() {
         try {
             return Codec.decodeFrame(readFrame());
         } catch (CodecException e) {

@@ -10,7 +10,7 @@ import io.bastion.core.message.Codec;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.crypto.EcdsaP256SigningKey;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.crypto.StandardSignatureVerifier;
@@ -108,13 +108,13 @@ class WebEndpointTest {
                 webSettings, group, clients).start());
     }
 
-    private void onClientMessage(ClientConnection connection, Signed<?> message) {
+    private void onClientMessage(ClientConnection connection, Envelope<?> message) {
         switch (message.message()) {
-            case Hello hello -> connection.send(Signed.sign(new Challenge(REPLICA, Challenge.keyDigest(hello.key()),
+            case Hello hello -> connection.send(Envelope.sign(new Challenge(REPLICA, Challenge.keyDigest(hello.key()),
                     hello.nonce(), EXPIRES_MILLIS), replicaKeys.get(REPLICA)));
             case Request request -> {
                 clients.bind(request.clientId(), request.requestNumber(), connection);
-                clients.sendToClient(request.clientId(), Signed.unsigned(new Reply(REPLICA, 0, 9, request.clientId(),
+                clients.sendToClient(request.clientId(), Envelope.unsigned(new Reply(REPLICA, 0, 9, request.clientId(),
                         request.requestNumber(), request.operation(), 0, 1, List.of(), new byte[64])));
             }
             default -> { }
@@ -261,7 +261,7 @@ class WebEndpointTest {
         JsonNode answer = socket.next("challenge");
 
         assertThat(answer.get("replica").asInt()).isEqualTo(REPLICA);
-        Signed<Challenge> challenge = Codec.decodeFrame(Base64.getDecoder().decode(answer.get("frame").asText()))
+        Envelope<Challenge> challenge = Codec.decodeFrame(Base64.getDecoder().decode(answer.get("frame").asText()))
                 .as(Challenge.class);
         assertThat(challenge.message().replicaId()).isEqualTo(REPLICA);
         assertThat(challenge.message().keyDigest()).isEqualTo(Challenge.keyDigest(client.publicKey()));
@@ -279,7 +279,7 @@ class WebEndpointTest {
 
         for (Request.Kind kind : Request.Kind.values()) {
             Request request = new Request(77, 1 + kind.ordinal(), kind, ("op " + kind).getBytes(StandardCharsets.UTF_8));
-            socket.send(request(Signed.sign(request, client)));
+            socket.send(request(Envelope.sign(request, client)));
             Reply reply = reply(socket.next("reply"));
             assertThat(reply.clientId()).isEqualTo(77);
             assertThat(reply.requestNumber()).isEqualTo(1 + kind.ordinal());
@@ -300,7 +300,7 @@ class WebEndpointTest {
         byte[] nonce = new byte[16];
         WebSocketProbe socket = webSocket();
         String validHello = hello("ED25519", key, nonce, new byte[0]);
-        String helloFrame = B64.encodeToString(Codec.encodeFrame(Signed.unsigned(
+        String helloFrame = B64.encodeToString(Codec.encodeFrame(Envelope.unsigned(
                 new Hello(client.publicKey(), nonce, new byte[0]))));
         Map<String, WebError> bad = new java.util.LinkedHashMap<>();
         bad.put("not json", WebError.NOT_JSON);
@@ -421,7 +421,7 @@ class WebEndpointTest {
                 + B64.encodeToString(credentials) + "\"}";
     }
 
-    static String request(Signed<Request> request) {
+    static String request(Envelope<Request> request) {
         return "{\"type\":\"request\",\"frame\":\"" + B64.encodeToString(Codec.encodeFrame(request)) + "\"}";
     }
 

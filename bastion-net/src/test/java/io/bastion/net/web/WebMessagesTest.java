@@ -3,7 +3,7 @@ package io.bastion.net.web;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 import io.bastion.crypto.EcdsaP256SigningKey;
 import io.bastion.crypto.Ed25519SigningKey;
@@ -24,10 +24,10 @@ class WebMessagesTest {
     void anAcceptedRequestIsTheFrameThatWasSentByteForByte() {
         Ed25519SigningKey key = Ed25519SigningKey.generate(random);
         for (Request.Kind kind : Request.Kind.values()) {
-            Signed<Request> sent = Signed.sign(new Request(-42, 7, kind, new byte[] {1, 2, (byte) kind.ordinal()}), key);
+            Envelope<Request> sent = Envelope.sign(new Request(-42, 7, kind, new byte[] {1, 2, (byte) kind.ordinal()}), key);
             WebMessages.Inbound decoded = codec.decode(WebEndpointTest.request(sent));
             assertThat(decoded).isInstanceOf(WebMessages.Accepted.class);
-            Signed<?> message = ((WebMessages.Accepted) decoded).message();
+            Envelope<?> message = ((WebMessages.Accepted) decoded).message();
             assertThat(Codec.encodeFrame(message)).isEqualTo(Codec.encodeFrame(sent));
             assertThat(message.message()).isEqualTo(sent.message());
         }
@@ -50,8 +50,8 @@ class WebMessagesTest {
     @Test
     void aFrameAboveTheTransportLimitIsOversizedEvenIfWellFormed() {
         Ed25519SigningKey key = Ed25519SigningKey.generate(random);
-        Signed<Request> fits = Signed.sign(new Request(1, 1, Request.Kind.WRITE, new byte[FRAME_BYTES_MAX - 100]), key);
-        Signed<Request> over = Signed.sign(new Request(1, 1, Request.Kind.WRITE, new byte[FRAME_BYTES_MAX]), key);
+        Envelope<Request> fits = Envelope.sign(new Request(1, 1, Request.Kind.WRITE, new byte[FRAME_BYTES_MAX - 100]), key);
+        Envelope<Request> over = Envelope.sign(new Request(1, 1, Request.Kind.WRITE, new byte[FRAME_BYTES_MAX]), key);
         assertThat(fits.wireSize()).isLessThanOrEqualTo(FRAME_BYTES_MAX);
         assertThat(codec.decode(WebEndpointTest.request(fits))).isInstanceOf(WebMessages.Accepted.class);
         assertThat(codec.decode(WebEndpointTest.request(over))).isEqualTo(new WebMessages.Refused(WebError.OVERSIZED,
@@ -60,7 +60,7 @@ class WebMessagesTest {
 
     @Test
     void onlyChallengesAndRepliesAreSentToClients() {
-        assertThatThrownBy(() -> WebMessages.encode(Signed.unsigned(new Status(0, 0, false, 0, 0))))
+        assertThatThrownBy(() -> WebMessages.encode(Envelope.unsigned(new Status(0, 0, false, 0, 0))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("STATUS");
     }
 

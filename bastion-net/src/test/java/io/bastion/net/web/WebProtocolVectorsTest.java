@@ -16,7 +16,7 @@ import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.ReplyProof;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
 import io.bastion.core.util.Hex;
@@ -105,7 +105,7 @@ class WebProtocolVectorsTest {
         add(new Layout("client.provisionalId").i64(provisional, "-1 - (first 8 digest bytes & 0x7fff…ff) = "
                 + provisional));
 
-        List<Signed<Challenge>> challenges = new ArrayList<>();
+        List<Envelope<Challenge>> challenges = new ArrayList<>();
         for (int id = 0; id < 3; id++) {
             challenges.add(challenge(id, keyDigest));
         }
@@ -122,7 +122,7 @@ class WebProtocolVectorsTest {
                     .ref("challenge." + id + ".frame");
         }
         assertThat(add(operation).bytes()).isEqualTo(Codec.encodeJoin(join));
-        Signed<Request> joinRequest = Signed.sign(new Request(provisional, 1, Request.Kind.JOIN,
+        Envelope<Request> joinRequest = Envelope.sign(new Request(provisional, 1, Request.Kind.JOIN,
                 Codec.encodeJoin(join)), client);
         request("join", joinRequest, "client.provisionalId", "kind 3 = join", "join.operation");
 
@@ -137,7 +137,7 @@ class WebProtocolVectorsTest {
                 new ReplySigner.Unsigned(2, 9, utf8("blue"))));
         reply("join", batch.get(1), "client.provisionalId", "join.result");
 
-        Signed<Request> write = Signed.sign(new Request(DYNAMIC_CLIENT_ID, 1, Request.Kind.WRITE, WRITE_OPERATION),
+        Envelope<Request> write = Envelope.sign(new Request(DYNAMIC_CLIENT_ID, 1, Request.Kind.WRITE, WRITE_OPERATION),
                 client);
         request("write", write, null, "kind 0 = write", null);
         PublicKeyRef ecdsa = new PublicKeyRef(PublicKeyRef.Algorithm.ECDSA_P256, Hex.parse(ECDSA_PUBLIC_KEY));
@@ -154,8 +154,8 @@ class WebProtocolVectorsTest {
                 .decode("{\"type\":\"request\",\"frame\":\"AAE\"}")).reason())));
     }
 
-    private Signed<Challenge> challenge(int id, Digest keyDigest) throws Exception {
-        Signed<Challenge> challenge = Signed.sign(new Challenge(id, keyDigest, NONCE, EXPIRES_MILLIS), replicas.get(id));
+    private Envelope<Challenge> challenge(int id, Digest keyDigest) throws Exception {
+        Envelope<Challenge> challenge = Envelope.sign(new Challenge(id, keyDigest, NONCE, EXPIRES_MILLIS), replicas.get(id));
         Layout encoding = new Layout("challenge." + id + ".encoding")
                 .u8(0x10, "type 16 = CHALLENGE")
                 .i32(id, "replica " + id)
@@ -170,7 +170,7 @@ class WebProtocolVectorsTest {
         return challenge;
     }
 
-    private void request(String name, Signed<Request> signed, String clientIdRef, String kind, String operationRef)
+    private void request(String name, Envelope<Request> signed, String clientIdRef, String kind, String operationRef)
             throws Exception {
         Request r = signed.message();
         Layout encoding = new Layout(name + ".request.encoding").u8(0x01, "type 1 = REQUEST");
@@ -192,7 +192,7 @@ class WebProtocolVectorsTest {
         messages.add(JSON.readTree(WebEndpointTest.request(signed)));
     }
 
-    private void frame(String name, Signed<?> signed, String signatureComment) {
+    private void frame(String name, Envelope<?> signed, String signatureComment) {
         Layout frame = new Layout(name + ".frame").ref(name + ".encoding")
                 .u8(signed.signatureUnsafe().length, "signature length " + signed.signatureUnsafe().length)
                 .raw(signed.signatureUnsafe(), signatureComment);
@@ -263,8 +263,8 @@ class WebProtocolVectorsTest {
         frame.bytes(reply.batchSignature(), "batch signature: Ed25519 of replica " + reply.replicaId()
                         + " over " + name + ".reply.rootSignedBytes")
                 .u8(0, "envelope signature length 0 (REPLY is unsigned)");
-        assertThat(add(frame).bytes()).isEqualTo(Codec.encodeFrame(Signed.unsigned(reply)));
-        messages.add(JSON.readTree(WebMessages.encode(Signed.unsigned(reply))));
+        assertThat(add(frame).bytes()).isEqualTo(Codec.encodeFrame(Envelope.unsigned(reply)));
+        messages.add(JSON.readTree(WebMessages.encode(Envelope.unsigned(reply))));
     }
 
     // ---------------------------------------------------------------- the tests

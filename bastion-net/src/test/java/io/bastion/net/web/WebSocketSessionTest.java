@@ -3,7 +3,7 @@ package io.bastion.net.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bastion.core.message.Hello;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.net.NetSettings;
 import io.bastion.net.endpoint.ClientConnection;
@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebSocketSessionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<Signed<?>> delivered = new ArrayList<>();
+    private final List<Envelope<?>> delivered = new ArrayList<>();
     private final WebCounters counters = new WebCounters();
     private final List<ClientConnection> connections = new ArrayList<>();
     private ClientEndpoint clients;

@@ -20,7 +20,7 @@ import io.bastion.core.message.NewView;
 import io.bastion.core.message.StateChunk;
 import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.ViewChange;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 import io.bastion.core.util.Check;
 
@@ -78,7 +78,7 @@ public record TraceEvent(long timeMicros, int replica, String direction, String 
      * CHECKPOINT, and SHA-256 of the canonical encoding for every other type (for a REQUEST, the
      * digest that batches order it by). A REPLY to a read-only request has no seq.
      */
-    public static TraceEvent of(long timeMicros, int replica, String direction, String peer, Signed<?> signed) {
+    public static TraceEvent of(long timeMicros, int replica, String direction, String peer, Envelope<?> signed) {
         Builder b = new Builder(timeMicros, replica, direction, peer, signed.type().name());
         switch (signed.message()) {
             case Request r -> b.request(r.clientId(), r.requestNumber()).digest(signed.digest());

@@ -3,7 +3,7 @@ package io.bastion.server.observe;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,7 @@ public final class TraceLog implements AutoCloseable {
     public static final TraceLog NONE = new TraceLog();
 
     /** One recorded message, waiting for the writer. */
-    private record Entry(long timeMicros, String direction, String peer, Signed<?> message) {}
+    private record Entry(long timeMicros, String direction, String peer, Envelope<?> message) {}
 
     private final boolean enabled;
     private final int replicaId;
@@ -145,7 +145,7 @@ public final class TraceLog implements AutoCloseable {
      * {@link TraceEvent#OUT}) between this replica and {@code peer} ({@code r2}, {@code c1007},
      * {@link TraceEvent#ALL}) at {@code epochMicros}. Never blocks, never throws.
      */
-    public void record(long epochMicros, String direction, String peer, Signed<?> message) {
+    public void record(long epochMicros, String direction, String peer, Envelope<?> message) {
         if (!enabled) {
             return;
         }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * being verified, or waiting in the inbound queue), bounded in total, per peer replica, and for
  * all client connections together. One peer can then hold at most its share however large its
  * messages (a NEW-VIEW may be megabytes), and clients cannot crowd out the replicas. Sizes are
- * {@code Signed.wireSize()}. Thread-safe and lock-free.
+ * {@code Envelope.wireSize()}. Thread-safe and lock-free.
  */
 final class InboundBudget {
     /** The source of messages from client connections. */

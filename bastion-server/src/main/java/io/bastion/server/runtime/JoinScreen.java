@@ -8,7 +8,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.quorum.Quorums;
 import io.bastion.core.session.JoinRequest;
 
@@ -63,7 +63,7 @@ final class JoinScreen {
         }
         Digest keyDigest = Challenge.keyDigest(request.key());
         boolean ownSeen = false;
-        for (Signed<Challenge> signed : request.challenges()) {
+        for (Envelope<Challenge> signed : request.challenges()) {
             if (signed.message().replicaId() == self) {
                 JoinRefusal own = ownProblem(signed, keyDigest, request.nonceUnsafe(), nowMillis);
                 if (own != null) {
@@ -75,7 +75,7 @@ final class JoinScreen {
         return enoughChallenges(request, keyDigest, nowMillis, !ownSeen) ? null : JoinRefusal.TOO_FEW_CHALLENGES;
     }
 
-    private JoinRefusal ownProblem(Signed<Challenge> signed, Digest keyDigest, byte[] nonce, long nowMillis) {
+    private JoinRefusal ownProblem(Envelope<Challenge> signed, Digest keyDigest, byte[] nonce, long nowMillis) {
         Challenge c = signed.message();
         if (!verifier.verify(replicaKeys.get(self), signed.encodedUnsafe(), signed.signatureUnsafe())) {
             return JoinRefusal.OWN_CHALLENGE_FORGED;
@@ -95,7 +95,7 @@ final class JoinScreen {
      */
     private boolean enoughChallenges(JoinRequest request, Digest keyDigest, long nowMillis, boolean verifySignatures) {
         Set<Integer> good = new HashSet<>();
-        for (Signed<Challenge> signed : request.challenges()) {
+        for (Envelope<Challenge> signed : request.challenges()) {
             Challenge c = signed.message();
             int replica = c.replicaId();
             if (replica < 0 || replica >= replicaKeys.size() || good.contains(replica)

@@ -17,7 +17,7 @@ import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.NewView;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.util.Check;
 import io.bastion.core.replica.Event;
@@ -108,10 +108,10 @@ public final class ReplicaRuntime implements AutoCloseable {
     public static final int VERIFIED_MESSAGES_MAX = 4_096;
 
     /** An executor task: tell the client of an ended session so (signed, not ordered). */
-    private record AnswerEnded(Signed<Request> request) {}
+    private record AnswerEnded(Envelope<Request> request) {}
 
     /** A Join this replica executed already, sent again: answered from the session table if it can be. */
-    private record RepeatJoin(Signed<Request> join) {}
+    private record RepeatJoin(Envelope<Request> join) {}
 
     /**
      * Who watches the replica: the message trace (or {@link TraceLog#NONE}) and the observer of
@@ -130,7 +130,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     public interface LocalRequests {
         LocalRequests NONE = nowMillis -> List.of();
 
-        List<Signed<Request>> afterBatch(long nowMillis);
+        List<Envelope<Request>> afterBatch(long nowMillis);
     }
 
     /** How often an idle executor asks for {@link LocalRequests}. */
@@ -138,7 +138,7 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /**
      * How the runtime runs. Network input waiting for a verifier or the core is bounded in
-     * messages and in wire bytes ({@code Signed.wireSize()}): in total, per peer replica, and for
+     * messages and in wire bytes ({@code Envelope.wireSize()}): in total, per peer replica, and for
      * all client connections together; beyond a bound it is dropped and counted (the protocol
      * retransmits). A peer's bound must hold its largest frame ({@code ReplicaNode} checks it
      * against {@code frameBytesMax}).
@@ -341,7 +341,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     // ------------------------------------------------------------------ inbound
 
     /** A message from replica {@code from}, whose identity the connection established. */
-    public void onReplicaMessage(int from, Signed<?> message) {
+    public void onReplicaMessage(int from, Envelope<?> message) {
         admit(from, message, null, false, null);
     }
 
@@ -351,7 +351,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * key and goes on to the authenticator; a request of a session that ended recently is checked
      * under its old key and answered "session ended"; other unknown ids are dropped here.
      */
-    public void onClientMessage(Signed<?> message, LongConsumer bind) {
+    public void onClientMessage(Envelope<?> message, LongConsumer bind) {
         onClientMessage(message, bind, newAdmission());
     }
 
@@ -359,7 +359,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * A message from a client connection whose requests {@code admission} screens before their
      * signature check (one per connection: {@link #newAdmission}).
      */
-    public void onClientMessage(Signed<?> message, LongConsumer bind, RequestAdmission admission) {
+    public void onClientMessage(Envelope<?> message, LongConsumer bind, RequestAdmission admission) {
         if (!(message.message() instanceof Request request)) {
             stats.rejected(Verdict.UNEXPECTED);
             return;
@@ -415,7 +415,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * {@link #HELLOS_IN_FLIGHT_MAX} waiting Hellos, more are dropped (the client asks again).
      * The caller limits how fast a connection or address may send Hellos.
      */
-    public void onHello(Hello hello, Consumer<Signed<Challenge>> answer) {
+    public void onHello(Hello hello, Consumer<Envelope<Challenge>> answer) {
         byte[] nonce = hello.nonce();
         if (!running || nonce.length < Hello.NONCE_BYTES_MIN || nonce.length > Hello.NONCE_BYTES_MAX
                 || hello.credentials().length > Hello.CREDENTIALS_BYTES_MAX) {
@@ -431,7 +431,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             try {
                 Challenge challenge = new Challenge(id, Challenge.keyDigest(hello.key()), nonce,
                         System.currentTimeMillis() + challengeLifetimeMillis);
-                answer.accept(Signed.sign(challenge, signer));
+                answer.accept(Envelope.sign(challenge, signer));
                 stats.helloAnswered();
             } finally {
                 hellosInFlight.decrementAndGet();
@@ -444,7 +444,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
     }
 
-    private void admit(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded, ClientCheck clientCheck) {
+    private void admit(int from, Envelope<?> message, LongConsumer bind, boolean sessionEnded, ClientCheck clientCheck) {
         long arrivedNanos = System.nanoTime();
         if (trace.enabled()) {
             trace.record(TraceLog.epochMicros(), TraceEvent.IN, from >= 0 ? replicaPeers[from]
@@ -507,7 +507,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     /** Checks a message admitted from the network and hands it on to the core, or answers or drops it here. */
-    private Checked checkAndHandOn(int from, Signed<?> message, LongConsumer bind, boolean sessionEnded,
+    private Checked checkAndHandOn(int from, Envelope<?> message, LongConsumer bind, boolean sessionEnded,
                                    long arrivedNanos) {
         if (alreadyExecuted(message)) {
             stats.countStaleSkipped(); // the core would ignore it: spare the signature check
@@ -533,7 +533,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * Counts {@code message} against the inbound bounds (messages, and bytes by source); false,
      * counting the drop, when one is reached.
      */
-    private boolean reserve(int from, Signed<?> message) {
+    private boolean reserve(int from, Envelope<?> message) {
         boolean client = from == MessageAuthenticator.FROM_CLIENT;
         if (client && clientsInFlight.incrementAndGet() > settings.inboundQueueMax() / CLIENT_SHARE_DIVISOR) {
             clientsInFlight.decrementAndGet();
@@ -560,7 +560,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     /** Gives back what {@link #reserve} counted, once the message left (to the core, or dropped). */
-    private void release(int from, Signed<?> message) {
+    private void release(int from, Envelope<?> message) {
         networkInFlight.decrementAndGet();
         if (from == MessageAuthenticator.FROM_CLIENT) {
             clientsInFlight.decrementAndGet();
@@ -572,7 +572,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * The authenticator's verdict; a VIEW-CHANGE, NEW-VIEW or CHECKPOINT from a peer that was
      * checked before, byte for byte, is not checked again.
      */
-    private Verdict verify(int from, Signed<?> message, boolean sessionEnded) {
+    private Verdict verify(int from, Envelope<?> message, boolean sessionEnded) {
         boolean remembered = from >= 0 && VerifiedMessages.remembers(message);
         Verdict verdict = remembered ? verified.verdictOf(message) : null;
         if (verdict != null) {
@@ -591,10 +591,10 @@ public final class ReplicaRuntime implements AutoCloseable {
      * An authentic message from a client connection: answered here, dropped, or on to the core
      * (true).
      */
-    private boolean admitFromClient(Signed<?> message, LongConsumer bind, boolean sessionEnded, long arrivedNanos) {
+    private boolean admitFromClient(Envelope<?> message, LongConsumer bind, boolean sessionEnded, long arrivedNanos) {
         Request r = (Request) message.message();
         @SuppressWarnings("unchecked")
-        Signed<Request> request = (Signed<Request>) message;
+        Envelope<Request> request = (Envelope<Request>) message;
         if (r.kind() == Request.Kind.JOIN && directory.joinAnswered(r.clientId(), r.requestNumber())) {
             bind.accept(r.clientId());
             offerUnordered(new RepeatJoin(request), message.wireSize());
@@ -643,7 +643,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * sent back; a view it has left, or entered and is no longer changing to): not worth a place
      * in the queue nor the signature checks of all the certificates they carry.
      */
-    private boolean leftBehind(Signed<?> message) {
+    private boolean leftBehind(Envelope<?> message) {
         return switch (message.message()) {
             case ViewChange v -> v.replicaId() == id || stats.leftBehind(v.newView());
             case NewView v -> stats.leftBehind(v.view());
@@ -656,8 +656,8 @@ public final class ReplicaRuntime implements AutoCloseable {
      * drops them too), so they are not worth a signature check. Under load the last PREPARE and
      * COMMIT of each batch usually arrive after the batch committed.
      */
-    private boolean alreadyExecuted(Signed<?> message) {
-        long executed = stats.lastExecuted();
+    private boolean alreadyExecuted(Envelope<?> message) {
+        long executed = stats.lastDelivered();
         return switch (message.message()) {
             case PrePrepare p -> p.seq() <= executed;
             case Prepare p -> p.seq() <= executed;
@@ -804,7 +804,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                     case Output.ServeState serve -> {
                         servesQueued.decrementAndGet(serve.peer());
                         for (io.bastion.core.message.Message m : engine.serve(serve.seq(), serve.chunks())) {
-                            transport.send(serve.peer(), Signed.unsigned(m));
+                            transport.send(serve.peer(), Envelope.unsigned(m));
                         }
                     }
                     case Output.ReadOnly readOnly -> sendReply(engine.query(readOnly.request(), readOnly.view()));
@@ -835,7 +835,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     private void execute(Execute execute) {
         long start = System.nanoTime();
         StateMachine.Result result = engine.execute(execute);
-        for (Signed<Request> request : execute.requests()) {
+        for (Envelope<Request> request : execute.requests()) {
             Request r = request.message();
             if (r.kind() != Request.Kind.JOIN) {
                 directory.executed(r.clientId(), r.requestNumber());
@@ -863,7 +863,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             return;
         }
         localRequestsAskedMillis = now;
-        for (Signed<Request> request : localRequests.afterBatch(now)) {
+        for (Envelope<Request> request : localRequests.afterBatch(now)) {
             inbound.add(new Event.OwnRequest(request));
         }
     }
@@ -885,7 +885,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      * The Join's answer again, or, if its session is over meanwhile, the Join goes to be ordered
      * (screened and counted against the inbound bounds like a new one).
      */
-    private void repeatJoin(Signed<Request> join) {
+    private void repeatJoin(Envelope<Request> join) {
         Reply reply = engine.repeatJoin(join, stats.view());
         if (reply != null) {
             sendReply(reply);
@@ -895,7 +895,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         } // else dropped and counted: the client sends it again
     }
 
-    private void answerEnded(Signed<Request> request) {
+    private void answerEnded(Envelope<Request> request) {
         endedAnswersInFlight.decrementAndGet();
         long clientId = request.message().clientId();
         if (directory.isLive(clientId)) {
@@ -907,7 +907,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     private void sendReply(Reply reply) {
-        Signed<Reply> signed = Signed.unsigned(reply);
+        Envelope<Reply> signed = Envelope.unsigned(reply);
         transport.sendToClient(reply.clientId(), signed);
         Long arrived = requestArrivals.remove(reply.clientId());
         if (arrived != null) {

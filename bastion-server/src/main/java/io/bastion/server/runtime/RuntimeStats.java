@@ -39,7 +39,7 @@ public final class RuntimeStats {
      * one without the other: {@code 2·view}, plus 1 once the view has started. It only grows.
      */
     private volatile long viewPosition = 1; // view 0, working: where every replica starts
-    private volatile long lastExecuted;
+    private volatile long lastDelivered;
     private volatile long lastStable;
     private volatile int pendingRequests;
     private volatile Map<ReplicaStats.Counter, Long> coreCounters = Map.of();
@@ -164,7 +164,7 @@ public final class RuntimeStats {
     void publish(Replica replica) {
         view = replica.view();
         viewPosition = 2L * replica.view() + (replica.viewChanging() ? 0 : 1);
-        lastExecuted = replica.lastExecuted(); // also read by verifier threads to skip stale messages
+        lastDelivered = replica.lastDelivered(); // also read by verifier threads to skip stale messages
         lastStable = replica.lastStable();
         pendingRequests = replica.pendingRequests();
         long now = System.nanoTime();
@@ -214,8 +214,8 @@ public final class RuntimeStats {
         return io.bastion.core.replica.Replica.viewLeftBehind((int) (position >> 1), (position & 1) == 0, messageView);
     }
 
-    public long lastExecuted() {
-        return lastExecuted;
+    public long lastDelivered() {
+        return lastDelivered;
     }
 
     public long lastStable() {

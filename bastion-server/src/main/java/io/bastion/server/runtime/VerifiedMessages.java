@@ -2,7 +2,7 @@ package io.bastion.server.runtime;
 
 import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.bastion.core.crypto.Digest;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
 
 import java.util.Arrays;
@@ -37,7 +37,7 @@ final class VerifiedMessages {
     }
 
     /** Whether {@code message} is of a type worth remembering. */
-    static boolean remembers(Signed<?> message) {
+    static boolean remembers(Envelope<?> message) {
         return switch (message.type()) {
             case VIEW_CHANGE, NEW_VIEW, CHECKPOINT -> true;
             default -> false;
@@ -45,7 +45,7 @@ final class VerifiedMessages {
     }
 
     /** The verdict on exactly {@code message} (encoding and signature) from before, or {@code null}. */
-    Verdict verdictOf(Signed<?> message) {
+    Verdict verdictOf(Envelope<?> message) {
         Digest digest = message.digest();
         synchronized (this) {
             Checked c = checked.get(digest);
@@ -54,7 +54,7 @@ final class VerifiedMessages {
     }
 
     /** Remembers the verdict on {@code message}. */
-    void remember(Signed<?> message, Verdict verdict) {
+    void remember(Envelope<?> message, Verdict verdict) {
         Digest digest = message.digest();
         synchronized (this) {
             checked.put(digest, new Checked(message.signatureUnsafe(), verdict));

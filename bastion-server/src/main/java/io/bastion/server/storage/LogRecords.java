@@ -3,7 +3,7 @@ package io.bastion.server.storage;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
 import io.bastion.core.message.MessageType;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class LogRecords {
     sealed interface Read permits Record, Bad {}
 
     /** A record that passed every check. {@code size} counts header and frame. */
-    record Record(int offset, int size, boolean groupStart, long seq, Signed<?> message) implements Read {}
+    record Record(int offset, int size, boolean groupStart, long seq, Envelope<?> message) implements Read {}
 
     /** No record at {@code offset}: {@code damage} says of what kind, {@code problem} in words. */
     record Bad(int offset, Damage damage, String problem) implements Read {}
@@ -92,7 +92,7 @@ final class LogRecords {
             return new Bad(offset, Damage.CHECKSUM, "CRC32C mismatch");
         }
         try {
-            Signed<?> message = Codec.decodeFrame(data, offset + HEADER_BYTES, length);
+            Envelope<?> message = Codec.decodeFrame(data, offset + HEADER_BYTES, length);
             return new Record(offset, HEADER_BYTES + length, (word & GROUP_START_BIT) != 0,
                     b.getLong(offset + SEQ_OFFSET), message);
         } catch (CodecException e) {

@@ -1,6 +1,6 @@
 package io.bastion.server.storage;
 
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public interface ProtocolLog extends AutoCloseable {
     /** One persisted message and the sequence number it belongs to (used to discard old entries). */
-    record Entry(long seq, Signed<?> message) {
+    record Entry(long seq, Envelope<?> message) {
         public Entry {
             Objects.requireNonNull(message, "message");
             if (seq < 0) {

@@ -1,7 +1,7 @@
 package io.bastion.server.observe;
 
 import io.bastion.core.message.Codec;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -31,10 +31,10 @@ class TraceEventTest {
 
     @Test
     void requestsAndRepliesNameTheirClientAndRequestNumber() {
-        Signed<?> request = TraceMessages.request(1007, 5);
+        Envelope<?> request = TraceMessages.request(1007, 5);
         assertThat(TraceEvent.of(1, 0, "in", "c1007", request)).isEqualTo(
                 new TraceEvent(1, 0, "in", "c1007", "REQUEST", null, null, short8(request.digest().hex()), 1007L, 5L));
-        Signed<?> reply = TraceMessages.reply(0, 2, 17, 1007, 5);
+        Envelope<?> reply = TraceMessages.reply(0, 2, 17, 1007, 5);
         assertThat(TraceEvent.of(1, 0, "out", "c1007", reply)).isEqualTo(
                 new TraceEvent(1, 0, "out", "c1007", "REPLY", 2L, 17L, short8(reply.digest().hex()), 1007L, 5L));
         assertThat(TraceEvent.of(1, 0, "out", "c1007", TraceMessages.reply(0, 2, -1, 1007, 6)).seq())
@@ -46,7 +46,7 @@ class TraceEventTest {
         TraceEvent status = TraceEvent.of(1, 0, "in", "r1", TraceMessages.status(1, 3));
         assertThat(status.view()).isEqualTo(3L);
         assertThat(status.seq()).isNull();
-        for (Signed<?> m : List.of(TraceMessages.fetch(1), TraceMessages.bodies(1))) {
+        for (Envelope<?> m : List.of(TraceMessages.fetch(1), TraceMessages.bodies(1))) {
             TraceEvent e = TraceEvent.of(1, 0, "in", "r1", m);
             assertThat(e.view()).isNull();
             assertThat(e.seq()).isNull();

@@ -11,7 +11,7 @@ import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Status;
 
 import java.util.List;
@@ -23,42 +23,42 @@ final class TraceMessages {
 
     private TraceMessages() {}
 
-    static Signed<Request> request(long client, long number) {
-        return Signed.sign(new Request(client, number, false, new byte[] {1, 2, 3}), TestKeys.signer(client));
+    static Envelope<Request> request(long client, long number) {
+        return Envelope.sign(new Request(client, number, false, new byte[] {1, 2, 3}), TestKeys.signer(client));
     }
 
-    static Signed<PrePrepare> prePrepare(int view, long seq) {
-        Signed<Request> r = request(1007, 5);
-        return Signed.sign(new PrePrepare(view, seq, 1_767_225_600_000L, 42,
+    static Envelope<PrePrepare> prePrepare(int view, long seq) {
+        Envelope<Request> r = request(1007, 5);
+        return Envelope.sign(new PrePrepare(view, seq, 1_767_225_600_000L, 42,
                 List.of(new BatchEntry(1007, 5, r.digest()))), TestKeys.signer(view % 4));
     }
 
-    static Signed<Prepare> prepare(int replica, int view, long seq) {
-        return Signed.sign(new Prepare(replica, view, seq, BATCH), TestKeys.signer(replica));
+    static Envelope<Prepare> prepare(int replica, int view, long seq) {
+        return Envelope.sign(new Prepare(replica, view, seq, BATCH), TestKeys.signer(replica));
     }
 
-    static Signed<Commit> commit(int replica, int view, long seq) {
-        return Signed.sign(new Commit(replica, view, seq, BATCH), TestKeys.signer(replica));
+    static Envelope<Commit> commit(int replica, int view, long seq) {
+        return Envelope.sign(new Commit(replica, view, seq, BATCH), TestKeys.signer(replica));
     }
 
-    static Signed<Checkpoint> checkpoint(int replica, long seq) {
-        return Signed.sign(new Checkpoint(replica, seq, STATE), TestKeys.signer(replica));
+    static Envelope<Checkpoint> checkpoint(int replica, long seq) {
+        return Envelope.sign(new Checkpoint(replica, seq, STATE), TestKeys.signer(replica));
     }
 
-    static Signed<Reply> reply(int replica, int view, long seq, long client, long number) {
-        return Signed.unsigned(new Reply(replica, view, seq, client, number, new byte[] {9}, 0, 1, List.of(),
+    static Envelope<Reply> reply(int replica, int view, long seq, long client, long number) {
+        return Envelope.unsigned(new Reply(replica, view, seq, client, number, new byte[] {9}, 0, 1, List.of(),
                 new byte[64]));
     }
 
-    static Signed<Status> status(int replica, int view) {
-        return Signed.unsigned(new Status(replica, view, false, 10, 0));
+    static Envelope<Status> status(int replica, int view) {
+        return Envelope.unsigned(new Status(replica, view, false, 10, 0));
     }
 
-    static Signed<FetchRequests> fetch(int replica) {
-        return Signed.unsigned(new FetchRequests(replica, List.of(BATCH)));
+    static Envelope<FetchRequests> fetch(int replica) {
+        return Envelope.unsigned(new FetchRequests(replica, List.of(BATCH)));
     }
 
-    static Signed<RequestBodies> bodies(int replica) {
-        return Signed.unsigned(new RequestBodies(replica, List.of(request(1007, 5))));
+    static Envelope<RequestBodies> bodies(int replica) {
+        return Envelope.unsigned(new RequestBodies(replica, List.of(request(1007, 5))));
     }
 }

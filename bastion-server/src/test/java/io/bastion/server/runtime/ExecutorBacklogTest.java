@@ -3,7 +3,7 @@ package io.bastion.server.runtime;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.service.Service;
 import io.bastion.core.service.ServiceContext;
@@ -90,8 +90,8 @@ class ExecutorBacklogTest {
         }
     }
 
-    private static Signed<Request> read(long number) {
-        return Signed.sign(new Request(READER, number, true, CounterService.add(0)), TestKeys.signer(READER));
+    private static Envelope<Request> read(long number) {
+        return Envelope.sign(new Request(READER, number, true, CounterService.add(0)), TestKeys.signer(READER));
     }
 
     /** Holds replica 0's executor inside a read (request number 1). */
@@ -103,7 +103,7 @@ class ExecutorBacklogTest {
 
     /** A write of {@code amount} to every replica; returns once replica 0's executor has it queued. */
     private void writeAndAwaitItQueued(long amount) {
-        cluster.broadcastFromClient(Signed.sign(new Request(WRITER, 1, false, CounterService.add(amount)),
+        cluster.broadcastFromClient(Envelope.sign(new Request(WRITER, 1, false, CounterService.add(amount)),
                 TestKeys.signer(WRITER)));
         Await.until("the write's execution waits at replica 0", BOUND,
                 () -> replica.executorQueueDepth() - replica.executorUnorderedDepth() == 1);

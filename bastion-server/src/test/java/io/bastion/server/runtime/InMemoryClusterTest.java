@@ -7,7 +7,7 @@ import io.bastion.core.client.ClientCore;
 import io.bastion.core.client.Outcome;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.CounterService;
 import io.bastion.net.testing.Await;
 import io.bastion.server.testing.InMemoryCluster;
@@ -48,7 +48,7 @@ class InMemoryClusterTest {
                 assertThat(System.currentTimeMillis()).as("request %d of client %d", i, clientId).isLessThan(deadline);
                 Reply reply = inbox.poll(20, TimeUnit.MILLISECONDS);
                 outcome = reply == null ? null : client.onReply(reply);
-                Signed<Request> again = client.onTick(System.currentTimeMillis());
+                Envelope<Request> again = client.onTick(System.currentTimeMillis());
                 if (again != null) {
                     cluster.broadcastFromClient(again);
                 }
@@ -92,8 +92,8 @@ class InMemoryClusterTest {
 
     @Test
     void requestsFromUnknownClientsAndForgedSignaturesAreRefusedAtTheEdge() throws Exception {
-        Signed<Request> unknown = Signed.sign(new Request(77, 1, false, CounterService.add(1)), TestKeys.signer(77));
-        Signed<Request> forged = Signed.sign(new Request(1000, 1, false, CounterService.add(1)), TestKeys.signer(1001));
+        Envelope<Request> unknown = Envelope.sign(new Request(77, 1, false, CounterService.add(1)), TestKeys.signer(77));
+        Envelope<Request> forged = Envelope.sign(new Request(1000, 1, false, CounterService.add(1)), TestKeys.signer(1001));
         ReplicaRuntime replica = cluster.replica(0);
         replica.onClientMessage(unknown, id -> { });
         replica.onClientMessage(forged, id -> { });
@@ -108,7 +108,7 @@ class InMemoryClusterTest {
         ReplicaRuntime replica = cluster.replica(1);
         int burst = 10 * ReplicaRuntime.Settings.defaults().stepsPerGroupMax() + 7;
         for (int number = 1; number <= burst; number++) {
-            replica.onClientMessage(Signed.sign(new Request(1000, number, true, CounterService.add(0)),
+            replica.onClientMessage(Envelope.sign(new Request(1000, number, true, CounterService.add(0)),
                     TestKeys.signer(1000)), id -> { });
         }
         Await.until("the core received the whole burst", Duration.ofSeconds(20), () -> replica.stats().coreCounters()

@@ -8,7 +8,7 @@ import io.bastion.core.message.MessageType;
 import io.bastion.core.message.NewView;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.service.CounterService;
@@ -77,22 +77,22 @@ class InboundBoundsTest {
     }
 
     /** A NEW-VIEW for view 1 of about {@link #NEW_VIEW_BYTES}; {@code variant} makes each one different. */
-    private static Signed<NewView> largeNewView(long variant) {
-        List<Signed<ViewChange>> changes = new ArrayList<>();
+    private static Envelope<NewView> largeNewView(long variant) {
+        List<Envelope<ViewChange>> changes = new ArrayList<>();
         for (int replica : new int[] {0, 2, 3}) {
-            changes.add(Signed.sign(new ViewChange(replica, 1, 0, Digest.ZERO, List.of(), List.of()),
+            changes.add(Envelope.sign(new ViewChange(replica, 1, 0, Digest.ZERO, List.of(), List.of()),
                     TestKeys.signer(replica)));
         }
-        List<Signed<PrePrepare>> proposals = new ArrayList<>();
+        List<Envelope<PrePrepare>> proposals = new ArrayList<>();
         int proposalBytes = ENTRIES_PER_PROPOSAL * (8 + 8 + Digest.BYTES + 4);
         for (long seq = 1; seq <= NEW_VIEW_BYTES / proposalBytes; seq++) {
             List<BatchEntry> entries = new ArrayList<>();
             for (int i = 0; i < ENTRIES_PER_PROPOSAL; i++) {
                 entries.add(new BatchEntry(1000, seq * ENTRIES_PER_PROPOSAL + i, Digest.ZERO));
             }
-            proposals.add(Signed.sign(new PrePrepare(1, seq, 0, variant, entries), TestKeys.signer(SENDER)));
+            proposals.add(Envelope.sign(new PrePrepare(1, seq, 0, variant, entries), TestKeys.signer(SENDER)));
         }
-        Signed<NewView> newView = Signed.sign(new NewView(1, changes, proposals), TestKeys.signer(SENDER));
+        Envelope<NewView> newView = Envelope.sign(new NewView(1, changes, proposals), TestKeys.signer(SENDER));
         assertThat(newView.wireSize()).isBetween(NEW_VIEW_BYTES / 2, NetSettings.DEFAULT_FRAME_BYTES_MAX);
         return newView;
     }
@@ -104,14 +104,14 @@ class InboundBoundsTest {
     @Test
     void anIdenticalNewViewIsCheckedOnceAndStillReachesTheCore() {
         ReplicaRuntime replica = start(ReplicaRuntime.Settings.defaults());
-        Signed<NewView> newView = largeNewView(0);
+        Envelope<NewView> newView = largeNewView(0);
         replica.onReplicaMessage(SENDER, newView);
         Await.until("the core refused the first copy", BOUND,
                 () -> coreCount(replica, ReplicaStats.Counter.NEW_VIEWS_INVALID) == 1);
         assertThat(newViewChecks.get()).isEqualTo(1);
 
         for (int copy = 0; copy < 3; copy++) {
-            replica.onReplicaMessage(SENDER, Signed.sign(newView.message(), TestKeys.signer(SENDER)));
+            replica.onReplicaMessage(SENDER, Envelope.sign(newView.message(), TestKeys.signer(SENDER)));
         }
         Await.until("the core saw the copies", BOUND,
                 () -> coreCount(replica, ReplicaStats.Counter.NEW_VIEWS_INVALID) == 4);
@@ -123,10 +123,10 @@ class InboundBoundsTest {
     @Test
     void viewMessagesForAViewTheReplicaHasEnteredAreDroppedBeforeTheirSignatureCheck() {
         ReplicaRuntime replica = start(ReplicaRuntime.Settings.defaults());
-        Signed<NewView> current = Signed.sign(new NewView(0, List.of(), List.of()), TestKeys.signer(0));
-        Signed<ViewChange> toCurrent = Signed.sign(new ViewChange(3, 0, 0, Digest.ZERO, List.of(), List.of()),
+        Envelope<NewView> current = Envelope.sign(new NewView(0, List.of(), List.of()), TestKeys.signer(0));
+        Envelope<ViewChange> toCurrent = Envelope.sign(new ViewChange(3, 0, 0, Digest.ZERO, List.of(), List.of()),
                 TestKeys.signer(3));
-        Signed<ViewChange> ownEcho = Signed.sign(new ViewChange(TARGET, 1, 0, Digest.ZERO, List.of(), List.of()),
+        Envelope<ViewChange> ownEcho = Envelope.sign(new ViewChange(TARGET, 1, 0, Digest.ZERO, List.of(), List.of()),
                 TestKeys.signer(TARGET));
         replica.onReplicaMessage(0, current);
         replica.onReplicaMessage(3, toCurrent);
@@ -174,7 +174,7 @@ class InboundBoundsTest {
         assertThat(replica.failure()).isNull();
 
         newViewCheckMillis = 0;
-        cluster.broadcastFromClient(Signed.sign(new Request(1000, 1, false, CounterService.add(1)),
+        cluster.broadcastFromClient(Envelope.sign(new Request(1000, 1, false, CounterService.add(1)),
                 TestKeys.signer(1000)));
         Await.until("replica 2 still executes requests", BOUND, () -> replica.stats().requestsExecuted() == 1);
     }

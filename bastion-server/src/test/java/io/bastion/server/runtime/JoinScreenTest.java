@@ -8,7 +8,7 @@ import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
@@ -39,25 +39,25 @@ class JoinScreenTest {
 
     private final JoinScreen screen = new JoinScreen(0, CONFIG, TestKeys.VERIFIER);
 
-    private static Signed<Challenge> challenge(int replica, long expires) {
+    private static Envelope<Challenge> challenge(int replica, long expires) {
         return challenge(replica, TestKeys.key(CLIENT_KEY), NONCE, expires, TestKeys.signer(replica));
     }
 
-    private static Signed<Challenge> challenge(int replica, PublicKeyRef key, byte[] nonce, long expires, Signer signer) {
-        return Signed.sign(new Challenge(replica, Challenge.keyDigest(key), nonce, expires), signer);
+    private static Envelope<Challenge> challenge(int replica, PublicKeyRef key, byte[] nonce, long expires, Signer signer) {
+        return Envelope.sign(new Challenge(replica, Challenge.keyDigest(key), nonce, expires), signer);
     }
 
     /** A Join of the client key with {@code challenges}, signed by the client. */
-    static Signed<Request> join(List<Signed<Challenge>> challenges, String credentials) {
+    static Envelope<Request> join(List<Envelope<Challenge>> challenges, String credentials) {
         PublicKeyRef key = TestKeys.key(CLIENT_KEY);
         byte[] operation = Codec.encodeJoin(new JoinRequest(key, NONCE, credentials.getBytes(StandardCharsets.UTF_8),
                 challenges));
-        return Signed.sign(new Request(JoinRequest.provisionalClientId(key), 1, Request.Kind.JOIN, operation),
+        return Envelope.sign(new Request(JoinRequest.provisionalClientId(key), 1, Request.Kind.JOIN, operation),
                 TestKeys.signer(CLIENT_KEY));
     }
 
     @SafeVarargs
-    private JoinRefusal screen(Signed<Challenge>... challenges) {
+    private JoinRefusal screen(Envelope<Challenge>... challenges) {
         return screen.refusal(join(List.of(challenges), "alice").message(), NOW);
     }
 
@@ -74,10 +74,10 @@ class JoinScreenTest {
     @Test
     void ourOwnChallengeMustBeGenuineBoundAndCurrent() {
         long expires = NOW + LIFETIME;
-        Signed<Challenge> forged = challenge(0, TestKeys.key(CLIENT_KEY), NONCE, expires, TestKeys.signer(3));
-        Signed<Challenge> otherKey = challenge(0, TestKeys.key(CLIENT_KEY + 1), NONCE, expires, TestKeys.signer(0));
-        Signed<Challenge> otherNonce = challenge(0, TestKeys.key(CLIENT_KEY), new byte[16], expires, TestKeys.signer(0));
-        Signed<Challenge> expired = challenge(0, NOW - SKEW - 1);
+        Envelope<Challenge> forged = challenge(0, TestKeys.key(CLIENT_KEY), NONCE, expires, TestKeys.signer(3));
+        Envelope<Challenge> otherKey = challenge(0, TestKeys.key(CLIENT_KEY + 1), NONCE, expires, TestKeys.signer(0));
+        Envelope<Challenge> otherNonce = challenge(0, TestKeys.key(CLIENT_KEY), new byte[16], expires, TestKeys.signer(0));
+        Envelope<Challenge> expired = challenge(0, NOW - SKEW - 1);
 
         assertThat(screen(forged, challenge(1, expires), challenge(2, expires), challenge(3, expires)))
                 .isEqualTo(JoinRefusal.OWN_CHALLENGE_FORGED);
@@ -92,7 +92,7 @@ class JoinScreenTest {
     @Test
     void fewerThanTwoFPlusOneChallengesThatCouldPassAreRefused() {
         long expires = NOW + LIFETIME;
-        Signed<Challenge> badSignature = challenge(3, TestKeys.key(CLIENT_KEY), NONCE, expires, TestKeys.signer(2));
+        Envelope<Challenge> badSignature = challenge(3, TestKeys.key(CLIENT_KEY), NONCE, expires, TestKeys.signer(2));
         assertThat(screen(challenge(0, expires), challenge(1, expires)))
                 .isEqualTo(JoinRefusal.TOO_FEW_CHALLENGES);
         assertThat(screen(challenge(0, expires), challenge(1, expires), challenge(1, expires)))
@@ -115,9 +115,9 @@ class JoinScreenTest {
             Map<Integer, Reply> answers = new ConcurrentHashMap<>();
             cluster.registerClient(provisional, reply -> answers.put(reply.replicaId(), reply));
             long expires = System.currentTimeMillis() + LIFETIME;
-            List<Signed<Challenge>> tooFew = List.of(challenge(1, expires), challenge(2, expires));
+            List<Envelope<Challenge>> tooFew = List.of(challenge(1, expires), challenge(2, expires));
             cluster.broadcastFromClient(join(tooFew, "mallory"));
-            List<Signed<Challenge>> forgedOwn = new ArrayList<>(List.of(challenge(1, expires), challenge(2, expires),
+            List<Envelope<Challenge>> forgedOwn = new ArrayList<>(List.of(challenge(1, expires), challenge(2, expires),
                     challenge(3, expires)));
             forgedOwn.add(challenge(0, TestKeys.key(CLIENT_KEY), NONCE, expires, TestKeys.signer(3)));
             cluster.replica(0).onClientMessage(join(forgedOwn, "mallory"), id -> { });

@@ -8,7 +8,7 @@ import io.bastion.core.message.Commit;
 import io.bastion.core.message.Message;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.server.storage.ProtocolLog.Entry;
 
 import java.nio.ByteBuffer;
@@ -38,7 +38,7 @@ final class TestMessages {
             case 2 -> new Commit(i % 4, 1, seq, digest(seq));
             default -> new Checkpoint(i % 4, seq, digest(seq + i));
         };
-        return new Entry(seq, Signed.sign(message, SIGNER));
+        return new Entry(seq, Envelope.sign(message, SIGNER));
     }
 
     private static List<BatchEntry> batch(long seq, int size) {

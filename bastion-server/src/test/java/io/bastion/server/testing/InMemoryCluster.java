@@ -5,7 +5,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.Service;
 import io.bastion.server.runtime.ReplicaRuntime;
 import io.bastion.server.runtime.ReplicaTransport;
@@ -56,14 +56,14 @@ public final class InMemoryCluster implements AutoCloseable {
     private ReplicaTransport transportOf(int self) {
         return new ReplicaTransport() {
             @Override
-            public void send(int replicaId, Signed<?> message) {
+            public void send(int replicaId, Envelope<?> message) {
                 if (!silent[self].get() && !silent[replicaId].get()) {
                     runtimes.get(replicaId).onReplicaMessage(self, message);
                 }
             }
 
             @Override
-            public void broadcast(Signed<?> message) {
+            public void broadcast(Envelope<?> message) {
                 for (int r = 0; r < config.n(); r++) {
                     if (r != self) {
                         send(r, message);
@@ -72,7 +72,7 @@ public final class InMemoryCluster implements AutoCloseable {
             }
 
             @Override
-            public void sendToClient(long clientId, Signed<?> message) {
+            public void sendToClient(long clientId, Envelope<?> message) {
                 Consumer<Reply> client = clients.get(clientId);
                 if (!silent[self].get() && client != null) {
                     client.accept((Reply) message.message());
@@ -104,7 +104,7 @@ public final class InMemoryCluster implements AutoCloseable {
     }
 
     /** Delivers a client's request to every replica that is not silent. */
-    public void broadcastFromClient(Signed<Request> request) {
+    public void broadcastFromClient(Envelope<Request> request) {
         for (int r = 0; r < config.n(); r++) {
             if (!silent[r].get()) {
                 runtimes.get(r).onClientMessage(request, id -> { });

@@ -15,7 +15,7 @@ import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.ReplyProof;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
@@ -120,13 +120,13 @@ class WebClientFlowTest {
         byte[] nonce = new byte[32];
         random.nextBytes(nonce);
         byte[] credentials = "alice".getBytes(StandardCharsets.UTF_8);
-        List<Signed<Challenge>> challenges = helloEveryone(key.publicKey(), nonce, credentials);
+        List<Envelope<Challenge>> challenges = helloEveryone(key.publicKey(), nonce, credentials);
         assertThat(challenges).hasSize(4);
 
         long provisional = JoinRequest.provisionalClientId(key.publicKey());
         byte[] join = Codec.encodeJoin(new JoinRequest(key.publicKey(), nonce, credentials,
                 challenges.subList(0, 2 * f + 1)));
-        Reply joined = invoke(Signed.sign(new Request(provisional, 1, Request.Kind.JOIN, join), key), f + 1);
+        Reply joined = invoke(Envelope.sign(new Request(provisional, 1, Request.Kind.JOIN, join), key), f + 1);
         assertThat(joined.status()).isEqualTo(Reply.Status.OK);
         JoinResult session = Codec.decodeJoinResult(joined.resultUnsafe());
         assertThat(session.identity()).isEqualTo("alice");
@@ -135,10 +135,10 @@ class WebClientFlowTest {
                 () -> Arrays.stream(nodes).allMatch(n -> n.runtime().sessions().liveCount() == 1));
 
         long id = session.clientId();
-        Reply written = invoke(Signed.sign(new Request(id, 1, Request.Kind.WRITE, utf8("put colour blue")), key), f + 1);
+        Reply written = invoke(Envelope.sign(new Request(id, 1, Request.Kind.WRITE, utf8("put colour blue")), key), f + 1);
         assertThat(written.status()).isEqualTo(Reply.Status.OK);
         assertThat(new String(written.resultUnsafe(), StandardCharsets.UTF_8)).isEqualTo("(nil)");
-        Reply read = invoke(Signed.sign(new Request(id, 2, Request.Kind.READ, utf8("get colour")), key), 2 * f + 1);
+        Reply read = invoke(Envelope.sign(new Request(id, 2, Request.Kind.READ, utf8("get colour")), key), 2 * f + 1);
         assertThat(read.seq()).as("a read is answered unordered").isEqualTo(-1);
         assertThat(new String(read.resultUnsafe(), StandardCharsets.UTF_8)).isEqualTo("blue");
         for (ReplicaNode node : nodes) {
@@ -160,7 +160,7 @@ class WebClientFlowTest {
         }
         SigningKey key = EcdsaP256SigningKey.generate(random);
         socket.send(hello(key.publicKey(), new byte[16], new byte[0]));
-        Signed<Challenge> challenge = challenge(socket.next("challenge"), 0, key.publicKey(), new byte[16]);
+        Envelope<Challenge> challenge = challenge(socket.next("challenge"), 0, key.publicKey(), new byte[16]);
         assertThat(challenge.message().replicaId()).isZero();
     }
 
@@ -193,8 +193,8 @@ class WebClientFlowTest {
     }
 
     /** Sends one hello to every replica and returns each replica's checked challenge, in replica order. */
-    private List<Signed<Challenge>> helloEveryone(PublicKeyRef key, byte[] nonce, byte[] credentials) throws Exception {
-        List<Signed<Challenge>> challenges = new ArrayList<>();
+    private List<Envelope<Challenge>> helloEveryone(PublicKeyRef key, byte[] nonce, byte[] credentials) throws Exception {
+        List<Envelope<Challenge>> challenges = new ArrayList<>();
         for (WebSocketProbe socket : sockets) {
             socket.send(hello(key, nonce, credentials));
         }
@@ -205,9 +205,9 @@ class WebClientFlowTest {
     }
 
     /** A challenge checked as docs/web-protocol.md says: replica, key digest, nonce, expiry, signature. */
-    private Signed<Challenge> challenge(JsonNode message, int replica, PublicKeyRef key, byte[] nonce) throws Exception {
+    private Envelope<Challenge> challenge(JsonNode message, int replica, PublicKeyRef key, byte[] nonce) throws Exception {
         assertThat(message.get("replica").asInt()).isEqualTo(replica);
-        Signed<Challenge> signed = Codec.decodeFrame(frame(message)).as(Challenge.class);
+        Envelope<Challenge> signed = Codec.decodeFrame(frame(message)).as(Challenge.class);
         Challenge c = signed.message();
         assertThat(c.replicaId()).isEqualTo(replica);
         assertThat(c.keyDigest()).isEqualTo(Digest.sha256(new byte[] {(byte) key.algorithm().ordinal()},
@@ -225,7 +225,7 @@ class WebClientFlowTest {
      * Sends {@code request} to every replica and waits (bounded) until {@code needed} replicas sent
      * replies with the same leaf (status and result) whose proof and batch signature check out.
      */
-    private Reply invoke(Signed<Request> request, int needed) throws Exception {
+    private Reply invoke(Envelope<Request> request, int needed) throws Exception {
         String message = "{\"type\":\"request\",\"frame\":\"" + B64.encodeToString(Codec.encodeFrame(request)) + "\"}";
         for (WebSocketProbe socket : sockets) {
             socket.send(message);

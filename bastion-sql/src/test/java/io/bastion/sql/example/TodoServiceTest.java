@@ -4,7 +4,7 @@ import io.bastion.core.session.SessionRequests;
 import io.bastion.core.TestKeys;
 import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.sql.SqlDatabase;
 import io.bastion.sql.SqlStateMachine;
@@ -45,7 +45,7 @@ class TodoServiceTest {
     }
 
     private String run(long seq, String operation) {
-        Signed<Request> request = Signed.sign(new Request(1000, requestNumber++, false,
+        Envelope<Request> request = Envelope.sign(new Request(1000, requestNumber++, false,
                 operation.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(1000));
         StateMachine.Result result = machine.execute(new Execute(seq, 0, T0 + seq * 60_000, seq, List.of(request),
                 false));
@@ -53,7 +53,7 @@ class TodoServiceTest {
     }
 
     private String query(String operation) {
-        Signed<Request> request = Signed.sign(new Request(1000, requestNumber++, true,
+        Envelope<Request> request = Envelope.sign(new Request(1000, requestNumber++, true,
                 operation.getBytes(StandardCharsets.UTF_8)), TestKeys.signer(1000));
         return new String(machine.query(request, 0).result(), StandardCharsets.UTF_8);
     }

@@ -33,7 +33,7 @@ class DeterminismTest {
             replicas.call(admin, "{'op':'addVoters','electionId':" + second + ",'voters':['alice','bob','erin']}");
             String[] options = {"Lisbon", "Kraków", "Tallinn", "Paris"};
             for (int round = 0; round < 3; round++) {
-                List<io.bastion.core.message.Signed<Request>> batch = new ArrayList<>();
+                List<io.bastion.core.message.Envelope<Request>> batch = new ArrayList<>();
                 for (int v = 0; v < voters.size(); v++) {
                     String option = options[(v + round) % options.length]; // "Paris" is refused
                     batch.add(replicas.request(voters.get(v), Request.Kind.WRITE,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +139,7 @@ class RefusalsTest {
     @Test
     void aRequestThatIsNotUtf8IsRefused() {
         byte[] truncated = {'{', '"', 'o', 'p', '"', ':', '"', (byte) 0xC3, '"', '}'}; // half of "Ã"
-        Signed<Request> request = Signed.sign(new Request(alice.clientId(), 1_000, Request.Kind.WRITE, truncated),
+        Envelope<Request> request = Envelope.sign(new Request(alice.clientId(), 1_000, Request.Kind.WRITE, truncated),
                 TestKeys.signer(alice.keyId()));
         JsonNode reply = replicas.parse(replicas.order(List.of(request)).get(0).result());
         assertThat(reply.get("error").textValue()).isEqualTo("malformed request: not a JSON object in UTF-8");
@@ -147,7 +147,7 @@ class RefusalsTest {
 
     @Test
     void aWriteSentAsAnUnorderedReadIsRefused() {
-        Signed<Request> read = replicas.request(alice, Request.Kind.READ,
+        Envelope<Request> read = replicas.request(alice, Request.Kind.READ,
                 "{'op':'castBallot','electionId':1,'option':'Lisbon'}");
         for (var machine : replicas.machines()) {
             JsonNode reply = replicas.parse(machine.query(read, 0).result());

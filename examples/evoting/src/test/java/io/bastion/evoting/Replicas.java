@@ -7,7 +7,7 @@ import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Signed;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.session.JoinResult;
 import io.bastion.core.session.SessionRequests;
@@ -88,7 +88,7 @@ final class Replicas implements AutoCloseable {
     }
 
     /** Orders one batch at every replica; returns the replies, after checking all replicas gave the same. */
-    List<Reply> order(List<Signed<Request>> requests) {
+    List<Reply> order(List<Envelope<Request>> requests) {
         seq++;
         Execute batch = new Execute(seq, 0, nextTimeMillis, batchSeed(seq), requests, seq % CHECKPOINT_INTERVAL == 0);
         nextTimeMillis += STEP_MILLIS;
@@ -140,7 +140,7 @@ final class Replicas implements AutoCloseable {
     }
 
     /** A request of the session, numbered after its previous ones, not yet ordered. */
-    Signed<Request> request(Session session, Request.Kind kind, String operation) {
+    Envelope<Request> request(Session session, Request.Kind kind, String operation) {
         long number = nextRequestNumber.merge(session.clientId(), 1L, Long::sum);
         return TestJoins.request(session.clientId(), session.keyId(), number, kind, json(operation));
     }
@@ -154,7 +154,7 @@ final class Replicas implements AutoCloseable {
 
     /** An unordered read of the session, answered by every replica on its current state: the agreed JSON answer. */
     JsonNode read(Session session, String operation) {
-        Signed<Request> request = request(session, Request.Kind.READ, operation);
+        Envelope<Request> request = request(session, Request.Kind.READ, operation);
         Reply first = null;
         for (SqlStateMachine m : machines) {
             Reply reply = m.query(request, 0);
@@ -171,7 +171,7 @@ final class Replicas implements AutoCloseable {
     /** Orders raw operation bytes of registered client 1000; its reply. */
     Reply orderFromRegisteredClient(String operation) {
         long number = nextRequestNumber.merge(REGISTERED_CLIENT, 1L, Long::sum);
-        return order(List.of(Signed.sign(new Request(REGISTERED_CLIENT, number, Request.Kind.WRITE,
+        return order(List.of(Envelope.sign(new Request(REGISTERED_CLIENT, number, Request.Kind.WRITE,
                 json(operation).getBytes(StandardCharsets.UTF_8)), TestKeys.signer(REGISTERED_CLIENT)))).get(0);
     }
 

@@ -7,37 +7,38 @@ import io.bastion.core.util.Check;
 import java.util.Arrays;
 
 /**
- * A message together with its canonical encoding and its sender's signature over exactly that
- * encoding. Messages of {@link MessageType.Signing#UNSIGNED unsigned} types carry an empty
- * signature. Instances come from {@link Codec#decode} (the bytes that arrived) or from
+ * A message as it travels: the message, its canonical encoding and its sender's signature over
+ * exactly that encoding. Messages of {@link MessageType.Signing#UNSIGNED unsigned} types
+ * (authenticated by their connection, or self-certifying) carry an empty signature. Instances come
+ * from {@link Codec#decode} (the bytes that arrived) or from
  * {@link #sign}/{@link #unsigned} (the bytes that will be sent), so what is verified is always
  * exactly what travelled. Immutable.
  *
  * @param <M> the message type
  */
-public final class Signed<M extends Message> {
+public final class Envelope<M extends Message> {
     private final M message;
     private final byte[] encoded;
     private final byte[] signature;
     private volatile Digest digest;
 
-    Signed(M message, byte[] encoded, byte[] signature) {
+    Envelope(M message, byte[] encoded, byte[] signature) {
         this.message = message;
         this.encoded = encoded;
         this.signature = signature;
     }
 
     /** Encodes {@code message} canonically and signs the encoding. */
-    public static <M extends Message> Signed<M> sign(M message, Signer signer) {
+    public static <M extends Message> Envelope<M> sign(M message, Signer signer) {
         Check.argument(message.type().signed(), message.type() + " is not a signed message type");
         byte[] encoded = Codec.encodeMessage(message);
-        return new Signed<>(message, encoded, signer.sign(encoded));
+        return new Envelope<>(message, encoded, signer.sign(encoded));
     }
 
     /** Wraps a message of an unsigned type (authenticated by its connection, or self-certifying). */
-    public static <M extends Message> Signed<M> unsigned(M message) {
+    public static <M extends Message> Envelope<M> unsigned(M message) {
         Check.argument(!message.type().signed(), message.type() + " must be signed");
-        return new Signed<>(message, Codec.encodeMessage(message), new byte[0]);
+        return new Envelope<>(message, Codec.encodeMessage(message), new byte[0]);
     }
 
     public M message() {
@@ -82,14 +83,14 @@ public final class Signed<M extends Message> {
     }
 
     @SuppressWarnings("unchecked")
-    public <T extends Message> Signed<T> as(Class<T> type) {
+    public <T extends Message> Envelope<T> as(Class<T> type) {
         Check.argument(type.isInstance(message), "not a " + type.getSimpleName() + ": " + message.type());
-        return (Signed<T>) this;
+        return (Envelope<T>) this;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Signed<?> s && Arrays.equals(s.encoded, encoded) && Arrays.equals(s.signature, signature);
+        return o instanceof Envelope<?> s && Arrays.equals(s.encoded, encoded) && Arrays.equals(s.signature, signature);
     }
 
     @Override
