@@ -6,13 +6,13 @@ import io.bastion.core.crypto.Signer;
 /**
  * A private key that signs, together with its public key. Replicas sign with an
  * {@link Ed25519SigningKey}; clients may also use an {@link EcdsaP256SigningKey} (the key a browser
- * makes with WebCrypto). {@link JdkEd25519SigningKey} exists to cross-check the fast path.
+ * makes with WebCrypto).
  *
  * <p>All implementations are immutable and thread-safe. {@link #toString()} never shows the
  * private key.
  */
 public sealed interface SigningKey extends Signer
-        permits Ed25519SigningKey, JdkEd25519SigningKey, EcdsaP256SigningKey {
+        permits Ed25519SigningKey, EcdsaP256SigningKey {
 
     /** The public key that verifies this key's signatures. */
     PublicKeyRef publicKey();

@@ -82,21 +82,7 @@ public record NetSettings(
     /** A client message is small (a request, a Hello, a Join of a few KiB); ten seconds covers a slow link. */
     public static final long DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS = 10_000;
 
-    public static final NetSettings DEFAULTS = new NetSettings(
-            DEFAULT_FRAME_BYTES_MAX,
-            DEFAULT_HANDSHAKE_TIMEOUT_MILLIS,
-            DEFAULT_PEER_QUEUE_FRAMES_MAX,
-            DEFAULT_PEER_QUEUE_BYTES_MAX,
-            DEFAULT_PENDING_HANDSHAKES_MAX,
-            DEFAULT_CLIENT_CONNECTIONS_MAX,
-            DEFAULT_CLIENT_QUEUE_FRAMES_MAX,
-            DEFAULT_CLIENT_QUEUE_BYTES_MAX,
-            DEFAULT_RECONNECT_DELAY_MIN_MILLIS,
-            DEFAULT_RECONNECT_DELAY_MAX_MILLIS,
-            DEFAULT_CONNECT_TIMEOUT_MILLIS,
-            DEFAULT_WRITE_BUFFER_HIGH_BYTES,
-            DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS,
-            DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS);
+    public static final NetSettings DEFAULTS = builder().build();
 
     public NetSettings {
         Check.argument(frameBytesMax >= FRAME_BYTES_MIN,
@@ -135,52 +121,159 @@ public record NetSettings(
         return (long) bodyBytes + LENGTH_PREFIX_BYTES;
     }
 
+    /** Settings with every value at its default, to change some of them. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public NetSettings withFrameBytesMax(int frameBytesMax) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().frameBytesMax(frameBytesMax).build();
     }
 
     public NetSettings withHandshakeTimeoutMillis(long handshakeTimeoutMillis) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().handshakeTimeoutMillis(handshakeTimeoutMillis).build();
     }
 
     public NetSettings withPeerQueue(int peerQueueFramesMax, long peerQueueBytesMax) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().peerQueueFramesMax(peerQueueFramesMax).peerQueueBytesMax(peerQueueBytesMax).build();
     }
 
     public NetSettings withClientQueue(int clientQueueFramesMax, long clientQueueBytesMax) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().clientQueueFramesMax(clientQueueFramesMax).clientQueueBytesMax(clientQueueBytesMax).build();
     }
 
     public NetSettings withConnectionsMax(int pendingHandshakesMax, int clientConnectionsMax) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().pendingHandshakesMax(pendingHandshakesMax).clientConnectionsMax(clientConnectionsMax).build();
     }
 
     public NetSettings withWriteBufferHighBytes(int writeBufferHighBytes) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().writeBufferHighBytes(writeBufferHighBytes).build();
     }
 
     public NetSettings withClientTimeouts(long clientIdleTimeoutMillis, long clientMessageTimeoutMillis) {
-        return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
-                pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
-                reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
-                clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        return toBuilder().clientIdleTimeoutMillis(clientIdleTimeoutMillis).clientMessageTimeoutMillis(clientMessageTimeoutMillis).build();
+    }
+
+    /**
+     * Settings by name: starts from the defaults (or from given settings) and validates only in
+     * {@link #build()}, so settings that depend on each other can be changed in any order.
+     */
+    public static final class Builder {
+        private int frameBytesMax = DEFAULT_FRAME_BYTES_MAX;
+        private long handshakeTimeoutMillis = DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
+        private int peerQueueFramesMax = DEFAULT_PEER_QUEUE_FRAMES_MAX;
+        private long peerQueueBytesMax = DEFAULT_PEER_QUEUE_BYTES_MAX;
+        private int pendingHandshakesMax = DEFAULT_PENDING_HANDSHAKES_MAX;
+        private int clientConnectionsMax = DEFAULT_CLIENT_CONNECTIONS_MAX;
+        private int clientQueueFramesMax = DEFAULT_CLIENT_QUEUE_FRAMES_MAX;
+        private long clientQueueBytesMax = DEFAULT_CLIENT_QUEUE_BYTES_MAX;
+        private long reconnectDelayMinMillis = DEFAULT_RECONNECT_DELAY_MIN_MILLIS;
+        private long reconnectDelayMaxMillis = DEFAULT_RECONNECT_DELAY_MAX_MILLIS;
+        private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
+        private int writeBufferHighBytes = DEFAULT_WRITE_BUFFER_HIGH_BYTES;
+        private long clientIdleTimeoutMillis = DEFAULT_CLIENT_IDLE_TIMEOUT_MILLIS;
+        private long clientMessageTimeoutMillis = DEFAULT_CLIENT_MESSAGE_TIMEOUT_MILLIS;
+
+        private Builder() {
+        }
+
+        private Builder(NetSettings s) {
+            frameBytesMax = s.frameBytesMax;
+            handshakeTimeoutMillis = s.handshakeTimeoutMillis;
+            peerQueueFramesMax = s.peerQueueFramesMax;
+            peerQueueBytesMax = s.peerQueueBytesMax;
+            pendingHandshakesMax = s.pendingHandshakesMax;
+            clientConnectionsMax = s.clientConnectionsMax;
+            clientQueueFramesMax = s.clientQueueFramesMax;
+            clientQueueBytesMax = s.clientQueueBytesMax;
+            reconnectDelayMinMillis = s.reconnectDelayMinMillis;
+            reconnectDelayMaxMillis = s.reconnectDelayMaxMillis;
+            connectTimeoutMillis = s.connectTimeoutMillis;
+            writeBufferHighBytes = s.writeBufferHighBytes;
+            clientIdleTimeoutMillis = s.clientIdleTimeoutMillis;
+            clientMessageTimeoutMillis = s.clientMessageTimeoutMillis;
+        }
+
+        public Builder frameBytesMax(int value) {
+            frameBytesMax = value;
+            return this;
+        }
+
+        public Builder handshakeTimeoutMillis(long value) {
+            handshakeTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder peerQueueFramesMax(int value) {
+            peerQueueFramesMax = value;
+            return this;
+        }
+
+        public Builder peerQueueBytesMax(long value) {
+            peerQueueBytesMax = value;
+            return this;
+        }
+
+        public Builder pendingHandshakesMax(int value) {
+            pendingHandshakesMax = value;
+            return this;
+        }
+
+        public Builder clientConnectionsMax(int value) {
+            clientConnectionsMax = value;
+            return this;
+        }
+
+        public Builder clientQueueFramesMax(int value) {
+            clientQueueFramesMax = value;
+            return this;
+        }
+
+        public Builder clientQueueBytesMax(long value) {
+            clientQueueBytesMax = value;
+            return this;
+        }
+
+        public Builder reconnectDelayMinMillis(long value) {
+            reconnectDelayMinMillis = value;
+            return this;
+        }
+
+        public Builder reconnectDelayMaxMillis(long value) {
+            reconnectDelayMaxMillis = value;
+            return this;
+        }
+
+        public Builder connectTimeoutMillis(long value) {
+            connectTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder writeBufferHighBytes(int value) {
+            writeBufferHighBytes = value;
+            return this;
+        }
+
+        public Builder clientIdleTimeoutMillis(long value) {
+            clientIdleTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder clientMessageTimeoutMillis(long value) {
+            clientMessageTimeoutMillis = value;
+            return this;
+        }
+
+        public NetSettings build() {
+            return new NetSettings(frameBytesMax, handshakeTimeoutMillis, peerQueueFramesMax, peerQueueBytesMax,
+                    pendingHandshakesMax, clientConnectionsMax, clientQueueFramesMax, clientQueueBytesMax,
+                    reconnectDelayMinMillis, reconnectDelayMaxMillis, connectTimeoutMillis, writeBufferHighBytes,
+                    clientIdleTimeoutMillis, clientMessageTimeoutMillis);
+        }
     }
 }

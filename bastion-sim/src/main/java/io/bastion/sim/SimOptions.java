@@ -42,9 +42,15 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
                          boolean threshold, FaultyThresholdAgent.Fault thresholdFault) {
 
     /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
-    public static final ProtocolSettings SIM_SETTINGS = new ProtocolSettings(
-            8, 16, 16, 1 << 16, 3, 1 << 12, 1_000, 4, 100, 1_000, 20, 5_000, 16, 600, 1024, 4,
-            new SessionSettings(64, 60_000, 30_000, 60_000));
+    public static final ProtocolSettings SIM_SETTINGS = ProtocolSettings.builder()
+            .checkpointInterval(8).logSize(16)
+            .batchRequestsMax(16).batchBytesMax(1 << 16).inFlightBatchesMax(3)
+            .requestBytesMax(1 << 12).pendingRequestsMax(1_000).requestsPerClientMax(4)
+            .statusIntervalMillis(100).idleStatusIntervalMillis(1_000).requestFetchDelayMillis(20)
+            .clockSkewMaxMillis(5_000).retransmitBatchesMax(16).requestTimeoutMillis(600)
+            .stateChunkBytes(1024).stateFetchChunksMax(4)
+            .sessions(new SessionSettings(64, 60_000, 30_000, 60_000))
+            .build();
 
     public SimOptions {
         if (dynamicClients < 0 || dynamicClients > clients) {

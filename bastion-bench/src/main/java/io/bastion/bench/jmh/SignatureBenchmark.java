@@ -3,8 +3,7 @@ package io.bastion.bench.jmh;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.crypto.EcdsaP256SigningKey;
 import io.bastion.crypto.Ed25519SigningKey;
-import io.bastion.crypto.JdkEd25519SigningKey;
-import io.bastion.crypto.JdkSignatureVerifier;
+import io.bastion.crypto.PublicKeys;
 import io.bastion.crypto.StandardSignatureVerifier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,13 +17,21 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.NamedParameterSpec;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Signing and verifying one message: Ed25519 through BouncyCastle (the fast path) and through the
- * JDK provider, and ECDSA P-256 through the JDK. The "Uncached" variants parse the public key on
+ * JDK provider (its {@code Signature} API called directly), and ECDSA P-256 through the JDK. The "Uncached" variants parse the public key on
  * every call, showing what the verifier's key cache saves. Message sizes: 64 bytes (a protocol
  * message such as PREPARE) and 1 KiB (a client request).
  */
@@ -40,7 +47,8 @@ public class SignatureBenchmark {
 
     private byte[] message;
     private Ed25519SigningKey ed25519;
-    private JdkEd25519SigningKey ed25519Jdk;
+    private PrivateKey ed25519JdkPrivate;
+    private PublicKey ed25519JdkPublic;
     private EcdsaP256SigningKey p256;
     private PublicKeyRef ed25519Public;
     private PublicKeyRef p256Public;
@@ -48,23 +56,25 @@ public class SignatureBenchmark {
     private byte[] p256Signature;
     private final StandardSignatureVerifier standard = new StandardSignatureVerifier();
     private final StandardSignatureVerifier standardUncached = new StandardSignatureVerifier(0);
-    private final JdkSignatureVerifier jdk = new JdkSignatureVerifier();
 
     @Setup
-    public void setUp() {
+    public void setUp() throws GeneralSecurityException {
         Random random = new Random(1);
         message = new byte[messageBytes];
         random.nextBytes(message);
         byte[] seed = new byte[Ed25519SigningKey.SEED_BYTES];
         random.nextBytes(seed);
         ed25519 = Ed25519SigningKey.fromSeed(seed);
-        ed25519Jdk = JdkEd25519SigningKey.fromSeed(seed);
+        ed25519JdkPrivate = KeyFactory.getInstance("Ed25519")
+                .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
         p256 = EcdsaP256SigningKey.generate(new SecureRandom());
         ed25519Public = ed25519.publicKey();
         p256Public = p256.publicKey();
+        ed25519JdkPublic = PublicKeys.toJdk(ed25519Public);
         ed25519Signature = ed25519.sign(message);
         p256Signature = p256.sign(message);
-        requireTrue(standard.verify(ed25519Public, message, ed25519Signature) && jdk.verify(ed25519Public, message, ed25519Signature)
+        requireTrue(standard.verify(ed25519Public, message, ed25519Signature) && ed25519VerifyJdk()
+                && Arrays.equals(ed25519SignJdk(), ed25519Signature)
                 && standard.verify(p256Public, message, p256Signature), "set-up signatures must verify");
     }
 
@@ -80,8 +90,11 @@ public class SignatureBenchmark {
     }
 
     @Benchmark
-    public byte[] ed25519SignJdk() {
-        return ed25519Jdk.sign(message);
+    public byte[] ed25519SignJdk() throws GeneralSecurityException {
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(ed25519JdkPrivate);
+        signer.update(message);
+        return signer.sign();
     }
 
     @Benchmark
@@ -95,8 +108,11 @@ public class SignatureBenchmark {
     }
 
     @Benchmark
-    public boolean ed25519VerifyJdk() {
-        return jdk.verify(ed25519Public, message, ed25519Signature);
+    public boolean ed25519VerifyJdk() throws GeneralSecurityException {
+        Signature verifier = Signature.getInstance("Ed25519");
+        verifier.initVerify(ed25519JdkPublic);
+        verifier.update(message);
+        return verifier.verify(ed25519Signature);
     }
 
     @Benchmark

@@ -51,8 +51,25 @@ public record ProtocolSettings(
         int stateFetchChunksMax,
         SessionSettings sessions) {
 
-    public static final ProtocolSettings DEFAULTS = new ProtocolSettings(
-            128, 256, 512, 4 << 20, 2, 1 << 20, 100_000, 4, 100, 1_000, 20, 10_000, 64, 1_000, 64 << 10, 16, SessionSettings.defaults());
+    // The defaults, one named constant each (the cluster file's protocol section overrides them).
+    public static final int CHECKPOINT_INTERVAL_DEFAULT = 128;
+    public static final int LOG_SIZE_DEFAULT = 2 * CHECKPOINT_INTERVAL_DEFAULT;
+    public static final int BATCH_REQUESTS_MAX_DEFAULT = 512;
+    public static final int BATCH_BYTES_MAX_DEFAULT = 4 << 20;
+    public static final int IN_FLIGHT_BATCHES_MAX_DEFAULT = 2;
+    public static final int REQUEST_BYTES_MAX_DEFAULT = 1 << 20;
+    public static final int PENDING_REQUESTS_MAX_DEFAULT = 100_000;
+    public static final int REQUESTS_PER_CLIENT_MAX_DEFAULT = 4;
+    public static final long STATUS_INTERVAL_MILLIS_DEFAULT = 100;
+    public static final long IDLE_STATUS_INTERVAL_MILLIS_DEFAULT = 1_000;
+    public static final long REQUEST_FETCH_DELAY_MILLIS_DEFAULT = 20;
+    public static final long CLOCK_SKEW_MAX_MILLIS_DEFAULT = 10_000;
+    public static final int RETRANSMIT_BATCHES_MAX_DEFAULT = 64;
+    public static final long REQUEST_TIMEOUT_MILLIS_DEFAULT = 1_000;
+    public static final int STATE_CHUNK_BYTES_DEFAULT = 64 << 10;
+    public static final int STATE_FETCH_CHUNKS_MAX_DEFAULT = 16;
+
+    public static final ProtocolSettings DEFAULTS = builder().build();
 
     public ProtocolSettings {
         positive(checkpointInterval, "checkpointInterval");
@@ -84,38 +101,172 @@ public record ProtocolSettings(
         Check.argument(value > 0, name + " must be positive, got " + value);
     }
 
+    /** Settings with every value at its default, to change some of them. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public ProtocolSettings withCheckpointInterval(int k, int logSize) {
-        return new ProtocolSettings(k, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax, requestBytesMax,
-                pendingRequestsMax, requestsPerClientMax, statusIntervalMillis, idleStatusIntervalMillis,
-                requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax, requestTimeoutMillis, stateChunkBytes,
-                stateFetchChunksMax, sessions);
+        return toBuilder().checkpointInterval(k).logSize(logSize).build();
     }
 
     public ProtocolSettings withRequestTimeout(long millis) {
-        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
-                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
-                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax, millis,
-                stateChunkBytes, stateFetchChunksMax, sessions);
+        return toBuilder().requestTimeoutMillis(millis).build();
     }
 
     public ProtocolSettings withBatching(int batchRequestsMax, int inFlightBatchesMax) {
-        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
-                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
-                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
-                requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax, sessions);
+        return toBuilder().batchRequestsMax(batchRequestsMax).inFlightBatchesMax(inFlightBatchesMax).build();
     }
 
     public ProtocolSettings withSessions(SessionSettings settings) {
-        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
-                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
-                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
-                requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax, settings);
+        return toBuilder().sessions(settings).build();
     }
 
     public ProtocolSettings withStateChunkBytes(int bytes) {
-        return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax, inFlightBatchesMax,
-                requestBytesMax, pendingRequestsMax, requestsPerClientMax, statusIntervalMillis,
-                idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis, retransmitBatchesMax,
-                requestTimeoutMillis, bytes, stateFetchChunksMax, sessions);
+        return toBuilder().stateChunkBytes(bytes).build();
+    }
+
+    /**
+     * Settings by name: starts from the defaults (or from given settings) and validates only in
+     * {@link #build()}, so settings that depend on each other can be changed in any order.
+     */
+    public static final class Builder {
+        private int checkpointInterval = CHECKPOINT_INTERVAL_DEFAULT;
+        private int logSize = LOG_SIZE_DEFAULT;
+        private int batchRequestsMax = BATCH_REQUESTS_MAX_DEFAULT;
+        private int batchBytesMax = BATCH_BYTES_MAX_DEFAULT;
+        private int inFlightBatchesMax = IN_FLIGHT_BATCHES_MAX_DEFAULT;
+        private int requestBytesMax = REQUEST_BYTES_MAX_DEFAULT;
+        private int pendingRequestsMax = PENDING_REQUESTS_MAX_DEFAULT;
+        private int requestsPerClientMax = REQUESTS_PER_CLIENT_MAX_DEFAULT;
+        private long statusIntervalMillis = STATUS_INTERVAL_MILLIS_DEFAULT;
+        private long idleStatusIntervalMillis = IDLE_STATUS_INTERVAL_MILLIS_DEFAULT;
+        private long requestFetchDelayMillis = REQUEST_FETCH_DELAY_MILLIS_DEFAULT;
+        private long clockSkewMaxMillis = CLOCK_SKEW_MAX_MILLIS_DEFAULT;
+        private int retransmitBatchesMax = RETRANSMIT_BATCHES_MAX_DEFAULT;
+        private long requestTimeoutMillis = REQUEST_TIMEOUT_MILLIS_DEFAULT;
+        private int stateChunkBytes = STATE_CHUNK_BYTES_DEFAULT;
+        private int stateFetchChunksMax = STATE_FETCH_CHUNKS_MAX_DEFAULT;
+        private SessionSettings sessions = SessionSettings.defaults();
+
+        private Builder() {
+        }
+
+        private Builder(ProtocolSettings s) {
+            checkpointInterval = s.checkpointInterval;
+            logSize = s.logSize;
+            batchRequestsMax = s.batchRequestsMax;
+            batchBytesMax = s.batchBytesMax;
+            inFlightBatchesMax = s.inFlightBatchesMax;
+            requestBytesMax = s.requestBytesMax;
+            pendingRequestsMax = s.pendingRequestsMax;
+            requestsPerClientMax = s.requestsPerClientMax;
+            statusIntervalMillis = s.statusIntervalMillis;
+            idleStatusIntervalMillis = s.idleStatusIntervalMillis;
+            requestFetchDelayMillis = s.requestFetchDelayMillis;
+            clockSkewMaxMillis = s.clockSkewMaxMillis;
+            retransmitBatchesMax = s.retransmitBatchesMax;
+            requestTimeoutMillis = s.requestTimeoutMillis;
+            stateChunkBytes = s.stateChunkBytes;
+            stateFetchChunksMax = s.stateFetchChunksMax;
+            sessions = s.sessions;
+        }
+
+        public Builder checkpointInterval(int value) {
+            checkpointInterval = value;
+            return this;
+        }
+
+        public Builder logSize(int value) {
+            logSize = value;
+            return this;
+        }
+
+        public Builder batchRequestsMax(int value) {
+            batchRequestsMax = value;
+            return this;
+        }
+
+        public Builder batchBytesMax(int value) {
+            batchBytesMax = value;
+            return this;
+        }
+
+        public Builder inFlightBatchesMax(int value) {
+            inFlightBatchesMax = value;
+            return this;
+        }
+
+        public Builder requestBytesMax(int value) {
+            requestBytesMax = value;
+            return this;
+        }
+
+        public Builder pendingRequestsMax(int value) {
+            pendingRequestsMax = value;
+            return this;
+        }
+
+        public Builder requestsPerClientMax(int value) {
+            requestsPerClientMax = value;
+            return this;
+        }
+
+        public Builder statusIntervalMillis(long value) {
+            statusIntervalMillis = value;
+            return this;
+        }
+
+        public Builder idleStatusIntervalMillis(long value) {
+            idleStatusIntervalMillis = value;
+            return this;
+        }
+
+        public Builder requestFetchDelayMillis(long value) {
+            requestFetchDelayMillis = value;
+            return this;
+        }
+
+        public Builder clockSkewMaxMillis(long value) {
+            clockSkewMaxMillis = value;
+            return this;
+        }
+
+        public Builder retransmitBatchesMax(int value) {
+            retransmitBatchesMax = value;
+            return this;
+        }
+
+        public Builder requestTimeoutMillis(long value) {
+            requestTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder stateChunkBytes(int value) {
+            stateChunkBytes = value;
+            return this;
+        }
+
+        public Builder stateFetchChunksMax(int value) {
+            stateFetchChunksMax = value;
+            return this;
+        }
+
+        public Builder sessions(SessionSettings value) {
+            sessions = value;
+            return this;
+        }
+
+        public ProtocolSettings build() {
+            return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax,
+                    inFlightBatchesMax, requestBytesMax, pendingRequestsMax, requestsPerClientMax,
+                    statusIntervalMillis, idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis,
+                    retransmitBatchesMax, requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax, sessions);
+        }
     }
 }

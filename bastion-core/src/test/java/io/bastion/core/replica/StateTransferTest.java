@@ -40,11 +40,8 @@ class StateTransferTest {
     private static final ProtocolSettings SETTINGS = settings();
 
     private static ProtocolSettings settings() {
-        ProtocolSettings d = ProtocolSettings.DEFAULTS;
-        return new ProtocolSettings(d.checkpointInterval(), d.logSize(), d.batchRequestsMax(), d.batchBytesMax(),
-                d.inFlightBatchesMax(), d.requestBytesMax(), d.pendingRequestsMax(), d.requestsPerClientMax(),
-                STATUS_MILLIS, d.idleStatusIntervalMillis(), d.requestFetchDelayMillis(), d.clockSkewMaxMillis(),
-                d.retransmitBatchesMax(), d.requestTimeoutMillis(), CHUNK_BYTES, FETCH_MAX, d.sessions());
+        return ProtocolSettings.builder()
+                .statusIntervalMillis(STATUS_MILLIS).stateChunkBytes(CHUNK_BYTES).stateFetchChunksMax(FETCH_MAX).build();
     }
 
     /** A state as its chunks, with the manifest (leaves) and digest (root) that go with them. */

@@ -139,21 +139,25 @@ final class ClusterFileValidator {
         }
         ProtocolSettings d = ProtocolSettings.DEFAULTS;
         try {
-            return new ProtocolSettings(
-                    or(p.checkpointInterval(), d.checkpointInterval()), or(p.logSize(), d.logSize()),
-                    or(p.batchRequestsMax(), d.batchRequestsMax()), or(p.batchBytesMax(), d.batchBytesMax()),
-                    or(p.inFlightBatchesMax(), d.inFlightBatchesMax()), or(p.requestBytesMax(), d.requestBytesMax()),
-                    or(p.pendingRequestsMax(), d.pendingRequestsMax()),
-                    or(p.requestsPerClientMax(), d.requestsPerClientMax()),
-                    or(p.statusIntervalMillis(), d.statusIntervalMillis()),
-                    or(p.idleStatusIntervalMillis(), d.idleStatusIntervalMillis()),
-                    or(p.requestFetchDelayMillis(), d.requestFetchDelayMillis()),
-                    or(p.clockSkewMaxMillis(), d.clockSkewMaxMillis()),
-                    or(p.retransmitBatchesMax(), d.retransmitBatchesMax()),
-                    or(p.requestTimeoutMillis(), d.requestTimeoutMillis()),
-                    or(p.stateChunkBytes(), d.stateChunkBytes()),
-                    or(p.stateFetchChunksMax(), d.stateFetchChunksMax()),
-                    sessions(p, d.sessions()));
+            return ProtocolSettings.builder()
+                    .checkpointInterval(or(p.checkpointInterval(), d.checkpointInterval()))
+                    .logSize(or(p.logSize(), d.logSize()))
+                    .batchRequestsMax(or(p.batchRequestsMax(), d.batchRequestsMax()))
+                    .batchBytesMax(or(p.batchBytesMax(), d.batchBytesMax()))
+                    .inFlightBatchesMax(or(p.inFlightBatchesMax(), d.inFlightBatchesMax()))
+                    .requestBytesMax(or(p.requestBytesMax(), d.requestBytesMax()))
+                    .pendingRequestsMax(or(p.pendingRequestsMax(), d.pendingRequestsMax()))
+                    .requestsPerClientMax(or(p.requestsPerClientMax(), d.requestsPerClientMax()))
+                    .statusIntervalMillis(or(p.statusIntervalMillis(), d.statusIntervalMillis()))
+                    .idleStatusIntervalMillis(or(p.idleStatusIntervalMillis(), d.idleStatusIntervalMillis()))
+                    .requestFetchDelayMillis(or(p.requestFetchDelayMillis(), d.requestFetchDelayMillis()))
+                    .clockSkewMaxMillis(or(p.clockSkewMaxMillis(), d.clockSkewMaxMillis()))
+                    .retransmitBatchesMax(or(p.retransmitBatchesMax(), d.retransmitBatchesMax()))
+                    .requestTimeoutMillis(or(p.requestTimeoutMillis(), d.requestTimeoutMillis()))
+                    .stateChunkBytes(or(p.stateChunkBytes(), d.stateChunkBytes()))
+                    .stateFetchChunksMax(or(p.stateFetchChunksMax(), d.stateFetchChunksMax()))
+                    .sessions(sessions(p, d.sessions()))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw settingProblem(e.getMessage());
         }

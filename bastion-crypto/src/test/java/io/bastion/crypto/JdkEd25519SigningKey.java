@@ -1,6 +1,7 @@
 package io.bastion.crypto;
 
 import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.crypto.Signer;
 import io.bastion.core.util.Check;
 
 import java.security.GeneralSecurityException;
@@ -16,10 +17,10 @@ import java.util.Optional;
 
 /**
  * An Ed25519 private key that signs with the JDK's own provider ({@code Signature "Ed25519"}).
- * Slower than {@link Ed25519SigningKey}; it is here so that tests and benchmarks can check the
+ * Slower than {@link Ed25519SigningKey}; a test helper, so that tests can check the
  * fast path against an independent implementation. Immutable and thread-safe.
  */
-public final class JdkEd25519SigningKey implements SigningKey {
+public final class JdkEd25519SigningKey implements Signer {
     private final PrivateKey privateKey;
     private final byte[] seed;
     private final PublicKeyRef publicKey;
@@ -59,7 +60,6 @@ public final class JdkEd25519SigningKey implements SigningKey {
         }
     }
 
-    @Override
     public PublicKeyRef publicKey() {
         return publicKey;
     }
@@ -76,7 +76,6 @@ public final class JdkEd25519SigningKey implements SigningKey {
         }
     }
 
-    @Override
     public byte[] toPkcs8() {
         return PrivateKeys.encodeEd25519(seed);
     }

@@ -6,9 +6,8 @@ import io.bastion.core.crypto.SignatureVerifier;
 import java.security.PublicKey;
 
 /**
- * A verifier that uses only the JDK provider, for Ed25519 too. Not for production paths (use
- * {@link StandardSignatureVerifier}); it exists to cross-check the BouncyCastle fast path in
- * tests and to compare the two in benchmarks. Same contract: never throws on malformed input,
+ * A verifier that uses only the JDK provider, for Ed25519 too: a test helper that cross-checks
+ * the BouncyCastle fast path ({@link StandardSignatureVerifier}). Same contract: never throws on malformed input,
  * thread-safe, parsed keys cached in a bounded cache.
  *
  * <p>It differs from the fast path on edge cases that RFC 8032 leaves open: the JDK accepts
