@@ -3,6 +3,7 @@ package io.bastion.core.replica;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Envelope;
+import io.bastion.core.util.Check;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,14 +138,28 @@ final class Checkpoints {
         return stableDigest;
     }
 
+    /** Replica and sequence number pairs held above the stable checkpoint. */
     int pendingCount() {
         return bySeq.values().stream().mapToInt(Map::size).sum();
     }
 
-    /** Whether a checkpoint with this signature content is held (own checkpoints are kept here). */
-    boolean holds(Envelope<Checkpoint> checkpoint) {
-        Map<Digest, Envelope<Checkpoint>> byDigest = bySeq.getOrDefault(checkpoint.message().seq(), Map.of())
-                .get(checkpoint.message().replicaId());
-        return byDigest != null && byDigest.containsKey(checkpoint.message().stateDigest());
+    /**
+     * Checks the bounds: nothing at or below the stable checkpoint {@code stable}, at most
+     * {@link #SEQS_PER_REPLICA_MAX} sequence numbers per replica and {@link #DIGESTS_PER_REPLICA_MAX}
+     * digests per replica and sequence number, so at most {@code replicas * SEQS_PER_REPLICA_MAX}
+     * pairs however many a Byzantine replica signs.
+     */
+    void checkInvariants(long stable, int replicas) {
+        Check.that(bySeq.isEmpty() || bySeq.firstKey() > stable, "checkpoint %d held at or below stable %d",
+                bySeq.isEmpty() ? 0 : bySeq.firstKey(), stable);
+        Map<Integer, Integer> seqsByReplica = new HashMap<>();
+        bySeq.forEach((seq, byReplica) -> byReplica.forEach((replica, byDigest) -> {
+            Check.that(byDigest.size() <= DIGESTS_PER_REPLICA_MAX, "replica %d has %d digests at %d", replica,
+                    byDigest.size(), seq);
+            seqsByReplica.merge(replica, 1, Integer::sum);
+        }));
+        seqsByReplica.forEach((replica, seqs) -> Check.that(seqs <= SEQS_PER_REPLICA_MAX,
+                "checkpoints of replica %d held at %d sequence numbers", replica, seqs));
+        Check.that(pendingCount() <= replicas * SEQS_PER_REPLICA_MAX, "%d checkpoint pairs held", pendingCount());
     }
 }

@@ -1024,18 +1024,19 @@ public final class Replica {
     /** Checks the replica's own invariants; a failure is a bug in Bastion, never bad input. */
     public void checkInvariants() {
         Check.that(lastStable <= lastExecuted && lastExecuted <= lastDelivered,
-                "stable %d <= applied %d <= executed %d", lastStable, lastExecuted, lastDelivered);
+                "stable %d <= executed %d <= delivered %d", lastStable, lastExecuted, lastDelivered);
         Check.that(lastStable % settings.checkpointInterval() == 0, "stable checkpoint %d not at an interval",
                 lastStable);
         Check.that(log.low() == lastStable, "log low watermark %d != stable %d", log.low(), lastStable);
         for (Slot s : log.all()) {
             Check.that(s.seq > lastDelivered || s.executed() || s.seq <= lastStable || s.prePrepare == null,
-                    "slot %d below executed %d but not executed", s.seq, lastDelivered);
+                    "slot %d below delivered %d but not executed", s.seq, lastDelivered);
         }
         Check.that(!isPrimary() || viewChanging() || nextSeq > lastDelivered, "primary's next seq %d at or below "
-                + "executed %d", nextSeq, lastDelivered);
+                + "delivered %d", nextSeq, lastDelivered);
         log.checkInvariants();
         pool.checkInvariants();
+        checkpoints.checkInvariants(lastStable, quorums.n());
     }
 
     /** Checkpoint knowledge, for failure reports. */

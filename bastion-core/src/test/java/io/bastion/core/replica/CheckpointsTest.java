@@ -53,9 +53,9 @@ class CheckpointsTest {
         assertThat(add(checkpoints, "1@8=a 1@8=a 1@8=b 1@8=c 1@8=b")).containsExactly(true, false, true, false, false);
 
         assertThat(Checkpoints.DIGESTS_PER_REPLICA_MAX).isEqualTo(2);
-        assertThat(checkpoints.holds(checkpoint(1, 8, A))).isTrue();
-        assertThat(checkpoints.holds(checkpoint(1, 8, B))).isTrue();
-        assertThat(checkpoints.holds(checkpoint(1, 8, C))).isFalse();
+        assertThat(checkpoints.matching(8, A)).containsExactly(checkpoint(1, 8, A));
+        assertThat(checkpoints.matching(8, B)).containsExactly(checkpoint(1, 8, B));
+        assertThat(checkpoints.matching(8, C)).isEmpty();
         assertThat(checkpoints.pendingCount()).as("replica-seq pairs").isEqualTo(1);
     }
 
@@ -246,12 +246,13 @@ class CheckpointsTest {
                 }
                 int pairs = model.values().stream().mapToInt(TreeMap::size).sum();
                 assertThat(checkpoints.pendingCount()).as("seed %d step %d pending", seed, step).isEqualTo(pairs);
+                checkpoints.checkInvariants(stable, 4);
                 for (var byReplica : model.entrySet()) {
                     for (var held : byReplica.getValue().entrySet()) {
                         for (Digest digest : held.getValue()) {
-                            assertThat(checkpoints.holds(checkpoint(byReplica.getKey(), held.getKey(), digest)))
+                            assertThat(checkpoints.matching(held.getKey(), digest))
                                     .as("seed %d step %d holds %d@%d", seed, step, byReplica.getKey(), held.getKey())
-                                    .isTrue();
+                                    .contains(checkpoint(byReplica.getKey(), held.getKey(), digest));
                         }
                     }
                 }
