@@ -7,21 +7,19 @@ import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
-import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
-import io.bastion.core.quorum.Quorums;
+import io.bastion.core.message.Request;
+import io.bastion.core.session.JoinCheck;
 import io.bastion.core.session.JoinRequest;
 
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a replica checks of a Join that a client sent it, before the Join is ordered: an ordering
- * costs every replica work, and a Join whose challenges cannot pass at execution ({@code JoinCheck},
- * against the batch's agreed time) is not worth it. The Join's own signature is checked before
- * (by the authenticator); Joins relayed by peers are not screened (they may be ordered already).
+ * costs every replica work, and a Join whose challenges cannot pass at execution ({@link JoinCheck},
+ * against the batch's agreed time) is not worth it; the rules are JoinCheck's. The Join's own
+ * signature is checked before (by the authenticator); Joins relayed by peers are not screened (they
+ * may be ordered already).
  *
  * <ul>
  *   <li>A challenge naming this replica must verify under this replica's key, be bound to the
@@ -38,19 +36,14 @@ import java.util.Set;
  */
 final class JoinScreen {
     private final int self;
-    private final Quorums quorums;
-    private final List<PublicKeyRef> replicaKeys;
-    private final SignatureVerifier verifier;
-    private final long skewMillis;
-    private final long lifetimeMaxMillis;
+    private final JoinCheck check;
 
     JoinScreen(int self, ClusterConfig config, SignatureVerifier verifier) {
         this.self = self;
-        this.quorums = config.quorums();
-        this.replicaKeys = config.replicas().stream().map(r -> r.publicKey()).toList();
-        this.verifier = verifier;
-        this.skewMillis = config.settings().clockSkewMaxMillis();
-        this.lifetimeMaxMillis = config.settings().sessions().challengeLifetimeMaxMillis();
+        List<PublicKeyRef> replicaKeys = config.replicas().stream().map(r -> r.publicKey()).toList();
+        this.check = new JoinCheck(config.quorums(), replicaKeys, verifier,
+                config.settings().sessions().challengeLifetimeMaxMillis())
+                .withSlack(config.settings().clockSkewMaxMillis());
     }
 
     /** Why {@code join} (from a client, its signature checked) must not be ordered, or {@code null}. */
@@ -72,51 +65,21 @@ final class JoinScreen {
                 ownSeen = true;
             }
         }
-        return enoughChallenges(request, keyDigest, nowMillis, !ownSeen) ? null : JoinRefusal.TOO_FEW_CHALLENGES;
+        // With this replica's own challenge good, the others' signatures are left to execution.
+        return check.enoughChallenges(request, nowMillis, !ownSeen) ? null : JoinRefusal.TOO_FEW_CHALLENGES;
     }
 
     private JoinRefusal ownProblem(Envelope<Challenge> signed, Digest keyDigest, byte[] nonce, long nowMillis) {
-        Challenge c = signed.message();
-        if (!verifier.verify(replicaKeys.get(self), signed.encodedUnsafe(), signed.signatureUnsafe())) {
+        if (!check.signatureValid(signed)) {
             return JoinRefusal.OWN_CHALLENGE_FORGED;
         }
-        if (!bound(c, keyDigest, nonce)) {
+        JoinCheck.Problem problem = check.problem(signed, keyDigest, nonce, nowMillis, false);
+        if (problem == JoinCheck.Problem.MISBOUND) {
             return JoinRefusal.OWN_CHALLENGE_MISBOUND;
         }
-        if (c.expiresMillis() + skewMillis < nowMillis) {
+        if (problem == JoinCheck.Problem.EXPIRED) {
             return JoinRefusal.OWN_CHALLENGE_EXPIRED;
         }
         return null;
-    }
-
-    /**
-     * Whether 2f+1 distinct replicas' challenges are bound, current and plausible, and, when
-     * {@code verifySignatures}, verify.
-     */
-    private boolean enoughChallenges(JoinRequest request, Digest keyDigest, long nowMillis, boolean verifySignatures) {
-        Set<Integer> good = new HashSet<>();
-        for (Envelope<Challenge> signed : request.challenges()) {
-            Challenge c = signed.message();
-            int replica = c.replicaId();
-            if (replica < 0 || replica >= replicaKeys.size() || good.contains(replica)
-                    || !bound(c, keyDigest, request.nonceUnsafe())
-                    || c.expiresMillis() + skewMillis < nowMillis
-                    || c.expiresMillis() - nowMillis > lifetimeMaxMillis + skewMillis) {
-                continue;
-            }
-            if (verifySignatures && !verifier.verify(replicaKeys.get(replica), signed.encodedUnsafe(),
-                    signed.signatureUnsafe())) {
-                continue;
-            }
-            good.add(replica);
-            if (good.size() >= quorums.joinChallenges()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean bound(Challenge c, Digest keyDigest, byte[] nonce) {
-        return c.keyDigest().equals(keyDigest) && Arrays.equals(c.nonceUnsafe(), nonce);
     }
 }
