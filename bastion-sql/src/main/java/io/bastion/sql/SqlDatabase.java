@@ -2,6 +2,7 @@ package io.bastion.sql;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.execution.CachedReply;
 import io.bastion.core.message.Reply;
 import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
@@ -61,9 +62,6 @@ public final class SqlDatabase implements AutoCloseable {
     /** SQLite page size, and the chunk size of state digests and transfer. */
     public static final int PAGE_BYTES = SqliteSettings.PAGE_SIZE_BYTES;
     private static final String SAVEPOINT = "bastion_request";
-
-    /** A client's last reply as the database keeps it. */
-    public record CachedReply(long seq, long requestNumber, Reply.Status status, byte[] result) {}
 
     private final Path file;
     private final SqlBudget budget;
@@ -342,13 +340,12 @@ public final class SqlDatabase implements AutoCloseable {
         return null;
     }
 
-    void cacheReply(long clientId, long seq, long requestNumber, Reply.Status status, byte[] result)
-            throws SQLException {
+    void cacheReply(long clientId, CachedReply reply) throws SQLException {
         upsertReply.setLong(1, clientId);
-        upsertReply.setLong(2, seq);
-        upsertReply.setLong(3, requestNumber);
-        upsertReply.setInt(4, status.ordinal());
-        upsertReply.setBytes(5, result);
+        upsertReply.setLong(2, reply.seq());
+        upsertReply.setLong(3, reply.requestNumber());
+        upsertReply.setInt(4, reply.status().ordinal());
+        upsertReply.setBytes(5, reply.result());
         upsertReply.executeUpdate();
     }
 
@@ -468,15 +465,11 @@ public final class SqlDatabase implements AutoCloseable {
         sqlite.forgetSchema();
     }
 
+    /** A client's cached reply as committed, outside any batch. */
     CachedReply cachedReply(long clientId) throws SQLException {
-        selectReply.setLong(1, clientId);
-        try (ResultSet rs = selectReply.executeQuery()) {
-            CachedReply reply = rs.next() ? new CachedReply(rs.getLong(1), rs.getLong(2),
-                    Reply.Status.values()[rs.getInt(3)], rs.getBytes(4)) : null;
-            rs.close();
-            connection.rollback();
-            return reply;
-        }
+        CachedReply reply = lastReplyInBatch(clientId);
+        connection.rollback();
+        return reply;
     }
 
     /** A client's cached reply as the batch in progress sees it (no transaction boundary). */

@@ -8,6 +8,8 @@ import io.bastion.core.session.Sessions;
 
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.Signer;
+import io.bastion.core.execution.CachedReply;
+import io.bastion.core.execution.ExecutionRules;
 import io.bastion.core.execution.ReplySigner;
 import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Message;
@@ -32,7 +34,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,8 @@ import java.util.TreeMap;
 /**
  * Replicated state kept in an SQLite database: the service's tables plus Bastion's own — every
  * client's last reply and the position (last sequence number, last agreed time) — so that a
- * batch's effects, its replies and the position commit in one transaction.
+ * batch's effects, its replies and the position commit in one transaction. Requests are answered
+ * by the {@link ExecutionRules} every state machine follows; what the database adds:
  *
  * <ul>
  *   <li>One transaction per batch; each request runs in its own SAVEPOINT, so a request that
@@ -50,7 +52,7 @@ import java.util.TreeMap;
  *       alike. If SQLite had to stop a statement that writes, it rolled back the whole batch: the
  *       batch is then applied again from its start, with that request failing at once — at every
  *       replica, and again when the batch is replayed after a restart.</li>
- *   <li>The commit is durable (synchronous=FULL) before the replies leave; a crash between
+ *   <li>The commit is durable (synchronous=EXTRA) before the replies leave; a crash between
  *       execution and reply neither loses nor repeats a request (the reply is in the cache).</li>
  *   <li>At checkpoints the file is copied as it stands ({@code checkpoint-<seq>.db}); its page
  *       digests' Merkle root is the state digest, and peers fetch its pages for state transfer.
@@ -72,13 +74,12 @@ public final class SqlStateMachine implements StateMachine {
 
     private final int replicaId;
     private final SqlService service;
-    private final ReplySigner replySigner;
     private final Path directory;
     private final SqlDatabase.Mode mode;
     private final int checkpointInterval;
     private final TreeMap<Long, PageImage> checkpoints = new TreeMap<>();
     private final SessionRequests sessions;
-    private final SessionRequests.Hooks hooks;
+    private final ExecutionRules rules;
     private SqlDatabase database;
 
     /**
@@ -90,12 +91,11 @@ public final class SqlStateMachine implements StateMachine {
                            int checkpointInterval, SessionRequests sessions) {
         this.replicaId = replicaId;
         this.service = service;
-        this.replySigner = new ReplySigner(replicaId, signer);
         this.directory = directory;
         this.mode = mode;
         this.checkpointInterval = checkpointInterval;
         this.sessions = sessions;
-        this.hooks = new SessionRequests.Hooks() {
+        this.rules = new ExecutionRules(new ReplySigner(replicaId, signer), sessions, new SessionRequests.Hooks() {
             @Override
             public Authorization authorize(JoinRequest join, ServiceContext context) throws SQLException {
                 return database.authorize(service, join, context);
@@ -106,7 +106,7 @@ public final class SqlStateMachine implements StateMachine {
                     throws SQLException {
                 database.sessionEnded(service, session, context);
             }
-        };
+        });
         try {
             Files.createDirectories(directory);
             database = SqlDatabase.open(directory.resolve(DATABASE), mode, service);
@@ -136,15 +136,12 @@ public final class SqlStateMachine implements StateMachine {
 
     @Override
     public Result execute(Execute batch) {
-        long lastSeq = database.lastSeq();
-        Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
         Map<Integer, RequestBudget.Limit> overBudget = new TreeMap<>();
         while (true) {
             try {
-                Applied applied = apply(batch, overBudget);
-                List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), applied.results());
+                ExecutionRules.Applied applied = apply(batch, overBudget);
                 Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()).root() : null;
-                return new Result(batch.seq(), replies, digest, applied.effects().opened(), applied.effects().forgotten());
+                return rules.result(applied, digest);
             } catch (TransactionLost lost) {
                 // the same at every replica: SQLite stopped the same statement of the same request
                 Check.that(overBudget.put(lost.position, lost.limit) == null,
@@ -155,8 +152,6 @@ public final class SqlStateMachine implements StateMachine {
             }
         }
     }
-
-    private record Applied(List<ReplySigner.Unsigned> results, SessionRequests.Effects effects) {}
 
     /**
      * SQLite rolled back the batch's whole transaction: it stopped a statement that writes when the
@@ -178,52 +173,75 @@ public final class SqlStateMachine implements StateMachine {
      * positions went over their budget in an earlier attempt that SQLite rolled back as a whole;
      * they fail at once this time. Throws {@link TransactionLost} if another one does so now.
      */
-    private Applied apply(Execute batch, Map<Integer, RequestBudget.Limit> overBudget) {
-        List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
-        SessionRequests.Effects effects = new SessionRequests.Effects();
+    private ExecutionRules.Applied apply(Execute batch, Map<Integer, RequestBudget.Limit> overBudget) {
         try {
-            int index = 0;
-            for (int position = 0; position < batch.requests().size(); position++) {
-                Request r = batch.requests().get(position).message();
-                if (SessionRequests.keptBySession(r)) {
-                    SqlDatabase.CachedReply last = database.lastReplyInBatch(r.clientId());
-                    if (last != null && r.requestNumber() <= last.requestNumber()) {
-                        if (r.requestNumber() == last.requestNumber()) { // ordered again: the same reply
-                            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), last.status(),
-                                    last.result()));
-                        }
-                        continue;
-                    }
-                }
-                ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
-                        batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
-                database.startRequest(context, overBudget.get(position));
-                SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
-                requireTransaction(position);
-                // session rows first: the service's rows may reference them
-                database.applySessionChanges(sessions.sessions().drainChanges());
-                Reply.Status status = answer == null ? Reply.Status.OK : answer.status();
-                byte[] result = answer != null ? database.fitReply(answer.result())
-                        : r.isRead() ? database.runOrderedQuery(service, r.operationUnsafe(), effects.context())
-                        : database.runRequest(service, r.operationUnsafe(), effects.context());
-                requireTransaction(position);
-                database.cacheReply(r.clientId(), batch.seq(), r.requestNumber(), status, result);
-                results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
-                index++;
-            }
-            database.forgetClients(effects.forgotten());
-            sessions.sessions().pruneUsedJoins(batch.timeMillis());
-            database.applySessionChanges(sessions.sessions().drainChanges());
+            ExecutionRules.Applied applied = rules.apply(batch, database.lastSeq(), new InTransaction(overBudget));
             database.commitBatch(batch.seq(), batch.timeMillis());
+            return applied;
         } catch (SQLException e) {
             throw new IllegalStateException("batch " + batch.seq() + " could not be applied to the database: " + e, e);
         }
-        return new Applied(results, effects);
     }
 
-    private void requireTransaction(int position) {
-        if (database.transactionLost()) {
-            throw new TransactionLost(position, database.exceededLimit());
+    /**
+     * The service, the reply cache and the session table as the rules run them: in the batch's
+     * transaction, each request within its budget and its own savepoint.
+     */
+    private final class InTransaction implements ExecutionRules.Steps<SQLException> {
+        private final Map<Integer, RequestBudget.Limit> overBudget;
+        private int position = -1;
+
+        InTransaction(Map<Integer, RequestBudget.Limit> overBudget) {
+            this.overBudget = overBudget;
+        }
+
+        @Override
+        public CachedReply lastReply(long clientId) throws SQLException {
+            return database.lastReplyInBatch(clientId);
+        }
+
+        @Override
+        public void begin(int position, ServiceContext context) throws SQLException {
+            this.position = position;
+            database.startRequest(context, overBudget.get(position));
+        }
+
+        @Override
+        public void sessionsChanged(Sessions.Changes changes) throws SQLException {
+            requireTransaction();
+            database.applySessionChanges(changes);
+        }
+
+        @Override
+        public byte[] execute(Request r, ServiceContext context) throws SQLException {
+            return database.runRequest(service, r.operationUnsafe(), context);
+        }
+
+        @Override
+        public byte[] orderedRead(Request r, ServiceContext context) throws SQLException {
+            return database.runOrderedQuery(service, r.operationUnsafe(), context);
+        }
+
+        @Override
+        public byte[] fit(byte[] answer) {
+            return database.fitReply(answer);
+        }
+
+        @Override
+        public void cache(long clientId, CachedReply reply) throws SQLException {
+            requireTransaction();
+            database.cacheReply(clientId, reply);
+        }
+
+        @Override
+        public void forget(List<Long> clientIds) throws SQLException {
+            database.forgetClients(clientIds);
+        }
+
+        private void requireTransaction() {
+            if (database.transactionLost()) {
+                throw new TransactionLost(position, database.exceededLimit());
+            }
         }
     }
 
@@ -265,11 +283,7 @@ public final class SqlStateMachine implements StateMachine {
     @Override
     public Reply cachedReply(long clientId, long requestNumber, int view) {
         try {
-            SqlDatabase.CachedReply cached = database.cachedReply(clientId);
-            if (cached == null || cached.requestNumber() != requestNumber) {
-                return null;
-            }
-            return replySigner.signOne(view, cached.seq(), clientId, requestNumber, cached.status(), cached.result());
+            return rules.cachedReply(clientId, requestNumber, database.cachedReply(clientId), view);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the reply cache: " + e, e);
         }
@@ -277,25 +291,18 @@ public final class SqlStateMachine implements StateMachine {
 
     @Override
     public Reply query(Envelope<Request> request, int view) {
-        Request r = request.message();
-        ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, database.lastAgreedTime(),
-                0);
-        ServiceContext own = sessions.readContext(r, context);
-        SessionRequests.Answer answer = own == null ? SessionRequests.ended()
-                : new SessionRequests.Answer(Reply.Status.OK, database.runQuery(service, r.operationUnsafe(), own));
-        return replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());
+        return rules.query(request, view, database.lastAgreedTime(),
+                (r, context) -> database.runQuery(service, r.operationUnsafe(), context));
     }
 
     @Override
     public Reply repeatJoin(Envelope<Request> join, int view) {
-        Request r = join.message();
-        SessionRequests.Answer answer = sessions.repeatJoin(r);
-        return answer == null ? null : replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());
+        return rules.repeatJoin(join, view);
     }
 
     @Override
     public List<Session> liveSessions() {
-        return sessions.sessions().all();
+        return rules.liveSessions();
     }
 
     // ------------------------------------------------------------------ position and recovery
@@ -340,14 +347,7 @@ public final class SqlStateMachine implements StateMachine {
 
     @Override
     public List<Integer> missingChunks(List<Digest> leaves) {
-        Map<Digest, Integer> local = localPages().index();
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < leaves.size(); i++) {
-            if (!local.containsKey(leaves.get(i))) {
-                missing.add(i);
-            }
-        }
-        return missing;
+        return StateMachine.missingFrom(leaves, localPages().index()::containsKey);
     }
 
     /** The pages this replica holds: the live file's; content-addressed by their digest. */

@@ -28,8 +28,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs committed batches against an in-memory {@link Service} and keeps the replicated state
- * around it: every client's last reply (the other half of exactly-once) and the last agreed time.
+ * Runs committed batches against an in-memory {@link Service}, by the {@link ExecutionRules} every
+ * state machine follows, and keeps the replicated state around it: every client's last reply (the
+ * other half of exactly-once), the session table and the last agreed time.
  *
  * <p>At checkpoints the whole state is serialized canonically and cut into chunks of
  * {@code chunkBytes}; the state digest is the Merkle root of the chunks, so a replica that
@@ -51,14 +52,12 @@ public final class ExecutionEngine implements StateMachine {
     /** Checkpoint images kept for peers. */
     public static final int IMAGES_KEPT = 3;
 
-    private record CachedReply(long seq, long requestNumber, Reply.Status status, byte[] result) {}
-
     private final int replicaId;
     private final Service service;
-    private final ReplySigner replySigner;
     private final int chunkBytes;
     private final SessionRequests sessions;
-    private final SessionRequests.Hooks hooks;
+    private final ExecutionRules rules;
+    private final InMemory steps = new InMemory();
     private final TreeMap<Long, CachedReply> lastReplies = new TreeMap<>();
     private final TreeMap<Long, StateImage> images = new TreeMap<>();
     private long lastSeq;
@@ -68,10 +67,9 @@ public final class ExecutionEngine implements StateMachine {
         Check.argument(chunkBytes > 0, "chunk size must be positive");
         this.replicaId = replicaId;
         this.service = service;
-        this.replySigner = new ReplySigner(replicaId, signer);
         this.chunkBytes = chunkBytes;
         this.sessions = sessions;
-        this.hooks = new SessionRequests.Hooks() {
+        this.rules = new ExecutionRules(new ReplySigner(replicaId, signer), sessions, new SessionRequests.Hooks() {
             @Override
             public Authorization authorize(JoinRequest join, ServiceContext context) {
                 return service.authorize(join.credentials(), join.key(), context);
@@ -81,47 +79,44 @@ public final class ExecutionEngine implements StateMachine {
             public void sessionEnded(Session session, Sessions.EndReason reason, ServiceContext context) {
                 service.sessionEnded(session.clientId(), session.identity(), context);
             }
-        };
+        });
     }
 
     @Override
     public Result execute(Execute batch) {
-        Check.that(batch.seq() == lastSeq + 1, "batch %d executed after %d", batch.seq(), lastSeq);
-        List<ReplySigner.Unsigned> results = new ArrayList<>(batch.requests().size());
-        SessionRequests.Effects effects = new SessionRequests.Effects();
-        int index = 0;
-        for (Envelope<Request> signed : batch.requests()) {
-            Request r = signed.message();
-            if (SessionRequests.keptBySession(r)) {
-                CachedReply last = lastReplies.get(r.clientId());
-                if (last != null && r.requestNumber() <= last.requestNumber()) {
-                    if (r.requestNumber() == last.requestNumber()) { // a retransmission ordered again: the same reply
-                        results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), last.status(),
-                                last.result()));
-                    }
-                    continue;
-                }
-            }
-            ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), batch.seq(), index,
-                    batch.timeMillis(), ServiceContext.deriveSeed(batch.seed(), index));
-            SessionRequests.Answer answer = sessions.execute(r, context, hooks, effects);
-            Reply.Status status = answer == null ? Reply.Status.OK : answer.status();
-            byte[] result = answer != null ? answer.result()
-                    : r.isRead() ? answer(r, effects.context()) : apply(r, effects.context());
-            results.add(new ReplySigner.Unsigned(r.clientId(), r.requestNumber(), status, result));
-            lastReplies.put(r.clientId(), new CachedReply(batch.seq(), r.requestNumber(), status, result));
-            index++;
-        }
-        effects.forgotten().forEach(lastReplies::remove); // answered Joins and ended sessions: bounded by the session table
-        sessions.sessions().pruneUsedJoins(batch.timeMillis());
-        List<Reply> replies = replySigner.sign(batch.view(), batch.seq(), results);
+        ExecutionRules.Applied applied = rules.apply(batch, lastSeq, steps);
         lastSeq = batch.seq();
         lastAgreedTime = Math.max(lastAgreedTime, batch.timeMillis());
-        Digest digest = null;
-        if (batch.checkpoint()) {
-            digest = retain(image(batch.seq())).root();
+        Digest digest = batch.checkpoint() ? retain(image(batch.seq())).root() : null;
+        return rules.result(applied, digest);
+    }
+
+    /** The service and the reply cache as the rules run them: in memory, nothing to fail but the service. */
+    private final class InMemory implements ExecutionRules.Steps<RuntimeException> {
+        @Override
+        public CachedReply lastReply(long clientId) {
+            return lastReplies.get(clientId);
         }
-        return new Result(batch.seq(), replies, digest, effects.opened(), effects.forgotten());
+
+        @Override
+        public byte[] execute(Request r, ServiceContext context) {
+            return apply(r, context);
+        }
+
+        @Override
+        public byte[] orderedRead(Request r, ServiceContext context) {
+            return answer(r, context);
+        }
+
+        @Override
+        public void cache(long clientId, CachedReply reply) {
+            lastReplies.put(clientId, reply);
+        }
+
+        @Override
+        public void forget(List<Long> clientIds) {
+            clientIds.forEach(lastReplies::remove);
+        }
     }
 
     /**
@@ -130,24 +125,14 @@ public final class ExecutionEngine implements StateMachine {
      */
     @Override
     public Reply cachedReply(long clientId, long requestNumber, int view) {
-        CachedReply cached = lastReplies.get(clientId);
-        if (cached == null || cached.requestNumber() != requestNumber) {
-            return null;
-        }
-        return replySigner.signOne(view, cached.seq(), clientId, requestNumber, cached.status(), cached.result());
+        return rules.cachedReply(clientId, requestNumber, lastReplies.get(clientId), view);
     }
 
     @Override
     public Reply query(Envelope<Request> request, int view) {
-        Request r = request.message();
-        ServiceContext context = new ServiceContext(r.clientId(), r.requestNumber(), -1, 0, lastAgreedTime, 0);
-        ServiceContext own = sessions.readContext(r, context);
-        SessionRequests.Answer answer = own == null ? SessionRequests.ended()
-                : new SessionRequests.Answer(Reply.Status.OK, answer(r, own));
-        return replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());
+        return rules.query(request, view, lastAgreedTime, this::answer);
     }
 
-    /** The service's read-only answer, or the error it threw. */
     /**
      * The service's answer to an ordered operation. A runtime exception is a deterministic answer
      * like any other (every replica runs the same code on the same state): the client gets
@@ -163,6 +148,7 @@ public final class ExecutionEngine implements StateMachine {
         }
     }
 
+    /** The service's read-only answer, or the error it threw. */
     private byte[] answer(Request r, ServiceContext context) {
         try {
             return service.query(r.operationUnsafe(), context);
@@ -173,14 +159,12 @@ public final class ExecutionEngine implements StateMachine {
 
     @Override
     public Reply repeatJoin(Envelope<Request> join, int view) {
-        Request r = join.message();
-        SessionRequests.Answer answer = sessions.repeatJoin(r);
-        return answer == null ? null : replySigner.signOne(view, -1, r.clientId(), r.requestNumber(), answer.status(), answer.result());
+        return rules.repeatJoin(join, view);
     }
 
     @Override
     public List<Session> liveSessions() {
-        return sessions.sessions().all();
+        return rules.liveSessions();
     }
 
     @Override
@@ -314,14 +298,7 @@ public final class ExecutionEngine implements StateMachine {
     /** Indexes of the manifest's chunks that no local image holds (those must be fetched). */
     @Override
     public List<Integer> missingChunks(List<Digest> leaves) {
-        Map<Digest, byte[]> local = localChunks();
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < leaves.size(); i++) {
-            if (!local.containsKey(leaves.get(i))) {
-                missing.add(i);
-            }
-        }
-        return missing;
+        return StateMachine.missingFrom(leaves, localChunks()::containsKey);
     }
 
     private Map<Digest, byte[]> localChunks() {

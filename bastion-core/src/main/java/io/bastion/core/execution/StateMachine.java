@@ -103,6 +103,17 @@ public interface StateMachine extends AutoCloseable {
     /** Indexes of the manifest's chunks this replica does not hold locally. */
     List<Integer> missingChunks(List<Digest> leaves);
 
+    /** The usual {@link #missingChunks}: the indexes of the {@code leaves} that are not {@code held}, in order. */
+    static List<Integer> missingFrom(List<Digest> leaves, java.util.function.Predicate<Digest> held) {
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            if (!held.test(leaves.get(i))) {
+                missing.add(i);
+            }
+        }
+        return missing;
+    }
+
     /** Replaces the state by checkpoint {@code seq}, assembled from fetched and local chunks; atomic. */
     Installed install(long seq, List<Digest> leaves, Map<Integer, byte[]> fetched);
 
