@@ -877,11 +877,6 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     /**
-     * A request of a session that ended here: the state machine answers it as it answers a
-     * read-only request of a session that is not live — "session ended", signed by this replica,
-     * without ordering. f+1 such answers tell the client its session is over (ids never return).
-     */
-    /**
      * The Join's answer again, or, if its session is over meanwhile, the Join goes to be ordered
      * (screened and counted against the inbound bounds like a new one).
      */
@@ -895,6 +890,11 @@ public final class ReplicaRuntime implements AutoCloseable {
         } // else dropped and counted: the client sends it again
     }
 
+    /**
+     * A request of a session that ended here: the state machine answers it as it answers a
+     * read-only request of a session that is not live — "session ended", signed by this replica,
+     * without ordering. f+1 such answers tell the client its session is over (ids never return).
+     */
     private void answerEnded(Envelope<Request> request) {
         endedAnswersInFlight.decrementAndGet();
         long clientId = request.message().clientId();
