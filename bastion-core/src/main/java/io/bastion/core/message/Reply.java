@@ -22,14 +22,6 @@ public record Reply(int replicaId, int view, long seq, long clientId, long reque
          * was refused. {@code result} is the reason, in UTF-8.
          */
         REFUSED;
-
-        static Status ofCode(int code) throws CodecException {
-            if (code < 0 || code >= values().length) {
-                throw new CodecException(CodecException.Reason.INVALID_FIELD, "reply status must be 0.."
-                        + (values().length - 1) + ", got " + code);
-            }
-            return values()[code];
-        }
     }
 
     public Reply {

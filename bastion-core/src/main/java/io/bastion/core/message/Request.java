@@ -25,14 +25,6 @@ public record Request(long clientId, long requestNumber, Kind kind, byte[] opera
         JOIN,
         /** Ends the sender's session. Ordered; the operation is empty. */
         LEAVE;
-
-        static Kind ofCode(int code) throws CodecException {
-            if (code < 0 || code >= values().length) {
-                throw new CodecException(CodecException.Reason.INVALID_FIELD, "request kind must be 0.."
-                        + (values().length - 1) + ", got " + code);
-            }
-            return values()[code];
-        }
     }
 
     public Request {
