@@ -196,7 +196,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     private void registerMetrics(PrometheusRegistry metrics, Histogram latency, int n) {
         var stats = runtime.stats();
-        StandardMetrics.builder()
+        StandardMetrics.Builder standard = StandardMetrics.builder()
                 .requestLatency(latency)
                 .requestsExecuted(stats::requestsExecuted)
                 .batchesExecuted(stats::batchesExecuted)
@@ -219,8 +219,12 @@ public final class ReplicaNode implements AutoCloseable {
                 .inboundBytes(this::inboundBytesBySource)
                 .executorUnorderedDepth(runtime::executorUnorderedDepth)
                 .verificationsSaved(stats::verificationsSaved)
-                .peersConnected(() -> peersConnected(n))
-                .register(metrics);
+                .peersConnected(() -> peersConnected(n));
+        if (web != null) {
+            standard.webRejectedMessages(() -> StandardMetrics.byReason(web.counters().errors()))
+                    .webErrorAnswersDropped(() -> web.counters().errorAnswersDropped());
+        }
+        standard.register(metrics);
     }
 
     /** Other replicas the mesh has an authenticated connection to now. */

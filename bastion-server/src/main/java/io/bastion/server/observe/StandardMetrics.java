@@ -46,6 +46,8 @@ public final class StandardMetrics {
     public static final String EXECUTOR_UNORDERED_DEPTH = "bastion_executor_unordered_depth";
     public static final String VERIFICATIONS_SAVED = "bastion_verifications_saved_total";
     public static final String PEERS_CONNECTED = "bastion_peers_connected";
+    public static final String WEB_REJECTED_MESSAGES = "bastion_web_rejected_messages_total";
+    public static final String WEB_ERROR_ANSWERS_DROPPED = "bastion_web_error_answers_dropped_total";
     /** The label of the families counted by reason. */
     public static final String REASON = "reason";
     /** The label of {@link #INBOUND_BYTES}: {@code r<id>} for a peer replica, {@code clients}. */
@@ -139,6 +141,8 @@ public final class StandardMetrics {
         private LongSupplier executorUnorderedDepth;
         private LongSupplier verificationsSaved;
         private LongSupplier peersConnected;
+        private Supplier<? extends Map<String, Long>> webRejectedMessages;
+        private LongSupplier webErrorAnswersDropped;
         private Histogram existingLatency;
 
         private Builder() {}
@@ -263,6 +267,18 @@ public final class StandardMetrics {
             return this;
         }
 
+        /** WebSocket messages of web clients dropped and answered with an error, by reason. */
+        public Builder webRejectedMessages(Supplier<? extends Map<String, Long>> value) {
+            webRejectedMessages = value;
+            return this;
+        }
+
+        /** Error answers to web clients not sent because the client was not reading. */
+        public Builder webErrorAnswersDropped(LongSupplier value) {
+            webErrorAnswersDropped = value;
+            return this;
+        }
+
         /**
          * Registers the request latency histogram and every supplied value on {@code registry}.
          *
@@ -302,6 +318,10 @@ public final class StandardMetrics {
                     + " the same bytes were checked before.", verificationsSaved);
             gauge(metrics, PEERS_CONNECTED, "Other replicas with an authenticated connection to this one now.",
                     peersConnected);
+            byReason(metrics, WEB_REJECTED_MESSAGES, "WebSocket messages of web clients dropped and answered with an"
+                    + " error, by reason.", webRejectedMessages);
+            counter(metrics, WEB_ERROR_ANSWERS_DROPPED, "Error answers to web clients not sent: the client was not"
+                    + " reading.", webErrorAnswersDropped);
             return new StandardMetrics(latency);
         }
 

@@ -33,7 +33,8 @@ class StandardMetricsTest {
                 .rejectedFrames(() -> rejected).rejectedMessages(() -> Map.of("bad_signature", 1L))
                 .droppedMessages(() -> Map.of("queue_full", 0L)).staleMessagesSkipped(() -> 6).sessionsLive(() -> 1)
                 .hellosAnswered(() -> 5).inboundBytes(() -> Map.of("r1", 64L, "clients", 0L))
-                .executorUnorderedDepth(() -> 0).verificationsSaved(() -> 8).peersConnected(() -> 3);
+                .executorUnorderedDepth(() -> 0).verificationsSaved(() -> 8).peersConnected(() -> 3)
+                .webRejectedMessages(() -> Map.of("not_json", 2L)).webErrorAnswersDropped(() -> 1);
     }
 
     /** Every {@code public static final String} of {@link StandardMetrics} that names a metric. */
@@ -56,7 +57,7 @@ class StandardMetricsTest {
         String text = MetricsServer.scrape(registry);
         var families = ExpositionParser.parse(text);
 
-        assertThat(families.keySet()).containsExactlyInAnyOrderElementsOf(standardNames()).hasSize(20);
+        assertThat(families.keySet()).containsExactlyInAnyOrderElementsOf(standardNames()).hasSize(22);
         for (var family : families.values()) {
             assertThat(family.name()).as("the name says the type").matches(switch (family.type()) {
                 case "counter" -> "bastion_[a-z_]+_total";
@@ -68,11 +69,14 @@ class StandardMetricsTest {
         assertThat(families.get(StandardMetrics.VIEW).type()).isEqualTo("gauge");
         assertThat(families.get(StandardMetrics.INBOUND_BYTES).type()).isEqualTo("gauge");
         assertThat(families.get(StandardMetrics.REQUESTS_EXECUTED).type()).isEqualTo("counter");
+        assertThat(families.get(StandardMetrics.WEB_REJECTED_MESSAGES).type()).isEqualTo("counter");
         assertThat(families.get(StandardMetrics.REQUEST_LATENCY).type()).isEqualTo("histogram");
         assertThat(text).contains("bastion_rejected_frames_total{reason=\"truncated\"} 3.0\n")
                 .contains("bastion_request_latency_seconds_count 1\n")
                 .contains("bastion_requests_executed_total 100.0\n").contains("bastion_peers_connected 3.0\n")
-                .contains("bastion_inbound_bytes{source=\"r1\"} 64.0\n");
+                .contains("bastion_inbound_bytes{source=\"r1\"} 64.0\n")
+                .contains("bastion_web_rejected_messages_total{reason=\"not_json\"} 2.0\n")
+                .contains("bastion_web_error_answers_dropped_total 1.0\n");
     }
 
     @Test
