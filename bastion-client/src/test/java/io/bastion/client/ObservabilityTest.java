@@ -59,11 +59,11 @@ class ObservabilityTest {
                     directory.resolve(ClusterGenerator.CA_CERTIFICATE_FILE_NAME)).get(0)))).build();
             Await.until("replica 2 reports 20 executed requests and its 3 peers", Duration.ofSeconds(10), () -> {
                 String text = scrape(http, metricsBase + 2);
-                return text.contains("bastion_requests_executed_total 20") && text.contains("bastion_peers_connected 3\n");
+                return text.contains("bastion_requests_executed_total 20.0\n") && text.contains("bastion_peers_connected 3.0\n");
             });
             String text = scrape(http, metricsBase + 2);
             assertThat(text).contains("# TYPE bastion_request_latency_seconds histogram")
-                    .contains("bastion_request_latency_seconds_count").contains("bastion_view 0").contains("bastion_peers_connected 3\n")
+                    .contains("bastion_request_latency_seconds_count").contains("bastion_view 0").contains("bastion_peers_connected 3.0\n")
                     .contains("bastion_inbound_bytes{source=\"r0\"}").contains("bastion_inbound_bytes{source=\"clients\"}")
                     .contains("bastion_executor_unordered_depth 0").contains("bastion_verifications_saved_total")
                     .contains("bastion_dropped_messages_total{reason=\"executor_backlog\"} 0")

@@ -26,8 +26,6 @@ import io.bastion.net.tls.MeshSecurity;
 import io.bastion.net.tls.ReplicaIdentity;
 import io.bastion.net.tls.TlsContexts;
 import io.bastion.net.web.WebEndpoint;
-import io.bastion.server.observe.LatencyHistogram;
-import io.bastion.server.observe.Metrics;
 import io.bastion.server.observe.MetricsServer;
 import io.bastion.server.observe.StandardMetrics;
 import io.bastion.server.observe.TraceEvent;
@@ -37,6 +35,8 @@ import io.bastion.server.runtime.ReplicaStorage;
 import io.bastion.server.runtime.ReplicaTransport;
 import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -146,11 +146,12 @@ public final class ReplicaNode implements AutoCloseable {
                         + " frameBytesMax (" + options.net().frameBytesMax() + ")");
         SignatureVerifier verifier = new StandardSignatureVerifier();
         this.group = EventLoops.newGroup(EVENT_LOOP_THREADS, "bastion-net-" + id);
-        Metrics metrics = new Metrics();
-        LatencyHistogram latency = StandardMetrics.requestLatencyOn(metrics);
+        PrometheusRegistry metrics = new PrometheusRegistry();
+        Histogram latency = StandardMetrics.requestLatencyOn(metrics);
         TraceLog trace = options.trace() == null ? TraceLog.NONE : TraceLog.open(options.trace(), id);
         this.runtime = new ReplicaRuntime(id, config, key, verifier, stateMachine, config.clientKeys()::get,
-                options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace, latency::observeLatencyNanos),
+                options.storage(), options.runtime(), new ReplicaRuntime.Observers(trace,
+                        nanos -> StandardMetrics.observeLatencyNanos(latency, nanos)),
                 options.localRequests());
         this.network = new ReplicaNetwork(config, id, key, verifier, options.net(), meshSecurity, group,
                 runtime::onReplicaMessage);
@@ -193,9 +194,9 @@ public final class ReplicaNode implements AutoCloseable {
         }
     }
 
-    private void registerMetrics(Metrics metrics, LatencyHistogram latency, int n) {
+    private void registerMetrics(PrometheusRegistry metrics, Histogram latency, int n) {
         var stats = runtime.stats();
-        StandardMetrics.builder()
+        StandardMetrics.Builder standard = StandardMetrics.builder()
                 .requestLatency(latency)
                 .requestsExecuted(stats::requestsExecuted)
                 .batchesExecuted(stats::batchesExecuted)
@@ -218,8 +219,12 @@ public final class ReplicaNode implements AutoCloseable {
                 .inboundBytes(this::inboundBytesBySource)
                 .executorUnorderedDepth(runtime::executorUnorderedDepth)
                 .verificationsSaved(stats::verificationsSaved)
-                .peersConnected(() -> peersConnected(n))
-                .register(metrics);
+                .peersConnected(() -> peersConnected(n));
+        if (web != null) {
+            standard.webRejectedMessages(() -> StandardMetrics.byReason(web.counters().errors()))
+                    .webErrorAnswersDropped(() -> web.counters().errorAnswersDropped());
+        }
+        standard.register(metrics);
     }
 
     /** Other replicas the mesh has an authenticated connection to now. */

@@ -4,6 +4,7 @@ import io.bastion.core.message.Envelope;
 import io.bastion.net.channel.ChannelErrors;
 import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
+import io.bastion.net.http.HttpServer;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -45,8 +46,8 @@ final class WebSocketSession extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            ctx.pipeline().remove(WebEndpoint.IDLE_HANDLER); // the client endpoint's time limits take over
-            ctx.pipeline().remove(WebEndpoint.HTTP_HANDLER);
+            ctx.pipeline().remove(HttpServer.DEADLINES); // the client endpoint's time limits take over
+            ctx.pipeline().remove(HttpServer.ROUTES);
             connection = clients.adopt(ctx.channel());
             LOG.debug("WebSocket from {} {}", ctx.channel().remoteAddress(),
                     connection == null ? "refused: client connections are at their limit" : "open");

@@ -8,6 +8,7 @@ import io.bastion.crypto.Ed25519SigningKey;
 import io.bastion.net.NetSettings;
 import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.ClientEndpoint;
+import io.bastion.net.http.HttpServer;
 import io.bastion.net.testing.Messages;
 import io.bastion.net.testing.TestCluster;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -51,8 +52,8 @@ class WebSocketSessionTest {
                 });
         channel = new EmbeddedChannel();
         channel.pipeline()
-                .addLast(WebEndpoint.IDLE_HANDLER, new ChannelInboundHandlerAdapter())
-                .addLast(WebEndpoint.HTTP_HANDLER, new ChannelInboundHandlerAdapter())
+                .addLast(HttpServer.DEADLINES, new ChannelInboundHandlerAdapter())
+                .addLast(HttpServer.ROUTES, new ChannelInboundHandlerAdapter())
                 .addLast(new WebSocketSession(clients, new WebMessages(NetSettings.DEFAULTS.frameBytesMax()), counters));
         channel.pipeline().fireUserEventTriggered(
                 new WebSocketServerProtocolHandler.HandshakeComplete("/ws", EmptyHttpHeaders.INSTANCE, null));
@@ -81,8 +82,8 @@ class WebSocketSessionTest {
 
     @Test
     void theUpgradeDropsTheHttpHandlersAndMakesTheChannelAClientConnection() {
-        assertThat(channel.pipeline().get(WebEndpoint.IDLE_HANDLER)).isNull();
-        assertThat(channel.pipeline().get(WebEndpoint.HTTP_HANDLER)).isNull();
+        assertThat(channel.pipeline().get(HttpServer.DEADLINES)).isNull();
+        assertThat(channel.pipeline().get(HttpServer.ROUTES)).isNull();
         assertThat(clients.connectionCount()).isEqualTo(1);
         channel.writeInbound(new TextWebSocketFrame(validHello()));
         assertThat(delivered).singleElement().satisfies(m -> assertThat(m.message()).isInstanceOf(Hello.class));

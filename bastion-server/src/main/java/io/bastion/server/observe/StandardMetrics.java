@@ -1,5 +1,12 @@
 package io.bastion.server.observe;
 
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,10 +15,15 @@ import java.util.function.Supplier;
 
 /**
  * The metrics every replica exposes, by name (documented in {@code docs/operations.md}), and their
- * registration: the runtime hands over where each value comes from through a {@link Builder} and
- * gets back the one metric it feeds itself, the request latency histogram. A value the runtime
- * supplies nothing for is not registered (absent rather than a made-up zero). Counters read
- * through suppliers must only grow. Immutable once built; see {@link Metrics} for thread-safety.
+ * registration in a {@link PrometheusRegistry} of the Prometheus Java client, which
+ * {@link MetricsServer} serves: the runtime hands over where each value comes from through a
+ * {@link Builder} and gets back the one metric it feeds itself, the request latency histogram. A
+ * value the runtime supplies nothing for is not registered (absent rather than a made-up zero).
+ *
+ * <p>Values are read through the suppliers at every scrape, on the scraping thread: they must be
+ * thread-safe and cheap, and counters must only grow. A supplier that throws fails that scrape
+ * ({@link MetricsServer} answers 500). The histogram is updated lock-free from any thread.
+ * Immutable once built.
  */
 public final class StandardMetrics {
     public static final String REQUESTS_EXECUTED = "bastion_requests_executed_total";
@@ -34,14 +46,26 @@ public final class StandardMetrics {
     public static final String EXECUTOR_UNORDERED_DEPTH = "bastion_executor_unordered_depth";
     public static final String VERIFICATIONS_SAVED = "bastion_verifications_saved_total";
     public static final String PEERS_CONNECTED = "bastion_peers_connected";
+    public static final String WEB_REJECTED_MESSAGES = "bastion_web_rejected_messages_total";
+    public static final String WEB_ERROR_ANSWERS_DROPPED = "bastion_web_error_answers_dropped_total";
     /** The label of the families counted by reason. */
     public static final String REASON = "reason";
     /** The label of {@link #INBOUND_BYTES}: {@code r<id>} for a peer replica, {@code clients}. */
     public static final String SOURCE = "source";
 
-    private final LatencyHistogram requestLatency;
+    /** Bucket bounds of {@link #REQUEST_LATENCY} in seconds: 0.5 ms to 10 s in 1-2.5-5 steps. */
+    private static final double[] LATENCY_BOUNDS_SECONDS = {
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    /**
+     * The client library's settings for every metric here: its defaults, stated in code. Metrics
+     * built without them would take settings from the process's environment, system properties
+     * and a {@code prometheus.properties} file (bucket bounds, exemplars, ...).
+     */
+    private static final PrometheusProperties LIBRARY_DEFAULTS = PrometheusProperties.builder().build();
 
-    private StandardMetrics(LatencyHistogram requestLatency) {
+    private final Histogram requestLatency;
+
+    private StandardMetrics(Histogram requestLatency) {
         this.requestLatency = requestLatency;
     }
 
@@ -49,17 +73,33 @@ public final class StandardMetrics {
      * Registers the request latency histogram on its own, for a component that must hold it before
      * the other values exist; pass it to {@link Builder#requestLatency}.
      */
-    public static LatencyHistogram requestLatencyOn(Metrics metrics) {
-        return metrics.latencyHistogram(REQUEST_LATENCY,
-                "Time from a request's arrival at the replica to its reply leaving it.");
+    public static Histogram requestLatencyOn(PrometheusRegistry registry) {
+        return Histogram.builder(LIBRARY_DEFAULTS)
+                .name(REQUEST_LATENCY)
+                .help("Time from a request's arrival at the replica to its reply leaving it.")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BOUNDS_SECONDS)
+                .withoutExemplars()
+                .register(registry);
+    }
+
+    /**
+     * Counts one latency into {@code histogram} (a {@link #REQUEST_LATENCY}), given in nanoseconds
+     * and exposed in seconds; a negative one (a clock step) counts as zero. Lock-free.
+     */
+    public static void observeLatencyNanos(Histogram histogram, long nanos) {
+        histogram.observe(Unit.nanosToSeconds(Math.max(0, nanos)));
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Fed by the runtime: from a request's arrival at the replica to its reply leaving it. */
-    public LatencyHistogram requestLatency() {
+    /**
+     * Fed by the runtime ({@link #observeLatencyNanos}): from a request's arrival at the replica to
+     * its reply leaving it.
+     */
+    public Histogram requestLatency() {
         return requestLatency;
     }
 
@@ -101,18 +141,19 @@ public final class StandardMetrics {
         private LongSupplier executorUnorderedDepth;
         private LongSupplier verificationsSaved;
         private LongSupplier peersConnected;
+        private Supplier<? extends Map<String, Long>> webRejectedMessages;
+        private LongSupplier webErrorAnswersDropped;
+        private Histogram existingLatency;
 
         private Builder() {}
 
-        /** Requests executed (ordered and read-only), counted after their batch committed. */
-        private LatencyHistogram existingLatency;
-
         /** Uses a request latency histogram registered earlier with {@link #requestLatencyOn}. */
-        public Builder requestLatency(LatencyHistogram registered) {
+        public Builder requestLatency(Histogram registered) {
             this.existingLatency = registered;
             return this;
         }
 
+        /** Requests executed (ordered and read-only), counted after their batch committed. */
         public Builder requestsExecuted(LongSupplier value) {
             requestsExecuted = value;
             return this;
@@ -226,15 +267,28 @@ public final class StandardMetrics {
             return this;
         }
 
+        /** WebSocket messages of web clients dropped and answered with an error, by reason. */
+        public Builder webRejectedMessages(Supplier<? extends Map<String, Long>> value) {
+            webRejectedMessages = value;
+            return this;
+        }
+
+        /** Error answers to web clients not sent because the client was not reading. */
+        public Builder webErrorAnswersDropped(LongSupplier value) {
+            webErrorAnswersDropped = value;
+            return this;
+        }
+
         /**
-         * Registers the request latency histogram and every supplied value on {@code metrics}.
+         * Registers the request latency histogram and every supplied value on {@code registry}.
          *
-         * @throws IllegalArgumentException if {@code metrics} has one of these names already
+         * @throws IllegalArgumentException if {@code registry} has one of these names already
          */
-        public StandardMetrics register(Metrics metrics) {
+        public StandardMetrics register(PrometheusRegistry registry) {
+            Registration metrics = new Registration(registry);
             counter(metrics, REQUESTS_EXECUTED, "Requests executed.", requestsExecuted);
             counter(metrics, BATCHES_EXECUTED, "Batches executed.", batchesExecuted);
-            LatencyHistogram latency = existingLatency != null ? existingLatency : requestLatencyOn(metrics);
+            Histogram latency = existingLatency != null ? existingLatency : requestLatencyOn(registry);
             gauge(metrics, VIEW, "The replica's current view.", view);
             counter(metrics, VIEW_CHANGES, "View changes completed.", viewChanges);
             gauge(metrics, LAST_EXECUTED_SEQ, "Sequence number of the last executed batch.", lastExecutedSeq);
@@ -255,7 +309,7 @@ public final class StandardMetrics {
             gauge(metrics, SESSIONS_LIVE, "Live sessions of dynamic clients.", sessionsLive);
             counter(metrics, HELLOS_ANSWERED, "Hellos answered with a signed challenge.", hellosAnswered);
             if (inboundBytes != null) {
-                metrics.gaugeFamily(INBOUND_BYTES, "Wire bytes of network messages waiting for verification or the"
+                metrics.gauges(INBOUND_BYTES, "Wire bytes of network messages waiting for verification or the"
                         + " core, by source.", SOURCE, inboundBytes);
             }
             gauge(metrics, EXECUTOR_UNORDERED_DEPTH, "Unordered tasks (reads, resent replies, ...) waiting for the"
@@ -264,26 +318,61 @@ public final class StandardMetrics {
                     + " the same bytes were checked before.", verificationsSaved);
             gauge(metrics, PEERS_CONNECTED, "Other replicas with an authenticated connection to this one now.",
                     peersConnected);
+            byReason(metrics, WEB_REJECTED_MESSAGES, "WebSocket messages of web clients dropped and answered with an"
+                    + " error, by reason.", webRejectedMessages);
+            counter(metrics, WEB_ERROR_ANSWERS_DROPPED, "Error answers to web clients not sent: the client was not"
+                    + " reading.", webErrorAnswersDropped);
             return new StandardMetrics(latency);
         }
 
-        private static void counter(Metrics metrics, String name, String help, LongSupplier value) {
+        private static void counter(Registration metrics, String name, String help, LongSupplier value) {
             if (value != null) {
-                metrics.counterOf(name, help, value);
+                metrics.counter(name, help, value);
             }
         }
 
-        private static void gauge(Metrics metrics, String name, String help, LongSupplier value) {
+        private static void gauge(Registration metrics, String name, String help, LongSupplier value) {
             if (value != null) {
                 metrics.gauge(name, help, value);
             }
         }
 
-        private static void byReason(Metrics metrics, String name, String help,
+        private static void byReason(Registration metrics, String name, String help,
                                      Supplier<? extends Map<String, Long>> value) {
             if (value != null) {
-                metrics.counterFamily(name, help, REASON, value);
+                metrics.counters(name, help, REASON, value);
             }
+        }
+    }
+
+    /** Values read at scrape time, registered as the client library's callback metrics. */
+    private record Registration(PrometheusRegistry registry) {
+        void counter(String name, String help, LongSupplier value) {
+            CounterWithCallback.builder(LIBRARY_DEFAULTS).name(name).help(help)
+                    .callback(callback -> callback.call(value.getAsLong()))
+                    .register(registry);
+        }
+
+        void gauge(String name, String help, LongSupplier value) {
+            GaugeWithCallback.builder(LIBRARY_DEFAULTS).name(name).help(help)
+                    .callback(callback -> callback.call(value.getAsLong()))
+                    .register(registry);
+        }
+
+        /** Counters by one label: label value → count, one sample per entry, in label-value order. */
+        void counters(String name, String help, String label, Supplier<? extends Map<String, Long>> values) {
+            CounterWithCallback.builder(LIBRARY_DEFAULTS).name(name).help(help).labelNames(label)
+                    .callback(callback -> new TreeMap<>(values.get()).forEach((labelValue, count) ->
+                            callback.call(count, labelValue)))
+                    .register(registry);
+        }
+
+        /** Gauges by one label, read like {@link #counters}. */
+        void gauges(String name, String help, String label, Supplier<? extends Map<String, Long>> values) {
+            GaugeWithCallback.builder(LIBRARY_DEFAULTS).name(name).help(help).labelNames(label)
+                    .callback(callback -> new TreeMap<>(values.get()).forEach((labelValue, count) ->
+                            callback.call(count, labelValue)))
+                    .register(registry);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.bastion.net.web;
+package io.bastion.net.http;
 
 import io.bastion.net.Rejection;
 import io.bastion.net.TransportCounters;
@@ -12,12 +12,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The time limits of a web connection before it becomes a WebSocket: its first complete HTTP
- * request must arrive within {@code firstRequestMillis} of connecting, and every later one within
+ * The time limits of an HTTP connection of an {@link HttpServer}: its first complete request must
+ * arrive within {@code firstRequestMillis} of connecting, and every later one within
  * {@code idleMillis} of the one before. Limits on whole requests, not on bytes, so a client that
  * trickles a request a byte at a time holds its slot no longer than one that sends nothing. Sits
- * after the HTTP aggregator; removed once the WebSocket is open (the client endpoint's limits
- * take over). One instance per connection, confined to its event loop.
+ * after the HTTP aggregator; a connection upgraded to another protocol removes it (the web port's
+ * WebSockets have the client endpoint's limits instead). One instance per connection, confined to
+ * its event loop.
  */
 final class HttpDeadlines extends ChannelInboundHandlerAdapter {
     /** Checks per shorter time limit: a connection closes at most 1/this of it late. */
