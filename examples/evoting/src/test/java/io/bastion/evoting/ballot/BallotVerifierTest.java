@@ -17,7 +17,6 @@ import java.util.function.Consumer;
 
 import static io.bastion.evoting.ballot.BallotFixtures.GROUP;
 import static io.bastion.evoting.ballot.BallotFixtures.b64;
-import static io.bastion.evoting.ballot.BallotFixtures.refusal;
 import static io.bastion.evoting.ballot.BallotFixtures.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -270,9 +269,7 @@ class BallotVerifierTest {
         SecureRandom random = BallotFixtures.seeded(10);
         Election election = Election.random(3, 3, 1, 1, random);
         EncryptedBallot ballot = Voter.random(random).cast(election.parameters(), new int[] {1, 0, 0}, random);
-        Voter thief = Voter.random(random);
-        EncryptedBallot copied = thief.sign(new EncryptedBallot(ballot.electionId(), thief.credential(), ballot.choices(),
-                ballot.overall(), ballot.signature()));
+        EncryptedBallot copied = Forgeries.copiedBy(Voter.random(random), ballot);
         assertThat(election.verifier().verify(copied)).isEqualTo("option 0: the 0/1 proof does not verify");
     }
 
@@ -281,26 +278,10 @@ class BallotVerifierTest {
     void anOptionEncryptingTwoIsRefused() {
         SecureRandom random = BallotFixtures.seeded(11);
         Election election = Election.random(3, 3, 0, 3, random);
-        BallotParameters parameters = election.parameters();
         Voter voter = Voter.random(random);
-        byte[] context = parameters.context(voter.credential());
-        BigInteger[] r = {GROUP.randomScalar(random), GROUP.randomScalar(random), GROUP.randomScalar(random)};
-        int[] values = {2, 0, 0};
         for (boolean simulateBoth : new boolean[] {true, false}) {
-            List<EncryptedChoice> choices = new ArrayList<>();
-            for (int j = 0; j < 3; j++) {
-                Element alpha = GROUP.base(r[j]);
-                Element beta = parameters.publicKey().multiply(r[j]).add(GROUP.base(BigInteger.valueOf(values[j])));
-                DisjunctiveProof.Statement statement = new DisjunctiveProof.Statement(context, j, parameters.publicKey(),
-                        alpha, beta, 0, 2);
-                DisjunctiveProof proof = j == 0 && simulateBoth
-                        ? new DisjunctiveProof(List.of(new DisjunctiveProof.Branch(GROUP.randomScalar(random), GROUP.randomScalar(random)),
-                                new DisjunctiveProof.Branch(GROUP.randomScalar(random), GROUP.randomScalar(random))))
-                        : DisjunctiveProof.prove(statement, Math.min(values[j], 1), r[j], DisjunctiveProof.Randomness.draw(2, random));
-                choices.add(new EncryptedChoice(alpha, beta, proof));
-            }
-            DisjunctiveProof overall = overallProof(parameters, context, choices, r, 2, random);
-            EncryptedBallot ballot = voter.sign(new EncryptedBallot(3, voter.credential(), choices, overall, new byte[64]));
+            EncryptedBallot ballot = Forgeries.forged(election.parameters(), voter, new int[] {2, 0, 0}, 2, simulateBoth,
+                    random);
             assertThat(election.verifier().verify(ballot)).as("simulated both: %s", simulateBoth)
                     .isEqualTo("option 0: the 0/1 proof does not verify");
         }
@@ -312,35 +293,12 @@ class BallotVerifierTest {
         SecureRandom random = BallotFixtures.seeded(12);
         for (int[] bounds : new int[][] {{1, 1}, {2, 3}}) {
             Election election = Election.random(3, 3, bounds[0], bounds[1], random);
-            BallotParameters parameters = election.parameters();
-            Voter voter = Voter.random(random);
-            byte[] context = parameters.context(voter.credential());
             int[] values = bounds[0] == 1 ? new int[] {1, 1, 0} : new int[] {0, 0, 1};
-            BigInteger[] r = {GROUP.randomScalar(random), GROUP.randomScalar(random), GROUP.randomScalar(random)};
-            List<EncryptedChoice> choices = new ArrayList<>();
-            for (int j = 0; j < 3; j++) {
-                Element alpha = GROUP.base(r[j]);
-                Element beta = parameters.publicKey().multiply(r[j]).add(GROUP.base(BigInteger.valueOf(values[j])));
-                choices.add(new EncryptedChoice(alpha, beta, DisjunctiveProof.prove(new DisjunctiveProof.Statement(context, j,
-                        parameters.publicKey(), alpha, beta, 0, 2), values[j], r[j], DisjunctiveProof.Randomness.draw(2, random))));
-            }
-            DisjunctiveProof overall = overallProof(parameters, context, choices, r, bounds[0], random); // claims min
-            EncryptedBallot ballot = voter.sign(new EncryptedBallot(3, voter.credential(), choices, overall, new byte[64]));
+            EncryptedBallot ballot = Forgeries.forged(election.parameters(), Voter.random(random), values, bounds[0], false,
+                    random);
             assertThat(election.verifier().verify(ballot)).isEqualTo(
                     "the overall proof does not verify: the number of choices must be " + bounds[0] + ".." + bounds[1]);
         }
-    }
-
-    /** An overall proof claiming the total is {@code claimed}, made honestly with the summed randomness. */
-    private static DisjunctiveProof overallProof(BallotParameters parameters, byte[] context, List<EncryptedChoice> choices,
-                                                 BigInteger[] r, int claimed, SecureRandom random) {
-        DisjunctiveProof.Statement statement = new DisjunctiveProof.Statement(context, DisjunctiveProof.OVERALL_INDEX,
-                parameters.publicKey(), GROUP.sum(choices.stream().map(EncryptedChoice::alpha).toList()),
-                GROUP.sum(choices.stream().map(EncryptedChoice::beta).toList()), parameters.minChoices(),
-                parameters.overallBranches());
-        BigInteger rSum = r[0].add(r[1]).add(r[2]).mod(GROUP.order());
-        return DisjunctiveProof.prove(statement, claimed - parameters.minChoices(), rSum,
-                DisjunctiveProof.Randomness.draw(parameters.overallBranches(), random));
     }
 
     private static ObjectNode choice(ObjectNode tree, int j) {
