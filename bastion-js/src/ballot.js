@@ -5,6 +5,7 @@
 // and hashing come from @noble/curves and @noble/hashes, signatures from WebCrypto.
 import { p256 } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { concat, toHex } from './codec.js';
 
 const Point = p256.Point;
 const Fn = Point.Fn;
@@ -37,16 +38,6 @@ const utf8 = new TextEncoder();
 
 // ------------------------------------------------------------------ bytes
 
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function u32(value) {
   return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
 }
@@ -59,7 +50,7 @@ function u64(value) {
 
 /** lp(x) = u32be(length of x) ‖ x. */
 function lp(bytes) {
-  return concat([u32(bytes.length), bytes]);
+  return concat(u32(bytes.length), bytes);
 }
 
 function scalarBytes(value) {
@@ -76,10 +67,6 @@ function bytesToBigInt(bytes) {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return v;
-}
-
-function toHex(bytes) {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Hq(parts…): SHA-512 over the length-prefixed parts, as an unsigned big-endian integer, mod q. */
@@ -153,9 +140,9 @@ function overallBranches(parameters) {
 
 /** ctx: what every proof of a ballot cast with this credential is bound to. */
 function context(parameters, credential) {
-  return concat([lp(utf8.encode(DOMAIN)), lp(u64(parameters.electionId)), lp(parameters.publicKey), lp(credential),
+  return concat(lp(utf8.encode(DOMAIN)), lp(u64(parameters.electionId)), lp(parameters.publicKey), lp(credential),
     lp(Uint8Array.of(parameters.options)), lp(Uint8Array.of(parameters.minChoices)),
-    lp(Uint8Array.of(parameters.maxChoices))]);
+    lp(Uint8Array.of(parameters.maxChoices)));
 }
 
 // ------------------------------------------------------------------ the disjunctive proof
@@ -340,7 +327,7 @@ export function ballotBytes(ballot) {
   }
   parts.push(Uint8Array.of(ballot.overall.length));
   for (const [c, s] of ballot.overall) parts.push(scalarBytes(c), scalarBytes(s));
-  return concat(parts);
+  return concat(...parts);
 }
 
 /** SHA-256 of the ballot's bytes, 64 lowercase hex digits. */

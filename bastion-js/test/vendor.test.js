@@ -39,7 +39,17 @@ function resolveBare(specifier) {
 /** Every @noble module ballot.js reaches: [{pkg, file}] with file relative to the package root. */
 function reachedModules() {
   const seen = new Map();
-  const pending = importsOf(readFileSync(ENTRY, 'utf8')).filter((s) => !s.startsWith('.')).map(resolveBare);
+  const pending = [];
+  const ours = [ENTRY];
+  for (const visited = new Set(); ours.length > 0;) { // ballot.js and the modules of ours it imports
+    const file = ours.pop();
+    if (visited.has(file)) continue;
+    visited.add(file);
+    for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+      if (specifier.startsWith('.')) ours.push(join(dirname(file), specifier));
+      else pending.push(resolveBare(specifier));
+    }
+  }
   while (pending.length > 0) {
     const module = pending.pop();
     const key = `${module.pkg}/${module.file}`;

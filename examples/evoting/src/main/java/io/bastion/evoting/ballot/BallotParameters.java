@@ -54,13 +54,13 @@ public record BallotParameters(long electionId, int options, int minChoices, int
      */
     public byte[] context(Credential credential) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-        LengthPrefixed.write(out, DOMAIN.getBytes(StandardCharsets.UTF_8));
-        LengthPrefixed.write(out, LengthPrefixed.u64(electionId));
-        LengthPrefixed.write(out, publicKey.encode());
-        LengthPrefixed.write(out, credential.bytes());
-        LengthPrefixed.write(out, new byte[] {(byte) options});
-        LengthPrefixed.write(out, new byte[] {(byte) minChoices});
-        LengthPrefixed.write(out, new byte[] {(byte) maxChoices});
+        Encoding.write(out, DOMAIN.getBytes(StandardCharsets.UTF_8));
+        Encoding.write(out, Encoding.u64(electionId));
+        Encoding.write(out, publicKey.encode());
+        Encoding.write(out, credential.bytes());
+        Encoding.write(out, new byte[] {(byte) options});
+        Encoding.write(out, new byte[] {(byte) minChoices});
+        Encoding.write(out, new byte[] {(byte) maxChoices});
         return out.toByteArray();
     }
 }

@@ -64,8 +64,9 @@ public final class Credential {
         }
         byte[] raw = new byte[BYTES];
         raw[0] = 0x04;
-        System.arraycopy(fixed(ec.getW().getAffineX()), 0, raw, 1, COORDINATE_BYTES);
-        System.arraycopy(fixed(ec.getW().getAffineY()), 0, raw, 1 + COORDINATE_BYTES, COORDINATE_BYTES);
+        System.arraycopy(Encoding.unsigned(ec.getW().getAffineX(), COORDINATE_BYTES), 0, raw, 1, COORDINATE_BYTES);
+        System.arraycopy(Encoding.unsigned(ec.getW().getAffineY(), COORDINATE_BYTES), 0, raw, 1 + COORDINATE_BYTES,
+                COORDINATE_BYTES);
         return decode(raw);
     }
 
@@ -92,14 +93,6 @@ public final class Credential {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    private static byte[] fixed(BigInteger coordinate) {
-        byte[] bytes = coordinate.toByteArray();
-        byte[] out = new byte[COORDINATE_BYTES];
-        int length = Math.min(bytes.length, COORDINATE_BYTES);
-        System.arraycopy(bytes, bytes.length - length, out, COORDINATE_BYTES - length, length);
-        return out;
     }
 
     @Override

@@ -67,7 +67,7 @@ public record DisjunctiveProof(List<Branch> branches) {
         }
 
         private BigInteger challenge(List<Element> commitments) {
-            LengthPrefixed.Hash hash = new LengthPrefixed.Hash().add(DOMAIN).add(context).add(LengthPrefixed.u32(index))
+            Encoding.Hash hash = new Encoding.Hash().add(DOMAIN).add(context).add(Encoding.u32(index))
                     .add(alpha.encode()).add(beta.encode());
             for (Element commitment : commitments) {
                 hash.add(commitment.encode());

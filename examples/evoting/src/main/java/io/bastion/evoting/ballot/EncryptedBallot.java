@@ -62,7 +62,7 @@ public record EncryptedBallot(long electionId, Credential credential, List<Encry
         int size = HEADER_BYTES + choices.size() * OPTION_BYTES + 1 + overall.branches().size() * PAIR_BYTES;
         ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         out.write(VERSION);
-        out.writeBytes(LengthPrefixed.u64(electionId));
+        out.writeBytes(Encoding.u64(electionId));
         out.writeBytes(credential.bytes());
         out.write(choices.size());
         for (EncryptedChoice choice : choices) {
@@ -89,12 +89,7 @@ public record EncryptedBallot(long electionId, Credential credential, List<Encry
 
     /** 32 bytes big-endian, as is: a value not below q is written unreduced, and refused by the verifier. */
     static byte[] scalar(BigInteger value) {
-        byte[] raw = value.toByteArray();
-        int bytes = P256Group.INSTANCE.scalarBytes();
-        byte[] out = new byte[bytes];
-        int length = Math.min(raw.length, bytes);
-        System.arraycopy(raw, raw.length - length, out, bytes - length, length);
-        return out;
+        return Encoding.unsigned(value, P256Group.INSTANCE.scalarBytes());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.bastion.evoting.ballot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bastion.threshold.P256Group;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -127,5 +128,48 @@ final class BallotFixtures {
 
     static byte[] unb64(String text) {
         return Base64.getUrlDecoder().decode(text);
+    }
+
+    /** Why the replicas refuse a changed ballot that its voter signed again, so that the signature is not what fails. */
+    static String resignedRefusal(BallotVerifier verifier, Voter voter, ObjectNode tree) {
+        EncryptedBallot changed;
+        try {
+            changed = BallotJson.parse(tree);
+        } catch (BallotFormatException e) {
+            return e.getMessage();
+        }
+        return verifier.verify(voter.sign(changed));
+    }
+
+    static ObjectNode choice(ObjectNode tree, int j) {
+        return (ObjectNode) tree.get("choices").get(j);
+    }
+
+    /** {@code bytes} with one bit flipped; bit 0 is the most significant of the first byte. */
+    static byte[] flipped(byte[] bytes, int bit) {
+        byte[] out = bytes.clone();
+        out[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+        return out;
+    }
+
+    /** A compressed encoding whose x (below p) has no point on P-256. */
+    static byte[] offCurvePoint() {
+        for (int x = 1; ; x++) {
+            byte[] candidate = new byte[33];
+            candidate[0] = 0x02;
+            candidate[32] = (byte) x;
+            try {
+                GROUP.decode(candidate);
+            } catch (IllegalArgumentException notAPoint) {
+                return candidate;
+            }
+        }
+    }
+
+    /** The same bytes in base64url with nonzero unused bits in the last character. */
+    static String nonCanonical(String b64) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = b64.charAt(b64.length() - 1);
+        return b64.substring(0, b64.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
     }
 }

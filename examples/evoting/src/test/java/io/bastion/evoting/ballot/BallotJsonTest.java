@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 
 import static io.bastion.evoting.ballot.BallotFixtures.GROUP;
 import static io.bastion.evoting.ballot.BallotFixtures.b64;
+import static io.bastion.evoting.ballot.BallotFixtures.choice;
+import static io.bastion.evoting.ballot.BallotFixtures.nonCanonical;
 import static io.bastion.evoting.ballot.BallotFixtures.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -166,10 +168,6 @@ class BallotJsonTest {
         expected.put(name, message);
     }
 
-    private static ObjectNode choice(ObjectNode tree, int j) {
-        return (ObjectNode) tree.get("choices").get(j);
-    }
-
     private static byte[] allOnes(int length) {
         byte[] out = new byte[length];
         Arrays.fill(out, (byte) 0xff);
@@ -180,13 +178,6 @@ class BallotJsonTest {
         byte[] out = bytes.clone();
         out[0] = (byte) first;
         return out;
-    }
-
-    /** The same bytes spelled with nonzero unused bits in the last character. */
-    private static String nonCanonical(String b64) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        char last = b64.charAt(b64.length() - 1);
-        return b64.substring(0, b64.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
     }
 
     private static String refusal(String text) {

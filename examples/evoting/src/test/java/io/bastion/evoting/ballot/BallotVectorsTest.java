@@ -24,6 +24,10 @@ import java.util.function.Consumer;
 
 import static io.bastion.evoting.ballot.BallotFixtures.GROUP;
 import static io.bastion.evoting.ballot.BallotFixtures.b64;
+import static io.bastion.evoting.ballot.BallotFixtures.choice;
+import static io.bastion.evoting.ballot.BallotFixtures.flipped;
+import static io.bastion.evoting.ballot.BallotFixtures.nonCanonical;
+import static io.bastion.evoting.ballot.BallotFixtures.offCurvePoint;
 import static io.bastion.evoting.ballot.BallotFixtures.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,7 +167,7 @@ class BallotVectorsTest {
         }, "the overall proof does not verify: the number of choices must be 1..1");
         t.resigned("a scalar equal to q", tree -> ((ArrayNode) choice(tree, 0).get("proof").get(1))
                 .set(1, b64(EncryptedBallot.scalar(GROUP.order()))), "choices[0].proof[1][1]: not below the group order");
-        t.resigned("a point off the curve", tree -> choice(tree, 1).put("alpha", b64(offCurve())),
+        t.resigned("a point off the curve", tree -> choice(tree, 1).put("alpha", b64(offCurvePoint())),
                 "choices[1].alpha: not a point on P-256");
         t.resigned("the identity", tree -> choice(tree, 1).put("beta", b64(new byte[33])),
                 "choices[1].beta: the identity is not allowed");
@@ -282,10 +286,6 @@ class BallotVectorsTest {
         }
     }
 
-    private static ObjectNode choice(ObjectNode tree, int j) {
-        return (ObjectNode) tree.get("choices").get(j);
-    }
-
     private static void flipScalar(ObjectNode tree, int option, int pair, int which, int bit) {
         ArrayNode p = (ArrayNode) choice(tree, option).get("proof").get(pair);
         p.set(which, b64(flipped(unb64(p.get(which).asText()), bit)));
@@ -294,31 +294,6 @@ class BallotVectorsTest {
     /** Flips a bit of a point's encoding; bit 7 turns prefix 0x02 into 0x03: the point's negation. */
     private static void flipPoint(ObjectNode tree, int option, String field, int bit) {
         choice(tree, option).put(field, b64(flipped(unb64(choice(tree, option).get(field).asText()), bit)));
-    }
-
-    private static byte[] flipped(byte[] bytes, int bit) {
-        byte[] out = bytes.clone();
-        out[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
-        return out;
-    }
-
-    private static byte[] offCurve() {
-        for (int x = 1; ; x++) {
-            byte[] candidate = new byte[33];
-            candidate[0] = 0x02;
-            candidate[32] = (byte) x;
-            try {
-                GROUP.decode(candidate);
-            } catch (IllegalArgumentException notAPoint) {
-                return candidate;
-            }
-        }
-    }
-
-    private static String nonCanonical(String b64) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        char last = b64.charAt(b64.length() - 1);
-        return b64.substring(0, b64.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
     }
 
     @Test

@@ -17,6 +17,10 @@ import java.util.function.Consumer;
 
 import static io.bastion.evoting.ballot.BallotFixtures.GROUP;
 import static io.bastion.evoting.ballot.BallotFixtures.b64;
+import static io.bastion.evoting.ballot.BallotFixtures.choice;
+import static io.bastion.evoting.ballot.BallotFixtures.flipped;
+import static io.bastion.evoting.ballot.BallotFixtures.offCurvePoint;
+import static io.bastion.evoting.ballot.BallotFixtures.resignedRefusal;
 import static io.bastion.evoting.ballot.BallotFixtures.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -173,23 +177,6 @@ class BallotVerifierTest {
         pair.set(which, b64(flipped(unb64(pair.get(which).asText()), bit)));
     }
 
-    private static byte[] flipped(byte[] bytes, int bit) {
-        byte[] out = bytes.clone();
-        out[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
-        return out;
-    }
-
-    /** The refusal of a changed ballot that its voter signed again (so the signature is not what fails). */
-    private static String resignedRefusal(BallotVerifier verifier, Voter voter, ObjectNode tree) {
-        EncryptedBallot changed;
-        try {
-            changed = BallotJson.parse(tree);
-        } catch (BallotFormatException e) {
-            return e.getMessage();
-        }
-        return verifier.verify(voter.sign(changed));
-    }
-
     @Test
     void aNonCanonicalScalarIsRefused() {
         SecureRandom random = BallotFixtures.seeded(7);
@@ -301,28 +288,10 @@ class BallotVerifierTest {
         }
     }
 
-    private static ObjectNode choice(ObjectNode tree, int j) {
-        return (ObjectNode) tree.get("choices").get(j);
-    }
-
     private static String refusalWith(EncryptedBallot ballot, BallotVerifier verifier, Consumer<ObjectNode> change,
                                       Voter voter) {
         ObjectNode tree = BallotJson.toNode(ballot);
         change.accept(tree);
         return resignedRefusal(verifier, voter, tree);
-    }
-
-    /** A compressed encoding whose x has no point on P-256. */
-    private static byte[] offCurvePoint() {
-        for (int x = 1; ; x++) {
-            byte[] candidate = new byte[33];
-            candidate[0] = 0x02;
-            candidate[32] = (byte) x;
-            try {
-                GROUP.decode(candidate);
-            } catch (IllegalArgumentException notAPoint) {
-                return candidate;
-            }
-        }
     }
 }

@@ -7,9 +7,12 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** lp(x) = u32be(length of x) ‖ x, and Hq: SHA-512 over lp-framed parts, reduced modulo the group order. */
-final class LengthPrefixed {
-    private LengthPrefixed() {}
+/**
+ * The byte encodings of docs/ballots.md: lp(x) = u32be(length of x) ‖ x, u32be, u64be, fixed-width
+ * unsigned big-endian integers, and Hq (SHA-512 over lp-framed parts, reduced modulo the group order).
+ */
+final class Encoding {
+    private Encoding() {}
 
     static void write(ByteArrayOutputStream out, byte[] item) {
         out.writeBytes(u32(item.length));
@@ -18,6 +21,18 @@ final class LengthPrefixed {
 
     static byte[] u32(long value) {
         return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+    }
+
+    /** {@code value} (non-negative, below 2^(8·length)) as exactly {@code length} big-endian bytes. */
+    static byte[] unsigned(BigInteger value, int length) {
+        if (value.signum() < 0 || value.bitLength() > 8 * length) {
+            throw new IllegalArgumentException("does not fit " + length + " bytes unsigned");
+        }
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[length];
+        int copy = Math.min(raw.length, length);
+        System.arraycopy(raw, raw.length - copy, out, length - copy, copy);
+        return out;
     }
 
     static byte[] u64(long value) {
