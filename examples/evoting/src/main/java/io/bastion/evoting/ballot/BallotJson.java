@@ -38,6 +38,7 @@ public final class BallotJson {
     private static final int SCALAR_BYTES = 32;
     private static final P256Group GROUP = P256Group.INSTANCE;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
+    /** Jackson's words for a repeated key (BallotJsonTest notices if an upgrade changes them). */
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) [\"'](.*)[\"']",
             Pattern.DOTALL);
     private static final ObjectMapper JSON = JsonMapper.builder()
