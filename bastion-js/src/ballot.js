@@ -510,6 +510,8 @@ class NonInteger {
 }
 
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+/** Jackson's default limit (StreamReadConstraints): objects and arrays nested at most this deep. */
+const NESTING_MAX = 1000;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 /**
@@ -518,6 +520,7 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
  */
 function parseJson(text) {
   let at = 0;
+  let depth = 0;
   const fail = (what) => {
     throw new BallotError(`not valid JSON: ${what} at offset ${at}`);
   };
@@ -551,12 +554,17 @@ function parseJson(text) {
     }
     return fail(at >= text.length ? 'unexpected end' : 'unexpected character');
   };
-  const object = () => {
+  const nest = () => {
     at++;
+    if (++depth > NESTING_MAX) fail(`nested more than ${NESTING_MAX} deep`);
+  };
+  const object = () => {
+    nest();
     const out = Object.create(null);
     space();
     if (text[at] === '}') {
       at++;
+      depth--;
       return out;
     }
     for (;;) {
@@ -573,6 +581,7 @@ function parseJson(text) {
         at++;
       } else if (text[at] === '}') {
         at++;
+        depth--;
         return out;
       } else {
         fail("expected ',' or '}'");
@@ -580,11 +589,12 @@ function parseJson(text) {
     }
   };
   const array = () => {
-    at++;
+    nest();
     const out = [];
     space();
     if (text[at] === ']') {
       at++;
+      depth--;
       return out;
     }
     for (;;) {
@@ -594,6 +604,7 @@ function parseJson(text) {
         at++;
       } else if (text[at] === ']') {
         at++;
+        depth--;
         return out;
       } else {
         fail("expected ',' or ']'");

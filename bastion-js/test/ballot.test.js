@@ -117,6 +117,9 @@ test('the JSON reader refuses what the Java reader refuses, in the same words', 
   assert.equal(refusalOf(() => ballotFromJson(json.replace('{"version":1,', '{"version":1,"__proto__":{},'))),
     'ballot: unexpected key "__proto__"');
   assert.equal(refusalOf(() => ballotFromJson(json.replace('"electionId":3', '"electionId" : 3 '))), null);
+  const nested = (n) => json.replace('"version":1', `"version":${'['.repeat(n)}${']'.repeat(n)}`);
+  assert.equal(refusalOf(() => ballotFromJson(nested(999))), 'version: must be 1', 'depth 1000, as Jackson allows');
+  assert.match(refusalOf(() => ballotFromJson(nested(1000))), /^not valid JSON: nested more than 1000 deep/);
   assert.equal(refusalOf(() => ballotFromValue(null)), 'ballot: not a JSON object');
   assert.equal(refusalOf(() => ballotFromValue([])), 'ballot: not a JSON object');
   const value = JSON.parse(json);

@@ -54,6 +54,10 @@ class BallotJsonTest {
                 .isEqualTo("duplicate key \"version\"");
         assertThat(refusal(json.replace("{\"alpha\":", "{\"beta\":\"x\",\"alpha\":"))).isEqualTo("duplicate key \"beta\"");
         assertThat(refusal("[1]")).isEqualTo("ballot: not a JSON object");
+        String nested999 = json.replace("\"version\":1", "\"version\":" + "[".repeat(999) + "]".repeat(999));
+        assertThat(refusal(nested999)).as("depth 1000: Jackson's limit").isEqualTo("version: must be 1");
+        String nested1000 = json.replace("\"version\":1", "\"version\":" + "[".repeat(1000) + "]".repeat(1000));
+        assertThat(refusal(nested1000)).startsWith("not valid JSON: ");
         assertThat(refusal("\"ballot\"")).isEqualTo("ballot: not a JSON object");
     }
 
