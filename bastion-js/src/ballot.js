@@ -512,6 +512,8 @@ class NonInteger {
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 /** Jackson's default limit (StreamReadConstraints): objects and arrays nested at most this deep. */
 const NESTING_MAX = 1000;
+/** Jackson's default limit too: digits of a number, before and after the point. */
+const NUMBER_DIGITS_MAX = 1000;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 /**
@@ -542,6 +544,8 @@ function parseJson(text) {
     if (ch === '"') return JSON.parse(token(STRING)[0]);
     if (ch === '-' || (ch >= '0' && ch <= '9')) {
       const [raw, fraction, exponent] = token(NUMBER);
+      const digits = raw.length - (raw[0] === '-' ? 1 : 0) - (exponent?.length ?? 0) - (fraction === undefined ? 0 : 1);
+      if (digits > NUMBER_DIGITS_MAX) fail(`a number of more than ${NUMBER_DIGITS_MAX} digits`);
       if (fraction !== undefined || exponent !== undefined) return new NonInteger(raw);
       const n = Number(raw);
       return Number.isSafeInteger(n) ? n : BigInt(raw);

@@ -120,6 +120,11 @@ test('the JSON reader refuses what the Java reader refuses, in the same words', 
   const nested = (n) => json.replace('"version":1', `"version":${'['.repeat(n)}${']'.repeat(n)}`);
   assert.equal(refusalOf(() => ballotFromJson(nested(999))), 'version: must be 1', 'depth 1000, as Jackson allows');
   assert.match(refusalOf(() => ballotFromJson(nested(1000))), /^not valid JSON: nested more than 1000 deep/);
+  for (const [digits, refusal] of [[1000, /^version: must be 1$/], [1001, /^not valid JSON: a number of more than/]]) {
+    for (const number of [`-${'1'.repeat(digits)}`, `1.${'1'.repeat(digits - 1)}`]) {
+      assert.match(refusalOf(() => ballotFromJson(json.replace('"version":1', `"version":${number}`))), refusal);
+    }
+  }
   assert.equal(refusalOf(() => ballotFromValue(null)), 'ballot: not a JSON object');
   assert.equal(refusalOf(() => ballotFromValue([])), 'ballot: not a JSON object');
   const value = JSON.parse(json);

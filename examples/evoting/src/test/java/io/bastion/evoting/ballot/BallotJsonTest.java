@@ -58,6 +58,12 @@ class BallotJsonTest {
         assertThat(refusal(nested999)).as("depth 1000: Jackson's limit").isEqualTo("version: must be 1");
         String nested1000 = json.replace("\"version\":1", "\"version\":" + "[".repeat(1000) + "]".repeat(1000));
         assertThat(refusal(nested1000)).startsWith("not valid JSON: ");
+        for (int digits : new int[] {1000, 1001}) { // Jackson's limit on a number's digits
+            for (String number : new String[] {"-" + "1".repeat(digits), "1." + "1".repeat(digits - 1)}) {
+                String refusal = refusal(json.replace("\"version\":1", "\"version\":" + number));
+                assertThat(refusal).as("%d digits", digits).startsWith(digits == 1000 ? "version: must be 1" : "not valid JSON: ");
+            }
+        }
         assertThat(refusal("\"ballot\"")).isEqualTo("ballot: not a JSON object");
     }
 
