@@ -1,10 +1,13 @@
 package io.bastion.threshold;
 
+import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECPoint;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A prime-order group in which Bastion's threshold schemes work, with its canonical encodings.
@@ -71,6 +74,50 @@ public abstract sealed class Group permits P256Group, Ed25519Group {
     /** The element an encoding names, checked (see {@link #decodePoint}). */
     public final Element decode(byte[] encoded) {
         return new Element(this, decodePoint(encoded));
+    }
+
+    /** {@code a·p + b·q}, one of the values {@link #combineAll} computes. */
+    public record Combination(BigInteger a, Element p, BigInteger b, Element q) {}
+
+    /**
+     * The value {@code a·p + b·q} of each combination, in order. Each is computed with both products
+     * on one doubling chain (Shamir's trick, BouncyCastle's {@link ECAlgorithms#sumOfTwoMultiplies}),
+     * and all are brought to affine form together, with one field inversion instead of one each. Much
+     * faster than {@code p.multiply(a).add(q.multiply(b))}, but variable time: for public scalars only,
+     * as when a verifier recomputes a proof's commitments, never for a secret.
+     */
+    public final List<Element> combineAll(List<Combination> combinations) {
+        ECPoint[] points = new ECPoint[combinations.size()];
+        for (int i = 0; i < points.length; i++) {
+            Combination c = combinations.get(i);
+            points[i] = ECAlgorithms.sumOfTwoMultiplies(member(c.p()).point(), reduce(c.a()), member(c.q()).point(),
+                    reduce(c.b()));
+        }
+        curve.normalizeAll(points);
+        List<Element> values = new ArrayList<>(points.length);
+        for (ECPoint point : points) {
+            values.add(new Element(this, point));
+        }
+        return values;
+    }
+
+    /**
+     * The sum of {@code elements} (the identity when there are none), normalised once at the end rather
+     * than after every addition: what adding up many ciphertexts for a tally needs.
+     */
+    public final Element sum(List<Element> elements) {
+        ECPoint total = curve.getInfinity();
+        for (Element e : elements) {
+            total = total.add(member(e).point());
+        }
+        return new Element(this, total);
+    }
+
+    private Element member(Element e) {
+        if (e.group() != this) {
+            throw new IllegalArgumentException("an element of " + e.group() + " is not one of " + name());
+        }
+        return e;
     }
 
     /** A uniformly random scalar in [1, order). */

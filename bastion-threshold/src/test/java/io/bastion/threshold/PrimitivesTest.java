@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,5 +126,40 @@ class PrimitivesTest {
                 .isEqualTo(G.order().subtract(BigInteger.ONE));
         byte[] tooBig = Bytes.fixedBigEndian(G.order(), 32);
         assertThatThrownBy(() -> G.decodeScalar(tooBig)).hasMessageContaining("below the group order");
+    }
+
+    /** The fast paths a verifier and a tally use agree with plain multiplication and addition, in both groups. */
+    @Test
+    void combinationsAndSumsAgreeWithPlainArithmetic() {
+        for (Group group : List.<Group>of(G, Ed25519Group.INSTANCE)) {
+            Element p = group.base(group.randomScalar(RANDOM));
+            Element q = group.base(group.randomScalar(RANDOM));
+            List<Group.Combination> combinations = new ArrayList<>();
+            List<Element> expected = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                BigInteger a = i % 5 == 0 ? BigInteger.ZERO : group.randomScalar(RANDOM);
+                BigInteger b = i % 7 == 0 ? group.order().negate() : group.randomScalar(RANDOM).negate();
+                combinations.add(new Group.Combination(a, i % 2 == 0 ? group.generator() : p, b, q));
+                expected.add((i % 2 == 0 ? group.generator() : p).multiply(a).add(q.multiply(b)));
+            }
+            BigInteger x = group.randomScalar(RANDOM);
+            combinations.add(new Group.Combination(x, p, x.negate(), p)); // the identity, on purpose
+            expected.add(group.identity());
+            List<Element> values = group.combineAll(combinations);
+            assertThat(values).as(group.name()).isEqualTo(expected);
+            assertThat(values.getLast().isIdentity()).isTrue();
+            for (int i = 0; i < values.size(); i++) {
+                assertThat(values.get(i).encode()).as("%s #%d", group.name(), i).isEqualTo(expected.get(i).encode());
+            }
+
+            List<Element> terms = List.of(p, q, group.generator(), p.negate(), q);
+            assertThat(group.sum(terms)).isEqualTo(q.add(q).add(group.generator()));
+            assertThat(group.sum(terms).encode()).isEqualTo(q.add(q).add(group.generator()).encode());
+            assertThat(group.sum(List.of()).isIdentity()).isTrue();
+        }
+        Element foreign = Ed25519Group.INSTANCE.generator();
+        assertThatThrownBy(() -> G.sum(List.of(G.generator(), foreign))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> G.combineAll(List.of(new Group.Combination(BigInteger.ONE, foreign, BigInteger.ONE,
+                G.generator())))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -224,6 +224,27 @@ class WebEndpointTest {
         assertThat(rawRequest("POST", "/index.html")).startsWith("HTTP/1.1 405").contains("allow: GET, HEAD");
     }
 
+    /**
+     * The page's own web root (bastion-js) with its vendored @noble modules, which index.html's import
+     * map points to: served under paths with '@', whether the browser sends it as is or escaped.
+     */
+    @Test
+    void thePageAndItsVendoredModulesAreServed() throws Exception {
+        Path pageRoot = Path.of("..", "bastion-js");
+        start(pageRoot, NetSettings.DEFAULTS);
+        for (String file : List.of("vendor/@noble/curves/nist.js", "vendor/@noble/curves/abstract/weierstrass.js",
+                "vendor/@noble/hashes/sha2.js", "src/ballot.js")) {
+            for (String path : List.of("/" + file, "/" + file.replace("@", "%40"))) {
+                HttpResponse<byte[]> response = get(path);
+                assertThat(response.statusCode()).as(path).isEqualTo(200);
+                assertThat(response.headers().firstValue("content-type")).as(path).hasValue("text/javascript; charset=utf-8");
+                assertThat(response.body()).as(path).isEqualTo(Files.readAllBytes(pageRoot.resolve(file)));
+            }
+        }
+        assertThat(rawRequest("GET", "/vendor/@noble/hashes/sha2.js")).startsWith("HTTP/1.1 200");
+        assertThat(new String(get("/").body(), StandardCharsets.UTF_8)).contains("<script type=\"importmap\">");
+    }
+
     @Test
     void pathsOutsideTheWebRootHiddenFilesAndOversizedFilesAreNotFound() throws Exception {
         start(webRoot(), NetSettings.DEFAULTS);

@@ -1,0 +1,241 @@
+package io.bastion.evoting.ballot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bastion.threshold.Element;
+import io.bastion.threshold.P256Group;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON form of a ballot, in which ballots travel in requests and sit in the exported election
+ * record: {@code {"version":1,"electionId":…,"credential":…,"choices":[{"alpha":…,"beta":…,"proof":[[c,s],[c,s]]},…],
+ * "overall":[[c,s],…],"signature":…}}, binary fields in base64url without padding. Writing gives the
+ * keys in that order and no whitespace. Reading is strict (exact keys, types, lengths and canonical
+ * encodings) and stops at the first problem, in the order and with the words of docs/ballots.md.
+ * Stateless and thread-safe.
+ */
+public final class BallotJson {
+    static final List<String> BALLOT_KEYS = List.of("version", "electionId", "credential", "choices", "overall",
+            "signature");
+    static final List<String> CHOICE_KEYS = List.of("alpha", "beta", "proof");
+    private static final int POINT_BYTES = 33;
+    private static final int SCALAR_BYTES = 32;
+    private static final P256Group GROUP = P256Group.INSTANCE;
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
+    /** Jackson's words for a repeated key (BallotJsonTest notices if an upgrade changes them). */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) [\"'](.*)[\"']",
+            Pattern.DOTALL);
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    private BallotJson() {}
+
+    /** The ballot a JSON text holds; throws {@link BallotFormatException} saying what is wrong. */
+    public static EncryptedBallot parse(String text) {
+        JsonNode value;
+        try {
+            value = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
+            if (duplicate.lookingAt()) {
+                throw new BallotFormatException("duplicate key \"" + duplicate.group(1) + "\"");
+            }
+            throw new BallotFormatException("not valid JSON: " + e.getOriginalMessage());
+        }
+        if (value == null || value.isMissingNode()) {
+            throw new BallotFormatException("not valid JSON: no value");
+        }
+        return parse(value);
+    }
+
+    /** The ballot a parsed JSON value holds (a request's {@code "ballot"} field, say). */
+    public static EncryptedBallot parse(JsonNode value) {
+        checkKeys(value, "ballot", BALLOT_KEYS);
+        JsonNode version = value.get("version");
+        if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(BigInteger.ONE)) {
+            throw new BallotFormatException("version: must be " + EncryptedBallot.VERSION);
+        }
+        JsonNode electionId = value.get("electionId");
+        if (!electionId.isIntegralNumber() || electionId.bigIntegerValue().signum() < 0
+                || electionId.bigIntegerValue().compareTo(BigInteger.valueOf(BallotParameters.ELECTION_ID_MAX)) > 0) {
+            throw new BallotFormatException("electionId: must be an integer in 0.." + BallotParameters.ELECTION_ID_MAX);
+        }
+        Credential credential;
+        try {
+            credential = Credential.decode(bytes(value.get("credential"), "credential"));
+        } catch (BallotFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BallotFormatException("credential: " + e.getMessage());
+        }
+        JsonNode choices = value.get("choices");
+        if (!choices.isArray() || choices.size() < BallotParameters.OPTIONS_MIN
+                || choices.size() > BallotParameters.OPTIONS_MAX) {
+            throw new BallotFormatException("choices: must be an array of " + BallotParameters.OPTIONS_MIN + ".."
+                    + BallotParameters.OPTIONS_MAX + " options");
+        }
+        List<EncryptedChoice> encrypted = new ArrayList<>(choices.size());
+        for (int j = 0; j < choices.size(); j++) {
+            encrypted.add(choice(choices.get(j), "choices[" + j + "]"));
+        }
+        JsonNode overall = value.get("overall");
+        if (!overall.isArray() || overall.isEmpty() || overall.size() > DisjunctiveProof.BRANCHES_MAX) {
+            throw new BallotFormatException("overall: must be an array of 1.." + DisjunctiveProof.BRANCHES_MAX
+                    + " (c, s) pairs");
+        }
+        DisjunctiveProof overallProof = proof(overall, "overall");
+        byte[] signature = bytes(value.get("signature"), "signature");
+        length(signature, Credential.SIGNATURE_BYTES, "signature");
+        return new EncryptedBallot(electionId.longValue(), credential, encrypted, overallProof, signature);
+    }
+
+    /** The canonical text: keys in the order of the form, no whitespace. */
+    public static String write(EncryptedBallot ballot) {
+        try {
+            return JSON.writeValueAsString(toNode(ballot));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+
+    /** The JSON form as a tree, to embed in a larger document. */
+    public static ObjectNode toNode(EncryptedBallot ballot) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        ObjectNode out = nodes.objectNode();
+        out.put("version", EncryptedBallot.VERSION);
+        out.put("electionId", ballot.electionId());
+        out.put("credential", ENCODER.encodeToString(ballot.credential().bytes()));
+        ArrayNode choices = out.putArray("choices");
+        for (EncryptedChoice choice : ballot.choices()) {
+            ObjectNode c = choices.addObject();
+            c.put("alpha", ENCODER.encodeToString(choice.alpha().encode()));
+            c.put("beta", ENCODER.encodeToString(choice.beta().encode()));
+            c.set("proof", pairs(choice.proof()));
+        }
+        out.set("overall", pairs(ballot.overall()));
+        out.put("signature", ENCODER.encodeToString(ballot.signature()));
+        return out;
+    }
+
+    private static ArrayNode pairs(DisjunctiveProof proof) {
+        ArrayNode pairs = JsonNodeFactory.instance.arrayNode();
+        for (DisjunctiveProof.Branch branch : proof.branches()) {
+            pairs.addArray().add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.challenge())))
+                    .add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.response())));
+        }
+        return pairs;
+    }
+
+    private static EncryptedChoice choice(JsonNode value, String path) {
+        checkKeys(value, path, CHOICE_KEYS);
+        Element alpha = point(value.get("alpha"), path + ".alpha");
+        Element beta = point(value.get("beta"), path + ".beta");
+        JsonNode proof = value.get("proof");
+        if (!proof.isArray() || proof.size() != EncryptedChoice.PROOF_BRANCHES) {
+            throw new BallotFormatException(path + ".proof: must be an array of " + EncryptedChoice.PROOF_BRANCHES
+                    + " (c, s) pairs");
+        }
+        return new EncryptedChoice(alpha, beta, proof(proof, path + ".proof"));
+    }
+
+    /** The pairs of a proof array whose size was checked. */
+    private static DisjunctiveProof proof(JsonNode pairs, String path) {
+        List<DisjunctiveProof.Branch> branches = new ArrayList<>(pairs.size());
+        for (int k = 0; k < pairs.size(); k++) {
+            JsonNode pair = pairs.get(k);
+            String at = path + "[" + k + "]";
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
+                throw new BallotFormatException(at + ": must be an array of two strings [c, s]");
+            }
+            branches.add(new DisjunctiveProof.Branch(scalar(pair.get(0), at + "[0]"), scalar(pair.get(1), at + "[1]")));
+        }
+        return new DisjunctiveProof(branches);
+    }
+
+    /** Missing keys first (in the form's order), then the smallest unexpected one. */
+    private static void checkKeys(JsonNode value, String path, List<String> keys) {
+        if (!value.isObject()) {
+            throw new BallotFormatException(path + ": not a JSON object");
+        }
+        for (String key : keys) {
+            if (!value.has(key)) {
+                throw new BallotFormatException(path + ": missing key \"" + key + "\"");
+            }
+        }
+        TreeSet<String> unexpected = new TreeSet<>();
+        for (Iterator<String> names = value.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!keys.contains(name)) {
+                unexpected.add(name);
+            }
+        }
+        if (!unexpected.isEmpty()) {
+            throw new BallotFormatException(path + ": unexpected key \"" + unexpected.first() + "\"");
+        }
+    }
+
+    private static Element point(JsonNode value, String path) {
+        byte[] encoded = bytes(value, path);
+        length(encoded, POINT_BYTES, path);
+        if (Arrays.equals(encoded, new byte[POINT_BYTES])) {
+            throw new BallotFormatException(path + ": the identity is not allowed");
+        }
+        if (encoded[0] != 0x02 && encoded[0] != 0x03) {
+            throw new BallotFormatException(path + ": not a compressed point (first byte 0x02 or 0x03)");
+        }
+        try {
+            return GROUP.decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new BallotFormatException(path + ": not a point on P-256");
+        }
+    }
+
+    private static BigInteger scalar(JsonNode value, String path) {
+        byte[] encoded = bytes(value, path);
+        length(encoded, SCALAR_BYTES, path);
+        BigInteger scalar = new BigInteger(1, encoded);
+        if (scalar.compareTo(GROUP.order()) >= 0) {
+            throw new BallotFormatException(path + ": not below the group order");
+        }
+        return scalar;
+    }
+
+    /** The bytes of a base64url string without padding, in its one canonical spelling. */
+    private static byte[] bytes(JsonNode value, String path) {
+        String text = value.isTextual() ? value.textValue() : null;
+        if (text == null || text.length() % 4 == 1 || !BASE64URL.matcher(text).matches()) {
+            throw new BallotFormatException(path + ": must be base64url without padding");
+        }
+        byte[] decoded = DECODER.decode(text);
+        if (!ENCODER.encodeToString(decoded).equals(text)) {
+            throw new BallotFormatException(path + ": must be base64url without padding"); // nonzero unused bits
+        }
+        return decoded;
+    }
+
+    private static void length(byte[] bytes, int expected, String path) {
+        if (bytes.length != expected) {
+            throw new BallotFormatException(path + ": must be " + expected + " bytes, not " + bytes.length);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.bastion.evoting.ballot;
+
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.math.ec.ECPoint;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.util.Arrays;
+
+/**
+ * A voter's credential: the ECDSA P-256 public key a ballot is signed with, as the 65-byte
+ * uncompressed SEC1 point {@code 0x04 ‖ x ‖ y} that WebCrypto's {@code exportKey('raw')} gives.
+ * Signatures are ECDSA with SHA-256, 64 bytes {@code r ‖ s} (IEEE P1363, WebCrypto's form), checked
+ * with BouncyCastle (several times faster than the JDK's provider for this). Immutable and
+ * thread-safe.
+ */
+public final class Credential {
+    public static final int BYTES = 65;
+    public static final int SIGNATURE_BYTES = 64;
+    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
+    private static final ECDomainParameters DOMAIN = new ECDomainParameters(P256);
+    private static final int COORDINATE_BYTES = 32;
+
+    private final byte[] raw;
+    private final ECPublicKeyParameters key;
+
+    private Credential(byte[] raw, ECPoint point) {
+        this.raw = raw;
+        this.key = new ECPublicKeyParameters(point, DOMAIN);
+    }
+
+    /**
+     * The credential {@code raw} encodes; throws {@link IllegalArgumentException} saying why when it is
+     * not a 65-byte uncompressed point of P-256 (the messages are those of docs/ballots.md, without
+     * the field name).
+     */
+    public static Credential decode(byte[] raw) {
+        if (raw.length != BYTES) {
+            throw new IllegalArgumentException("must be " + BYTES + " bytes, not " + raw.length);
+        }
+        if (raw[0] != 0x04) {
+            throw new IllegalArgumentException("not an uncompressed point (first byte 0x04)");
+        }
+        ECPoint point;
+        try {
+            point = P256.getCurve().decodePoint(raw); // checks x, y < p and the curve equation (cofactor 1)
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a point on P-256", e);
+        }
+        return new Credential(raw.clone(), point);
+    }
+
+    /** The credential of a JDK EC public key on P-256 (a key pair made with {@code KeyPairGenerator "EC"}). */
+    public static Credential of(PublicKey publicKey) {
+        if (!(publicKey instanceof ECPublicKey ec) || !ec.getParams().getOrder().equals(P256.getN())) {
+            throw new IllegalArgumentException("a credential is an EC public key on P-256");
+        }
+        byte[] raw = new byte[BYTES];
+        raw[0] = 0x04;
+        System.arraycopy(Encoding.unsigned(ec.getW().getAffineX(), COORDINATE_BYTES), 0, raw, 1, COORDINATE_BYTES);
+        System.arraycopy(Encoding.unsigned(ec.getW().getAffineY(), COORDINATE_BYTES), 0, raw, 1 + COORDINATE_BYTES,
+                COORDINATE_BYTES);
+        return decode(raw);
+    }
+
+    /** The 65 bytes. */
+    public byte[] bytes() {
+        return raw.clone();
+    }
+
+    /** Whether {@code signature} (64 bytes r ‖ s) is this credential's ECDSA-SHA-256 signature of {@code message}. */
+    public boolean verifies(byte[] message, byte[] signature) {
+        if (signature.length != SIGNATURE_BYTES) {
+            return false;
+        }
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, COORDINATE_BYTES));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, COORDINATE_BYTES, SIGNATURE_BYTES));
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, key);
+        return verifier.verifySignature(sha256(message), r, s); // refuses r or s outside [1, n)
+    }
+
+    static byte[] sha256(byte[] message) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(message);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Credential c && Arrays.equals(c.raw, raw);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(raw);
+    }
+
+    @Override
+    public String toString() {
+        return "Credential[" + io.bastion.core.util.Hex.of(raw) + "]";
+    }
+}
