@@ -1,9 +1,9 @@
 // The page loads ES modules straight from the web root, without a bundler, and a fresh clone has no
-// node_modules: the @noble files ballot.js needs are vendored under vendor/@noble/, and index.html's
+// node_modules: the @noble files ballot.js and voter.js need are vendored under vendor/@noble/, and index.html's
 // import map sends "@noble/curves/…" and "@noble/hashes/…" there. This test proves the vendored copy
 // is the published one: the installed packages are the versions package.json pins (npm checked
 // their integrity against package-lock.json), the vendored files are exactly the modules
-// ballot.js reaches (followed import by import) plus each package's LICENSE and package.json, and
+// ballot.js and voter.js reach (followed import by import) plus each package's LICENSE and package.json, and
 // every one is byte-identical to the installed file. BASTION_WRITE_VENDOR=1 copies them anew.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['@noble/curves', '@noble/hashes'];
-const ENTRY = join(root, 'src', 'ballot.js');
+const ENTRIES = [join(root, 'src', 'ballot.js'), join(root, 'src', 'voter.js')];
 const EXTRA_FILES = ['LICENSE', 'package.json'];
 const vendorDir = join(root, 'vendor');
 
@@ -28,7 +28,7 @@ function importsOf(source) {
 /** A bare @noble specifier's file in node_modules, through the package's exports map. */
 function resolveBare(specifier) {
   const pkg = PACKAGES.find((p) => specifier.startsWith(`${p}/`));
-  assert.ok(pkg, `ballot.js's modules import only ${PACKAGES.join(' and ')}, not ${specifier}`);
+  assert.ok(pkg, `the page's modules import only ${PACKAGES.join(' and ')}, not ${specifier}`);
   const manifest = JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8'));
   const subpath = `./${specifier.slice(pkg.length + 1)}`;
   const target = manifest.exports?.[subpath];
@@ -36,12 +36,12 @@ function resolveBare(specifier) {
   return { pkg, file: posix.normalize(subpath) };
 }
 
-/** Every @noble module ballot.js reaches: [{pkg, file}] with file relative to the package root. */
+/** Every @noble module ballot.js and voter.js reach: [{pkg, file}] with file relative to the package root. */
 function reachedModules() {
   const seen = new Map();
   const pending = [];
-  const ours = [ENTRY];
-  for (const visited = new Set(); ours.length > 0;) { // ballot.js and the modules of ours it imports
+  const ours = [...ENTRIES];
+  for (const visited = new Set(); ours.length > 0;) { // the entries and the modules of ours they import
     const file = ours.pop();
     if (visited.has(file)) continue;
     visited.add(file);
@@ -83,7 +83,7 @@ test('the installed @noble packages are the versions package.json pins exactly',
   }
 });
 
-test('vendor/ holds exactly the published files ballot.js needs, byte for byte', () => {
+test('vendor/ holds exactly the published files ballot.js and voter.js need, byte for byte', () => {
   const wanted = [...reachedModules(), ...PACKAGES.flatMap((p) => EXTRA_FILES.map((f) => `${p}/${f}`))].sort();
   if (process.env.BASTION_WRITE_VENDOR === '1') {
     rmSync(join(vendorDir, '@noble'), { recursive: true, force: true });
