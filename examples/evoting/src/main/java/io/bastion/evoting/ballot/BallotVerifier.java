@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * number of options and of overall branches, the signature under the ballot's credential, then the
  * proofs (docs/ballots.md, "Verification"). The proofs cost one hash each (their challenges must
  * add up) and, all together, one multi-scalar multiplication (their linear equations, weighted into
- * an {@link EquationBatch}). Only a ballot that fails is looked at proof by proof, to name the first
+ * an {@code EquationBatch}). Only a ballot that fails is looked at proof by proof, to name the first
  * option (or the overall proof) that does not verify. Deterministic: no randomness, no clock, so
  * every correct replica reaches the same verdict. Immutable and thread-safe.
  */

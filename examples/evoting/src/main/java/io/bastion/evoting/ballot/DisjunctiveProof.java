@@ -19,9 +19,9 @@ import java.util.List;
  *
  * <p>The proof carries its commitments {@code A_k, B_k}, so a verifier checks two things separately:
  * that the challenges add up to the hash of the statement and the commitments
- * ({@link #challengesAddUp}), and that each commitment is what its challenge and response make it
- * ({@link #equationsHold}, two products per branch; or, for a whole ballot at once, weighted into one
- * {@link EquationBatch}).
+ * ({@code challengesAddUp}), and that each commitment is what its challenge and response make it
+ * ({@code equationsHold}, two products per branch; or, for a whole ballot at once, weighted into one
+ * {@code EquationBatch}).
  *
  * @param branches {@code (A_k, B_k, c_k, s_k)} for {@code k = 0..t}
  */
