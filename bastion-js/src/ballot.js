@@ -1,8 +1,10 @@
 // Encrypted, verifiable ballots, exactly as docs/ballots.md defines them (the Java side is
 // io.bastion.evoting.ballot): exponential ElGamal on P-256 under the election's threshold key, a
 // disjunctive Chaum–Pedersen proof per option (it encrypts 0 or 1) and one for the number of
-// choices, bound to the voter's credential (an ECDSA P-256 key) and signed with it. Group arithmetic
+// choices, bound to the voter's credential (an ECDSA P-256 key) and signed with it. The proofs carry
+// their commitments, so a verifier checks all their equations as one weighted sum. Group arithmetic
 // and hashing come from @noble/curves and @noble/hashes, signatures from WebCrypto.
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concat, toHex } from './codec.js';
@@ -12,7 +14,7 @@ const Fn = Point.Fn;
 const G = Point.BASE;
 const q = Fn.ORDER;
 
-export const BALLOT_VERSION = 1;
+export const BALLOT_VERSION = 2;
 /** The largest election id: 2^53 − 1, so that a JavaScript number carries every id exactly. */
 export const ELECTION_ID_MAX = Number.MAX_SAFE_INTEGER;
 export const OPTIONS_MIN = 2;
@@ -25,7 +27,11 @@ const POINT_BYTES = 33;
 const SCALAR_BYTES = 32;
 const CREDENTIAL_BYTES = 65;
 const SIGNATURE_BYTES = 64;
+/** The tag of the context and of the proofs' hash: the construction of version 1, which version 2 keeps. */
 const DOMAIN = 'bastion-ballot-v1';
+const WEIGHTS_DOMAIN = 'bastion-ballot-v2/weights';
+/** Bytes of a weight z_e: a false equation gets through the weighted sum with probability about 2^-128. */
+const WEIGHT_BYTES = 16;
 const BALLOT_KEYS = Object.freeze(['version', 'electionId', 'credential', 'choices', 'overall', 'signature']);
 const CHOICE_KEYS = Object.freeze(['alpha', 'beta', 'proof']);
 const ECDSA_IMPORT = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -158,6 +164,7 @@ function shiftedBetas(statement) {
   return out;
 }
 
+/** c = Hq(domain, ctx, u32 index, α, β, A₀, B₀, A₁, B₁, …): what the challenges must add up to. */
 function challenge(statement, commitments) {
   return hashToScalar([utf8.encode(`${DOMAIN}/proof`), statement.context, u32(statement.index),
     statement.alpha.toBytes(true), statement.beta.toBytes(true), ...commitments.map((p) => p.toBytes(true))]);
@@ -169,10 +176,11 @@ function times(point, k) {
 }
 
 /**
- * Proves the statement for the ciphertext made with randomness r whose value is lowest + trueIndex.
- * Every multiplication is noble's constant-time one, and the same work is done in the same order
- * whichever value is true (the true branch first, then the simulated ones), so the running time does
- * not tell what the ciphertext holds.
+ * Proves the statement for the ciphertext made with randomness r whose value is lowest + trueIndex:
+ * the branches [{a, b, c, s}] (commitments A_k, B_k, challenge, response). Every multiplication is
+ * noble's constant-time one, and the same work is done in the same order whichever value is true
+ * (the true branch first, then the simulated ones), so the running time does not tell what the
+ * ciphertext holds.
  */
 function prove(statement, trueIndex, r, { w, simulated }) {
   if (simulated.length !== statement.values - 1) throw new RangeError('one simulated branch per false value');
@@ -192,28 +200,103 @@ function prove(statement, trueIndex, r, { w, simulated }) {
     branches[k] = [c, resp];
     others += c;
   }
+  if (commitments.some((p) => p.is0())) throw new RangeError('a commitment is the identity');
   const c = Fn.create(challenge(statement, commitments) - others);
   branches[trueIndex] = [c, Fn.create(w + c * r)];
-  return branches;
+  return branches.map(([ck, sk], k) => ({ a: commitments[2 * k], b: commitments[2 * k + 1], c: ck, s: sk }));
 }
 
-/** Whether branches prove the statement: canonical scalars, no identity commitment, challenges that add up. */
-function verifies(statement, branches) {
+/** The Fiat–Shamir check: one branch per value, canonical scalars, Σ c_k ≡ Hq(…, A₀, B₀, …). No group arithmetic. */
+function challengesAddUp(statement, branches) {
   if (branches.length !== statement.values) return false;
-  const shifted = shiftedBetas(statement);
-  const commitments = [];
   let sum = 0n;
-  for (let k = 0; k < branches.length; k++) {
-    const [c, s] = branches[k];
+  for (const { c, s } of branches) {
     if (c < 0n || c >= q || s < 0n || s >= q) return false;
-    const minusC = Fn.neg(c);
-    const a = G.mulAddUnsafe(s, statement.alpha, minusC); // public values only: variable time is fine
-    const b = statement.publicKey.mulAddUnsafe(s, shifted[k], minusC);
-    if (a.is0() || b.is0()) return false;
-    commitments.push(a, b);
     sum += c;
   }
-  return Fn.create(sum) === challenge(statement, commitments);
+  return Fn.create(sum) === challenge(statement, branches.flatMap(({ a, b }) => [a, b]));
+}
+
+/**
+ * Whether every commitment is exactly what its challenge and response make it: A_k = s_k·G − c_k·α
+ * and B_k = s_k·PK − c_k·(β − v_k·G), two products per branch. Names the failing proof once a
+ * ballot's weighted sum has failed.
+ */
+function equationsHold(statement, branches) {
+  if (branches.length !== statement.values) return false;
+  const shifted = shiftedBetas(statement);
+  return branches.every(({ a, b, c, s }, k) => {
+    const minusC = Fn.neg(c);
+    return G.mulAddUnsafe(s, statement.alpha, minusC).equals(a) // public values only: variable time is fine
+      && statement.publicKey.mulAddUnsafe(s, shifted[k], minusC).equals(b);
+  });
+}
+
+/** Whether the branches prove the statement on their own. */
+function verifies(statement, branches) {
+  return challengesAddUp(statement, branches) && equationsHold(statement, branches);
+}
+
+/**
+ * The weights z_0, z_1, … of a ballot's equations: z_e is the first 16 bytes of
+ * SHA-512(lp("bastion-ballot-v2/weights") ‖ lp(ctx) ‖ lp(ballot bytes) ‖ u32be(e)), or 1 if that is 0.
+ */
+function weightsOf(ctx, bytes) {
+  const prefix = sha512.create();
+  for (const part of [utf8.encode(WEIGHTS_DOMAIN), ctx, bytes]) prefix.update(u32(part.length)).update(part);
+  let index = 0;
+  return () => {
+    const z = bytesToBigInt(prefix.clone().update(u32(index++)).digest().subarray(0, WEIGHT_BYTES));
+    return z === 0n ? 1n : z;
+  };
+}
+
+/**
+ * Whether every equation of every proof holds, checked as one weighted sum with one multi-scalar
+ * multiplication: Σ z·(A_k + c_k·α − s_k·G) + z'·(B_k + c_k·(β − v_k·G) − s_k·PK) over all branches,
+ * coefficients collected per point, the overall proof's α and β spread onto the α_j and β_j they
+ * add up from. Exactly the Java verifier's sum, so both accept the same ballots.
+ */
+function equationsHoldTogether(parameters, ballot, weight) {
+  const points = [];
+  const scalars = [];
+  let onG = 0n;
+  let onPublicKey = 0n;
+  const add = (branches, lowest) => {
+    let onAlpha = 0n;
+    let onBeta = 0n;
+    branches.forEach(({ a, b, c, s }, k) => {
+      const zA = weight();
+      const zB = weight();
+      points.push(a, b);
+      scalars.push(zA, zB);
+      onAlpha += zA * c;
+      onBeta += zB * c;
+      onG -= zA * s + zB * c * BigInt(lowest + k);
+      onPublicKey -= zB * s;
+    });
+    return [onAlpha, onBeta];
+  };
+  const options = ballot.choices.map(({ proof }) => add(proof, 0));
+  const [overallAlpha, overallBeta] = add(ballot.overall, parameters.minChoices);
+  ballot.choices.forEach(({ alpha, beta }, j) => {
+    points.push(alpha, beta);
+    scalars.push(options[j][0] + overallAlpha, options[j][1] + overallBeta);
+  });
+  points.push(G, parameters.point);
+  scalars.push(onG, onPublicKey);
+  return mulAddUnsafe(Point, points, scalars.map((x) => Fn.create(x))).is0();
+}
+
+/**
+ * The weights z_e of a ballot's equations under the election's parameters, in order (two per
+ * branch: options 0.., then the overall proof): what docs/ballots.md defines, for tests and for
+ * anyone checking another implementation.
+ */
+export function equationWeights(parameters, ballot) {
+  const weight = weightsOf(context(parameters, ballot.credential), ballotBytes(ballot));
+  const branches = ballot.choices.reduce((n, { proof }) => n + proof.length, 0) + ballot.overall.length;
+  return Array.from({ length: 2 * branches }, weight);
 }
 
 function statementOf(ctx, index, parameters, alpha, beta, lowest, values) {
@@ -321,12 +404,15 @@ export async function buildBallot(parameters, choices, credential, randomness = 
 export function ballotBytes(ballot) {
   const parts = [Uint8Array.of(BALLOT_VERSION), u64(ballot.electionId), ballot.credential,
     Uint8Array.of(ballot.choices.length)];
+  const branches = (proof) => {
+    for (const { a, b, c, s } of proof) parts.push(a.toBytes(true), b.toBytes(true), scalarBytes(c), scalarBytes(s));
+  };
   for (const { alpha, beta, proof } of ballot.choices) {
     parts.push(alpha.toBytes(true), beta.toBytes(true));
-    for (const [c, s] of proof) parts.push(scalarBytes(c), scalarBytes(s));
+    branches(proof);
   }
   parts.push(Uint8Array.of(ballot.overall.length));
-  for (const [c, s] of ballot.overall) parts.push(scalarBytes(c), scalarBytes(s));
+  branches(ballot.overall);
   return concat(...parts);
 }
 
@@ -350,24 +436,26 @@ export async function verifyBallot(parameters, ballot) {
   }
   const range = `${parameters.minChoices}..${parameters.maxChoices}`;
   if (ballot.overall.length !== overallBranches(parameters)) {
-    return `the overall proof must have ${overallBranches(parameters)} (c, s) pairs for ${range} choices, not ${ballot.overall.length}`;
+    return `the overall proof must have ${overallBranches(parameters)} (A, B, c, s) branches for ${range} choices, not ${ballot.overall.length}`;
   }
-  if (!(await signatureVerifies(ballot.credential, ballot.signature, ballotBytes(ballot)))) {
+  const bytes = ballotBytes(ballot);
+  if (!(await signatureVerifies(ballot.credential, ballot.signature, bytes))) {
     return 'signature does not verify under the credential';
   }
   const ctx = context(parameters, ballot.credential);
-  for (let j = 0; j < ballot.choices.length; j++) {
-    const { alpha, beta, proof } = ballot.choices[j];
-    if (!verifies(statementOf(ctx, j, parameters, alpha, beta, 0, PROOF_BRANCHES), proof)) {
-      return `option ${j}: the 0/1 proof does not verify`;
-    }
+  const statements = ballot.choices.map(({ alpha, beta }, j) => statementOf(ctx, j, parameters, alpha, beta, 0,
+    PROOF_BRANCHES));
+  statements.push(statementOf(ctx, OVERALL_INDEX, parameters, sumOf(ballot.choices.map((c) => c.alpha)),
+    sumOf(ballot.choices.map((c) => c.beta)), parameters.minChoices, overallBranches(parameters)));
+  const proofs = [...ballot.choices.map((c) => c.proof), ballot.overall];
+  if (proofs.every((proof, i) => challengesAddUp(statements[i], proof))
+      && equationsHoldTogether(parameters, ballot, weightsOf(ctx, bytes))) {
+    return null;
   }
-  const overall = statementOf(ctx, OVERALL_INDEX, parameters, sumOf(ballot.choices.map((c) => c.alpha)),
-    sumOf(ballot.choices.map((c) => c.beta)), parameters.minChoices, overallBranches(parameters));
-  if (!verifies(overall, ballot.overall)) {
-    return `the overall proof does not verify: the number of choices must be ${range}`;
-  }
-  return null;
+  const failing = proofs.findIndex((proof, i) => !verifies(statements[i], proof));
+  if (failing < 0) throw new Error('unreachable: a ballot whose proofs each verify fails their weighted sum');
+  return failing < ballot.choices.length ? `option ${failing}: the 0/1 proof does not verify`
+    : `the overall proof does not verify: the number of choices must be ${range}`;
 }
 
 async function signatureVerifies(credential, signature, bytes) {
@@ -383,15 +471,16 @@ async function signatureVerifies(credential, signature, bytes) {
 
 /** The canonical JSON text: keys in the form's order, no whitespace. */
 export function ballotToJson(ballot) {
-  const pairs = (proof) => proof.map(([c, s]) => [toBase64url(scalarBytes(c)), toBase64url(scalarBytes(s))]);
+  const branches = (proof) => proof.map(({ a, b, c, s }) => [toBase64url(a.toBytes(true)), toBase64url(b.toBytes(true)),
+    toBase64url(scalarBytes(c)), toBase64url(scalarBytes(s))]);
   return JSON.stringify({
     version: BALLOT_VERSION,
     electionId: ballot.electionId,
     credential: toBase64url(ballot.credential),
     choices: ballot.choices.map(({ alpha, beta, proof }) => ({
-      alpha: toBase64url(alpha.toBytes(true)), beta: toBase64url(beta.toBytes(true)), proof: pairs(proof),
+      alpha: toBase64url(alpha.toBytes(true)), beta: toBase64url(beta.toBytes(true)), proof: branches(proof),
     })),
-    overall: pairs(ballot.overall),
+    overall: branches(ballot.overall),
     signature: toBase64url(ballot.signature),
   });
 }
@@ -428,12 +517,12 @@ export function ballotFromValue(value) {
   const encrypted = choices.map((choice, j) => choiceOf(choice, `choices[${j}]`));
   const overall = value.overall;
   if (!Array.isArray(overall) || overall.length < 1 || overall.length > BRANCHES_MAX) {
-    throw new BallotError(`overall: must be an array of 1..${BRANCHES_MAX} (c, s) pairs`);
+    throw new BallotError(`overall: must be an array of 1..${BRANCHES_MAX} (A, B, c, s) branches`);
   }
-  const overallPairs = pairsOf(overall, 'overall');
+  const overallProof = branchesOf(overall, 'overall');
   const signature = bytesOf(value.signature, 'signature');
   checkLength(signature, SIGNATURE_BYTES, 'signature');
-  return { electionId, credential, choices: encrypted, overall: overallPairs, signature };
+  return { electionId, credential, choices: encrypted, overall: overallProof, signature };
 }
 
 function choiceOf(value, path) {
@@ -441,18 +530,21 @@ function choiceOf(value, path) {
   const alpha = pointOf(value.alpha, `${path}.alpha`);
   const beta = pointOf(value.beta, `${path}.beta`);
   if (!Array.isArray(value.proof) || value.proof.length !== PROOF_BRANCHES) {
-    throw new BallotError(`${path}.proof: must be an array of ${PROOF_BRANCHES} (c, s) pairs`);
+    throw new BallotError(`${path}.proof: must be an array of ${PROOF_BRANCHES} (A, B, c, s) branches`);
   }
-  return { alpha, beta, proof: pairsOf(value.proof, `${path}.proof`) };
+  return { alpha, beta, proof: branchesOf(value.proof, `${path}.proof`) };
 }
 
-function pairsOf(pairs, path) {
-  return pairs.map((pair, k) => {
+/** The branches of a proof array whose size was checked: each [A, B, c, s], read in that order. */
+function branchesOf(branches, path) {
+  return branches.map((branch, k) => {
     const at = `${path}[${k}]`;
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
-      throw new BallotError(`${at}: must be an array of two strings [c, s]`);
+    if (!Array.isArray(branch) || branch.length !== 4 || ![0, 1, 2, 3].every((i) => typeof branch[i] === 'string')) {
+      throw new BallotError(`${at}: must be an array of four strings [A, B, c, s]`);
     }
-    return [scalarOf(pair[0], `${at}[0]`), scalarOf(pair[1], `${at}[1]`)];
+    const a = pointOf(branch[0], `${at}[0]`);
+    const b = pointOf(branch[1], `${at}[1]`);
+    return { a, b, c: scalarOf(branch[2], `${at}[2]`), s: scalarOf(branch[3], `${at}[3]`) };
   });
 }
 

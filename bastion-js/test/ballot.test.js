@@ -6,7 +6,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   ballotBytes, ballotFromJson, ballotFromValue, ballotToJson, BallotError, buildBallot, drawRandomness,
-  electionParameters, generateCredential, tracker, verifyBallot, webCryptoCredential, toBase64url,
+  electionParameters, equationWeights, generateCredential, tracker, verifyBallot, webCryptoCredential, toBase64url,
 } from '../src/ballot.js';
 import { generateClientKey } from '../src/keys.js';
 
@@ -33,7 +33,7 @@ test('ballots made with a WebCrypto credential verify, round-trip through JSON a
     const parameters = election(11, k, min, max);
     const ballot = await buildBallot(parameters, choices, credential);
     assert.equal(await verifyBallot(parameters, ballot), null);
-    assert.equal(ballotBytes(ballot).length, 75 + 194 * k + 1 + 64 * (max - min + 1));
+    assert.equal(ballotBytes(ballot).length, 75 + 326 * k + 1 + 130 * (max - min + 1));
     assert.equal(tracker(ballot), toHex(sha256(ballotBytes(ballot))));
     const json = ballotToJson(ballot);
     assert.equal(ballotToJson(ballotFromJson(json)), json);
@@ -71,7 +71,7 @@ test('uniform scalars come by rejection sampling: values out of range are drawn 
   const randomness = drawRandomness(parameters, bytes);
   assert.equal(randomness.options[0].r, 5n, '2^256 − 1 (>= q) and 0 (r must be >= 1) were refused');
   assert.ok(randomness.options.every((o) => o.r > 0n && o.r < q));
-  // r₀ took three draws; then w and (c, s) for option 0, r, w, c, s for option 1, w for the overall proof.
+  // r₀ took three draws; then w, c and s for option 0, r, w, c, s for option 1, w for the overall proof.
   assert.equal(calls, 3 + 3 + 4 + 1, 'every other scalar took one draw');
 });
 
@@ -82,7 +82,7 @@ test('tampering is refused: another election, a changed signature, a ballot re-s
   assert.equal(await verifyBallot(election(4, 3, 1, 1), ballot), 'ballot is for election 3, not 4');
   assert.equal(await verifyBallot(election(3, 4, 1, 1), ballot), 'ballot has 3 options, the election has 4');
   assert.equal(await verifyBallot(election(3, 3, 0, 1), ballot),
-    'the overall proof must have 2 (c, s) pairs for 0..1 choices, not 1');
+    'the overall proof must have 2 (A, B, c, s) branches for 0..1 choices, not 1');
   const signature = ballot.signature.slice();
   signature[3] ^= 1;
   assert.equal(await verifyBallot(parameters, { ...ballot, signature }), 'signature does not verify under the credential');
@@ -93,9 +93,27 @@ test('tampering is refused: another election, a changed signature, a ballot re-s
   const swapped = { ...ballot, choices: [ballot.choices[1], ballot.choices[0], ballot.choices[2]] };
   swapped.signature = await credential.sign(ballotBytes(swapped));
   assert.equal(await verifyBallot(parameters, swapped), 'option 0: the 0/1 proof does not verify');
-  const lifted = { ...ballot, overall: [[ballot.overall[0][0], ballot.overall[0][1] + p256.Point.Fn.ORDER]] };
+  const lifted = { ...ballot, overall: [{ ...ballot.overall[0], s: ballot.overall[0].s + p256.Point.Fn.ORDER }] };
   assert.equal(await verifyBallot(parameters, { ...lifted, signature: await credential.sign(ballotBytes(lifted)) }),
     'the overall proof does not verify: the number of choices must be 1..1');
+});
+
+test('the equations are checked weighted: errors that cancel in a plain sum are refused, the first proof named', async () => {
+  const parameters = election(3, 3, 1, 1);
+  const credential = await generateCredential();
+  const ballot = await buildBallot(parameters, [0, 1, 0], credential);
+  const weights = equationWeights(parameters, ballot);
+  assert.equal(weights.length, 2 * (2 * 3 + 1), 'two equations a branch');
+  assert.ok(weights.every((z) => z > 0n && z < 2n ** 128n));
+  assert.equal(new Set(weights).size, weights.length);
+  // s₀ of option 0 raised by 1 and of option 2 lowered by 1: the four equations err by −G, −PK, +G, +PK,
+  // which add up to the identity; the challenges still add up (responses are not hashed).
+  const shift = (choice, delta) => ({ ...choice,
+    proof: [{ ...choice.proof[0], s: p256.Point.Fn.create(choice.proof[0].s + delta) }, choice.proof[1]] });
+  const shifted = { ...ballot, choices: [shift(ballot.choices[0], 1n), ballot.choices[1], shift(ballot.choices[2], -1n)] };
+  shifted.signature = await credential.sign(ballotBytes(shifted));
+  assert.equal(await verifyBallot(parameters, shifted), 'option 0: the 0/1 proof does not verify');
+  assert.notDeepEqual(equationWeights(parameters, shifted), weights, 'other bytes, other weights');
 });
 
 test('the JSON reader refuses what the Java reader refuses, in the same words', async () => {
@@ -107,22 +125,22 @@ test('the JSON reader refuses what the Java reader refuses, in the same words', 
   assert.match(refusalOf(() => ballotFromJson(`${json}x`)), /^not valid JSON: text after the value/);
   assert.match(refusalOf(() => ballotFromJson(json.replace('"electionId":3', '"electionId":03'))), /^not valid JSON: /);
   assert.equal(refusalOf(() => ballotFromJson(json.replace('{"alpha":', '{"beta":"x","alpha":'))), 'duplicate key "beta"');
-  assert.equal(refusalOf(() => ballotFromJson(json.replace('{"version":1,', '{"version":1,"vers\\u0069on":1,'))),
+  assert.equal(refusalOf(() => ballotFromJson(json.replace('{"version":2,', '{"version":2,"vers\\u0069on":2,'))),
     'duplicate key "version"');
   for (const number of ['3.0', '3e0', '3E+0', '-1', '9007199254740992', '18446744073709551621']) {
     assert.equal(refusalOf(() => ballotFromJson(json.replace('"electionId":3', `"electionId":${number}`))),
       'electionId: must be an integer in 0..9007199254740991', number);
   }
-  assert.equal(refusalOf(() => ballotFromJson(json.replace('"version":1', '"version":1.0'))), 'version: must be 1');
-  assert.equal(refusalOf(() => ballotFromJson(json.replace('{"version":1,', '{"version":1,"__proto__":{},'))),
+  assert.equal(refusalOf(() => ballotFromJson(json.replace('"version":2', '"version":2.0'))), 'version: must be 2');
+  assert.equal(refusalOf(() => ballotFromJson(json.replace('{"version":2,', '{"version":2,"__proto__":{},'))),
     'ballot: unexpected key "__proto__"');
   assert.equal(refusalOf(() => ballotFromJson(json.replace('"electionId":3', '"electionId" : 3 '))), null);
-  const nested = (n) => json.replace('"version":1', `"version":${'['.repeat(n)}${']'.repeat(n)}`);
-  assert.equal(refusalOf(() => ballotFromJson(nested(999))), 'version: must be 1', 'depth 1000, as Jackson allows');
+  const nested = (n) => json.replace('"version":2', `"version":${'['.repeat(n)}${']'.repeat(n)}`);
+  assert.equal(refusalOf(() => ballotFromJson(nested(999))), 'version: must be 2', 'depth 1000, as Jackson allows');
   assert.match(refusalOf(() => ballotFromJson(nested(1000))), /^not valid JSON: nested more than 1000 deep/);
-  for (const [digits, refusal] of [[1000, /^version: must be 1$/], [1001, /^not valid JSON: a number of more than/]]) {
+  for (const [digits, refusal] of [[1000, /^version: must be 2$/], [1001, /^not valid JSON: a number of more than/]]) {
     for (const number of [`-${'1'.repeat(digits)}`, `1.${'1'.repeat(digits - 1)}`]) {
-      assert.match(refusalOf(() => ballotFromJson(json.replace('"version":1', `"version":${number}`))), refusal);
+      assert.match(refusalOf(() => ballotFromJson(json.replace('"version":2', `"version":${number}`))), refusal);
     }
   }
   assert.equal(refusalOf(() => ballotFromValue(null)), 'ballot: not a JSON object');

@@ -1,6 +1,8 @@
 package io.bastion.threshold;
 
 import io.bastion.core.util.Hex;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.WNafUtil;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -128,6 +130,67 @@ class PrimitivesTest {
         assertThatThrownBy(() -> G.decodeScalar(tooBig)).hasMessageContaining("below the group order");
     }
 
+    /**
+     * A multi-scalar multiplication is the plain sum of products, on random inputs of every size from
+     * none to 40 terms: scalars of 0, 1, 128 or 256 bits, negative ones and ones beyond the order,
+     * repeated elements, the generator and the identity among the elements; and sums that cancel to
+     * the identity. It leaves no table of multiples on the elements it was given.
+     */
+    @Test
+    void aLinearCombinationIsTheSumOfItsProducts() {
+        for (Group group : List.<Group>of(G, Ed25519Group.INSTANCE)) {
+            List<Element> pool = new ArrayList<>(List.of(group.generator(), group.identity()));
+            for (int i = 0; i < 8; i++) {
+                pool.add(group.base(group.randomScalar(RANDOM)));
+            }
+            for (int size = 0; size <= 40; size++) {
+                for (int trial = 0; trial < (size < 4 ? 6 : 2); trial++) {
+                    List<Group.Term> terms = new ArrayList<>();
+                    Element expected = group.identity();
+                    for (int i = 0; i < size; i++) {
+                        Element element = pool.get(RANDOM.nextInt(pool.size()));
+                        BigInteger scalar = scalar(group, RANDOM.nextInt(7));
+                        terms.add(new Group.Term(scalar, element));
+                        expected = expected.add(element.multiply(scalar));
+                    }
+                    Element actual = group.linearCombination(terms);
+                    assertThat(actual).as("%s, %d terms", group.name(), size).isEqualTo(expected);
+                    assertThat(actual.encode()).as("%s, %d terms", group.name(), size).isEqualTo(expected.encode());
+                    if (size > 0) { // the same terms and their negations cancel
+                        List<Group.Term> cancelling = new ArrayList<>(terms);
+                        terms.forEach(t -> cancelling.add(RANDOM.nextInt(cancelling.size()),
+                                new Group.Term(t.scalar().negate(), t.element())));
+                        assertThat(group.linearCombination(cancelling).isIdentity()).as("%s, %d terms", group.name(), size)
+                                .isTrue();
+                    }
+                }
+            }
+            List<Group.Term> fresh = new ArrayList<>(); // elements no plain multiplication has touched
+            for (int i = 0; i < 5; i++) {
+                ECPoint point = group.base(group.randomScalar(RANDOM)).point();
+                fresh.add(new Group.Term(group.randomScalar(RANDOM), new Element(group, group.curve().createPoint(
+                        point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger()))));
+            }
+            group.linearCombination(fresh);
+            for (Group.Term term : fresh) {
+                assertThat(group.curve().getPreCompInfo(term.element().point(), WNafUtil.PRECOMP_NAME)).as(group.name()).isNull();
+            }
+        }
+    }
+
+    /** A scalar of one of seven kinds: 0, 1, 128 bits, 256 bits, negative, the order plus a little, q − 1. */
+    private static BigInteger scalar(Group group, int kind) {
+        return switch (kind) {
+            case 0 -> BigInteger.ZERO;
+            case 1 -> BigInteger.ONE;
+            case 2 -> new BigInteger(128, RANDOM);
+            case 3 -> group.randomScalar(RANDOM);
+            case 4 -> new BigInteger(128 + RANDOM.nextInt(200), RANDOM).negate();
+            case 5 -> group.order().add(new BigInteger(64, RANDOM));
+            default -> group.order().subtract(BigInteger.ONE);
+        };
+    }
+
     /** The fast paths a verifier and a tally use agree with plain multiplication and addition, in both groups. */
     @Test
     void combinationsAndSumsAgreeWithPlainArithmetic() {
@@ -158,6 +221,8 @@ class PrimitivesTest {
             assertThat(group.sum(List.of()).isIdentity()).isTrue();
         }
         Element foreign = Ed25519Group.INSTANCE.generator();
+        assertThatThrownBy(() -> G.linearCombination(List.of(new Group.Term(BigInteger.ONE, foreign))))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> G.sum(List.of(G.generator(), foreign))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> G.combineAll(List.of(new Group.Combination(BigInteger.ONE, foreign, BigInteger.ONE,
                 G.generator())))).isInstanceOf(IllegalArgumentException.class);

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * The JSON form of a ballot, in which ballots travel in requests and sit in the exported election
- * record: {@code {"version":1,"electionId":…,"credential":…,"choices":[{"alpha":…,"beta":…,"proof":[[c,s],[c,s]]},…],
- * "overall":[[c,s],…],"signature":…}}, binary fields in base64url without padding. Writing gives the
+ * record: {@code {"version":2,"electionId":…,"credential":…,"choices":[{"alpha":…,"beta":…,"proof":[[A,B,c,s],[A,B,c,s]]},…],
+ * "overall":[[A,B,c,s],…],"signature":…}}, binary fields in base64url without padding. Writing gives the
  * keys in that order and no whitespace. Reading is strict (exact keys, types, lengths and canonical
  * encodings) and stops at the first problem, in the order and with the words of docs/ballots.md.
  * Stateless and thread-safe.
@@ -72,7 +72,7 @@ public final class BallotJson {
     public static EncryptedBallot parse(JsonNode value) {
         checkKeys(value, "ballot", BALLOT_KEYS);
         JsonNode version = value.get("version");
-        if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(BigInteger.ONE)) {
+        if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(BigInteger.valueOf(EncryptedBallot.VERSION))) {
             throw new BallotFormatException("version: must be " + EncryptedBallot.VERSION);
         }
         JsonNode electionId = value.get("electionId");
@@ -101,7 +101,7 @@ public final class BallotJson {
         JsonNode overall = value.get("overall");
         if (!overall.isArray() || overall.isEmpty() || overall.size() > DisjunctiveProof.BRANCHES_MAX) {
             throw new BallotFormatException("overall: must be an array of 1.." + DisjunctiveProof.BRANCHES_MAX
-                    + " (c, s) pairs");
+                    + " (A, B, c, s) branches");
         }
         DisjunctiveProof overallProof = proof(overall, "overall");
         byte[] signature = bytes(value.get("signature"), "signature");
@@ -130,20 +130,22 @@ public final class BallotJson {
             ObjectNode c = choices.addObject();
             c.put("alpha", ENCODER.encodeToString(choice.alpha().encode()));
             c.put("beta", ENCODER.encodeToString(choice.beta().encode()));
-            c.set("proof", pairs(choice.proof()));
+            c.set("proof", branches(choice.proof()));
         }
-        out.set("overall", pairs(ballot.overall()));
+        out.set("overall", branches(ballot.overall()));
         out.put("signature", ENCODER.encodeToString(ballot.signature()));
         return out;
     }
 
-    private static ArrayNode pairs(DisjunctiveProof proof) {
-        ArrayNode pairs = JsonNodeFactory.instance.arrayNode();
+    private static ArrayNode branches(DisjunctiveProof proof) {
+        ArrayNode branches = JsonNodeFactory.instance.arrayNode();
         for (DisjunctiveProof.Branch branch : proof.branches()) {
-            pairs.addArray().add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.challenge())))
+            branches.addArray().add(ENCODER.encodeToString(branch.a().encode()))
+                    .add(ENCODER.encodeToString(branch.b().encode()))
+                    .add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.challenge())))
                     .add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.response())));
         }
-        return pairs;
+        return branches;
     }
 
     private static EncryptedChoice choice(JsonNode value, String path) {
@@ -153,21 +155,27 @@ public final class BallotJson {
         JsonNode proof = value.get("proof");
         if (!proof.isArray() || proof.size() != EncryptedChoice.PROOF_BRANCHES) {
             throw new BallotFormatException(path + ".proof: must be an array of " + EncryptedChoice.PROOF_BRANCHES
-                    + " (c, s) pairs");
+                    + " (A, B, c, s) branches");
         }
         return new EncryptedChoice(alpha, beta, proof(proof, path + ".proof"));
     }
 
-    /** The pairs of a proof array whose size was checked. */
-    private static DisjunctiveProof proof(JsonNode pairs, String path) {
-        List<DisjunctiveProof.Branch> branches = new ArrayList<>(pairs.size());
-        for (int k = 0; k < pairs.size(); k++) {
-            JsonNode pair = pairs.get(k);
+    /** The branches of a proof array whose size was checked: each [A, B, c, s], read in that order. */
+    private static DisjunctiveProof proof(JsonNode value, String path) {
+        List<DisjunctiveProof.Branch> branches = new ArrayList<>(value.size());
+        for (int k = 0; k < value.size(); k++) {
+            JsonNode branch = value.get(k);
             String at = path + "[" + k + "]";
-            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
-                throw new BallotFormatException(at + ": must be an array of two strings [c, s]");
+            boolean fourStrings = branch.isArray() && branch.size() == 4;
+            for (int i = 0; fourStrings && i < 4; i++) {
+                fourStrings = branch.get(i).isTextual();
             }
-            branches.add(new DisjunctiveProof.Branch(scalar(pair.get(0), at + "[0]"), scalar(pair.get(1), at + "[1]")));
+            if (!fourStrings) {
+                throw new BallotFormatException(at + ": must be an array of four strings [A, B, c, s]");
+            }
+            Element a = point(branch.get(0), at + "[0]");
+            Element b = point(branch.get(1), at + "[1]");
+            branches.add(new DisjunctiveProof.Branch(a, b, scalar(branch.get(2), at + "[2]"), scalar(branch.get(3), at + "[3]")));
         }
         return new DisjunctiveProof(branches);
     }

@@ -9,16 +9,18 @@ import java.nio.charset.StandardCharsets;
 /**
  * What a ballot of one election is checked against: the election's id, its number of options
  * {@code k}, how many of them a voter may choose ({@code minChoices..maxChoices}) and the threshold
- * public key the choices are encrypted under. Validated once, here; immutable and thread-safe. A
- * verifier that keeps one instance per election also keeps BouncyCastle's precomputed table for the
- * public key, which every proof uses. The format is docs/ballots.md's.
+ * public key the choices are encrypted under. Validated once, here; immutable and thread-safe. The
+ * format is docs/ballots.md's.
  */
 public record BallotParameters(long electionId, int options, int minChoices, int maxChoices, Element publicKey) {
     /** The largest election id: 2^53 − 1, so that JavaScript numbers carry every id exactly. */
     public static final long ELECTION_ID_MAX = (1L << 53) - 1;
     public static final int OPTIONS_MIN = 2;
     public static final int OPTIONS_MAX = 64;
-    /** The domain tag that starts every ballot's context. */
+    /**
+     * The domain tag that starts every ballot's context and, with "/proof", every proof's hash: it
+     * names the proofs' construction, version 1's, which version 2 of the format keeps unchanged.
+     */
     static final String DOMAIN = "bastion-ballot-v1";
 
     public BallotParameters {
@@ -38,7 +40,7 @@ public record BallotParameters(long electionId, int options, int minChoices, int
         }
     }
 
-    /** How many (c, s) pairs the overall proof has: one per allowed number of choices. */
+    /** How many branches the overall proof has: one per allowed number of choices. */
     public int overallBranches() {
         return maxChoices - minChoices + 1;
     }

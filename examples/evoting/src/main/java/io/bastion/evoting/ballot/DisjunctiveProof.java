@@ -13,11 +13,17 @@ import java.util.List;
 /**
  * A disjunctive Chaum–Pedersen proof (Cramer–Damgård–Schoenmakers): that an ElGamal ciphertext
  * {@code (α, β)} under {@code PK} encrypts one of the consecutive values {@code v₀, v₀+1, …, v_t},
- * without saying which. One branch {@code (c_k, s_k)} per value; the prover simulates every branch
- * but the true one, and Fiat–Shamir over the statement (bound to its ballot's context and index)
- * fixes the sum of the challenges. Exactly the construction of docs/ballots.md.
+ * without saying which. One branch {@code (A_k, B_k, c_k, s_k)} per value; the prover simulates
+ * every branch but the true one, and Fiat–Shamir over the statement (bound to its ballot's context
+ * and index) fixes the sum of the challenges. Exactly the construction of docs/ballots.md.
  *
- * @param branches {@code (c_k, s_k)} for {@code k = 0..t}
+ * <p>The proof carries its commitments {@code A_k, B_k}, so a verifier checks two things separately:
+ * that the challenges add up to the hash of the statement and the commitments
+ * ({@code challengesAddUp}), and that each commitment is what its challenge and response make it
+ * ({@code equationsHold}, two products per branch; or, for a whole ballot at once, weighted into one
+ * {@code EquationBatch}).
+ *
+ * @param branches {@code (A_k, B_k, c_k, s_k)} for {@code k = 0..t}
  */
 public record DisjunctiveProof(List<Branch> branches) {
     /** The most branches a proof has: an overall proof for 0..64 choices. */
@@ -28,9 +34,19 @@ public record DisjunctiveProof(List<Branch> branches) {
     private static final P256Group GROUP = P256Group.INSTANCE;
     private static final BigInteger SCALAR_LIMIT = BigInteger.ONE.shiftLeft(256);
 
-    /** One branch's challenge and response: scalars that fit 32 bytes (whether they are below q is checked on verifying). */
-    public record Branch(BigInteger challenge, BigInteger response) {
+    /**
+     * One branch: the commitments {@code a} = A_k and {@code b} = B_k (P-256 points other than the
+     * identity), the challenge c_k and the response s_k (scalars that fit 32 bytes; whether they are
+     * below q is checked on verifying). A valid branch has {@code A_k = s_k·G − c_k·α} and
+     * {@code B_k = s_k·PK − c_k·(β − v_k·G)}.
+     */
+    public record Branch(Element a, Element b, BigInteger challenge, BigInteger response) {
         public Branch {
+            for (Element commitment : new Element[] {a, b}) {
+                if (commitment.group() != GROUP || commitment.isIdentity()) {
+                    throw new IllegalArgumentException("a proof's commitments are P-256 points other than the identity");
+                }
+            }
             if (!fits(challenge) || !fits(response)) {
                 throw new IllegalArgumentException("a proof's scalars are in [0, 2^256)");
             }
@@ -40,6 +56,9 @@ public record DisjunctiveProof(List<Branch> branches) {
             return x.signum() >= 0 && x.compareTo(SCALAR_LIMIT) < 0;
         }
     }
+
+    /** The challenge and response the prover picks for a simulated branch, in [0, q − 1]. */
+    public record Simulated(BigInteger challenge, BigInteger response) {}
 
     /**
      * What a proof claims: that {@code (alpha, beta)} encrypts one of {@code lowest .. lowest + values − 1}
@@ -66,7 +85,8 @@ public record DisjunctiveProof(List<Branch> branches) {
             return shifted;
         }
 
-        private BigInteger challenge(List<Element> commitments) {
+        /** c = Hq(domain, ctx, u32 index, α, β, A₀, B₀, A₁, B₁, …): what the challenges must add up to. */
+        BigInteger challenge(List<Element> commitments) {
             Encoding.Hash hash = new Encoding.Hash().add(DOMAIN).add(context).add(Encoding.u32(index))
                     .add(alpha.encode()).add(beta.encode());
             for (Element commitment : commitments) {
@@ -80,16 +100,16 @@ public record DisjunctiveProof(List<Branch> branches) {
      * The prover's randomness: {@code w} in [1, q − 1] for the true branch, and {@code (c_k, s_k)}
      * in [0, q − 1] for each simulated branch, in branch order with the true one left out.
      */
-    public record Randomness(BigInteger w, List<Branch> simulated) {
+    public record Randomness(BigInteger w, List<Simulated> simulated) {
         public Randomness {
             simulated = List.copyOf(simulated);
         }
 
         /** Fresh randomness for a proof of {@code values} branches. */
         public static Randomness draw(int values, SecureRandom random) {
-            List<Branch> simulated = new ArrayList<>(values - 1);
+            List<Simulated> simulated = new ArrayList<>(values - 1);
             for (int k = 0; k < values - 1; k++) {
-                simulated.add(new Branch(uniform(random), uniform(random)));
+                simulated.add(new Simulated(uniform(random), uniform(random)));
             }
             return new Randomness(GROUP.randomScalar(random), simulated);
         }
@@ -109,7 +129,9 @@ public record DisjunctiveProof(List<Branch> branches) {
 
     /**
      * Proves {@code statement} for the ciphertext made with randomness {@code r}, whose value is
-     * {@code statement.lowest() + trueIndex}. The proof verifies only if that is so.
+     * {@code statement.lowest() + trueIndex}. The proof verifies only if that is so. Throws
+     * {@link IllegalArgumentException} if a simulated commitment is the identity, which the randomness
+     * of an honest prover makes with probability about 2^-256.
      */
     public static DisjunctiveProof prove(Statement statement, int trueIndex, BigInteger r, Randomness randomness) {
         int values = statement.values();
@@ -120,20 +142,21 @@ public record DisjunctiveProof(List<Branch> branches) {
         if (!inRange(randomness.w(), BigInteger.ONE) || !inRange(r, BigInteger.ONE)) {
             throw new IllegalArgumentException("w and r are in [1, q − 1]");
         }
-        List<Branch> branches = new ArrayList<>(values);
+        BigInteger[] challenges = new BigInteger[values];
+        BigInteger[] responses = new BigInteger[values];
         List<Group.Combination> simulated = new ArrayList<>(2 * (values - 1));
         List<Element> shifted = statement.shiftedBetas();
         Element g = GROUP.generator();
         for (int k = 0, s = 0; k < values; k++) {
             if (k == trueIndex) {
-                branches.add(null);
                 continue;
             }
-            Branch branch = randomness.simulated().get(s++);
+            Simulated branch = randomness.simulated().get(s++);
             if (!inRange(branch.challenge(), BigInteger.ZERO) || !inRange(branch.response(), BigInteger.ZERO)) {
                 throw new IllegalArgumentException("simulated challenges and responses are in [0, q − 1]");
             }
-            branches.add(branch);
+            challenges[k] = branch.challenge();
+            responses[k] = branch.response();
             BigInteger minusC = q.subtract(branch.challenge());
             simulated.add(new Group.Combination(branch.response(), g, minusC, statement.alpha()));
             simulated.add(new Group.Combination(branch.response(), statement.publicKey(), minusC, shifted.get(k)));
@@ -148,40 +171,69 @@ public record DisjunctiveProof(List<Branch> branches) {
             } else {
                 commitments.add(simulatedCommitments.get(s++));
                 commitments.add(simulatedCommitments.get(s++));
-                otherChallenges = otherChallenges.add(branches.get(k).challenge());
+                otherChallenges = otherChallenges.add(challenges[k]);
             }
         }
-        BigInteger c = statement.challenge(commitments).subtract(otherChallenges).mod(q);
-        branches.set(trueIndex, new Branch(c, randomness.w().add(c.multiply(r)).mod(q)));
+        challenges[trueIndex] = statement.challenge(commitments).subtract(otherChallenges).mod(q);
+        responses[trueIndex] = randomness.w().add(challenges[trueIndex].multiply(r)).mod(q);
+        List<Branch> branches = new ArrayList<>(values);
+        for (int k = 0; k < values; k++) {
+            branches.add(new Branch(commitments.get(2 * k), commitments.get(2 * k + 1), challenges[k], responses[k]));
+        }
         return new DisjunctiveProof(branches);
     }
 
-    /** Whether this proves {@code statement}: canonical scalars, no identity commitment, challenges that add up. */
+    /** Whether this proves {@code statement} on its own: the challenges add up and every equation holds. */
     public boolean verifies(Statement statement) {
+        return challengesAddUp(statement) && equationsHold(statement);
+    }
+
+    /**
+     * The Fiat–Shamir check: one branch per value, canonical challenges and responses (below q), and
+     * {@code Σ c_k ≡ Hq(…, A₀, B₀, …)}. Hashing only, no group arithmetic.
+     */
+    boolean challengesAddUp(Statement statement) {
+        if (branches.size() != statement.values()) {
+            return false;
+        }
+        List<Element> commitments = new ArrayList<>(2 * branches.size());
+        BigInteger sum = BigInteger.ZERO;
+        for (Branch branch : branches) {
+            if (!inRange(branch.challenge(), BigInteger.ZERO) || !inRange(branch.response(), BigInteger.ZERO)) {
+                return false;
+            }
+            commitments.add(branch.a());
+            commitments.add(branch.b());
+            sum = sum.add(branch.challenge());
+        }
+        return sum.mod(GROUP.order()).equals(statement.challenge(commitments));
+    }
+
+    /**
+     * Whether every commitment is exactly what its challenge and response make it:
+     * {@code A_k = s_k·G − c_k·α} and {@code B_k = s_k·PK − c_k·(β − v_k·G)}, two products per branch.
+     * The exact check, without weights, that names a failing proof once a ballot's batch has failed.
+     */
+    boolean equationsHold(Statement statement) {
         if (branches.size() != statement.values()) {
             return false;
         }
         BigInteger q = GROUP.order();
         List<Element> shifted = statement.shiftedBetas();
         List<Group.Combination> combinations = new ArrayList<>(2 * branches.size());
-        BigInteger sum = BigInteger.ZERO;
         for (int k = 0; k < branches.size(); k++) {
             Branch branch = branches.get(k);
-            if (!inRange(branch.challenge(), BigInteger.ZERO) || !inRange(branch.response(), BigInteger.ZERO)) {
-                return false;
-            }
-            BigInteger minusC = q.subtract(branch.challenge());
+            BigInteger minusC = q.subtract(GROUP.reduce(branch.challenge()));
             combinations.add(new Group.Combination(branch.response(), GROUP.generator(), minusC, statement.alpha()));
             combinations.add(new Group.Combination(branch.response(), statement.publicKey(), minusC, shifted.get(k)));
-            sum = sum.add(branch.challenge());
         }
-        List<Element> commitments = GROUP.combineAll(combinations);
-        for (Element commitment : commitments) {
-            if (commitment.isIdentity()) {
+        List<Element> expected = GROUP.combineAll(combinations);
+        for (int k = 0; k < branches.size(); k++) {
+            if (!expected.get(2 * k).equals(branches.get(k).a()) || !expected.get(2 * k + 1).equals(branches.get(k).b())) {
                 return false;
             }
         }
-        return sum.mod(q).equals(statement.challenge(commitments));
+        return true;
     }
 
     /** {@code lowest <= x < q}. */

@@ -18,13 +18,13 @@ import java.util.Objects;
 public record EncryptedBallot(long electionId, Credential credential, List<EncryptedChoice> choices,
                               DisjunctiveProof overall, byte[] signature) {
     /** The format version, the first byte of {@link #bytes()}. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes before the options: version, election id, credential, k. */
     public static final int HEADER_BYTES = 1 + 8 + Credential.BYTES + 1;
-    /** Bytes of one option: α, β and two (c, s) pairs. */
-    public static final int OPTION_BYTES = 2 * 33 + EncryptedChoice.PROOF_BRANCHES * 64;
-    /** Bytes of one (c, s) pair. */
-    public static final int PAIR_BYTES = 64;
+    /** Bytes of one proof branch: A, B (33 each), c, s (32 each). */
+    public static final int BRANCH_BYTES = 2 * 33 + 2 * 32;
+    /** Bytes of one option: α, β and two branches. */
+    public static final int OPTION_BYTES = 2 * 33 + EncryptedChoice.PROOF_BRANCHES * BRANCH_BYTES;
 
     public EncryptedBallot {
         if (electionId < 0 || electionId > BallotParameters.ELECTION_ID_MAX) {
@@ -55,11 +55,11 @@ public record EncryptedBallot(long electionId, Credential credential, List<Encry
 
     /**
      * The canonical bytes, which the credential signs and the tracker hashes: u8 version ‖ u64be
-     * electionId ‖ credential ‖ u8 k ‖ per option α ‖ β ‖ c₀ ‖ s₀ ‖ c₁ ‖ s₁ ‖ u8 (number of overall
-     * pairs) ‖ the overall pairs.
+     * electionId ‖ credential ‖ u8 k ‖ per option α ‖ β ‖ its two branches ‖ u8 (number of overall
+     * branches) ‖ the overall branches; each branch A ‖ B ‖ c ‖ s.
      */
     public byte[] bytes() {
-        int size = HEADER_BYTES + choices.size() * OPTION_BYTES + 1 + overall.branches().size() * PAIR_BYTES;
+        int size = HEADER_BYTES + choices.size() * OPTION_BYTES + 1 + overall.branches().size() * BRANCH_BYTES;
         ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         out.write(VERSION);
         out.writeBytes(Encoding.u64(electionId));
@@ -82,6 +82,8 @@ public record EncryptedBallot(long electionId, Credential credential, List<Encry
 
     private static void writeBranches(ByteArrayOutputStream out, DisjunctiveProof proof) {
         for (DisjunctiveProof.Branch branch : proof.branches()) {
+            out.writeBytes(branch.a().encode());
+            out.writeBytes(branch.b().encode());
             out.writeBytes(scalar(branch.challenge()));
             out.writeBytes(scalar(branch.response()));
         }

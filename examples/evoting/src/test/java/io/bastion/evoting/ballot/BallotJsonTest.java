@@ -37,12 +37,12 @@ class BallotJsonTest {
 
     @Test
     void theWrittenFormHasTheKeysInOrderAndNoWhitespace() {
-        assertThat(json).startsWith("{\"version\":1,\"electionId\":3,\"credential\":\"")
-                .contains("\"choices\":[{\"alpha\":\"", "\",\"beta\":\"", "\",\"proof\":[[\"", "]]}],\"overall\":[[\"")
+        assertThat(json).startsWith("{\"version\":2,\"electionId\":3,\"credential\":\"")
+                .contains("\"choices\":[{\"alpha\":\"", "\",\"beta\":\"", "\",\"proof\":[[\"", "\"]]}],\"overall\":[[\"")
                 .endsWith("\"}").doesNotContain(" ", "\n", "=", "+", "/");
         assertThat(BallotJson.parse(json)).isEqualTo(ballot);
-        assertThat(json).hasSize(1277); // the size docs/ballots.md gives for 3 options, 1..1
-        assertThat(ballot.bytes()).hasSize(722);
+        assertThat(json).hasSize(1935); // the size docs/ballots.md gives for 3 options, 1..1
+        assertThat(ballot.bytes()).hasSize(1184);
     }
 
     @Test
@@ -50,18 +50,18 @@ class BallotJsonTest {
         assertThat(refusal("")).isEqualTo("not valid JSON: no value");
         assertThat(refusal("{")).startsWith("not valid JSON: ");
         assertThat(refusal(json + " {}")).startsWith("not valid JSON: ");
-        assertThat(refusal(json.replace("{\"version\":1,", "{\"version\":1,\"version\":1,")))
+        assertThat(refusal(json.replace("{\"version\":2,", "{\"version\":2,\"version\":2,")))
                 .isEqualTo("duplicate key \"version\"");
         assertThat(refusal(json.replace("{\"alpha\":", "{\"beta\":\"x\",\"alpha\":"))).isEqualTo("duplicate key \"beta\"");
         assertThat(refusal("[1]")).isEqualTo("ballot: not a JSON object");
-        String nested999 = json.replace("\"version\":1", "\"version\":" + "[".repeat(999) + "]".repeat(999));
-        assertThat(refusal(nested999)).as("depth 1000: Jackson's limit").isEqualTo("version: must be 1");
-        String nested1000 = json.replace("\"version\":1", "\"version\":" + "[".repeat(1000) + "]".repeat(1000));
+        String nested999 = json.replace("\"version\":2", "\"version\":" + "[".repeat(999) + "]".repeat(999));
+        assertThat(refusal(nested999)).as("depth 1000: Jackson's limit").isEqualTo("version: must be 2");
+        String nested1000 = json.replace("\"version\":2", "\"version\":" + "[".repeat(1000) + "]".repeat(1000));
         assertThat(refusal(nested1000)).startsWith("not valid JSON: ");
         for (int digits : new int[] {1000, 1001}) { // Jackson's limit on a number's digits
             for (String number : new String[] {"-" + "1".repeat(digits), "1." + "1".repeat(digits - 1)}) {
-                String refusal = refusal(json.replace("\"version\":1", "\"version\":" + number));
-                assertThat(refusal).as("%d digits", digits).startsWith(digits == 1000 ? "version: must be 1" : "not valid JSON: ");
+                String refusal = refusal(json.replace("\"version\":2", "\"version\":" + number));
+                assertThat(refusal).as("%d digits", digits).startsWith(digits == 1000 ? "version: must be 2" : "not valid JSON: ");
             }
         }
         assertThat(refusal("\"ballot\"")).isEqualTo("ballot: not a JSON object");
@@ -80,9 +80,10 @@ class BallotJsonTest {
         });
         add(cases, expected, "ballot: unexpected key \"extra\"", t -> t.put("extra", 1).put("zzz", 2));
         add(cases, expected, "ballot: unexpected key \"Version\"", t -> t.put("Version", 1));
-        add(cases, expected, "version: must be 1", t -> t.put("version", 2));
-        add(cases, expected, "version: must be 1", t -> t.put("version", "1"));
-        add(cases, expected, "version: must be 1", t -> t.put("version", 1.0));
+        add(cases, expected, "version: must be 2", t -> t.put("version", 1));
+        add(cases, expected, "version: must be 2", t -> t.put("version", 3));
+        add(cases, expected, "version: must be 2", t -> t.put("version", "2"));
+        add(cases, expected, "version: must be 2", t -> t.put("version", 2.0));
         String electionIdMessage = "electionId: must be an integer in 0..9007199254740991";
         add(cases, expected, electionIdMessage, t -> t.put("electionId", -1));
         add(cases, expected, electionIdMessage, t -> t.put("electionId", 1L << 53));
@@ -122,32 +123,41 @@ class BallotJsonTest {
                 t -> choice(t, 1).put("beta", b64(prefixed(GROUP.generator().encode(), 0x00))));
         add(cases, expected, "choices[1].beta: not a point on P-256",
                 t -> choice(t, 1).put("beta", b64(prefixed(allOnes(33), 0x03)))); // x >= p
-        add(cases, expected, "choices[0].proof: must be an array of 2 (c, s) pairs", t -> ((ArrayNode) choice(t, 0).get("proof")).remove(1).size());
-        add(cases, expected, "choices[0].proof: must be an array of 2 (c, s) pairs",
+        String twoBranches = "choices[0].proof: must be an array of 2 (A, B, c, s) branches";
+        add(cases, expected, twoBranches, t -> ((ArrayNode) choice(t, 0).get("proof")).remove(1).size());
+        add(cases, expected, twoBranches,
                 t -> ((ArrayNode) choice(t, 0).get("proof")).add(choice(t, 0).get("proof").get(0).deepCopy()));
-        add(cases, expected, "choices[0].proof: must be an array of 2 (c, s) pairs", t -> choice(t, 0).put("proof", "[]"));
-        add(cases, expected, "choices[2].proof[1]: must be an array of two strings [c, s]",
-                t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).add("AA"));
-        add(cases, expected, "choices[2].proof[1]: must be an array of two strings [c, s]",
-                t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(0, 5));
-        add(cases, expected, "choices[2].proof[0]: must be an array of two strings [c, s]",
-                t -> ((ArrayNode) choice(t, 2).get("proof")).set(0, "AA"));
-        add(cases, expected, "choices[2].proof[1][1]: must be 32 bytes, not 31",
-                t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(1, b64(new byte[31])));
-        add(cases, expected, "choices[2].proof[1][0]: not below the group order",
-                t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(0, b64(EncryptedBallot.scalar(GROUP.order()))));
-        add(cases, expected, "overall: must be an array of 1..65 (c, s) pairs", t -> t.putArray("overall"));
-        add(cases, expected, "overall: must be an array of 1..65 (c, s) pairs", t -> t.putObject("overall"));
-        add(cases, expected, "overall: must be an array of 1..65 (c, s) pairs", t -> {
+        add(cases, expected, twoBranches, t -> choice(t, 0).put("proof", "[]"));
+        String fourStrings = ": must be an array of four strings [A, B, c, s]";
+        add(cases, expected, "choices[2].proof[1]" + fourStrings, t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).add("AA"));
+        add(cases, expected, "choices[2].proof[1]" + fourStrings, t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).remove(3));
+        add(cases, expected, "choices[2].proof[1]" + fourStrings, t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(0, 5));
+        add(cases, expected, "choices[2].proof[1]" + fourStrings, t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(3, 5));
+        add(cases, expected, "choices[2].proof[0]" + fourStrings, t -> ((ArrayNode) choice(t, 2).get("proof")).set(0, "AA"));
+        add(cases, expected, "choices[0].proof[0][0]: the identity is not allowed",
+                t -> ((ArrayNode) choice(t, 0).get("proof").get(0)).set(0, b64(new byte[33])));
+        add(cases, expected, "choices[0].proof[1][1]: must be 33 bytes, not 32",
+                t -> ((ArrayNode) choice(t, 0).get("proof").get(1)).set(1, b64(new byte[32])));
+        add(cases, expected, "choices[1].proof[0][1]: not a compressed point (first byte 0x02 or 0x03)",
+                t -> ((ArrayNode) choice(t, 1).get("proof").get(0)).set(1, b64(prefixed(GROUP.generator().encode(), 0x04))));
+        add(cases, expected, "overall[0][0]: not a point on P-256",
+                t -> ((ArrayNode) t.get("overall").get(0)).set(0, b64(prefixed(allOnes(33), 0x02)))); // x >= p
+        add(cases, expected, "choices[2].proof[1][3]: must be 32 bytes, not 31",
+                t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(3, b64(new byte[31])));
+        add(cases, expected, "choices[2].proof[1][2]: not below the group order",
+                t -> ((ArrayNode) choice(t, 2).get("proof").get(1)).set(2, b64(EncryptedBallot.scalar(GROUP.order()))));
+        String overallBranches = "overall: must be an array of 1..65 (A, B, c, s) branches";
+        add(cases, expected, overallBranches, t -> t.putArray("overall"));
+        add(cases, expected, overallBranches, t -> t.putObject("overall"));
+        add(cases, expected, overallBranches, t -> {
             ArrayNode overall = (ArrayNode) t.get("overall");
             while (overall.size() < 66) {
                 overall.add(overall.get(0).deepCopy());
             }
         });
-        add(cases, expected, "overall[1]: must be an array of two strings [c, s]",
-                t -> ((ArrayNode) t.get("overall")).addArray().add("AA"));
-        add(cases, expected, "overall[0][1]: must be base64url without padding",
-                t -> ((ArrayNode) t.get("overall").get(0)).set(1, "AAA="));
+        add(cases, expected, "overall[1]" + fourStrings, t -> ((ArrayNode) t.get("overall")).addArray().add("AA"));
+        add(cases, expected, "overall[0][3]: must be base64url without padding",
+                t -> ((ArrayNode) t.get("overall").get(0)).set(3, "AAA="));
         add(cases, expected, "signature: must be 64 bytes, not 63", t -> t.put("signature", b64(new byte[63])));
         add(cases, expected, "signature: must be base64url without padding", t -> t.putArray("signature"));
 
@@ -165,7 +175,7 @@ class BallotJsonTest {
                 "electionId: must be an integer in 0..9007199254740991");
         assertThat(refusal(json.replace("\"electionId\":3", "\"electionId\":3e0"))).isEqualTo(
                 "electionId: must be an integer in 0..9007199254740991");
-        assertThat(refusal(json.replace("\"version\":1", "\"version\":1.0"))).isEqualTo("version: must be 1");
+        assertThat(refusal(json.replace("\"version\":2", "\"version\":2.0"))).isEqualTo("version: must be 2");
         assertThat(BallotJson.parse(json.replace("\"electionId\":3", "\"electionId\": 3 "))).isEqualTo(ballot);
     }
 

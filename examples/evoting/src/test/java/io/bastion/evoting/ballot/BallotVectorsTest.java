@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static io.bastion.evoting.ballot.BallotFixtures.GROUP;
 import static io.bastion.evoting.ballot.BallotFixtures.b64;
@@ -33,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ballots bastion-js is tested against ({@code bastion-js/test/ballot-vectors.json}), made here
- * by the Java builder from fixed keys and fixed randomness listed in the file: the JavaScript test
- * rebuilds each byte for byte and must refuse each tampered one with the same words. Fails when the
+ * by the Java builder from fixed keys and fixed randomness listed in the file, with the weights of
+ * their equations: the JavaScript test rebuilds each byte for byte, derives the same weights, and
+ * must refuse each tampered one with the same words. Fails when the
  * file differs from what the Java side produces now; {@code -Dbastion.writeVectors=true} writes it anew.
  */
 class BallotVectorsTest {
@@ -70,9 +72,9 @@ class BallotVectorsTest {
     }
 
     private static DisjunctiveProof.Randomness proofRandomness(String label, int values) {
-        List<DisjunctiveProof.Branch> simulated = new ArrayList<>();
+        List<DisjunctiveProof.Simulated> simulated = new ArrayList<>();
         for (int k = 0; k < values - 1; k++) {
-            simulated.add(new DisjunctiveProof.Branch(scalar(label + "/c" + k), scalar(label + "/s" + k)));
+            simulated.add(new DisjunctiveProof.Simulated(scalar(label + "/c" + k), scalar(label + "/s" + k)));
         }
         return new DisjunctiveProof.Randomness(scalar(label + "/w"), simulated);
     }
@@ -96,6 +98,17 @@ class BallotVectorsTest {
         List<Map<String, Object>> options = randomness.options().stream()
                 .map(o -> Map.<String, Object>of("r", hex(o.r()), "proof", proofRandomnessJson(o.proof()))).toList();
         return Map.of("options", options, "overall", proofRandomnessJson(randomness.overall()));
+    }
+
+    /** The weights z_e of the ballot's equations, two per branch, each as 32 hex digits (16 bytes). */
+    private static List<String> weightsHex(BallotParameters parameters, EncryptedBallot ballot) {
+        Supplier<BigInteger> weights = EquationBatch.weights(parameters.context(ballot.credential()), ballot.bytes());
+        int equations = 2 * (EncryptedChoice.PROOF_BRANCHES * parameters.options() + parameters.overallBranches());
+        List<String> out = new ArrayList<>(equations);
+        for (int e = 0; e < equations; e++) {
+            out.add(Hex.of(Encoding.unsigned(weights.get(), EquationBatch.WEIGHT_BITS / 8)));
+        }
+        return out;
     }
 
     private static Map<String, Object> vectors() {
@@ -134,6 +147,7 @@ class BallotVectorsTest {
             entry.put("bytes", Hex.of(ballot.bytes()));
             entry.put("tracker", ballot.tracker().hex());
             entry.put("json", BallotJson.write(ballot));
+            entry.put("weights", weightsHex(e.parameters(), ballot));
             ballots.add(entry);
         }
         v.put("ballots", ballots);
@@ -153,20 +167,55 @@ class BallotVectorsTest {
         signature[10] ^= 0x20;
         t.add("signature changed", 0, BallotJson.write(ballot.withSignature(signature)),
                 "signature does not verify under the credential");
-        t.resigned("a bit of option 1's c0 flipped", tree -> flipScalar(tree, 1, 0, 0, 255),
+        t.resigned("a bit of option 1's c0 flipped", tree -> flipBranchField(tree, 1, 0, 2, 255),
                 "option 1: the 0/1 proof does not verify");
-        t.resigned("a bit of option 0's s1 flipped", tree -> flipScalar(tree, 0, 1, 1, 200),
+        t.resigned("a bit of option 0's s1 flipped", tree -> flipBranchField(tree, 0, 1, 3, 200),
                 "option 0: the 0/1 proof does not verify");
+        t.resigned("option 1's A0 negated", tree -> flipBranchField(tree, 1, 0, 0, 7),
+                "option 1: the 0/1 proof does not verify");
+        t.resigned("option 2's B1 negated", tree -> flipBranchField(tree, 2, 1, 1, 7),
+                "option 2: the 0/1 proof does not verify");
         t.resigned("option 2's alpha negated", tree -> flipPoint(tree, 2, "alpha", 7),
                 "option 2: the 0/1 proof does not verify");
         t.resigned("option 0's beta negated", tree -> flipPoint(tree, 0, "beta", 7),
                 "option 0: the 0/1 proof does not verify");
         t.resigned("a bit of the overall c0 flipped", tree -> {
-            ArrayNode pair = (ArrayNode) tree.get("overall").get(0);
-            pair.set(0, b64(flipped(unb64(pair.get(0).asText()), 250)));
+            ArrayNode branch = (ArrayNode) tree.get("overall").get(0);
+            branch.set(2, b64(flipped(unb64(branch.get(2).asText()), 250)));
         }, "the overall proof does not verify: the number of choices must be 1..1");
+        t.resigned("the overall A0 negated", tree -> {
+            ArrayNode branch = (ArrayNode) tree.get("overall").get(0);
+            branch.set(0, b64(flipped(unb64(branch.get(0).asText()), 7)));
+        }, "the overall proof does not verify: the number of choices must be 1..1");
+        BallotParameters p0 = e0.parameters();
+        t.add("option 1's A0 moved by G, its c0 made to add up again", 0,
+                BallotJson.write(Forgeries.commitmentMoved(p0, voter, ballot, 1, 0, false)),
+                "option 1: the 0/1 proof does not verify");
+        t.add("option 2's B1 moved by G, its c1 made to add up again", 0,
+                BallotJson.write(Forgeries.commitmentMoved(p0, voter, ballot, 2, 1, true)),
+                "option 2: the 0/1 proof does not verify");
+        t.add("the overall B0 moved by G, its c0 made to add up again", 0,
+                BallotJson.write(Forgeries.commitmentMoved(p0, voter, ballot, 3, 0, true)),
+                "the overall proof does not verify: the number of choices must be 1..1");
+        t.add("s0 of option 0 raised by 1 and of option 2 lowered by 1: errors an unweighted sum would cancel", 0,
+                BallotJson.write(Forgeries.responsesShifted(ballot, voter, 0, 2)), "option 0: the 0/1 proof does not verify");
+        t.add("option 2's challenges do not add up and option 1's equations do not hold: option 1 is named", 0,
+                BallotJson.write(Forgeries.withBranch(Forgeries.commitmentMoved(p0, voter, ballot, 1, 1, false), voter, 2, 0,
+                        branch -> new DisjunctiveProof.Branch(branch.a(), branch.b(),
+                                branch.challenge().add(BigInteger.ONE).mod(GROUP.order()), branch.response()))),
+                "option 1: the 0/1 proof does not verify");
         t.resigned("a scalar equal to q", tree -> ((ArrayNode) choice(tree, 0).get("proof").get(1))
-                .set(1, b64(EncryptedBallot.scalar(GROUP.order()))), "choices[0].proof[1][1]: not below the group order");
+                .set(3, b64(EncryptedBallot.scalar(GROUP.order()))), "choices[0].proof[1][3]: not below the group order");
+        t.resigned("a commitment that is the identity", tree -> ((ArrayNode) choice(tree, 1).get("proof").get(0))
+                .set(0, b64(new byte[33])), "choices[1].proof[0][0]: the identity is not allowed");
+        t.resigned("a commitment off the curve", tree -> ((ArrayNode) choice(tree, 0).get("proof").get(1))
+                .set(1, b64(offCurvePoint())), "choices[0].proof[1][1]: not a point on P-256");
+        byte[] uncompressedCommitment = GROUP.generator().encode();
+        uncompressedCommitment[0] = 0x04;
+        t.resigned("a commitment with prefix 0x04", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(0))
+                .set(0, b64(uncompressedCommitment)), "choices[2].proof[0][0]: not a compressed point (first byte 0x02 or 0x03)");
+        t.resigned("a 32-byte commitment", tree -> ((ArrayNode) tree.get("overall").get(0)).set(1, b64(new byte[32])),
+                "overall[0][1]: must be 33 bytes, not 32");
         t.resigned("a point off the curve", tree -> choice(tree, 1).put("alpha", b64(offCurvePoint())),
                 "choices[1].alpha: not a point on P-256");
         t.resigned("the identity", tree -> choice(tree, 1).put("beta", b64(new byte[33])),
@@ -187,19 +236,19 @@ class BallotVectorsTest {
         BallotParameters twoBranches = Election.of(3, 3, 1, 2, e0.secret()).parameters();
         t.add("an overall proof for 1..2 in an election of 1..1", 0,
                 BallotJson.write(voter.cast(twoBranches, new int[] {0, 1, 1}, random)),
-                "the overall proof must have 1 (c, s) pairs for 1..1 choices, not 2");
+                "the overall proof must have 1 (A, B, c, s) branches for 1..1 choices, not 2");
 
         String json = BallotJson.write(ballot);
         String credential = b64(ballot.credential().bytes());
         t.add("not JSON", 0, json.substring(0, 100), null);
         t.add("text after the value", 0, json + "{}", null);
-        t.add("a key twice", 0, json.replace("{\"version\":1,", "{\"version\":1,\"version\":1,"), "duplicate key \"version\"");
+        t.add("a key twice", 0, json.replace("{\"version\":2,", "{\"version\":2,\"version\":2,"), "duplicate key \"version\"");
         t.add("an array", 0, "[" + json + "]", "ballot: not a JSON object");
         t.add("no signature", 0, json.replaceAll(",\"signature\":\"[^\"]*\"", ""), "ballot: missing key \"signature\"");
-        t.add("an extra key", 0, json.replace("{\"version\":1,", "{\"version\":1,\"zeta\":0,\"extra\":0,"),
+        t.add("an extra key", 0, json.replace("{\"version\":2,", "{\"version\":2,\"zeta\":0,\"extra\":0,"),
                 "ballot: unexpected key \"extra\"");
-        t.add("version 2", 0, json.replace("\"version\":1", "\"version\":2"), "version: must be 1");
-        t.add("version 1.0", 0, json.replace("\"version\":1", "\"version\":1.0"), "version: must be 1");
+        t.add("version 1", 0, json.replace("\"version\":2", "\"version\":1"), "version: must be 2");
+        t.add("version 2.0", 0, json.replace("\"version\":2", "\"version\":2.0"), "version: must be 2");
         t.add("electionId 3.0", 0, json.replace("\"electionId\":3", "\"electionId\":3.0"),
                 "electionId: must be an integer in 0..9007199254740991");
         t.add("electionId 2^53", 0, json.replace("\"electionId\":3", "\"electionId\":9007199254740992"),
@@ -234,15 +283,22 @@ class BallotVectorsTest {
         uncompressed[0] = 0x04;
         t.tree("alpha with prefix 0x04", tree -> choice(tree, 1).put("alpha", b64(uncompressed)),
                 "choices[1].alpha: not a compressed point (first byte 0x02 or 0x03)");
-        t.tree("three pairs in a 0/1 proof", tree -> ((ArrayNode) choice(tree, 0).get("proof"))
-                .add(choice(tree, 0).get("proof").get(0).deepCopy()), "choices[0].proof: must be an array of 2 (c, s) pairs");
-        t.tree("a pair of three strings", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(1)).add("AA"),
-                "choices[2].proof[1]: must be an array of two strings [c, s]");
-        t.tree("a pair holding a number", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(0)).set(0, 5),
-                "choices[2].proof[0]: must be an array of two strings [c, s]");
-        t.tree("a 31-byte scalar", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(1)).set(1, b64(new byte[31])),
-                "choices[2].proof[1][1]: must be 32 bytes, not 31");
-        t.tree("no overall pairs", tree -> tree.putArray("overall"), "overall: must be an array of 1..65 (c, s) pairs");
+        t.tree("three branches in a 0/1 proof", tree -> ((ArrayNode) choice(tree, 0).get("proof"))
+                .add(choice(tree, 0).get("proof").get(0).deepCopy()),
+                "choices[0].proof: must be an array of 2 (A, B, c, s) branches");
+        t.tree("a branch of five strings", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(1)).add("AA"),
+                "choices[2].proof[1]: must be an array of four strings [A, B, c, s]");
+        t.tree("a branch of two strings, as in version 1", tree -> {
+            ArrayNode branch = (ArrayNode) choice(tree, 2).get("proof").get(0);
+            branch.remove(0);
+            branch.remove(0);
+        }, "choices[2].proof[0]: must be an array of four strings [A, B, c, s]");
+        t.tree("a branch holding a number", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(0)).set(3, 5),
+                "choices[2].proof[0]: must be an array of four strings [A, B, c, s]");
+        t.tree("a 31-byte scalar", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(1)).set(3, b64(new byte[31])),
+                "choices[2].proof[1][3]: must be 32 bytes, not 31");
+        t.tree("no overall branches", tree -> tree.putArray("overall"),
+                "overall: must be an array of 1..65 (A, B, c, s) branches");
         t.tree("a 63-byte signature", tree -> tree.put("signature", b64(new byte[63])), "signature: must be 64 bytes, not 63");
         return out;
     }
@@ -286,9 +342,13 @@ class BallotVectorsTest {
         }
     }
 
-    private static void flipScalar(ObjectNode tree, int option, int pair, int which, int bit) {
-        ArrayNode p = (ArrayNode) choice(tree, option).get("proof").get(pair);
-        p.set(which, b64(flipped(unb64(p.get(which).asText()), bit)));
+    /**
+     * Flips a bit of field {@code which} (0 A, 1 B, 2 c, 3 s) of an option's branch; bit 7 of a
+     * commitment turns prefix 0x02 into 0x03: the point's negation.
+     */
+    private static void flipBranchField(ObjectNode tree, int option, int branch, int which, int bit) {
+        ArrayNode b = (ArrayNode) choice(tree, option).get("proof").get(branch);
+        b.set(which, b64(flipped(unb64(b.get(which).asText()), bit)));
     }
 
     /** Flips a bit of a point's encoding; bit 7 turns prefix 0x02 into 0x03: the point's negation. */

@@ -63,9 +63,9 @@ class JsBallotVectorsTest {
     }
 
     private static DisjunctiveProof.Randomness proof(JsonNode p) {
-        List<DisjunctiveProof.Branch> simulated = new ArrayList<>();
+        List<DisjunctiveProof.Simulated> simulated = new ArrayList<>();
         for (JsonNode pair : p.get("simulated")) {
-            simulated.add(new DisjunctiveProof.Branch(scalar(pair.get(0)), scalar(pair.get(1))));
+            simulated.add(new DisjunctiveProof.Simulated(scalar(pair.get(0)), scalar(pair.get(1))));
         }
         return new DisjunctiveProof.Randomness(scalar(p.get("w")), simulated);
     }
