@@ -102,6 +102,11 @@ public final class SqlStateMachine implements StateMachine {
             }
 
             @Override
+            public void sessionStarted(Session session, JoinRequest join, ServiceContext context) throws SQLException {
+                database.sessionStarted(service, session, join, context);
+            }
+
+            @Override
             public void sessionEnded(Session session, Sessions.EndReason reason, ServiceContext context)
                     throws SQLException {
                 database.sessionEnded(service, session, context);
