@@ -16,8 +16,8 @@ import java.sql.Statement;
  * {@code stamp <name>} (records current_timestamp and random()), {@code fail} (an SQL error after a write).
  * Dynamic clients join with their name as credentials ("nobody" is refused); {@code note <text>}
  * keeps a note for the session, deleted with it; {@code whoami} answers the session's identity and
- * its notes. Every session a Join opens is recorded in {@code login} (but a "clumsy" one's record
- * fails half-way).
+ * its notes. Every session a Join opens is recorded in {@code login}, a row that goes with the
+ * session (but a "clumsy" one's record fails half-way).
  */
 final class AccountsService implements SqlService {
     @Override
@@ -28,8 +28,8 @@ final class AccountsService implements SqlService {
             s.execute("CREATE TABLE stamp (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, at TEXT, r INTEGER)");
             s.execute("CREATE TABLE note (client_id INTEGER NOT NULL REFERENCES bastion_sessions (client_id)"
                     + " ON DELETE CASCADE, text TEXT NOT NULL)");
-            s.execute("CREATE TABLE login (client_id INTEGER NOT NULL, identity TEXT NOT NULL, credentials BLOB NOT NULL,"
-                    + " key BLOB NOT NULL)");
+            s.execute("CREATE TABLE login (client_id INTEGER NOT NULL REFERENCES bastion_sessions (client_id)"
+                    + " ON DELETE CASCADE, identity TEXT NOT NULL, credentials BLOB NOT NULL, key BLOB NOT NULL)");
         }
     }
 
