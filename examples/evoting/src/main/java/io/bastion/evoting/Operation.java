@@ -2,6 +2,7 @@ package io.bastion.evoting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bastion.evoting.ballot.Credential;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -83,16 +84,16 @@ final class Operation {
     }
 
     /** A required public key: 65 bytes, an uncompressed P-256 point, in base64url without padding. */
-    io.bastion.evoting.ballot.Credential publicKey(String name) {
+    Credential publicKey(String name) {
         String what = "an ECDSA P-256 public key, the 65-byte uncompressed point in base64url without padding";
         JsonNode node = fields.get(name);
         byte[] raw = node == null || !node.isTextual() ? null
-                : Base64Url.decode(node.textValue(), io.bastion.evoting.ballot.Credential.BYTES);
+                : Base64Url.decode(node.textValue(), Credential.BYTES);
         if (raw == null) {
             throw missing(name, what);
         }
         try {
-            return io.bastion.evoting.ballot.Credential.decode(raw);
+            return Credential.decode(raw);
         } catch (IllegalArgumentException e) {
             throw missing(name, what + " (" + e.getMessage() + ")");
         }
