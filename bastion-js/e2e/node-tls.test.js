@@ -20,16 +20,17 @@ if (missing) console.log(`# node TLS test skipped: ${missing}`);
 
 test('Node joins and reads over wss:// trusting the cluster CA, and refuses replicas from another CA',
   { skip: missing ?? false, timeout: 300_000 }, async () => {
-    const demo = await startDemo(17700, ['--https']);
+    const demo = await startDemo(17700, ['--https', '--service', 'kv']); // any name joins the key-value service
     const other = mkdtempSync(join(tmpdir(), 'bastion-other-ca-'));
     try {
       assert.match(demo.url, /^https:/);
       const ca = readFileSync(join(demo.dir, 'ca.crt'));
       const client = await connect(new URL('/cluster.json', demo.url).href, { WebSocket, ca });
       try {
-        await client.join(new TextEncoder().encode('{"voter":"alice","secret":"alice-demo"}'));
-        const reply = await client.invoke('{"op":"listElections"}');
-        assert.match(reply.text, /elections/);
+        await client.join(new TextEncoder().encode('alice'));
+        await client.invoke('put greeting hello');
+        const reply = await client.invoke('get greeting');
+        assert.equal(reply.text, 'hello');
         assert.ok(client.links.every((l) => l.socket.url.startsWith('wss://')));
       } finally {
         client.close();

@@ -33,10 +33,14 @@ import java.util.concurrent.Callable;
                 "it took. Without an operation it reads one operation per line from standard",
                 "input, all in one session. What an operation says depends on the service:",
                 "",
-                "e-voting (bastion demo): JSON, after signing in as a voter with --join:",
-                "  --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'",
-                "  '{\"op\":\"castBallot\",\"electionId\":1,\"option\":\"Lisbon\"}'",
-                "  (accounts alice, bob, carol, dave, admin; every op in docs/evoting.md)",
+                "e-voting (bastion demo): JSON, signed in as a voter with --voter and the",
+                "  credential file you enrolled (--enroll CODE the first time, with the one-time",
+                "  code the admin gave you; the demo prints its voters' codes):",
+                "  --voter alice --credential alice.key --enroll ALIC-DEMO-DEMO-DEMO-DEMO",
+                "      '{\"op\":\"listElections\"}'",
+                "  --voter alice --credential alice.key",
+                "      '{\"op\":\"castBallot\",\"electionId\":1,\"choices\":[\"Lisbon\"]}'",
+                "  (\"choices\": the ballot is encrypted here; every op in docs/evoting.md)",
                 "key-value (bastion demo --service kv; bastion replica's default service):",
                 "  put <key> <value>, get <key>, del <key>, size; as --id 1 (a client of the",
                 "  cluster file) or --join <any name>",
@@ -51,10 +55,23 @@ final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--join", paramLabel = "CREDENTIALS",
             description = "Instead of --id: join as a dynamic client with these credentials, which the service"
-                    + " checks (e-voting: JSON {\"voter\":\"alice\",\"secret\":\"alice-demo\"}; kv, counter and null:"
-                    + " any name), with --key or a fresh Ed25519 key, send the operations in that one session, and"
-                    + " leave at the end.")
+                    + " checks (kv, counter and null: any name; e-voting: use --voter), with --key or a fresh"
+                    + " Ed25519 key, send the operations in that one session, and leave at the end.")
     String join;
+
+    @Option(names = "--voter", paramLabel = "ID",
+            description = "Instead of --id or --join: sign in to the e-voting service as this voter, with the"
+                    + " credential in --credential (a fresh session key, as --join), and leave at the end.")
+    String voter;
+
+    @Option(names = "--credential", paramLabel = "FILE",
+            description = "With --voter: the voter's credential, an ECDSA P-256 private key (PEM). --enroll makes"
+                    + " it when the file does not exist.")
+    Path credential;
+
+    @Option(names = "--enroll", paramLabel = "CODE",
+            description = "With --voter: enroll the credential with this one-time code first (once per voter).")
+    String enroll;
 
     @Option(names = "--key", description = "Its private key (PEM). Default: client-<id>.key next to the cluster file;"
             + " with --join, a fresh key.")
@@ -90,47 +107,57 @@ final class ClientCommand implements Callable<Integer> {
         } else {
             security = ClientSecurity.tls(cluster, contents.authorities(), TlsEngine.parse(tlsEngine));
         }
-        if ((id == null) == (join == null)) {
-            throw new IllegalArgumentException("give either --id (a client in the cluster file) or --join CREDENTIALS");
+        if ((id != null ? 1 : 0) + (join != null ? 1 : 0) + (voter != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give one of --id (a client in the cluster file), --join CREDENTIALS or"
+                    + " --voter ID (the e-voting service)");
         }
+        if ((voter == null) != (credential == null) || (enroll != null && voter == null)) {
+            throw new IllegalArgumentException("--voter ID goes with --credential FILE (and --enroll CODE the first time)");
+        }
+        EvotingVoter evoting = voter == null ? null : EvotingVoter.open(voter, credential, enroll);
         if (id != null && cluster.clients().stream().noneMatch(c -> c.id() == id)) {
             throw new IllegalArgumentException("--id " + id + ": no [[client]] with that id in " + config);
         }
-        try (BastionClient client = connect(cluster, security)) {
-            if (join != null) {
-                Session session = client.join(join.getBytes(StandardCharsets.UTF_8));
-                System.out.printf("joined as %s, client id %d%n", session.identity(), session.clientId());
+        boolean dynamic = id == null;
+        SigningKey sessionKey = !dynamic ? null : key != null ? KeyFiles.readPrivateKey(key)
+                : Ed25519SigningKey.generate(new SecureRandom());
+        try (BastionClient client = connect(cluster, security, sessionKey)) {
+            if (dynamic) {
+                byte[] credentials = evoting != null ? evoting.joinCredentials(enroll, sessionKey.publicKey())
+                        : join.getBytes(StandardCharsets.UTF_8);
+                Session session = client.join(credentials);
+                System.out.printf("joined as %s, client id %d%s%n", session.identity(), session.clientId(),
+                        enroll != null ? " (enrolled the credential in " + credential + ")" : "");
             }
             try {
-                return runAll(client);
+                return runAll(client, evoting);
             } finally {
-                if (join != null) {
+                if (dynamic) {
                     client.leave();
                 }
             }
         }
     }
 
-    private BastionClient connect(ClusterConfig cluster, ClientSecurity security) throws Exception {
+    private BastionClient connect(ClusterConfig cluster, ClientSecurity security, SigningKey sessionKey)
+            throws Exception {
         ClientOptions options = ClientOptions.defaults().withRequestTimeout(timeout);
-        if (join != null) {
-            SigningKey signingKey = key != null ? KeyFiles.readPrivateKey(key)
-                    : Ed25519SigningKey.generate(new SecureRandom());
-            return Clients.connectDynamic(cluster, security, signingKey, signingKey.publicKey(), options);
+        if (sessionKey != null) {
+            return Clients.connectDynamic(cluster, security, sessionKey, sessionKey.publicKey(), options);
         }
         Path keyFile = key != null ? key : config.resolveSibling("client-" + id + ".key");
         return Clients.connect(cluster, security, id, KeyFiles.readPrivateKey(keyFile), options);
     }
 
-    private int runAll(BastionClient client) throws Exception {
+    private int runAll(BastionClient client, EvotingVoter evoting) throws Exception {
         if (operation != null && !operation.isEmpty()) {
-            return run(client, String.join(" ", operation));
+            return run(client, String.join(" ", operation), evoting);
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         int failures = 0;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             if (!line.isBlank()) {
-                failures += run(client, line.strip());
+                failures += run(client, line.strip(), evoting);
             }
         }
         return failures == 0 ? 0 : 1;
@@ -140,18 +167,19 @@ final class ClientCommand implements Callable<Integer> {
     private void hint(String op, String reply) {
         if (!op.stripLeading().startsWith("{") && reply.contains("malformed request")) {
             System.err.println("hint: this cluster runs a service whose operations are JSON (the e-voting service of"
-                    + " bastion demo: sign in with --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' and send"
-                    + " e.g. '{\"op\":\"listElections\"}'; see bastion client --help). put/get/del are the key-value"
-                    + " service's: bastion demo --service kv --dir demo-kv");
+                    + " bastion demo: sign in with --voter alice --credential alice.key (--enroll CODE the first time)"
+                    + " and send e.g. '{\"op\":\"listElections\"}'; see bastion client --help). put/get/del are the"
+                    + " key-value service's: bastion demo --service kv --dir demo-kv");
         }
     }
 
-    private int run(BastionClient client, String op) {
+    private int run(BastionClient client, String op, EvotingVoter evoting) {
         int failures = 0;
         long totalNanos = 0;
         for (int i = 0; i < repeat; i++) {
             try {
-                Result r = client.invokeForResult(op.getBytes(StandardCharsets.UTF_8));
+                byte[] request = evoting != null ? evoting.prepare(op, client) : op.getBytes(StandardCharsets.UTF_8);
+                Result r = client.invokeForResult(request);
                 totalNanos += r.latencyNanos();
                 if (repeat == 1 || i == repeat - 1) {
                     String reply = new String(r.value(), StandardCharsets.UTF_8);
@@ -160,7 +188,7 @@ final class ClientCommand implements Callable<Integer> {
                             r.latencyNanos() / 1e6);
                     hint(op, reply);
                 }
-            } catch (BastionException e) {
+            } catch (BastionException | java.io.IOException | IllegalArgumentException e) {
                 System.out.println("error: " + e.getMessage());
                 failures++;
             }

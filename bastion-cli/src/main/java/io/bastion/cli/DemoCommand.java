@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         description = {"Starts a local cluster: keys and a cluster file in --dir (made on first use,",
                 "reused after, with its data; --fresh starts over), and one replica process per",
                 "replica on 127.0.0.1, by default running the e-voting service, each serving",
-                "its web page. Prints the address to open and the demo accounts, then reports",
+                "its web page. Prints the address to open and the demo voters' enrollment codes, then reports",
                 "replicas that exit and what that means for voting; typing \"restart\" starts",
                 "them again. Ctrl-C stops every replica."})
 final class DemoCommand implements Callable<Integer> {
@@ -225,21 +225,26 @@ final class DemoCommand implements Callable<Integer> {
                         + " address as secure, and nothing leaves the machine. Replicas and clients talk TLS;"
                         + " --https serves the page over TLS too.");
             }
-            if (service.equals("evoting")) {
-                System.out.println("  Demo accounts: alice, bob, carol, dave (secret <name>-demo, e.g. alice-demo) vote;"
-                        + " admin (secret admin-demo) closes the election.");
-            }
+
             if (lyingReplica != null) {
                 System.out.println("  Replica " + lyingReplica + " lies to readers (test fault): the page flags it.");
             }
             System.out.println();
         }
+        if (service.equals("evoting")) {
+            printEnrollmentCodes();
+        }
         System.out.println("In another terminal:");
         if (service.equals("evoting")) {
-            System.out.println("  ./bastion client --config " + clusterFile
-                    + " --join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}' '{\"op\":\"listElections\"}'");
-            System.out.println("      # signs in as alice, sends one operation (JSON, docs/evoting.md), leaves;"
-                    + " --service kv runs the key-value service instead");
+            String voterClient = "  ./bastion client --config " + clusterFile + " --voter alice --credential "
+                    + directory.resolve("alice.key");
+            System.out.println(voterClient + " \\\n      --enroll " + io.bastion.evoting.DemoData.VOTERS.get(0).code()
+                    + " '{\"op\":\"listElections\"}'");
+            System.out.println("      # enrolls alice (a new credential in that file), sends one operation (JSON,"
+                    + " docs/evoting.md), leaves");
+            System.out.println(voterClient + " \\\n      '{\"op\":\"castBallot\",\"electionId\":1,\"choices\":[\"Lisbon\"]}'"
+                    + "   # encrypted here, under the election's threshold key");
+            System.out.println("      # --service kv runs the key-value service instead");
         } else if (service.equals("threshold")) {
             String t = "  ./bastion threshold --config " + clusterFile + " --id " + client;
             System.out.println(t + " keygen election        # a key no f replicas hold");
@@ -272,6 +277,16 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println(typing ? "Here: type \"restart\" and Enter to start stopped replicas again; Ctrl-C stops every"
                 + " replica." : "Ctrl-C stops every replica.");
+    }
+
+    /** The demo voters' one-time enrollment codes: public, as the whole demo is. */
+    private static void printEnrollmentCodes() {
+        System.out.println("Demo enrollment codes (each enrolls one credential, once; public: never for a real vote):");
+        for (io.bastion.evoting.DemoData.Account account : io.bastion.evoting.DemoData.accounts()) {
+            System.out.printf("  %-6s %s%s%n", account.voter(), account.code(),
+                    account.voter().equals("admin") ? "   (closes the election)" : "");
+        }
+        System.out.println();
     }
 
     private static void refuseBusyPorts(ClusterFile.Contents contents) {

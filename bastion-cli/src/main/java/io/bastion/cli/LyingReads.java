@@ -54,6 +54,12 @@ final class LyingReads implements SqlService {
     }
 
     @Override
+    public void sessionStarted(long clientId, String identity, byte[] credentials, PublicKeyRef key,
+                               Connection connection, ServiceContext context) throws SQLException {
+        honest.sessionStarted(clientId, identity, credentials, key, connection, context);
+    }
+
+    @Override
     public void sessionEnded(long clientId, String identity, Connection connection, ServiceContext context)
             throws SQLException {
         honest.sessionEnded(clientId, identity, connection, context);

@@ -181,24 +181,27 @@ final class ReplicaCommand implements Callable<Integer> {
         ReplicaTls tls = tls(cluster.replica(id).webPort() != 0, metricsPort != 0);
         ReplicaRuntime.LocalRequests localRequests = ReplicaRuntime.LocalRequests.NONE;
         StateMachine state;
-        if (thresholdFault() != null && chosen != Services.THRESHOLD && sqlService == null) {
-            throw new IllegalArgumentException("--test-fault " + testFault + " needs --service threshold or a"
-                    + " --sql-service that uses threshold cryptography");
+        if (thresholdFault() != null && chosen != Services.THRESHOLD && chosen != Services.EVOTING
+                && sqlService == null) {
+            throw new IllegalArgumentException("--test-fault " + testFault + " needs --service threshold or evoting,"
+                    + " or a --sql-service that uses threshold cryptography");
         }
         if (sqlService == null && chosen == Services.THRESHOLD) {
             ThresholdService threshold = Services.thresholdService(cluster);
             state = new io.bastion.core.execution.ExecutionEngine(id, signingKey, threshold,
                     cluster.settings().stateChunkBytes(), SessionRequests.of(cluster, new StandardSignatureVerifier()));
             localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, threshold::ledger, thresholdFault());
-        } else if (sqlService != null) {
-            io.bastion.sql.SqlService loaded = ServiceClass.load(sqlService, serviceJars);
-            io.bastion.sql.SqlService replicated = loaded;
+        } else if (sqlService != null || chosen == Services.EVOTING) {
+            io.bastion.sql.SqlService loaded = sqlService != null ? ServiceClass.load(sqlService, serviceJars)
+                    : io.bastion.evoting.EvotingService.withDemoData();
+            io.bastion.sql.SqlService served = sqlService != null ? loaded : Services.faulty(loaded, lyingReads());
+            io.bastion.sql.SqlService replicated = served;
             if (loaded instanceof io.bastion.threshold.UsesThreshold user) {
                 // the service's threshold requests go to the ledger; its replica's agent contributes
                 io.bastion.threshold.ThresholdSqlService wrapped = new io.bastion.threshold.ThresholdSqlService(
                         cluster.n(), cluster.f(), io.bastion.threshold.ThresholdAccess.SERVICE_ONLY, threshold -> {
                             user.useThreshold(threshold);
-                            return loaded;
+                            return served;
                         });
                 replicated = wrapped;
                 localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, wrapped::ledger, thresholdFault());

@@ -12,7 +12,6 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.execution.ExecutionEngine;
 import io.bastion.core.execution.StateMachine;
-import io.bastion.evoting.EvotingService;
 import io.bastion.sql.SqlDatabase;
 import io.bastion.sql.SqlStateMachine;
 import io.bastion.sql.bench.InsertBenchService;
@@ -22,7 +21,8 @@ import java.nio.file.Path;
 /**
  * The built-in services a replica can run, by the name used on the command line: in-memory ones,
  * and SQL ones whose state is an SQLite database in the replica's data directory (evoting: the
- * e-voting example with its public demo accounts, see docs/evoting.md).
+ * e-voting example with its public demo enrollment codes, see docs/evoting.md; it and threshold
+ * run with the replica's threshold agent, which {@code ReplicaCommand} builds).
  */
 enum Services {
     KV, COUNTER, NULL, SQL_INSERT, EVOTING,
@@ -54,10 +54,8 @@ enum Services {
             case NULL -> new ExecutionEngine(id, signer, new NullService(), chunk, sessions);
             case SQL_INSERT -> new SqlStateMachine(id, signer, faulty(new InsertBenchService(), lyingReads),
                     data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
-            case EVOTING -> new SqlStateMachine(id, signer, faulty(EvotingService.withDemoData(), lyingReads),
-                    data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
-            case THRESHOLD -> throw new IllegalArgumentException("the threshold service is made with its agent: "
-                    + "ReplicaCommand builds it");
+            case EVOTING, THRESHOLD -> throw new IllegalArgumentException("the " + label() + " service is made with"
+                    + " its replica's threshold agent: ReplicaCommand builds it");
         };
     }
 
@@ -67,7 +65,8 @@ enum Services {
                 threshold -> new KeyValueService());
     }
 
-    private static io.bastion.sql.SqlService faulty(io.bastion.sql.SqlService service, boolean lyingReads) {
+    /** {@code service}, or with {@code lyingReads} the test fault that lies to readers ({@link LyingReads}). */
+    static io.bastion.sql.SqlService faulty(io.bastion.sql.SqlService service, boolean lyingReads) {
         return lyingReads ? new LyingReads(service) : service;
     }
 

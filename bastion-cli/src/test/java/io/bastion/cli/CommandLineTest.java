@@ -51,7 +51,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("demo", "keygen", "replica", "client", "status", "bench", "sim")) {
+        for (String command : List.of("demo", "keygen", "replica", "client", "status", "bench", "sim", "enrollment-key")) {
             Run help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: bastion " + command);
@@ -62,9 +62,42 @@ class CommandLineTest {
     void clientHelpShowsWhatTheDemoServicesAcceptAndWhatJoinWants() {
         Run help = run("client", "--help");
         assertThat(help.out()).contains("e-voting (bastion demo)").contains("{\"op\":\"listElections\"}")
-                .contains("--join '{\"voter\":\"alice\",\"secret\":\"alice-demo\"}'")
+                .contains("--voter alice --credential alice.key --enroll ALIC-DEMO-DEMO-DEMO-DEMO")
+                .contains("\"choices\":[\"Lisbon\"]")
                 .contains("key-value (bastion demo --service kv").contains("put <key> <value>")
-                .doesNotContain("for the demo services, any name");
+                .doesNotContain("for the demo services, any name").doesNotContain("secret");
+    }
+
+    @Test
+    void enrollmentKeyPrintsACodeAndTheKeyOnlyItDerives() throws Exception {
+        Path out = directory.resolve("admin.enrollment-key");
+        Run made = run("enrollment-key", "--voter", "admin", "--code", "admn demo demo demo demo", "--out", out.toString());
+        assertThat(made.code()).as(made.err()).isZero();
+        String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                io.bastion.evoting.DemoData.ADMIN.enrollmentKey().bytes());
+        assertThat(made.out()).contains("enrollment code ADMN-DEMO-DEMO-DEMO-DEMO").contains("enrollment key  " + key)
+                .contains("\"enrollmentKey\":\"" + key + "\"");
+        assertThat(Files.readString(out)).isEqualTo(key + "\n");
+        Run fresh = run("enrollment-key", "--voter", "erin");
+        assertThat(fresh.out()).containsPattern("enrollment code [A-Z2-7]{4}(-[A-Z2-7]{4}){4} ");
+        Run bad = run("enrollment-key", "--voter", "erin", "--code", "0000");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("20 characters A-Z and 2-7");
+    }
+
+    @Test
+    void aVoterNeedsACredentialFileAndEnrollsToMakeOne() throws Exception {
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        String file = directory.resolve("cluster.toml").toString();
+        Run without = run("client", "--config", file, "--voter", "alice", "{}");
+        assertThat(without.code()).isEqualTo(1);
+        assertThat(without.err()).contains("--voter ID goes with --credential FILE");
+        Run missing = run("client", "--config", file, "--voter", "alice", "--credential",
+                directory.resolve("alice.key").toString(), "{}");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("does not exist: enroll first with --enroll CODE");
+        Run both = run("client", "--config", file, "--voter", "alice", "--id", "1", "{}");
+        assertThat(both.err()).contains("give one of --id");
     }
 
     @Test
@@ -132,9 +165,9 @@ class CommandLineTest {
         assertThat(missingKey.err()).contains("nope.key");
         Run both = run("client", "--config", file.toString(), "--id", "1", "--join", "alice", "get", "x");
         assertThat(both.code()).isEqualTo(1);
-        assertThat(both.err()).contains("either --id").contains("--join");
+        assertThat(both.err()).contains("give one of --id").contains("--join").contains("--voter");
         Run neither = run("client", "--config", file.toString(), "get", "x");
-        assertThat(neither.err()).contains("either --id");
+        assertThat(neither.err()).contains("give one of --id");
     }
 
     @Test

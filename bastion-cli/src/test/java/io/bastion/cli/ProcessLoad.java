@@ -35,6 +35,7 @@ final class ProcessLoad implements AutoCloseable {
     final ClusterConfig config;
     final LocalCluster cluster;
     final List<BastionClient> clients = new ArrayList<>();
+    private final List<BastionClient> dynamicClients = new CopyOnWriteArrayList<>();
     private final ClientGroup group;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -137,10 +138,19 @@ final class ProcessLoad implements AutoCloseable {
         return errors;
     }
 
+    /** A dynamic client signing with {@code key}, not joined yet; closed with the rest. */
+    BastionClient connectDynamic(io.bastion.crypto.SigningKey key) {
+        BastionClient client = group.connectDynamic(key, key.publicKey(), ClientOptions.defaults()
+                .withRequestTimeout(Duration.ofSeconds(60)).withUnreachableAfter(Duration.ofSeconds(60)));
+        dynamicClients.add(client);
+        return client;
+    }
+
     @Override
     public void close() throws InterruptedException {
         stopLoad();
         clients.forEach(BastionClient::close);
+        dynamicClients.forEach(BastionClient::close);
         group.close();
         cluster.close();
     }

@@ -431,15 +431,34 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     /**
+     * Tells the service a Join opened a session, in a savepoint and within the request's budget: if
+     * it throws or goes over the budget, its changes are undone alone.
+     */
+    void sessionStarted(SqlService service, Session session, JoinRequest join, ServiceContext context)
+            throws SQLException {
+        inSavepoint(() -> service.sessionStarted(session.clientId(), session.identity(), join.credentials(),
+                join.key(), serviceConnection, context));
+    }
+
+    /**
      * Tells the service a session ended, in a savepoint and within the request's budget: if it
      * throws or goes over the budget, its changes are undone alone.
      */
     void sessionEnded(SqlService service, Session session, ServiceContext context) throws SQLException {
+        inSavepoint(() -> service.sessionEnded(session.clientId(), session.identity(), serviceConnection, context));
+    }
+
+    /** A call into the service for a session hook. */
+    private interface SessionCall {
+        void run() throws SQLException;
+    }
+
+    private void inSavepoint(SessionCall call) throws SQLException {
         requireTransaction();
         SqlStateMachine.executeAll(connection, "SAVEPOINT " + SAVEPOINT);
         try {
             sqlite.runCounted(() -> {
-                service.sessionEnded(session.clientId(), session.identity(), serviceConnection, context);
+                call.run();
                 return null;
             });
             requireWithinBudget();

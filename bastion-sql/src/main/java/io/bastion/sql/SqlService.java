@@ -45,6 +45,16 @@ public interface SqlService {
     }
 
     /**
+     * A Join that {@link #authorize} accepted opened session {@code clientId} as {@code identity}:
+     * write what the Join brought (an enrolled key, say), which authorize, on its read-only
+     * connection, cannot. Runs in the Join's transaction, in a savepoint and within its budget, after
+     * the session's row is in {@code bastion_sessions} (rows may reference it); if it throws or goes
+     * over the budget, its writes are undone alone and the session stays open. Nothing by default.
+     */
+    default void sessionStarted(long clientId, String identity, byte[] credentials, PublicKeyRef key,
+                                Connection connection, ServiceContext context) throws SQLException {}
+
+    /**
      * The session {@code clientId} ended: delete what the service keeps for it. Rows that reference
      * {@code bastion_sessions(client_id) ON DELETE CASCADE} go by themselves, in the same transaction.
      */

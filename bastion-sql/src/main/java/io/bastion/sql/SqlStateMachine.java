@@ -102,6 +102,16 @@ public final class SqlStateMachine implements StateMachine {
             }
 
             @Override
+            public void sessionStarted(Session session, JoinRequest join, ServiceContext context) throws SQLException {
+                if (database.transactionLost()) {
+                    return; // an ended session's hook went over its budget: the batch starts again without this Join
+                }
+                // the session's row first: the service's rows may reference it (ON DELETE CASCADE)
+                database.applySessionChanges(SqlStateMachine.this.sessions.sessions().drainChanges());
+                database.sessionStarted(service, session, join, context);
+            }
+
+            @Override
             public void sessionEnded(Session session, Sessions.EndReason reason, ServiceContext context)
                     throws SQLException {
                 database.sessionEnded(service, session, context);

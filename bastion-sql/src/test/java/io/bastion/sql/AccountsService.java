@@ -16,7 +16,8 @@ import java.sql.Statement;
  * {@code stamp <name>} (records current_timestamp and random()), {@code fail} (an SQL error after a write).
  * Dynamic clients join with their name as credentials ("nobody" is refused); {@code note <text>}
  * keeps a note for the session, deleted with it; {@code whoami} answers the session's identity and
- * its notes.
+ * its notes. Every session a Join opens is recorded in {@code login}, a row that goes with the
+ * session (but a "clumsy" one's record fails half-way).
  */
 final class AccountsService implements SqlService {
     @Override
@@ -27,6 +28,24 @@ final class AccountsService implements SqlService {
             s.execute("CREATE TABLE stamp (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, at TEXT, r INTEGER)");
             s.execute("CREATE TABLE note (client_id INTEGER NOT NULL REFERENCES bastion_sessions (client_id)"
                     + " ON DELETE CASCADE, text TEXT NOT NULL)");
+            s.execute("CREATE TABLE login (client_id INTEGER NOT NULL REFERENCES bastion_sessions (client_id)"
+                    + " ON DELETE CASCADE, identity TEXT NOT NULL, credentials BLOB NOT NULL, key BLOB NOT NULL)");
+        }
+    }
+
+    @Override
+    public void sessionStarted(long clientId, String identity, byte[] credentials, PublicKeyRef key, Connection c,
+                               ServiceContext context) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO login (client_id, identity, credentials, key) VALUES (?, ?, ?, ?)")) {
+            p.setLong(1, clientId);
+            p.setString(2, identity);
+            p.setBytes(3, credentials);
+            p.setBytes(4, key.raw());
+            p.executeUpdate();
+        }
+        if (identity.equals("clumsy")) {
+            throw new SQLException("the login record failed half-way");
         }
     }
 

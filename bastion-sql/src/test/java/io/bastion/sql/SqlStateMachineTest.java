@@ -287,4 +287,24 @@ class SqlStateMachineTest {
         assertThat(refused.replies().get(0).status()).isEqualTo(Reply.Status.REFUSED);
         assertThat(text(refused.replies().get(0).result())).isEqualTo("no account for nobody");
     }
+
+    @Test
+    void theServiceRecordsWhatAnAcceptedJoinBroughtInTheJoinsTransaction() throws Exception {
+        SqlStateMachine m = machine("a");
+        long alice = joinedId(m.execute(batchOf(1, List.of(TestJoins.join(7001, "alice", T + 60_000),
+                TestJoins.join(7002, "nobody", T + 60_000), TestJoins.join(7003, "clumsy", T + 60_000)))));
+        List<String> logins = new ArrayList<>();
+        try (var s = m.connectionForReading().createStatement();
+             var rs = s.executeQuery("SELECT client_id, identity, credentials, key FROM login")) {
+            while (rs.next()) {
+                logins.add(rs.getLong(1) + " " + rs.getString(2) + " " + text(rs.getBytes(3)) + " "
+                        + java.util.Arrays.equals(rs.getBytes(4), TestKeys.key(7001).raw()));
+            }
+        }
+        m.connectionForReading().rollback();
+        assertThat(logins).as("the refused Join left nothing, the failed record was undone alone")
+                .containsExactly(alice + " alice alice true");
+        assertThat(m.liveSessions()).extracting(s -> s.identity()).as("the clumsy session is open all the same")
+                .containsExactlyInAnyOrder("alice", "clumsy");
+    }
 }

@@ -26,7 +26,11 @@ public final class Threshold {
         this.changed = changed;
     }
 
-    /** Thrown when the ledger refuses a request (no such key, too many pending, …); the message says why. */
+    /**
+     * Thrown when the ledger refuses a request (no such key, too many pending, …); the message says
+     * why. A service may let it roll the request back, or catch it and carry on: the ledger is then
+     * kept as the refusal left it (rounds past their time restarted), the same at every replica.
+     */
     public static final class RefusedException extends IllegalStateException {
         RefusedException(String reason) {
             super(reason);
@@ -72,10 +76,12 @@ public final class Threshold {
     private Outcome run(ThresholdOp op, ServiceContext context) {
         ThresholdLedger l = ledger.get();
         Outcome outcome = l.execute(op, Caller.SERVICE, context.timeMillis());
+        // kept even when refused: executing restarts rounds past their time, and a service that
+        // catches the refusal and carries on must leave the ledger it goes on with in the state
+        changed.accept(l);
         if (!outcome.accepted()) {
             throw new RefusedException(outcome.text());
         }
-        changed.accept(l);
         return outcome;
     }
 }

@@ -423,9 +423,12 @@ public final class ThresholdLedger {
 
     /** The replicas whose shares made an operation's result, e.g. {@code 0,2}. */
     private String contributors(long operation) {
-        Operation op = operations.get(operation);
+        return String.join(",", contributorList(operations.get(operation)).stream().map(String::valueOf).toList());
+    }
+
+    private static List<Integer> contributorList(Operation op) {
         var by = op.kind == Operation.Kind.SIGN ? op.signatureShares.keySet() : op.shares.keySet();
-        return String.join(",", by.stream().map(String::valueOf).toList());
+        return List.copyOf(new java.util.TreeSet<>(by));
     }
 
     private static String hex(Element e) {
@@ -465,8 +468,12 @@ public final class ThresholdLedger {
                 k.verificationKeys));
     }
 
-    /** The state of an operation: pending, or done with its result; and the replicas it caught. */
-    public record Result(long operation, String kind, boolean done, byte[] value, TreeMap<Integer, String> faulty) {
+    /**
+     * The state of an operation: pending, or done with its result; the replicas whose shares made
+     * the result (in ascending order; empty while pending) and the replicas it caught.
+     */
+    public record Result(long operation, String kind, boolean done, byte[] value, List<Integer> contributors,
+                         TreeMap<Integer, String> faulty) {
         /** A decryption's plaintexts {@code M_i = c2_i / c1_i^s}. */
         public List<Element> plaintexts() {
             return decodePlaintexts(value);
@@ -487,7 +494,8 @@ public final class ThresholdLedger {
             return Optional.empty();
         }
         return Optional.of(new Result(op.id, op.kind.name().toLowerCase(java.util.Locale.ROOT), op.done(),
-                op.result == null ? null : op.result.clone(), new TreeMap<>(op.faulty)));
+                op.result == null ? null : op.result.clone(), op.done() ? contributorList(op) : List.of(),
+                new TreeMap<>(op.faulty)));
     }
 
     static byte[] enrollContext(int replica) {

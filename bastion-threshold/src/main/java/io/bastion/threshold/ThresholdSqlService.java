@@ -25,7 +25,10 @@ public final class ThresholdSqlService implements SqlService {
     private final ThresholdAccess access;
     private final int n;
     private final int f;
-    /** The connection of the request executing now (executor thread only), for the service's {@link Threshold}. */
+    /**
+     * The connection of the request executing or read now (one call at a time), for the service's
+     * {@link Threshold}; a read's is read-only, and a read never changes the ledger.
+     */
     private Connection current;
     /** The ledger as last read or written (for the replica's agent too), and the digest of its bytes. */
     private volatile ThresholdLedger latest;
@@ -35,7 +38,7 @@ public final class ThresholdSqlService implements SqlService {
         this.n = n;
         this.f = f;
         this.access = access;
-        this.inner = make.apply(new Threshold(() -> load(current), l -> store(current, l)));
+        this.inner = make.apply(new Threshold(() -> load(requireCurrent()), l -> store(requireCurrent(), l)));
     }
 
     /** The ledger as last seen, for this replica's {@link ThresholdAgent}; {@code null} before any request. */
@@ -80,18 +83,30 @@ public final class ThresholdSqlService implements SqlService {
         }
     }
 
+    /** Reads: the wrapped service's may read keys and results through its {@link Threshold}. */
     @Override
     public byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {
         if (ThresholdOp.isThresholdOperation(request)) {
             return ThresholdRequests.query(load(connection), request);
         }
-        return inner.query(request, connection, context);
+        current = connection;
+        try {
+            return inner.query(request, connection, context);
+        } finally {
+            current = null;
+        }
     }
 
     @Override
     public Authorization authorize(byte[] credentials, PublicKeyRef key, Connection connection, ServiceContext context)
             throws SQLException {
         return inner.authorize(credentials, key, connection, context);
+    }
+
+    @Override
+    public void sessionStarted(long clientId, String identity, byte[] credentials, PublicKeyRef key,
+                               Connection connection, ServiceContext context) throws SQLException {
+        inner.sessionStarted(clientId, identity, credentials, key, connection, context);
     }
 
     @Override
@@ -103,6 +118,13 @@ public final class ThresholdSqlService implements SqlService {
     @Override
     public SqlBudget budget() {
         return inner.budget();
+    }
+
+    private Connection requireCurrent() {
+        if (current == null) {
+            throw new IllegalStateException("a service reaches its Threshold only while it executes or reads a request");
+        }
+        return current;
     }
 
     /**

@@ -155,6 +155,8 @@ class ThresholdLedgerTest {
         assertThat(h.run(100, () -> h.ledger().result(o.operation()).orElseThrow().done())).isNotNegative();
         var result = h.ledger().result(o.operation()).orElseThrow();
         assertThat(result.faulty()).containsOnlyKeys(2);
+        assertThat(result.contributors()).as("two good shares, in ascending order").hasSize(2).isSorted()
+                .doesNotContain(2);
         assertThat(ElGamal.discreteLog(result.plaintexts().get(0), 100)).contains(9L);
     }
 

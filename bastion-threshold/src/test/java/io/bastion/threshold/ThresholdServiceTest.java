@@ -111,6 +111,55 @@ class ThresholdServiceTest {
     }
 
     @Test
+    void aServiceReadsKeysWhileAnsweringReadsAndARefusalItCatchesLeavesTheLedgerAsItWent(@TempDir Path dir)
+            throws Exception {
+        // "ask NAME SUITE" asks for a key and answers the refusal instead of failing; a read answers the key's state
+        ThresholdSqlService service = new ThresholdSqlService(4, 1, ThresholdAccess.SERVICE_ONLY, t -> new SqlService() {
+            @Override
+            public void migrate(Connection connection) {}
+
+            @Override
+            public byte[] execute(byte[] request, Connection connection, ServiceContext context) {
+                String[] words = text(request).split(" ");
+                try {
+                    t.requestKey(words[1], Suite.valueOf(words[2]), context);
+                    return "asked".getBytes();
+                } catch (Threshold.RefusedException e) {
+                    return ("refused: " + e.getMessage()).getBytes();
+                }
+            }
+
+            @Override
+            public byte[] query(byte[] request, Connection connection, ServiceContext context) {
+                return (t.key(text(request)).isPresent() ? "usable" : "not usable").getBytes();
+            }
+        });
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("db"))) {
+            c.setAutoCommit(false);
+            service.migrate(c);
+            enrollAll((op, ctx) -> unchecked(() -> service.execute(op, c, ctx)));
+            assertThat(text(service.execute("ask k P256".getBytes(), c, from(1)))).isEqualTo("asked");
+            c.commit();
+            assertThat(text(service.query("k".getBytes(), c, from(1)))).isEqualTo("not usable");
+            int epoch = service.ledger().keyRecord("k").epoch;
+            // past the round's time, a refused request restarts the round: the database must keep that
+            ServiceContext late = new ServiceContext(1, 2, 2, 0, NOW + ThresholdLedger.KEY_ROUND_MILLIS + 1, 0);
+            assertThat(text(service.execute("ask k ED25519".getBytes(), c, late)))
+                    .isEqualTo("refused: key k exists in suite P256");
+            c.commit();
+            assertThat(service.ledger().keyRecord("k").epoch).isEqualTo(epoch + 1);
+            byte[] stored;
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT state FROM bastion_threshold_ledger")) {
+                rs.next();
+                stored = rs.getBytes(1);
+            }
+            c.rollback();
+            assertThat(stored).as("the database holds the ledger the service went on with")
+                    .isEqualTo(service.ledger().snapshot());
+        }
+    }
+
+    @Test
     void theFileStoreKeepsSecretsForTheOwnerOnlyAndAcrossReopening(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("threshold");
         FileShareStore files = new FileShareStore(store);

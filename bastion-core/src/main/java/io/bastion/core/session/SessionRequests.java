@@ -27,9 +27,20 @@ import java.util.List;
  * keeps every table bounded. Owned by the executing thread.
  */
 public final class SessionRequests {
-    /** What the service contributes to sessions: authorization, and forgetting an ended session's state. */
+    /**
+     * What the service contributes to sessions: authorization, recording what an accepted Join
+     * brought, and forgetting an ended session's state.
+     */
     public interface Hooks {
         Authorization authorize(JoinRequest join, ServiceContext context) throws Exception;
+
+        /**
+         * Session {@code session} was just opened by {@code join}, which {@link #authorize} accepted:
+         * the service may write what the Join brought (authorize only reads). Runs after the hooks of
+         * the sessions it ended. If it throws, the session stays open all the same, at every replica
+         * alike. Nothing by default.
+         */
+        default void sessionStarted(Session session, JoinRequest join, ServiceContext context) throws Exception {}
 
         void sessionEnded(Session session, Sessions.EndReason reason, ServiceContext context) throws Exception;
     }
@@ -155,6 +166,11 @@ public final class SessionRequests {
         for (int i = 0; i < opened.ended().size(); i++) {
             Session gone = opened.ended().get(i);
             ended(gone, opened.reasons().get(i), context.withIdentity(gone.identity()), hooks, effects);
+        }
+        try {
+            hooks.sessionStarted(opened.session(), join, context.withIdentity(identity));
+        } catch (Exception e) {
+            // the service's bookkeeping failed; the session is open regardless, at every replica alike
         }
         effects.opened.add(opened.session());
         return accepted(opened.session());

@@ -28,6 +28,7 @@ class SessionRequestsTest {
 
     private final ClusterConfig cluster = TestKeys.cluster(1, 0);
     private final List<String> ended = new ArrayList<>();
+    private final List<String> started = new ArrayList<>();
     private int nextKey = 50_000;
 
     /** Accepts credentials "name" as identity "name"; refuses "nobody". */
@@ -36,6 +37,15 @@ class SessionRequestsTest {
         public Authorization authorize(JoinRequest join, ServiceContext context) {
             String who = new String(join.credentials(), StandardCharsets.UTF_8);
             return who.equals("nobody") ? Authorization.refuse("unknown voter") : Authorization.accept(who);
+        }
+
+        @Override
+        public void sessionStarted(Session session, JoinRequest join, ServiceContext context) {
+            started.add(context.identity() + ":" + session.clientId() + ":"
+                    + new String(join.credentials(), StandardCharsets.UTF_8));
+            if (session.identity().equals("clumsy")) {
+                throw new IllegalStateException("the service's bookkeeping failed");
+            }
         }
 
         @Override
@@ -207,6 +217,8 @@ class SessionRequestsTest {
                 T0 + 100, effects));
         assertThat(second.clientId()).isGreaterThan(phone.clientId());
         assertThat(ended).containsExactly("dave:SIGNED_IN_ELSEWHERE");
+        assertThat(started).as("after the session it ended").containsExactly("dave:" + phone.clientId() + ":dave",
+                "dave:" + second.clientId() + ":dave");
         assertThat(effects.forgotten()).contains(phone.clientId());
 
         SessionRequests.Answer old = run(s, write(phone.clientId(), 2), T0 + 200);
@@ -238,6 +250,22 @@ class SessionRequestsTest {
         assertThat(s.sessions().live(a.clientId())).isNotNull();
         assertThat(s.sessions().live(c.clientId())).isNotNull();
         assertThat(e.clientId()).as("ids are never reused").isGreaterThan(c.clientId());
+    }
+
+    @Test
+    void theServiceHearsOfEachSessionItsJoinOpenedAndAFailureThereLeavesTheSessionOpen() throws Exception {
+        SessionRequests s = requests();
+        Client c = client();
+        Request join = joinRequest(c, "clumsy", challenges(c, T0 + LIFETIME, 0, 1, 2));
+        JoinResult clumsy = joined(run(s, join, T0));
+        assertThat(started).containsExactly("clumsy:" + clumsy.clientId() + ":clumsy");
+        assertThat(s.sessions().live(clumsy.clientId())).as("open although the hook threw").isNotNull();
+        joined(run(s, join, T0 + 10));
+        assertThat(started).as("not again for a retransmitted Join").hasSize(1);
+        run(s, joinRequest(client(), "nobody", List.of()), T0);
+        Client nobody = client();
+        run(s, joinRequest(nobody, "nobody", challenges(nobody, T0 + LIFETIME, 0, 1, 2)), T0);
+        assertThat(started).as("nor for refused Joins").hasSize(1);
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.bastion.evoting;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bastion.core.service.ServiceContext;
+import io.bastion.evoting.ballot.Credential;
+import io.bastion.threshold.Threshold;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,16 +21,24 @@ final class AdminOperations {
     private AdminOperations() {}
 
     /**
-     * {@code {"op":"createElection","title":…,"options":[…],"opensAt"?:…,"closesAt"?:…}} → the new
-     * election; it opens now unless {@code opensAt} says otherwise, and stays open until closed
-     * unless {@code closesAt} is given.
+     * {@code {"op":"createElection","title":…,"options":[…],"minChoices"?:…,"maxChoices"?:…,"opensAt"?:…,
+     * "closesAt"?:…}} → the new election; a voter chooses exactly one option unless minChoices and
+     * maxChoices say otherwise; it opens now unless {@code opensAt} says otherwise, and stays open
+     * until closed unless {@code closesAt} is given. Its threshold key is asked for at once (or by a
+     * later request, if the replicas are not ready to make keys yet).
      */
-    static ObjectNode createElection(Operation request, Connection c, ServiceContext context, Voters.Voter caller)
-            throws SQLException {
+    static ObjectNode createElection(Operation request, Connection c, ServiceContext context, Voters.Voter caller,
+                                     Threshold threshold) throws SQLException {
         String title = request.text("title", Elections.TITLE_CHARS_MAX);
         List<String> options = request.texts("options", Elections.OPTIONS_MAX, Elections.OPTION_CHARS_MAX);
         if (options.size() < 2) {
             throw new Refusal("createElection needs at least two options");
+        }
+        int minChoices = (int) request.integer("minChoices", 0, Elections.OPTIONS_MAX, 1);
+        int maxChoices = (int) request.integer("maxChoices", 1, Elections.OPTIONS_MAX, 1);
+        if (minChoices > maxChoices || maxChoices > options.size()) {
+            throw new Refusal("the choices must satisfy minChoices <= maxChoices <= " + options.size()
+                    + " (the number of options), not " + minChoices + ".." + maxChoices);
         }
         long now = context.timeMillis();
         Long opensAtField = request.optionalMillis("opensAt");
@@ -40,8 +50,9 @@ final class AdminOperations {
         if (closesAt != null && closesAt <= now) {
             throw new Refusal("closesAt must be later than now (agreed time " + now + ")");
         }
-        long id = Elections.create(c, title, options, opensAt, closesAt, caller.id(), now);
-        return VoterOperations.describe(Elections.require(c, id), now);
+        long id = Elections.create(c, title, options, minChoices, maxChoices, opensAt, closesAt, caller.id(), now);
+        Tallies.requestKey(threshold, c, Elections.require(c, id), context);
+        return VoterOperations.describe(Elections.require(c, id), now, threshold);
     }
 
     /** {@code {"op":"addVoters","electionId":…,"voters":[…]}} → how many became eligible. */
@@ -65,28 +76,55 @@ final class AdminOperations {
         return reply;
     }
 
-    /** {@code {"op":"registerVoter","voter":…,"name":…,"secret":…,"role":"voter"|"admin"}} → the account. */
+    /**
+     * {@code {"op":"registerVoter","voter":…,"name":…,"role":"voter"|"admin","enrollmentKey":…}} → the
+     * account, still to enroll with the code whose public key {@code enrollmentKey} is.
+     */
     static ObjectNode registerVoter(Operation request, Connection c) throws SQLException {
         String voter = request.text("voter", Voters.NAME_CHARS_MAX);
         String name = request.text("name", Voters.NAME_CHARS_MAX);
-        String secret = request.text("secret", Voters.SECRET_CHARS_MAX);
         Role role = Role.parse(request.text("role", Voters.NAME_CHARS_MAX));
-        Voters.register(c, voter, name, secret, role);
+        Credential enrollmentKey = request.publicKey("enrollmentKey");
+        Voters.register(c, voter, name, role, enrollmentKey);
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("voter", voter);
         reply.put("name", name);
         reply.put("role", role.label());
+        reply.put("enrolled", false);
         return reply;
     }
 
-    /** {@code {"op":"closeElection","electionId":…}} → the election, closed now. */
-    static ObjectNode closeElection(Operation request, Connection c, ServiceContext context) throws SQLException {
+    /**
+     * {@code {"op":"resetCredential","voter":…,"enrollmentKey":…}} → the account, its credential
+     * forgotten: the voter enrolls again with the new code (a lost device, say). Their ballots stay in
+     * the box; one cast with the new credential replaces their counted one, as any re-vote does.
+     */
+    static ObjectNode resetCredential(Operation request, Connection c) throws SQLException {
+        String voter = request.text("voter", Voters.NAME_CHARS_MAX);
+        Credential enrollmentKey = request.publicKey("enrollmentKey");
+        Voters.Voter account = Voters.find(c, voter);
+        if (account == null) {
+            throw new Refusal("unknown voter " + voter);
+        }
+        Voters.reset(c, voter, enrollmentKey);
+        ObjectNode reply = JsonNodeFactory.instance.objectNode();
+        reply.put("voter", voter);
+        reply.put("name", account.name());
+        reply.put("role", account.role().label());
+        reply.put("enrolled", false);
+        return reply;
+    }
+
+    /** {@code {"op":"closeElection","electionId":…}} → the election, closed now, its tally begun. */
+    static ObjectNode closeElection(Operation request, Connection c, ServiceContext context, Threshold threshold)
+            throws SQLException {
         long id = request.electionId();
         long now = context.timeMillis();
         if (Elections.require(c, id).stateAt(now) == ElectionState.CLOSED) {
             throw new Refusal("election " + id + " is already closed");
         }
         Elections.close(c, id, now);
-        return VoterOperations.describe(Elections.require(c, id), now);
+        Tallies.begin(threshold, c, Elections.require(c, id), context);
+        return VoterOperations.describe(Elections.require(c, id), now, threshold);
     }
 }

@@ -1,34 +1,43 @@
 package io.bastion.evoting;
 
+import io.bastion.evoting.ballot.BallotJson;
+import io.bastion.evoting.ballot.EncryptedBallot;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The ballots. A voter's latest ballot in an election is the counted one; a re-vote keeps the
- * earlier ballots, marked not counted, so that a voter holding an old receipt can see it was
- * replaced (a unique index allows one counted ballot per voter and election).
+ * The ballot box: every accepted ballot, encrypted, as its voter's device made it (docs/ballots.md),
+ * with its tracker, credential, the agreed time it was cast and whether it counts. A voter's latest
+ * ballot in an election is the counted one; a re-vote keeps the earlier ballots, marked not counted,
+ * so that anyone can see a ballot was replaced (a unique index allows one counted ballot per voter
+ * and election). Nothing here says what a ballot chose: only the threshold decryption of the sum of
+ * the counted ballots, after the close, does.
  */
 final class Ballots {
     /** Most ballots one voter may cast in one election, re-votes included. */
     static final int BALLOTS_PER_VOTER_MAX = 20;
 
-    /** One ballot as its voter sees it. */
-    record Ballot(String receipt, String option, long castAtMillis, long seq, boolean counted) {}
+    /**
+     * One ballot of the box.
+     *
+     * @param number  its place in the election's box: 1, 2, … in the agreed order
+     * @param tracker SHA-256 of its bytes, lowercase hex
+     */
+    record Ballot(long number, String tracker, byte[] credential, long castAtMillis, long seq, boolean counted) {}
 
     private Ballots() {}
 
     /**
-     * Stores a counted ballot for option {@code position}, marking the voter's earlier one not
-     * counted; returns whether there was one (the ballot replaced it).
+     * Stores {@code ballot} (already verified) as the voter's counted one, marking their earlier one
+     * not counted; returns its number in the box and whether it replaced a ballot.
      */
-    static boolean cast(Connection c, long electionId, String voterId, int position, long castAtMillis, long seq,
-                        String receipt) throws SQLException {
+    static Cast cast(Connection c, long electionId, String voterId, EncryptedBallot ballot, long castAtMillis, long seq)
+            throws SQLException {
         boolean replaced;
         try (PreparedStatement p = c.prepareStatement("UPDATE ballot SET counted = 0"
                 + " WHERE election_id = ? AND voter_id = ? AND counted = 1")) {
@@ -36,31 +45,81 @@ final class Ballots {
             p.setString(2, voterId);
             replaced = p.executeUpdate() == 1;
         }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO ballot (election_id, voter_id, position, cast_at,"
-                + " cast_seq, receipt, counted) VALUES (?, ?, ?, ?, ?, ?, 1)")) {
+        long number = count(c, electionId) + 1;
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO ballot (election_id, number, voter_id, credential,"
+                + " tracker, ballot, cast_at, cast_seq, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
             p.setLong(1, electionId);
-            p.setString(2, voterId);
-            p.setInt(3, position);
-            p.setLong(4, castAtMillis);
-            p.setLong(5, seq);
-            p.setString(6, receipt);
+            p.setLong(2, number);
+            p.setString(3, voterId);
+            p.setBytes(4, ballot.credential().bytes());
+            p.setString(5, ballot.tracker().hex());
+            p.setString(6, BallotJson.write(ballot));
+            p.setLong(7, castAtMillis);
+            p.setLong(8, seq);
             p.executeUpdate();
         }
-        return replaced;
+        return new Cast(number, replaced);
+    }
+
+    /** What casting did: the ballot's number in the box, and whether it replaced the voter's earlier one. */
+    record Cast(long number, boolean replaced) {}
+
+    /** Whether a ballot with this tracker is in any box. */
+    static boolean exists(Connection c, String tracker) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM ballot WHERE tracker = ?")) {
+            p.setString(1, tracker);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The voter's ballots in the election, oldest first; the last one is the counted one. */
     static List<Ballot> of(Connection c, long electionId, String voterId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT b.receipt, o.label, b.cast_at, b.cast_seq, b.counted"
-                + " FROM ballot b JOIN election_option o ON o.election_id = b.election_id AND o.position = b.position"
-                + " WHERE b.election_id = ? AND b.voter_id = ? ORDER BY b.id")) {
+        return list(c, "SELECT number, tracker, credential, cast_at, cast_seq, counted FROM ballot"
+                + " WHERE election_id = ? AND voter_id = ? ORDER BY number", p -> {
+                    p.setLong(1, electionId);
+                    p.setString(2, voterId);
+                });
+    }
+
+    /** At most {@code limit} ballots of the box numbered after {@code after}, in order. */
+    static List<Ballot> page(Connection c, long electionId, long after, int limit) throws SQLException {
+        return list(c, "SELECT number, tracker, credential, cast_at, cast_seq, counted FROM ballot"
+                + " WHERE election_id = ? AND number > ? ORDER BY number LIMIT ?", p -> {
+                    p.setLong(1, electionId);
+                    p.setLong(2, after);
+                    p.setInt(3, limit);
+                });
+    }
+
+    /** The ballot with {@code tracker}: its election, its place in the box and its JSON; null if none. */
+    static Stored find(Connection c, String tracker) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT election_id, number, tracker, credential, cast_at,"
+                + " cast_seq, counted, ballot FROM ballot WHERE tracker = ?")) {
+            p.setString(1, tracker);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Stored(rs.getLong(1), new Ballot(rs.getLong(2), rs.getString(3), rs.getBytes(4),
+                        rs.getLong(5), rs.getLong(6), rs.getInt(7) != 0), rs.getString(8));
+            }
+        }
+    }
+
+    /** A ballot with its election and its JSON, as stored. */
+    record Stored(long electionId, Ballot ballot, String json) {}
+
+    /** The counted ballots of the election, in the order they were cast. */
+    static List<EncryptedBallot> counted(Connection c, long electionId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT ballot FROM ballot WHERE election_id = ? AND counted = 1 ORDER BY number")) {
             p.setLong(1, electionId);
-            p.setString(2, voterId);
-            List<Ballot> ballots = new ArrayList<>();
+            List<EncryptedBallot> ballots = new ArrayList<>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    ballots.add(new Ballot(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                            rs.getInt(5) != 0));
+                    ballots.add(BallotJson.parse(rs.getString(1))); // verified when cast, stored as written then
                 }
             }
             return ballots;
@@ -69,8 +128,16 @@ final class Ballots {
 
     /** How many voters have a counted ballot in the election. */
     static long voted(Connection c, long electionId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT count(*) FROM ballot WHERE election_id = ? AND counted = 1")) {
+        return single(c, "SELECT count(*) FROM ballot WHERE election_id = ? AND counted = 1", electionId);
+    }
+
+    /** How many ballots the election's box holds, replaced ones included. */
+    static long count(Connection c, long electionId) throws SQLException {
+        return single(c, "SELECT count(*) FROM ballot WHERE election_id = ?", electionId);
+    }
+
+    private static long single(Connection c, String sql, long electionId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setLong(1, electionId);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
@@ -79,19 +146,21 @@ final class Ballots {
         }
     }
 
-    /** The counted ballots per option, in the options' order (options without votes count 0). */
-    static Map<String, Long> counts(Connection c, long electionId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT o.label, count(b.id) FROM election_option o"
-                + " LEFT JOIN ballot b ON b.election_id = o.election_id AND b.position = o.position AND b.counted = 1"
-                + " WHERE o.election_id = ? GROUP BY o.position ORDER BY o.position")) {
-            p.setLong(1, electionId);
-            Map<String, Long> counts = new LinkedHashMap<>();
+    private interface Binder {
+        void bind(PreparedStatement p) throws SQLException;
+    }
+
+    private static List<Ballot> list(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            binder.bind(p);
+            List<Ballot> ballots = new ArrayList<>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
+                    ballots.add(new Ballot(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getLong(5),
+                            rs.getInt(6) != 0));
                 }
             }
-            return counts;
+            return ballots;
         }
     }
 }

@@ -3,7 +3,6 @@ package io.bastion.evoting;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,98 +10,98 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.service.Authorization;
 import io.bastion.core.service.ServiceContext;
+import io.bastion.evoting.ballot.Credential;
 import io.bastion.sql.SqlService;
+import io.bastion.threshold.Threshold;
+import io.bastion.threshold.UsesThreshold;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Objects;
 
 /**
- * Elections replicated by Bastion: an admin creates elections and says who may vote, voters sign
- * in (a Join whose credentials are {@code {"voter": id, "secret": secret}}) and cast ballots within
- * each election's window of agreed time, and everyone eligible can check their receipt, the
- * turnout and, once the election closed, the results.
+ * Elections with secret ballots, replicated by Bastion: an admin creates elections and says who may
+ * vote; voters enroll a credential (an ECDSA P-256 key made on their device) with a one-time code,
+ * sign in with it, and cast encrypted ballots (docs/ballots.md) within each election's window of
+ * agreed time; the ballot box is public; at the close the replicas jointly decrypt only the sum of
+ * the counted ballots, with the cluster's threshold facility (docs/threshold.md), whose key no f
+ * replicas hold. See docs/evoting.md.
  *
- * <p>Requests and replies are UTF-8 JSON objects ({@code {"op": …}}; see docs/evoting.md). Expected
- * refusals are replies {@code {"error": "…"}}; an unexpected SQL error throws, and Bastion rolls the
- * request back and answers {@code error: …}. Who calls is always the session's identity
- * ({@link ServiceContext#identity()}), never a name inside a request.
+ * <p>Requests and replies are UTF-8 JSON objects ({@code {"op": …}}). Expected refusals are replies
+ * {@code {"error": "…"}}; an unexpected SQL error throws, and Bastion rolls the request back and
+ * answers {@code error: …}. Who calls is always the session's identity ({@link
+ * ServiceContext#identity()}), never a name inside a request.
  *
- * <p>Deterministic: time is the context's agreed time, the only randomness a receipt uses is the
- * context's seed, and the admin secret (or the demo data) given to the constructor must be the
- * same at every replica; it is read once, when the database is created. Holds no state between
- * requests; calls come from one thread at a time.
+ * <p>Runs inside a {@code ThresholdSqlService} ({@link UsesThreshold}): {@code bastion replica}
+ * does that for it. Deterministic: time is the context's agreed time, nothing is random, and the
+ * admin's enrollment key (or the demo data) given to the constructor must be the same at every
+ * replica; it is read once, when the database is created. Holds no state between requests but the
+ * {@link Threshold} it is given; calls come from one thread at a time.
  */
-public final class EvotingService implements SqlService {
-    private static final String BAD_CREDENTIALS =
-            "credentials must be JSON {\"voter\": \"<id>\", \"secret\": \"<secret>\"}";
-    private static final String WRONG_SECRET = "unknown voter or wrong secret";
-
-    private final String adminSecret;
+public final class EvotingService implements SqlService, UsesThreshold {
+    private final Credential adminEnrollmentKey;
     private final boolean demoData;
     private final ObjectMapper json = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+    private Threshold threshold;
 
     /**
-     * A service whose database starts with one account, {@code admin}, whose secret is
-     * {@code adminSecret} (8..256 characters; every replica must be given the same).
+     * A service whose database starts with one account, {@code admin}, still to enroll with the code
+     * whose enrollment public key is {@code adminEnrollmentKey} ({@link EnrollmentCode#publicKey};
+     * every replica must be given the same). No secret: the code stays with the admin.
      */
-    public EvotingService(String adminSecret) {
-        this(adminSecret, false);
+    public EvotingService(Credential adminEnrollmentKey) {
+        this(adminEnrollmentKey, false);
     }
 
-    private EvotingService(String adminSecret, boolean demoData) {
-        if (adminSecret == null || adminSecret.length() < Voters.SECRET_CHARS_MIN
-                || adminSecret.length() > Voters.SECRET_CHARS_MAX) {
-            throw new IllegalArgumentException("the admin secret has " + Voters.SECRET_CHARS_MIN + ".."
-                    + Voters.SECRET_CHARS_MAX + " characters");
-        }
-        this.adminSecret = adminSecret;
+    private EvotingService(Credential adminEnrollmentKey, boolean demoData) {
+        this.adminEnrollmentKey = Objects.requireNonNull(adminEnrollmentKey, "adminEnrollmentKey");
         this.demoData = demoData;
     }
 
     /**
-     * A service for demonstrations: admin {@code admin} / {@code admin-demo}; voters alice, bob,
-     * carol and dave, each with secret {@code <id>-demo}; one election, "Choose the next team
-     * offsite" (Lisbon, Kraków, Tallinn), open from the start until the admin closes it, all four
-     * eligible. The secrets are public: never use it for a real vote.
+     * A service for demonstrations: the admin and voters alice, bob, carol and dave, each to enroll
+     * with the fixed code {@link DemoData} lists; one election, "Choose the next team offsite" (Lisbon,
+     * Kraków, Tallinn, one choice), open from the start until the admin closes it, all four eligible.
+     * The codes are public: whoever enrolls first is that voter. Never for a real vote.
      */
     public static EvotingService withDemoData() {
-        return new EvotingService(Schema.DEMO_ADMIN_SECRET, true);
+        return new EvotingService(DemoData.ADMIN.enrollmentKey(), true);
+    }
+
+    @Override
+    public void useThreshold(Threshold threshold) {
+        this.threshold = threshold;
     }
 
     @Override
     public void migrate(Connection connection) throws SQLException {
         Schema.create(connection);
-        Schema.createAdmin(connection, adminSecret);
+        Schema.createAdmin(connection, adminEnrollmentKey);
         if (demoData) {
             Schema.insertDemoData(connection);
         }
     }
 
-    /** Signs a voter in: the identity is the voter id once the secret's hash matches. */
+    /** Signs a voter in, or enrolls their credential: the identity is the voter id once a signature proves it. */
     @Override
     public Authorization authorize(byte[] credentials, PublicKeyRef key, Connection connection,
                                    ServiceContext context) throws SQLException {
-        JsonNode node;
-        try {
-            node = json.readTree(credentials);
-        } catch (IOException e) {
-            return Authorization.refuse(BAD_CREDENTIALS);
-        }
-        if (node == null || !node.isObject() || !node.path("voter").isTextual() || !node.path("secret").isTextual()) {
-            return Authorization.refuse(BAD_CREDENTIALS);
-        }
-        String voter = node.get("voter").textValue();
-        boolean known = Voters.ID.matcher(voter).matches()
-                && Voters.secretMatches(connection, voter, node.get("secret").textValue());
-        return known ? Authorization.accept(voter) : Authorization.refuse(WRONG_SECRET);
+        return SignIn.authorize(json, credentials, key, connection);
+    }
+
+    /** Records the credential an enrolling Join brought (authorize, which accepted it, only reads). */
+    @Override
+    public void sessionStarted(long clientId, String identity, byte[] credentials, PublicKeyRef key,
+                               Connection connection, ServiceContext context) throws SQLException {
+        SignIn.recordEnrollment(json, credentials, identity, connection, context.timeMillis());
     }
 
     @Override
     public byte[] execute(byte[] request, Connection connection, ServiceContext context) throws SQLException {
+        Tallies.upkeep(threshold(), connection, context);
         return answer(request, connection, context, true);
     }
 
@@ -110,6 +109,14 @@ public final class EvotingService implements SqlService {
     @Override
     public byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {
         return answer(request, connection, context, false);
+    }
+
+    private Threshold threshold() {
+        if (threshold == null) {
+            throw new IllegalStateException("EvotingService runs inside a ThresholdSqlService (docs/evoting.md):"
+                    + " useThreshold was not called");
+        }
+        return threshold;
     }
 
     private byte[] answer(byte[] request, Connection c, ServiceContext context, boolean ordered) throws SQLException {
@@ -126,12 +133,12 @@ public final class EvotingService implements SqlService {
         }
     }
 
-    private static ObjectNode dispatch(Operation request, Connection c, ServiceContext context, boolean ordered)
+    private ObjectNode dispatch(Operation request, Connection c, ServiceContext context, boolean ordered)
             throws SQLException {
         Op op = request.op();
         Voters.Voter caller = Voters.find(c, context.identity());
         if (caller == null) {
-            throw new Refusal("not signed in as a voter: join with {\"voter\": …, \"secret\": …}");
+            throw new Refusal("not signed in as a voter: join with {\"voter\": …, \"signature\": …}");
         }
         if (op.adminOnly() && caller.role() != Role.ADMIN) {
             throw new Refusal("only an admin may " + op.label());
@@ -139,16 +146,21 @@ public final class EvotingService implements SqlService {
         if (op.writes() && !ordered) {
             throw new Refusal(op.label() + " writes: send it ordered, not as a read");
         }
+        Threshold t = threshold();
         return switch (op) {
-            case CREATE_ELECTION -> AdminOperations.createElection(request, c, context, caller);
+            case CREATE_ELECTION -> AdminOperations.createElection(request, c, context, caller, t);
             case ADD_VOTERS -> AdminOperations.addVoters(request, c, context);
             case REGISTER_VOTER -> AdminOperations.registerVoter(request, c);
-            case CLOSE_ELECTION -> AdminOperations.closeElection(request, c, context);
-            case CAST_BALLOT -> VoterOperations.castBallot(request, c, context, caller);
-            case LIST_ELECTIONS -> VoterOperations.listElections(c, context, caller);
-            case MY_RECEIPT -> VoterOperations.myReceipt(request, c, context, caller);
-            case TURNOUT -> VoterOperations.turnout(request, c, context, caller);
-            case RESULTS -> VoterOperations.results(request, c, context, caller);
+            case RESET_CREDENTIAL -> AdminOperations.resetCredential(request, c);
+            case CLOSE_ELECTION -> AdminOperations.closeElection(request, c, context, t);
+            case CAST_BALLOT -> VoterOperations.castBallot(request, c, context, caller, t);
+            case LIST_ELECTIONS -> VoterOperations.listElections(c, context, caller, t);
+            case ELECTION -> VoterOperations.election(request, c, context, caller, t);
+            case MY_BALLOTS -> VoterOperations.myBallots(request, c, context, caller);
+            case BALLOT_BOX -> PublicRecord.ballotBox(request, c, context);
+            case BALLOT -> PublicRecord.ballot(request, c, json);
+            case TURNOUT -> PublicRecord.turnout(request, c, context, caller);
+            case RESULTS -> PublicRecord.results(request, c, context, caller, t);
         };
     }
 }

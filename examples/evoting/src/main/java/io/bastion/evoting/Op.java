@@ -10,10 +10,14 @@ enum Op {
     CREATE_ELECTION("createElection", true, true),
     ADD_VOTERS("addVoters", true, true),
     REGISTER_VOTER("registerVoter", true, true),
+    RESET_CREDENTIAL("resetCredential", true, true),
     CLOSE_ELECTION("closeElection", true, true),
     CAST_BALLOT("castBallot", false, true),
     LIST_ELECTIONS("listElections", false, false),
-    MY_RECEIPT("myReceipt", false, false),
+    ELECTION("election", false, false),
+    MY_BALLOTS("myBallots", false, false),
+    BALLOT_BOX("ballotBox", false, false),
+    BALLOT("ballot", false, false),
     TURNOUT("turnout", false, false),
     RESULTS("results", false, false);
 

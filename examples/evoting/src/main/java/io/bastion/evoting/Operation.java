@@ -2,6 +2,7 @@ package io.bastion.evoting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bastion.evoting.ballot.Credential;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,6 +60,43 @@ final class Operation {
             throw missing("electionId", "a positive integer");
         }
         return node.longValue();
+    }
+
+    /** An optional integer in {@code min..max}; {@code absent} when the field is absent or JSON null. */
+    long integer(String name, long min, long max, long absent) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            throw missing(name, "an integer in " + min + ".." + max);
+        }
+        return node.longValue();
+    }
+
+    /** A required JSON object, as it was sent. */
+    JsonNode object(String name, String what) {
+        JsonNode node = fields.get(name);
+        if (node == null || !node.isObject()) {
+            throw missing(name, what);
+        }
+        return node;
+    }
+
+    /** A required public key: 65 bytes, an uncompressed P-256 point, in base64url without padding. */
+    Credential publicKey(String name) {
+        String what = "an ECDSA P-256 public key, the 65-byte uncompressed point in base64url without padding";
+        JsonNode node = fields.get(name);
+        byte[] raw = node == null || !node.isTextual() ? null
+                : Base64Url.decode(node.textValue(), Credential.BYTES);
+        if (raw == null) {
+            throw missing(name, what);
+        }
+        try {
+            return Credential.decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw missing(name, what + " (" + e.getMessage() + ")");
+        }
     }
 
     /** An optional time, epoch milliseconds; null when absent or JSON null. */

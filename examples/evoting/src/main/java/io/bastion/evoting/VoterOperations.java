@@ -1,18 +1,25 @@
 package io.bastion.evoting;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bastion.core.service.ServiceContext;
+import io.bastion.evoting.ballot.BallotFormatException;
+import io.bastion.evoting.ballot.BallotJson;
+import io.bastion.evoting.ballot.BallotParameters;
+import io.bastion.evoting.ballot.BallotVerifier;
+import io.bastion.evoting.ballot.EncryptedBallot;
+import io.bastion.threshold.Element;
+import io.bastion.threshold.Threshold;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 
 /**
- * The operations of a signed-in voter (admins may call them too). The caller is always the
- * session's identity, never a voter named in the request; "now" is always the agreed time of the
- * context.
+ * The operations of a signed-in voter (admins may call them too): the elections they may vote in,
+ * casting a ballot, and their own ballots. The caller is always the session's identity, never a
+ * voter named in the request; "now" is always the agreed time of the context.
  */
 final class VoterOperations {
     /** Most elections one listElections answer holds (the newest). */
@@ -21,25 +28,36 @@ final class VoterOperations {
     private VoterOperations() {}
 
     /** {@code {"op":"listElections"}} → the elections the caller may vote in (an admin: all), newest first. */
-    static ObjectNode listElections(Connection c, ServiceContext context, Voters.Voter caller) throws SQLException {
+    static ObjectNode listElections(Connection c, ServiceContext context, Voters.Voter caller, Threshold threshold)
+            throws SQLException {
         long now = context.timeMillis();
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("now", now);
         ArrayNode elections = reply.putArray("elections");
         for (long id : Elections.visibleTo(c, caller, LISTED_ELECTIONS_MAX)) {
-            ObjectNode election = describe(Elections.require(c, id), now);
-            election.put("eligible", Elections.eligible(c, id, caller.id()));
-            election.put("voted", Ballots.of(c, id, caller.id()).stream().anyMatch(Ballots.Ballot::counted));
-            elections.add(election);
+            elections.add(describeFor(c, Elections.require(c, id), now, caller, threshold));
         }
         return reply;
     }
 
-    /** {@code {"op":"castBallot","electionId":…,"option":…}} → the receipt, and whether it replaced a ballot. */
-    static ObjectNode castBallot(Operation request, Connection c, ServiceContext context, Voters.Voter caller)
-            throws SQLException {
+    /** {@code {"op":"election","electionId":…}} → one election, as listElections describes it. */
+    static ObjectNode election(Operation request, Connection c, ServiceContext context, Voters.Voter caller,
+                               Threshold threshold) throws SQLException {
+        Elections.Election election = visibleElection(c, request.electionId(), caller);
+        return describeFor(c, election, context.timeMillis(), caller, threshold);
+    }
+
+    /**
+     * {@code {"op":"castBallot","electionId":…,"ballot":{…}}} → the ballot's tracker and number in the
+     * box, and whether it replaced the caller's earlier ballot. Checked in this order: the election
+     * exists, the caller is eligible, it is open, its key exists, the caller has ballots left; the
+     * ballot parses, is for this election and under the caller's credential, and verifies (signature
+     * and proofs); it is not in the box already.
+     */
+    static ObjectNode castBallot(Operation request, Connection c, ServiceContext context, Voters.Voter caller,
+                                 Threshold threshold) throws SQLException {
         long id = request.electionId();
-        String option = request.text("option", Elections.OPTION_CHARS_MAX);
+        JsonNode json = request.object("ballot", "a ballot, the JSON object of docs/ballots.md");
         Elections.Election election = eligibleElection(c, id, caller);
         long now = context.timeMillis();
         switch (election.stateAt(now)) {
@@ -49,30 +67,47 @@ final class VoterOperations {
                     + election.closesAtMillis());
             case OPEN -> { }
         }
-        int position = election.options().indexOf(option);
-        if (position < 0) {
-            throw new Refusal("\"" + option + "\" is not an option of election " + id + "; the options are "
-                    + election.options());
-        }
+        Element publicKey = Tallies.publicKey(threshold, election).orElseThrow(() -> new Refusal("election " + id
+                + " has no key yet: the replicas are still making it; try again in a few seconds"));
         if (Ballots.of(c, id, caller.id()).size() >= Ballots.BALLOTS_PER_VOTER_MAX) {
             throw new Refusal("you have cast " + Ballots.BALLOTS_PER_VOTER_MAX + " ballots in election " + id
                     + ", the most one voter may");
         }
-        String receipt = Hashes.receipt(id, caller.id(), option, now, context.seq(), context.index(),
-                context.randomSeed());
-        boolean replaced = Ballots.cast(c, id, caller.id(), position, now, context.seq(), receipt);
+        EncryptedBallot ballot;
+        try {
+            ballot = BallotJson.parse(json);
+        } catch (BallotFormatException e) {
+            throw new Refusal("malformed ballot: " + e.getMessage());
+        }
+        if (ballot.electionId() != id) {
+            throw new Refusal("ballot is for election " + ballot.electionId() + ", not " + id);
+        }
+        if (!ballot.credential().equals(caller.credential())) {
+            throw new Refusal("the ballot's credential is not yours: sign it with the credential you enrolled");
+        }
+        BallotParameters parameters = new BallotParameters(id, election.options().size(), election.minChoices(),
+                election.maxChoices(), publicKey);
+        String refusal = new BallotVerifier(parameters).verify(ballot);
+        if (refusal != null) {
+            throw new Refusal("ballot refused: " + refusal);
+        }
+        String tracker = ballot.tracker().hex();
+        if (Ballots.exists(c, tracker)) {
+            throw new Refusal("ballot " + tracker + " is already in the ballot box");
+        }
+        Ballots.Cast cast = Ballots.cast(c, id, caller.id(), ballot, now, context.seq());
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("electionId", id);
-        reply.put("option", option);
+        reply.put("tracker", tracker);
+        reply.put("number", cast.number());
         reply.put("castAt", now);
         reply.put("seq", context.seq());
-        reply.put("receipt", receipt);
-        reply.put("replaced", replaced);
+        reply.put("replaced", cast.replaced());
         return reply;
     }
 
-    /** {@code {"op":"myReceipt","electionId":…}} → the caller's ballots, oldest first, each saying if it counts. */
-    static ObjectNode myReceipt(Operation request, Connection c, ServiceContext context, Voters.Voter caller)
+    /** {@code {"op":"myBallots","electionId":…}} → the caller's ballots, oldest first, each saying if it counts. */
+    static ObjectNode myBallots(Operation request, Connection c, ServiceContext context, Voters.Voter caller)
             throws SQLException {
         long id = request.electionId();
         Elections.Election election = eligibleElection(c, id, caller);
@@ -81,57 +116,23 @@ final class VoterOperations {
         reply.put("state", election.stateAt(context.timeMillis()).label());
         ArrayNode ballots = reply.putArray("ballots");
         for (Ballots.Ballot ballot : Ballots.of(c, id, caller.id())) {
-            ObjectNode b = ballots.addObject();
-            b.put("receipt", ballot.receipt());
-            b.put("option", ballot.option());
-            b.put("castAt", ballot.castAtMillis());
-            b.put("seq", ballot.seq());
-            b.put("counted", ballot.counted());
+            ballots.add(PublicRecord.describe(ballot));
         }
         return reply;
     }
 
-    /** {@code {"op":"turnout","electionId":…}} → how many are eligible and how many have voted. */
-    static ObjectNode turnout(Operation request, Connection c, ServiceContext context, Voters.Voter caller)
-            throws SQLException {
-        long id = request.electionId();
-        Elections.Election election = visibleElection(c, id, caller);
-        ObjectNode reply = JsonNodeFactory.instance.objectNode();
-        reply.put("electionId", id);
-        reply.put("state", election.stateAt(context.timeMillis()).label());
-        reply.put("eligible", Elections.eligibleCount(c, id));
-        reply.put("voted", Ballots.voted(c, id));
-        return reply;
-    }
-
-    /** {@code {"op":"results","electionId":…}} → the counted ballots per option, once the election is closed. */
-    static ObjectNode results(Operation request, Connection c, ServiceContext context, Voters.Voter caller)
-            throws SQLException {
-        long id = request.electionId();
-        Elections.Election election = visibleElection(c, id, caller);
-        if (election.stateAt(context.timeMillis()) != ElectionState.CLOSED) {
-            throw new Refusal("results are published when the election closes");
-        }
-        ObjectNode reply = JsonNodeFactory.instance.objectNode();
-        reply.put("electionId", id);
-        reply.put("title", election.title());
-        reply.put("state", ElectionState.CLOSED.label());
-        reply.put("eligible", Elections.eligibleCount(c, id));
-        reply.put("voted", Ballots.voted(c, id));
-        ArrayNode results = reply.putArray("results");
-        for (Map.Entry<String, Long> count : Ballots.counts(c, id).entrySet()) {
-            results.addObject().put("option", count.getKey()).put("votes", count.getValue());
-        }
-        return reply;
-    }
-
-    /** An election's public description: id, title, options, window and state at {@code nowMillis}. */
-    static ObjectNode describe(Elections.Election election, long nowMillis) {
+    /**
+     * An election's public description at {@code nowMillis}: id, title, options, how many to choose,
+     * window, state, and the public key ballots are encrypted under (null until the replicas made it).
+     */
+    static ObjectNode describe(Elections.Election election, long nowMillis, Threshold threshold) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("id", election.id());
         node.put("title", election.title());
         ArrayNode options = node.putArray("options");
         election.options().forEach(options::add);
+        node.put("minChoices", election.minChoices());
+        node.put("maxChoices", election.maxChoices());
         node.put("opensAt", election.opensAtMillis());
         if (election.closesAtMillis() == null) {
             node.putNull("closesAt");
@@ -139,11 +140,25 @@ final class VoterOperations {
             node.put("closesAt", election.closesAtMillis());
         }
         node.put("state", election.stateAt(nowMillis).label());
+        Element publicKey = Tallies.publicKey(threshold, election).orElse(null);
+        if (publicKey == null) {
+            node.putNull("publicKey");
+        } else {
+            node.put("publicKey", Base64Url.encode(publicKey.encode()));
+        }
+        return node;
+    }
+
+    private static ObjectNode describeFor(Connection c, Elections.Election election, long nowMillis,
+                                          Voters.Voter caller, Threshold threshold) throws SQLException {
+        ObjectNode node = describe(election, nowMillis, threshold);
+        node.put("eligible", Elections.eligible(c, election.id(), caller.id()));
+        node.put("voted", Ballots.of(c, election.id(), caller.id()).stream().anyMatch(Ballots.Ballot::counted));
         return node;
     }
 
     /** The election, if the caller is eligible in it. */
-    private static Elections.Election eligibleElection(Connection c, long id, Voters.Voter caller) throws SQLException {
+    static Elections.Election eligibleElection(Connection c, long id, Voters.Voter caller) throws SQLException {
         Elections.Election election = Elections.require(c, id);
         if (!Elections.eligible(c, id, caller.id())) {
             throw new Refusal("you are not eligible for election " + id);
@@ -152,7 +167,7 @@ final class VoterOperations {
     }
 
     /** The election, if the caller is eligible in it or an admin. */
-    private static Elections.Election visibleElection(Connection c, long id, Voters.Voter caller) throws SQLException {
+    static Elections.Election visibleElection(Connection c, long id, Voters.Voter caller) throws SQLException {
         return caller.role() == Role.ADMIN ? Elections.require(c, id) : eligibleElection(c, id, caller);
     }
 }

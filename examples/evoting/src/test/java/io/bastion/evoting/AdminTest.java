@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,7 @@ class AdminTest {
     @BeforeEach
     void start() {
         replicas = Replicas.demo(directory);
-        admin = replicas.signIn("admin", "admin-demo");
+        admin = replicas.enroll(TestVoter.demo("admin"));
     }
 
     @AfterEach
@@ -34,21 +35,44 @@ class AdminTest {
         return reply.get("error").textValue();
     }
 
+    private static String enrollmentKey(String voter, String code) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(EnrollmentCode.publicKey(voter, code).bytes());
+    }
+
     @Test
-    void createElectionOpensNowByDefaultWithNoCloseTime() {
+    void createElectionOpensNowByDefaultWithNoCloseTimeOneChoiceAndItsKeyAskedFor() {
+        replicas.startThreshold();
         JsonNode created = replicas.call(admin,
                 "{'op':'createElection','title':'Lunch','options':['soup','salad','pie']}");
         assertThat(created.get("id").longValue()).isEqualTo(2);
         assertThat(created.get("title").textValue()).isEqualTo("Lunch");
         assertThat(created.get("options")).extracting(JsonNode::textValue).containsExactly("soup", "salad", "pie");
+        assertThat(created.get("minChoices").intValue()).isEqualTo(1);
+        assertThat(created.get("maxChoices").intValue()).isEqualTo(1);
         assertThat(created.get("opensAt").longValue()).as("the agreed time of its batch")
                 .isEqualTo(replicas.lastTimeMillis());
         assertThat(created.get("closesAt").isNull()).isTrue();
         assertThat(created.get("state").textValue()).isEqualTo("open");
+        assertThat(created.get("publicKey").isNull()).as("the replicas make it after this request").isTrue();
+        replicas.settle("election 2's key", () -> replicas.ledger().key("election-2").isPresent());
+        assertThat(replicas.read(admin, "{'op':'election','electionId':2}").get("publicKey").isTextual()).isTrue();
         assertThat(replicas.read(admin, "{'op':'listElections'}").get("elections"))
                 .extracting(e -> e.get("id").longValue()).as("an admin sees every election, newest first")
                 .containsExactly(2L, 1L);
-        assertThat(replicas.read(admin, "{'op':'turnout','electionId':2}").get("eligible").longValue()).isZero();
+    }
+
+    @Test
+    void createElectionTakesHowManyOptionsAVoterMayChoose() {
+        JsonNode approval = replicas.call(admin, "{'op':'createElection','title':'Approve','options':['a','b','c'],"
+                + "'minChoices':0,'maxChoices':3}");
+        assertThat(approval.get("minChoices").intValue()).isZero();
+        assertThat(approval.get("maxChoices").intValue()).isEqualTo(3);
+        assertThat(error("{'op':'createElection','title':'T','options':['a','b'],'maxChoices':3}"))
+                .isEqualTo("the choices must satisfy minChoices <= maxChoices <= 2 (the number of options), not 1..3");
+        assertThat(error("{'op':'createElection','title':'T','options':['a','b'],'minChoices':2,'maxChoices':1}"))
+                .isEqualTo("the choices must satisfy minChoices <= maxChoices <= 2 (the number of options), not 2..1");
+        assertThat(error("{'op':'createElection','title':'T','options':['a','b'],'maxChoices':0}"))
+                .isEqualTo("createElection needs \"maxChoices\": an integer in 1..20");
     }
 
     @Test
@@ -79,33 +103,42 @@ class AdminTest {
     }
 
     @Test
-    void registerVoterCreatesAnAccountThatCanSignInAndVote() {
-        JsonNode registered = replicas.call(admin,
-                "{'op':'registerVoter','voter':'erin','name':'Erin','secret':'erin-secret','role':'voter'}");
-        assertThat(registered.toString()).isEqualTo("{\"voter\":\"erin\",\"name\":\"Erin\",\"role\":\"voter\"}");
+    void registerVoterCreatesAnAccountThatEnrollsWithItsCode() {
+        String code = "ERIN-ERIN-ERIN-ERIN-ERIN";
+        JsonNode registered = replicas.call(admin, "{'op':'registerVoter','voter':'erin','name':'Erin','role':'voter',"
+                + "'enrollmentKey':'" + enrollmentKey("erin", code) + "'}");
+        assertThat(registered.toString())
+                .isEqualTo("{\"voter\":\"erin\",\"name\":\"Erin\",\"role\":\"voter\",\"enrolled\":false}");
         replicas.call(admin, "{'op':'addVoters','electionId':1,'voters':['erin']}");
-        Replicas.Session erin = replicas.signIn("erin", "erin-secret");
-        assertThat(replicas.call(erin, "{'op':'castBallot','electionId':1,'option':'Tallinn'}").has("receipt"))
-                .isTrue();
+        Replicas.Session erin = replicas.enroll(new TestVoter("erin", code, TestVoter.credential(5)));
         assertThat(replicas.call(erin, "{'op':'closeElection','electionId':1}").get("error").textValue())
                 .isEqualTo("only an admin may closeElection");
 
-        assertThat(error("{'op':'registerVoter','voter':'erin','name':'E','secret':'another-one','role':'voter'}"))
+        String key = enrollmentKey("frank", code);
+        assertThat(error("{'op':'registerVoter','voter':'erin','name':'E','role':'voter','enrollmentKey':'" + key + "'}"))
                 .isEqualTo("voter erin already exists");
-        assertThat(error(
-                "{'op':'registerVoter','voter':'Frank Smith','name':'F','secret':'frank-secret','role':'voter'}"))
-                .startsWith("a voter id has 1..64 lowercase letters");
-        assertThat(error("{'op':'registerVoter','voter':'frank','name':'F','secret':'short','role':'voter'}"))
-                .isEqualTo("a secret has 8..256 characters");
-        assertThat(error("{'op':'registerVoter','voter':'frank','name':'F','secret':'frank-secret','role':'root'}"))
+        assertThat(error("{'op':'registerVoter','voter':'Frank Smith','name':'F','role':'voter','enrollmentKey':'"
+                + key + "'}")).startsWith("a voter id has 1..64 lowercase letters");
+        assertThat(error("{'op':'registerVoter','voter':'frank','name':'F','role':'root','enrollmentKey':'" + key + "'}"))
                 .isEqualTo("role must be \"admin\" or \"voter\", not \"root\"");
+        assertThat(error("{'op':'registerVoter','voter':'frank','name':'F','role':'voter','secret':'frank-secret'}"))
+                .startsWith("registerVoter needs \"enrollmentKey\": an ECDSA P-256 public key");
+        byte[] compressed = new byte[65];
+        compressed[0] = 2;
+        assertThat(error("{'op':'registerVoter','voter':'frank','name':'F','role':'voter','enrollmentKey':'"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(compressed) + "'}"))
+                .startsWith("registerVoter needs \"enrollmentKey\"")
+                .endsWith("(not an uncompressed point (first byte 0x04))");
+        assertThat(error("{'op':'resetCredential','voter':'zoe','enrollmentKey':'" + key + "'}"))
+                .isEqualTo("unknown voter zoe");
     }
 
     @Test
     void aSecondAdminCanRunElections() {
-        replicas.call(admin,
-                "{'op':'registerVoter','voter':'grace','name':'Grace','secret':'grace-secret','role':'admin'}");
-        Replicas.Session grace = replicas.signIn("grace", "grace-secret");
+        String code = "GRAC-GRAC-GRAC-GRAC-GRAC";
+        replicas.call(admin, "{'op':'registerVoter','voter':'grace','name':'Grace','role':'admin','enrollmentKey':'"
+                + enrollmentKey("grace", code) + "'}");
+        Replicas.Session grace = replicas.enroll(new TestVoter("grace", code, TestVoter.credential(6)));
         JsonNode closed = replicas.call(grace, "{'op':'closeElection','electionId':1}");
         assertThat(closed.get("state").textValue()).isEqualTo("closed");
         assertThat(error("{'op':'closeElection','electionId':1}")).isEqualTo("election 1 is already closed");

@@ -2,9 +2,12 @@ package io.bastion.evoting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bastion.core.TestKeys;
-import io.bastion.core.message.Reply;
-import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
+import io.bastion.core.message.Request;
+import io.bastion.evoting.ballot.BallotBuilder;
+import io.bastion.evoting.ballot.BallotJson;
+import io.bastion.evoting.ballot.EncryptedBallot;
+import io.bastion.evoting.ballot.EncryptedChoice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,26 +15,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every expected refusal is an ordinary {"error": …} reply that says why, and changes nothing. */
 class RefusalsTest {
+    private static final int[] LISBON = {1, 0, 0};
+
     @TempDir
     Path directory;
 
     private Replicas replicas;
+    private final TestVoter alice = TestVoter.demo("alice");
+    private final TestVoter bob = TestVoter.demo("bob");
     private Replicas.Session admin;
-    private Replicas.Session alice;
-    private Replicas.Session bob;
+    private Replicas.Session aliceSession;
+    private Replicas.Session bobSession;
 
     @BeforeEach
     void start() {
         replicas = Replicas.demo(directory);
-        admin = replicas.signIn("admin", "admin-demo");
-        alice = replicas.signIn("alice", "alice-demo");
-        bob = replicas.signIn("bob", "bob-demo");
+        admin = replicas.enroll(TestVoter.demo("admin"));
+        aliceSession = replicas.enroll(alice);
+        bobSession = replicas.enroll(bob);
     }
 
     @AfterEach
@@ -40,10 +48,17 @@ class RefusalsTest {
     }
 
     private String refused(Replicas.Session session, String operation) {
-        JsonNode reply = replicas.call(session, operation);
-        assertThat(reply.has("error")).as("%s → %s", operation, reply).isTrue();
+        return error(replicas.call(session, operation));
+    }
+
+    private static String error(JsonNode reply) {
+        assertThat(reply.has("error")).as("a refusal, got %s", reply).isTrue();
         assertThat(reply.size()).as("an error reply holds only the error").isEqualTo(1);
         return reply.get("error").textValue();
+    }
+
+    private String refusedBallot(Replicas.Session session, long electionId, JsonNode ballot) {
+        return error(replicas.cast(session, electionId, ballot));
     }
 
     private long aliceOnlyElection() {
@@ -53,73 +68,155 @@ class RefusalsTest {
         return id;
     }
 
-    @Test
-    void aVoterWhoIsNotEligibleCannotVoteNorSeeTheCounts() {
-        long id = aliceOnlyElection();
-        String notEligible = "you are not eligible for election " + id;
-        assertThat(refused(bob, "{'op':'castBallot','electionId':" + id + ",'option':'x'}")).isEqualTo(notEligible);
-        assertThat(refused(bob, "{'op':'myReceipt','electionId':" + id + "}")).isEqualTo(notEligible);
-        assertThat(refused(bob, "{'op':'turnout','electionId':" + id + "}")).isEqualTo(notEligible);
-        assertThat(refused(bob, "{'op':'results','electionId':" + id + "}")).isEqualTo(notEligible);
-        assertThat(replicas.read(bob, "{'op':'listElections'}").get("elections"))
-                .extracting(e -> e.get("id").longValue()).containsExactly(1L);
-        assertThat(replicas.read(alice, "{'op':'listElections'}").get("elections"))
-                .extracting(e -> e.get("id").longValue()).containsExactly(id, 1L);
-        assertThat(replicas.read(admin, "{'op':'turnout','electionId':" + id + "}").get("voted").longValue()).isZero();
+    private void boxIsEmpty(long electionId) {
+        assertThat(replicas.read(admin, "{'op':'ballotBox','electionId':" + electionId + "}").get("total").longValue())
+                .as("nothing was cast").isZero();
     }
 
     @Test
-    void anUnknownElectionIsNamed() {
-        assertThat(refused(alice, "{'op':'castBallot','electionId':42,'option':'Lisbon'}"))
+    void eachBadBallotIsRefusedWithItsReasonAndLeavesTheBoxAsItWas() {
+        JsonNode election = replicas.awaitKey(aliceSession, 1);
+        EncryptedBallot honest = alice.build(election, LISBON, 1);
+        List<EncryptedChoice> swapped = new ArrayList<>(honest.choices());
+        swapped.set(0, honest.choices().get(1));
+        swapped.set(1, honest.choices().get(0));
+        EncryptedBallot unsigned = new EncryptedBallot(1, honest.credential(), swapped, honest.overall(),
+                honest.signature());
+        EncryptedBallot tampered = unsigned.withSignature(
+                BallotBuilder.signer(alice.credential().getPrivate()).sign(unsigned.bytes()));
+        assertThat(refusedBallot(aliceSession, 1, BallotJson.toNode(tampered)))
+                .as("options swapped and signed again: the proofs are bound to their option")
+                .isEqualTo("ballot refused: option 0: the 0/1 proof does not verify");
+        EncryptedBallot forged = honest.withSignature(
+                BallotBuilder.signer(bob.credential().getPrivate()).sign(honest.bytes()));
+        assertThat(refusedBallot(aliceSession, 1, BallotJson.toNode(forged)))
+                .isEqualTo("ballot refused: signature does not verify under the credential");
+        assertThat(refusedBallot(aliceSession, 1, bob.ballot(election, LISBON, 2)))
+                .as("bob's ballot, sent by alice").isEqualTo("the ballot's credential is not yours: sign it with the"
+                        + " credential you enrolled");
+        assertThat(refusedBallot(aliceSession, 1, replicas.parse("{}".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo("malformed ballot: ballot: missing key \"version\"");
+        assertThat(refused(aliceSession, "{'op':'castBallot','electionId':1,'ballot':'" + BallotJson.write(honest)
+                .replace('"', '`') + "'}")).isEqualTo("castBallot needs \"ballot\": a ballot, the JSON object of"
+                + " docs/ballots.md");
+        assertThat(refused(aliceSession, "{'op':'castBallot','electionId':1,'option':'Lisbon'}"))
+                .as("the plaintext vote of old").isEqualTo("castBallot needs \"ballot\": a ballot, the JSON object of"
+                        + " docs/ballots.md");
+        boxIsEmpty(1);
+
+        assertThat(replicas.cast(aliceSession, 1, BallotJson.toNode(honest)).get("number").longValue()).isEqualTo(1);
+        assertThat(refusedBallot(aliceSession, 1, BallotJson.toNode(honest)))
+                .isEqualTo("ballot " + honest.tracker().hex() + " is already in the ballot box");
+    }
+
+    @Test
+    void aBallotForAnotherElectionIsRefused() {
+        long chair = aliceOnlyElection();
+        JsonNode other = replicas.awaitKey(aliceSession, chair);
+        JsonNode demo = replicas.read(aliceSession, "{'op':'election','electionId':1}");
+        assertThat(refusedBallot(aliceSession, 1, alice.ballot(other, new int[] {1, 0}, 3)))
+                .isEqualTo("ballot is for election " + chair + ", not 1");
+        assertThat(refusedBallot(aliceSession, chair, alice.ballot(demo, LISBON, 4)))
+                .isEqualTo("ballot is for election 1, not " + chair);
+        boxIsEmpty(1);
+        boxIsEmpty(chair);
+    }
+
+    @Test
+    void noBallotIsTakenBeforeTheElectionsKeyExistsNorAfterTheClose() {
+        JsonNode shape = replicas.awaitKey(aliceSession, 1);
+        long chair = aliceOnlyElection(); // its key is asked for; the replicas have not made it in this batch
+        assertThat(refusedBallot(aliceSession, chair, alice.ballot(shape, LISBON, 5)))
+                .isEqualTo("election " + chair + " has no key yet: the replicas are still making it; try again in a"
+                        + " few seconds");
+        JsonNode election = replicas.read(aliceSession, "{'op':'election','electionId':1}");
+        replicas.call(admin, "{'op':'closeElection','electionId':1}");
+        assertThat(refusedBallot(aliceSession, 1, alice.ballot(election, LISBON, 6)))
+                .isEqualTo("election 1 is closed: voting ended at " + (replicas.lastTimeMillis() - 1_000));
+        boxIsEmpty(1);
+    }
+
+    @Test
+    void aVoterWhoIsNotEligibleCannotVoteNorSeeTheCountsButMayReadTheBox() {
+        long id = aliceOnlyElection();
+        String notEligible = "you are not eligible for election " + id;
+        JsonNode ballot = replicas.parse("{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(refusedBallot(bobSession, id, ballot)).isEqualTo(notEligible);
+        assertThat(refused(bobSession, "{'op':'myBallots','electionId':" + id + "}")).isEqualTo(notEligible);
+        assertThat(refused(bobSession, "{'op':'turnout','electionId':" + id + "}")).isEqualTo(notEligible);
+        assertThat(refused(bobSession, "{'op':'results','electionId':" + id + "}")).isEqualTo(notEligible);
+        assertThat(refused(bobSession, "{'op':'election','electionId':" + id + "}")).isEqualTo(notEligible);
+        assertThat(replicas.read(bobSession, "{'op':'ballotBox','electionId':" + id + "}").get("total").longValue())
+                .as("the box is public").isZero();
+        assertThat(replicas.read(bobSession, "{'op':'listElections'}").get("elections"))
+                .extracting(e -> e.get("id").longValue()).containsExactly(1L);
+        assertThat(replicas.read(aliceSession, "{'op':'listElections'}").get("elections"))
+                .extracting(e -> e.get("id").longValue()).containsExactly(id, 1L);
+    }
+
+    @Test
+    void anUnknownElectionOrBallotIsNamed() {
+        assertThat(refusedBallot(aliceSession, 42, replicas.parse("{}".getBytes(StandardCharsets.UTF_8))))
                 .isEqualTo("unknown election 42");
-        assertThat(refused(alice, "{'op':'results','electionId':42}")).isEqualTo("unknown election 42");
+        assertThat(refused(aliceSession, "{'op':'results','electionId':42}")).isEqualTo("unknown election 42");
+        assertThat(refused(aliceSession, "{'op':'ballotBox','electionId':42}")).isEqualTo("unknown election 42");
         assertThat(refused(admin, "{'op':'closeElection','electionId':42}")).isEqualTo("unknown election 42");
         assertThat(refused(admin, "{'op':'addVoters','electionId':42,'voters':['bob']}"))
                 .isEqualTo("unknown election 42");
+        String tracker = "0".repeat(64);
+        assertThat(refused(aliceSession, "{'op':'ballot','tracker':'" + tracker + "'}"))
+                .isEqualTo("no ballot " + tracker + " in any ballot box");
+        assertThat(refused(aliceSession, "{'op':'ballot','tracker':'ABC'}"))
+                .isEqualTo("ballot needs \"tracker\": 64 lowercase hex digits");
     }
 
     @Test
-    void anOptionThatIsNotOnTheBallotIsRefused() {
-        assertThat(refused(alice, "{'op':'castBallot','electionId':1,'option':'Paris'}"))
-                .isEqualTo("\"Paris\" is not an option of election 1; the options are [Lisbon, Kraków, Tallinn]");
-        assertThat(replicas.read(alice, "{'op':'myReceipt','electionId':1}").get("ballots")).isEmpty();
+    void resultsWaitForTheClose() {
+        assertThat(refused(aliceSession, "{'op':'results','electionId':1}"))
+                .isEqualTo("results are published when the election closes");
+        assertThat(refused(admin, "{'op':'results','electionId':1}"))
+                .isEqualTo("results are published when the election closes");
     }
 
     @Test
     void aVoterCannotCallTheAdminOperations() {
+        String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                DemoData.ADMIN.enrollmentKey().bytes());
         for (String operation : List.of(
                 "{'op':'createElection','title':'Mine','options':['a','b']}",
                 "{'op':'addVoters','electionId':1,'voters':['bob']}",
-                "{'op':'registerVoter','voter':'eve','name':'Eve','secret':'eve-secret','role':'admin'}",
+                "{'op':'registerVoter','voter':'eve','name':'Eve','role':'admin','enrollmentKey':'" + key + "'}",
+                "{'op':'resetCredential','voter':'bob','enrollmentKey':'" + key + "'}",
                 "{'op':'closeElection','electionId':1}")) {
             String op = replicas.parse(Replicas.json(operation).getBytes(StandardCharsets.UTF_8)).get("op").textValue();
-            assertThat(refused(alice, operation)).isEqualTo("only an admin may " + op);
+            assertThat(refused(aliceSession, operation)).isEqualTo("only an admin may " + op);
         }
         assertThat(replicas.read(admin, "{'op':'listElections'}").get("elections").get(0).get("state").textValue())
                 .isEqualTo("open");
-        assertThat(replicas.join("{'voter':'eve','secret':'eve-secret'}").status()).isEqualTo(Reply.Status.REFUSED);
     }
 
     @Test
     void malformedRequestsUnknownOpsAndMissingFieldsAreRefusedWithTheReason() {
-        assertThat(refused(alice, "{not json")).isEqualTo("malformed request: not a JSON object in UTF-8");
-        assertThat(refused(alice, "")).isEqualTo("malformed request: expected a JSON object {\"op\": ...}");
-        assertThat(refused(alice, "[1,2]")).isEqualTo("malformed request: expected a JSON object {\"op\": ...}");
-        assertThat(refused(alice, "{'op':'castBallot'} {}")).isEqualTo("malformed request: not a JSON object in UTF-8");
-        assertThat(refused(alice, "{'op':'turnout','electionId':1,'electionId':2}"))
+        assertThat(refused(aliceSession, "{not json")).isEqualTo("malformed request: not a JSON object in UTF-8");
+        assertThat(refused(aliceSession, "")).isEqualTo("malformed request: expected a JSON object {\"op\": ...}");
+        assertThat(refused(aliceSession, "[1,2]")).isEqualTo("malformed request: expected a JSON object {\"op\": ...}");
+        assertThat(refused(aliceSession, "{'op':'castBallot'} {}"))
+                .isEqualTo("malformed request: not a JSON object in UTF-8");
+        assertThat(refused(aliceSession, "{'op':'turnout','electionId':1,'electionId':2}"))
                 .as("a duplicate key").isEqualTo("malformed request: not a JSON object in UTF-8");
-        assertThat(refused(alice, "{'electionId':1}")).isEqualTo("malformed request: \"op\" (a string) is missing");
-        assertThat(refused(alice, "{'op':7}")).isEqualTo("malformed request: \"op\" (a string) is missing");
-        assertThat(refused(alice, "{'op':'vote'}")).isEqualTo("unknown op \"vote\"; the ops are [createElection,"
-                + " addVoters, registerVoter, closeElection, castBallot, listElections, myReceipt, turnout, results]");
-        assertThat(refused(alice, "{'op':'castBallot','electionId':1}"))
-                .isEqualTo("castBallot needs \"option\": a string of 1..100 characters");
-        assertThat(refused(alice, "{'op':'castBallot','option':'Lisbon'}"))
+        assertThat(refused(aliceSession, "{'electionId':1}")).isEqualTo("malformed request: \"op\" (a string) is missing");
+        assertThat(refused(aliceSession, "{'op':7}")).isEqualTo("malformed request: \"op\" (a string) is missing");
+        assertThat(refused(aliceSession, "{'op':'vote'}")).isEqualTo("unknown op \"vote\"; the ops are [createElection,"
+                + " addVoters, registerVoter, resetCredential, closeElection, castBallot, listElections, election,"
+                + " myBallots, ballotBox, ballot, turnout, results]");
+        assertThat(refused(aliceSession, "{'op':'castBallot','ballot':{}}"))
                 .isEqualTo("castBallot needs \"electionId\": a positive integer");
-        assertThat(refused(alice, "{'op':'castBallot','electionId':'1','option':'Lisbon'}"))
+        assertThat(refused(aliceSession, "{'op':'castBallot','electionId':'1','ballot':{}}"))
                 .isEqualTo("castBallot needs \"electionId\": a positive integer");
-        assertThat(refused(alice, "{'op':'myReceipt','electionId':1.5}"))
-                .isEqualTo("myReceipt needs \"electionId\": a positive integer");
+        assertThat(refused(aliceSession, "{'op':'myBallots','electionId':1.5}"))
+                .isEqualTo("myBallots needs \"electionId\": a positive integer");
+        assertThat(refused(aliceSession, "{'op':'ballotBox','electionId':1,'after':-1}"))
+                .isEqualTo("ballotBox needs \"after\": an integer in 0..9223372036854775807");
         assertThat(refused(admin, "{'op':'createElection','title':'No options'}"))
                 .isEqualTo("createElection needs \"options\": an array of 1..20 distinct strings of 1..100 characters");
         assertThat(refused(admin, "{'op':'createElection','title':'Twice','options':['a','a']}"))
@@ -130,8 +227,6 @@ class RefusalsTest {
                 .isEqualTo("createElection needs \"title\": a string of 1..200 characters");
         assertThat(refused(admin, "{'op':'createElection','title':'T','options':['a','b'],'opensAt':-1}"))
                 .isEqualTo("createElection needs \"opensAt\": epoch milliseconds, a non-negative integer");
-        assertThat(refused(admin, "{'op':'registerVoter','voter':'erin','name':'Erin','secret':'erin-secret'}"))
-                .isEqualTo("registerVoter needs \"role\": a string of 1..100 characters");
         assertThat(replicas.read(admin, "{'op':'listElections'}").get("elections")).as("nothing was created")
                 .hasSize(1);
     }
@@ -139,31 +234,30 @@ class RefusalsTest {
     @Test
     void aRequestThatIsNotUtf8IsRefused() {
         byte[] truncated = {'{', '"', 'o', 'p', '"', ':', '"', (byte) 0xC3, '"', '}'}; // half of "Ã"
-        Envelope<Request> request = Envelope.sign(new Request(alice.clientId(), 1_000, Request.Kind.WRITE, truncated),
-                TestKeys.signer(alice.keyId()));
+        Envelope<Request> request = Envelope.sign(new Request(aliceSession.clientId(), 1_000, Request.Kind.WRITE,
+                truncated), TestKeys.signer(aliceSession.keyId()));
         JsonNode reply = replicas.parse(replicas.order(List.of(request)).get(0).result());
         assertThat(reply.get("error").textValue()).isEqualTo("malformed request: not a JSON object in UTF-8");
     }
 
     @Test
     void aWriteSentAsAnUnorderedReadIsRefused() {
-        Envelope<Request> read = replicas.request(alice, Request.Kind.READ,
-                "{'op':'castBallot','electionId':1,'option':'Lisbon'}");
+        Envelope<Request> read = replicas.request(aliceSession, Request.Kind.READ,
+                "{'op':'castBallot','electionId':1,'ballot':{}}");
         for (var machine : replicas.machines()) {
             JsonNode reply = replicas.parse(machine.query(read, 0).result());
-            assertThat(reply.get("error").textValue())
-                    .isEqualTo("castBallot writes: send it ordered, not as a read");
+            assertThat(reply.get("error").textValue()).isEqualTo("castBallot writes: send it ordered, not as a read");
         }
-        assertThat(replicas.read(alice, "{'op':'myReceipt','electionId':1}").get("ballots")).isEmpty();
+        boxIsEmpty(1);
     }
 
     @Test
     void aVoterMayReplaceABallotOnlyUpToTheLimit() {
+        JsonNode election = replicas.awaitKey(aliceSession, 1);
         for (int i = 0; i < Ballots.BALLOTS_PER_VOTER_MAX; i++) {
-            assertThat(replicas.call(alice, "{'op':'castBallot','electionId':1,'option':'Lisbon'}").has("receipt"))
-                    .isTrue();
+            assertThat(replicas.cast(aliceSession, 1, alice.ballot(election, LISBON, 100 + i)).has("tracker")).isTrue();
         }
-        assertThat(refused(alice, "{'op':'castBallot','electionId':1,'option':'Tallinn'}"))
+        assertThat(refusedBallot(aliceSession, 1, alice.ballot(election, LISBON, 99)))
                 .isEqualTo("you have cast 20 ballots in election 1, the most one voter may");
     }
 }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bastion.core.TestKeys;
 import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Codec;
+import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.session.JoinResult;
 import io.bastion.core.session.SessionRequests;
@@ -15,6 +15,14 @@ import io.bastion.core.session.TestJoins;
 import io.bastion.sql.SqlDatabase;
 import io.bastion.sql.SqlService;
 import io.bastion.sql.SqlStateMachine;
+import io.bastion.threshold.FaultyThresholdAgent;
+import io.bastion.threshold.ShareStore;
+import io.bastion.threshold.ThresholdAccess;
+import io.bastion.threshold.ThresholdAgent;
+import io.bastion.threshold.ThresholdHost;
+import io.bastion.threshold.ThresholdLedger;
+import io.bastion.threshold.ThresholdSqlService;
+import io.bastion.threshold.UsesThreshold;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,27 +32,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replicas of the e-voting service for tests, driven like the protocol drives them: every batch
- * goes to all of them at the same agreed time, and every answer (ordered or not) must be the same
- * at all of them, byte for byte; the tests then look at one copy. Static client 1000 is registered
- * in the cluster; voters sign in as dynamic clients.
+ * Replicas of the e-voting service for tests, driven like the protocol drives them: each runs the
+ * service inside a {@link ThresholdSqlService} and has a threshold agent (seeded; in-memory shares)
+ * whose contributions, signed under the replica's own client id, are ordered like any request
+ * ({@link #settle}). Every batch goes to all replicas at the same agreed time, and every answer
+ * (ordered or not) must be the same at all of them, byte for byte; the tests then look at one copy.
+ * Static client 1000 is registered in the cluster; voters sign in as dynamic clients.
  *
- * <p>Operations and credentials are written with single quotes for readability ({@code
- * {'op':'turnout','electionId':1}}); {@link #json} turns them into the JSON that is sent.
+ * <p>Operations are written with single quotes for readability ({@code {'op':'turnout','electionId':1}});
+ * {@link #json} turns them into the JSON that is sent.
  */
 final class Replicas implements AutoCloseable {
     /** The agreed time of the first batch: 2026-01-01T00:00:00Z. */
     static final long T0 = 1_767_225_600_000L;
     static final long REGISTERED_CLIENT = 1000;
+    static final int N = 4;
+    static final int F = 1;
     private static final int CHECKPOINT_INTERVAL = 8;
     private static final long STEP_MILLIS = 1_000;
+    private static final int SETTLE_BATCHES_MAX = 100;
 
     private final List<SqlStateMachine> machines = new ArrayList<>();
+    private final List<ThresholdSqlService> services = new ArrayList<>();
+    private final List<ShareStore> stores = new ArrayList<>();
+    private final List<ThresholdHost> hosts = new ArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Long, Long> nextRequestNumber = new HashMap<>();
     private long seq;
@@ -54,21 +71,50 @@ final class Replicas implements AutoCloseable {
     /** A signed-in voter: the session's client id and the key it joined with. */
     record Session(long clientId, long keyId, String identity) {}
 
-    Replicas(Path directory, int count, Supplier<? extends SqlService> service) {
+    /** {@code count} replicas of a cluster of four; the agents of {@code faulty} misbehave so. */
+    <S extends SqlService & UsesThreshold> Replicas(Path directory, int count, Supplier<S> service,
+                                                    Map<Integer, FaultyThresholdAgent.Fault> faulty) {
         for (int id = 0; id < count; id++) {
-            machines.add(new SqlStateMachine(id, TestKeys.signer(id), service.get(), directory.resolve("r" + id),
+            S evoting = service.get();
+            ThresholdSqlService hosted = new ThresholdSqlService(N, F, ThresholdAccess.SERVICE_ONLY, threshold -> {
+                evoting.useThreshold(threshold);
+                return evoting;
+            });
+            services.add(hosted);
+            machines.add(new SqlStateMachine(id, TestKeys.signer(id), hosted, directory.resolve("r" + id),
                     SqlDatabase.Mode.DURABLE, CHECKPOINT_INTERVAL,
-                    SessionRequests.of(TestKeys.cluster(1, 1), TestKeys.VERIFIER)));
+                    SessionRequests.of(TestKeys.cluster(F, 1), TestKeys.VERIFIER)));
+            ShareStore store = ShareStore.inMemory();
+            stores.add(store);
+            FaultyThresholdAgent.Fault fault = faulty.get(id);
+            ThresholdAgent agent = fault == null ? new ThresholdAgent(id, store, TestVoter.seeded(500 + id))
+                    : new FaultyThresholdAgent(id, store, TestVoter.seeded(500 + id), fault, (id + 1) % N);
+            ThresholdLedger empty = new ThresholdLedger(N, F);
+            hosts.add(new ThresholdHost(agent, () -> hosted.ledger() != null ? hosted.ledger() : empty,
+                    TestKeys.signer(id)));
         }
+    }
+
+    <S extends SqlService & UsesThreshold> Replicas(Path directory, Supplier<S> service) {
+        this(directory, N, service, Map.of());
     }
 
     /** Four replicas of the demo service. */
     static Replicas demo(Path directory) {
-        return new Replicas(directory, 4, EvotingService::withDemoData);
+        return new Replicas(directory, EvotingService::withDemoData);
     }
 
     List<SqlStateMachine> machines() {
         return machines;
+    }
+
+    /** What replica {@code id}'s agent keeps: its shares (which never reach the database). */
+    ShareStore store(int id) {
+        return stores.get(id);
+    }
+
+    ThresholdLedger ledger() {
+        return services.get(0).ledger();
     }
 
     /** The agreed time the next batch carries (later batches step on by one second unless set again). */
@@ -82,15 +128,10 @@ final class Replicas implements AutoCloseable {
         return nextTimeMillis - STEP_MILLIS;
     }
 
-    /** The seed the primary proposed for batch {@code seq}. */
-    static long batchSeed(long seq) {
-        return seq * 7919;
-    }
-
     /** Orders one batch at every replica; returns the replies, after checking all replicas gave the same. */
     List<Reply> order(List<Envelope<Request>> requests) {
         seq++;
-        Execute batch = new Execute(seq, 0, nextTimeMillis, batchSeed(seq), requests, seq % CHECKPOINT_INTERVAL == 0);
+        Execute batch = new Execute(seq, 0, nextTimeMillis, seq * 7919, requests, seq % CHECKPOINT_INTERVAL == 0);
         nextTimeMillis += STEP_MILLIS;
         List<Reply> first = null;
         for (SqlStateMachine m : machines) {
@@ -102,6 +143,51 @@ final class Replicas implements AutoCloseable {
             }
         }
         return first;
+    }
+
+    /**
+     * Orders the replicas' threshold contributions, a batch at a time (an empty one lets time pass),
+     * until {@code done}; fails after {@value #SETTLE_BATCHES_MAX} batches.
+     */
+    void settle(String what, BooleanSupplier done) {
+        for (int batch = 0; batch < SETTLE_BATCHES_MAX; batch++) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            List<Envelope<Request>> contributions = new ArrayList<>();
+            for (ThresholdHost host : hosts) {
+                contributions.addAll(host.afterBatch(lastTimeMillis()));
+            }
+            order(contributions);
+        }
+        throw new AssertionError(what + ": not done after " + SETTLE_BATCHES_MAX + " batches");
+    }
+
+    /** Lets the replicas enroll their share-box keys, so that they can make keys. */
+    void startThreshold() {
+        settle("the replicas enroll", () -> ledger() != null
+                && java.util.stream.IntStream.range(0, N).filter(r -> ledger().encryptionKey(r).isPresent()).count()
+                >= N - F);
+    }
+
+    /** Starts the threshold facility, has {@code session} send an ordered request, and waits for the key. */
+    JsonNode awaitKey(Session session, long electionId) {
+        startThreshold();
+        call(session, "{'op':'listElections'}"); // an ordered request asks for keys still due
+        settle("the key of election " + electionId, () -> ledger().key(Elections.KEY_PREFIX + electionId).isPresent());
+        return read(session, "{'op':'election','electionId':" + electionId + "}");
+    }
+
+    /**
+     * Asks for the results ordered (the first ordered request after the close begins the tally),
+     * settles until the decryption is done, and asks again ordered (which stores the counts).
+     */
+    JsonNode awaitResults(Session session, long electionId) {
+        String results = "{'op':'results','electionId':" + electionId + "}";
+        call(session, results);
+        settle("the tally of election " + electionId,
+                () -> read(session, results).path("tally").asText().equals("done"));
+        return call(session, results);
     }
 
     private static void assertSameAnswers(List<Reply> replies, List<Reply> expected) {
@@ -119,17 +205,42 @@ final class Replicas implements AutoCloseable {
         return singleQuoted.replace('\'', '"');
     }
 
-    /** A Join with these credentials; the reply, OK or REFUSED. */
-    Reply join(String credentials) {
-        long keyId = nextKeyId++;
-        return order(List.of(TestJoins.join(keyId, json(credentials), nextTimeMillis + 60_000))).get(0);
+    /** The key id of the next session, whose public key credentials must sign. */
+    long nextSessionKey() {
+        return nextKeyId;
     }
 
-    /** Signs {@code voter} in; fails the test if refused. */
-    Session signIn(String voter, String secret) {
+    /** The raw public key of session key {@code keyId}, as {@code authorize} receives it. */
+    static byte[] sessionKey(long keyId) {
+        return TestKeys.key(keyId).raw();
+    }
+
+    /** A Join of the next session key with these credentials; the reply, OK or REFUSED. */
+    Reply join(byte[] credentials) {
         long keyId = nextKeyId++;
-        String credentials = json("{'voter':'" + voter + "','secret':'" + secret + "'}");
-        Reply reply = order(List.of(TestJoins.join(keyId, credentials, nextTimeMillis + 60_000))).get(0);
+        return order(List.of(TestJoins.join(keyId, new String(credentials, StandardCharsets.UTF_8),
+                nextTimeMillis + 60_000))).get(0);
+    }
+
+    /** A Join with credentials written single-quoted. */
+    Reply join(String credentials) {
+        return join(json(credentials).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Enrolls {@code voter}'s credential with its code, signing in; fails the test if refused. */
+    Session enroll(TestVoter voter) {
+        long keyId = nextSessionKey();
+        return session(keyId, join(JoinCredentials.enroll(voter.id(), voter.enrollmentKey(), voter.credential(),
+                sessionKey(keyId))));
+    }
+
+    /** Signs {@code voter} in with its enrolled credential; fails the test if refused. */
+    Session signIn(TestVoter voter) {
+        long keyId = nextSessionKey();
+        return session(keyId, join(JoinCredentials.signIn(voter.id(), voter.credential(), sessionKey(keyId))));
+    }
+
+    private static Session session(long keyId, Reply reply) {
         assertThat(reply.status()).as(text(reply.result())).isEqualTo(Reply.Status.OK);
         try {
             JoinResult result = Codec.decodeJoinResult(reply.result());
@@ -139,10 +250,27 @@ final class Replicas implements AutoCloseable {
         }
     }
 
-    /** A request of the session, numbered after its previous ones, not yet ordered. */
+    /**
+     * A request of the session (single quotes become double ones: harmless in real JSON, which has
+     * none here), numbered after its previous ones, not yet ordered.
+     */
     Envelope<Request> request(Session session, Request.Kind kind, String operation) {
         long number = nextRequestNumber.merge(session.clientId(), 1L, Long::sum);
         return TestJoins.request(session.clientId(), session.keyId(), number, kind, json(operation));
+    }
+
+    /** The ordered request {@code {"op":"castBallot",…}} carrying {@code ballot}. */
+    Envelope<Request> castRequest(Session session, long electionId, JsonNode ballot) {
+        return request(session, Request.Kind.WRITE, castBallot(electionId, ballot));
+    }
+
+    static String castBallot(long electionId, JsonNode ballot) {
+        return "{\"op\":\"castBallot\",\"electionId\":" + electionId + ",\"ballot\":" + ballot + "}";
+    }
+
+    /** Casts {@code ballot} in a batch of its own; its JSON reply. */
+    JsonNode cast(Session session, long electionId, JsonNode ballot) {
+        return call(session, castBallot(electionId, ballot));
     }
 
     /** Orders one write of the session in a batch of its own; its JSON reply. */

@@ -3,38 +3,44 @@ package io.bastion.evoting;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
-import io.bastion.core.service.ServiceContext;
+import io.bastion.evoting.ballot.BallotJson;
+import io.bastion.evoting.ballot.EncryptedBallot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static io.bastion.evoting.Replicas.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Casting encrypted ballots in the demo election, re-voting, the public box, and the window of agreed time. */
 class VotingTest {
-    private static final String CAST = "{'op':'castBallot','electionId':%d,'option':'%s'}";
+    private static final int[] LISBON = {1, 0, 0};
+    private static final int[] KRAKOW = {0, 1, 0};
+    private static final int[] TALLINN = {0, 0, 1};
 
     @TempDir
     Path directory;
 
     private Replicas replicas;
+    private TestVoter alice = TestVoter.demo("alice");
+    private TestVoter bob = TestVoter.demo("bob");
     private Replicas.Session admin;
-    private Replicas.Session alice;
-    private Replicas.Session bob;
-    private Replicas.Session carol;
+    private Replicas.Session aliceSession;
+    private Replicas.Session bobSession;
+    private JsonNode election;
 
     @BeforeEach
     void start() {
         replicas = Replicas.demo(directory);
-        admin = replicas.signIn("admin", "admin-demo");
-        alice = replicas.signIn("alice", "alice-demo");
-        bob = replicas.signIn("bob", "bob-demo");
-        carol = replicas.signIn("carol", "carol-demo");
+        admin = replicas.enroll(TestVoter.demo("admin"));
+        aliceSession = replicas.enroll(alice);
+        bobSession = replicas.enroll(bob);
+        election = replicas.awaitKey(aliceSession, 1);
     }
 
     @AfterEach
@@ -42,123 +48,94 @@ class VotingTest {
         replicas.close();
     }
 
-    private JsonNode cast(Replicas.Session voter, long election, String option) {
-        return replicas.call(voter, CAST.formatted(election, option));
-    }
-
     private static String error(JsonNode reply) {
         assertThat(reply.has("error")).as("a refusal, got %s", reply).isTrue();
+        assertThat(reply.size()).as("an error reply holds only the error").isEqualTo(1);
         return reply.get("error").textValue();
     }
 
     @Test
-    void theDemoElectionIsOpenForTheFourVoters() {
-        JsonNode list = replicas.read(alice, "{'op':'listElections'}");
-        assertThat(list.get("now").longValue()).isEqualTo(replicas.lastTimeMillis());
-        assertThat(list.get("elections")).hasSize(1);
-        JsonNode election = list.get("elections").get(0);
-        assertThat(election.get("id").longValue()).isEqualTo(1);
+    void theDemoElectionCarriesItsKeyAndBallotParameters() {
         assertThat(election.get("title").textValue()).isEqualTo("Choose the next team offsite");
-        assertThat(election.get("options")).extracting(JsonNode::textValue)
-                .containsExactly("Lisbon", "Kraków", "Tallinn");
+        assertThat(election.get("options")).extracting(JsonNode::textValue).containsExactly("Lisbon", "Kraków", "Tallinn");
+        assertThat(election.get("minChoices").intValue()).isEqualTo(1);
+        assertThat(election.get("maxChoices").intValue()).isEqualTo(1);
         assertThat(election.get("state").textValue()).isEqualTo("open");
-        assertThat(election.get("closesAt").isNull()).isTrue();
-        assertThat(election.get("eligible").booleanValue()).isTrue();
-        assertThat(election.get("voted").booleanValue()).isFalse();
-        JsonNode turnout = replicas.read(admin, "{'op':'turnout','electionId':1}");
-        assertThat(turnout.get("eligible").longValue()).isEqualTo(4);
-        assertThat(turnout.get("voted").longValue()).isZero();
+        assertThat(Base64.getUrlDecoder().decode(election.get("publicKey").textValue()))
+                .as("the threshold key of election 1").isEqualTo(replicas.ledger().key("election-1").orElseThrow()
+                        .publicKey().encode());
+        JsonNode listed = replicas.read(aliceSession, "{'op':'listElections'}").get("elections");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("publicKey")).isEqualTo(election.get("publicKey"));
+        assertThat(listed.get(0).get("eligible").booleanValue()).isTrue();
+        assertThat(listed.get(0).get("voted").booleanValue()).isFalse();
     }
 
     @Test
-    void aBallotGetsAReceiptThatEveryReplicaComputesAlikeAndMyReceiptShowsItCounted() {
-        JsonNode cast = cast(alice, 1, "Kraków"); // the same reply bytes at all four replicas, checked by Replicas
-        String receipt = cast.get("receipt").textValue();
-        assertThat(receipt).matches("[0-9a-f]{64}");
+    void anHonestBallotIsAcceptedAndShownInThePublicBox() {
+        EncryptedBallot ballot = alice.build(election, KRAKOW, 1);
+        JsonNode cast = replicas.cast(aliceSession, 1, BallotJson.toNode(ballot));
+        assertThat(cast.get("tracker").textValue()).isEqualTo(ballot.tracker().hex());
+        assertThat(cast.get("number").longValue()).isEqualTo(1);
         assertThat(cast.get("replaced").booleanValue()).isFalse();
-        assertThat(cast.get("option").textValue()).isEqualTo("Kraków");
-        long castAt = cast.get("castAt").longValue();
-        assertThat(castAt).isEqualTo(replicas.lastTimeMillis());
-        long seq = cast.get("seq").longValue();
-        assertThat(receipt).as("computed from the ballot and its place in the order, as docs/evoting.md says")
-                .isEqualTo(Hashes.receipt(1, "alice", "Kraków", castAt, seq, 0,
-                        ServiceContext.deriveSeed(Replicas.batchSeed(seq), 0)));
+        assertThat(cast.get("castAt").longValue()).isEqualTo(replicas.lastTimeMillis());
+        assertThat(cast.has("option")).as("no plaintext anywhere").isFalse();
 
-        JsonNode mine = replicas.read(alice, "{'op':'myReceipt','electionId':1}");
-        assertThat(mine.get("ballots")).hasSize(1);
-        JsonNode ballot = mine.get("ballots").get(0);
-        assertThat(ballot.get("receipt").textValue()).isEqualTo(receipt);
-        assertThat(ballot.get("option").textValue()).isEqualTo("Kraków");
-        assertThat(ballot.get("castAt").longValue()).isEqualTo(castAt);
-        assertThat(ballot.get("counted").booleanValue()).isTrue();
-        assertThat(replicas.read(alice, "{'op':'listElections'}").get("elections").get(0).get("voted").booleanValue())
-                .isTrue();
+        JsonNode box = replicas.read(bobSession, "{'op':'ballotBox','electionId':1}");
+        assertThat(box.get("total").longValue()).isEqualTo(1);
+        JsonNode entry = box.get("ballots").get(0);
+        assertThat(entry.get("tracker").textValue()).isEqualTo(ballot.tracker().hex());
+        assertThat(entry.get("credential").textValue())
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(alice.credentialKey().bytes()));
+        assertThat(entry.get("counted").booleanValue()).isTrue();
+        assertThat(box.get("next").isNull()).isTrue();
+
+        JsonNode full = replicas.read(bobSession, "{'op':'ballot','tracker':'" + ballot.tracker().hex() + "'}");
+        assertThat(BallotJson.parse(full.get("ballot"))).as("the ballot as cast").isEqualTo(ballot);
+        assertThat(full.get("electionId").longValue()).isEqualTo(1);
+        assertThat(replicas.read(aliceSession, "{'op':'listElections'}").get("elections").get(0).get("voted")
+                .booleanValue()).isTrue();
     }
 
     @Test
-    void twoBallotsInOneBatchGetDistinctReceiptsFromTheirPlaceInTheOrder() {
-        List<Reply> replies = replicas.order(List.of(
-                replicas.request(alice, Request.Kind.WRITE, CAST.formatted(1, "Lisbon")),
-                replicas.request(bob, Request.Kind.WRITE, CAST.formatted(1, "Lisbon"))));
-        List<String> receipts = new ArrayList<>();
-        for (Reply reply : replies) {
-            JsonNode cast = replicas.parse(reply.result());
-            assertThat(cast.get("castAt").longValue()).isEqualTo(replicas.lastTimeMillis());
-            receipts.add(cast.get("receipt").textValue());
-        }
-        assertThat(receipts).doesNotHaveDuplicates().allMatch(r -> r.matches("[0-9a-f]{64}"));
-    }
-
-    @Test
-    void votingAgainWhileOpenReplacesTheCountedBallot() {
-        String first = cast(bob, 1, "Lisbon").get("receipt").textValue();
-        JsonNode again = cast(bob, 1, "Tallinn");
+    void votingAgainReplacesTheCountedBallotAndTheBoxShowsBoth() {
+        String first = replicas.cast(aliceSession, 1, alice.ballot(election, LISBON, 1)).get("tracker").textValue();
+        JsonNode again = replicas.cast(aliceSession, 1, alice.ballot(election, TALLINN, 2));
         assertThat(again.get("replaced").booleanValue()).isTrue();
-        String second = again.get("receipt").textValue();
-        assertThat(second).isNotEqualTo(first);
-        String third = cast(bob, 1, "Tallinn").get("receipt").textValue();
-        assertThat(third).as("the same option again is a new ballot with a new receipt").isNotEqualTo(second);
+        assertThat(again.get("number").longValue()).isEqualTo(2);
+        String second = again.get("tracker").textValue();
 
-        JsonNode ballots = replicas.read(bob, "{'op':'myReceipt','electionId':1}").get("ballots");
-        assertThat(ballots).extracting(b -> b.get("receipt").textValue()).containsExactly(first, second, third);
-        assertThat(ballots).extracting(b -> b.get("counted").booleanValue()).containsExactly(false, false, true);
+        JsonNode box = replicas.read(admin, "{'op':'ballotBox','electionId':1}").get("ballots");
+        assertThat(box).extracting(b -> b.get("tracker").textValue()).containsExactly(first, second);
+        assertThat(box).extracting(b -> b.get("counted").booleanValue()).containsExactly(false, true);
+        JsonNode mine = replicas.read(aliceSession, "{'op':'myBallots','electionId':1}").get("ballots");
+        assertThat(mine).extracting(b -> b.get("tracker").textValue()).containsExactly(first, second);
         assertThat(replicas.read(admin, "{'op':'turnout','electionId':1}").get("voted").longValue())
                 .as("one voter, one counted ballot").isEqualTo(1);
-
-        replicas.call(admin, "{'op':'closeElection','electionId':1}");
-        JsonNode results = replicas.read(bob, "{'op':'results','electionId':1}");
-        assertThat(results.get("results")).extracting(r -> r.get("votes").longValue()).containsExactly(0L, 0L, 1L);
     }
 
     @Test
-    void resultsArePublishedOnlyOnceTheElectionClosesWithTheCorrectCounts() {
-        cast(alice, 1, "Lisbon");
-        cast(bob, 1, "Tallinn");
-        cast(bob, 1, "Lisbon");
-        cast(carol, 1, "Tallinn");
-        assertThat(error(replicas.read(alice, "{'op':'results','electionId':1}")))
-                .isEqualTo("results are published when the election closes");
-        assertThat(error(replicas.read(admin, "{'op':'results','electionId':1}")))
-                .isEqualTo("results are published when the election closes");
-        JsonNode turnout = replicas.read(carol, "{'op':'turnout','electionId':1}");
-        assertThat(turnout.get("state").textValue()).isEqualTo("open");
-        assertThat(turnout.get("eligible").longValue()).isEqualTo(4);
-        assertThat(turnout.get("voted").longValue()).isEqualTo(3);
+    void twoBallotsInOneBatchAreNumberedInTheAgreedOrder() {
+        List<Reply> replies = replicas.order(List.of(
+                replicas.castRequest(aliceSession, 1, alice.ballot(election, LISBON, 3)),
+                replicas.castRequest(bobSession, 1, bob.ballot(election, LISBON, 4))));
+        assertThat(replies).extracting(r -> replicas.parse(r.result()).get("number").longValue()).containsExactly(1L, 2L);
+    }
 
-        JsonNode closed = replicas.call(admin, "{'op':'closeElection','electionId':1}");
-        assertThat(closed.get("state").textValue()).isEqualTo("closed");
-        assertThat(closed.get("closesAt").longValue()).isEqualTo(replicas.lastTimeMillis());
-
-        JsonNode results = replicas.read(alice, "{'op':'results','electionId':1}");
-        assertThat(results.get("state").textValue()).isEqualTo("closed");
-        assertThat(results.get("eligible").longValue()).isEqualTo(4);
-        assertThat(results.get("voted").longValue()).isEqualTo(3);
-        assertThat(results.get("results"))
-                .extracting(r -> r.get("option").textValue() + "=" + r.get("votes").longValue())
-                .containsExactly("Lisbon=2", "Kraków=0", "Tallinn=1");
-        assertThat(error(cast(carol, 1, "Kraków"))).startsWith("election 1 is closed");
-        assertThat(replicas.read(alice, "{'op':'results','electionId':1}")).as("nothing changed after the close")
-                .isEqualTo(results);
+    @Test
+    void theBallotBoxIsPagedWithABound() {
+        for (int i = 0; i < 5; i++) {
+            replicas.cast(i % 2 == 0 ? aliceSession : bobSession, 1,
+                    (i % 2 == 0 ? alice : bob).ballot(election, TALLINN, 10 + i));
+        }
+        JsonNode page = replicas.read(bobSession, "{'op':'ballotBox','electionId':1,'limit':2}");
+        assertThat(page.get("ballots")).extracting(b -> b.get("number").longValue()).containsExactly(1L, 2L);
+        assertThat(page.get("next").longValue()).isEqualTo(2);
+        JsonNode last = replicas.read(bobSession, "{'op':'ballotBox','electionId':1,'after':4,'limit':2}");
+        assertThat(last.get("ballots")).extracting(b -> b.get("number").longValue()).containsExactly(5L);
+        assertThat(last.get("next").isNull()).isTrue();
+        assertThat(error(replicas.read(bobSession, "{'op':'ballotBox','electionId':1,'limit':101}")))
+                .isEqualTo("ballotBox needs \"limit\": an integer in 1..100");
     }
 
     @Test
@@ -170,40 +147,33 @@ class VotingTest {
         long id = created.get("id").longValue();
         assertThat(created.get("state").textValue()).isEqualTo("upcoming");
         replicas.call(admin, "{'op':'addVoters','electionId':" + id + ",'voters':['alice','bob']}");
+        JsonNode budget = replicas.awaitKey(admin, id);
 
         replicas.at(opensAt - 1);
-        assertThat(error(cast(alice, id, "yes"))).isEqualTo("election " + id + " is not open yet: voting opens at "
-                + opensAt + " (agreed time now " + (opensAt - 1) + ")");
-        assertThat(replicas.read(alice, "{'op':'listElections'}").get("elections").get(0).get("state").textValue())
-                .isEqualTo("upcoming");
-
+        assertThat(error(replicas.cast(aliceSession, id, alice.ballot(budget, new int[] {1, 0}, 1))))
+                .isEqualTo("election " + id + " is not open yet: voting opens at " + opensAt + " (agreed time now "
+                        + (opensAt - 1) + ")");
         replicas.at(opensAt);
-        assertThat(cast(alice, id, "yes").get("replaced").booleanValue()).isFalse();
-        assertThat(error(replicas.read(alice, "{'op':'results','electionId':" + id + "}")))
-                .isEqualTo("results are published when the election closes");
-
+        assertThat(replicas.cast(aliceSession, id, alice.ballot(budget, new int[] {1, 0}, 2)).get("replaced")
+                .booleanValue()).isFalse();
         replicas.at(closesAt - 1);
-        assertThat(cast(alice, id, "no").get("replaced").booleanValue()).as("the last millisecond still counts")
-                .isTrue();
-
+        assertThat(replicas.cast(aliceSession, id, alice.ballot(budget, new int[] {0, 1}, 3)).get("replaced")
+                .booleanValue()).as("the last millisecond still counts").isTrue();
         replicas.at(closesAt);
-        assertThat(error(cast(bob, id, "yes"))).isEqualTo("election " + id + " is closed: voting ended at " + closesAt);
-        JsonNode results = replicas.read(bob, "{'op':'results','electionId':" + id + "}");
+        assertThat(error(replicas.cast(bobSession, id, bob.ballot(budget, new int[] {1, 0}, 4))))
+                .isEqualTo("election " + id + " is closed: voting ended at " + closesAt);
+        JsonNode results = replicas.awaitResults(bobSession, id);
         assertThat(results.get("results")).extracting(r -> r.get("votes").longValue())
                 .as("closed by the clock, without the admin").containsExactly(0L, 1L);
-        JsonNode turnout = replicas.read(alice, "{'op':'turnout','electionId':" + id + "}");
-        assertThat(turnout.get("state").textValue()).isEqualTo("closed");
-        assertThat(turnout.get("eligible").longValue()).isEqualTo(2);
-        assertThat(turnout.get("voted").longValue()).isEqualTo(1);
+        assertThat(results.get("winner").textValue()).isEqualTo("no");
     }
 
     @Test
     void aReadSentOrderedGetsTheSameKindOfAnswerAsAnUnorderedOne() {
-        cast(alice, 1, "Lisbon");
-        Reply ordered = replicas.order(List.of(replicas.request(alice, Request.Kind.ORDERED_READ,
+        replicas.cast(aliceSession, 1, alice.ballot(election, LISBON, 5));
+        Reply ordered = replicas.order(List.of(replicas.request(aliceSession, Request.Kind.ORDERED_READ,
                 "{'op':'turnout','electionId':1}"))).get(0);
-        assertThat(replicas.parse(ordered.result())).isEqualTo(replicas.read(alice, "{'op':'turnout','electionId':1}"));
-        JsonNode viaWrite = replicas.call(alice, "{'op':'myReceipt','electionId':1}");
-        assertThat(viaWrite.get("ballots")).hasSize(1);
+        assertThat(replicas.parse(ordered.result()))
+                .isEqualTo(replicas.read(aliceSession, "{'op':'turnout','electionId':1}"));
     }
 }
