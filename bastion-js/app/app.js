@@ -6,7 +6,7 @@ import { connect, BastionError } from '../src/bastion.js';
 import { wireNewElection } from './admin.js';
 import { checkBallot } from './check.js';
 import { renderElection } from './election.js';
-import { clusterName } from './memory.js';
+import { clusterName, remembered } from './memory.js';
 import { SignInError, signIn, storedCredential } from './signin.js';
 import { $, log } from './ui.js';
 
@@ -17,7 +17,7 @@ let client = null;
 let cluster = null;
 /** The signed-in voter: {voter, admin}, or null. */
 let signedIn = null;
-/** The election cards shown, by id: {json (what listElections said), node}. */
+/** The election cards shown, by id: {json (what they show), node}. */
 let cards = new Map();
 let keyPoll = null;
 
@@ -128,7 +128,9 @@ async function signOut() {
   $('signin').hidden = false;
   for (const id of ['session', 'elections', 'check', 'admin']) $(id).hidden = true;
   $('election-list').replaceChildren();
+  $('check-tracker').value = '';
   $('check-result').replaceChildren();
+  delete $('check-result').dataset.verdict;
   log('Signed out.');
 }
 
@@ -144,7 +146,8 @@ async function refresh({ ordered = false } = {}) {
   $('admin').hidden = !signedIn.admin;
   const next = new Map();
   for (const e of reply.elections) {
-    const json = JSON.stringify(e);
+    // what the card shows: the election, and the voter's ballot as this browser remembers it
+    const json = JSON.stringify([e, remembered(cluster, signedIn.voter, e.id)]);
     const kept = cards.get(e.id);
     next.set(e.id, kept && kept.json === json ? kept : { json, node: renderElection(e, page) });
   }

@@ -153,7 +153,9 @@ async function showBallotBox(e, page, details) {
       button('Check', () => page.check(b.tracker), 'check', 'small')));
     }
     more.replaceChildren(reply.next === null ? '' : button('More', () => load(reply.next), 'more', 'small'));
-    log(`Ballot box of "${e.title}": ${reply.ballots.length} ballots shown of ${reply.total}.`, 'info', outcome);
+    const shown = reply.ballots.length;
+    log(`Ballot box of "${e.title}": ${shown} ballot${shown === 1 ? '' : 's'} shown, ${reply.total} in all.`, 'info',
+      outcome);
   };
   await load(0);
 }
