@@ -61,10 +61,12 @@ export async function vote(page, electionId, options) {
   const form = `${card(electionId)} form.ballot`;
   await page.waitForSelector(form, { timeout: KEY_MS });
   for (const option of options) await page.check(`${form} label.choice-option:has-text("${option}") input`);
-  await afterLog(page, 'Your encrypted ballot is in the ballot box', () => page.click(`${form} button[name="vote"]`));
-  const shown = await page.waitForSelector(`${card(electionId)} .voted .tracker`, { timeout: STEP_MS });
-  const tracker = await shown.getAttribute('data-tracker');
-  assert.match(tracker, /^[0-9a-f]{64}$/);
+  const said = await afterLog(page, 'Your encrypted ballot is in the ballot box',
+    () => page.click(`${form} button[name="vote"]`));
+  const tracker = said.match(/tracker ([0-9a-f]{64})/)?.[1];
+  assert.ok(tracker, said);
+  const shown = await page.waitForSelector(`${card(electionId)} .voted .tracker[data-tracker="${tracker}"]`,
+    { timeout: STEP_MS });
   assert.equal(await shown.getAttribute('title'), tracker, 'the whole tracker on hover');
   assert.equal(await shown.textContent(), `${tracker.slice(0, 8)}…${tracker.slice(-4)}`, 'shown short');
   return tracker;
