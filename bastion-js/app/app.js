@@ -1,24 +1,25 @@
 // The e-voting page. It talks to every replica through bastion-js and shows only answers that
-// enough replicas signed; the replica list flags any replica whose signed answers disagreed.
-import { connect, storedClientKey, JoinRefusedError, BastionError } from '../src/bastion.js';
+// enough replicas signed; the replica list flags any replica whose signed answers disagreed. A voter
+// signs in with a credential this browser holds (enrolled once with a code, app/signin.js), and
+// ballots are built and encrypted here (app/election.js): no code, key or choice leaves the browser.
+import { connect, BastionError } from '../src/bastion.js';
+import { wireNewElection } from './admin.js';
+import { checkBallot } from './check.js';
+import { renderElection } from './election.js';
+import { clusterName, remembered } from './memory.js';
+import { SignInError, signIn, storedCredential } from './signin.js';
+import { $, log } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
+/** How often the page asks again while an open election's key is being made. */
+const KEY_POLL_MS = 2_000;
+
 let client = null;
-let identity = null;
-
-function log(text, kind = 'info', signed = null) {
-  const li = document.createElement('li');
-  li.className = kind;
-  li.textContent = text;
-  if (signed) {
-    const s = document.createElement('span');
-    s.className = 'signed';
-    s.textContent = ` (signed by replicas ${signed.agreeing.join(', ')}`
-      + (signed.dissenting.length ? `; replica ${signed.dissenting.join(', ')} signed something else` : '') + ')';
-    li.append(s);
-  }
-  $('log').prepend(li);
-}
+let cluster = null;
+/** The signed-in voter: {voter, admin}, or null. */
+let signedIn = null;
+/** The election cards shown, by id: {json (what they show), node}. */
+let cards = new Map();
+let keyPoll = null;
 
 function renderReplicas(replicas) {
   const list = $('replica-list');
@@ -69,149 +70,103 @@ async function call(op, fields = {}, { write = false } = {}) {
   return { reply, outcome };
 }
 
-async function signIn(event) {
+/** What the election cards and the ballot check need of the page. */
+const page = {
+  get voter() { return signedIn?.voter; },
+  get admin() { return signedIn?.admin ?? false; },
+  get cluster() { return cluster; },
+  call,
+  refresh: () => refresh(),
+  async credential() {
+    const credential = signedIn && await storedCredential(signedIn.voter);
+    if (!credential) throw new BastionError('this browser holds no credential for you: sign in again');
+    return credential;
+  },
+  check: (tracker) => {
+    $('check-tracker').value = tracker;
+    $('check').scrollIntoView({ block: 'nearest' });
+    return checkBallot(page, tracker, $('check-result'));
+  },
+};
+
+async function onSignIn(event) {
   event.preventDefault();
   const voter = $('voter').value.trim();
-  const secret = $('secret').value;
+  const code = $('code').value.trim();
+  const progress = $('enroll-progress');
   $('signin-button').disabled = true;
   try {
     await connected();
     requireQuorum();
-    client.useKey(await storedClientKey(`voter:${voter}`));
-    const session = await client.join(JSON.stringify({ voter, secret }));
-    identity = session.identity;
-    $('identity').textContent = identity;
+    if (code) {
+      progress.hidden = false;
+      progress.value = 0;
+    }
+    const { session, enrolled } = await signIn(client, voter, code, (fraction) => { progress.value = fraction; });
+    $('code').value = '';
+    signedIn = { voter: session.identity, admin: session.identity === 'admin' };
+    $('identity').textContent = session.identity;
+    for (const id of ['session', 'elections', 'check']) $(id).hidden = false;
     $('signin').hidden = true;
-    $('session').hidden = false;
-    $('elections').hidden = false;
-    log(`Signed in as ${identity} (client ${session.clientId}).`);
+    log(enrolled ? `This browser is now enrolled as ${session.identity}: its credential never leaves it. Signed in.`
+      : `Signed in as ${session.identity} with this browser's credential.`);
     await refresh();
   } catch (e) {
-    log(e instanceof JoinRefusedError ? `Sign-in refused: ${e.reason}` : `Sign-in failed: ${e.message}`, 'error');
+    log(e instanceof SignInError ? e.message : `Sign-in failed: ${e.message}`, 'error');
   } finally {
+    progress.hidden = true;
     $('signin-button').disabled = false;
   }
 }
 
 async function signOut() {
+  clearTimeout(keyPoll);
+  keyPoll = null;
   await client.leave();
-  identity = null;
+  signedIn = null;
+  cards = new Map();
   $('signin').hidden = false;
-  $('session').hidden = true;
-  $('elections').hidden = true;
+  for (const id of ['session', 'elections', 'check', 'admin']) $(id).hidden = true;
   $('election-list').replaceChildren();
+  $('check-tracker').value = '';
+  $('check-result').replaceChildren();
+  delete $('check-result').dataset.verdict;
   log('Signed out.');
 }
 
-function button(text, handler, name) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = text;
-  if (name) b.name = name;
-  b.addEventListener('click', async () => {
-    b.disabled = true;
-    try {
-      await handler();
-    } catch (e) {
-      log(e.message, 'error', e.outcome);
-    } finally {
-      b.disabled = false;
-    }
-  });
-  return b;
-}
-
-function chart(results) {
-  const max = Math.max(1, ...results.map((r) => r.votes));
-  const div = document.createElement('div');
-  div.className = 'chart';
-  for (const r of results) {
-    const row = document.createElement('div');
-    row.className = 'bar';
-    row.dataset.option = r.option;
-    row.dataset.votes = String(r.votes);
-    const label = Object.assign(document.createElement('span'), { className: 'label', textContent: r.option });
-    const fill = Object.assign(document.createElement('span'), { className: 'fill' });
-    fill.style.width = `${(r.votes / max) * 20}rem`;
-    const count = Object.assign(document.createElement('span'), { className: 'count', textContent: String(r.votes) });
-    row.append(label, fill, count);
-    div.append(row);
+/**
+ * Shows the elections, redrawing only the cards whose election changed (a half-filled ballot on
+ * another card stays as it is). ordered: send listElections ordered, which also lets the replicas
+ * ask for an election key that is due.
+ */
+async function refresh({ ordered = false } = {}) {
+  const { reply } = await call('listElections', {}, { write: ordered });
+  if (!signedIn) return;
+  if (reply.role !== undefined) signedIn.admin = reply.role === 'admin';
+  $('admin').hidden = !signedIn.admin;
+  const next = new Map();
+  for (const e of reply.elections) {
+    // what the card shows: the election, and the voter's ballot as this browser remembers it
+    const json = JSON.stringify([e, remembered(cluster, signedIn.voter, e.id)]);
+    const kept = cards.get(e.id);
+    next.set(e.id, kept && kept.json === json ? kept : { json, node: renderElection(e, page) });
   }
-  return div;
-}
-
-function renderElection(e) {
-  const box = document.createElement('article');
-  box.className = 'election';
-  box.dataset.election = String(e.id);
-  const h = document.createElement('h3');
-  h.textContent = e.title;
-  const state = Object.assign(document.createElement('span'), { className: 'state', textContent: e.state });
-  h.append(state);
-  const details = document.createElement('div');
-  details.className = 'details';
-  box.append(h);
-  if (e.state === 'open' && e.eligible) {
-    const options = document.createElement('div');
-    options.className = 'options';
-    for (const option of e.options) {
-      options.append(button(`Vote ${option}`, async () => {
-        const { reply, outcome } = await call('castBallot', { electionId: e.id, option }, { write: true });
-        log(`Ballot for ${option} cast${reply.replaced ? ', replacing your earlier one' : ''}. Receipt ${reply.receipt}`,
-          'info', outcome);
-        await refresh();
-      }, 'vote'));
-    }
-    box.append(options);
-  }
-  if (e.voted || e.eligible) {
-    box.append(button('My receipt', async () => {
-      const { reply, outcome } = await call('myReceipt', { electionId: e.id });
-      const counted = reply.ballots.find((b) => b.counted);
-      const p = Object.assign(document.createElement('p'), { className: 'receipt' });
-      p.textContent = counted ? `Counted: ${counted.option}, receipt ${counted.receipt}` : 'No ballot counted yet.';
-      details.replaceChildren(p);
-      log(counted ? `Your counted ballot: ${counted.option}, receipt ${counted.receipt}` : 'No ballot of yours counted.',
-        'info', outcome);
-    }, 'receipt'));
-  }
-  if (e.state !== 'closed') {
-    box.append(button('Turnout', async () => {
-      const { reply, outcome } = await call('turnout', { electionId: e.id });
-      details.replaceChildren(Object.assign(document.createElement('p'),
-        { className: 'turnout', textContent: `${reply.voted} of ${reply.eligible} eligible voters have voted.` }));
-      log(`Turnout: ${reply.voted} of ${reply.eligible}.`, 'info', outcome);
-    }, 'turnout'));
-  }
-  if (e.state === 'closed') {
-    box.append(button('Results', async () => {
-      const { reply, outcome } = await call('results', { electionId: e.id });
-      const p = Object.assign(document.createElement('p'),
-        { className: 'turnout', textContent: `${reply.voted} of ${reply.eligible} voted.` });
-      details.replaceChildren(p, chart(reply.results));
-      log(`Results of "${reply.title}": ${reply.results.map((r) => `${r.option} ${r.votes}`).join(', ')}.`, 'info',
-        outcome);
-    }, 'results'));
-  }
-  if (identity === 'admin' && e.state !== 'closed') {
-    box.append(button('Close election', async () => {
-      const { outcome } = await call('closeElection', { electionId: e.id }, { write: true });
-      log(`Closed "${e.title}".`, 'info', outcome);
-      await refresh();
-    }, 'close'));
-  }
-  box.append(details);
-  return box;
-}
-
-async function refresh() {
-  const { reply } = await call('listElections');
-  $('election-list').replaceChildren(...reply.elections.map(renderElection));
+  cards = next;
+  $('election-list').replaceChildren(...[...next.values()].map((c) => c.node));
+  $('no-elections').hidden = next.size > 0;
+  clearTimeout(keyPoll);
+  keyPoll = reply.elections.some((e) => e.state === 'open' && !e.publicKey)
+    ? setTimeout(() => refresh({ ordered: true }).catch((e) => log(e.message, 'error', e.outcome)), KEY_POLL_MS)
+    : null;
 }
 
 /** Connects to every replica as the page opens, so that its state shows before anyone signs in. */
 async function connectToReplicas() {
-  client = await connect(new URL('/cluster.json', location.href).href);
+  const response = await fetch(new URL('/cluster.json', location.href));
+  if (!response.ok) throw new BastionError(`/cluster.json: HTTP ${response.status}`);
+  const description = await response.json();
+  cluster = await clusterName(description);
+  client = await connect(description);
   client.onEvent((e) => {
     if (e.type === 'replicas') renderReplicas(e.replicas);
     if (e.type === 'quorum') renderQuorum(e);
@@ -233,6 +188,11 @@ function connected() {
 }
 
 connected().catch((e) => log(`Cannot reach the servers: ${e.message}`, 'error'));
-$('signin-form').addEventListener('submit', signIn);
+$('signin-form').addEventListener('submit', onSignIn);
 $('signout').addEventListener('click', () => signOut().catch((e) => log(e.message, 'error')));
 $('refresh').addEventListener('click', () => refresh().catch((e) => log(e.message, 'error', e.outcome)));
+$('check-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  checkBallot(page, $('check-tracker').value, $('check-result')).catch((e) => log(e.message, 'error', e.outcome));
+});
+wireNewElection(page);

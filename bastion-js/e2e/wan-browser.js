@@ -3,13 +3,14 @@
 // is a host name (r<i>.bastion.test) whose traffic passes a relay that delays it. Chromium maps the
 // names to the relay's addresses (--host-resolver-rules) and accepts exactly the replicas' web
 // certificates (--ignore-certificate-errors-spki-list), so the page, /cluster.json and every WebSocket
-// go over HTTPS and WSS to non-loopback names. The voter signs in, votes and checks that the receipt
-// says the ballot was counted; with `results`, the administrator then closes the election and the
-// page must show exactly those counts. Replicas listed as `unreachable` (cut off) must not answer.
+// go over HTTPS and WSS to non-loopback names. The voter enrolls with the demo code, casts an
+// encrypted ballot in the demo election and finds it counted in the public ballot box; with
+// `results`, the administrator then closes the election and the page must show exactly those
+// counts. Replicas listed as `unreachable` (cut off) must not answer.
 // Exits 0 when all of it held, 1 (saying what failed) otherwise.
 //
 //   node e2e/wan-browser.js '{"url":"https://r0.bastion.test:7008/","hosts":{"r0.bastion.test":"10.77.0.100",...},
-//     "clusterDir":"...","voter":"alice","secret":"alice-demo","option":"Lisbon","results":null,
+//     "clusterDir":"...","voter":"alice","option":"Lisbon","results":null,
 //     "shots":"target/e2e-wan","name":"healthy","awaitAll":true,"waitSeconds":90,
 //     "unreachable":["r3.bastion.test:7011"]}'
 import assert from 'node:assert/strict';
@@ -17,8 +18,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
+import { DEMO_CODES, ballotBox, closeElection, results, signIn, signOut, vote } from './page-steps.js';
 
-const STEP_MS = 30_000;
 const browserPath = process.env.BASTION_CHROMIUM ?? '/usr/bin/chromium';
 const run = JSON.parse(process.argv[2]);
 const started = Date.now();
@@ -78,13 +79,6 @@ async function checkUnreachable(ca) {
   }
 }
 
-async function signIn(page, voter, secret) {
-  await page.fill('#voter', voter);
-  await page.fill('#secret', secret);
-  await page.click('#signin-button');
-  await page.waitForSelector('#elections:not([hidden]) article.election', { timeout: STEP_MS });
-}
-
 async function main() {
   const ca = readFileSync(join(run.clusterDir, 'ca.crt'));
   await awaitReplicas(ca);
@@ -104,24 +98,17 @@ async function main() {
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.goto(run.url);
     assert.equal(await page.evaluate(() => window.isSecureContext), true, 'the page is a secure context');
-    await signIn(page, run.voter, run.secret);
-    await page.click(`article.election button[name="vote"]:has-text("${run.option}")`);
-    await page.waitForSelector(`#log li:has-text("Ballot for ${run.option} cast")`, { timeout: STEP_MS });
-    await page.click('article.election button[name="receipt"]');
-    const receipt = await page.waitForSelector(`.receipt:has-text("Counted: ${run.option}")`, { timeout: STEP_MS });
-    assert.match(await receipt.textContent(), /receipt [0-9a-f]{64}/);
-    await page.screenshot({ path: join(run.shots, `${run.name}-receipt.png`), fullPage: true });
-    say(`${run.voter}'s ballot for ${run.option} was counted`);
+    await signIn(page, run.voter, DEMO_CODES[run.voter]);
+    const tracker = await vote(page, 1, [run.option]);
+    const box = await ballotBox(page, 1);
+    assert.ok(box.some((b) => b.tracker === tracker && b.counted), `ballot ${tracker} counted in the box`);
+    await page.screenshot({ path: join(run.shots, `${run.name}-ballot-box.png`), fullPage: true });
+    say(`${run.voter}'s encrypted ballot is counted in the ballot box (tracker ${tracker})`);
     if (run.results) {
-      await page.click('#signout');
-      await page.waitForSelector('#signin:not([hidden])', { timeout: STEP_MS });
-      await signIn(page, 'admin', 'admin-demo');
-      await page.click('article.election button[name="close"]');
-      await page.waitForSelector('article.election .state:has-text("closed")', { timeout: STEP_MS });
-      await page.click('article.election button[name="results"]');
-      await page.waitForSelector('.chart .bar', { timeout: STEP_MS });
-      const votes = await page.$$eval('.chart .bar', (bars) => Object.fromEntries(
-        bars.map((b) => [b.dataset.option, Number(b.dataset.votes)])));
+      await signOut(page);
+      await signIn(page, 'admin', DEMO_CODES.admin);
+      await closeElection(page, 1);
+      const { votes } = await results(page, 1);
       assert.deepEqual(votes, run.results, 'the page shows the counted result');
       await page.screenshot({ path: join(run.shots, `${run.name}-results.png`), fullPage: true });
       say(`the closed election shows ${JSON.stringify(votes)}`);

@@ -98,7 +98,7 @@ export function toBase64url(bytes) {
 }
 
 /** The bytes of unpadded base64url in its one canonical spelling (unused bits zero); null otherwise. */
-function fromBase64url(text) {
+export function fromBase64url(text) {
   if (typeof text !== 'string' || text.length % 4 === 1 || !BASE64URL.test(text)) return null;
   const out = new Uint8Array(Math.floor((text.length * 6) / 8));
   let bits = 0;

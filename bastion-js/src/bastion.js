@@ -482,10 +482,16 @@ export class BastionClient {
   /**
    * Joins with {@code credentials} (bytes or a string): a Hello to every replica, the challenges
    * that check out, then an ordered Join. Resolves to {clientId, identity}; JoinRefusedError
-   * carries the service's reason.
+   * carries the service's reason. When the session ends, the client joins again with
+   * {@code options.rejoin} if given, else with the same credentials: a service whose first Join
+   * does something once (enrolls a key, say) takes other credentials for the next ones.
    */
-  join(credentials) {
-    return this.serial(() => this.joinWith(bytesOf(credentials)));
+  join(credentials, options = {}) {
+    return this.serial(async () => {
+      const session = await this.joinWith(bytesOf(credentials));
+      if (options.rejoin !== undefined) this.credentials = bytesOf(options.rejoin);
+      return session;
+    });
   }
 
   async joinWith(credentials) {

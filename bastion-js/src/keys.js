@@ -54,25 +54,49 @@ export async function verify(alg, cryptoKey, signature, bytes) {
 /**
  * The browser's persistent client key: loaded from IndexedDB (database "bastion", store "keys",
  * entry {@code name}) or generated once and stored there. The private key never leaves WebCrypto:
- * IndexedDB stores the non-extractable CryptoKey object itself.
+ * IndexedDB stores the non-extractable CryptoKey object itself. Without IndexedDB (Node), a fresh key.
  */
 export async function storedClientKey(name = 'default', alg = 'ECDSA_P256') {
-  if (typeof indexedDB === 'undefined') return generateClientKey(alg);
+  const stored = await loadStoredClientKey(name);
+  if (stored) return stored;
+  const key = await generateClientKey(alg);
+  await storeClientKey(name, key);
+  return key;
+}
+
+/** The client key stored under {@code name}, or null when there is none (or no IndexedDB). */
+export async function loadStoredClientKey(name) {
+  const stored = await keyStore('readonly', (s) => s.get(name));
+  return stored ? { alg: stored.alg, raw: stored.raw, privateKey: stored.privateKey, publicKey: stored.publicKey } : null;
+}
+
+/** Stores {@code key} (from generateClientKey) under {@code name}, replacing what was there. */
+export async function storeClientKey(name, key) {
+  await keyStore('readwrite', (s) => s.put({ alg: key.alg, raw: key.raw, privateKey: key.privateKey,
+    publicKey: key.publicKey }, name));
+}
+
+/** Forgets the key stored under {@code name}: its private key is gone for good. */
+export async function forgetStoredClientKey(name) {
+  await keyStore('readwrite', (s) => s.delete(name));
+}
+
+/** Runs one request on the "keys" store; undefined without IndexedDB. */
+async function keyStore(mode, action) {
+  if (typeof indexedDB === 'undefined') return undefined;
   const db = await new Promise((resolve, reject) => {
     const open = indexedDB.open('bastion', 1);
     open.onupgradeneeded = () => open.result.createObjectStore('keys');
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
-  const request = (mode, action) => new Promise((resolve, reject) => {
-    const r = action(db.transaction('keys', mode).objectStore('keys'));
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-  const stored = await request('readonly', (s) => s.get(name));
-  if (stored) return { alg: stored.alg, raw: stored.raw, privateKey: stored.privateKey, publicKey: stored.publicKey };
-  const key = await generateClientKey(alg);
-  await request('readwrite', (s) => s.put({ alg: key.alg, raw: key.raw, privateKey: key.privateKey,
-    publicKey: key.publicKey }, name));
-  return key;
+  try {
+    return await new Promise((resolve, reject) => {
+      const r = action(db.transaction('keys', mode).objectStore('keys'));
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+  } finally {
+    db.close();
+  }
 }

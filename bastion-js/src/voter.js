@@ -5,7 +5,7 @@
 // (io.bastion.evoting.EnrollmentCode and JoinCredentials).
 
 import { p256 } from '@noble/curves/nist.js';
-import { scrypt } from '@noble/hashes/scrypt.js';
+import { scrypt, scryptAsync } from '@noble/hashes/scrypt.js';
 import { concat, toUtf8 } from './codec.js';
 import { toBase64url } from './ballot.js';
 
@@ -40,7 +40,19 @@ export function normalizeCode(typed) {
  * uncompressed, what the admin registers)}. Slow on purpose; options.scrypt lets tests lower the cost.
  */
 export function enrollmentKey(voterId, code, options = {}) {
-  const derived = scrypt(toUtf8(normalizeCode(code)), toUtf8(SALT_PREFIX + voterId), options.scrypt ?? SCRYPT);
+  return keyPairOf(scrypt(toUtf8(normalizeCode(code)), toUtf8(SALT_PREFIX + voterId), options.scrypt ?? SCRYPT));
+}
+
+/**
+ * enrollmentKey, computed in slices that let a page repaint: options.onProgress(fraction) is called
+ * as scrypt advances, from 0 to 1.
+ */
+export async function enrollmentKeyAsync(voterId, code, options = {}) {
+  const cost = { ...(options.scrypt ?? SCRYPT), ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+  return keyPairOf(await scryptAsync(toUtf8(normalizeCode(code)), toUtf8(SALT_PREFIX + voterId), cost));
+}
+
+function keyPairOf(derived) {
   const q = p256.Point.CURVE().n;
   let d = 0n;
   for (const b of derived) d = (d << 8n) | BigInt(b);
@@ -76,10 +88,11 @@ export async function signInCredentials(voterId, credential, sessionKeyRaw) {
 
 /**
  * Join credentials that enroll credential for voterId and sign in at once: the enrollment key from
- * the code signs the credential, and the credential signs the session's public key.
+ * the code signs the credential, and the credential signs the session's public key. The code's
+ * scrypt runs in slices (enrollmentKeyAsync); options.onProgress(fraction) follows it.
  */
 export async function enrollCredentials(voterId, code, credential, sessionKeyRaw, options = {}) {
-  const { secretKey } = enrollmentKey(voterId, code, options);
+  const { secretKey } = await enrollmentKeyAsync(voterId, code, options);
   const enrollSignature = p256.sign(enrollmentMessage(voterId, credential.raw), secretKey); // SHA-256, r ‖ s
   const signature = await credential.sign(signInMessage(sessionKeyRaw));
   return toUtf8(JSON.stringify({

@@ -46,7 +46,7 @@ async function fakeCluster() {
   const cluster = { f: 1, n: 4, replicas: replicas.map((r) => ({ id: r.id, host: 'fake', webPort: 1 + r.id,
     publicKey: { alg: 'ED25519', raw: toBase64(r.raw) } })) };
   const state = { lie: -1, garbageChallenges: -1, counter: 0n, nextId: 1n << 40n, sessions: new Map(), ended: new Set(),
-    seen: new Map(), joins: 0 };
+    seen: new Map(), joins: 0, joinTexts: [] };
 
   async function reply(r, request, status, result) {
     const leaf = await leafHash(concat(i64(request.clientId), i64(request.number), Uint8Array.of(status), result));
@@ -73,7 +73,9 @@ async function fakeCluster() {
     if (state.seen.has(key)) return state.seen.get(key);
     let answer;
     if (request.kind === KIND.JOIN) {
-      const who = new TextDecoder().decode(request.operation).includes('nobody') ? null : 'joined';
+      const text = new TextDecoder().decode(request.operation);
+      state.joinTexts.push(text);
+      const who = text.includes('nobody') ? null : 'joined';
       if (who === null) answer = [STATUS.REFUSED, toUtf8('unknown voter')];
       else {
         const id = state.nextId++;
@@ -232,6 +234,18 @@ test('when the session ends the client joins again: reads are retried, writes re
   await c.leave();
   assert.equal(c.session, null);
   await assert.rejects(c.invoke('add'), SessionEndedError);
+  c.close();
+});
+
+test('after a join that enrolls, the client joins again with the credentials it was given for that', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  const first = await c.join('enroll-frank', { rejoin: 'sign-in-frank' });
+  fake.state.sessions.delete(first.clientId);
+  assert.equal((await c.invokeReadOnly('get')).text, 'count 0');
+  const joins = fake.state.joinTexts; // each join once: the fake answers a repeated request from its cache
+  assert.equal(joins.length, 2);
+  assert.ok(joins[0].includes('enroll-frank') && joins[1].includes('sign-in-frank'), 'the second join signs in');
   c.close();
 });
 

@@ -7,7 +7,7 @@ import { scrypt } from '@noble/hashes/scrypt.js';
 import { toHex } from '../src/codec.js';
 import { generateCredential } from '../src/ballot.js';
 import {
-  EnrollmentError, SCRYPT, enrollCredentials, enrollmentKey, enrollmentMessage, normalizeCode, signInCredentials,
+  EnrollmentError, SCRYPT, enrollCredentials, enrollmentKey, enrollmentKeyAsync, enrollmentMessage, normalizeCode, signInCredentials,
   signInMessage,
 } from '../src/voter.js';
 
@@ -48,6 +48,16 @@ test('the full-cost enrollment key is what the cheap one is not', () => {
   const full = enrollmentKey('alice', CODE);
   assert.notDeepEqual(full.publicKey, enrollmentKey('alice', CODE, CHEAP).publicKey);
   assert.deepEqual(p256.getPublicKey(full.secretKey, false), full.publicKey);
+});
+
+test('the key computed in slices is the same, and reports its progress up to 1', async () => {
+  const seen = [];
+  const sliced = await enrollmentKeyAsync('alice', CODE, { scrypt: { N: 1024, r: 8, p: 1, dkLen: 48 },
+    onProgress: (fraction) => seen.push(fraction) });
+  assert.deepEqual(sliced, enrollmentKey('alice', CODE, { scrypt: { N: 1024, r: 8, p: 1, dkLen: 48 } }));
+  assert.ok(seen.length >= 2, `${seen.length} progress calls`);
+  assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress only advances');
+  assert.equal(seen.at(-1), 1);
 });
 
 test('enrolling: the enrollment key signs the credential, the credential signs the session key', async () => {

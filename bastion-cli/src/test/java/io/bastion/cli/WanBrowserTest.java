@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.fail;
  * The e-voting page across a wide-area network made on this machine: four replicas, each in a
  * network namespace of its own and known only by a name (r0.bastion.test …), a relay that gives
  * every two hosts a 20 ms round trip, and a voter in a fifth namespace whose headless Chromium
- * opens https://r0.bastion.test and votes ({@code bastion-js/e2e/wan-browser.js}): once with every
- * replica up, once more with one replica cut off (its interface down), after which the closed
- * election must show both ballots. Skipped, with the reason, only where no network can be made
+ * opens https://r0.bastion.test, enrolls with the demo code and casts an encrypted ballot
+ * ({@code bastion-js/e2e/wan-browser.js}): once with every replica up, once more with one replica cut
+ * off (its interface down), after which the closed election must show both ballots once the
+ * remaining replicas have decrypted the tally. Skipped, with the reason, only where no network can be made
  * (not root, no ip command); where it can, node, Chromium and bastion-js's playwright-core
  * ({@code npm ci}) must be there, or it fails saying which is missing.
  */
@@ -63,7 +64,7 @@ class WanBrowserTest {
                 cluster.startAll();
                 String url = "https://" + layout.hostName(0) + ":" + generated.config().replica(0).webPort() + "/";
                 vote(layout, js, cluster, Map.of("url", url, "name", "wan-healthy", "voter", "alice",
-                        "secret", "alice-demo", "option", "Lisbon", "awaitAll", true));
+                        "option", "Lisbon", "awaitAll", true));
                 network.partition(CUT_OFF);
                 Map<String, Object> tally = new LinkedHashMap<>();
                 tally.put("Lisbon", 1);
@@ -71,7 +72,7 @@ class WanBrowserTest {
                 tally.put("Tallinn", 1);
                 String cutOff = layout.hostName(CUT_OFF) + ":" + generated.config().replica(CUT_OFF).webPort();
                 vote(layout, js, cluster, Map.of("url", url, "name", "wan-r" + CUT_OFF + "-cut-off", "voter", "bob",
-                        "secret", "bob-demo", "option", "Tallinn", "results", tally, "awaitAll", false,
+                        "option", "Tallinn", "results", tally, "awaitAll", false,
                         "unreachable", List.of(cutOff)));
                 assertThat(cluster.exitedOnTheirOwn()).as("replicas that exited").isEmpty();
             }
