@@ -3,8 +3,8 @@
 // only when f+1 replicas signed it (2f+1 for reads answered without ordering). No dependencies.
 //
 //   const client = await connect('http://127.0.0.1:7200/cluster.json');
-//   const session = await client.join(new TextEncoder().encode('{"voter":"alice","secret":"..."}'));
-//   const reply = await client.invoke('{"op":"castBallot","electionId":1,"option":"Lisbon"}');
+//   const session = await client.join(credentials);   // e-voting: voter.js signInCredentials
+//   const reply = await client.invokeReadOnly('{"op":"ballotBox","electionId":1}');
 //   client.leave(); client.close();
 //
 // Wire format: docs/web-protocol.md. The codec lives in codec.js, keys in keys.js.
