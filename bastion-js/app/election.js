@@ -198,7 +198,7 @@ function resultsView(reply) {
   view.append(el('p', { className: 'turnout' }, `${reply.voted} of ${reply.eligible} eligible voters voted.`));
   if (reply.decryptedBy?.length) {
     view.append(el('p', { className: 'decrypted' }, `Decrypted jointly by replicas ${listOf(reply.decryptedBy.map(String))}`
-      + ': none of them could decrypt a ballot alone.'));
+      + ': no replica alone could decrypt any ballot.'));
   }
   for (const f of reply.faulty ?? []) {
     view.append(el('p', { className: 'faulty', dataset: { replica: String(f.replica) } },

@@ -8,11 +8,12 @@
 // trusts exactly the replicas' web certificates (their public keys, --ignore-certificate-errors-spki-list),
 // so the page must open wss:// itself. In the healthy run, two of the four replicas are then killed:
 // within seconds the page says voting is paused and why, and refuses at once what cannot be ordered;
-// once the demo restarts them, the page notices by itself and works again. Last, on a 390 × 844
+// once the demo restarts them, the page notices by itself and works again. A replica whose
+// decryption shares fail their proofs is named beside the same results. Last, on a 390 × 844
 // phone screen, the admin creates an election from the page and a voter votes in it with
 // checkboxes; nothing scrolls sideways.
-// Screenshots go to bastion-js/target/e2e/. Needs /usr/bin/chromium (or BASTION_CHROMIUM), playwright-core
-// and the built bastion-cli jar; skipped with a message when one is missing.
+// Screenshots go to bastion-js/target/e2e/. Needs /usr/bin/chromium (or BASTION_CHROMIUM) and
+// playwright-core, else skipped with a message; with them, the built bastion-cli jar is required.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -33,7 +34,7 @@ const shots = join(root, 'bastion-js', 'target', 'e2e');
 
 const missing = !existsSync(browserPath) ? `no browser at ${browserPath} (apt-get install chromium)`
   : !existsSync(join(root, 'bastion-js', 'node_modules', 'playwright-core')) ? 'no playwright-core (npm ci in bastion-js)'
-    : !existsSync(jar) ? `no ${jar} (build first)` : null;
+    : null;
 if (missing) console.log(`# browser test skipped: ${missing}`);
 
 /** base64 SHA-256 of each web certificate's public key: what Chromium is told to accept, and nothing else. */
@@ -46,6 +47,8 @@ function webCertificateKeys(dir) {
 
 /** Starts the demo and a browser on it; runs steps(page, demo); stops both. */
 async function withDemo(basePort, extra, options, steps) {
+  // with a browser at hand the test runs: an unbuilt bastion is a failure, not a reason to skip
+  assert.ok(existsSync(jar), `no ${jar}: build first (./bastion build)`);
   const { chromium } = await import('playwright-core');
   const demo = await startDemo(basePort, extra);
   const args = ['--no-sandbox'];
@@ -175,6 +178,29 @@ test('a voter enrolls, votes encrypted, finds her ballot, votes again; the resul
 test('a replica that signs wrong answers changes nothing the page shows, and is flagged',
   { skip: missing ?? false, timeout: 400_000 }, async () => {
     await scenario('lying-replica', 17500, ['--lying-replica', '3'], 3);
+  });
+
+test('a replica whose decryption shares are bad is named with the results, and the results stay the same',
+  { skip: missing ?? false, timeout: 400_000 }, async () => {
+    await withDemo(17900, ['--faulty-replica', '3:threshold-bad-shares'], {}, async (page) => {
+      await signIn(page, 'alice', DEMO_CODES.alice);
+      await vote(page, 1, ['Tallinn']);
+      await signOut(page);
+      await signIn(page, 'admin', DEMO_CODES.admin);
+      await closeElection(page, 1);
+      const shown = await results(page, 1);
+      assert.deepEqual({ votes: shown.votes, winner: shown.winner, tie: shown.tie, outcome: shown.outcome }, DEMO_RESULTS);
+      assert.doesNotMatch(shown.decrypted, /3/, 'its shares were not used');
+      // a share that came after the decryption is checked all the same: ask again until it is named
+      const deadline = Date.now() + STEP_MS;
+      let named = shown.faulty;
+      while (named.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        named = (await results(page, 1)).faulty;
+      }
+      assert.deepEqual(named, [3], 'the page names the replica whose shares failed their proofs');
+      await page.screenshot({ path: join(shots, 'bad-shares-results.png'), fullPage: true });
+    });
   });
 
 // What this one checks is the transport: the page, /cluster.json and every WebSocket over TLS, and

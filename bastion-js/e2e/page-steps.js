@@ -99,16 +99,20 @@ export async function closeElection(page, electionId) {
   await page.waitForSelector(`${card(electionId)}[data-state="closed"]`, { timeout: STEP_MS });
 }
 
-/** Asks for the results and waits for the tally: {votes: {option: n}, outcome, winner, tie, decryptedBy}. */
+/**
+ * Asks for the results and waits for the tally: {votes: {option: n}, outcome, winner, tie, decrypted (the
+ * sentence), faulty (replicas named), countColumns (where the counts end, one value when aligned)}.
+ */
 export async function results(page, electionId) {
-  await page.click(`${card(electionId)} button[name="results"]`);
-  const view = await page.waitForSelector(`${card(electionId)} .results[data-tally="done"]`, { timeout: TALLY_MS });
+  await afterLog(page, 'Results of', () => page.click(`${card(electionId)} button[name="results"]`), TALLY_MS);
+  const view = await page.waitForSelector(`${card(electionId)} .results[data-tally="done"]`, { timeout: STEP_MS });
   return view.evaluate((v) => ({
     votes: Object.fromEntries([...v.querySelectorAll('.bar')].map((b) => [b.dataset.option, Number(b.dataset.votes)])),
     outcome: v.querySelector('.outcome').textContent,
     winner: v.dataset.winner ?? null,
     tie: v.dataset.tie ? v.dataset.tie.split('\n') : null,
     decrypted: v.querySelector('.decrypted')?.textContent ?? null,
+    faulty: [...v.querySelectorAll('.faulty')].map((f) => Number(f.dataset.replica)),
     countColumns: [...new Set([...v.querySelectorAll('.bar .count')].map((c) => Math.round(c.getBoundingClientRect().right)))],
   }));
 }

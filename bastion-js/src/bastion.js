@@ -3,8 +3,8 @@
 // only when f+1 replicas signed it (2f+1 for reads answered without ordering). No dependencies.
 //
 //   const client = await connect('http://127.0.0.1:7200/cluster.json');
-//   const session = await client.join(new TextEncoder().encode('{"voter":"alice","secret":"..."}'));
-//   const reply = await client.invoke('{"op":"castBallot","electionId":1,"option":"Lisbon"}');
+//   const session = await client.join(credentials);   // e-voting: voter.js signInCredentials
+//   const reply = await client.invokeReadOnly('{"op":"ballotBox","electionId":1}');
 //   client.leave(); client.close();
 //
 // Wire format: docs/web-protocol.md. The codec lives in codec.js, keys in keys.js.
@@ -156,6 +156,7 @@ export class BastionClient {
     this.closed = false;
     this.hello = null; // the join attempt collecting challenges
     this.decided = null; // the last decided request: late replies to it are still checked
+    this.lastOrdered = null; // the last decided ordered request, and the replicas that answered it
     this.lastQuorum = null; // what the last 'quorum' event said, to emit only changes
   }
 
@@ -349,7 +350,9 @@ export class BastionClient {
 
   /**
    * A read answered at once by every replica: 2f+1 matching signed answers, or, when they
-   * disagree, the same read ordered (f+1). Reads are retried after a re-join.
+   * disagree, the same read ordered (f+1). Reads are retried after a re-join. Resolves as invoke
+   * does, plus behind: replicas whose different answer may be older than this client's last
+   * ordered request (see behind()), which are not counted as dissenting.
    */
   invokeReadOnly(operation) {
     return this.serial(() => this.read(bytesOf(operation)));
@@ -422,21 +425,29 @@ export class BastionClient {
     const reply = decodeReply(bytes);
     const pending = this.pending;
     const late = this.decided;
+    const ordered = this.lastOrdered;
     const forPending = pending && reply.clientId === pending.clientId && reply.requestNumber === pending.number;
     const forDecided = late && reply.clientId === late.clientId && reply.requestNumber === late.number;
-    if (reply.replicaId !== link.id || (!forPending && !forDecided)) return;
+    const forOrdered = ordered && reply.clientId === ordered.clientId && reply.requestNumber === ordered.number;
+    if (reply.replicaId !== link.id || (!forPending && !forDecided && !forOrdered)) return;
     const signed = await claimedRootBytes(reply);
     if (signed === null || !(await verify(link.alg, link.verifyKey, reply.batchSignature, signed))) {
       link.invalid++;
       this.emit({ type: 'replicas', replicas: this.replicaStatus() });
       return;
     }
+    const answered = this.lastOrdered; // an ordered request may have been decided while this reply was checked
+    if (answered && reply.clientId === answered.clientId && reply.requestNumber === answered.number) {
+      answered.answered.add(link.id);
+    }
+    if (!forPending && !forDecided) return;
     const key = `${reply.status}:${toHex(reply.result)}`;
     const decided = this.decided; // the decision may have come while this reply was being checked
     if (this.pending !== pending || !forPending) {
       if (!decided || reply.clientId !== decided.clientId || reply.requestNumber !== decided.number) return;
-      // a reply after the decision: a replica that signed something else is flagged all the same
-      if (key !== decided.key && !decided.flagged.has(link.id)) {
+      // a reply after the decision: a replica that signed something else is flagged all the same, unless
+      // it is a read's answer from a replica still behind this client's last ordered request
+      if (key !== decided.key && !decided.flagged.has(link.id) && !this.behind(decided.kind, link.id)) {
         decided.flagged.add(link.id);
         link.disagreed++;
         this.emit({ type: 'replicas', replicas: this.replicaStatus(), dissenting: [link.id] });
@@ -455,16 +466,22 @@ export class BastionClient {
     }
     for (const group of groups.values()) {
       if (group.replicas.length >= pending.needed) {
-        const dissenting = [...pending.replies.keys()].filter((id) => !group.replicas.includes(id));
-        this.decided = { clientId: pending.clientId, number: pending.number, key: pending.replies.get(group.replicas[0]).key,
-          flagged: new Set([...dissenting, ...group.replicas]) };
+        const others = [...pending.replies.keys()].filter((id) => !group.replicas.includes(id));
+        const behind = others.filter((id) => this.behind(pending.kind, id));
+        const dissenting = others.filter((id) => !behind.includes(id));
+        this.decided = { clientId: pending.clientId, number: pending.number, kind: pending.kind,
+          key: pending.replies.get(group.replicas[0]).key, flagged: new Set([...dissenting, ...group.replicas]) };
+        if (pending.kind !== KIND.READ) {
+          this.lastOrdered = { clientId: pending.clientId, number: pending.number,
+            answered: new Set(pending.replies.keys()) };
+        }
         for (const link of this.links) {
           if (group.replicas.includes(link.id)) link.answered++;
           if (dissenting.includes(link.id)) link.disagreed++;
         }
         this.emit({ type: 'replicas', replicas: this.replicaStatus(), agreeing: group.replicas, dissenting });
         const outcome = { status: group.status, result: group.result, text: safeText(group.result),
-          agreeing: group.replicas, dissenting };
+          agreeing: group.replicas, dissenting, behind };
         if (group.status === STATUS.REFUSED) this.finish(pending, null, new RefusedError(outcome.text));
         else this.finish(pending, outcome, null);
         return;
@@ -475,6 +492,17 @@ export class BastionClient {
       this.finish(pending, null, new ConflictError('replicas signed different results',
         [...groups.values()].map((g) => g.replicas)));
     }
+  }
+
+  /**
+   * Whether replica id's different answer to a read of this kind may just be older: it has not yet
+   * answered this client's last ordered request (a write, an ordered read or the Join), so it may
+   * not have executed it. Replies on one connection arrive in the order the replica sent them, so
+   * a replica that answered it had executed it before it answered the read. Such a replica is not
+   * flagged; a read still needs 2f+1 matching answers.
+   */
+  behind(kind, id) {
+    return kind === KIND.READ && this.lastOrdered !== null && !this.lastOrdered.answered.has(id);
   }
 
   // ------------------------------------------------------------------ sessions

@@ -120,6 +120,7 @@ async function fakeCluster() {
           return;
         }
         const request = parseRequest(fromBase64(message.frame));
+        if (request.kind === KIND.WRITE && state.slowWrites === r.id) return; // has not executed it yet
         let [status, result] = execute(request);
         if (state.lie === r.id) result = toUtf8('a lie');
         if (request.kind === KIND.READ && state.readSkew === r.id) result = toUtf8('stale');
@@ -246,6 +247,27 @@ test('after a join that enrolls, the client joins again with the credentials it 
   const joins = fake.state.joinTexts; // each join once: the fake answers a repeated request from its cache
   assert.equal(joins.length, 2);
   assert.ok(joins[0].includes('enroll-frank') && joins[1].includes('sign-in-frank'), 'the second join signs in');
+  c.close();
+});
+
+test('a replica that has not answered the last write is behind, not flagged, when its read answer is older', async () => {
+  const fake = await fakeCluster();
+  const c = await client(fake);
+  await c.join('gina');
+  fake.state.slowWrites = 1;
+  fake.state.readSkew = 1; // its reads answer the state before the write
+  await c.invoke('add');
+  const read = await c.invokeReadOnly('get');
+  assert.equal(read.text, 'count 1');
+  assert.deepEqual(read.dissenting, []);
+  await new Promise((r) => setTimeout(r, 50)); // its answer may come after the decision: not flagged then either
+  assert.equal(c.replicaStatus().find((s) => s.id === 1).disagreed, 0);
+  // once it has answered a write, an older answer to the next read is its own
+  fake.state.slowWrites = -1;
+  await c.invoke('add');
+  await until('replica 1 answered the write', () => c.lastOrdered.answered.has(1));
+  await c.invokeReadOnly('get');
+  await until('replica 1 is flagged', () => c.replicaStatus().find((s) => s.id === 1).disagreed === 1);
   c.close();
 });
 

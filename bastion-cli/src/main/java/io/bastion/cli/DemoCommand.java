@@ -71,6 +71,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Test only: this replica signs wrong answers to reads (--test-fault wrong-reads).")
     Integer lyingReplica;
 
+    @Option(names = "--faulty-replica", paramLabel = "ID:FAULT", hidden = true,
+            description = "Test only: replica ID runs with --test-fault FAULT, e.g. 3:threshold-bad-shares (its"
+                    + " decryption shares fail their proofs).")
+    String faultyReplica;
+
     @Override
     public Integer call() throws Exception {
         Services.parse(service);
@@ -82,9 +87,14 @@ final class DemoCommand implements Callable<Integer> {
         if (lyingReplica != null && (lyingReplica < 0 || lyingReplica >= config.n())) {
             throw new IllegalArgumentException("--lying-replica must be 0.." + (config.n() - 1));
         }
+        TestFault fault = TestFault.parse(faultyReplica, config.n());
+        if (fault != null && lyingReplica != null && fault.replica() == lyingReplica) {
+            throw new IllegalArgumentException("--faulty-replica and --lying-replica name the same replica: a replica"
+                    + " takes one test fault");
+        }
         LocalCluster cluster = new LocalCluster(config, clusterFile, directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx512m", "-XX:+UseSerialGC")),
-                id -> replicaArguments(id, config, web));
+                id -> replicaArguments(id, config, web, fault));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
             System.out.println("\nstopped every replica");
@@ -164,7 +174,23 @@ final class DemoCommand implements Callable<Integer> {
         return updated;
     }
 
-    private List<String> replicaArguments(int id, ClusterConfig config, Path web) {
+    /** A replica given a test fault by --faulty-replica: its id, and the --test-fault it runs with. */
+    record TestFault(int replica, String fault) {
+        /** "ID:FAULT", checked against the cluster's n; null for none. */
+        static TestFault parse(String text, int n) {
+            if (text == null) {
+                return null;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,4}):([a-z-]+)").matcher(text);
+            if (!m.matches() || Integer.parseInt(m.group(1)) >= n) {
+                throw new IllegalArgumentException("--faulty-replica must be ID:FAULT with ID 0.." + (n - 1)
+                        + " and FAULT one of bastion replica's --test-fault values, not " + text);
+            }
+            return new TestFault(Integer.parseInt(m.group(1)), m.group(2));
+        }
+    }
+
+    private List<String> replicaArguments(int id, ClusterConfig config, Path web, TestFault fault) {
         // the metrics port comes from the cluster file
         List<String> arguments = new ArrayList<>(List.of("--service", service,
                 "--trace", directory.resolve("trace-" + id + ".jsonl").toString()));
@@ -177,6 +203,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (lyingReplica != null && lyingReplica == id) {
             arguments.addAll(List.of("--test-fault", "wrong-reads"));
+        }
+        if (fault != null && fault.replica() == id) {
+            arguments.addAll(List.of("--test-fault", fault.fault()));
         }
         return arguments;
     }
@@ -228,6 +257,9 @@ final class DemoCommand implements Callable<Integer> {
 
             if (lyingReplica != null) {
                 System.out.println("  Replica " + lyingReplica + " lies to readers (test fault): the page flags it.");
+            }
+            if (faultyReplica != null) {
+                System.out.println("  Replica " + faultyReplica.replace(":", " runs with test fault ") + ".");
             }
             System.out.println();
         }

@@ -237,6 +237,10 @@ class CommandLineTest {
                 "--base-port", Integer.toString(Ports.base(16)));
         assertThat(liar.code()).isEqualTo(1);
         assertThat(liar.err()).contains("--lying-replica must be 0..3");
+        Run faulty = run("demo", "--dir", directory.resolve("demo-faulty").toString(), "--faulty-replica",
+                "4:threshold-bad-shares", "--base-port", Integer.toString(Ports.base(16)));
+        assertThat(faulty.code()).isEqualTo(1);
+        assertThat(faulty.err()).contains("--faulty-replica must be ID:FAULT with ID 0..3");
     }
 
     @Test
