@@ -18,8 +18,8 @@ import java.util.List;
  * as ballots are cast: a new ballot's ciphertexts are added, and the ones of the ballot it replaces
  * (a re-vote) are taken out. At every moment the sums are what {@link Tally#sum} would compute over
  * the counted ballots, so the close only reads them instead of reading and adding up every ballot
- * (some 30 s of CPU for 100,000 ballots, in the one request that closes the election, while the replica
- * executes nothing else).
+ * (some 30 s of CPU for 100,000 ballots, in the one request that closes the election, while the
+ * replica executes nothing else; see {@code CloseTimingTest}).
  *
  * <p>Stored in {@code election_option} ({@code sum_alpha}, {@code sum_beta}) in the group's
  * canonical encoding (a compressed P-256 point, the identity as 33 zero bytes), written in the
