@@ -15,7 +15,10 @@ const KEY_POLL_MS = 2_000;
 
 let client = null;
 let cluster = null;
-/** The signed-in voter: {voter, admin}, or null. */
+/**
+ * The signed-in voter: {voter, admin}, or null. admin is what the replicas say the caller's role is
+ * (listElections' "role"), never guessed from the voter id: the page shows admin controls by it.
+ */
 let signedIn = null;
 /** The election cards shown, by id: {json (what they show), node}. */
 let cards = new Map();
@@ -104,7 +107,7 @@ async function onSignIn(event) {
     }
     const { session, enrolled } = await signIn(client, voter, code, (fraction) => { progress.value = fraction; });
     $('code').value = '';
-    signedIn = { voter: session.identity, admin: session.identity === 'admin' };
+    signedIn = { voter: session.identity, admin: false }; // until listElections says the role
     $('identity').textContent = session.identity;
     for (const id of ['session', 'elections', 'check']) $(id).hidden = false;
     $('signin').hidden = true;
@@ -142,7 +145,7 @@ async function signOut() {
 async function refresh({ ordered = false } = {}) {
   const { reply } = await call('listElections', {}, { write: ordered });
   if (!signedIn) return;
-  if (reply.role !== undefined) signedIn.admin = reply.role === 'admin';
+  signedIn.admin = reply.role === 'admin';
   $('admin').hidden = !signedIn.admin;
   const next = new Map();
   for (const e of reply.elections) {

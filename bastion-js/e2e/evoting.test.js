@@ -221,6 +221,7 @@ test('on a 390 px phone an admin creates an election, a voter chooses two option
         };
         await fits('0-start');
         await signIn(page, 'admin', DEMO_CODES.admin);
+        assert.equal(await page.isVisible('#new-election-form'), true, 'the replicas say admin: the admin controls show');
         await page.fill('#new-election-form [name="title"]', 'Team lunch');
         await page.fill('#new-election-form [name="options"]', 'Pizza\nSushi\nTacos');
         await page.fill('#new-election-form [name="minChoices"]', '1');
@@ -234,6 +235,9 @@ test('on a 390 px phone an admin creates an election, a voter chooses two option
 
         await signOut(page);
         await signIn(page, 'bob', DEMO_CODES.bob);
+        assert.equal(await page.isHidden('#admin'), true, 'the replicas say voter: no new-election form');
+        assert.equal(await page.$$eval('article.election button[name="close"], article.election button[name="add-voters"]',
+          (buttons) => buttons.length), 0, 'nor any election\'s Close or Add voters');
         const form = `article.election[data-election="${id}"] form.ballot`;
         await page.waitForSelector(form, { timeout: 120_000 });
         assert.deepEqual(await page.$$eval(`${form} input`, (inputs) => [...new Set(inputs.map((i) => i.type))]),

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Four replica JVMs ({@code bastion replica --service <service>}, checkpoints every 16) and four
+ * Four replica JVMs ({@code bastion replica --service <service>}, checkpoints every 16 unless told) and four
  * registered clients sending one operation in a closed loop: what the process tests kill, restart
  * and wipe under load. Counts acknowledged requests and keeps every client error. Closes
  * everything it started.
@@ -33,6 +33,8 @@ final class ProcessLoad implements AutoCloseable {
     private static final Duration BOUND = Duration.ofSeconds(90);
 
     final ClusterConfig config;
+    /** The cluster file, beside the replicas' and clients' keys: what {@code bastion client --config} reads. */
+    final Path clusterFile;
     final LocalCluster cluster;
     final List<BastionClient> clients = new ArrayList<>();
     private final List<BastionClient> dynamicClients = new CopyOnWriteArrayList<>();
@@ -43,8 +45,9 @@ final class ProcessLoad implements AutoCloseable {
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private final List<Thread> load = new ArrayList<>();
 
-    private ProcessLoad(ClusterConfig config, LocalCluster cluster, ClientGroup group) {
+    private ProcessLoad(ClusterConfig config, Path clusterFile, LocalCluster cluster, ClientGroup group) {
         this.config = config;
+        this.clusterFile = clusterFile;
         this.cluster = cluster;
         this.group = group;
     }
@@ -64,14 +67,20 @@ final class ProcessLoad implements AutoCloseable {
     /** As above, with each replica's own arguments (a test fault for one, say). */
     static ProcessLoad start(Path directory, java.util.function.IntFunction<List<String>> replicaArguments,
                              boolean dynamic) throws Exception {
+        return start(directory, replicaArguments, dynamic, CHECKPOINT_INTERVAL);
+    }
+
+    /** As above, with a checkpoint every {@code checkpointInterval} batches. */
+    static ProcessLoad start(Path directory, java.util.function.IntFunction<List<String>> replicaArguments,
+                             boolean dynamic, int checkpointInterval) throws Exception {
         var generated = ClusterGenerator.generate(directory, 4, CLIENTS, Ports.base(12), new SecureRandom());
         var config = new ClusterConfig(1, generated.config().replicas(), generated.config().clients(),
-                generated.config().settings().withCheckpointInterval(CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL));
+                generated.config().settings().withCheckpointInterval(checkpointInterval, 2 * checkpointInterval));
         ClusterFile.write(config, generated.clusterFile());
         LocalCluster cluster = new LocalCluster(config, generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
                 replicaArguments);
-        ProcessLoad started = new ProcessLoad(config, cluster, new ClientGroup(config));
+        ProcessLoad started = new ProcessLoad(config, generated.clusterFile(), cluster, new ClientGroup(config));
         try {
             cluster.startAll().awaitReady(Duration.ofSeconds(60));
             ClientOptions options = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60))

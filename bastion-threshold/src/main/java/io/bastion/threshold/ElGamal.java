@@ -17,6 +17,14 @@ public final class ElGamal {
         public Ciphertext add(Ciphertext other) {
             return new Ciphertext(c1.add(other.c1), c2.add(other.c2));
         }
+
+        /**
+         * The ciphertext of {@code m1 - m2} from those of {@code m1} and {@code m2}: what takes a
+         * replaced ballot back out of a running sum.
+         */
+        public Ciphertext subtract(Ciphertext other) {
+            return new Ciphertext(c1.subtract(other.c1), c2.subtract(other.c2));
+        }
     }
 
     public static Ciphertext encrypt(Element publicKey, Element message, SecureRandom random) {

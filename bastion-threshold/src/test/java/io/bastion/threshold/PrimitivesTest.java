@@ -74,12 +74,17 @@ class PrimitivesTest {
     }
 
     @Test
-    void elGamalCiphertextsAddUp() {
+    void elGamalCiphertextsAddUpAndSubtract() {
         BigInteger s = G.randomScalar(RANDOM);
         Element pk = G.base(s);
         ElGamal.Ciphertext sum = ElGamal.encryptExponent(pk, 3, RANDOM).add(ElGamal.encryptExponent(pk, 4, RANDOM));
         assertThat(ElGamal.discreteLog(ElGamal.decrypt(s, sum), 100)).contains(7L);
         assertThat(ElGamal.discreteLog(G.base(BigInteger.valueOf(101)), 100)).isEmpty();
+        ElGamal.Ciphertext three = ElGamal.encryptExponent(pk, 3, RANDOM);
+        assertThat(ElGamal.discreteLog(ElGamal.decrypt(s, sum.subtract(three)), 100)).as("7 - 3").contains(4L);
+        assertThat(sum.subtract(three).add(three)).isEqualTo(sum);
+        assertThat(three.subtract(three)).as("both halves the identity")
+                .isEqualTo(new ElGamal.Ciphertext(G.identity(), G.identity()));
     }
 
     @Test

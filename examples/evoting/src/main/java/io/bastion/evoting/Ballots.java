@@ -33,19 +33,31 @@ final class Ballots {
     private Ballots() {}
 
     /**
-     * Stores {@code ballot} (already verified) as the voter's counted one, marking their earlier one
-     * not counted; returns its number in the box and whether it replaced a ballot.
+     * Stores {@code ballot} (already verified for this election) as the voter's counted one, marking
+     * their earlier one not counted, and updates the election's running sums ({@link CountedSums}) in
+     * the same transaction; returns its number in the box and whether it replaced a ballot.
      */
     static Cast cast(Connection c, long electionId, String voterId, EncryptedBallot ballot, long castAtMillis, long seq)
             throws SQLException {
-        boolean replaced;
-        try (PreparedStatement p = c.prepareStatement("UPDATE ballot SET counted = 0"
-                + " WHERE election_id = ? AND voter_id = ? AND counted = 1")) {
+        long replacedRow = 0;
+        String replacedJson = null;
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT id, ballot FROM ballot WHERE election_id = ? AND voter_id = ? AND counted = 1")) {
             p.setLong(1, electionId);
             p.setString(2, voterId);
-            replaced = p.executeUpdate() == 1;
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    replacedRow = rs.getLong(1);
+                    replacedJson = rs.getString(2);
+                }
+            }
         }
-        long number = count(c, electionId) + 1;
+        EncryptedBallot replaced = null;
+        if (replacedJson != null) {
+            uncount(c, replacedRow);
+            replaced = BallotJson.parse(replacedJson); // verified when cast, stored as written then
+        }
+        long number = lastNumber(c, electionId) + 1;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO ballot (election_id, number, voter_id, credential,"
                 + " tracker, ballot, cast_at, cast_seq, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
             p.setLong(1, electionId);
@@ -58,7 +70,15 @@ final class Ballots {
             p.setLong(8, seq);
             p.executeUpdate();
         }
-        return new Cast(number, replaced);
+        CountedSums.replace(c, electionId, ballot, replaced);
+        return new Cast(number, replaced != null);
+    }
+
+    private static void uncount(Connection c, long rowId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE ballot SET counted = 0 WHERE id = ?")) {
+            p.setLong(1, rowId);
+            p.executeUpdate();
+        }
     }
 
     /** What casting did: the ballot's number in the box, and whether it replaced the voter's earlier one. */
@@ -111,7 +131,10 @@ final class Ballots {
     /** A ballot with its election and its JSON, as stored. */
     record Stored(long electionId, Ballot ballot, String json) {}
 
-    /** The counted ballots of the election, in the order they were cast. */
+    /**
+     * The counted ballots of the election, in the order they were cast: each one read and parsed, so
+     * about 0.3 ms of CPU a ballot. The tally reads the running sums instead ({@link CountedSums}).
+     */
     static List<EncryptedBallot> counted(Connection c, long electionId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT ballot FROM ballot WHERE election_id = ? AND counted = 1 ORDER BY number")) {
@@ -129,6 +152,15 @@ final class Ballots {
     /** How many voters have a counted ballot in the election. */
     static long voted(Connection c, long electionId) throws SQLException {
         return single(c, "SELECT count(*) FROM ballot WHERE election_id = ? AND counted = 1", electionId);
+    }
+
+    /**
+     * The number of the election's last ballot, 0 for none: as the box numbers ballots 1, 2, …, how
+     * many it holds, but read from the end of the index on (election, number) rather than counted,
+     * so casting does not slow down as the box fills.
+     */
+    private static long lastNumber(Connection c, long electionId) throws SQLException {
+        return single(c, "SELECT coalesce(max(number), 0) FROM ballot WHERE election_id = ?", electionId);
     }
 
     /** How many ballots the election's box holds, replaced ones included. */

@@ -10,7 +10,10 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The elections, their options (in order), who is eligible to vote in each, and where each tally stands. */
+/**
+ * The elections, their options (in order), who is eligible to vote in each, and where each tally
+ * stands. Each option also holds the running sum of the counted ballots' ciphertexts ({@link CountedSums}).
+ */
 final class Elections {
     /**
      * Most elections the table holds: one threshold key each, and the ledger holds at most
@@ -86,12 +89,14 @@ final class Elections {
             p.setLong(8, nowMillis);
             p.executeUpdate();
         }
-        try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO election_option (election_id, position, label) VALUES (?, ?, ?)")) {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO election_option (election_id, position, label,"
+                + " sum_alpha, sum_beta) VALUES (?, ?, ?, ?, ?)")) {
             for (int position = 0; position < options.size(); position++) {
                 p.setLong(1, id);
                 p.setInt(2, position);
                 p.setString(3, options.get(position));
+                p.setBytes(4, CountedSums.EMPTY);
+                p.setBytes(5, CountedSums.EMPTY);
                 p.executeUpdate();
             }
         }

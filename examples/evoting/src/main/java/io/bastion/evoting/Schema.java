@@ -27,6 +27,8 @@ final class Schema {
                     + " created_by TEXT NOT NULL REFERENCES voter (id), created_at INTEGER NOT NULL)");
             s.execute("CREATE TABLE election_option (election_id INTEGER NOT NULL REFERENCES election (id),"
                     + " position INTEGER NOT NULL, label TEXT NOT NULL, votes INTEGER,"
+                    + " sum_alpha BLOB NOT NULL CHECK (length(sum_alpha) = 33),"
+                    + " sum_beta BLOB NOT NULL CHECK (length(sum_beta) = 33),"
                     + " PRIMARY KEY (election_id, position), UNIQUE (election_id, label))");
             s.execute("CREATE TABLE eligibility (election_id INTEGER NOT NULL REFERENCES election (id),"
                     + " voter_id TEXT NOT NULL REFERENCES voter (id), PRIMARY KEY (election_id, voter_id))");

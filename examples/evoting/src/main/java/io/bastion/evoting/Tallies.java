@@ -1,7 +1,6 @@
 package io.bastion.evoting;
 
 import io.bastion.core.service.ServiceContext;
-import io.bastion.evoting.ballot.EncryptedBallot;
 import io.bastion.evoting.ballot.Tally;
 import io.bastion.threshold.ElGamal;
 import io.bastion.threshold.Element;
@@ -77,26 +76,27 @@ final class Tallies {
     }
 
     /**
-     * Begins the tally of a closed election: adds up its counted ballots per option, in the agreed
-     * order, and asks the replicas to decrypt the sums. With no ballots there is nothing to decrypt:
-     * every count is 0. A refused decryption is asked for again by a later request.
+     * Begins the tally of a closed election: asks the replicas to decrypt the sums of its counted
+     * ballots per option, which casting kept up to date ({@link CountedSums}), so that closing costs
+     * the same whatever the number of ballots. With no ballots there is nothing to decrypt: every
+     * count is 0. A refused decryption is asked for again by a later request.
      */
     static void begin(Threshold threshold, Connection c, Elections.Election election, ServiceContext context)
             throws SQLException {
-        List<EncryptedBallot> counted = Ballots.counted(c, election.id());
-        if (counted.isEmpty()) {
+        long counted = Ballots.voted(c, election.id());
+        if (counted == 0) {
             Elections.tallyRequested(c, election.id(), null, 0);
             Elections.tallied(c, election.id(), java.util.Collections.nCopies(election.options().size(), 0L));
             return;
         }
-        List<ElGamal.Ciphertext> sums = Tally.sum(election.options().size(), counted);
+        List<ElGamal.Ciphertext> sums = CountedSums.of(c, election.id());
         long operation;
         try {
             operation = threshold.requestDecryption(election.keyName(), sums, context);
         } catch (Threshold.RefusedException later) {
             return;
         }
-        Elections.tallyRequested(c, election.id(), operation, counted.size());
+        Elections.tallyRequested(c, election.id(), operation, counted);
     }
 
     /**

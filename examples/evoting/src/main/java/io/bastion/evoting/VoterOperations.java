@@ -27,12 +27,16 @@ final class VoterOperations {
 
     private VoterOperations() {}
 
-    /** {@code {"op":"listElections"}} → the elections the caller may vote in (an admin: all), newest first. */
+    /**
+     * {@code {"op":"listElections"}} → the caller's role ({@code "admin"} or {@code "voter"}: what a
+     * client may offer them) and the elections they may vote in (an admin: all), newest first.
+     */
     static ObjectNode listElections(Connection c, ServiceContext context, Voters.Voter caller, Threshold threshold)
             throws SQLException {
         long now = context.timeMillis();
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("now", now);
+        reply.put("role", caller.role().label());
         ArrayNode elections = reply.putArray("elections");
         for (long id : Elections.visibleTo(c, caller, LISTED_ELECTIONS_MAX)) {
             elections.add(describeFor(c, Elections.require(c, id), now, caller, threshold));
@@ -40,11 +44,14 @@ final class VoterOperations {
         return reply;
     }
 
-    /** {@code {"op":"election","electionId":…}} → one election, as listElections describes it. */
+    /**
+     * {@code {"op":"election","electionId":…}} → one election, as listElections describes it, and the
+     * caller's role.
+     */
     static ObjectNode election(Operation request, Connection c, ServiceContext context, Voters.Voter caller,
                                Threshold threshold) throws SQLException {
         Elections.Election election = visibleElection(c, request.electionId(), caller);
-        return describeFor(c, election, context.timeMillis(), caller, threshold);
+        return describeFor(c, election, context.timeMillis(), caller, threshold).put("role", caller.role().label());
     }
 
     /**

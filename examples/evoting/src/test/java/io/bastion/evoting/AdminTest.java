@@ -134,11 +134,24 @@ class AdminTest {
     }
 
     @Test
+    void listElectionsAndElectionSayTheCallersRole() {
+        Replicas.Session alice = replicas.enroll(TestVoter.demo("alice"));
+        assertThat(replicas.read(admin, "{'op':'listElections'}").get("role").textValue()).isEqualTo("admin");
+        assertThat(replicas.read(alice, "{'op':'listElections'}").get("role").textValue()).isEqualTo("voter");
+        assertThat(replicas.read(admin, "{'op':'election','electionId':1}").get("role").textValue()).isEqualTo("admin");
+        assertThat(replicas.read(alice, "{'op':'election','electionId':1}").get("role").textValue()).isEqualTo("voter");
+        assertThat(replicas.read(alice, "{'op':'listElections'}").get("elections").get(0).has("role"))
+                .as("said once, at the top of the list").isFalse();
+    }
+
+    @Test
     void aSecondAdminCanRunElections() {
         String code = "GRAC-GRAC-GRAC-GRAC-GRAC";
         replicas.call(admin, "{'op':'registerVoter','voter':'grace','name':'Grace','role':'admin','enrollmentKey':'"
                 + enrollmentKey("grace", code) + "'}");
         Replicas.Session grace = replicas.enroll(new TestVoter("grace", code, TestVoter.credential(6)));
+        assertThat(replicas.read(grace, "{'op':'listElections'}").get("role").textValue())
+                .as("the role, whatever the id: what a page shows admin controls by").isEqualTo("admin");
         JsonNode closed = replicas.call(grace, "{'op':'closeElection','electionId':1}");
         assertThat(closed.get("state").textValue()).isEqualTo("closed");
         assertThat(error("{'op':'closeElection','electionId':1}")).isEqualTo("election 1 is already closed");
