@@ -421,6 +421,11 @@ public final class SqlStateMachine implements StateMachine {
         return checkpoints;
     }
 
+    /** The database, for tests (the executor must be idle). */
+    SqlDatabase database() {
+        return database;
+    }
+
     /** A connection for reading the state in tests and tools (the executor must be idle). */
     public Connection connectionForReading() {
         return database.connection();
