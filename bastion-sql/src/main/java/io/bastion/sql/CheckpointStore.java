@@ -410,6 +410,8 @@ final class CheckpointStore implements AutoCloseable {
                 tree.set(i, leaves.get(i));
             }
             replacement.openDatabase();
+            Check.that(database.size() == (long) leaves.size() * pageBytes && (leaves.isEmpty()
+                    || MerkleTree.leafHash(readPage(0)).equals(tree.leaf(0))), "SQLite changed %s as it opened", databaseFile);
             keep(seq, leaves.size(), tree.root());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install checkpoint " + seq, e);
