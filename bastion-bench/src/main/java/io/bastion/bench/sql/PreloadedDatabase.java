@@ -52,6 +52,7 @@ final class PreloadedDatabase {
                         insert.executeUpdate();
                     }
                     connection.commit();
+                    database.foldLog(); // keeps the write-ahead log small: it is folded only when asked
                 }
             }
             long made = pageCount(connection) * (long) SqliteSettings.PAGE_SIZE_BYTES;
