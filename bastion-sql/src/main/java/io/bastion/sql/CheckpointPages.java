@@ -84,10 +84,6 @@ final class CheckpointPages implements AutoCloseable {
         return root;
     }
 
-    Path file() {
-        return file;
-    }
-
     int savedCount() {
         return indexes.length;
     }

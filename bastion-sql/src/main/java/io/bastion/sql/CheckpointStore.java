@@ -102,10 +102,12 @@ final class CheckpointStore implements AutoCloseable {
                 }
             }
             return store;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             store.close();
-            throw e instanceof IOException io ? new UncheckedIOException("cannot open the checkpoints in " + directory, io)
-                    : (RuntimeException) e;
+            throw new UncheckedIOException("cannot open the checkpoints in " + directory, e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
     }
 
@@ -237,15 +239,6 @@ final class CheckpointStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ reading
 
-    boolean has(long seq) {
-        lock.lock();
-        try {
-            return kept.containsKey(seq);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The digest of kept checkpoint {@code seq}, or {@code null}. */
     Digest root(long seq) {
         lock.lock();
@@ -341,16 +334,6 @@ final class CheckpointStore implements AutoCloseable {
         ByteBuffer page = ByteBuffer.allocate(pageBytes);
         CheckpointPages.readFully(database, page, (long) index * pageBytes, databaseFile);
         return page.array();
-    }
-
-    /** The root of the database file as it is on disk (for tests). */
-    Digest fileRoot() {
-        lock.lock();
-        try {
-            return tree.root();
-        } finally {
-            lock.unlock();
-        }
     }
 
     // ------------------------------------------------------------------ state transfer
