@@ -53,7 +53,7 @@ public final class SqlDatabase implements AutoCloseable {
 
     /** How commits reach the disk. */
     public enum Mode {
-        /** synchronous=EXTRA: a committed batch survives a power cut. */
+        /** synchronous=FULL in WAL mode: a committed batch survives a power cut. */
         DURABLE,
         /** synchronous=OFF: NOT crash-safe, for measuring what durability costs only. */
         NO_ACID
@@ -537,6 +537,26 @@ public final class SqlDatabase implements AutoCloseable {
 
     Connection connection() {
         return connection;
+    }
+
+    /** The database's page count, the write-ahead log included (outside a batch). */
+    int pageCount() throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA main.page_count")) {
+            rs.next();
+            int pages = rs.getInt(1);
+            connection.rollback();
+            return pages;
+        }
+    }
+
+    /** See {@link SqliteDatabase#foldLog}: outside a batch only. */
+    void foldLog() throws SQLException {
+        sqlite.foldLog();
+    }
+
+    /** The write-ahead log of {@code file}. */
+    static Path writeAheadLog(Path file) {
+        return SqliteDatabase.writeAheadLog(file);
     }
 
     static void forceFile(Path path) throws IOException {

@@ -15,6 +15,8 @@ import io.bastion.core.execution.StateMachine;
 import io.bastion.core.message.Message;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
+import io.bastion.core.message.StateChunk;
+import io.bastion.core.message.StateManifest;
 import io.bastion.core.message.Envelope;
 import io.bastion.core.replica.Execute;
 import io.bastion.core.service.ServiceContext;
@@ -28,13 +30,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,10 +53,11 @@ import java.util.TreeMap;
  *       alike. If SQLite had to stop a statement that writes, it rolled back the whole batch: the
  *       batch is then applied again from its start, with that request failing at once — at every
  *       replica, and again when the batch is replayed after a restart.</li>
- *   <li>The commit is durable (synchronous=EXTRA) before the replies leave; a crash between
- *       execution and reply neither loses nor repeats a request (the reply is in the cache).</li>
- *   <li>At checkpoints the file is copied as it stands ({@code checkpoint-<seq>.db}); its page
- *       digests' Merkle root is the state digest, and peers fetch its pages for state transfer.
+ *   <li>The commit is durable (WAL mode, synchronous=FULL) before the replies leave; a crash
+ *       between execution and reply neither loses nor repeats a request (the reply is in the cache).</li>
+ *   <li>At checkpoints the write-ahead log is folded into the file, and the file is then the
+ *       checkpoint: the Merkle root of its pages is the state digest, updated from the pages that
+ *       changed only, and peers fetch its pages for state transfer ({@link CheckpointStore}).
  *       Installing a transferred state builds the new file beside the old one and renames it over
  *       it: a crash leaves the old or the new database, never a mix.</li>
  * </ul>
@@ -66,21 +68,20 @@ import java.util.TreeMap;
 public final class SqlStateMachine implements StateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(SqlStateMachine.class);
 
-    /** Checkpoint copies kept for peers that fetch state. */
-    public static final int CHECKPOINTS_KEPT = 3;
+    /** Checkpoints kept for peers that fetch state. */
+    public static final int CHECKPOINTS_KEPT = CheckpointStore.CHECKPOINTS_KEPT;
     static final String DATABASE = "state.db";
-    private static final String CHECKPOINT_PREFIX = "checkpoint-";
-    private static final String CHECKPOINT_SUFFIX = ".db";
 
     private final int replicaId;
     private final SqlService service;
     private final Path directory;
     private final SqlDatabase.Mode mode;
     private final int checkpointInterval;
-    private final TreeMap<Long, PageImage> checkpoints = new TreeMap<>();
     private final SessionRequests sessions;
     private final ExecutionRules rules;
     private SqlDatabase database;
+    private CheckpointStore checkpoints;
+    private boolean closed;
 
     /**
      * Opens (or creates, running {@link SqlService#migrate}) the database in {@code directory}.
@@ -121,25 +122,41 @@ public final class SqlStateMachine implements StateMachine {
             Files.createDirectories(directory);
             database = SqlDatabase.open(directory.resolve(DATABASE), mode, service);
             database.loadSessions(sessions.sessions());
-            loadCheckpointCopies();
+            checkpoints = CheckpointStore.open(directory, directory.resolve(DATABASE), SqlDatabase.PAGE_BYTES,
+                    mode == SqlDatabase.Mode.DURABLE, checkpointInterval);
         } catch (IOException e) {
+            closeQuietly();
             throw new UncheckedIOException("cannot open the database in " + directory, e);
         } catch (SQLException e) {
+            closeQuietly();
             throw new IllegalStateException("cannot read the session table in " + directory + ": " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
         }
     }
 
-    private void loadCheckpointCopies() throws IOException {
-        try (var files = Files.list(directory)) {
-            for (Path file : files.toList()) {
-                String name = file.getFileName().toString();
-                if (name.startsWith(CHECKPOINT_PREFIX) && name.endsWith(CHECKPOINT_SUFFIX)) {
-                    long seq = Long.parseLong(name.substring(CHECKPOINT_PREFIX.length(),
-                            name.length() - CHECKPOINT_SUFFIX.length()));
-                    checkpoints.put(seq, PageImage.of(file, SqlDatabase.PAGE_BYTES));
-                }
-            }
+    private void closeQuietly() {
+        if (database != null) {
+            database.close();
         }
+    }
+
+    /**
+     * Creates the database a replica of {@code service} creates on its first start in
+     * {@code directory} (Bastion's tables, then {@link SqlService#migrate}), and closes it; returns
+     * its file. For tools that prepare one database and copy it to every replica, such as the
+     * benchmarks' preloaded states (they fill it through {@link io.bastion.sql.determinism.SqliteSettings#open}).
+     */
+    public static Path createDatabase(Path directory, SqlService service) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
+        Path file = directory.resolve(DATABASE);
+        SqlDatabase.open(file, SqlDatabase.Mode.DURABLE, service).close();
+        return file;
     }
 
     // ------------------------------------------------------------------ execution
@@ -150,7 +167,7 @@ public final class SqlStateMachine implements StateMachine {
         while (true) {
             try {
                 ExecutionRules.Applied applied = apply(batch, overBudget);
-                Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()).root() : null;
+                Digest digest = batch.checkpoint() ? takeCheckpoint(batch.seq()) : null;
                 return rules.result(applied, digest);
             } catch (TransactionLost lost) {
                 // the same at every replica: SQLite stopped the same statement of the same request
@@ -264,30 +281,21 @@ public final class SqlStateMachine implements StateMachine {
         }
     }
 
-    /** Copies the committed file as it stands: the image peers fetch and the digest everyone agrees on. */
-    private PageImage takeCheckpoint(long seq) {
-        Path copy = directory.resolve(CHECKPOINT_PREFIX + seq + CHECKPOINT_SUFFIX);
+    /**
+     * Folds the committed batches into the file, which is then checkpoint {@code seq}: the image
+     * peers fetch; returns its digest, the one everyone agrees on.
+     */
+    private Digest takeCheckpoint(long seq) {
+        return fold(seq);
+    }
+
+    /** Folds the write-ahead log into the file ({@link CheckpointStore#fold}); a checkpoint if {@code seq >= 0}. */
+    private Digest fold(long seq) {
         try {
-            Path temporary = directory.resolve(copy.getFileName() + ".tmp");
-            Files.copy(directory.resolve(DATABASE), temporary, StandardCopyOption.REPLACE_EXISTING);
-            if (mode == SqlDatabase.Mode.DURABLE) {
-                SqlDatabase.forceFile(temporary); // a torn copy would be served to peers after a power cut
-            }
-            Files.move(temporary, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy checkpoint " + seq, e);
+            return checkpoints.fold(seq, database.pageCount(), database::foldLog);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the page count of the database in " + directory + ": " + e, e);
         }
-        PageImage image = PageImage.of(copy, SqlDatabase.PAGE_BYTES);
-        checkpoints.put(seq, image);
-        while (checkpoints.size() > CHECKPOINTS_KEPT) {
-            PageImage gone = checkpoints.pollFirstEntry().getValue();
-            try {
-                Files.deleteIfExists(gone.file());
-            } catch (IOException e) {
-                LOG.warn("cannot delete {}: {}", gone.file(), e.toString());
-            }
-        }
-        return image;
     }
 
     @Override
@@ -322,8 +330,10 @@ public final class SqlStateMachine implements StateMachine {
         long seq = database.lastSeq();
         Digest digest = null;
         if (seq > 0 && seq % checkpointInterval == 0) {
-            PageImage image = checkpoints.get(seq);
-            digest = (image != null ? image : takeCheckpoint(seq)).root();
+            digest = checkpoints.root(seq);
+            if (digest == null) {
+                digest = takeCheckpoint(seq); // a crash came between the batch's commit and its checkpoint
+            }
         }
         try {
             return new Position(seq, digest, database.clientTable(), database.lastAgreedTime());
@@ -351,57 +361,39 @@ public final class SqlStateMachine implements StateMachine {
 
     @Override
     public List<Message> serve(long seq, List<Integer> chunks) {
-        PageImage image = checkpoints.get(seq);
-        return image == null ? List.of() : StateMachine.serveChunks(replicaId, seq, image.leaves(), chunks, image::page);
+        if (chunks.isEmpty()) {
+            List<Digest> leaves = checkpoints.leaves(seq);
+            return leaves == null ? List.of() : List.of(new StateManifest(replicaId, seq, leaves));
+        }
+        int pages = checkpoints.pageCountOf(seq);
+        List<Message> out = new ArrayList<>();
+        for (int index : chunks) {
+            if (index >= 0 && index < pages) {
+                out.add(new StateChunk(replicaId, seq, index, checkpoints.page(seq, index)));
+            }
+        }
+        return out;
     }
 
     @Override
     public List<Integer> missingChunks(List<Digest> leaves) {
-        return StateMachine.missingFrom(leaves, localPages().index()::containsKey);
+        return StateMachine.missingFrom(leaves, checkpoints.localPages()::containsKey);
     }
-
-    /** The pages this replica holds: the live file's; content-addressed by their digest. */
-    private LocalPages localPages() {
-        PageImage live = PageImage.of(directory.resolve(DATABASE), SqlDatabase.PAGE_BYTES);
-        Map<Digest, Integer> index = new HashMap<>();
-        for (int i = 0; i < live.leaves().size(); i++) {
-            index.putIfAbsent(live.leaves().get(i), i);
-        }
-        return new LocalPages(live, index);
-    }
-
-    private record LocalPages(PageImage image, Map<Digest, Integer> index) {}
 
     @Override
     public Installed install(long seq, List<Digest> leaves, Map<Integer, byte[]> fetched) {
-        LocalPages local = localPages();
-        Path target = directory.resolve(DATABASE);
-        Path temporary = directory.resolve(DATABASE + ".install");
-        try (var out = Files.newOutputStream(temporary)) {
-            for (int i = 0; i < leaves.size(); i++) {
-                byte[] page = fetched.get(i);
-                if (page == null) {
-                    Integer at = local.index().get(leaves.get(i));
-                    Check.that(at != null, "page %d of checkpoint %d neither fetched nor local", i, seq);
-                    page = local.image().page(at);
-                }
-                Check.that(PageImage.matches(page, leaves.get(i)), "page %d does not match its leaf", i);
-                out.write(page);
+        checkpoints.install(seq, leaves, fetched, new CheckpointStore.Replacement() {
+            @Override
+            public void closeDatabase() {
+                database.close();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the transferred database", e);
-        }
-        database.close();
-        try {
-            SqlDatabase.forceFile(temporary);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            SqlDatabase.forceDirectory(directory);
-            database = SqlDatabase.open(target, mode, service);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot install the transferred database", e);
-        }
+
+            @Override
+            public void openDatabase() {
+                database = SqlDatabase.open(directory.resolve(DATABASE), mode, service);
+            }
+        });
         Check.that(database.lastSeq() == seq, "transferred database is at %d, not %d", database.lastSeq(), seq);
-        takeCheckpoint(seq);
         try {
             database.loadSessions(sessions.sessions());
             return new Installed(seq, database.clientTable(), database.lastAgreedTime());
@@ -410,9 +402,28 @@ public final class SqlStateMachine implements StateMachine {
         }
     }
 
-    /** The live database file. */
+    /**
+     * The database file, with every committed batch folded into it (the executor must be idle): for
+     * tests and tools that read the file. Folding between checkpoints is safe at any time.
+     */
     public Path databaseFile() {
+        fold(-1);
         return directory.resolve(DATABASE);
+    }
+
+    /** Waits until the whole checkpoint copies for backups ({@code checkpoint-<seq>.db}) are written. */
+    void awaitCheckpointCopies() throws InterruptedException {
+        checkpoints.awaitExports();
+    }
+
+    /** The store of checkpoints, for tests. */
+    CheckpointStore checkpointStore() {
+        return checkpoints;
+    }
+
+    /** The database, for tests (the executor must be idle). */
+    SqlDatabase database() {
+        return database;
     }
 
     /** A connection for reading the state in tests and tools (the executor must be idle). */
@@ -420,9 +431,22 @@ public final class SqlStateMachine implements StateMachine {
         return database.connection();
     }
 
+    /** Folds the write-ahead log into the file (so that SQLite does not, unseen, as it closes) and closes. */
     @Override
     public void close() {
-        database.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            fold(-1);
+        } finally {
+            try {
+                database.close();
+            } finally {
+                checkpoints.close();
+            }
+        }
     }
 
     static byte[] utf8(String s) {

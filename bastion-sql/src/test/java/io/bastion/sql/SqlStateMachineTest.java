@@ -202,6 +202,7 @@ class SqlStateMachineTest {
         }
         StateMachine.Installed installed = behind.install(8, manifest.leaves(), fetched);
         assertThat(installed.seq()).isEqualTo(8);
+        source.awaitCheckpointCopies();
         assertThat(Digest.sha256(Files.readAllBytes(behind.databaseFile())))
                 .isEqualTo(Digest.sha256(Files.readAllBytes(directory.resolve("source/checkpoint-8.db"))));
         assertThat(behind.position().clientTable()).isEqualTo(source.position().clientTable());

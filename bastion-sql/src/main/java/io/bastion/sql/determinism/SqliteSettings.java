@@ -3,6 +3,8 @@ package io.bastion.sql.determinism;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,12 +19,17 @@ import java.util.List;
  *
  * <p>What decides the file's bytes:
  * <ul>
- *   <li>{@code journal_mode=DELETE}: a rollback journal. In WAL mode the header's change counter
- *       (bytes 24–27) and version-valid-for (92–95) depend on when checkpoints ran.</li>
- *   <li>{@code locking_mode=NORMAL}, not EXCLUSIVE: in exclusive mode SQLite bumps the change
- *       counter only in the first write transaction after a connection opens, so bytes 24–27 and
- *       92–95 would count a replica's restarts. In normal mode they count write transactions.
- *       Other processes are kept out by {@link SqliteDatabase}'s lock on a side file instead.</li>
+ *   <li>{@code journal_mode=WAL} with {@code wal_autocheckpoint=0}: commits append pages to the
+ *       write-ahead log ({@code <file>-wal}), and the log is folded into the file only when the
+ *       engine says so ({@link SqliteDatabase#foldLog}), never behind its back — so the engine knows
+ *       which pages a fold changes by reading the log's frame headers. In WAL mode SQLite writes
+ *       into the header's change counter (bytes 24–27) and version-valid-for (92–95) one more
+ *       than the value it last read from the file, which counts a connection's restarts and cache
+ *       evictions, not transactions; {@link SqliteDatabase#foldLog} therefore sets both to
+ *       {@link SqliteDatabase#HEADER_CHANGE_COUNTER} in the file after each fold (WAL mode does
+ *       not use them: it detects changes through the log's index).</li>
+ *   <li>{@code locking_mode=NORMAL}, not EXCLUSIVE: other processes are kept out by
+ *       {@link SqliteDatabase}'s lock on a side file instead.</li>
  *   <li>{@code page_size=4096}, {@code auto_vacuum=NONE}, {@code encoding=UTF-8}: fixed when the
  *       file is created; opening a file created otherwise fails.</li>
  *   <li>{@code secure_delete=ON}: deleted content and freed pages are zeroed. Any fixed choice is
@@ -51,10 +58,12 @@ import java.util.List;
  * The size limits of {@link SqliteLimits} and the step counter of {@link RequestBudget} are installed
  * here too.
  *
- * <p>Durability: {@code synchronous=EXTRA} — FULL, plus syncing the directory after the journal is
- * deleted, which in DELETE mode is the commit point; under FULL a power loss just after a commit
- * can leave the journal behind and roll the committed batch back. {@code synchronous=OFF} is for
- * measurements only: fast, and not crash-safe.
+ * <p>Durability: {@code synchronous=FULL}. In WAL mode a commit is the commit frame appended to
+ * the log, and FULL syncs the log before the commit returns, so a committed transaction survives
+ * a power cut (NORMAL would sync only at folds, and could lose the last commits). SQLite also
+ * syncs the directory the first time it syncs a newly created log, so the log's name survives
+ * too, and a fold syncs the database file before it truncates the log. {@code synchronous=OFF}
+ * is for measurements only: fast, and not crash-safe.
  */
 public final class SqliteSettings {
     /** Bytes per page, fixed at creation. */
@@ -66,18 +75,20 @@ public final class SqliteSettings {
     private static final List<String> FILE_FORMAT = List.of(
             "PRAGMA page_size = " + PAGE_SIZE_BYTES, "PRAGMA auto_vacuum = NONE", "PRAGMA encoding = 'UTF-8'");
     private static final List<String> CONNECTION = List.of(
-            "PRAGMA journal_mode = DELETE", "PRAGMA locking_mode = NORMAL", "PRAGMA secure_delete = ON",
+            "PRAGMA journal_mode = WAL", "PRAGMA wal_autocheckpoint = 0", "PRAGMA locking_mode = NORMAL",
+            "PRAGMA secure_delete = ON",
             "PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers = ON", "PRAGMA automatic_index = ON",
             "PRAGMA reverse_unordered_selects = OFF", "PRAGMA case_sensitive_like = OFF", "PRAGMA trusted_schema = OFF",
             "PRAGMA analysis_limit = 0", "PRAGMA threads = 0", "PRAGMA cache_size = " + CACHE_SIZE_PAGES,
             "PRAGMA temp_store = MEMORY", "PRAGMA mmap_size = 0", "PRAGMA cell_size_check = ON",
             "PRAGMA query_only = OFF", "PRAGMA ignore_check_constraints = OFF", "PRAGMA legacy_alter_table = OFF");
-    private static final String DURABLE = "PRAGMA synchronous = EXTRA";
+    private static final String DURABLE = "PRAGMA synchronous = FULL";
     private static final String MEASUREMENT_ONLY = "PRAGMA synchronous = OFF";
     /** pragma, value it must read back. */
     private static final List<List<String>> EXPECTED = List.of(
             List.of("page_size", String.valueOf(PAGE_SIZE_BYTES)), List.of("auto_vacuum", "0"),
-            List.of("encoding", "UTF-8"), List.of("journal_mode", "delete"), List.of("locking_mode", "normal"),
+            List.of("encoding", "UTF-8"), List.of("journal_mode", "wal"), List.of("wal_autocheckpoint", "0"),
+            List.of("locking_mode", "normal"),
             List.of("secure_delete", "1"), List.of("foreign_keys", "1"), List.of("temp_store", "2"),
             List.of("trusted_schema", "0"));
 
@@ -111,7 +122,12 @@ public final class SqliteSettings {
             RequestBudget budget = RequestBudget.install(connection, stepsPerCheck);
             functions = DeterministicFunctions.install(connection, new BatchClock());
             connection.setAutoCommit(false);
-            return new SqliteDatabase(file, durable, connection, functions, budget, ownership);
+            FileChannel header = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return new SqliteDatabase(file, durable, connection, functions, budget, ownership, header);
+        } catch (IOException e) {
+            SQLException failed = new SQLException("cannot open " + file + ": " + e.getMessage(), e);
+            closeAll(functions, connection, ownership, failed);
+            throw failed;
         } catch (SQLException | RuntimeException e) {
             closeAll(functions, connection, ownership, e);
             throw e;

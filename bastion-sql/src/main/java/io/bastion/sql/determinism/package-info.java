@@ -41,8 +41,10 @@
  *   <tr><td>Settings a statement could change: PRAGMAs (journal, locking, page size, cache, …)</td>
  *       <td>Refused but for informational ones; all settings fixed at open
  *       ({@link io.bastion.sql.determinism.SqliteSettings}).</td></tr>
- *   <tr><td>Header bytes 24–27 and 92–95 (change counter) under WAL or EXCLUSIVE locking</td>
- *       <td>journal_mode=DELETE and locking_mode=NORMAL, so they count write transactions.</td></tr>
+ *   <tr><td>Header bytes 24–27 and 92–95 (change counter), which in WAL mode count a connection's
+ *       restarts and cache evictions</td>
+ *       <td>Set to a constant after every fold of the write-ahead log
+ *       ({@link io.bastion.sql.determinism.SqliteDatabase#foldLog}).</td></tr>
  *   <tr><td>Other files: ATTACH, VACUUM INTO, sqlite-jdbc BACKUP/RESTORE, load_extension</td>
  *       <td>Refused; extension loading is switched off.</td></tr>
  *   <tr><td>Per-replica facts: PRAGMA database_list / pragma_database_list (file path),

@@ -60,7 +60,7 @@ final class ReplicatedRun {
         return first;
     }
 
-    private static String sameFile(List<TestReplica> replicas, String where) throws IOException {
+    private static String sameFile(List<TestReplica> replicas, String where) throws IOException, SQLException {
         String first = replicas.get(0).fileSha256();
         for (int i = 1; i < replicas.size(); i++) {
             String digest = replicas.get(i).fileSha256();

@@ -34,10 +34,11 @@ class SqliteSettingsTest {
                 Connection connection = database.connection();
                 assertThat(database.durable()).isEqualTo(durable);
                 assertThat(connection.getAutoCommit()).isFalse();
-                assertThat(value(connection, "PRAGMA synchronous")).isEqualTo(durable ? 3L : 0L);
+                assertThat(value(connection, "PRAGMA synchronous")).isEqualTo(durable ? 2L : 0L);
                 assertThat(value(connection, "PRAGMA page_size")).isEqualTo((long) SqliteSettings.PAGE_SIZE_BYTES);
                 assertThat(value(connection, "PRAGMA cache_size")).isEqualTo((long) SqliteSettings.CACHE_SIZE_PAGES);
-                assertThat(value(connection, "PRAGMA journal_mode")).isEqualTo("delete");
+                assertThat(value(connection, "PRAGMA journal_mode")).isEqualTo("wal");
+                assertThat(value(connection, "PRAGMA wal_autocheckpoint")).isEqualTo(0L);
                 assertThat(value(connection, "PRAGMA locking_mode")).isEqualTo("normal");
                 assertThat(value(connection, "PRAGMA auto_vacuum")).isEqualTo(0L);
                 assertThat(value(connection, "PRAGMA encoding")).isEqualTo("UTF-8");

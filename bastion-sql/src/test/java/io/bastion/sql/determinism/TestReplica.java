@@ -141,8 +141,9 @@ final class TestReplica implements AutoCloseable {
         guarded = SqlGuard.wrap(database.connection(), database.budget());
     }
 
-    /** SHA-256 of the database file, read between transactions. */
-    String fileSha256() throws IOException {
+    /** SHA-256 of the database file, read between transactions once the write-ahead log is folded into it. */
+    String fileSha256() throws IOException, SQLException {
+        database.foldLog();
         return HexFormat.of().formatHex(sha256().digest(Files.readAllBytes(file)));
     }
 
