@@ -204,6 +204,16 @@ final class Checker {
         accepted++;
     }
 
+    /** Whether a batch holding the request with digest {@code request} was executed. */
+    boolean executed(Digest request) {
+        for (Batch batch : agreed.values()) {
+            if (batch.requests().contains(request)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long accepted() {
         return accepted;
     }

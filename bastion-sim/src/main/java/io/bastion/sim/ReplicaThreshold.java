@@ -1,5 +1,6 @@
 package io.bastion.sim;
 
+import io.bastion.core.crypto.Signer;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
 import io.bastion.core.service.CounterService;
@@ -17,16 +18,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The threshold-cryptography half of one simulated replica, wired as a real replica wires it:
- * the replicated {@link ThresholdService} (around the counter the simulator's clients use), the
+ * the replicated ledger — a {@link ThresholdService} around the counter the simulator's clients
+ * use, or whatever ledger a {@link ReplicaService} runs (a {@code ThresholdSqlService}, say) — the
  * replica's secrets in a {@link ShareStore}, and its agent behind a {@link ThresholdHost} whose
  * signed requests the replica hands its own core like a client's.
  *
  * <p>The share store is this replica's disk: it survives {@link #crash()} and is lost by
- * {@link #wipe()}. The service, the agent (with its memory of what it submitted and its FROST
- * nonces) and the host live in memory and are built again at each boot. Randomness comes from a
+ * {@link #wipe()}. The ledger's service, the agent (with its memory of what it submitted and its
+ * FROST nonces) and the host live in memory and are built again at each boot. Randomness comes from a
  * SHA1PRNG seeded from the run's seed, the replica and its life, so a seed replays the same
  * shares, proofs and nonces. Owned by the simulation thread.
  */
@@ -51,7 +54,8 @@ public final class ReplicaThreshold {
     private ShareStore store = ShareStore.inMemory();
     private boolean wiped;
     private int lives;
-    private ThresholdService service;
+    /** Where the replicated ledger is read ({@code null} while crashed). */
+    private Supplier<ThresholdLedger> ledger;
     private ThresholdHost host;
     /** When the agent was last asked (replica clock), or 0 if not in this life. */
     private long askedAtMillis;
@@ -71,19 +75,36 @@ public final class ReplicaThreshold {
     }
 
     /** Boots the in-memory part around {@code counter}; returns the service the executor runs. */
-    Service boot(CounterService counter, io.bastion.core.crypto.Signer signer) {
-        service = (ThresholdService) service(n, f, counter);
+    Service boot(CounterService counter, Signer signer) {
+        ThresholdService service = (ThresholdService) service(n, f, counter);
+        ledger = service::ledger;
+        startAgent(service::ledger, signer);
+        return service;
+    }
+
+    /**
+     * Boots the agent of a replica whose service keeps the ledger itself ({@code ledger}: the
+     * ledger as that service last saw it, {@code null} before its first request, when the agent
+     * sees an empty one, as {@code bastion replica} wires it).
+     */
+    void boot(Supplier<ThresholdLedger> ledger, Signer signer) {
+        ThresholdLedger empty = new ThresholdLedger(n, f);
+        this.ledger = ledger;
+        startAgent(() -> ledger.get() != null ? ledger.get() : empty, signer);
+    }
+
+    /** A new agent, honest or faulty, seeded for this life, behind a new host. */
+    private void startAgent(Supplier<ThresholdLedger> agentLedger, Signer signer) {
         SecureRandom random = seededRandom(seed, replica, lives++);
         ThresholdAgent agent = fault == null ? new ThresholdAgent(replica, store, random)
                 : new FaultyThresholdAgent(replica, store, random, fault, victim);
-        host = new ThresholdHost(agent, service::ledger, signer);
+        host = new ThresholdHost(agent, agentLedger, signer);
         askedAtMillis = 0;
-        return service;
     }
 
     /** Power cut: memory is gone, the share store stays. */
     void crash() {
-        service = null;
+        ledger = null;
         host = null;
     }
 
@@ -107,7 +128,7 @@ public final class ReplicaThreshold {
 
     /** The replicated ledger as this replica executed it ({@code null} while crashed). */
     public ThresholdLedger ledger() {
-        return service == null ? null : service.ledger();
+        return ledger == null ? null : ledger.get();
     }
 
     /** This replica's secrets (what its disk holds). */

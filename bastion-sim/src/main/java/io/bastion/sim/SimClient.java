@@ -17,12 +17,7 @@ import io.bastion.core.session.JoinRequest;
 import io.bastion.core.session.JoinResult;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 
 /**
  * A simulated client running the production {@link ClientCore}: it adds random amounts to the
@@ -49,7 +44,8 @@ public final class SimClient {
     /** What each replica gets of the outstanding request (null: nothing), for faulty senders. */
     private Envelope<?>[] perReplica;
     private long floodNumber;
-    private final Map<Integer, Envelope<Challenge>> challenges = new TreeMap<>();
+    /** The challenges the last Hello earned. */
+    private JoinChallenges challenges;
     private ClientCore core;
     private Phase phase;
     private byte[] nonce;
@@ -209,9 +205,9 @@ public final class SimClient {
     private void sendHello(Simulation world) {
         nonce = new byte[16];
         random.nextBytes(nonce);
-        challenges.clear();
+        challenges = new JoinChallenges(config, key(), nonce);
         helloAtMillis = world.now();
-        world.helloFromClient(this, Envelope.unsigned(new Hello(key(), nonce, credentials())));
+        world.hello(node, Envelope.unsigned(new Hello(key(), nonce, credentials())), c -> onChallenge(c, world));
     }
 
     private byte[] credentials() {
@@ -220,20 +216,10 @@ public final class SimClient {
 
     /** A replica answered the Hello; once enough challenges check out, the Join goes out. */
     void onChallenge(Envelope<Challenge> signed, Simulation world) {
-        Challenge c = signed.message();
-        if (phase != Phase.HELLO || nonce == null || !Arrays.equals(c.nonceUnsafe(), nonce)
-                || !c.keyDigest().equals(Challenge.keyDigest(key()))
-                || c.replicaId() < 0 || c.replicaId() >= config.n()
-                || !SimulatedKeys.VERIFIER.verify(config.replica(c.replicaId()).publicKey(), signed.encodedUnsafe(),
-                        signed.signatureUnsafe())) {
-            return; // a faulty replica's challenge, or a stale one
-        }
-        challenges.put(c.replicaId(), signed);
-        if (challenges.size() < config.quorums().joinChallenges()) {
+        if (phase != Phase.HELLO || nonce == null || !challenges.add(signed)) {
             return;
         }
-        List<Envelope<Challenge>> chosen = new ArrayList<>(challenges.values());
-        byte[] join = Codec.encodeJoin(new JoinRequest(key(), nonce, credentials(), chosen));
+        byte[] join = challenges.join(credentials());
         core = coreFor(JoinRequest.provisionalClientId(key()));
         world.route(core.clientId(), this);
         phase = Phase.JOINING;

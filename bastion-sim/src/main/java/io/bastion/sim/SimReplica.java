@@ -26,6 +26,10 @@ import io.bastion.core.replica.Replica;
 import io.bastion.core.service.CounterService;
 import io.bastion.core.service.Service;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +43,11 @@ import java.util.TreeMap;
  * counter service, a clock with a fixed offset from true time, and a simulated disk — the
  * protocol log and checkpoint snapshots, which survive {@link #crash()} while everything in
  * memory is lost. A Byzantine {@link Behaviour} may rewrite what it sends.
+ *
+ * <p>In a run of a {@link Workload} the executor runs that workload's {@link ReplicaService}
+ * instead: a state machine durable by itself in the replica's own directory (an SQLite database,
+ * say), which stays there when the replica crashes, is opened again at the restart, says where the
+ * state stands (as {@code bastion replica} recovers), and is deleted by a wipe.
  *
  * <p>With threshold cryptography on ({@link ReplicaThreshold}), the executor runs the threshold
  * service around the counter, and after each executed batch (and now and then when idle) the
@@ -58,14 +67,20 @@ public final class SimReplica {
     private static final int HELD_PRE_PREPARES_MAX = 64;
 
     private Replica replica;
-    private ExecutionEngine engine;
+    /** What the executor runs: an {@link ExecutionEngine} around the counter, or the workload's state machine. */
+    private StateMachine state;
+    /** The counter, or {@code null} in a run of a workload. */
     private CounterService service;
+    /** The workload's service and this replica's directory, or {@code null} for the counter. */
+    private final ReplicaService custom;
+    private final Path directory;
     private boolean crashed;
     /** Bumped at every crash: events scheduled for an earlier life are dropped. */
     private int incarnation;
 
     // the simulated disk
     private final List<Output.Persist> disk = new ArrayList<>();
+    /** Checkpoint snapshots by seq; a state durable by itself keeps its own, and only their seqs are noted (empty). */
     private final TreeMap<Long, byte[]> snapshots = new TreeMap<>();
     private final Set<Envelope<?>> durable = new HashSet<>();
     private long restarts;
@@ -73,8 +88,12 @@ public final class SimReplica {
     /** The threshold facility, or {@code null} when the run has none. */
     private final ReplicaThreshold threshold;
 
+    /**
+     * @param custom    the workload's service, or {@code null} to run the counter
+     * @param directory the replica's directory for {@code custom}'s state, else {@code null}
+     */
     SimReplica(int id, ClusterConfig config, SplittableRandom random, long clockOffsetMillis, Behaviour behaviour,
-               int victim, ReplicaThreshold threshold) {
+               int victim, ReplicaThreshold threshold, ReplicaService custom, Path directory) {
         this.victim = victim;
         this.threshold = threshold;
         this.id = id;
@@ -82,18 +101,54 @@ public final class SimReplica {
         this.random = random;
         this.clockOffsetMillis = clockOffsetMillis;
         this.behaviour = behaviour;
-        boot(Recovery.fresh(), null);
+        this.custom = custom;
+        this.directory = directory;
+        if (custom == null) {
+            boot(Recovery.fresh(), null);
+        } else {
+            bootCustom();
+        }
     }
 
     private void boot(Recovery recovery, byte[] snapshot) {
         service = new CounterService();
         Service executed = threshold == null ? service : threshold.boot(service, SimulatedKeys.signer(id));
-        engine = new ExecutionEngine(id, SimulatedKeys.signer(id), executed, config.settings().stateChunkBytes(),
-                SessionRequests.of(config, SimulatedKeys.VERIFIER));
+        ExecutionEngine engine = new ExecutionEngine(id, SimulatedKeys.signer(id), executed,
+                config.settings().stateChunkBytes(), SessionRequests.of(config, SimulatedKeys.VERIFIER));
         if (snapshot != null) {
             engine.restore(recovery.snapshotSeq(), snapshot);
         }
+        state = engine;
         replica = Replica.recover(id, config, SimulatedKeys.signer(id), random.split(), recovery);
+    }
+
+    /**
+     * Boots the workload's state machine from what the directory holds and the core from where
+     * that state stands and the protocol log, as the server's runtime recovers; returns that seq.
+     */
+    private long bootCustom() {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
+        ReplicaService.Booted booted = custom.boot(new ReplicaService.Boot(id, config, SimulatedKeys.signer(id),
+                SessionRequests.of(config, SimulatedKeys.VERIFIER), directory));
+        if ((booted.ledger() != null) != (threshold != null)) {
+            booted.stateMachine().close();
+            throw new IllegalArgumentException(booted.ledger() != null
+                    ? "the service keeps a threshold ledger: run it with threshold cryptography (withThreshold)"
+                    : "threshold cryptography asked for, but the service keeps no threshold ledger");
+        }
+        if (threshold != null) {
+            threshold.boot(booted.ledger(), SimulatedKeys.signer(id));
+        }
+        state = booted.stateMachine();
+        StateMachine.Position position = state.position();
+        Recovery recovery = new Recovery(position.seq(), position.checkpointDigest(), position.clientTable(),
+                position.lastAgreedTime(), List.copyOf(disk));
+        replica = Replica.recover(id, config, SimulatedKeys.signer(id), random.split(), recovery);
+        return position.seq();
     }
 
     public int id() {
@@ -104,7 +159,10 @@ public final class SimReplica {
         return replica;
     }
 
-    /** The counter the simulated clients work on (inside the threshold service when there is one). */
+    /**
+     * The counter the simulated clients work on (inside the threshold service when there is one),
+     * or {@code null} in a run of a workload.
+     */
     public CounterService service() {
         return service;
     }
@@ -114,8 +172,14 @@ public final class SimReplica {
         return threshold;
     }
 
+    /** The executor's engine around the counter ({@code null} while crashed, and in a run of a workload). */
     public ExecutionEngine engine() {
-        return engine;
+        return state instanceof ExecutionEngine engine ? engine : null;
+    }
+
+    /** What the executor runs: the engine, or the workload's state machine ({@code null} while crashed). */
+    public StateMachine stateMachine() {
+        return state;
     }
 
     public boolean crashed() {
@@ -147,7 +211,10 @@ public final class SimReplica {
         crashed = true;
         incarnation++;
         replica = null;
-        engine = null;
+        if (state != null) {
+            state.close(); // a database's file stays, committed batch by batch; memory is gone
+        }
+        state = null;
         service = null;
         if (threshold != null) {
             threshold.crash();
@@ -159,6 +226,9 @@ public final class SimReplica {
         disk.clear();
         snapshots.clear();
         durable.clear();
+        if (directory != null) {
+            deleteTree(directory);
+        }
         if (threshold != null) {
             threshold.wipe();
         }
@@ -166,6 +236,13 @@ public final class SimReplica {
 
     /** Boots again from the disk: the newest snapshot, then the protocol log. */
     void restart(Simulation world) {
+        if (custom != null) {
+            long seq = bootCustom();
+            crashed = false;
+            restarts++;
+            world.checker().onRestart(id, seq);
+            return;
+        }
         Map.Entry<Long, byte[]> latest = snapshots.lastEntry();
         Recovery recovery;
         if (latest == null) {
@@ -268,7 +345,7 @@ public final class SimReplica {
 
     private void execute(Output out, Simulation world) {
         for (Execute execute : out.executes) {
-            StateMachine.Result result = engine.execute(execute);
+            StateMachine.Result result = state.execute(execute);
             if (!byzantine()) {
                 java.util.Set<Checker.Key> refused = new java.util.HashSet<>();
                 for (Reply reply : result.replies()) {
@@ -283,24 +360,24 @@ public final class SimReplica {
                 world.sendToClient(id, reply.clientId(), Envelope.unsigned(behaviour.rewriteReply(reply)));
             }
             if (result.stateDigest() != null) {
-                keepSnapshot(result.seq(), engine.checkpointImage(result.seq()).bytes());
+                keepSnapshot(result.seq());
             }
             world.scheduleFor(this, 1, new Event.Executed(result.seq(), result.stateDigest(), result.forgotten()));
         }
         for (Output.ResendReply resend : out.resendReplies) {
-            Reply cached = engine.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
+            Reply cached = state.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());
             if (cached != null) {
                 world.sendToClient(id, resend.clientId(), Envelope.unsigned(cached));
             }
         }
         for (Output.ReadOnly readOnly : out.readOnly) {
-            Reply reply = engine.query(readOnly.request(), readOnly.view());
+            Reply reply = state.query(readOnly.request(), readOnly.view());
             world.sendToClient(id, reply.clientId(), Envelope.unsigned(behaviour.rewriteReply(reply)));
         }
     }
 
-    private void keepSnapshot(long seq, byte[] bytes) {
-        snapshots.put(seq, bytes);
+    private void keepSnapshot(long seq) {
+        snapshots.put(seq, state.selfDurable() ? new byte[0] : state.checkpointBytes(seq));
         while (snapshots.size() > 2) {
             snapshots.pollFirstEntry();
         }
@@ -310,13 +387,13 @@ public final class SimReplica {
     private List<Message> served(Output.ServeState serve) {
         if (behaviour == Behaviour.STALE_STATE) {
             for (long older : snapshots.headMap(serve.seq(), false).keySet()) {
-                List<Message> stale = engine.serve(older, serve.chunks());
+                List<Message> stale = state.serve(older, serve.chunks());
                 if (!stale.isEmpty()) {
                     return stale.stream().map(m -> relabel(m, serve.seq())).toList();
                 }
             }
         }
-        return engine.serve(serve.seq(), serve.chunks());
+        return state.serve(serve.seq(), serve.chunks());
     }
 
     private static Message relabel(Message m, long seq) {
@@ -334,16 +411,36 @@ public final class SimReplica {
             }
         }
         for (Output.CompareState compare : out.compareState) {
-            world.scheduleFor(this, 1, new Event.LocalStateCompared(compare.seq(), engine.missingChunks(compare.leaves())));
+            world.scheduleFor(this, 1, new Event.LocalStateCompared(compare.seq(), state.missingChunks(compare.leaves())));
         }
         for (Output.InstallState install : out.installState) {
-            StateMachine.Installed installed = engine.install(install.seq(), install.leaves(), install.fetched());
-            keepSnapshot(install.seq(), engine.checkpointImage(install.seq()).bytes());
+            StateMachine.Installed installed = state.install(install.seq(), install.leaves(), install.fetched());
+            keepSnapshot(install.seq());
             if (!byzantine()) {
                 world.checker().onInstall(id, install.seq(), install.root());
             }
             world.scheduleFor(this, 1,
                     new Event.StateInstalled(installed.seq(), installed.clientTable(), installed.lastAgreedTime()));
+        }
+    }
+
+    /** Closes the state machine at the end of a run (its files stay). */
+    void close() {
+        if (state != null) {
+            state.close();
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + root, e);
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A whole cluster — every replica core, its executor, and the clients — on one thread and a
@@ -30,8 +31,13 @@ import java.util.function.BooleanSupplier;
  * request completes once the network is reliable again. With threshold cryptography on
  * ({@link SimOptions#withThreshold}) the replicas run it and a {@link ThresholdClient} uses it;
  * {@link #checkThreshold()} checks the outcome after the run.
+ *
+ * <p>A {@link Workload} replaces the counter: its service runs at every replica (durable in a
+ * directory of its own, through crashes and restarts) and its {@link ClientProgram}s are the
+ * clients; with threshold cryptography on, the replicas run their agents for that service and no
+ * threshold client runs. {@link #close()} closes the replicas' state machines.
  */
-public final class Simulation {
+public final class Simulation implements AutoCloseable {
     /** Virtual time starts here (2026-01-01T00:00:00Z) so agreed times look like real ones. */
     public static final long EPOCH_MILLIS = 1_767_225_600_000L;
     /** Replica and client tick period. */
@@ -56,6 +62,13 @@ public final class Simulation {
     /** Keys of every session any replica opened (ids are never reused, so they never change). */
     private final Map<Long, io.bastion.core.crypto.PublicKeyRef> sessionKeys = new HashMap<>();
     private final Map<Long, SimClient> routes = new HashMap<>();
+    /** A client program, where it sits on the network. */
+    private record Program(int node, ClientProgram program) {}
+    /** Where replies to the programs' client ids go. */
+    private final Map<Long, Program> programRoutes = new HashMap<>();
+    /** The workload in place of the counter, or {@code null}. */
+    private final Workload workload;
+    private final List<Program> programs = new ArrayList<>();
     private final SimReplica[] replicas;
     private final SimClient[] clients;
     /** The client that uses the replicas' threshold cryptography, or {@code null} when the run has none. */
@@ -91,6 +104,19 @@ public final class Simulation {
      */
     public Simulation(SimOptions options, long seed, Map<Integer, Behaviour> behaviours,
                       Map<Integer, Long> clockOffsets) {
+        this(options, seed, behaviours, clockOffsets, null);
+    }
+
+    /**
+     * A run of {@code workload} (its service at every replica, its programs as the clients), with
+     * {@code behaviours} and {@code clockOffsets} as above; {@code null} runs the counter.
+     */
+    public Simulation(SimOptions options, long seed, Map<Integer, Behaviour> behaviours,
+                      Map<Integer, Long> clockOffsets, Workload workload) {
+        if (workload != null) {
+            workload.check(options);
+        }
+        this.workload = workload;
         this.options = options;
         this.seed = seed;
         this.random = new SplittableRandom(seed);
@@ -99,7 +125,9 @@ public final class Simulation {
         this.byzantineRandom = random.split();
         int n = 3 * options.f() + 1;
         int clientCount = options.clients() + options.faultyClients();
-        this.group = new int[n + clientCount + (options.threshold() ? 1 : 0)];
+        boolean thresholdClientRuns = options.threshold() && workload == null;
+        int programCount = workload == null ? 0 : workload.programs().size();
+        this.group = new int[n + clientCount + (thresholdClientRuns ? 1 : 0) + programCount];
         List<ReplicaInfo> replicaInfos = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             replicaInfos.add(new ReplicaInfo(i, "sim", 1 + i, 1 + n + i, 0, SimulatedKeys.publicKey(i)));
@@ -109,7 +137,7 @@ public final class Simulation {
             clientInfos.add(new ClientInfo(FIRST_CLIENT_ID + c, SimulatedKeys.publicKey(FIRST_CLIENT_ID + c)));
         }
         long thresholdClientId = FIRST_CLIENT_ID + clientCount;
-        if (options.threshold()) {
+        if (thresholdClientRuns) {
             clientInfos.add(new ClientInfo(thresholdClientId, SimulatedKeys.publicKey(thresholdClientId)));
         }
         this.config = new ClusterConfig(options.f(), replicaInfos, clientInfos, options.settings());
@@ -131,7 +159,9 @@ public final class Simulation {
             int victim = options.collude() ? firstHonest : (i == 0 ? 1 : 0);
             ReplicaThreshold threshold = !options.threshold() ? null
                     : new ReplicaThreshold(i, n, options.f(), seed, thresholdFault(i, chosen[i]), victim);
-            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i], victim, threshold);
+            replicas[i] = new SimReplica(i, config, random.split(), offset, chosen[i], victim, threshold,
+                    workload == null ? null : workload.service(),
+                    workload == null ? null : workload.directory().resolve("r" + i));
         }
         this.clients = new SimClient[clientCount];
         for (int c = 0; c < options.clients(); c++) {
@@ -151,10 +181,20 @@ public final class Simulation {
             scheduleClientTick(c, random.nextLong(TICK_MILLIS));
             schedule(random.nextLong(50), () -> c.startNext(this));
         }
-        this.thresholdClient = options.threshold()
+        this.thresholdClient = thresholdClientRuns
                 ? new ThresholdClient(n + clientCount, thresholdClientId, config, seed) : null;
         if (thresholdClient != null) {
             scheduleThresholdClientTick(TICK_MILLIS);
+        }
+        for (int p = 0; p < programCount; p++) {
+            Program program = new Program(n + clientCount + (thresholdClientRuns ? 1 : 0) + p,
+                    workload.programs().get(p));
+            programs.add(program);
+            ClientLink link = new ClientLink(this, program.node(), program.program());
+            schedule(random.nextLong(50), () -> {
+                program.program().start(link);
+                scheduleProgramTick(program.program(), TICK_MILLIS);
+            });
         }
         if (options.crashes()) {
             scheduleCrashes();
@@ -269,7 +309,7 @@ public final class Simulation {
         long deadline = EPOCH_MILLIS + options.faultyMillis() + options.livenessMillis();
         boolean done = runUntil(this::allClientsFinished, deadline - now);
         if (!done) {
-            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, "liveness: " + describeStuck(), null);
+            throw failure("liveness: " + describeStuck(), null);
         }
         if (thresholdClient != null) {
             checkThreshold();
@@ -296,7 +336,7 @@ public final class Simulation {
         } catch (SimulationFailure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, e.getMessage() + " [" + cast() + "]", e);
+            throw failure(e.getMessage() + " [" + cast() + "]", e);
         }
     }
 
@@ -307,6 +347,11 @@ public final class Simulation {
     public boolean allClientsFinished() {
         for (SimClient c : clients) {
             if (c.honest() && !c.finished()) {
+                return false;
+            }
+        }
+        for (Program p : programs) {
+            if (!p.program().finished()) {
                 return false;
             }
         }
@@ -322,6 +367,11 @@ public final class Simulation {
         }
         if (thresholdClient != null && !thresholdClient.finished()) {
             s.append(thresholdClient.describe()).append("; ");
+        }
+        for (Program p : programs) {
+            if (!p.program().finished()) {
+                s.append(p.program().describe()).append("; ");
+            }
         }
         for (SimReplica r : replicas) {
             if (r.crashed()) {
@@ -348,6 +398,15 @@ public final class Simulation {
             }
         }
         return cast.isEmpty() ? "all honest" : String.join(", ", cast);
+    }
+
+    /**
+     * A failure of this run now, saying how to replay it: {@code bastion sim} with the options'
+     * flags, or the workload's own command.
+     */
+    public SimulationFailure failure(String problem, Throwable cause) {
+        return workload == null ? new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, problem, cause)
+                : SimulationFailure.replayedBy(seed, workload.replay().apply(seed), now - EPOCH_MILLIS, problem, cause);
     }
 
     public SimResult result() {
@@ -388,6 +447,15 @@ public final class Simulation {
             thresholdClient.tick(this);
             if (!thresholdClient.finished()) {
                 scheduleThresholdClientTick(TICK_MILLIS);
+            }
+        });
+    }
+
+    private void scheduleProgramTick(ClientProgram program, long delay) {
+        schedule(delay, () -> {
+            if (!program.finished()) {
+                program.tick();
+                scheduleProgramTick(program, TICK_MILLIS);
             }
         });
     }
@@ -477,6 +545,13 @@ public final class Simulation {
     }
 
     void sendToClient(int fromReplica, long clientId, Envelope<?> reply) {
+        Program program = programRoutes.get(clientId);
+        if (program != null) {
+            if (!replicas[fromReplica].crashed()) {
+                transmit(fromReplica, program.node(), reply, () -> program.program().onReply((Reply) reply.message()));
+            }
+            return;
+        }
         if (thresholdClient != null && clientId == thresholdClient.clientId()) {
             if (!replicas[fromReplica].crashed()) {
                 transmit(fromReplica, thresholdClient.node(), reply,
@@ -493,11 +568,14 @@ public final class Simulation {
         transmit(fromReplica, client.node(), reply, () -> client.onReply((Reply) reply.message(), this));
     }
 
-    /** A dynamic client's Hello: every replica that gets it answers with a challenge (a faulty one with garbage). */
-    void helloFromClient(SimClient client, Envelope<Hello> hello) {
+    /**
+     * A dynamic client's Hello from node {@code clientNode}: every replica that gets it answers with
+     * a challenge (a faulty one with garbage), handed to {@code onChallenge}.
+     */
+    void hello(int clientNode, Envelope<Hello> hello, Consumer<Envelope<Challenge>> onChallenge) {
         for (int to = 0; to < replicas.length; to++) {
             int replica = to;
-            transmit(client.node(), replica, hello, () -> {
+            transmit(clientNode, replica, hello, () -> {
                 if (replicas[replica].crashed()) {
                     return;
                 }
@@ -506,7 +584,7 @@ public final class Simulation {
                 Envelope<Challenge> challenge = Envelope.sign(new Challenge(replica, Challenge.keyDigest(h.key()),
                         h.nonce(), now + config.settings().sessions().challengeLifetimeMillis()),
                         SimulatedKeys.signer(lies ? (replica + 1) % replicas.length : replica));
-                transmit(replica, client.node(), challenge, () -> client.onChallenge(challenge, this));
+                transmit(replica, clientNode, challenge, () -> onChallenge.accept(challenge));
             });
         }
     }
@@ -514,6 +592,11 @@ public final class Simulation {
     /** Replies to {@code clientId} (a provisional or assigned session id) go to {@code client}. */
     void route(long clientId, SimClient client) {
         routes.put(clientId, client);
+    }
+
+    /** Replies to {@code clientId} go to {@code program}, on node {@code node}. */
+    void route(long clientId, int node, ClientProgram program) {
+        programRoutes.put(clientId, new Program(node, program));
     }
 
     /** Sessions a correct replica opened: their keys verify the sessions' requests from now on. */
@@ -564,13 +647,25 @@ public final class Simulation {
         } catch (SimulationFailure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SimulationFailure(seed, options.flags(), now - EPOCH_MILLIS, "threshold: " + e.getMessage()
-                    + " [" + cast() + "]", e);
+            throw failure("threshold: " + e.getMessage() + " [" + cast() + "]", e);
         }
     }
 
     public int replicaCount() {
         return replicas.length;
+    }
+
+    /** Whether some correct replica executed {@code request} (a batch holding it was agreed). */
+    public boolean executed(Envelope<Request> request) {
+        return checker.executed(request.digest());
+    }
+
+    /** Closes every replica's state machine (a workload's databases); the run cannot go on. */
+    @Override
+    public void close() {
+        for (SimReplica r : replicas) {
+            r.close();
+        }
     }
 
     public ClusterConfig config() {
