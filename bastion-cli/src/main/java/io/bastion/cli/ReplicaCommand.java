@@ -192,6 +192,7 @@ final class ReplicaCommand implements Callable<Integer> {
                     cluster.settings().stateChunkBytes(), SessionRequests.of(cluster, new StandardSignatureVerifier()));
             localRequests = thresholdAgent(id, cluster, signingKey, dataDirectory, threshold::ledger, thresholdFault());
         } else if (sqlService != null || chosen == Services.EVOTING) {
+            SqlStateMachine.requireChunkBytes(cluster.settings().stateChunkBytes());
             io.bastion.sql.SqlService loaded = sqlService != null ? ServiceClass.load(sqlService, serviceJars)
                     : io.bastion.evoting.EvotingService.withDemoData();
             io.bastion.sql.SqlService served = sqlService != null ? loaded : Services.faulty(loaded, lyingReads());

@@ -52,8 +52,11 @@ enum Services {
             case KV -> new ExecutionEngine(id, signer, new KeyValueService(), chunk, sessions);
             case COUNTER -> new ExecutionEngine(id, signer, new CounterService(), chunk, sessions);
             case NULL -> new ExecutionEngine(id, signer, new NullService(), chunk, sessions);
-            case SQL_INSERT -> new SqlStateMachine(id, signer, faulty(new InsertBenchService(), lyingReads),
-                    data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
+            case SQL_INSERT -> {
+                SqlStateMachine.requireChunkBytes(chunk);
+                yield new SqlStateMachine(id, signer, faulty(new InsertBenchService(), lyingReads),
+                        data.resolve(SQL_DIRECTORY), mode, config.settings().checkpointInterval(), sessions);
+            }
             case EVOTING, THRESHOLD -> throw new IllegalArgumentException("the " + label() + " service is made with"
                     + " its replica's threshold agent: ReplicaCommand builds it");
         };

@@ -205,6 +205,23 @@ class CommandLineTest {
     }
 
     @Test
+    void anSqlServiceWithStateChunksSmallerThanAPageIsRefusedClearly() throws Exception {
+        assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
+        Path file = directory.resolve("cluster.toml");
+        String config = Files.readString(file);
+        String small = config.replaceFirst("(?m)^stateChunkBytes = \\d+", "stateChunkBytes = 1024");
+        assertThat(small).isNotEqualTo(config);
+        Files.writeString(file, small);
+        for (String service : List.of("sql-insert", "evoting")) {
+            Run refused = run("replica", "--config", file.toString(), "--id", "0", "--service", service,
+                    "--data", directory.resolve("data-" + service).toString());
+            assertThat(refused.code()).as(service).isEqualTo(1);
+            assertThat(refused.err()).as(service).contains("stateChunkBytes must be at least 4096")
+                    .contains("sets 1024").doesNotContain("at io.bastion");
+        }
+    }
+
+    @Test
     void unknownServicesWorkloadsAndSqlModesAreRefusedWithTheChoices() throws Exception {
         assertThat(run("keygen", "--dir", directory.toString(), "--replicas", "4", "--clients", "1").code()).isZero();
         Path file = directory.resolve("cluster.toml");

@@ -84,6 +84,19 @@ public final class SqlStateMachine implements StateMachine {
     private boolean closed;
 
     /**
+     * Refuses a cluster whose state chunks are smaller than a database page: an SQL state machine
+     * serves its state for transfer page by page, and a replica refuses a chunk larger than
+     * {@code stateChunkBytes}, so such a cluster could never finish a state transfer.
+     */
+    public static void requireChunkBytes(int stateChunkBytes) {
+        if (stateChunkBytes < SqlDatabase.PAGE_BYTES) {
+            throw new IllegalArgumentException("an SQL service transfers its state in " + SqlDatabase.PAGE_BYTES
+                    + "-byte database pages: [protocol] stateChunkBytes must be at least " + SqlDatabase.PAGE_BYTES
+                    + ", the cluster file sets " + stateChunkBytes);
+        }
+    }
+
+    /**
      * Opens (or creates, running {@link SqlService#migrate}) the database in {@code directory}.
      *
      * @param mode {@link SqlDatabase.Mode#DURABLE}, or NO_ACID for measurements only
