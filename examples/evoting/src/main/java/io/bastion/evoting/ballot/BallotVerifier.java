@@ -20,6 +20,14 @@ import java.util.function.Supplier;
  * every correct replica reaches the same verdict. Immutable and thread-safe.
  */
 public final class BallotVerifier {
+    /**
+     * Most ballots whose equations {@link #verifyAll} checks as one multi-scalar multiplication. A few
+     * ballots share the doubling chain (some 15 % less work per ballot than one at a time); many more
+     * are slower again with BouncyCastle's interleaved wNAF, whose tables of multiples of thousands
+     * of points no longer fit the processor's caches (measured: 0.75 ms a ballot in batches of 4 to
+     * 16, 0.9 in batches of 256, 1.0 in one batch of 1,200, against 0.9 one at a time).
+     */
+    public static final int BATCH_BALLOTS = 16;
     private static final P256Group GROUP = P256Group.INSTANCE;
 
     private final BallotParameters parameters;
@@ -52,18 +60,25 @@ public final class BallotVerifier {
     /**
      * The verdict on each of {@code ballots}, in order: {@code null} for a valid one, else why it is
      * not, exactly as {@link #verify} says. For a verifier of many ballots at once (an election
-     * record), not a replica: the linear equations of all the ballots whose signature and challenges
-     * pass are checked together, as one multi-scalar multiplication, with weights drawn from
-     * {@code random} rather than hashed from each ballot, so that no ballot's maker can know them.
-     * A false equation anywhere passes with probability about 2^-128. Only when that check fails is
-     * each of those ballots checked on its own ({@link #verify}), to name the bad ones. Thread-safe
-     * as long as each caller brings its own {@code random}.
+     * record), not a replica: the linear equations of the ballots whose signature and challenges
+     * pass are checked together, up to {@value #BATCH_BALLOTS} ballots to one multi-scalar
+     * multiplication, with weights drawn from {@code random} rather than hashed from each ballot, so
+     * that no ballot's maker can know them; a false equation anywhere passes with probability about
+     * 2^-128. Only when a batch fails is each of its ballots checked on its own ({@link #verify}), to
+     * name the bad ones. Thread-safe as long as each caller brings its own {@code random}.
      */
     public List<String> verifyAll(List<EncryptedBallot> ballots, SecureRandom random) {
         String[] verdicts = new String[ballots.size()];
+        for (int from = 0; from < ballots.size(); from += BATCH_BALLOTS) {
+            verifyBatch(ballots, from, Math.min(ballots.size(), from + BATCH_BALLOTS), random, verdicts);
+        }
+        return java.util.Arrays.asList(verdicts);
+    }
+
+    private void verifyBatch(List<EncryptedBallot> ballots, int from, int to, SecureRandom random, String[] verdicts) {
         EquationBatch batch = new EquationBatch(parameters.publicKey(), EquationBatch.randomWeights(random));
-        List<Integer> batched = new ArrayList<>(ballots.size());
-        for (int i = 0; i < ballots.size(); i++) {
+        List<Integer> batched = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
             Prepared prepared = prepare(ballots.get(i));
             if (prepared.refusal() != null) {
                 verdicts[i] = prepared.refusal();
@@ -79,7 +94,6 @@ public final class BallotVerifier {
                 verdicts[i] = verify(ballots.get(i));
             }
         }
-        return java.util.Arrays.asList(verdicts);
     }
 
     /** A ballot with its shape and signature checked, its proofs' statements made and their challenges checked. */
