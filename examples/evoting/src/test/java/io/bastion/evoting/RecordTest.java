@@ -290,7 +290,7 @@ class RecordTest {
     void aChangedCountOrWinnerIsCaught() throws IOException {
         Report count = tampered(tree -> ((ObjectNode) tree.get("result").get("results").get(1)).put("votes", 2));
         assertOnlyFailures(count, "counts", "result");
-        assertThat(count.check("counts").problems()).containsExactly("option 1: the decrypted sum is not 2·G (Kraków)");
+        assertThat(count.check("counts").problems()).containsExactly("option 1 (Kraków): the decrypted sum is not 2·G");
 
         Report winner = tampered(tree -> ((ObjectNode) tree.get("result")).put("winner", "Tallinn"));
         assertOnlyFailures(winner, "result");

@@ -6,7 +6,6 @@ import io.bastion.evoting.ballot.BallotParameters;
 import io.bastion.evoting.ballot.BallotVerifier;
 import io.bastion.evoting.ballot.Credential;
 import io.bastion.evoting.ballot.EncryptedBallot;
-import io.bastion.evoting.ballot.Tally;
 import io.bastion.evoting.ballot.Tracker;
 import io.bastion.evoting.record.Report.Check;
 import io.bastion.evoting.record.Report.Status;
@@ -18,6 +17,7 @@ import io.bastion.threshold.P256Group;
 import io.bastion.threshold.ShareChecks;
 import io.bastion.threshold.ThresholdOp.ProvenShare;
 
+import java.math.BigInteger;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -542,10 +542,14 @@ public final class RecordVerifier {
             if (result.votes().stream().anyMatch(v -> v != 0)) {
                 problems.add("nothing was decrypted, yet the result has votes");
             }
+        } else if (d.plaintexts().size() != result.votes().size()) {
+            problems.add(d.plaintexts().size() + " decrypted sums for " + result.votes().size() + " counts");
         } else {
-            String mismatch = Tally.check(d.plaintexts(), result.votes());
-            if (mismatch != null) {
-                problems.add(mismatch + " (" + option(options, mismatch) + ")");
+            for (int j = 0; j < result.votes().size(); j++) { // Tally.check's rule, option by option
+                if (!GROUP.base(BigInteger.valueOf(result.votes().get(j))).equals(d.plaintexts().get(j))) {
+                    problems.add("option " + j + " (" + option(options, j) + "): the decrypted sum is not "
+                            + result.votes().get(j) + "·G");
+                }
             }
         }
         for (int j = 0; j < result.votes().size(); j++) {
@@ -596,14 +600,5 @@ public final class RecordVerifier {
 
     private static String option(List<String> options, int j) {
         return j < options.size() ? options.get(j) : "no such option";
-    }
-
-    /** The option a {@link Tally#check} message names ("option 2: …"). */
-    private static String option(List<String> options, String message) {
-        try {
-            return option(options, Integer.parseInt(message.replaceAll("^option (\\d+):.*$", "$1")));
-        } catch (NumberFormatException e) {
-            return "the counts";
-        }
     }
 }

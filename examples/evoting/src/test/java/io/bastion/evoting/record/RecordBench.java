@@ -47,9 +47,15 @@ import java.util.stream.IntStream;
  * to read and verify the record file with {@link RecordVerifier}. Run from the repository root:
  *
  * <pre>
- * mvn -B -o -q -pl examples/evoting -am test-compile exec:java@record-bench -Dexec.skip=true \
+ * mvn -B -o -q -pl examples/evoting -am test-compile exec:java@record-bench \
+ *     -Dexec.skip=true -Dexec.mainClass=io.bastion.evoting.record.RecordBench \
  *     -Dexec.args="100000 3 /tmp/record-100k.json"
  * </pre>
+ *
+ * ({@code -am} builds the other modules from this tree; {@code exec.skip} and {@code exec.mainClass}
+ * let Maven pass over them, since only this module's {@code record-bench} execution is not skipped.)
+ * Reported are wall time and this process's CPU time: on a shared machine the second says what the
+ * work costs when the first is inflated by other load.
  *
  * (arguments: ballots, default 100,000; options, default 3, one choice each; where to write the
  * record, default a temporary file that is deleted at the end). The record is written the way
