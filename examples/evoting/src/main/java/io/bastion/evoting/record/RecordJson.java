@@ -41,6 +41,10 @@ public final class RecordJson {
     public static final String FORMAT = "bastion-election-record";
     /** The record file's {@code "version"}. */
     public static final int VERSION = 1;
+    /** Most voters a record lists: the service's most accounts, every one eligible. */
+    public static final int VOTERS_MAX = 100_000;
+    /** Most ballots a record lists: every account casting its most ballots (20, re-votes included). */
+    public static final int BALLOTS_MAX = 2_000_000;
     static final List<String> FILE_KEYS = List.of("format", "version", "election", "ballotParameters", "key",
             "eligible", "voters", "ballots", "tally", "result");
     private static final List<String> ELECTION_KEYS = List.of("id", "title", "options", "minChoices", "maxChoices",

@@ -61,8 +61,8 @@ public final class RecordReader {
                 }
                 parser.nextToken();
                 switch (name) {
-                    case "voters" -> voters = stream(parser, "$.voters", RecordJson::voter);
-                    case "ballots" -> ballots = stream(parser, "$.ballots", RecordJson::ballot);
+                    case "voters" -> voters = stream(parser, "$.voters", RecordJson.VOTERS_MAX, RecordJson::voter);
+                    case "ballots" -> ballots = stream(parser, "$.ballots", RecordJson.BALLOTS_MAX, RecordJson::ballot);
                     default -> pieces.put(name, parser.readValueAsTree());
                 }
             }
@@ -105,7 +105,7 @@ public final class RecordReader {
     }
 
     /** The array the parser is at, one element at a time. */
-    private static <T> List<T> stream(JsonParser parser, String path, Piece<T> piece) throws IOException {
+    private static <T> List<T> stream(JsonParser parser, String path, int max, Piece<T> piece) throws IOException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             throw new RecordFormatException(path + ": must be an array");
         }
@@ -113,6 +113,9 @@ public final class RecordReader {
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
             if (token == null) {
                 throw new RecordFormatException(path + ": the record is cut short");
+            }
+            if (items.size() == max) {
+                throw new RecordFormatException(path + ": more than " + max + ", the most an election has");
             }
             JsonNode node = parser.readValueAsTree();
             items.add(piece.read(node, path + "[" + items.size() + "]"));
