@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Byzantine-fault-tolerant replication you can use.",
         subcommands = {DemoCommand.class, KeygenCommand.class, ReplicaCommand.class, ClientCommand.class, ThresholdCommand.class,
                 StatusCommand.class, BenchCommand.class, ThresholdBenchCommand.class, WanCommand.class, SimCommand.class,
-                TraceCommand.class, EnrollmentKeyCommand.class, CommandLine.HelpCommand.class})
+                TraceCommand.class, EnrollmentKeyCommand.class, EvotingCommand.class, CommandLine.HelpCommand.class})
 public final class Bastion implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -51,11 +51,28 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("demo", "keygen", "replica", "client", "status", "bench", "sim", "enrollment-key")) {
+        for (String command : List.of("demo", "keygen", "replica", "client", "status", "bench", "sim", "enrollment-key",
+                "evoting")) {
             Run help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: bastion " + command);
         }
+    }
+
+    @Test
+    void evotingExportAndVerifySayWhatTheyDoAndVerifyNamesAMissingFile() {
+        Run evoting = run("evoting");
+        assertThat(evoting.out()).contains("export", "verify");
+        Run export = run("evoting", "export", "--help");
+        assertThat(export.code()).isZero();
+        assertThat(export.out()).contains("Usage: bastion evoting export", "--election", "--voter", "--credential");
+        Run verify = run("evoting", "verify", "--help");
+        assertThat(verify.out()).contains("Usage: bastion evoting verify", "RECORD",
+                "Exit status: 0 the record verifies, 1 a check failed, 2 the file cannot be read");
+        Run missing = run("evoting", "verify", "/nonexistent/election-1.json");
+        assertThat(missing.code()).isEqualTo(EvotingCommand.Verify.UNREADABLE);
+        assertThat(missing.err()).isEqualTo("bastion evoting verify: /nonexistent/election-1.json: no such file"
+                + System.lineSeparator());
     }
 
     @Test

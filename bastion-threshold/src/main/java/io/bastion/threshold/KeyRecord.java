@@ -80,30 +80,21 @@ final class KeyRecord {
 
     /**
      * Completes the epoch with {@code qual}: a new key's public key is the sum of the dealers'
-     * constant terms; a reshared key keeps its public key and gets new verification keys.
+     * constant terms; a reshared key keeps its public key and gets new verification keys
+     * ({@link KeyTranscript} holds the derivation, which anyone can repeat from a transcript).
      */
     void complete(List<Dealt> qual, int n) {
         Group g = group();
-        List<Element> vks = new ArrayList<>(n);
-        List<BigInteger> weights = weights(kind, qual, g);
-        for (int j = 0; j < n; j++) {
-            Element vk = g.identity();
-            for (int k = 0; k < qual.size(); k++) {
-                Element at = Polynomial.evaluateInExponent(qual.get(k).deal().commitments(), BigInteger.valueOf(j + 1L));
-                vk = vk.add(at.multiply(weights.get(k)));
-            }
-            vks.add(vk);
-        }
-        Element constant = g.identity();
-        for (int k = 0; k < qual.size(); k++) {
-            constant = constant.add(qual.get(k).deal().commitments().get(0).multiply(weights.get(k)));
-        }
-        if (kind == Kind.KEYGEN) {
+        boolean reshare = kind == Kind.RESHARE;
+        List<Integer> dealers = qual.stream().map(Dealt::dealer).toList();
+        List<List<Element>> commitments = qual.stream().map(d -> d.deal().commitments()).toList();
+        Element constant = KeyTranscript.constant(g, reshare, dealers, commitments);
+        if (!reshare) {
             publicKey = constant;
         } else if (!constant.equals(publicKey)) {
             throw new IllegalStateException("a reshare of " + name + " changed its public key");
         }
-        verificationKeys = List.copyOf(vks);
+        verificationKeys = List.copyOf(KeyTranscript.verificationKeys(g, reshare, dealers, commitments, n));
         qualified = List.copyOf(qual);
         qualifiedRecipients = new TreeMap<>(recipients);
         qualifiedKind = kind;
@@ -116,10 +107,17 @@ final class KeyRecord {
      * Lagrange coefficient of the dealer for a reshare (dealings of old shares interpolate).
      */
     static List<BigInteger> weights(Kind kind, List<Dealt> qual, Group g) {
-        if (kind == Kind.KEYGEN) {
-            return qual.stream().map(d -> BigInteger.ONE).toList();
+        return KeyTranscript.weights(g, kind == Kind.RESHARE, qual.stream().map(Dealt::dealer).toList());
+    }
+
+    /** The public transcript of the completed epoch, or null before one completed. */
+    KeyTranscript transcript(int n, int threshold) {
+        if (!usable()) {
+            return null;
         }
-        List<BigInteger> xs = qual.stream().map(d -> BigInteger.valueOf(d.dealer() + 1L)).toList();
-        return xs.stream().map(x -> Polynomial.lagrangeAtZero(g, xs, x)).toList();
+        List<KeyTranscript.Dealing> dealings = qualified.stream().map(d -> new KeyTranscript.Dealing(d.dealer(),
+                d.deal().commitments(), d.deal().proof())).toList();
+        return new KeyTranscript(name, suite, n, threshold, completeEpoch, qualifiedKind == Kind.RESHARE, publicKey,
+                dealings, verificationKeys);
     }
 }

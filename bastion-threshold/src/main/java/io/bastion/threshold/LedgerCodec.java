@@ -3,6 +3,7 @@ package io.bastion.threshold;
 import io.bastion.threshold.KeyRecord.Dealt;
 import io.bastion.threshold.KeyRecord.Kind;
 import io.bastion.threshold.KeyRecord.Phase;
+import io.bastion.threshold.ThresholdOp.ProvenShare;
 
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,14 @@ import java.util.TreeSet;
 
 /**
  * The ledger's snapshot format: every field of every key and operation, in key order, so equal
- * ledgers give equal bytes. Dealings and requests are kept in their operation encoding.
+ * ledgers give equal bytes. Dealings and requests are kept in their operation encoding. Format 2
+ * keeps every decryption or coin share with its DLEQ proof (the shares that made the result, those
+ * that came later, and those rejected); format 1 kept only the shares that made the result, without
+ * proofs, and is still read (its shares then have no proof), so that a cluster can be upgraded.
  */
 final class LedgerCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_PROOFS = 1;
     private static final int OP_BYTES_MAX = 1 << 20;
     private static final int LIST_MAX = 1 << 16;
 
@@ -51,7 +56,7 @@ final class LedgerCodec {
 
     private static void operation(Wire.Writer w, Operation op) {
         w.i64(op.id).u8(op.kind.ordinal()).string(op.key).bytes(op.request.encode()).i64(op.createdMillis).i32(op.epoch);
-        w.list(List.copyOf(op.shares.entrySet()), (x, e) -> x.i32(e.getKey()).list(e.getValue(), Wire.Writer::element));
+        provenShares(w, op.shares);
         w.list(List.copyOf(op.faulty.entrySet()), (x, e) -> x.i32(e.getKey()).string(e.getValue()));
         w.bool(op.result != null);
         if (op.result != null) {
@@ -61,6 +66,31 @@ final class LedgerCodec {
         w.list(List.copyOf(op.commitments.entrySet()), (x, e) -> x.i32(e.getKey()).bytes(e.getValue().encode()));
         w.list(List.copyOf(op.signatureShares.entrySet()), (x, e) -> x.i32(e.getKey()).bytes(e.getValue().toByteArray()));
         ints(w, op.excluded);
+        provenShares(w, op.lateShares);
+        provenShares(w, op.rejectedShares);
+    }
+
+    /** Shares by replica, each with its proof (absent only in shares read from format 1). */
+    private static void provenShares(Wire.Writer w, TreeMap<Integer, List<ProvenShare>> shares) {
+        w.list(List.copyOf(shares.entrySet()), (x, e) -> x.i32(e.getKey()).list(e.getValue(), (y, s) -> {
+            y.element(s.share()).bool(s.proof() != null);
+            if (s.proof() != null) {
+                Group g = s.share().group();
+                y.scalar(g, s.proof().challenge()).scalar(g, s.proof().response());
+            }
+        }));
+    }
+
+    private static void readProvenShares(Wire.Reader r, TreeMap<Integer, List<ProvenShare>> into) {
+        Group g = P256Group.INSTANCE;
+        for (int i = r.count(LIST_MAX, "shares"); i > 0; i--) {
+            int replica = r.i32();
+            into.put(replica, r.list(LIST_MAX, "share", x -> {
+                Element share = x.element(g, "share");
+                return new ProvenShare(share, x.bool()
+                        ? new DleqProof(x.scalar(g, "proof challenge"), x.scalar(g, "proof response")) : null);
+            }));
+        }
     }
 
     private static void dealt(Wire.Writer w, Dealt d) {
@@ -79,7 +109,7 @@ final class LedgerCodec {
                        TreeMap<Long, Operation> operations, TreeMap<Integer, Long> lastContribution) {
         Wire.Reader r = new Wire.Reader(bytes);
         int version = r.i32();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_PROOFS) {
             throw new Wire.MalformedException("threshold ledger version " + version + ", expected " + VERSION);
         }
         long next = r.i64();
@@ -88,7 +118,7 @@ final class LedgerCodec {
             keys.put(k.name, k);
         }
         for (Operation op : r.list(ThresholdLedger.OPERATIONS_KEPT_MAX + ThresholdLedger.OPERATIONS_PENDING_MAX,
-                "operations", LedgerCodec::readOperation)) {
+                "operations", x -> readOperation(x, version))) {
             operations.put(op.id, op);
         }
         for (int i = r.count(ThresholdOp.REPLICAS_MAX, "contributions"); i > 0; i--) {
@@ -122,17 +152,21 @@ final class LedgerCodec {
         return k;
     }
 
-    private static Operation readOperation(Wire.Reader r) {
+    private static Operation readOperation(Wire.Reader r, int version) {
         long id = r.i64();
         Operation.Kind kind = Operation.Kind.values()[r.u8()];
         String key = r.string(ThresholdOp.NAME_BYTES_MAX, "key name");
         ThresholdOp request = ThresholdOp.decode(r.bytes(OP_BYTES_MAX, "request"));
         Operation op = new Operation(id, kind, key, request, r.i64());
         op.epoch = r.i32();
-        for (int i = r.count(LIST_MAX, "shares"); i > 0; i--) {
-            int replica = r.i32();
-            Group g = P256Group.INSTANCE;
-            op.shares.put(replica, r.list(LIST_MAX, "share", x -> x.element(g, "share")));
+        if (version == VERSION_WITHOUT_PROOFS) {
+            for (int i = r.count(LIST_MAX, "shares"); i > 0; i--) {
+                int replica = r.i32();
+                op.shares.put(replica, r.list(LIST_MAX, "share",
+                        x -> new ProvenShare(x.element(P256Group.INSTANCE, "share"), null)));
+            }
+        } else {
+            readProvenShares(r, op.shares);
         }
         for (int i = r.count(LIST_MAX, "faulty"); i > 0; i--) {
             op.faulty.put(r.i32(), r.string(OP_BYTES_MAX, "reason"));
@@ -151,6 +185,10 @@ final class LedgerCodec {
             op.signatureShares.put(r.i32(), new java.math.BigInteger(r.bytes(64, "signature share")));
         }
         readInts(r, op.excluded);
+        if (version != VERSION_WITHOUT_PROOFS) {
+            readProvenShares(r, op.lateShares);
+            readProvenShares(r, op.rejectedShares);
+        }
         return op;
     }
 

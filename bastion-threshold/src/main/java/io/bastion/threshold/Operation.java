@@ -1,5 +1,7 @@
 package io.bastion.threshold;
 
+import io.bastion.threshold.ThresholdOp.ProvenShare;
+
 import java.math.BigInteger;
 import java.util.List;
 import java.util.TreeMap;
@@ -20,9 +22,17 @@ final class Operation {
     final ThresholdOp request;
     final long createdMillis;
     int epoch;
-    /** Valid shares by replica (decryption: one per ciphertext; coin: one). */
-    final TreeMap<Integer, List<Element>> shares = new TreeMap<>();
+    /**
+     * The valid shares that made the result, with their proofs, by replica (decryption: one per
+     * ciphertext; coin: one): the first f+1. (A ledger restored from format 1 kept no proofs: null.)
+     */
+    final TreeMap<Integer, List<ProvenShare>> shares = new TreeMap<>();
+    /** Valid shares that came after the result: checked and kept, so that the record shows every answer. */
+    final TreeMap<Integer, List<ProvenShare>> lateShares = new TreeMap<>();
+    /** Why each replica caught with bad shares is faulty. */
     final TreeMap<Integer, String> faulty = new TreeMap<>();
+    /** The bad shares as they were sent, by replica (in this epoch's round): anyone can check the verdict. */
+    final TreeMap<Integer, List<ProvenShare>> rejectedShares = new TreeMap<>();
     byte[] result;
     long doneMillis;
 
@@ -56,6 +66,8 @@ final class Operation {
     void restart(int newEpoch, long nowMillis) {
         epoch = newEpoch;
         shares.clear();
+        lateShares.clear();
+        rejectedShares.clear(); // proven against the old epoch's keys; the replicas stay named in faulty
         commitments.clear();
         signatureShares.clear();
         round++;

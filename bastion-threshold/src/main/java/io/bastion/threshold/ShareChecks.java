@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Decryption and coin shares: a replica raises each base (a ciphertext's {@code c1}, or the
@@ -41,15 +42,27 @@ public final class ShareChecks {
         if (replica >= key.verificationKeys.size()) {
             return "replica " + replica + " holds no share of " + key.name;
         }
+        return problem(key.group(), key.verificationKeys.get(replica), bases, shares, op.id, op.epoch, replica);
+    }
+
+    /**
+     * Why {@code replica}'s shares for operation {@code operation} of a key's epoch {@code epoch} are
+     * bad, or {@code null} when each share {@code i} carries a DLEQ proof that it is {@code bases[i]}
+     * raised to the secret behind {@code verificationKey}: the check every replica makes before it
+     * uses a share, and that anyone can repeat offline from the public values alone.
+     */
+    public static String problem(Group g, Element verificationKey, List<Element> bases, List<ProvenShare> shares,
+                                 long operation, int epoch, int replica) {
         if (shares.size() != bases.size()) {
             return bases.size() + " shares needed, " + shares.size() + " given";
         }
-        Element vk = key.verificationKeys.get(replica);
-        Element g = key.group().generator();
         for (int i = 0; i < bases.size(); i++) {
             ProvenShare s = shares.get(i);
-            if (s.share().group() != key.group()
-                    || !s.proof().verifies(g, bases.get(i), vk, s.share(), shareContext(op.id, op.epoch, replica, i))) {
+            if (s.proof() == null) {
+                return "share " + i + " carries no proof";
+            }
+            if (s.share().group() != g || !s.proof().verifies(g.generator(), bases.get(i), verificationKey, s.share(),
+                    shareContext(operation, epoch, replica, i))) {
                 return "share " + i + "'s proof does not verify";
             }
         }
@@ -58,15 +71,27 @@ public final class ShareChecks {
 
     /** The result from the first f+1 valid shares: plaintexts of a decryption, or the coin's 32 bytes. */
     static byte[] combine(KeyRecord key, Operation op, List<Element> bases) {
-        List<Element> combined = interpolate(key.group(), op.shares, bases.size());
+        TreeMap<Integer, List<Element>> shares = new TreeMap<>();
+        op.shares.forEach((replica, proven) -> shares.put(replica, proven.stream().map(ProvenShare::share).toList()));
         if (op.request instanceof Decrypt d) {
-            List<Element> plaintexts = new ArrayList<>();
-            for (int i = 0; i < combined.size(); i++) {
-                plaintexts.add(d.ciphertexts().get(i).c2().subtract(combined.get(i)));
-            }
-            return new Wire.Writer().list(plaintexts, Wire.Writer::element).toBytes();
+            return new Wire.Writer().list(plaintexts(d.ciphertexts(), shares), Wire.Writer::element).toBytes();
         }
-        return coinValue(combined.get(0));
+        return coinValue(interpolate(key.group(), shares, bases.size()).get(0));
+    }
+
+    /**
+     * The plaintexts {@code c2_i / c1_i^s} of a threshold decryption, from at least f+1 replicas'
+     * shares {@code c1_i^{x_j}} (by replica {@code j}), interpolated in the exponent. Which f+1 valid
+     * shares are used does not matter: any give the same.
+     */
+    public static List<Element> plaintexts(List<ElGamal.Ciphertext> ciphertexts, Map<Integer, List<Element>> shares) {
+        Group g = ciphertexts.get(0).c1().group();
+        List<Element> combined = interpolate(g, shares, ciphertexts.size());
+        List<Element> plaintexts = new ArrayList<>(combined.size());
+        for (int i = 0; i < combined.size(); i++) {
+            plaintexts.add(ciphertexts.get(i).c2().subtract(combined.get(i)));
+        }
+        return plaintexts;
     }
 
     /** The coin's value: SHA-256 of a domain label and the combined point. */

@@ -73,6 +73,16 @@ public final class Threshold {
         return ledger.get().result(operation);
     }
 
+    /** The public transcript of key {@code name}'s completed epoch, for an offline check ({@link KeyTranscript}). */
+    public Optional<KeyTranscript> keyTranscript(String name) {
+        return ledger.get().keyTranscript(name);
+    }
+
+    /** Every proven share of decryption {@code operation}, and its plaintexts once done ({@link DecryptionTranscript}). */
+    public Optional<DecryptionTranscript> decryptionTranscript(long operation) {
+        return ledger.get().decryptionTranscript(operation);
+    }
+
     private Outcome run(ThresholdOp op, ServiceContext context) {
         ThresholdLedger l = ledger.get();
         Outcome outcome = l.execute(op, Caller.SERVICE, context.timeMillis());

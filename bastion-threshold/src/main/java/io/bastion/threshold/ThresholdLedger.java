@@ -333,13 +333,15 @@ public final class ThresholdLedger {
         String problem = ShareChecks.problem(key, op, replica, bases, s.shares());
         if (problem != null) {
             op.faulty.put(replica, problem);
+            op.rejectedShares.put(replica, List.copyOf(s.shares()));
             return Outcome.refused("replica " + replica + " is faulty: " + problem);
         }
         if (op.done()) { // checked all the same, so a faulty replica is named even when its share came late
             op.excluded.add(replica);
+            op.lateShares.put(replica, List.copyOf(s.shares()));
             return Outcome.ok("shares of replica " + replica + " are good and came after the result");
         }
-        op.shares.put(replica, s.shares().stream().map(ProvenShare::share).toList());
+        op.shares.put(replica, List.copyOf(s.shares()));
         if (op.shares.size() == threshold()) {
             op.result = ShareChecks.combine(key, op, bases);
             op.doneMillis = nowMillis;
@@ -466,6 +468,29 @@ public final class ThresholdLedger {
         }
         return Optional.of(new KeyInfo(k.name, k.suite, k.completeEpoch, k.phase != Phase.COMPLETE, k.publicKey,
                 k.verificationKeys));
+    }
+
+    /**
+     * The public transcript of key {@code name}'s completed epoch (its qualified dealings' commitments,
+     * public key and verification keys), for anyone to check offline; empty before one completed.
+     */
+    public Optional<KeyTranscript> keyTranscript(String name) {
+        KeyRecord k = keys.get(name);
+        return k == null ? Optional.empty() : Optional.ofNullable(k.transcript(n, threshold()));
+    }
+
+    /**
+     * Everything the ledger holds about decryption {@code operation}: its ciphertexts, every
+     * replica's proven shares (used, late or rejected) and the plaintexts once done; empty when there
+     * is no such decryption (or it was dropped, as the oldest finished operations are).
+     */
+    public Optional<DecryptionTranscript> decryptionTranscript(long operation) {
+        Operation op = operations.get(operation);
+        if (op == null || !(op.request instanceof Decrypt d)) {
+            return Optional.empty();
+        }
+        return Optional.of(new DecryptionTranscript(op.id, op.key, op.epoch, d.ciphertexts(), op.shares, op.lateShares,
+                op.faulty, op.rejectedShares, op.done() ? Result.decodePlaintexts(op.result) : null));
     }
 
     /**

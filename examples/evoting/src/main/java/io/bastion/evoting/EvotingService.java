@@ -161,6 +161,7 @@ public final class EvotingService implements SqlService, UsesThreshold {
             case BALLOT -> PublicRecord.ballot(request, c, json);
             case TURNOUT -> PublicRecord.turnout(request, c, context, caller);
             case RESULTS -> PublicRecord.results(request, c, context, caller, t);
+            case RECORD -> RecordPages.answer(request, c, context, t);
         };
     }
 }

@@ -19,7 +19,8 @@ enum Op {
     BALLOT_BOX("ballotBox", false, false),
     BALLOT("ballot", false, false),
     TURNOUT("turnout", false, false),
-    RESULTS("results", false, false);
+    RESULTS("results", false, false),
+    RECORD("record", false, false);
 
     private final String label;
     private final boolean adminOnly;

@@ -53,6 +53,15 @@ final class Operation {
         return node.textValue();
     }
 
+    /** An optional string of 1..64 characters; {@code absent} when the field is absent or JSON null. */
+    String optionalText(String name, String absent) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        return text(name, 64);
+    }
+
     /** A required positive integer: an election's id. */
     long electionId() {
         JsonNode node = fields.get("electionId");

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bastion.core.service.ServiceContext;
+import io.bastion.evoting.record.ResultRecord;
 import io.bastion.threshold.Threshold;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -142,25 +142,15 @@ final class PublicRecord {
 
     private static void putCounts(ObjectNode reply, Elections.Election election, List<Long> counts) {
         ArrayNode results = reply.putArray("results");
-        long most = -1;
-        List<String> leaders = new ArrayList<>();
         for (int position = 0; position < counts.size(); position++) {
-            String option = election.options().get(position);
-            long votes = counts.get(position);
-            results.addObject().put("option", option).put("votes", votes);
-            if (votes > most) {
-                most = votes;
-                leaders.clear();
-            }
-            if (votes == most) {
-                leaders.add(option);
-            }
+            results.addObject().put("option", election.options().get(position)).put("votes", counts.get(position));
         }
-        if (leaders.size() == 1) {
-            reply.put("winner", leaders.get(0));
+        ResultRecord.Leaders leaders = ResultRecord.leaders(election.options(), counts);
+        if (leaders.winner() != null) {
+            reply.put("winner", leaders.winner());
         } else {
             ArrayNode tie = reply.putArray("tie");
-            leaders.forEach(tie::add);
+            leaders.tie().forEach(tie::add);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.bastion.evoting;
 
 import io.bastion.evoting.ballot.BallotParameters;
+import io.bastion.evoting.record.RecordJson;
 import io.bastion.threshold.ThresholdLedger;
 import io.bastion.threshold.ThresholdOp;
 import org.junit.jupiter.api.Test;
@@ -21,5 +22,14 @@ class LimitsTest {
                 .isLessThanOrEqualTo(BallotParameters.OPTIONS_MAX);
         assertThat((long) Elections.ELECTIONS_MAX).isLessThanOrEqualTo(BallotParameters.ELECTION_ID_MAX);
         assertThat(PublicRecord.BALLOT_BOX_PAGE_MAX).isLessThanOrEqualTo(1_000);
+    }
+
+    @Test
+    void theRecordReaderTakesTheLargestElectionTheServiceHolds() {
+        assertThat(RecordJson.VOTERS_MAX).as("every account eligible").isGreaterThanOrEqualTo(Voters.VOTERS_MAX);
+        assertThat((long) RecordJson.BALLOTS_MAX).as("every account casting all its ballots")
+                .isGreaterThanOrEqualTo((long) Voters.VOTERS_MAX * Ballots.BALLOTS_PER_VOTER_MAX);
+        assertThat((long) RecordPages.BALLOTS_PAGE_CHARS_MAX + 20_000).as("a full page and one more large ballot")
+                .isLessThan(io.bastion.sql.SqlBudget.DEFAULTS.replyBytesMax());
     }
 }

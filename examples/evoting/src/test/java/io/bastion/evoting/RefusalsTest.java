@@ -208,7 +208,7 @@ class RefusalsTest {
         assertThat(refused(aliceSession, "{'op':7}")).isEqualTo("malformed request: \"op\" (a string) is missing");
         assertThat(refused(aliceSession, "{'op':'vote'}")).isEqualTo("unknown op \"vote\"; the ops are [createElection,"
                 + " addVoters, registerVoter, resetCredential, closeElection, castBallot, listElections, election,"
-                + " myBallots, ballotBox, ballot, turnout, results]");
+                + " myBallots, ballotBox, ballot, turnout, results, record]");
         assertThat(refused(aliceSession, "{'op':'castBallot','ballot':{}}"))
                 .isEqualTo("castBallot needs \"electionId\": a positive integer");
         assertThat(refused(aliceSession, "{'op':'castBallot','electionId':'1','ballot':{}}"))

@@ -5,6 +5,7 @@ import io.bastion.threshold.Element;
 import io.bastion.threshold.P256Group;
 
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -19,6 +20,14 @@ import java.util.function.Supplier;
  * every correct replica reaches the same verdict. Immutable and thread-safe.
  */
 public final class BallotVerifier {
+    /**
+     * Most ballots whose equations {@link #verifyAll} checks as one multi-scalar multiplication. A few
+     * ballots share the doubling chain (some 15 % less work per ballot than one at a time); many more
+     * are slower again with BouncyCastle's interleaved wNAF, whose tables of multiples of thousands
+     * of points no longer fit the processor's caches (measured: 0.75 ms a ballot in batches of 4 to
+     * 16, 0.9 in batches of 256, 1.0 in one batch of 1,200, against 0.9 one at a time).
+     */
+    public static final int BATCH_BALLOTS = 16;
     private static final P256Group GROUP = P256Group.INSTANCE;
 
     private final BallotParameters parameters;
@@ -33,20 +42,84 @@ public final class BallotVerifier {
 
     /** {@code null} when {@code ballot} is valid for this election; otherwise why it is not. */
     public String verify(EncryptedBallot ballot) {
+        Prepared prepared = prepare(ballot);
+        if (prepared.refusal() != null) {
+            return prepared.refusal();
+        }
+        if (prepared.challengesAddUp()) {
+            EquationBatch batch = new EquationBatch(parameters.publicKey(),
+                    EquationBatch.weights(prepared.context(), prepared.bytes()));
+            addEquations(batch, ballot);
+            if (batch.holds()) {
+                return null;
+            }
+        }
+        return failingProof(prepared);
+    }
+
+    /**
+     * The verdict on each of {@code ballots}, in order: {@code null} for a valid one, else why it is
+     * not, exactly as {@link #verify} says. For a verifier of many ballots at once (an election
+     * record), not a replica: the linear equations of the ballots whose signature and challenges
+     * pass are checked together, up to {@value #BATCH_BALLOTS} ballots to one multi-scalar
+     * multiplication, with weights drawn from {@code random} rather than hashed from each ballot, so
+     * that no ballot's maker can know them; a false equation anywhere passes with probability about
+     * 2^-128. Only when a batch fails is each of its ballots checked on its own ({@link #verify}), to
+     * name the bad ones. Thread-safe as long as each caller brings its own {@code random}.
+     */
+    public List<String> verifyAll(List<EncryptedBallot> ballots, SecureRandom random) {
+        String[] verdicts = new String[ballots.size()];
+        for (int from = 0; from < ballots.size(); from += BATCH_BALLOTS) {
+            verifyBatch(ballots, from, Math.min(ballots.size(), from + BATCH_BALLOTS), random, verdicts);
+        }
+        return java.util.Arrays.asList(verdicts);
+    }
+
+    private void verifyBatch(List<EncryptedBallot> ballots, int from, int to, SecureRandom random, String[] verdicts) {
+        EquationBatch batch = new EquationBatch(parameters.publicKey(), EquationBatch.randomWeights(random));
+        List<Integer> batched = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            Prepared prepared = prepare(ballots.get(i));
+            if (prepared.refusal() != null) {
+                verdicts[i] = prepared.refusal();
+            } else if (!prepared.challengesAddUp()) {
+                verdicts[i] = failingProof(prepared);
+            } else {
+                addEquations(batch, ballots.get(i));
+                batched.add(i);
+            }
+        }
+        if (!batched.isEmpty() && !batch.holds()) {
+            for (int i : batched) {
+                verdicts[i] = verify(ballots.get(i));
+            }
+        }
+    }
+
+    /** A ballot with its shape and signature checked, its proofs' statements made and their challenges checked. */
+    private record Prepared(String refusal, byte[] bytes, byte[] context, List<DisjunctiveProof> proofs,
+                            List<DisjunctiveProof.Statement> statements, boolean challengesAddUp) {
+        static Prepared refused(String refusal) {
+            return new Prepared(refusal, null, null, null, null, false);
+        }
+    }
+
+    private Prepared prepare(EncryptedBallot ballot) {
         if (ballot.electionId() != parameters.electionId()) {
-            return "ballot is for election " + ballot.electionId() + ", not " + parameters.electionId();
+            return Prepared.refused("ballot is for election " + ballot.electionId() + ", not " + parameters.electionId());
         }
         if (ballot.choices().size() != parameters.options()) {
-            return "ballot has " + ballot.choices().size() + " options, the election has " + parameters.options();
+            return Prepared.refused("ballot has " + ballot.choices().size() + " options, the election has "
+                    + parameters.options());
         }
         int overallBranches = ballot.overall().branches().size();
         if (overallBranches != parameters.overallBranches()) {
-            return "the overall proof must have " + parameters.overallBranches() + " (A, B, c, s) branches for "
-                    + parameters.choicesRange() + " choices, not " + overallBranches;
+            return Prepared.refused("the overall proof must have " + parameters.overallBranches()
+                    + " (A, B, c, s) branches for " + parameters.choicesRange() + " choices, not " + overallBranches);
         }
         byte[] bytes = ballot.bytes();
         if (!ballot.credential().verifies(bytes, ballot.signature())) {
-            return "signature does not verify under the credential";
+            return Prepared.refused("signature does not verify under the credential");
         }
         byte[] context = parameters.context(ballot.credential());
         List<DisjunctiveProof.Statement> statements = statements(ballot, context);
@@ -57,11 +130,13 @@ public final class BallotVerifier {
         for (int i = 0; i < proofs.size() && challengesAddUp; i++) {
             challengesAddUp = proofs.get(i).challengesAddUp(statements.get(i));
         }
-        if (challengesAddUp && equationsHoldTogether(ballot, EquationBatch.weights(context, bytes))) {
-            return null;
-        }
-        for (int i = 0; i < proofs.size(); i++) {
-            if (!proofs.get(i).verifies(statements.get(i))) {
+        return new Prepared(null, bytes, context, proofs, statements, challengesAddUp);
+    }
+
+    /** The refusal naming the first proof that does not verify on its own; there is one when the batch failed. */
+    private String failingProof(Prepared prepared) {
+        for (int i = 0; i < prepared.proofs().size(); i++) {
+            if (!prepared.proofs().get(i).verifies(prepared.statements().get(i))) {
                 return i < parameters.options() ? "option " + i + ": the 0/1 proof does not verify"
                         : "the overall proof does not verify: the number of choices must be " + parameters.choicesRange();
             }
@@ -88,12 +163,11 @@ public final class BallotVerifier {
     }
 
     /**
-     * Whether every linear equation of every proof holds, checked as one weighted sum. The overall
-     * proof's α and β are the sums of the options' α_j and β_j, so what its equations put on them
-     * goes to every α_j and β_j.
+     * Adds every linear equation of every proof of {@code ballot} to {@code batch}, each with the
+     * batch's next weight. The overall proof's α and β are the sums of the options' α_j and β_j, so
+     * what its equations put on them goes to every α_j and β_j.
      */
-    boolean equationsHoldTogether(EncryptedBallot ballot, Supplier<BigInteger> weights) {
-        EquationBatch batch = new EquationBatch(parameters.publicKey(), weights);
+    private void addEquations(EquationBatch batch, EncryptedBallot ballot) {
         List<EquationBatch.CiphertextCoefficients> options = new ArrayList<>(parameters.options());
         for (EncryptedChoice choice : ballot.choices()) {
             options.add(batch.add(choice.proof(), 0));
@@ -104,6 +178,12 @@ public final class BallotVerifier {
             batch.add(choice.alpha(), options.get(j).alpha().add(overall.alpha()));
             batch.add(choice.beta(), options.get(j).beta().add(overall.beta()));
         }
+    }
+
+    /** Whether every linear equation of the ballot's proofs holds, checked as one sum with {@code weights}. */
+    boolean equationsHoldTogether(EncryptedBallot ballot, Supplier<BigInteger> weights) {
+        EquationBatch batch = new EquationBatch(parameters.publicKey(), weights);
+        addEquations(batch, ballot);
         return batch.holds();
     }
 }

@@ -18,9 +18,11 @@ import java.util.function.Supplier;
  * by its weight {@code z_e}, all are added up with the coefficients collected per distinct point, and
  * the sum is one multi-scalar multiplication ({@link Group#linearCombination}). When every equation
  * holds the sum is the identity; when one does not, the sum is the identity for at most one of the
- * 2^128 − 1 values its weight can take (docs/ballots.md, "Why one check suffices"). The weights come
- * from a hash of the ballot ({@link #weights}), so every replica checks the same sum. Not
- * thread-safe; one per ballot.
+ * 2^128 − 1 values its weight can take (docs/ballots.md, "Why one check suffices"). A replica
+ * takes the weights from a hash of the ballot ({@link #weights}), so every replica checks the same
+ * sum; a verifier of many ballots of one election at once (an election record) puts all their
+ * equations in one batch, with random weights ({@link #randomWeights}) that no ballot's maker can
+ * know. Not thread-safe; one per check.
  */
 final class EquationBatch {
     /** Bits of a weight: the batch lets a false equation through with probability about 2^-128. */
@@ -62,6 +64,19 @@ final class EquationBatch {
                 BigInteger z = new BigInteger(1, digest.digest()).shiftRight(512 - WEIGHT_BITS);
                 return z.signum() == 0 ? BigInteger.ONE : z;
             }
+        };
+    }
+
+    /**
+     * Weights drawn from {@code random}: 128-bit numbers, 1 in place of 0. For checking the equations
+     * of many ballots as one sum: with the verifier's own randomness, unknown to whoever made the
+     * ballots, a false equation anywhere in the batch gets through with probability about 2^-128,
+     * whatever the ballots are and however their makers worked together.
+     */
+    static Supplier<BigInteger> randomWeights(java.security.SecureRandom random) {
+        return () -> {
+            BigInteger z = new BigInteger(WEIGHT_BITS, random);
+            return z.signum() == 0 ? BigInteger.ONE : z;
         };
     }
 
