@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The election record against a real cluster (four replica JVMs running the demo service with their
- * threshold agents): voters enroll and vote with {@code bastion client}, the election is closed and
- * tallied, one replica is killed, and {@code bastion evoting export} reads the record from the other
- * three; {@code bastion evoting verify} accepts it, and refuses it once a ballot or the result is
+ * threshold agents): voters enroll and vote with {@code bastion client}, one replica is killed, the
+ * other three close the election and decrypt the tally, and {@code bastion evoting export} reads the
+ * record from them; {@code bastion evoting verify} accepts it, and refuses it once a ballot or the result is
  * changed, or the file cut short.
  */
 class EvotingRecordProcessTest {
@@ -112,11 +112,13 @@ class EvotingRecordProcessTest {
         vote(config, DemoData.VOTERS.get(0), "Tallinn");
         vote(config, DemoData.VOTERS.get(1), "Lisbon");
         vote(config, DemoData.VOTERS.get(2), "Tallinn");
+        run.cluster.kill(3); // the other three tally, and the record is read from them
         assertThat(ask(admin, "{\"op\":\"closeElection\",\"electionId\":1}").path("state").asText()).isEqualTo("closed");
         JsonNode results = await("the tally", () -> ask(admin, "{\"op\":\"results\",\"electionId\":1}"),
                 r -> r.path("tally").asText().equals("done"));
+        assertThat(results.get("results")).extracting(r -> r.get("votes").asLong()).containsExactly(1L, 0L, 2L);
         assertThat(results.get("winner").asText()).isEqualTo("Tallinn");
-        run.cluster.kill(3);
+        assertThat(results.get("decryptedBy")).extracting(JsonNode::asInt).hasSize(2).doesNotContain(3);
 
         Path record = directory.resolve("election-1.json");
         Run exported = bastion("evoting", "export", "--config", config, "--voter", "alice", "--credential",
