@@ -39,7 +39,7 @@ public final class MatrixCharts {
     private MatrixCharts() {}
 
     static final int WIDTH = 1100;
-    static final int HEIGHT = 650;
+    static final int HEIGHT = 700;
 
     /** A measured configuration, as the charts read it from the JSON. */
     private record Point(Map<String, String> parameters, double requestsPerSecond) {
@@ -113,7 +113,7 @@ public final class MatrixCharts {
                 .xAxisTitle("client authentication, batching, clients, request size (replies "
                         + points.get(0).get("reply-bytes") + " B)")
                 .yAxisTitle("requests per second").build();
-        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setXAxisLabelRotation(90); // 16 long labels: upright ones sit under their bars
         bars(chart, points, MatrixCharts::table1Configuration);
         return chart;
     }
@@ -130,7 +130,7 @@ public final class MatrixCharts {
 
     /** A group of bars per configuration (in the order measured), a series per client count; 0 where not measured. */
     private static void bars(CategoryChart chart, List<Point> points, java.util.function.Function<Point, String> group) {
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // bars fill the plot
         chart.getStyler().setYAxisMin(0.0);
         List<String> groups = points.stream().map(group).distinct().toList();
         TreeSet<Integer> clientCounts = new TreeSet<>();
