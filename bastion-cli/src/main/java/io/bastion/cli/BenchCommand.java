@@ -9,6 +9,12 @@ import io.bastion.bench.FaultyClientsBenchmark;
 import io.bastion.bench.FaultyClientsResult;
 import io.bastion.bench.JoinBenchResult;
 import io.bastion.bench.LoadBenchmark;
+import io.bastion.bench.matrix.Matrix;
+import io.bastion.bench.matrix.MatrixCharts;
+import io.bastion.bench.matrix.MatrixEntry;
+import io.bastion.bench.matrix.MatrixFilter;
+import io.bastion.bench.matrix.MatrixReport;
+import io.bastion.bench.matrix.MatrixRun;
 import io.bastion.core.config.ProtocolSettings;
 import io.bastion.net.endpoint.ClientLimits;
 import picocli.CommandLine.Command;
@@ -39,7 +45,10 @@ import java.util.concurrent.Callable;
                 "clients per attack, interleaved on the same cluster (--rounds pairs), and reports honest throughput",
                 "and latency both ways, the ratio, view changes the replicas logged or counted during the attack,",
                 "the attackers' send rate and the replicas' refusals and drops by reason; a ratio below 0.8 or a",
-                "view change is flagged (\"!!\") but does not fail the run."})
+                "view change is flagged (\"!!\") but does not fail the run.",
+                "--matrix seed runs the 2011 study's evaluation of PBFT in one go (see --matrix): a progress line",
+                "before each configuration (\"configuration i of n: ..., about T left\"), a summary table at the end,",
+                "the JSON in --out and PNG charts beside it; --charts-from redraws those charts from the JSON."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     LocalClusterOptions cluster = new LocalClusterOptions();
@@ -151,11 +160,45 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Run directory (keys, logs, profiles). Default: a new temporary directory.")
     Path directory;
 
+    @Option(names = "--matrix", paramLabel = "NAME",
+            description = "Instead of the options that choose configurations (--clients, --sizes, --request-bytes,"
+                    + " --reply-bytes, --workload, --sql-mode, --clients-kind, --batch-max): every configuration of a"
+                    + " named set, each cluster setting on a cluster of its own, every configuration that shares it"
+                    + " on that cluster. seed: the 2011 study's evaluation of PBFT. Its Table 1: null operations,"
+                    + " client authentication signed, batching on (the protocol's) and off (one request per batch),"
+                    + " static and dynamic clients, requests of 256, 1024, 2048 and 4096 B with replies of 0 B. Its"
+                    + " Figure 5: one single-row SQL insert per request (key, value, timestamp, random value; 128 B"
+                    + " requests, 16 B replies), acid and no-acid, static and dynamic clients. Each at 1, 12 and 50"
+                    + " clients. --seconds, --warmup and --first-warmup (per cluster) apply to every configuration;"
+                    + " the replicas' --hello-rate is raised to the most clients so that dynamic clients join at once.")
+    String matrixName;
+
+    @Option(names = "--matrix-filter", paramLabel = "TERMS",
+            description = "With --matrix: only the configurations that meet every comma-separated term, each"
+                    + " key=value or key=v1|v2 (keys: figure (table1, figure5), authentication, batching, workload,"
+                    + " sql-mode, clients-kind, request-bytes, reply-bytes, clients) or text found in the"
+                    + " configuration's description; e.g. figure=table1,batching=off,clients=1|50 or 4096/0.")
+    String matrixFilter;
+
+    @Option(names = "--charts-from", paramLabel = "JSON",
+            description = "Measure nothing: redraw the charts of an earlier --matrix run from its JSON file, as PNG"
+                    + " files beside it.")
+    Path chartsFrom;
+
     @Option(names = "--out", defaultValue = "bench-results.json", description = "JSON results file (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        if (chartsFrom != null) {
+            return drawCharts();
+        }
+        if (matrixName != null) {
+            return runMatrix();
+        }
+        if (matrixFilter != null) {
+            throw new IllegalArgumentException("--matrix-filter needs --matrix");
+        }
         List<int[]> pairs = new ArrayList<>();
         for (String pair : sizes != null ? sizes : List.of(requestBytes + "/" + replyBytes)) {
             String[] parts = pair.split("/");
@@ -166,14 +209,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<BenchConfig> matrix = BenchConfig.matrix(clients, pairs);
         Path dir = directory != null ? directory : Files.createTempDirectory("bastion-bench");
-        List<String> jvm = new ArrayList<>(cluster.replicaJvm);
-        if (profile) {
-            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("replica-%p.jfr"));
-        }
-        ProtocolSettings settings = cluster.batching(ProtocolSettings.DEFAULTS);
-        if (checkpointInterval != null) {
-            settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
-        }
+        List<String> jvm = replicaJvm(dir);
+        ProtocolSettings settings = protocolSettings();
         List<LoadBenchmark.Workload> setups = overTransports(workloads(workloads, sqlModes), transports);
         List<LoadBenchmark.ClientsKind> kinds = clientsKinds.stream().map(LoadBenchmark.ClientsKind::parse).toList();
         if (joins != null && joins < 1) {
@@ -232,6 +269,87 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 1;
         }
+        return 0;
+    }
+
+    /** The replicas' JVM options, with a JFR recording into {@code dir} if asked. */
+    private List<String> replicaJvm(Path dir) {
+        List<String> jvm = new ArrayList<>(cluster.replicaJvm);
+        if (profile) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("replica-%p.jfr"));
+        }
+        return jvm;
+    }
+
+    /** The protocol settings the options ask for. */
+    private ProtocolSettings protocolSettings() {
+        ProtocolSettings settings = cluster.batching(ProtocolSettings.DEFAULTS);
+        if (checkpointInterval != null) {
+            settings = settings.withCheckpointInterval(checkpointInterval, 2 * checkpointInterval);
+        }
+        return settings;
+    }
+
+    /** Options that choose configurations or measure something else, which --matrix does not take. */
+    static final List<String> NOT_WITH_MATRIX = List.of("--clients", "--request-bytes", "--reply-bytes", "--sizes",
+            "--workload", "--sql-mode", "--clients-kind", "--batch-max", "--joins", "--faulty-clients", "--attack",
+            "--rounds", "--attack-rate", "--failover");
+
+    /** {@code --matrix}: every configuration of the set (as filtered), then the summary and the charts. */
+    private int runMatrix() throws Exception {
+        Matrix matrix = Matrix.parse(matrixName);
+        List<String> refused = NOT_WITH_MATRIX.stream()
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("--matrix " + matrix.flag() + " chooses the configurations itself;"
+                    + " leave out " + String.join(", ", refused));
+        }
+        if (transports.size() != 1) {
+            throw new IllegalArgumentException("--matrix runs over one --transport, got " + String.join(",", transports));
+        }
+        LoadBenchmark.Transport transport = LoadBenchmark.Transport.parse(transports.get(0).strip());
+        if (seconds < 1) {
+            throw new IllegalArgumentException("--matrix needs a measured window (--seconds >= 1)");
+        }
+        MatrixFilter filter = MatrixFilter.parse(matrixFilter);
+        int clientsMax = filter.select(matrix).stream().mapToInt(MatrixEntry::clients).max().orElseThrow();
+        List<String> perReplica = new ArrayList<>(replicaArguments);
+        long replicaHelloRate = helloRate != null ? helloRate
+                : Math.max(ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND, clientsMax);
+        if (replicaHelloRate != ClientLimits.DEFAULT_HELLOS_PER_CONNECTION_PER_SECOND) {
+            perReplica.add("--hello-rate=" + replicaHelloRate);
+        }
+        Path dir = directory != null ? directory : Files.createTempDirectory("bastion-bench");
+        LoadBenchmark.Options run = new LoadBenchmark.Options(LoadBenchmark.Workload.nullOps().over(transport),
+                cluster.replicas, Duration.ofSeconds(firstWarmup), Duration.ofSeconds(warmup),
+                Duration.ofSeconds(seconds), replicaJvm(dir), perReplica, Bastion.class.getName(), cluster.basePort,
+                protocolSettings());
+        System.out.printf("bastion bench: %d replica JVMs on %d cores, %s; run directory %s%n", cluster.replicas,
+                Runtime.getRuntime().availableProcessors(), run.replicaJvmOptions(), dir);
+        MatrixReport report = new MatrixRun(matrix, filter, run, Math.max(PORTS_PER_CLUSTER_MIN, 4 * cluster.replicas),
+                dir, out, System.out).run();
+        if (report.failed()) {
+            spec.commandLine().getErr().println("bastion bench: FAILED, the numbers do not describe a working cluster: "
+                    + report.failure());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** {@code --charts-from}: the charts of an earlier matrix run, redrawn beside its JSON. */
+    private int drawCharts() throws Exception {
+        if (matrixName != null || matrixFilter != null) {
+            throw new IllegalArgumentException("--charts-from draws an earlier run's charts; it runs no --matrix");
+        }
+        if (!Files.isRegularFile(chartsFrom)) {
+            throw new IllegalArgumentException("--charts-from " + chartsFrom + ": no such file");
+        }
+        List<Path> charts = MatrixCharts.writeBeside(chartsFrom);
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("--charts-from " + chartsFrom + ": no measured configuration to draw");
+        }
+        charts.forEach(chart -> System.out.println("chart written to " + chart)); // where the bench prints
         return 0;
     }
 

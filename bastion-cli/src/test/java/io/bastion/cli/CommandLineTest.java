@@ -296,6 +296,54 @@ class CommandLineTest {
     }
 
     @Test
+    void benchMatrixRefusesWhatItCannotRunBeforeStartingAnything() {
+        Path out = directory.resolve("matrix.json");
+        Run nonsense = run("bench", "--matrix", "nonsense", "--out", out.toString());
+        assertThat(nonsense.code()).isEqualTo(1);
+        assertThat(nonsense.err()).contains("bastion bench: --matrix nonsense: choose seed");
+        Run chosen = run("bench", "--matrix", "seed", "--clients", "5", "--sizes", "0/0", "--out", out.toString());
+        assertThat(chosen.code()).isEqualTo(1);
+        assertThat(chosen.err()).contains("--matrix seed chooses the configurations itself; leave out --clients, --sizes");
+        Run batchMax = run("bench", "--matrix", "seed", "--batch-max", "8", "--out", out.toString());
+        assertThat(batchMax.err()).contains("leave out --batch-max");
+        Run none = run("bench", "--matrix", "seed", "--matrix-filter", "clients=13", "--out", out.toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("--matrix-filter clients=13 keeps none of the")
+                .contains("(clients is one of 1, 12, 50)");
+        Run unknownKey = run("bench", "--matrix", "seed", "--matrix-filter", "size=256", "--out", out.toString());
+        assertThat(unknownKey.err()).contains("no parameter size").contains("request-bytes");
+        Run orphan = run("bench", "--matrix-filter", "clients=1", "--out", out.toString());
+        assertThat(orphan.code()).isEqualTo(1);
+        assertThat(orphan.err()).contains("--matrix-filter needs --matrix");
+        Run transports = run("bench", "--matrix", "seed", "--transport", "tls,plaintext", "--out", out.toString());
+        assertThat(transports.err()).contains("--matrix runs over one --transport, got tls,plaintext");
+        Run noWindow = run("bench", "--matrix", "seed", "--seconds", "0", "--out", out.toString());
+        assertThat(noWindow.err()).contains("--matrix needs a measured window");
+        Run charts = run("bench", "--charts-from", directory.resolve("none.json").toString());
+        assertThat(charts.code()).isEqualTo(1);
+        assertThat(charts.err()).contains("--charts-from " + directory.resolve("none.json") + ": no such file");
+        assertThat(out).as("nothing ran").doesNotExist();
+    }
+
+    @Test
+    void benchChartsFromAFileWithoutMatrixResultsSaysSo() throws Exception {
+        Path plain = directory.resolve("bench-results.json");
+        Files.writeString(plain, "{\"results\": [{\"workload\": \"null\", \"requestsPerSecond\": 100}]}");
+        Run charts = run("bench", "--charts-from", plain.toString());
+        assertThat(charts.code()).isEqualTo(1);
+        assertThat(charts.err()).contains("no measured configuration to draw");
+    }
+
+    @Test
+    void benchHelpDescribesTheMatrixItsFilterAndTheCharts() {
+        Run help = run("bench", "--help");
+        assertThat(help.code()).isZero();
+        String text = help.out().replaceAll("\\s+", " "); // as wrapped for the terminal
+        assertThat(text).contains("--matrix=NAME", "2011 study", "--matrix-filter=TERMS", "--charts-from=JSON",
+                "configuration i of n", "Table 1", "Figure 5", "batching");
+    }
+
+    @Test
     void keygenRefusesToOverwriteKeys() {
         assertThat(run("keygen", "--dir", directory.toString(), "--clients", "1").code()).isZero();
         Run again = run("keygen", "--dir", directory.toString(), "--clients", "1");

@@ -1,5 +1,7 @@
 package io.bastion.sql.bench;
 
+import io.bastion.core.crypto.PublicKeyRef;
+import io.bastion.core.service.Authorization;
 import io.bastion.core.service.NullService;
 import io.bastion.core.service.ServiceContext;
 import io.bastion.sql.SqlService;
@@ -18,6 +20,8 @@ import java.util.Arrays;
  * key, the request's value, the agreed timestamp and a random value — and answers with a reply of
  * the size it asks for. The operation is laid out as {@link NullService#operation}: a 4-byte reply
  * size, then the value. The read-only request {@code count} answers the number of rows, in decimal.
+ * Anyone may join, as with the null service, so that the benchmark can compare registered with
+ * dynamic clients.
  */
 public final class InsertBenchService implements SqlService {
     /** The read-only request that counts the rows. */
@@ -40,6 +44,12 @@ public final class InsertBenchService implements SqlService {
         }
         int replyBytes = request.length >= 4 ? ByteBuffer.wrap(request).getInt() : 0;
         return new byte[Math.max(0, Math.min(replyBytes, NullService.REPLY_BYTES_MAX))];
+    }
+
+    /** Anyone may join; the credentials name the identity (one live session each), as with the null service. */
+    @Override
+    public Authorization authorize(byte[] credentials, PublicKeyRef key, Connection connection, ServiceContext context) {
+        return Authorization.credentialsAsIdentity(credentials);
     }
 
     @Override
