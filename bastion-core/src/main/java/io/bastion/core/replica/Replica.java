@@ -8,6 +8,8 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Hello;
+import io.bastion.core.message.KeyNonce;
+import io.bastion.core.message.SessionKey;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
@@ -77,6 +79,8 @@ public final class Replica {
     final Log log;
     final RequestPool pool;
     final ClientTable clients;
+    /** MAC client mode: peers' vouchers for requests this replica could not authenticate. */
+    private final Vouchers vouchers;
     final Checkpoints checkpoints = new Checkpoints();
     private final StateTransfer transfer;
 
@@ -134,6 +138,7 @@ public final class Replica {
         this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax(),
                 Math.max(1, settings.requestTimeoutMillis() / RELAY_DELAY_FRACTION));
         this.clients = new ClientTable(Map.of());
+        this.vouchers = new Vouchers(quorums.weakCertificate(), VOUCHED_REQUESTS_MAX);
         this.transfer = new StateTransfer(id, settings, stats);
         this.views = new ViewChangeProtocol(id, quorums, settings, signer, stats, new ViewHost());
         this.retransmission = new Retransmission(this);
@@ -197,6 +202,7 @@ public final class Replica {
                 onRequest(own.request(), false, out);
                 out.broadcast(Envelope.unsigned(new RequestBodies(id, List.of(own.request()))));
             }
+            case Event.UnverifiedBodies unverified -> onUnverifiedBodies(unverified.from(), unverified.requests(), out);
             case Event.Executed executed -> {
                 forget(executed.forgottenClients());
                 onExecuted(executed.seq(), executed.stateDigest(), out);
@@ -232,6 +238,41 @@ public final class Replica {
             case Reply r -> stats.increment(Counter.MESSAGES_IGNORED);
             case Hello h -> stats.increment(Counter.MESSAGES_IGNORED); // answered at the edge
             case Challenge c -> stats.increment(Counter.MESSAGES_IGNORED);
+            case KeyNonce k -> stats.increment(Counter.MESSAGES_IGNORED); // the edge's business
+            case SessionKey k -> stats.increment(Counter.MESSAGES_IGNORED);
+        }
+    }
+
+    /** Digests whose vouchers a replica tracks at once (MAC client mode). */
+    static final int VOUCHED_REQUESTS_MAX = 4_096;
+
+    /**
+     * MAC client mode: bodies from peer {@code from} that this replica could not authenticate. Each
+     * fills the slots waiting for it, marked unverified (such a batch is accepted only once f+1
+     * PREPAREs back it), and counts as {@code from}'s voucher: a correct replica sends only bodies
+     * authentic to it, so f+1 vouchers make a request authentic here, and it joins the pool (which is
+     * how a primary that cannot check a request's tag still orders it).
+     */
+    private void onUnverifiedBodies(int from, List<Envelope<Request>> bodies, Output out) {
+        if (from < 0 || from >= quorums.n() || from == id) {
+            stats.increment(Counter.MESSAGES_IGNORED);
+            return;
+        }
+        for (Envelope<Request> body : bodies) {
+            stats.increment(Counter.BODIES_UNVERIFIED);
+            if (body.message().operationUnsafe().length > settings.requestBytesMax() || body.message().readOnly()) {
+                stats.increment(Counter.REQUESTS_INVALID);
+                continue;
+            }
+            if (pool.get(body.digest()) != null) {
+                continue; // authentic here already
+            }
+            if (vouchers.vouch(body.digest(), from)) {
+                stats.increment(Counter.REQUESTS_VOUCHED);
+                onRequest(body, false, out);
+            } else {
+                log.unverifiedBodyArrived(body);
+            }
         }
     }
 
@@ -465,6 +506,15 @@ public final class Replica {
         }
         PrePrepare p = slot.batch();
         boolean backedByCorrect = slot.reproposal || slot.matchingPrepares() >= quorums.weakCertificate();
+        if (!backedByCorrect && log.holdsUnverified(slot)) {
+            // MAC client mode: a body whose tag this replica could not check is accepted only once a
+            // correct replica (one of f+1 that prepared) checked it; until then wait, do not reject
+            if (!slot.awaitingBacking) {
+                slot.awaitingBacking = true;
+                stats.increment(Counter.PRE_PREPARES_AWAITING_BACKING);
+            }
+            return;
+        }
         Long previousTime = timeBefore(slot.seq);
         if (!backedByCorrect && (previousTime == null || nowMillis == 0)) {
             return; // decide once the previous batch's time and the local clock are known
@@ -479,6 +529,9 @@ public final class Replica {
             return;
         }
         slot.accepted = true;
+        if (backedByCorrect) {
+            log.backedByCorrect(slot); // a correct replica checked these bodies: they may be served now
+        }
         for (BatchEntry e : p.entries()) {
             pool.markOrdered(e.requestDigest());
         }

@@ -118,7 +118,7 @@ final class Retransmission {
         List<Envelope<Request>> found = new ArrayList<>();
         for (Digest d : fetch.requestDigests()) {
             Envelope<Request> body = r.pool.get(d);
-            if (body == null) {
+            if (body == null && !r.log.isUnverified(d)) { // a correct replica serves only what is authentic to it
                 body = r.log.orderedBody(d);
             }
             if (body != null) {
