@@ -222,8 +222,9 @@ public final class ReplicaNode implements AutoCloseable {
         } else if (message.message() instanceof SessionKey key) {
             String refusal = runtime.onSessionKey(message, connection, clients.isTls());
             if (refusal != null) {
-                LOG.warn("replica {}: session key of client {} from {} refused: {}", id, key.clientId(),
-                        connection.remoteAddress(), refusal);
+                LOG.warn("replica {}: session key of client {} from {} refused, connection closed: {}", id,
+                        key.clientId(), connection.remoteAddress(), refusal);
+                connection.close();
             }
         } else {
             long number = message.message() instanceof Request r ? r.requestNumber() : 0;

@@ -11,6 +11,7 @@ import io.bastion.core.message.Hello;
 import io.bastion.core.message.Authenticators;
 import io.bastion.core.message.KeyNonce;
 import io.bastion.core.message.SessionKey;
+import io.bastion.core.message.Vouch;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
@@ -111,6 +112,7 @@ public final class MessageAuthenticator {
             // a key nonce goes from replica to client; a session key is checked with its connection's nonce
             case KeyNonce k -> Verdict.UNEXPECTED;
             case SessionKey k -> from == FROM_CLIENT ? sessionKey(signed, k) : Verdict.UNEXPECTED;
+            case Vouch v -> connection(from, fromReplica, v.replicaId());
         };
     }
 

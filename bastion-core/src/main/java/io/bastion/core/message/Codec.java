@@ -178,6 +178,10 @@ public final class Codec {
             f.bytes(k, SessionKey::nonceUnsafe, KeyNonce.NONCE_BYTES, KeyNonce.NONCE_BYTES, "key nonce"),
             f.bytes(k, SessionKey::keyUnsafe, SessionKey.KEY_BYTES, SessionKey.KEY_BYTES, "session key"));
 
+    private static final Shape<Vouch> VOUCH = (f, v) -> new Vouch(
+            f.i32(v, Vouch::replicaId),
+            f.list(v, Vouch::requestDigests, DIGEST, Digest.BYTES, Vouch.DIGESTS_MAX, "vouched digests"));
+
     /** The shape of each message type: the one of the same name. */
     private static Shape<? extends Message> shapeOf(MessageType type) {
         return switch (type) {
@@ -201,6 +205,7 @@ public final class Codec {
             case MAC_REQUEST -> REQUEST;
             case KEY_NONCE -> KEY_NONCE;
             case SESSION_KEY -> SESSION_KEY;
+            case VOUCH -> VOUCH;
         };
     }
 
@@ -261,6 +266,7 @@ public final class Codec {
             case RequestBodies b -> b.requests().stream().mapToInt(Envelope::wireSize).sum() + 4 * b.requests().size();
             case StateChunk c -> c.dataUnsafe().length;
             case StateManifest m -> 32 * m.leaves().size();
+            case Vouch v -> 32 * v.requestDigests().size();
             case ViewChange v -> 256 * (v.checkpointProof().size() + 4 * v.prepared().size());
             case NewView v -> 2048 * v.viewChanges().size() + 256 * v.prePrepares().size();
             default -> 64;

@@ -38,7 +38,9 @@ public enum MessageType {
     /** Replica to client, first on a TLS client connection: the nonce a {@link SessionKey} there must carry. */
     KEY_NONCE(18, Signing.UNSIGNED),
     /** Client to one replica: its HMAC key for this connection, signed by the client's key. */
-    SESSION_KEY(19, Signing.SIGNED);
+    SESSION_KEY(19, Signing.SIGNED),
+    /** Replica to all (MAC client mode): requests authentic to the sender; authenticated by the connection. */
+    VOUCH(20, Signing.UNSIGNED);
 
     /** Codes from here on belong to the transport (handshake) and are never message types. */
     public static final int TRANSPORT_CODES_FROM = 0x40;

@@ -155,6 +155,11 @@ final class Log {
         return unverified.contains(digest);
     }
 
+    /** f+1 replicas vouched for the body with {@code digest}: it is authentic from now on. */
+    void vouched(Digest digest) {
+        unverified.remove(digest);
+    }
+
     /** A correct replica accepted {@code slot}'s batch: its bodies are authentic from now on. */
     void backedByCorrect(Slot slot) {
         if (!unverified.isEmpty()) {

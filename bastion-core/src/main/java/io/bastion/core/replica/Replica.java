@@ -10,6 +10,7 @@ import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.KeyNonce;
 import io.bastion.core.message.SessionKey;
+import io.bastion.core.message.Vouch;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
@@ -79,8 +80,10 @@ public final class Replica {
     final Log log;
     final RequestPool pool;
     final ClientTable clients;
-    /** MAC client mode: peers' vouchers for requests this replica could not authenticate. */
-    private final Vouchers vouchers;
+    /** MAC client mode: who vouched for which request (this replica included). */
+    final Vouchers vouchers;
+    /** MAC client mode: requests this replica vouched for in the current step, broadcast at its end. */
+    private final List<Digest> vouchesToSend = new ArrayList<>();
     final Checkpoints checkpoints = new Checkpoints();
     private final StateTransfer transfer;
 
@@ -138,7 +141,7 @@ public final class Replica {
         this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax(),
                 Math.max(1, settings.requestTimeoutMillis() / RELAY_DELAY_FRACTION));
         this.clients = new ClientTable(Map.of());
-        this.vouchers = new Vouchers(quorums.weakCertificate(), VOUCHED_REQUESTS_MAX);
+        this.vouchers = new Vouchers(VOUCHED_REQUESTS_MAX);
         this.transfer = new StateTransfer(id, settings, stats);
         this.views = new ViewChangeProtocol(id, quorums, settings, signer, stats, new ViewHost());
         this.retransmission = new Retransmission(this);
@@ -212,6 +215,8 @@ public final class Replica {
             case Event.StateInstalled installed -> onStateInstalled(installed, out);
         }
         advance(out);
+        broadcastVouches(vouchesToSend, out);
+        vouchesToSend.clear();
         return out;
     }
 
@@ -240,6 +245,39 @@ public final class Replica {
             case Challenge c -> stats.increment(Counter.MESSAGES_IGNORED);
             case KeyNonce k -> stats.increment(Counter.MESSAGES_IGNORED); // the edge's business
             case SessionKey k -> stats.increment(Counter.MESSAGES_IGNORED);
+            case Vouch v -> onVouch(from, v);
+        }
+    }
+
+    /** MAC client mode: VOUCH messages for {@code digests}, at most {@link Vouch#DIGESTS_MAX} each. */
+    void broadcastVouches(List<Digest> digests, Output out) {
+        for (int from = 0; from < digests.size(); from += Vouch.DIGESTS_MAX) {
+            List<Digest> part = List.copyOf(digests.subList(from, Math.min(digests.size(), from + Vouch.DIGESTS_MAX)));
+            out.broadcast(Envelope.unsigned(new Vouch(id, part)));
+        }
+    }
+
+    /**
+     * MAC client mode: peer {@code from} holds these requests authentic. With f+1 vouchers a body
+     * held unverified here is authentic (one voucher is correct, and by induction a correct
+     * replica checked its own tag).
+     */
+    private void onVouch(int from, Vouch v) {
+        if (from < 0 || from >= quorums.n() || from == id || v.replicaId() != from) {
+            stats.increment(Counter.MESSAGES_IGNORED);
+            return;
+        }
+        for (Digest d : v.requestDigests()) {
+            if (vouchers.add(d, from) && vouchers.count(d) >= quorums.weakCertificate()) {
+                log.vouched(d);
+            }
+        }
+    }
+
+    /** MAC client mode: this replica holds a MAC-mode request authentic (in its pool): it vouches for it. */
+    private void vouch(Envelope<Request> body) {
+        if (body.hasAuthenticator() && vouchers.add(body.digest(), id)) {
+            vouchesToSend.add(body.digest());
         }
     }
 
@@ -267,7 +305,8 @@ public final class Replica {
             if (pool.get(body.digest()) != null) {
                 continue; // authentic here already
             }
-            if (vouchers.vouch(body.digest(), from)) {
+            vouchers.add(body.digest(), from);
+            if (vouchers.count(body.digest()) >= quorums.weakCertificate()) {
                 stats.increment(Counter.REQUESTS_VOUCHED);
                 onRequest(body, false, out);
             } else {
@@ -305,12 +344,16 @@ public final class Replica {
             return;
         }
         switch (pool.add(signed, nowMillis)) {
-            case DUPLICATE -> stats.increment(Counter.REQUESTS_DUPLICATE);
+            case DUPLICATE -> {
+                stats.increment(Counter.REQUESTS_DUPLICATE);
+                vouch(signed);
+            }
             case FULL -> stats.increment(Counter.REQUESTS_POOL_FULL);
             case ADDED -> {
                 if (awaited) {
                     pool.markOrdered(signed.digest());
                 }
+                vouch(signed);
             }
         }
     }
@@ -598,6 +641,7 @@ public final class Replica {
         List<Envelope<Request>> fresh = new ArrayList<>(slot.bodies.size());
         for (Envelope<Request> body : slot.bodies) {
             Request r = body.message();
+            vouchers.remove(body.digest());
             if (r.kind() == Request.Kind.JOIN || !SessionSettings.isStatic(r.clientId())) {
                 // a Join, or a session's request: the state machine keeps these exactly-once itself, in
                 // order, so its table can drop a session the moment it ends at every replica alike
@@ -636,8 +680,11 @@ public final class Replica {
         }
         while (pool.hasUnordered() && nextSeq - 1 - lastDelivered < settings.inFlightBatchesMax()
                 && log.inWindow(nextSeq)) {
+            // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
+            // authentic, so no faulty client can make a correct primary propose what backups cannot accept
             List<Envelope<Request>> batch = pool.takeBatch(settings.batchRequestsMax(), settings.batchBytesMax(),
-                    r -> clients.isNew(r.clientId(), r.requestNumber()));
+                    r -> clients.isNew(r.clientId(), r.requestNumber()),
+                    r -> !r.hasAuthenticator() || vouchers.count(r.digest()) >= quorums.certificate());
             if (batch.isEmpty()) {
                 return;
             }
@@ -1089,6 +1136,7 @@ public final class Replica {
                 + "delivered %d", nextSeq, lastDelivered);
         log.checkInvariants();
         pool.checkInvariants();
+        vouchers.checkInvariants();
         checkpoints.checkInvariants(lastStable, quorums.n());
     }
 

@@ -234,6 +234,15 @@ final class RequestPool {
      * {@code stillWanted} rejects (already executed) are dropped from the queue on the way.
      */
     List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted) {
+        return takeBatch(requestsMax, bytesMax, stillWanted, r -> true);
+    }
+
+    /**
+     * As above; requests that {@code ready} rejects stay queued, in their place, for a later batch
+     * (MAC-mode requests not yet vouched for by 2f+1 replicas).
+     */
+    List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted,
+                                      Predicate<Envelope<Request>> ready) {
         List<Envelope<Request>> batch = new ArrayList<>();
         List<Digest> taken = new ArrayList<>();
         int bytes = 0;
@@ -243,6 +252,9 @@ final class RequestPool {
             Envelope<Request> r = byDigest.get(d);
             if (!stillWanted.test(r.message())) {
                 taken.add(d);
+                continue;
+            }
+            if (!ready.test(r)) {
                 continue;
             }
             int size = r.message().operationUnsafe().length;

@@ -101,6 +101,14 @@ final class Retransmission {
         if (!due.isEmpty()) {
             out.send(r.views.primary(), Envelope.unsigned(new RequestBodies(r.id, due)));
             r.stats.add(Counter.REQUESTS_RELAYED, due.size());
+            // MAC client mode: vouches are not retransmitted otherwise (a connection may have dropped them)
+            List<io.bastion.core.crypto.Digest> tagged = new ArrayList<>();
+            for (Envelope<Request> body : due) {
+                if (body.hasAuthenticator()) {
+                    tagged.add(body.digest());
+                }
+            }
+            r.broadcastVouches(tagged, out);
         }
     }
 

@@ -9,40 +9,58 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * MAC client mode: which peers vouched for a request this replica could not authenticate itself
- * (they relayed it, and a correct replica relays only requests it authenticated). Once f+1
- * distinct peers vouched, one of them is correct and the request is authentic here. Bounded:
- * beyond {@code digestsMax} digests the oldest is forgotten (a faulty peer can make this replica
- * forget vouchers, which delays a request, never makes a forged one authentic).
+ * MAC client mode: which replicas vouched for a request (VOUCH messages, relays; this replica
+ * itself once its own tag checked). A correct replica vouches only for requests authentic to it, so
+ * f+1 vouchers make a request authentic anywhere, and 2f+1 mean f+1 correct replicas vouched to
+ * everyone: a primary waits for that before proposing a MAC-mode request, so that every correct
+ * backup can accept it. Bounded: beyond {@code digestsMax} digests the oldest is forgotten (a faulty
+ * peer can make this replica forget vouchers, which delays a request, never makes a forged one
+ * authentic). Not thread-safe (the core's).
  */
 final class Vouchers {
-    private final int needed;
     private final int digestsMax;
     private final LinkedHashMap<Digest, BitSet> byDigest = new LinkedHashMap<>();
 
-    Vouchers(int needed, int digestsMax) {
-        Check.argument(needed >= 1 && digestsMax >= 1, "vouchers need positive bounds");
-        this.needed = needed;
+    Vouchers(int digestsMax) {
+        Check.argument(digestsMax >= 1, "vouchers need a positive bound");
         this.digestsMax = digestsMax;
     }
 
-    /** Records that {@code from} vouched for {@code digest}; true once (and only when) it makes {@code needed}. */
-    boolean vouch(Digest digest, int from) {
-        BitSet who = byDigest.computeIfAbsent(digest, d -> new BitSet());
+    /** Records that replica {@code from} vouched for {@code digest}; whether that is news. */
+    boolean add(Digest digest, int from) {
+        BitSet who = byDigest.get(digest);
+        if (who == null) {
+            who = new BitSet();
+            byDigest.put(digest, who);
+            if (byDigest.size() > digestsMax) {
+                Iterator<Map.Entry<Digest, BitSet>> oldest = byDigest.entrySet().iterator();
+                oldest.next();
+                oldest.remove();
+            }
+        }
+        if (who.get(from)) {
+            return false;
+        }
         who.set(from);
-        if (who.cardinality() >= needed) {
-            byDigest.remove(digest);
-            return true;
-        }
-        if (byDigest.size() > digestsMax) {
-            Iterator<Map.Entry<Digest, BitSet>> oldest = byDigest.entrySet().iterator();
-            oldest.next();
-            oldest.remove();
-        }
-        return false;
+        return true;
+    }
+
+    /** Distinct replicas that vouched for {@code digest}. */
+    int count(Digest digest) {
+        BitSet who = byDigest.get(digest);
+        return who == null ? 0 : who.cardinality();
+    }
+
+    /** Forgets {@code digest} (its request executed). */
+    void remove(Digest digest) {
+        byDigest.remove(digest);
     }
 
     int size() {
         return byDigest.size();
+    }
+
+    void checkInvariants() {
+        Check.that(byDigest.size() <= digestsMax, "vouchers over their bound");
     }
 }

@@ -66,7 +66,8 @@ class CodecTest {
                 // a MAC-mode request's encoding is the REQUEST encoding: what its tags cover
                 "010000000000000007000000000000002a0000000003010203",
                 "12" + "00000002" + "00000020" + "44".repeat(32),
-                "13" + "0000000000000007" + "00000002" + "00000020" + "44".repeat(32) + "00000020" + "55".repeat(32));
+                "13" + "0000000000000007" + "00000002" + "00000020" + "44".repeat(32) + "00000020" + "55".repeat(32),
+                "14" + "00000003" + "00000001" + Samples.digest(6).hex());
         List<Envelope<?>> all = Samples.all();
         for (int i = 0; i < all.size(); i++) {
             assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));

@@ -41,7 +41,8 @@ final class Samples {
                 Envelope.sign(new Challenge(2, digest(9), filled(16, 0x22), 1_767_225_660_000L), SIGNER),
                 macRequest(),
                 Envelope.unsigned(new KeyNonce(2, filled(32, 0x44))),
-                Envelope.sign(new SessionKey(7, 2, filled(32, 0x44), filled(32, 0x55)), SIGNER));
+                Envelope.sign(new SessionKey(7, 2, filled(32, 0x44), filled(32, 0x55)), SIGNER),
+                Envelope.unsigned(new Vouch(3, List.of(digest(6)))));
     }
 
     /** {@link #request()}'s content with four fixed tags instead of a signature (MAC client mode). */

@@ -9,6 +9,7 @@ import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
+import io.bastion.core.message.Vouch;
 import io.bastion.core.replica.ReplicaStats.Counter;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +19,10 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The core's rules for requests in MAC client mode that a replica could not authenticate itself
- * (docs/protocol.md, "MAC client mode"): a backup prepares a batch holding one only when f+1
- * PREPAREs back it; a primary proposes one only once f+1 peers vouched for it; such a body is not
- * served to peers; a relayed MAC request does not make a backup suspect the primary.
+ * The core's rules for requests in MAC client mode (docs/protocol.md, "MAC client mode"): a backup
+ * prepares a batch holding a body it could not check only when f+1 PREPAREs or f+1 vouchers back
+ * it; a primary proposes a MAC-mode request only once 2f+1 replicas vouched for it; an unverified
+ * body is not served to peers; a relayed MAC request does not make a backup suspect the primary.
  * n = 4, f = 1; replica 0 is the primary of view 0.
  */
 class MacModeReplicaTest {
@@ -78,6 +79,41 @@ class MacModeReplicaTest {
     }
 
     @Test
+    void aBackupAcceptsABodyItCouldNotCheckOnceFPlusOneReplicasVouchForIt() {
+        Envelope<Request> body = tagged(1);
+        Envelope<PrePrepare> p = prePrepare(body);
+        Replica backup = replica(1);
+        backup.step(new Event.Received(0, p));
+        assertThat(sent(backup.step(new Event.UnverifiedBodies(0, List.of(body))), Prepare.class))
+                .as("the primary's answer to the fetch is one voucher").isEmpty();
+        Output vouched = backup.step(new Event.Received(3, Envelope.unsigned(new Vouch(3, List.of(body.digest())))));
+        assertThat(sent(vouched, Prepare.class)).as("a second voucher: f+1").hasSize(1);
+        backup.checkInvariants();
+    }
+
+    @Test
+    void everyReplicaVouchesForTheMacRequestsItAuthenticatesAndThePrimaryProposesOneOnlyAfter2fPlus1Vouchers() {
+        Envelope<Request> body = tagged(1);
+        Replica backup = replica(2);
+        List<Vouch> vouches = sent(backup.step(new Event.Received(Event.FROM_CLIENT, body)), Vouch.class);
+        assertThat(vouches).hasSize(1);
+        assertThat(vouches.get(0).requestDigests()).containsExactly(body.digest());
+
+        Replica primary = replica(0);
+        assertThat(sent(primary.step(new Event.Received(Event.FROM_CLIENT, body)), PrePrepare.class))
+                .as("authentic here, but maybe not at the backups").isEmpty();
+        assertThat(sent(primary.step(new Event.Received(1, Envelope.unsigned(new Vouch(1, List.of(body.digest()))))),
+                PrePrepare.class)).isEmpty();
+        assertThat(sent(primary.step(new Event.Received(2, Envelope.unsigned(new Vouch(2, List.of(body.digest()))))),
+                PrePrepare.class)).as("itself and two backups: 2f+1").hasSize(1);
+
+        // a signed request needs no vouchers
+        Replica other = replica(0);
+        Envelope<Request> signed = Envelope.sign(body.message(), TestKeys.signer(CLIENT));
+        assertThat(sent(other.step(new Event.Received(Event.FROM_CLIENT, signed)), PrePrepare.class)).hasSize(1);
+    }
+
+    @Test
     void aBodyLaterReceivedAuthenticFromItsClientNeedsNoBacking() {
         Envelope<Request> body = tagged(1);
         Envelope<PrePrepare> p = prePrepare(body);
@@ -90,12 +126,13 @@ class MacModeReplicaTest {
     }
 
     @Test
-    void aPrimaryProposesARequestItCouldNotCheckOnlyOnceFPlusOnePeersVouchedForIt() {
+    void aPrimaryThatCouldNotCheckARequestOrdersItOnceItsPeersVouchedForIt() {
         Envelope<Request> body = tagged(1);
         Replica primary = replica(0);
         assertThat(sent(primary.step(new Event.UnverifiedBodies(1, List.of(body))), PrePrepare.class)).isEmpty();
         assertThat(sent(primary.step(new Event.UnverifiedBodies(1, List.of(body))), PrePrepare.class))
                 .as("the same peer twice is one voucher").isEmpty();
+        // f+1 vouchers: authentic here; with its own vouch now, 2f+1: proposed
         List<PrePrepare> proposed = sent(primary.step(new Event.UnverifiedBodies(2, List.of(body))), PrePrepare.class);
         assertThat(proposed).hasSize(1);
         assertThat(proposed.get(0).entries()).extracting(BatchEntry::requestDigest).containsExactly(body.digest());

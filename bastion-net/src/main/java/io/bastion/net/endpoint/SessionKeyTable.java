@@ -33,6 +33,20 @@ public final class SessionKeyTable implements SessionKeys {
     }
 
     /**
+     * Why {@link #install} would refuse a key of {@code clientId} on {@code connection}, or
+     * {@code null}: checked before the key message's signature, so that repeats cost nothing.
+     */
+    public Refusal refusal(long clientId, ClientConnection connection) {
+        if (!connection.isOpen()) {
+            return Refusal.CLOSED;
+        }
+        if (connection.keyedClientIds().contains(clientId)) {
+            return Refusal.REPEATED;
+        }
+        return connection.keyedClientIds().size() >= KEYS_PER_CONNECTION_MAX ? Refusal.CONNECTION_FULL : null;
+    }
+
+    /**
      * Holds {@code key} for {@code clientId}, tied to {@code connection} (replacing a key of another
      * connection). Returns {@code null}, or why it was refused.
      */

@@ -407,7 +407,10 @@ public final class ReplicaRuntime implements AutoCloseable {
      * event loop, so the key is in place before the connection's next request is checked (one
      * signature per connection): the connection must be TLS and carry the nonce it was sent, the
      * message must name this replica and be the first for its client there, and be signed by that
-     * client's key. Returns {@code null} when the key was installed, else why not.
+     * client's key. Returns {@code null} when the key was installed, else why not (the caller
+     * then closes the connection: a correct client reconnects and tries again with a new nonce, which
+     * also covers a session this replica did not know yet; a flood costs one signature check per
+     * connection).
      */
     public String onSessionKey(Envelope<?> message, ClientConnection connection, boolean tls) {
         String refusal = sessionKeyRefusal(message, connection, tls);
@@ -436,6 +439,10 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (nonce == null || !java.security.MessageDigest.isEqual(nonce, key.nonceUnsafe())) {
             stats.rejected(Verdict.WRONG_SENDER);
             return "the key nonce is not this connection's";
+        }
+        SessionKeyTable.Refusal early = sessionKeys.refusal(key.clientId(), connection);
+        if (early != null) {
+            return "refused: " + early; // before any signature work
         }
         Verdict verdict = authenticator.check(MessageAuthenticator.FROM_CLIENT, message);
         if (verdict != Verdict.AUTHENTIC) {
