@@ -180,7 +180,7 @@ public final class Codec {
 
     private static final Shape<Vouch> VOUCH = (f, v) -> new Vouch(
             f.i32(v, Vouch::replicaId),
-            f.list(v, Vouch::requestDigests, DIGEST, Digest.BYTES, Vouch.DIGESTS_MAX, "vouched digests"));
+            f.list(v, Vouch::requests, BATCH_ENTRY, BATCH_ENTRY_BYTES, Vouch.REQUESTS_MAX, "vouched requests"));
 
     /** The shape of each message type: the one of the same name. */
     private static Shape<? extends Message> shapeOf(MessageType type) {
@@ -266,7 +266,7 @@ public final class Codec {
             case RequestBodies b -> b.requests().stream().mapToInt(Envelope::wireSize).sum() + 4 * b.requests().size();
             case StateChunk c -> c.dataUnsafe().length;
             case StateManifest m -> 32 * m.leaves().size();
-            case Vouch v -> 32 * v.requestDigests().size();
+            case Vouch v -> BATCH_ENTRY_BYTES * v.requests().size();
             case ViewChange v -> 256 * (v.checkpointProof().size() + 4 * v.prepared().size());
             case NewView v -> 2048 * v.viewChanges().size() + 256 * v.prePrepares().size();
             default -> 64;

@@ -1,7 +1,5 @@
 package io.bastion.core.message;
 
-import io.bastion.core.crypto.Digest;
-
 import java.util.List;
 
 /**
@@ -9,14 +7,15 @@ import java.util.List;
  * peers vouched for them). A replica broadcasts it for each MAC-mode request it holds in its pool,
  * when the request arrives and again whenever it relays it. Unsigned: the mesh connection
  * authenticates the sender. A primary proposes a MAC-mode request only once 2f+1 replicas vouched
- * for it; a backup accepts a body it could not check once f+1 did.
+ * for it; a backup accepts a body it could not check once f+1 did. Each request is named as in a
+ * batch (client, number, digest), so that vouchers arriving after it executed are ignored.
  */
-public record Vouch(int replicaId, List<Digest> requestDigests) implements Message {
-    /** Most digests in one message (more go in further messages). */
-    public static final int DIGESTS_MAX = 1_024;
+public record Vouch(int replicaId, List<BatchEntry> requests) implements Message {
+    /** Most requests in one message (more go in further messages). */
+    public static final int REQUESTS_MAX = 1_024;
 
     public Vouch {
-        requestDigests = List.copyOf(requestDigests);
+        requests = List.copyOf(requests);
     }
 
     @Override

@@ -83,7 +83,7 @@ public final class Replica {
     /** MAC client mode: who vouched for which request (this replica included). */
     final Vouchers vouchers;
     /** MAC client mode: requests this replica vouched for in the current step, broadcast at its end. */
-    private final List<Digest> vouchesToSend = new ArrayList<>();
+    private final List<BatchEntry> vouchesToSend = new ArrayList<>();
     final Checkpoints checkpoints = new Checkpoints();
     private final StateTransfer transfer;
 
@@ -249,12 +249,17 @@ public final class Replica {
         }
     }
 
-    /** MAC client mode: VOUCH messages for {@code digests}, at most {@link Vouch#DIGESTS_MAX} each. */
-    void broadcastVouches(List<Digest> digests, Output out) {
-        for (int from = 0; from < digests.size(); from += Vouch.DIGESTS_MAX) {
-            List<Digest> part = List.copyOf(digests.subList(from, Math.min(digests.size(), from + Vouch.DIGESTS_MAX)));
+    /** MAC client mode: VOUCH messages for {@code requests}, at most {@link Vouch#REQUESTS_MAX} each. */
+    void broadcastVouches(List<BatchEntry> requests, Output out) {
+        for (int from = 0; from < requests.size(); from += Vouch.REQUESTS_MAX) {
+            List<BatchEntry> part = List.copyOf(requests.subList(from, Math.min(requests.size(), from + Vouch.REQUESTS_MAX)));
             out.broadcast(Envelope.unsigned(new Vouch(id, part)));
         }
+    }
+
+    /** How a vouch names a request. */
+    static BatchEntry vouchFor(Envelope<Request> body) {
+        return new BatchEntry(body.message().clientId(), body.message().requestNumber(), body.digest());
     }
 
     /**
@@ -267,7 +272,11 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED);
             return;
         }
-        for (Digest d : v.requestDigests()) {
+        for (BatchEntry e : v.requests()) {
+            if (!clients.isNew(e.clientId(), e.requestNumber())) {
+                continue; // executed already: a late voucher would only take a place in the table
+            }
+            Digest d = e.requestDigest();
             if (vouchers.add(d, from) && vouchers.count(d) >= quorums.weakCertificate()) {
                 log.vouched(d);
             }
@@ -277,7 +286,7 @@ public final class Replica {
     /** MAC client mode: this replica holds a MAC-mode request authentic (in its pool): it vouches for it. */
     private void vouch(Envelope<Request> body) {
         if (body.hasAuthenticator() && vouchers.add(body.digest(), id)) {
-            vouchesToSend.add(body.digest());
+            vouchesToSend.add(vouchFor(body));
         }
     }
 

@@ -102,10 +102,10 @@ final class Retransmission {
             out.send(r.views.primary(), Envelope.unsigned(new RequestBodies(r.id, due)));
             r.stats.add(Counter.REQUESTS_RELAYED, due.size());
             // MAC client mode: vouches are not retransmitted otherwise (a connection may have dropped them)
-            List<io.bastion.core.crypto.Digest> tagged = new ArrayList<>();
+            List<io.bastion.core.message.BatchEntry> tagged = new ArrayList<>();
             for (Envelope<Request> body : due) {
                 if (body.hasAuthenticator()) {
-                    tagged.add(body.digest());
+                    tagged.add(Replica.vouchFor(body));
                 }
             }
             r.broadcastVouches(tagged, out);

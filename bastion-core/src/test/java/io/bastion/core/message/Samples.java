@@ -42,7 +42,7 @@ final class Samples {
                 macRequest(),
                 Envelope.unsigned(new KeyNonce(2, filled(32, 0x44))),
                 Envelope.sign(new SessionKey(7, 2, filled(32, 0x44), filled(32, 0x55)), SIGNER),
-                Envelope.unsigned(new Vouch(3, List.of(digest(6)))));
+                Envelope.unsigned(new Vouch(3, List.of(new BatchEntry(7, 42, digest(6))))));
     }
 
     /** {@link #request()}'s content with four fixed tags instead of a signature (MAC client mode). */

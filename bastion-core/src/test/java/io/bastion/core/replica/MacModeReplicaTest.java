@@ -86,7 +86,7 @@ class MacModeReplicaTest {
         backup.step(new Event.Received(0, p));
         assertThat(sent(backup.step(new Event.UnverifiedBodies(0, List.of(body))), Prepare.class))
                 .as("the primary's answer to the fetch is one voucher").isEmpty();
-        Output vouched = backup.step(new Event.Received(3, Envelope.unsigned(new Vouch(3, List.of(body.digest())))));
+        Output vouched = backup.step(new Event.Received(3, Envelope.unsigned(new Vouch(3, List.of(Replica.vouchFor(body))))));
         assertThat(sent(vouched, Prepare.class)).as("a second voucher: f+1").hasSize(1);
         backup.checkInvariants();
     }
@@ -97,14 +97,14 @@ class MacModeReplicaTest {
         Replica backup = replica(2);
         List<Vouch> vouches = sent(backup.step(new Event.Received(Event.FROM_CLIENT, body)), Vouch.class);
         assertThat(vouches).hasSize(1);
-        assertThat(vouches.get(0).requestDigests()).containsExactly(body.digest());
+        assertThat(vouches.get(0).requests()).extracting(BatchEntry::requestDigest).containsExactly(body.digest());
 
         Replica primary = replica(0);
         assertThat(sent(primary.step(new Event.Received(Event.FROM_CLIENT, body)), PrePrepare.class))
                 .as("authentic here, but maybe not at the backups").isEmpty();
-        assertThat(sent(primary.step(new Event.Received(1, Envelope.unsigned(new Vouch(1, List.of(body.digest()))))),
+        assertThat(sent(primary.step(new Event.Received(1, Envelope.unsigned(new Vouch(1, List.of(Replica.vouchFor(body)))))),
                 PrePrepare.class)).isEmpty();
-        assertThat(sent(primary.step(new Event.Received(2, Envelope.unsigned(new Vouch(2, List.of(body.digest()))))),
+        assertThat(sent(primary.step(new Event.Received(2, Envelope.unsigned(new Vouch(2, List.of(Replica.vouchFor(body)))))),
                 PrePrepare.class)).as("itself and two backups: 2f+1").hasSize(1);
 
         // a signed request needs no vouchers
