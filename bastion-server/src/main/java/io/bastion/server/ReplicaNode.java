@@ -220,11 +220,14 @@ public final class ReplicaNode implements AutoCloseable {
         if (message.message() instanceof Hello hello) {
             runtime.onHello(hello, connection::send);
         } else if (message.message() instanceof SessionKey key) {
-            String refusal = runtime.onSessionKey(message, connection, clients.isTls());
-            if (refusal != null) {
+            ReplicaRuntime.SessionKeyOutcome outcome = runtime.onSessionKey(message, connection, clients.isTls());
+            if (outcome.close()) {
                 LOG.warn("replica {}: session key of client {} from {} refused, connection closed: {}", id,
-                        key.clientId(), connection.remoteAddress(), refusal);
+                        key.clientId(), connection.remoteAddress(), outcome.refusal());
                 connection.close();
+            } else if (outcome.refusal() != null) {
+                LOG.debug("replica {}: session key of client {} from {} refused: {}", id, key.clientId(),
+                        connection.remoteAddress(), outcome.refusal());
             }
         } else {
             long number = message.message() instanceof Request r ? r.requestNumber() : 0;

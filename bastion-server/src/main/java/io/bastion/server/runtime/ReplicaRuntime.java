@@ -403,19 +403,32 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     /**
+     * What became of a SESSION-KEY: installed ({@code refusal == null}), or refused, and then
+     * whether the connection should close: after a refusal that cost a signature check (a bad
+     * signature, an unknown client, another replica named), so a flood costs one check per
+     * connection; a correct client reconnects and tries again with a new nonce, which also covers a
+     * session this replica did not know yet. Cheap refusals (a stale nonce, which a message queued
+     * before a reconnect carries; a repeat) leave the connection open.
+     */
+    public record SessionKeyOutcome(String refusal, boolean close) {
+        static final SessionKeyOutcome INSTALLED = new SessionKeyOutcome(null, false);
+
+        static SessionKeyOutcome refused(String why) {
+            return new SessionKeyOutcome(why, false);
+        }
+    }
+
+    /**
      * MAC client mode: a SESSION-KEY from a client connection. Checked here, on the connection's
      * event loop, so the key is in place before the connection's next request is checked (one
      * signature per connection): the connection must be TLS and carry the nonce it was sent, the
      * message must name this replica and be the first for its client there, and be signed by that
-     * client's key. Returns {@code null} when the key was installed, else why not (the caller
-     * then closes the connection: a correct client reconnects and tries again with a new nonce, which
-     * also covers a session this replica did not know yet; a flood costs one signature check per
-     * connection).
+     * client's key.
      */
-    public String onSessionKey(Envelope<?> message, ClientConnection connection, boolean tls) {
-        String refusal = sessionKeyRefusal(message, connection, tls);
-        (refusal == null ? sessionKeysInstalled : sessionKeysRefused).incrementAndGet();
-        return refusal;
+    public SessionKeyOutcome onSessionKey(Envelope<?> message, ClientConnection connection, boolean tls) {
+        SessionKeyOutcome outcome = sessionKey(message, connection, tls);
+        (outcome.refusal() == null ? sessionKeysInstalled : sessionKeysRefused).incrementAndGet();
+        return outcome;
     }
 
     /** SESSION-KEY messages whose key was installed, since start (MAC client mode). */
@@ -428,29 +441,30 @@ public final class ReplicaRuntime implements AutoCloseable {
         return sessionKeysRefused.get();
     }
 
-    private String sessionKeyRefusal(Envelope<?> message, ClientConnection connection, boolean tls) {
+    private SessionKeyOutcome sessionKey(Envelope<?> message, ClientConnection connection, boolean tls) {
         if (!(message.message() instanceof SessionKey key)) {
-            return "not a session key";
+            return SessionKeyOutcome.refused("not a session key");
         }
         if (!tls) {
-            return "MAC client mode needs TLS on the client port: the session key would travel in clear";
+            return new SessionKeyOutcome("MAC client mode needs TLS on the client port: the session key would"
+                    + " travel in clear", true);
         }
         byte[] nonce = connection.keyNonce();
         if (nonce == null || !java.security.MessageDigest.isEqual(nonce, key.nonceUnsafe())) {
             stats.rejected(Verdict.WRONG_SENDER);
-            return "the key nonce is not this connection's";
+            return SessionKeyOutcome.refused("the key nonce is not this connection's");
         }
         SessionKeyTable.Refusal early = sessionKeys.refusal(key.clientId(), connection);
         if (early != null) {
-            return "refused: " + early; // before any signature work
+            return SessionKeyOutcome.refused(early.toString()); // before any signature work
         }
         Verdict verdict = authenticator.check(MessageAuthenticator.FROM_CLIENT, message);
         if (verdict != Verdict.AUTHENTIC) {
             stats.rejected(verdict);
-            return "refused: " + verdict;
+            return new SessionKeyOutcome(verdict.toString(), true);
         }
         SessionKeyTable.Refusal refusal = sessionKeys.install(key.clientId(), connection, key.keyUnsafe());
-        return refusal == null ? null : "refused: " + refusal;
+        return refusal == null ? SessionKeyOutcome.INSTALLED : SessionKeyOutcome.refused(refusal.toString());
     }
 
     /** MAC client mode: {@code connection} closed, and the session keys it established go with it. */
