@@ -73,4 +73,13 @@ class MacClientsSimTest {
         SimResult result = new Simulation(options, seed).run();
         assertThat(result.requestsAccepted()).isEqualTo((long) options.clients() * options.requestsPerClient());
     }
+
+    /** A client tagging badly for random replicas, against MAC-mode clients, under the hostile faults. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {4, 5, 6})
+    void aBadTagsClientNeitherStallsNorBreaksMacClientsUnderHostileFaults(long seed) {
+        SimOptions options = SimOptions.hostile(1).withMacClients(true).withFaultyClients(1, ClientBehaviour.BAD_TAGS);
+        SimResult result = new Simulation(options, seed).run();
+        assertThat(result.requestsAccepted()).isGreaterThanOrEqualTo((long) options.clients() * options.requestsPerClient());
+    }
 }
