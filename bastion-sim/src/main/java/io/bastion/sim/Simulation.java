@@ -65,6 +65,7 @@ public final class Simulation implements AutoCloseable {
      */
     private final MessageAuthenticator[] edges;
     private final SimulatedMacs macs;
+    private long taggedRequestsAccepted;
     /** Keys of every session any replica opened (ids are never reused, so they never change). */
     private final Map<Long, io.bastion.core.crypto.PublicKeyRef> sessionKeys = new HashMap<>();
     private final Map<Long, SimClient> routes = new HashMap<>();
@@ -446,6 +447,11 @@ public final class Simulation implements AutoCloseable {
         return now;
     }
 
+    /** Requests from clients that a replica's edge accepted on their tag alone (MAC client mode). */
+    long taggedRequestsAccepted() {
+        return taggedRequestsAccepted;
+    }
+
     /** MAC client mode's simulated keys (scenario tests tag requests with them). */
     SimulatedMacs macs() {
         return macs;
@@ -655,6 +661,9 @@ public final class Simulation implements AutoCloseable {
         if (edge.check(from, message) != MessageAuthenticator.Verdict.AUTHENTIC) {
             messagesDropped++;
             return;
+        }
+        if (from == MessageAuthenticator.FROM_CLIENT && message.hasAuthenticator()) {
+            taggedRequestsAccepted++;
         }
         replicas[to].step(new Event.Received(from, message), this);
     }

@@ -70,8 +70,13 @@ class MacClientsSimTest {
     @ValueSource(longs = {1, 2, 3})
     void macClientsFinishDespiteLossCrashesPartitionsAndByzantineReplicas(long seed) {
         SimOptions options = SimOptions.hostile(1).withMacClients(true);
-        SimResult result = new Simulation(options, seed).run();
+        Simulation sim = new Simulation(options, seed);
+        SimResult result = sim.run();
         assertThat(result.requestsAccepted()).isEqualTo((long) options.clients() * options.requestsPerClient());
+        assertThat(sim.taggedRequestsAccepted()).as("requests the replicas took on their tags").isPositive();
+        Simulation signing = new Simulation(SimOptions.hostile(1), seed);
+        signing.run();
+        assertThat(signing.taggedRequestsAccepted()).as("without MAC clients").isZero();
     }
 
     /** A client tagging badly for random replicas, against MAC-mode clients, under the hostile faults. */
