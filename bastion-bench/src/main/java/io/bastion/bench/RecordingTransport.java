@@ -44,6 +44,21 @@ final class RecordingTransport implements ClientTransport {
     }
 
     @Override
+    public boolean confidential() {
+        return transport.confidential();
+    }
+
+    @Override
+    public void onKeyNonces(KeyNonceListener listener) {
+        transport.onKeyNonces(listener);
+    }
+
+    @Override
+    public void send(int replicaId, Envelope<?> message) {
+        transport.send(replicaId, message);
+    }
+
+    @Override
     public void addRoute(long clientId) {
         transport.addRoute(clientId);
     }

@@ -93,14 +93,33 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--tls-engine", defaultValue = "jdk", description = "jdk or openssl (default: ${DEFAULT-VALUE}).")
     String tlsEngine;
 
+    @Option(names = "--auth", defaultValue = "signed", paramLabel = "signed|mac",
+            description = "How requests are authenticated: signed (each request signed: authentic to everyone) or mac"
+                    + " (an HMAC tag per replica under a key set up per connection: cheaper for the replicas, no"
+                    + " non-repudiation; needs TLS). Default: ${DEFAULT-VALUE}.")
+    String auth;
+
     @Parameters(description = "The operation, e.g. put greeting hello")
     List<String> operation;
+
+    static ClientOptions.ClientAuth parseAuth(String auth) {
+        return switch (auth == null ? "signed" : auth) {
+            case "signed" -> ClientOptions.ClientAuth.SIGNED;
+            case "mac" -> ClientOptions.ClientAuth.MAC;
+            default -> throw new IllegalArgumentException("--auth " + auth + ": signed or mac");
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
         ClusterFile.Contents contents = ClusterFile.loadContents(config);
         ClusterConfig cluster = contents.config();
         ClientSecurity security;
+        ClientOptions.ClientAuth clientAuth = parseAuth(auth);
+        if (insecurePlaintext && clientAuth == ClientOptions.ClientAuth.MAC) {
+            throw new IllegalArgumentException("--auth mac needs TLS on the client port: its session keys would travel"
+                    + " in clear under --insecure-plaintext");
+        }
         if (insecurePlaintext) {
             System.err.println("WARN: --insecure-plaintext: operations and replies cross the network unencrypted");
             security = ClientSecurity.PLAINTEXT;
@@ -141,7 +160,7 @@ final class ClientCommand implements Callable<Integer> {
 
     private BastionClient connect(ClusterConfig cluster, ClientSecurity security, SigningKey sessionKey)
             throws Exception {
-        ClientOptions options = ClientOptions.defaults().withRequestTimeout(timeout);
+        ClientOptions options = ClientOptions.defaults().withRequestTimeout(timeout).withAuth(parseAuth(auth));
         if (sessionKey != null) {
             return Clients.connectDynamic(cluster, security, sessionKey, sessionKey.publicKey(), options);
         }

@@ -72,9 +72,14 @@ final class SimCommand implements Callable<Integer> {
     int faultyClients;
 
     @Option(names = "--attack", description = "What the faulty clients do: skip-primary, subset, equivocate, "
-            + "bad-signatures, replay, flood, or flood-one (a burst of numbered requests to one backup at a time; only"
-            + " when named) (default: a kind per client, chosen from the seed).")
+            + "bad-signatures, replay, flood, or, only when named, flood-one (a burst of numbered requests to one backup"
+            + " at a time) or bad-tags (MAC client mode: good tags for some replicas, bad ones for the others)"
+            + " (default: a kind per client, chosen from the seed).")
     String attack;
+
+    @Option(names = "--mac-clients", description = "The registered honest clients authenticate requests with a tag"
+            + " per replica (MAC client mode), and set up keys again with a replica that restarted.")
+    boolean macClients;
 
     @Option(names = "--collude", description = "The Byzantine replicas share one behaviour and pick on the same victim.")
     boolean collude;
@@ -133,7 +138,8 @@ final class SimCommand implements Callable<Integer> {
                 .withFaults(hostile ? f : byzantine, hostile || crashes, hostile || partitions)
                 .withDynamicClients(dynamicClients)
                 .withFaultyClients(faultyClients, attack == null ? null : ClientBehaviour.parse(attack))
-                .withCollusion(collude);
+                .withCollusion(collude)
+                .withMacClients(macClients);
         if (thresholdFault != null && !threshold) {
             throw new IllegalArgumentException("--threshold-fault needs --threshold");
         }

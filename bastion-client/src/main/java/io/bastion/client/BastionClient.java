@@ -2,6 +2,8 @@ package io.bastion.client;
 
 import io.bastion.core.auth.ReplyAuthenticator;
 import io.bastion.core.client.ClientCore;
+import io.bastion.core.client.RequestSealer;
+import io.bastion.core.message.SessionKey;
 import io.bastion.core.client.Outcome;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.PublicKeyRef;
@@ -78,6 +80,8 @@ public final class BastionClient implements AutoCloseable {
     private final ClientTransport transport;
     private final ClientOptions options;
     private final SecureRandom random = new SecureRandom();
+    /** MAC client mode's keys, one per replica connection; {@code null} when requests are signed. */
+    private final ClientSessionKeys sessionKeys;
     private final List<Consumer<SessionEvent>> sessionListeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     /** {@link Invocation}s and {@link Joining}s, in the order they run. */
@@ -120,9 +124,22 @@ public final class BastionClient implements AutoCloseable {
         this.replyAuthenticator = new ReplyAuthenticator(config, verifier);
         this.transport = transport;
         this.options = options;
+        if (options.auth() == ClientOptions.ClientAuth.MAC) {
+            if (!transport.confidential()) {
+                throw new IllegalArgumentException("MAC client mode needs TLS on the client port: its session keys"
+                        + " would travel in clear (the replicas' client ports run --insecure-plaintext, or the"
+                        + " transport is not TLS); use signed requests there");
+            }
+            this.sessionKeys = new ClientSessionKeys(config.n(), random);
+        } else {
+            this.sessionKeys = null;
+        }
         if (publicKey == null) {
             // request numbers must keep growing across restarts of this client: start from the clock
             this.core = newCore(registeredId, System.currentTimeMillis() * 1_000);
+            if (sessionKeys != null) {
+                sessionKeys.useClientId(registeredId, signer); // no connection yet: nothing to send
+            }
         }
         this.loop = Thread.ofPlatform().daemon()
                 .name(publicKey == null ? "bastion-client-" + registeredId : "bastion-client-dynamic")
@@ -149,14 +166,43 @@ public final class BastionClient implements AutoCloseable {
 
     private static BastionClient started(BastionClient client) {
         client.lastQuorumConnectedMillis = System.currentTimeMillis();
+        if (client.sessionKeys != null) {
+            client.transport.onKeyNonces(client::onKeyNonce);
+        }
         client.transport.start(client::onReplyArrived);
         client.loop.start();
         return client;
     }
 
     private ClientCore newCore(long clientId, long firstRequestNumber) {
-        return new ClientCore(clientId, config.quorums(), signer, replyAuthenticator, firstRequestNumber,
+        RequestSealer sealer = sessionKeys == null ? RequestSealer.signing(signer)
+                : sessionKeys.sealer(signer, config.quorums().certificate(), options.macSendsMax());
+        return new ClientCore(clientId, config.quorums(), sealer, replyAuthenticator, firstRequestNumber,
                 options.retransmitInitial().toMillis(), options.retransmitMax().toMillis());
+    }
+
+    /**
+     * MAC client mode: replica {@code replicaId}'s connection (re)opened, so this client sends it a
+     * new session key (on the I/O thread: one signature per connection).
+     */
+    private void onKeyNonce(int replicaId, byte[] nonce) {
+        Envelope<SessionKey> key = sessionKeys.onKeyNonce(replicaId, nonce, signer);
+        if (key != null) {
+            transport.send(replicaId, key);
+        }
+    }
+
+    /** MAC client mode: the client answers to a new id (it joined), so every connection gets a key for it. */
+    private void keysFor(long clientId) {
+        if (sessionKeys == null) {
+            return;
+        }
+        Envelope<SessionKey>[] keys = sessionKeys.useClientId(clientId, signer);
+        for (int r = 0; r < keys.length; r++) {
+            if (keys[r] != null) {
+                transport.send(r, keys[r]);
+            }
+        }
     }
 
     /** The id requests carry now: the registered id, the session's, or 0 before a dynamic client joined. */
@@ -472,6 +518,7 @@ public final class BastionClient implements AutoCloseable {
             transport.removeRoute(previousId);
         }
         core = newCore(result.clientId(), 1); // a new id: its request numbers start afresh
+        keysFor(result.clientId());
         Session opened = new Session(result.clientId(), result.identity());
         session = opened;
         credentials = done.credentials();

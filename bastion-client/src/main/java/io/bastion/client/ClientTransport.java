@@ -26,6 +26,12 @@ public interface ClientTransport extends AutoCloseable {
         void onChallenge(int replicaId, Envelope<Challenge> challenge);
     }
 
+    /** Receives the KEY-NONCE of each (re)opened connection to a replica (MAC client mode). I/O threads; must not block. */
+    @FunctionalInterface
+    interface KeyNonceListener {
+        void onKeyNonce(int replicaId, byte[] nonce);
+    }
+
     /** Starts connecting; every reply from any replica goes to {@code replies} (on I/O threads). */
     void start(Consumer<Reply> replies);
 
@@ -41,6 +47,27 @@ public interface ClientTransport extends AutoCloseable {
      */
     default void broadcastHello(Envelope<Hello> hello, ChallengeListener challenges) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry Hellos");
+    }
+
+    /**
+     * Whether every connection is confidential (TLS): MAC client mode sends its session keys over
+     * them, so it needs this.
+     */
+    default boolean confidential() {
+        return false;
+    }
+
+    /**
+     * MAC client mode: {@code listener} gets the KEY-NONCE of every connection opened from now on
+     * (and, on a shared transport, of those already open). Call before {@link #start}.
+     */
+    default void onKeyNonces(KeyNonceListener listener) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry MAC client mode");
+    }
+
+    /** Sends {@code message} to replica {@code replicaId} only, if connected (MAC client mode's SESSION-KEY). */
+    default void send(int replicaId, Envelope<?> message) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot send to one replica");
     }
 
     /** Replies addressed to {@code clientId} go to this transport's reply consumer from now on. */

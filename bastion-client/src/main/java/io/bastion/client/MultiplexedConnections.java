@@ -4,6 +4,7 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.message.Challenge;
+import io.bastion.core.message.KeyNonce;
 import io.bastion.core.message.Hello;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
@@ -29,8 +30,15 @@ final class MultiplexedConnections implements AutoCloseable {
     private final ClusterConnector connector;
     private final Map<Long, Consumer<Reply>> routes = new ConcurrentHashMap<>();
     private final Map<Digest, ClientTransport.ChallengeListener> challengeRoutes = new ConcurrentHashMap<>();
+    /** MAC client mode: each replica's latest KEY-NONCE, for clients that start after it arrived. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> keyNonces;
+    private final java.util.List<ClientTransport.KeyNonceListener> keyNonceListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final boolean confidential;
 
     MultiplexedConnections(ClusterConfig config, NetSettings settings, ClientSecurity security, EventLoopGroup group) {
+        this.keyNonces = new java.util.concurrent.atomic.AtomicReferenceArray<>(config.n());
+        this.confidential = security.isTls();
         this.connector = new ClusterConnector(config, settings, security, group, (replicaId, message) -> {
             switch (message.message()) {
                 case Reply reply when reply.replicaId() == replicaId -> {
@@ -46,6 +54,10 @@ final class MultiplexedConnections implements AutoCloseable {
                         Envelope<Challenge> challenge = (Envelope<Challenge>) message;
                         route.onChallenge(replicaId, challenge);
                     }
+                }
+                case KeyNonce k when k.replicaId() == replicaId -> {
+                    keyNonces.set(replicaId, k.nonceUnsafe());
+                    keyNonceListeners.forEach(l -> l.onKeyNonce(replicaId, k.nonceUnsafe()));
                 }
                 default -> { }
             }
@@ -69,6 +81,7 @@ final class MultiplexedConnections implements AutoCloseable {
         private final Set<Long> initial;
         private final Digest keyDigest;
         private volatile Consumer<Reply> replies;
+        private volatile KeyNonceListener keyNonceListener;
 
         Routed(Set<Long> initial, Digest keyDigest) {
             this.initial = initial;
@@ -116,7 +129,32 @@ final class MultiplexedConnections implements AutoCloseable {
         }
 
         @Override
+        public boolean confidential() {
+            return confidential;
+        }
+
+        @Override
+        public void onKeyNonces(KeyNonceListener listener) {
+            keyNonceListener = listener;
+            keyNonceListeners.add(listener);
+            for (int r = 0; r < keyNonces.length(); r++) {
+                byte[] nonce = keyNonces.get(r);
+                if (nonce != null) {
+                    listener.onKeyNonce(r, nonce);
+                }
+            }
+        }
+
+        @Override
+        public void send(int replicaId, Envelope<?> message) {
+            connector.send(replicaId, message);
+        }
+
+        @Override
         public void close() {
+            if (keyNonceListener != null) {
+                keyNonceListeners.remove(keyNonceListener);
+            }
             for (Long id : ids) {
                 routes.remove(id, replies);
             }

@@ -3,6 +3,7 @@ package io.bastion.client;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Hello;
+import io.bastion.core.message.KeyNonce;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
@@ -25,6 +26,7 @@ public final class NettyClientTransport implements ClientTransport {
     private final EventLoopGroup group;
     private ClusterConnector connector;
     private volatile ChallengeListener challenges;
+    private volatile KeyNonceListener keyNonces;
 
     /**
      * Connections secured by TLS that accepts each replica's certificate signed by its key in
@@ -55,6 +57,8 @@ public final class NettyClientTransport implements ClientTransport {
                     Envelope<Challenge> challenge = (Envelope<Challenge>) message;
                     challenges.onChallenge(replicaId, challenge);
                 }
+                case KeyNonce k when k.replicaId() == replicaId && keyNonces != null ->
+                        keyNonces.onKeyNonce(replicaId, k.nonceUnsafe());
                 default -> { }
             }
         };
@@ -72,6 +76,21 @@ public final class NettyClientTransport implements ClientTransport {
     public void broadcastHello(Envelope<Hello> hello, ChallengeListener listener) {
         this.challenges = listener;
         connector.broadcast(hello);
+    }
+
+    @Override
+    public boolean confidential() {
+        return security.isTls();
+    }
+
+    @Override
+    public void onKeyNonces(KeyNonceListener listener) {
+        this.keyNonces = listener;
+    }
+
+    @Override
+    public void send(int replicaId, Envelope<?> message) {
+        connector.send(replicaId, message);
     }
 
     @Override

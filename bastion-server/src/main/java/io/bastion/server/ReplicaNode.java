@@ -5,6 +5,9 @@ import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
 import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.message.Hello;
+import io.bastion.core.message.KeyNonce;
+import io.bastion.core.message.SessionKey;
+import io.bastion.net.endpoint.ClientMessageHandler;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
 import io.bastion.core.util.Check;
@@ -114,6 +117,9 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private final ReplicaRuntime runtime;
+    private final int id;
+    /** MAC client mode: the nonces of KEY-NONCE messages. */
+    private final java.security.SecureRandom keyNonces = new java.security.SecureRandom();
     private final ReplicaNetwork network;
     private final ClientEndpoint endpoint;
     private final WebEndpoint web;
@@ -121,6 +127,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final MetricsServer metricsServer;
 
     private ReplicaNode(ClusterConfig config, int id, SigningKey key, StateMachine stateMachine, Options options) {
+        this.id = id;
         if (!options.tls().plaintext().isEmpty()) {
             LOG.warn("replica {}: INSECURE: the {} port(s) speak PLAINTEXT (--insecure-plaintext): anyone on the"
                     + " network path can read voter secrets, ballots and protocol messages there and inject"
@@ -158,7 +165,22 @@ public final class ReplicaNode implements AutoCloseable {
         String host = options.listenHost() != null ? options.listenHost() : self.host();
         ClientEndpoint[] holder = new ClientEndpoint[1];
         this.endpoint = new ClientEndpoint(new InetSocketAddress(host, self.clientPort()), options.net(),
-                clientSecurity, group, options.clientLimits(), (connection, message) -> onClientMessage(holder[0], connection, message));
+                clientSecurity, group, options.clientLimits(), new ClientMessageHandler() {
+                    @Override
+                    public void onMessage(ClientConnection connection, Envelope<?> message) {
+                        onClientMessage(holder[0], connection, message);
+                    }
+
+                    @Override
+                    public void onOpened(ClientConnection connection) {
+                        offerKeyNonce(holder[0], connection);
+                    }
+
+                    @Override
+                    public void onClosed(ClientConnection connection) {
+                        runtime.onClientConnectionClosed(connection);
+                    }
+                });
         holder[0] = endpoint;
         this.web = self.webPort() == 0 ? null : new WebEndpoint(new InetSocketAddress(host, self.webPort()), config,
                 options.webRoot(), options.net(), webSecurity, group, endpoint);
@@ -179,10 +201,34 @@ public final class ReplicaNode implements AutoCloseable {
         return ChannelSecurity.tls(TlsContexts.server(tls.webCertificate(), tls.engine()));
     }
 
+    /**
+     * MAC client mode: a TLS client connection gets a fresh KEY-NONCE first, which a SESSION-KEY on
+     * it must carry. A plaintext port sends none: a session key would travel in clear there.
+     */
+    private void offerKeyNonce(ClientEndpoint clients, ClientConnection connection) {
+        if (!clients.isTls()) {
+            return;
+        }
+        byte[] nonce = new byte[KeyNonce.NONCE_BYTES];
+        keyNonces.nextBytes(nonce);
+        connection.keyNonce(nonce);
+        connection.send(Envelope.unsigned(new KeyNonce(id, nonce)));
+    }
+
     /** Hellos are answered on their own connection; everything else goes through the runtime's checks. */
     private void onClientMessage(ClientEndpoint clients, ClientConnection connection, Envelope<?> message) {
         if (message.message() instanceof Hello hello) {
             runtime.onHello(hello, connection::send);
+        } else if (message.message() instanceof SessionKey key) {
+            ReplicaRuntime.SessionKeyOutcome outcome = runtime.onSessionKey(message, connection, clients.isTls());
+            if (outcome.close()) {
+                LOG.warn("replica {}: session key of client {} from {} refused, connection closed: {}", id,
+                        key.clientId(), connection.remoteAddress(), outcome.refusal());
+                connection.close();
+            } else if (outcome.refusal() != null) {
+                LOG.debug("replica {}: session key of client {} from {} refused: {}", id, key.clientId(),
+                        connection.remoteAddress(), outcome.refusal());
+            }
         } else {
             long number = message.message() instanceof Request r ? r.requestNumber() : 0;
             RequestAdmission admission = connection.admission(runtime::newAdmission);

@@ -28,7 +28,12 @@ public enum ClientBehaviour {
      * Sends new requests every tick without waiting for replies, each to one backup only: a burst
      * of numbered requests that only that backup and, by relay, the primary hold.
      */
-    FLOOD_ONE;
+    FLOOD_ONE,
+    /**
+     * MAC client mode: tags each request validly for a random subset of the replicas (which may
+     * leave out the primary) and wrongly for the others, the same authenticator to all.
+     */
+    BAD_TAGS;
 
     /** The faulty behaviours, from which a run picks when no attack is named. */
     public static final List<ClientBehaviour> FAULTY = List.of(SKIP_PRIMARY, SUBSET, EQUIVOCATE, BAD_SIGNATURES,
@@ -48,6 +53,9 @@ public enum ClientBehaviour {
         }
         if (FLOOD_ONE.flag().equals(flag)) { // named only, never picked at random (seeds keep their meaning)
             return FLOOD_ONE;
+        }
+        if (BAD_TAGS.flag().equals(flag)) {
+            return BAD_TAGS;
         }
         throw new IllegalArgumentException("unknown client attack '" + flag + "'; one of "
                 + FAULTY.stream().map(ClientBehaviour::flag).toList());

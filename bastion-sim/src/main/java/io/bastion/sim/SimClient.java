@@ -55,8 +55,18 @@ public final class SimClient {
     private long joins;
     private long refusals;
 
+    /** MAC client mode's keys (null: this client signs every request). */
+    private final SimulatedMacs macs;
+
     SimClient(int node, long clientId, ClusterConfig config, SplittableRandom random, int requests, boolean dynamic,
               ClientBehaviour behaviour) {
+        this(node, clientId, config, random, requests, dynamic, behaviour, null);
+    }
+
+    /** A client in MAC client mode when {@code macs} is given (registered clients only). */
+    SimClient(int node, long clientId, ClusterConfig config, SplittableRandom random, int requests, boolean dynamic,
+              ClientBehaviour behaviour, SimulatedMacs macs) {
+        this.macs = dynamic ? null : macs;
         this.node = node;
         this.behaviour = behaviour;
         this.keyId = clientId;
@@ -69,8 +79,17 @@ public final class SimClient {
     }
 
     private ClientCore coreFor(long id) {
+        if (macs != null) {
+            return new ClientCore(id, config.quorums(), macs.sealer(id, keyId),
+                    new ReplyAuthenticator(config, SimulatedKeys.VERIFIER), 1, 150, 2_000);
+        }
         return new ClientCore(id, config.quorums(), SimulatedKeys.signer(keyId),
                 new ReplyAuthenticator(config, SimulatedKeys.VERIFIER), 1, 150, 2_000);
+    }
+
+    /** Whether this client authenticates its requests with tags (MAC client mode). */
+    boolean usesMacs() {
+        return macs != null;
     }
 
     private PublicKeyRef key() {
@@ -143,16 +162,24 @@ public final class SimClient {
         int n = config.n();
         Envelope<?>[] copies = new Envelope<?>[n];
         int mask = 1 + random.nextInt((1 << n) - 1); // a random non-empty subset of the replicas
+        Envelope<Request> tagged = behaviour == ClientBehaviour.BAD_TAGS ? badTags(request, mask) : null;
         for (int i = 0; i < n; i++) {
             boolean inSubset = (mask & (1 << i)) != 0;
             copies[i] = switch (behaviour) {
                 case SUBSET -> inSubset ? request : null;
                 case BAD_SIGNATURES -> inSubset ? request : Envelope.sign(request.message(), SimulatedKeys.signer(-keyId));
                 case EQUIVOCATE -> inSubset ? request : variant(request, i, world);
+                case BAD_TAGS -> tagged;
                 default -> request; // SKIP_PRIMARY decides at each send
             };
         }
         return copies;
+    }
+
+    /** The request with good tags for the replicas in {@code mask} and bad ones for the others (one envelope for all). */
+    private Envelope<Request> badTags(Envelope<Request> request, int mask) {
+        int spoiled = ~mask & ((1 << config.n()) - 1);
+        return Envelope.authenticate(request.message(), e -> macs.authenticator(keyId, e, spoiled));
     }
 
     /** Another operation under the same client and request number, validly signed. */

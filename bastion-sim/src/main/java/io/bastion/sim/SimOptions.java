@@ -34,12 +34,15 @@ import io.bastion.threshold.FaultyThresholdAgent;
  *                             client generates keys, decrypts, tosses a coin and signs
  * @param thresholdFault       how the Byzantine replicas' threshold agents misbehave, or {@code null}
  *                             for a fault per replica chosen from the seed
+ * @param macClients           whether the registered honest clients use MAC client mode (tags per
+ *                             replica, keys set up again after a replica restarts; signed after
+ *                             {@link SimulatedMacs#MAC_SENDS} sendings)
  */
 public record SimOptions(int f, int clients, int requestsPerClient, double dropRate, double duplicateRate,
                          long latencyMinMillis, long latencyMaxMillis, long faultyMillis, long livenessMillis,
                          long clockSkewMillis, int byzantine, boolean collude, boolean crashes, boolean partitions,
                          ProtocolSettings settings, int dynamicClients, int faultyClients, ClientBehaviour attack,
-                         boolean threshold, FaultyThresholdAgent.Fault thresholdFault) {
+                         boolean threshold, FaultyThresholdAgent.Fault thresholdFault, boolean macClients) {
 
     /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
     public static final ProtocolSettings SIM_SETTINGS = ProtocolSettings.builder()
@@ -96,6 +99,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
                 + (threshold ? " --threshold" : "")
                 + (thresholdFault != null ? " --threshold-fault " + thresholdFault.name().toLowerCase(java.util.Locale.ROOT)
                         .replace('_', '-') : "")
+                + (macClients ? " --mac-clients" : "")
                 + (settings.equals(SIM_SETTINGS) ? "" : " (custom protocol settings)");
     }
 
@@ -146,6 +150,13 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         return b.build();
     }
 
+    /** The registered honest clients authenticate their requests with per-replica tags (MAC client mode). */
+    public SimOptions withMacClients(boolean mac) {
+        Builder b = toBuilder();
+        b.macClients = mac;
+        return b.build();
+    }
+
     /** The Byzantine replicas share one behaviour and one victim. */
     public SimOptions withCollusion(boolean collude) {
         Builder b = toBuilder();
@@ -174,6 +185,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         b.attack = attack;
         b.threshold = threshold;
         b.thresholdFault = thresholdFault;
+        b.macClients = macClients;
         return b;
     }
 
@@ -199,6 +211,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         ClientBehaviour attack;
         boolean threshold;
         FaultyThresholdAgent.Fault thresholdFault;
+        boolean macClients;
 
         Builder(int f) {
             this.f = f;
@@ -235,7 +248,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         SimOptions build() {
             return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
                     latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, collude, crashes,
-                    partitions, settings, dynamicClients, faultyClients, attack, threshold, thresholdFault);
+                    partitions, settings, dynamicClients, faultyClients, attack, threshold, thresholdFault, macClients);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.bastion.core.message.Hello;
 import io.bastion.core.session.Session;
 
 import io.bastion.core.auth.MessageAuthenticator;
+import io.bastion.core.message.RequestBodies;
 import io.bastion.core.config.ClientInfo;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.config.ReplicaInfo;
@@ -58,7 +59,13 @@ public final class Simulation implements AutoCloseable {
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
     private final ClusterConfig config;
-    private final MessageAuthenticator authenticator;
+    /**
+     * Each replica's edge: which key must have signed what (as in a replica process), and that
+     * replica's own tags (MAC client mode).
+     */
+    private final MessageAuthenticator[] edges;
+    private final SimulatedMacs macs;
+    private long taggedRequestsAccepted;
     /** Keys of every session any replica opened (ids are never reused, so they never change). */
     private final Map<Long, io.bastion.core.crypto.PublicKeyRef> sessionKeys = new HashMap<>();
     private final Map<Long, SimClient> routes = new HashMap<>();
@@ -142,8 +149,13 @@ public final class Simulation implements AutoCloseable {
         }
         this.config = new ClusterConfig(options.f(), replicaInfos, clientInfos, options.settings());
         Map<Long, io.bastion.core.crypto.PublicKeyRef> clientKeys = config.clientKeys();
-        this.authenticator = new MessageAuthenticator(config,
-                id -> clientKeys.containsKey(id) ? clientKeys.get(id) : sessionKeys.get(id), SimulatedKeys.VERIFIER);
+        this.macs = new SimulatedMacs(n);
+        this.edges = new MessageAuthenticator[n];
+        for (int i = 0; i < n; i++) {
+            edges[i] = new MessageAuthenticator(config,
+                    id -> clientKeys.containsKey(id) ? clientKeys.get(id) : sessionKeys.get(id), SimulatedKeys.VERIFIER,
+                    i, macs.keysOf(i));
+        }
         this.replicas = new SimReplica[n];
         Behaviour[] chosen = chooseBehaviours(n);
         behaviours.forEach((replica, behaviour) -> chosen[replica] = behaviour);
@@ -166,13 +178,21 @@ public final class Simulation implements AutoCloseable {
         this.clients = new SimClient[clientCount];
         for (int c = 0; c < options.clients(); c++) {
             clients[c] = new SimClient(n + c, FIRST_CLIENT_ID + c, config, random.split(),
-                    options.requestsPerClient(), c >= options.clients() - options.dynamicClients(), ClientBehaviour.HONEST);
+                    options.requestsPerClient(), c >= options.clients() - options.dynamicClients(), ClientBehaviour.HONEST,
+                    options.macClients() ? macs : null);
         }
         for (int c = options.clients(); c < clientCount; c++) {
             ClientBehaviour attack = options.attack() != null ? options.attack()
                     : ClientBehaviour.FAULTY.get(faults.nextInt(ClientBehaviour.FAULTY.size()));
             clients[c] = new SimClient(n + c, FIRST_CLIENT_ID + c, config, random.split(),
-                    options.requestsPerClient(), false, attack);
+                    options.requestsPerClient(), false, attack, attack == ClientBehaviour.BAD_TAGS ? macs : null);
+        }
+        for (SimClient c : clients) {
+            if (c.usesMacs()) {
+                for (int i = 0; i < n; i++) {
+                    macs.establish(c.clientId(), i);
+                }
+            }
         }
         for (SimReplica r : replicas) {
             scheduleTick(r, random.nextLong(TICK_MILLIS));
@@ -268,6 +288,7 @@ public final class Simulation implements AutoCloseable {
     /** Crashes replica {@code id} now (scenario tests). */
     public void crashReplica(int id) {
         replicas[id].crash();
+        macs.forget(id);
     }
 
     /** Wipes a crashed replica's disk now (scenario tests): it restarts from nothing and fetches the state. */
@@ -287,6 +308,7 @@ public final class Simulation implements AutoCloseable {
         SimReplica r = replicas[id];
         if (!r.crashed() && !r.byzantine()) {
             r.crash();
+            macs.forget(id);
         }
     }
 
@@ -295,6 +317,7 @@ public final class Simulation implements AutoCloseable {
         if (r.crashed()) {
             r.restart(this);
             scheduleTick(r, TICK_MILLIS);
+            reestablishKeys(id);
         }
     }
 
@@ -422,6 +445,16 @@ public final class Simulation implements AutoCloseable {
 
     long now() {
         return now;
+    }
+
+    /** Requests from clients that a replica's edge accepted on their tag alone (MAC client mode). */
+    long taggedRequestsAccepted() {
+        return taggedRequestsAccepted;
+    }
+
+    /** MAC client mode's simulated keys (scenario tests tag requests with them). */
+    SimulatedMacs macs() {
+        return macs;
     }
 
     Checker checker() {
@@ -607,12 +640,53 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void deliverToReplica(int from, int to, Envelope<?> message) {
-        if (authenticator.check(from, message) != MessageAuthenticator.Verdict.AUTHENTIC) {
+        MessageAuthenticator edge = edges[to];
+        if (from >= 0 && message.message() instanceof RequestBodies bodies
+                && bodies.requests().stream().anyMatch(Envelope::hasAuthenticator)) {
+            // MAC client mode: bodies whose tag this replica cannot check are the peer's voucher, not refused
+            MessageAuthenticator.SplitBodies split = edge.checkBodies(from, bodies);
+            if (split.verdict() != MessageAuthenticator.Verdict.AUTHENTIC) {
+                messagesDropped++;
+                return;
+            }
+            if (!split.authentic().isEmpty()) {
+                replicas[to].step(new Event.Received(from,
+                        Envelope.unsigned(new RequestBodies(bodies.replicaId(), split.authentic()))), this);
+            }
+            if (!split.unverified().isEmpty()) {
+                replicas[to].step(new Event.UnverifiedBodies(from, split.unverified()), this);
+            }
+            return;
+        }
+        if (edge.check(from, message) != MessageAuthenticator.Verdict.AUTHENTIC) {
             messagesDropped++;
             return;
         }
+        if (from == MessageAuthenticator.FROM_CLIENT && message.hasAuthenticator()) {
+            taggedRequestsAccepted++;
+        }
         replicas[to].step(new Event.Received(from, message), this);
     }
+
+    /**
+     * MAC client mode: a restarted replica's clients reconnect and set up new keys, a few
+     * milliseconds after it is back (their connectors redial at once).
+     */
+    private void reestablishKeys(int replica) {
+        schedule(RECONNECT_MILLIS, () -> {
+            if (replicas[replica].crashed()) {
+                return;
+            }
+            for (SimClient c : clients) {
+                if (c.usesMacs()) {
+                    macs.establish(c.clientId(), replica);
+                }
+            }
+        });
+    }
+
+    /** How long after a replica restarts its MAC-mode clients have set up new keys with it. */
+    static final long RECONNECT_MILLIS = 20;
 
     // ------------------------------------------------------------------ scripting
 

@@ -56,6 +56,15 @@ class SeedSwarmTest {
         assertAllPass(80_000, LONG ? 1_000 : 60, SimOptions.hostile(2).withCollusion(true).withFaultyClients(2, null));
     }
 
+    /** MAC client mode: honest clients tag, a faulty one tags badly for random replicas; f = 1 and f = 2. */
+    @Test
+    void macClientsWithABadTagsClient() {
+        assertAllPass(90_000, LONG ? 1_000 : 60, SimOptions.hostile(1).withMacClients(true)
+                .withFaultyClients(1, ClientBehaviour.BAD_TAGS));
+        assertAllPass(95_000, LONG ? 500 : 30, SimOptions.hostile(2).withCollusion(true).withMacClients(true)
+                .withFaultyClients(1, ClientBehaviour.BAD_TAGS));
+    }
+
     /** New seeds every run; the first one is printed so a failure here replays too. */
     @Test
     void aFreshRandomBatch() {

@@ -8,6 +8,10 @@ import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
 import io.bastion.core.message.Hello;
+import io.bastion.core.message.Authenticators;
+import io.bastion.core.message.KeyNonce;
+import io.bastion.core.message.SessionKey;
+import io.bastion.core.message.Vouch;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
@@ -45,7 +49,11 @@ public final class MessageAuthenticator {
         /** A message type that may not arrive this way (e.g. a reply sent to a replica). */
         UNEXPECTED,
         /** A Join whose operation is not a well-formed Join. */
-        MALFORMED
+        MALFORMED,
+        /** MAC client mode: this replica's tag of the request is not the tag of its content. */
+        BAD_TAG,
+        /** MAC client mode: this replica holds no session key for the client. */
+        NO_SESSION_KEY
     }
 
     /** Sender id for a message from a client connection. */
@@ -55,12 +63,27 @@ public final class MessageAuthenticator {
     private final Quorums quorums;
     private final ClientKeys clientKeys;
     private final SignatureVerifier verifier;
+    /** MAC client mode: the replica whose tag this authenticator checks (-1: none), and its keys. */
+    private final int selfId;
+    private final SessionKeys sessionKeys;
 
+    /** An authenticator of signed messages only: every MAC-mode request is {@link Verdict#NO_SESSION_KEY}. */
     public MessageAuthenticator(ClusterConfig config, ClientKeys clientKeys, SignatureVerifier verifier) {
+        this(config, clientKeys, verifier, -1, SessionKeys.NONE);
+    }
+
+    /**
+     * An authenticator at replica {@code selfId} that also checks requests in MAC client mode: the
+     * tag for {@code selfId} under the key {@code sessionKeys} holds for the client.
+     */
+    public MessageAuthenticator(ClusterConfig config, ClientKeys clientKeys, SignatureVerifier verifier, int selfId,
+                                SessionKeys sessionKeys) {
         this.replicaKeys = config.replicas().stream().map(r -> r.publicKey()).toArray(PublicKeyRef[]::new);
         this.quorums = config.quorums();
         this.clientKeys = clientKeys;
         this.verifier = verifier;
+        this.selfId = selfId;
+        this.sessionKeys = sessionKeys;
     }
 
     /**
@@ -86,7 +109,80 @@ public final class MessageAuthenticator {
             // the client endpoint answers Hellos itself; challenges only travel inside Joins
             case Hello h -> Verdict.UNEXPECTED;
             case Challenge c -> Verdict.UNEXPECTED;
+            // a key nonce goes from replica to client; a session key is checked with its connection's nonce
+            case KeyNonce k -> Verdict.UNEXPECTED;
+            case SessionKey k -> from == FROM_CLIENT ? sessionKey(signed, k) : Verdict.UNEXPECTED;
+            case Vouch v -> connection(from, fromReplica, v.replicaId());
         };
+    }
+
+    /**
+     * A SESSION-KEY's signature, by the client it names, and that it names this replica. That it
+     * carries its connection's nonce, and is the first for its client there, the caller checks.
+     */
+    private Verdict sessionKey(Envelope<?> signed, SessionKey k) {
+        if (k.replicaId() != selfId) {
+            return Verdict.WRONG_SENDER;
+        }
+        PublicKeyRef key = clientKeys.keyOf(k.clientId());
+        if (key == null) {
+            return Verdict.UNKNOWN_CLIENT;
+        }
+        return verifier.verify(key, signed.encodedUnsafe(), signed.signatureUnsafe())
+                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+    }
+
+    /**
+     * A request in MAC client mode: this replica's own tag under the session key it holds for the
+     * client. Joins are never MAC-authenticated (they carry the key that signs them).
+     */
+    private Verdict macRequest(Envelope<?> authenticated, Request r) {
+        if (r.kind() == Request.Kind.JOIN || !Authenticators.fits(authenticated.authenticatorUnsafe(), replicaKeys.length)) {
+            return Verdict.MALFORMED;
+        }
+        if (clientKeys.keyOf(r.clientId()) == null) {
+            return Verdict.UNKNOWN_CLIENT;
+        }
+        if (selfId < 0) {
+            return Verdict.NO_SESSION_KEY;
+        }
+        return switch (sessionKeys.check(r.clientId(), authenticated.encodedUnsafe(),
+                authenticated.authenticatorUnsafe(), Authenticators.tagOffset(selfId))) {
+            case VALID -> Verdict.AUTHENTIC;
+            case BAD_TAG -> Verdict.BAD_TAG;
+            case NO_KEY -> Verdict.NO_SESSION_KEY;
+        };
+    }
+
+    /**
+     * REQUEST-BODIES from a peer, split for MAC client mode: the bodies authentic here, and those
+     * whose own tag this replica cannot check (bad, or no key), which the peer vouches for but which
+     * are not authentic here ({@code Event.UnverifiedBodies}). Any other failure refuses the whole
+     * message, as {@link #check} does.
+     */
+    public record SplitBodies(Verdict verdict, java.util.List<Envelope<Request>> authentic,
+                              java.util.List<Envelope<Request>> unverified) {}
+
+    /** {@link #check} of a REQUEST-BODIES, keeping the MAC bodies this replica cannot authenticate apart. */
+    public SplitBodies checkBodies(int from, RequestBodies bodies) {
+        boolean fromReplica = from >= 0 && from < replicaKeys.length;
+        Verdict sender = connection(from, fromReplica, bodies.replicaId());
+        if (sender != Verdict.AUTHENTIC) {
+            return new SplitBodies(sender, java.util.List.of(), java.util.List.of());
+        }
+        java.util.List<Envelope<Request>> authentic = new java.util.ArrayList<>(bodies.requests().size());
+        java.util.List<Envelope<Request>> unverified = new java.util.ArrayList<>(0);
+        for (Envelope<Request> r : bodies.requests()) {
+            Verdict v = request(r, r.message());
+            if (v == Verdict.AUTHENTIC) {
+                authentic.add(r);
+            } else if (r.hasAuthenticator() && (v == Verdict.BAD_TAG || v == Verdict.NO_SESSION_KEY)) {
+                unverified.add(r);
+            } else {
+                return new SplitBodies(v, java.util.List.of(), java.util.List.of());
+            }
+        }
+        return new SplitBodies(Verdict.AUTHENTIC, authentic, unverified);
     }
 
     /** The view change's own signature and every signature it carries as evidence. */
@@ -126,6 +222,9 @@ public final class MessageAuthenticator {
     }
 
     private Verdict request(Envelope<?> signed, Request r) {
+        if (signed.hasAuthenticator()) {
+            return macRequest(signed, r);
+        }
         if (r.kind() == Request.Kind.JOIN) {
             return join(signed, r);
         }

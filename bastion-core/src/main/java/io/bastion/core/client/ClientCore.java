@@ -30,7 +30,7 @@ import java.util.TreeSet;
 public final class ClientCore {
     private final long clientId;
     private final Quorums quorums;
-    private final Signer signer;
+    private final RequestSealer sealer;
     private final ReplyVerifier verifier;
     private final long retransmitInitialMillis;
     private final long retransmitMaxMillis;
@@ -55,12 +55,19 @@ public final class ClientCore {
      */
     public ClientCore(long clientId, Quorums quorums, Signer signer, ReplyVerifier verifier,
                       long firstRequestNumber, long retransmitInitialMillis, long retransmitMaxMillis) {
+        this(clientId, quorums, RequestSealer.signing(signer), verifier, firstRequestNumber, retransmitInitialMillis,
+                retransmitMaxMillis);
+    }
+
+    /** A client that authenticates each sending of a request as {@code sealer} says (MAC client mode). */
+    public ClientCore(long clientId, Quorums quorums, RequestSealer sealer, ReplyVerifier verifier,
+                      long firstRequestNumber, long retransmitInitialMillis, long retransmitMaxMillis) {
         Check.argument(firstRequestNumber > 0, "request numbers start above 0");
         Check.argument(retransmitInitialMillis > 0 && retransmitMaxMillis >= retransmitInitialMillis,
                 "retransmission delays must be positive and max >= initial");
         this.clientId = clientId;
         this.quorums = quorums;
-        this.signer = signer;
+        this.sealer = sealer;
         this.verifier = verifier;
         this.nextRequestNumber = firstRequestNumber;
         this.retransmitInitialMillis = retransmitInitialMillis;
@@ -121,7 +128,7 @@ public final class ClientCore {
         Check.argument(current == null, "client " + clientId + " already has request " + nextRequestNumber
                 + " outstanding");
         readOnly = kind == Request.Kind.READ;
-        current = Envelope.sign(new Request(clientId, nextRequestNumber++, kind, operation), signer);
+        current = sealer.seal(new Request(clientId, nextRequestNumber++, kind, operation), 1, null);
         unverified.clear();
         verified.clear();
         retransmitDelayMillis = retransmitInitialMillis;
@@ -143,6 +150,7 @@ public final class ClientCore {
         retransmitDelayMillis = Math.min(retransmitDelayMillis * 2, retransmitMaxMillis);
         retransmitAtMillis = nowMillis + retransmitDelayMillis;
         sends++;
+        current = sealer.seal(current.message(), sends, current);
         return current;
     }
 

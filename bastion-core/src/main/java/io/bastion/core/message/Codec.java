@@ -168,6 +168,20 @@ public final class Codec {
             f.i64(r, JoinResult::clientId),
             f.text(r, JoinResult::identity, "identity"));
 
+    private static final Shape<KeyNonce> KEY_NONCE = (f, k) -> new KeyNonce(
+            f.i32(k, KeyNonce::replicaId),
+            f.bytes(k, KeyNonce::nonceUnsafe, KeyNonce.NONCE_BYTES, KeyNonce.NONCE_BYTES, "key nonce"));
+
+    private static final Shape<SessionKey> SESSION_KEY = (f, k) -> new SessionKey(
+            f.i64(k, SessionKey::clientId),
+            f.i32(k, SessionKey::replicaId),
+            f.bytes(k, SessionKey::nonceUnsafe, KeyNonce.NONCE_BYTES, KeyNonce.NONCE_BYTES, "key nonce"),
+            f.bytes(k, SessionKey::keyUnsafe, SessionKey.KEY_BYTES, SessionKey.KEY_BYTES, "session key"));
+
+    private static final Shape<Vouch> VOUCH = (f, v) -> new Vouch(
+            f.i32(v, Vouch::replicaId),
+            f.list(v, Vouch::requests, BATCH_ENTRY, BATCH_ENTRY_BYTES, Vouch.REQUESTS_MAX, "vouched requests"));
+
     /** The shape of each message type: the one of the same name. */
     private static Shape<? extends Message> shapeOf(MessageType type) {
         return switch (type) {
@@ -187,6 +201,11 @@ public final class Codec {
             case STATE_CHUNK -> STATE_CHUNK;
             case HELLO -> HELLO;
             case CHALLENGE -> CHALLENGE;
+            // a MAC_REQUEST is a REQUEST's fields and an authenticator; it decodes to an Envelope<Request>
+            case MAC_REQUEST -> REQUEST;
+            case KEY_NONCE -> KEY_NONCE;
+            case SESSION_KEY -> SESSION_KEY;
+            case VOUCH -> VOUCH;
         };
     }
 
@@ -200,8 +219,15 @@ public final class Codec {
 
     // ---------------------------------------------------------------- messages
 
-    /** The frame body for {@code signed}: encoding, signature length, signature. */
+    /**
+     * The frame body for {@code signed}: encoding, signature length, signature. A request with an
+     * authenticator goes as a MAC_REQUEST instead: its type code, the REQUEST's fields, the
+     * authenticator as length-prefixed bytes, and an empty signature.
+     */
     public static byte[] encodeFrame(Envelope<?> signed) {
+        if (signed.hasAuthenticator()) {
+            return encodeMacRequestFrame(signed);
+        }
         byte[] encoded = signed.encodedUnsafe();
         byte[] signature = signed.signatureUnsafe();
         byte[] frame = new byte[encoded.length + 1 + signature.length];
@@ -209,6 +235,17 @@ public final class Codec {
         frame[encoded.length] = (byte) signature.length;
         System.arraycopy(signature, 0, frame, encoded.length + 1, signature.length);
         return frame;
+    }
+
+    private static byte[] encodeMacRequestFrame(Envelope<?> request) {
+        byte[] encoded = request.encodedUnsafe();
+        byte[] authenticator = request.authenticatorUnsafe();
+        FieldWriter w = new FieldWriter(encoded.length + 5 + authenticator.length);
+        w.u8(MessageType.MAC_REQUEST.code);
+        w.raw(encoded, 1, encoded.length - 1);
+        w.bytes(authenticator);
+        w.u8(0);
+        return w.toArray();
     }
 
     /** The canonical encoding of {@code message} (type byte and fields, no signature). */
@@ -229,6 +266,7 @@ public final class Codec {
             case RequestBodies b -> b.requests().stream().mapToInt(Envelope::wireSize).sum() + 4 * b.requests().size();
             case StateChunk c -> c.dataUnsafe().length;
             case StateManifest m -> 32 * m.leaves().size();
+            case Vouch v -> BATCH_ENTRY_BYTES * v.requests().size();
             case ViewChange v -> 256 * (v.checkpointProof().size() + 4 * v.prepared().size());
             case NewView v -> 2048 * v.viewChanges().size() + 256 * v.prePrepares().size();
             default -> 64;
@@ -265,6 +303,9 @@ public final class Codec {
             throw new CodecException(Reason.UNKNOWN_TYPE, "unknown message type " + code);
         }
         Message message = r.read(shapeOf(type));
+        if (type == MessageType.MAC_REQUEST) {
+            return macRequest(frame, offset, (Request) message, r);
+        }
         int encodedEnd = r.position();
         int signatureLength = r.u8();
         if (type.signed() && signatureLength == 0) {
@@ -284,6 +325,32 @@ public final class Codec {
         byte[] encoded = new byte[encodedEnd - offset];
         System.arraycopy(frame, offset, encoded, 0, encoded.length);
         return new Envelope<>(message, encoded, signature);
+    }
+
+    /**
+     * The rest of a MAC_REQUEST after the request's fields: the authenticator and an empty
+     * signature. Its encoding is the REQUEST encoding of the same fields (what the tags cover).
+     */
+    private static Envelope<Request> macRequest(byte[] frame, int offset, Request request, FieldReader r)
+            throws CodecException {
+        int fieldsEnd = r.position();
+        byte[] authenticator = r.bytes(null, x -> null, Authenticators.TAG_BYTES,
+                Authenticators.TAG_BYTES * Authenticators.TAGS_MAX, "authenticator");
+        if (authenticator.length % Authenticators.TAG_BYTES != 0) {
+            throw new CodecException(Reason.INVALID_FIELD, "authenticator of " + authenticator.length
+                    + " bytes is no whole number of " + Authenticators.TAG_BYTES + "-byte tags");
+        }
+        if (r.u8() != 0) {
+            throw new CodecException(Reason.INVALID_FIELD, MessageType.MAC_REQUEST + " must not carry a signature");
+        }
+        if (r.remaining() != 0) {
+            throw new CodecException(Reason.TRAILING_BYTES,
+                    r.remaining() + " bytes after the end of a " + MessageType.MAC_REQUEST + " frame");
+        }
+        byte[] encoded = new byte[fieldsEnd - offset];
+        encoded[0] = (byte) MessageType.REQUEST.code;
+        System.arraycopy(frame, offset + 1, encoded, 1, encoded.length - 1);
+        return new Envelope<>(request, encoded, new byte[0], authenticator);
     }
 
     // ---------------------------------------------------------------- joins

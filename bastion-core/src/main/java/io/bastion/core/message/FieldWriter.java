@@ -145,6 +145,12 @@ final class FieldWriter implements Fields {
         buffer.put(tmp);
     }
 
+    /** {@code data[offset, offset+length)} as they are, without a length prefix. */
+    void raw(byte[] data, int offset, int length) {
+        ensure(length);
+        buffer.put(data, offset, length);
+    }
+
     void bytes(byte[] data) {
         i32(data.length);
         ensure(data.length);

@@ -6,6 +6,6 @@ package io.bastion.core.message;
  */
 public sealed interface Message
         permits Request, PrePrepare, Prepare, Commit, Checkpoint, Reply, Status, FetchRequests, RequestBodies,
-        ViewChange, NewView, FetchState, StateManifest, StateChunk, Hello, Challenge {
+        ViewChange, NewView, FetchState, StateManifest, StateChunk, Hello, Challenge, KeyNonce, SessionKey, Vouch {
     MessageType type();
 }

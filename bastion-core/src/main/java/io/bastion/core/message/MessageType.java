@@ -27,7 +27,20 @@ public enum MessageType {
     /** Client to replica, before a Join: asks for a {@link Challenge}; costs the replica no state. */
     HELLO(15, Signing.UNSIGNED),
     /** Replica to client: signed, so other replicas can check it inside a Join. */
-    CHALLENGE(16, Signing.SIGNED);
+    CHALLENGE(16, Signing.SIGNED),
+    /**
+     * A {@link Request} authenticated by one HMAC tag per replica instead of a signature (MAC client
+     * mode). It decodes to an {@link Envelope} of the same {@code Request}, whose encoding is the
+     * REQUEST encoding and which carries the tags as its {@link Envelope#authenticator()}; no
+     * message record has this type.
+     */
+    MAC_REQUEST(17, Signing.UNSIGNED),
+    /** Replica to client, first on a TLS client connection: the nonce a {@link SessionKey} there must carry. */
+    KEY_NONCE(18, Signing.UNSIGNED),
+    /** Client to one replica: its HMAC key for this connection, signed by the client's key. */
+    SESSION_KEY(19, Signing.SIGNED),
+    /** Replica to all (MAC client mode): requests authentic to the sender; authenticated by the connection. */
+    VOUCH(20, Signing.UNSIGNED);
 
     /** Codes from here on belong to the transport (handshake) and are never message types. */
     public static final int TRANSPORT_CODES_FROM = 0x40;

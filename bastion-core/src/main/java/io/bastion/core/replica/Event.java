@@ -32,6 +32,18 @@ public sealed interface Event {
     record OwnRequest(Envelope<io.bastion.core.message.Request> request) implements Event {}
 
     /**
+     * MAC client mode: request bodies peer {@code from} sent (relayed or in answer to a fetch)
+     * whose tag for this replica did not check, or for whose client this replica holds no key.
+     * They are not authentic here: they only fill slots waiting for them, and count as the peer's
+     * voucher (see docs/protocol.md, "MAC client mode").
+     */
+    record UnverifiedBodies(int from, List<Envelope<io.bastion.core.message.Request>> requests) implements Event {
+        public UnverifiedBodies {
+            requests = List.copyOf(requests);
+        }
+    }
+
+    /**
      * The executor finished batch {@code seq}. {@code stateDigest} is the digest of the whole
      * replicated state after it when {@code seq} is a checkpoint (made durable before this report),
      * else {@code null}.

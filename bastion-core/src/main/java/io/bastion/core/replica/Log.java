@@ -36,6 +36,12 @@ final class Log {
     private final Map<Long, java.util.Set<Digest>> heldBySeq = new HashMap<>();
     private final Map<Digest, Integer> holders = new HashMap<>();
     private final Map<Digest, List<Slot>> waiting = new HashMap<>();
+    /**
+     * MAC client mode: held bodies that are not authentic here. They came only from peers, with a
+     * tag this replica could not check, to fill a slot waiting for them; such a slot is accepted
+     * only once a correct replica backs it (f+1 PREPAREs, or a re-proposal).
+     */
+    private final java.util.Set<Digest> unverified = new java.util.HashSet<>();
     private long low;
     private final int size;
     private final int retained;
@@ -111,8 +117,59 @@ final class Log {
         }
     }
 
-    /** A body arrived; fills every slot waiting for it. Returns whether any slot was waiting. */
+    /** An authentic body arrived; fills every slot waiting for it. Returns whether any slot was waiting. */
     boolean bodyArrived(Envelope<Request> body) {
+        if (unverified.remove(body.digest())) {
+            orderedBodies.put(body.digest(), body); // the authentic copy is the one to serve to peers
+        }
+        return fill(body);
+    }
+
+    /**
+     * A body this replica could not authenticate (MAC client mode) arrived from a peer: it fills
+     * the slots waiting for it, marked unverified; it is kept only if some slot was waiting.
+     */
+    boolean unverifiedBodyArrived(Envelope<Request> body) {
+        boolean filled = fill(body);
+        if (filled) {
+            unverified.add(body.digest());
+        }
+        return filled;
+    }
+
+    /** Whether some body of {@code slot}'s batch is held unverified here. */
+    boolean holdsUnverified(Slot slot) {
+        if (unverified.isEmpty()) {
+            return false;
+        }
+        for (BatchEntry e : slot.batch().entries()) {
+            if (unverified.contains(e.requestDigest())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the body with {@code digest} is held unverified here (and so is not served to peers). */
+    boolean isUnverified(Digest digest) {
+        return unverified.contains(digest);
+    }
+
+    /** f+1 replicas vouched for the body with {@code digest}: it is authentic from now on. */
+    void vouched(Digest digest) {
+        unverified.remove(digest);
+    }
+
+    /** A correct replica accepted {@code slot}'s batch: its bodies are authentic from now on. */
+    void backedByCorrect(Slot slot) {
+        if (!unverified.isEmpty()) {
+            for (BatchEntry e : slot.batch().entries()) {
+                unverified.remove(e.requestDigest());
+            }
+        }
+    }
+
+    private boolean fill(Envelope<Request> body) {
         List<Slot> slotsWaiting = waiting.remove(body.digest());
         if (slotsWaiting == null) {
             return false;
@@ -147,6 +204,7 @@ final class Log {
             if (holders.merge(d, -1, Integer::sum) == 0) {
                 holders.remove(d);
                 orderedBodies.remove(d);
+                unverified.remove(d);
             }
         }
     }
@@ -200,6 +258,7 @@ final class Log {
     void checkInvariants() {
         Check.that(holders.keySet().equals(orderedBodies.keySet()), "ordered bodies without holders, or holders without bodies");
         Check.that(slots.keySet().containsAll(heldBySeq.keySet()), "bodies held for a slot no longer in the log");
+        Check.that(orderedBodies.keySet().containsAll(unverified), "unverified digest without a held body");
         for (Slot s : slots.values()) {
             Check.that(s.seq >= retainedFrom() && s.seq <= high(), "slot %d outside log [%d, %d]", s.seq,
                     retainedFrom(), high());

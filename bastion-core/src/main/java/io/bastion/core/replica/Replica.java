@@ -8,6 +8,9 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Hello;
+import io.bastion.core.message.KeyNonce;
+import io.bastion.core.message.SessionKey;
+import io.bastion.core.message.Vouch;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.FetchRequests;
@@ -77,6 +80,10 @@ public final class Replica {
     final Log log;
     final RequestPool pool;
     final ClientTable clients;
+    /** MAC client mode: who vouched for which request (this replica included). */
+    final Vouchers vouchers;
+    /** MAC client mode: requests this replica vouched for in the current step, broadcast at its end. */
+    private final List<BatchEntry> vouchesToSend = new ArrayList<>();
     final Checkpoints checkpoints = new Checkpoints();
     private final StateTransfer transfer;
 
@@ -134,6 +141,7 @@ public final class Replica {
         this.pool = new RequestPool(settings.pendingRequestsMax(), settings.requestsPerClientMax(),
                 Math.max(1, settings.requestTimeoutMillis() / RELAY_DELAY_FRACTION));
         this.clients = new ClientTable(Map.of());
+        this.vouchers = new Vouchers(VOUCHED_REQUESTS_MAX);
         this.transfer = new StateTransfer(id, settings, stats);
         this.views = new ViewChangeProtocol(id, quorums, settings, signer, stats, new ViewHost());
         this.retransmission = new Retransmission(this);
@@ -197,6 +205,7 @@ public final class Replica {
                 onRequest(own.request(), false, out);
                 out.broadcast(Envelope.unsigned(new RequestBodies(id, List.of(own.request()))));
             }
+            case Event.UnverifiedBodies unverified -> onUnverifiedBodies(unverified.from(), unverified.requests(), out);
             case Event.Executed executed -> {
                 forget(executed.forgottenClients());
                 onExecuted(executed.seq(), executed.stateDigest(), out);
@@ -206,6 +215,8 @@ public final class Replica {
             case Event.StateInstalled installed -> onStateInstalled(installed, out);
         }
         advance(out);
+        broadcastVouches(vouchesToSend, out);
+        vouchesToSend.clear();
         return out;
     }
 
@@ -232,6 +243,84 @@ public final class Replica {
             case Reply r -> stats.increment(Counter.MESSAGES_IGNORED);
             case Hello h -> stats.increment(Counter.MESSAGES_IGNORED); // answered at the edge
             case Challenge c -> stats.increment(Counter.MESSAGES_IGNORED);
+            case KeyNonce k -> stats.increment(Counter.MESSAGES_IGNORED); // the edge's business
+            case SessionKey k -> stats.increment(Counter.MESSAGES_IGNORED);
+            case Vouch v -> onVouch(from, v);
+        }
+    }
+
+    /** MAC client mode: VOUCH messages for {@code requests}, at most {@link Vouch#REQUESTS_MAX} each. */
+    void broadcastVouches(List<BatchEntry> requests, Output out) {
+        for (int from = 0; from < requests.size(); from += Vouch.REQUESTS_MAX) {
+            List<BatchEntry> part = List.copyOf(requests.subList(from, Math.min(requests.size(), from + Vouch.REQUESTS_MAX)));
+            out.broadcast(Envelope.unsigned(new Vouch(id, part)));
+        }
+    }
+
+    /** How a vouch names a request. */
+    static BatchEntry vouchFor(Envelope<Request> body) {
+        return new BatchEntry(body.message().clientId(), body.message().requestNumber(), body.digest());
+    }
+
+    /**
+     * MAC client mode: peer {@code from} holds these requests authentic. With f+1 vouchers a body
+     * held unverified here is authentic (one voucher is correct, and by induction a correct
+     * replica checked its own tag).
+     */
+    private void onVouch(int from, Vouch v) {
+        if (from < 0 || from >= quorums.n() || from == id || v.replicaId() != from) {
+            stats.increment(Counter.MESSAGES_IGNORED);
+            return;
+        }
+        for (BatchEntry e : v.requests()) {
+            if (!clients.isNew(e.clientId(), e.requestNumber())) {
+                continue; // executed already: a late voucher would only take a place in the table
+            }
+            Digest d = e.requestDigest();
+            if (vouchers.add(d, from) && vouchers.count(d) >= quorums.weakCertificate()) {
+                log.vouched(d);
+            }
+        }
+    }
+
+    /** MAC client mode: this replica holds a MAC-mode request authentic (in its pool): it vouches for it. */
+    private void vouch(Envelope<Request> body) {
+        if (body.hasAuthenticator() && vouchers.add(body.digest(), id)) {
+            vouchesToSend.add(vouchFor(body));
+        }
+    }
+
+    /** Digests whose vouchers a replica tracks at once (MAC client mode). */
+    static final int VOUCHED_REQUESTS_MAX = 4_096;
+
+    /**
+     * MAC client mode: bodies from peer {@code from} that this replica could not authenticate. Each
+     * fills the slots waiting for it, marked unverified (such a batch is accepted only once f+1
+     * PREPAREs back it), and counts as {@code from}'s voucher: a correct replica sends only bodies
+     * authentic to it, so f+1 vouchers make a request authentic here, and it joins the pool (which is
+     * how a primary that cannot check a request's tag still orders it).
+     */
+    private void onUnverifiedBodies(int from, List<Envelope<Request>> bodies, Output out) {
+        if (from < 0 || from >= quorums.n() || from == id) {
+            stats.increment(Counter.MESSAGES_IGNORED);
+            return;
+        }
+        for (Envelope<Request> body : bodies) {
+            stats.increment(Counter.BODIES_UNVERIFIED);
+            if (body.message().operationUnsafe().length > settings.requestBytesMax() || body.message().readOnly()) {
+                stats.increment(Counter.REQUESTS_INVALID);
+                continue;
+            }
+            if (pool.get(body.digest()) != null) {
+                continue; // authentic here already
+            }
+            vouchers.add(body.digest(), from);
+            if (vouchers.count(body.digest()) >= quorums.weakCertificate()) {
+                stats.increment(Counter.REQUESTS_VOUCHED);
+                onRequest(body, false, out);
+            } else {
+                log.unverifiedBodyArrived(body);
+            }
         }
     }
 
@@ -264,12 +353,16 @@ public final class Replica {
             return;
         }
         switch (pool.add(signed, nowMillis)) {
-            case DUPLICATE -> stats.increment(Counter.REQUESTS_DUPLICATE);
+            case DUPLICATE -> {
+                stats.increment(Counter.REQUESTS_DUPLICATE);
+                vouch(signed);
+            }
             case FULL -> stats.increment(Counter.REQUESTS_POOL_FULL);
             case ADDED -> {
                 if (awaited) {
                     pool.markOrdered(signed.digest());
                 }
+                vouch(signed);
             }
         }
     }
@@ -465,6 +558,15 @@ public final class Replica {
         }
         PrePrepare p = slot.batch();
         boolean backedByCorrect = slot.reproposal || slot.matchingPrepares() >= quorums.weakCertificate();
+        if (!backedByCorrect && log.holdsUnverified(slot)) {
+            // MAC client mode: a body whose tag this replica could not check is accepted only once a
+            // correct replica (one of f+1 that prepared) checked it; until then wait, do not reject
+            if (!slot.awaitingBacking) {
+                slot.awaitingBacking = true;
+                stats.increment(Counter.PRE_PREPARES_AWAITING_BACKING);
+            }
+            return;
+        }
         Long previousTime = timeBefore(slot.seq);
         if (!backedByCorrect && (previousTime == null || nowMillis == 0)) {
             return; // decide once the previous batch's time and the local clock are known
@@ -479,6 +581,9 @@ public final class Replica {
             return;
         }
         slot.accepted = true;
+        if (backedByCorrect) {
+            log.backedByCorrect(slot); // a correct replica checked these bodies: they may be served now
+        }
         for (BatchEntry e : p.entries()) {
             pool.markOrdered(e.requestDigest());
         }
@@ -545,6 +650,7 @@ public final class Replica {
         List<Envelope<Request>> fresh = new ArrayList<>(slot.bodies.size());
         for (Envelope<Request> body : slot.bodies) {
             Request r = body.message();
+            vouchers.remove(body.digest());
             if (r.kind() == Request.Kind.JOIN || !SessionSettings.isStatic(r.clientId())) {
                 // a Join, or a session's request: the state machine keeps these exactly-once itself, in
                 // order, so its table can drop a session the moment it ends at every replica alike
@@ -583,8 +689,11 @@ public final class Replica {
         }
         while (pool.hasUnordered() && nextSeq - 1 - lastDelivered < settings.inFlightBatchesMax()
                 && log.inWindow(nextSeq)) {
+            // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
+            // authentic, so no faulty client can make a correct primary propose what backups cannot accept
             List<Envelope<Request>> batch = pool.takeBatch(settings.batchRequestsMax(), settings.batchBytesMax(),
-                    r -> clients.isNew(r.clientId(), r.requestNumber()));
+                    r -> clients.isNew(r.clientId(), r.requestNumber()),
+                    r -> !r.hasAuthenticator() || vouchers.count(r.digest()) >= quorums.certificate());
             if (batch.isEmpty()) {
                 return;
             }
@@ -1036,6 +1145,7 @@ public final class Replica {
                 + "delivered %d", nextSeq, lastDelivered);
         log.checkInvariants();
         pool.checkInvariants();
+        vouchers.checkInvariants();
         checkpoints.checkInvariants(lastStable, quorums.n());
     }
 

@@ -47,6 +47,12 @@ public final class ReplicaStats {
         STATE_SERVED,
         /** STATUS, FETCH and view retransmissions not answered: the peer spent its budget. */
         PEER_MESSAGES_THROTTLED,
+        /** MAC client mode: bodies from peers whose own tag this replica could not check. */
+        BODIES_UNVERIFIED,
+        /** MAC client mode: requests made authentic here by f+1 peers' vouchers. */
+        REQUESTS_VOUCHED,
+        /** MAC client mode: a pre-prepare waited for f+1 PREPAREs because a body was unverified here. */
+        PRE_PREPARES_AWAITING_BACKING,
     }
 
     private final EnumMap<Counter, Long> counters = new EnumMap<>(Counter.class);

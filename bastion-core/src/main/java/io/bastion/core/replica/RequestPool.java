@@ -23,7 +23,10 @@ import java.util.function.Predicate;
  * <p>A backup relays a request no batch ordered to the primary once it has waited
  * {@code relayDelayMillis} (and again every {@code relayDelayMillis} while it stays unordered):
  * a client may have sent it to the backups only. The primary is suspected only for requests it
- * was given, so the request timer of a request starts at its first relay ({@link #oldestRelayed}).
+ * was given, so the request timer of a request starts at its first relay ({@link #oldestRelayed});
+ * in MAC client mode the primary may be unable to check a relayed request (a faulty client gave
+ * it a bad tag), so only signed requests start the timer. A signed copy of a held MAC request
+ * (same digest) replaces it.
  */
 final class RequestPool {
     enum AddResult { ADDED, DUPLICATE, FULL }
@@ -48,7 +51,11 @@ final class RequestPool {
 
     AddResult add(Envelope<Request> request, long nowMillis) {
         Digest d = request.digest();
-        if (byDigest.containsKey(d)) {
+        Envelope<Request> held = byDigest.get(d);
+        if (held != null) {
+            if (held.hasAuthenticator() && !request.hasAuthenticator()) {
+                byDigest.put(d, request); // a signed copy (a MAC client's fallback) can be relayed to anyone
+            }
             return AddResult.DUPLICATE;
         }
         long client = request.message().clientId();
@@ -117,7 +124,10 @@ final class RequestPool {
             bytes += size;
             relayDue.pollFirstEntry();
             relayDue.put(head.getKey(), nowMillis + relayDelayMillis);
-            relayedSince.putIfAbsent(head.getKey(), nowMillis);
+            if (!body.hasAuthenticator()) {
+                // a MAC request may carry a bad tag for the primary alone: relaying it proves nothing
+                relayedSince.putIfAbsent(head.getKey(), nowMillis);
+            }
         }
         return due;
     }
@@ -224,6 +234,15 @@ final class RequestPool {
      * {@code stillWanted} rejects (already executed) are dropped from the queue on the way.
      */
     List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted) {
+        return takeBatch(requestsMax, bytesMax, stillWanted, r -> true);
+    }
+
+    /**
+     * As above; requests that {@code ready} rejects stay queued, in their place, for a later batch
+     * (MAC-mode requests not yet vouched for by 2f+1 replicas).
+     */
+    List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted,
+                                      Predicate<Envelope<Request>> ready) {
         List<Envelope<Request>> batch = new ArrayList<>();
         List<Digest> taken = new ArrayList<>();
         int bytes = 0;
@@ -233,6 +252,9 @@ final class RequestPool {
             Envelope<Request> r = byDigest.get(d);
             if (!stillWanted.test(r.message())) {
                 taken.add(d);
+                continue;
+            }
+            if (!ready.test(r)) {
                 continue;
             }
             int size = r.message().operationUnsafe().length;

@@ -101,6 +101,14 @@ final class Retransmission {
         if (!due.isEmpty()) {
             out.send(r.views.primary(), Envelope.unsigned(new RequestBodies(r.id, due)));
             r.stats.add(Counter.REQUESTS_RELAYED, due.size());
+            // MAC client mode: vouches are not retransmitted otherwise (a connection may have dropped them)
+            List<io.bastion.core.message.BatchEntry> tagged = new ArrayList<>();
+            for (Envelope<Request> body : due) {
+                if (body.hasAuthenticator()) {
+                    tagged.add(Replica.vouchFor(body));
+                }
+            }
+            r.broadcastVouches(tagged, out);
         }
     }
 
@@ -118,7 +126,7 @@ final class Retransmission {
         List<Envelope<Request>> found = new ArrayList<>();
         for (Digest d : fetch.requestDigests()) {
             Envelope<Request> body = r.pool.get(d);
-            if (body == null) {
+            if (body == null && !r.log.isUnverified(d)) { // a correct replica serves only what is authentic to it
                 body = r.log.orderedBody(d);
             }
             if (body != null) {

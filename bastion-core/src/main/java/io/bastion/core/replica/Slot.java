@@ -36,6 +36,8 @@ final class Slot {
     boolean reproposal;
     /** The pre-prepare and its bodies are durable here. */
     boolean batchPersisted;
+    /** MAC client mode: waiting for f+1 PREPAREs, because a body is unverified here (counted once). */
+    boolean awaitingBacking;
 
     /** The proof from the latest view in which this batch prepared here (survives view changes). */
     PreparedProof preparedProof;
@@ -65,6 +67,7 @@ final class Slot {
         committed = false;
         reproposal = false;
         batchPersisted = false;
+        awaitingBacking = false;
         prepares.clear();
         commits.clear();
         fetchAttempts = 0;

@@ -62,11 +62,57 @@ class CodecTest {
                 "0d" + "00000003" + "0000000000000080" + "00000001" + Samples.digest(8).hex(),
                 "0e" + "00000001" + "0000000000000080" + "00000007" + "00000002" + "0405",
                 "0f" + "00" + "00000020" + "11".repeat(32) + "00000010" + "22".repeat(16) + "00000003" + "616263",
-                "10" + "00000002" + Samples.digest(9).hex() + "00000010" + "22".repeat(16) + "0000019b76db9260");
+                "10" + "00000002" + Samples.digest(9).hex() + "00000010" + "22".repeat(16) + "0000019b76db9260",
+                // a MAC-mode request's encoding is the REQUEST encoding: what its tags cover
+                "010000000000000007000000000000002a0000000003010203",
+                "12" + "00000002" + "00000020" + "44".repeat(32),
+                "13" + "0000000000000007" + "00000002" + "00000020" + "44".repeat(32) + "00000020" + "55".repeat(32),
+                "14" + "00000003" + "00000001" + "0000000000000007" + "000000000000002a" + Samples.digest(6).hex());
         List<Envelope<?>> all = Samples.all();
         for (int i = 0; i < all.size(); i++) {
             assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));
         }
+    }
+
+    /** Golden bytes of a MAC_REQUEST frame: the REQUEST's fields, the authenticator, an empty signature. */
+    @Test
+    void macRequestFrameHasTheDocumentedLayout() throws CodecException {
+        String expected = "11" + "0000000000000007000000000000002a0000000003010203" + "00000040" + "33".repeat(64) + "00";
+        assertThat(Hex.of(Codec.encodeFrame(Samples.macRequest()))).isEqualTo(expected);
+        Envelope<?> decoded = Codec.decodeFrame(Hex.parse(expected));
+        assertThat(decoded.type()).isEqualTo(MessageType.REQUEST);
+        assertThat(decoded.hasAuthenticator()).isTrue();
+        assertThat(decoded.message()).isEqualTo(Samples.request().message());
+    }
+
+    /** Tags are credentials, not content: a request has one digest whether signed or tagged, whatever the tags. */
+    @Test
+    void aMacRequestHasTheDigestOfTheSignedRequestWithItsContent() {
+        Envelope<Request> tagged = Samples.macRequest();
+        Envelope<Request> retagged = Envelope.authenticate(tagged.message(), e -> Samples.filled(64, 0x77));
+        assertThat(tagged.digest()).isEqualTo(Samples.request().digest()).isEqualTo(retagged.digest());
+        assertThat(tagged).isNotEqualTo(retagged).isNotEqualTo(Samples.request());
+    }
+
+    @Test
+    void relayedBodiesKeepTheirAuthenticators() throws CodecException {
+        Envelope<RequestBodies> bodies = Envelope.unsigned(new RequestBodies(2, List.of(Samples.macRequest(), Samples.request())));
+        RequestBodies decoded = (RequestBodies) Codec.decodeFrame(Codec.encodeFrame(bodies)).message();
+        assertThat(decoded.requests().get(0).authenticator()).isEqualTo(Samples.filled(64, 0x33));
+        assertThat(decoded.requests().get(0).signature()).isEmpty();
+        assertThat(decoded.requests().get(1).hasAuthenticator()).isFalse();
+    }
+
+    @Test
+    void malformedAuthenticatorsAreRejected() {
+        String fields = "0000000000000007000000000000002a0000000003010203";
+        assertReason(Hex.parse("11" + fields + "00000000" + "00"), Reason.INVALID_FIELD); // no tag
+        assertReason(Hex.parse("11" + fields + "00000011" + "33".repeat(17) + "00"), Reason.INVALID_FIELD); // 17 bytes
+        assertReason(Hex.parse("11" + fields + "00000010" + "33".repeat(16) + "01aa"), Reason.INVALID_FIELD); // signed
+        assertReason(Hex.parse("11" + fields + "00000010" + "33".repeat(16) + "00" + "00"), Reason.TRAILING_BYTES);
+        assertReason(Hex.parse("11" + fields + String.format("%08x", 16 * (Authenticators.TAGS_MAX + 1))
+                + "33".repeat(16 * (Authenticators.TAGS_MAX + 1)) + "00"), Reason.INVALID_FIELD);
+        assertReason(Hex.parse("12" + "00000002" + "0000001f" + "44".repeat(31) + "00"), Reason.INVALID_FIELD); // short nonce
     }
 
     private static String frame(Envelope<?> signed) {
@@ -88,9 +134,11 @@ class CodecTest {
             Envelope<?> decoded = Codec.decodeFrame(frame);
             assertThat(decoded.message()).isEqualTo(signed.message());
             assertThat(decoded.signature()).isEqualTo(signed.signature());
+            assertThat(decoded.authenticator()).isEqualTo(signed.authenticator());
             assertThat(Codec.encodeFrame(decoded)).isEqualTo(frame);
             assertThat(Codec.encodeMessage(decoded.message())).isEqualTo(decoded.encoded());
-            covered.add(signed.type());
+            assertThat(decoded.wireSize()).isEqualTo(frame.length);
+            covered.add(MessageType.ofCode(frame[0] & 0xff));
         }
         assertThat(covered).containsExactlyInAnyOrder(MessageType.values());
     }

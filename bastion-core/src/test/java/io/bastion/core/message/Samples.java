@@ -38,7 +38,16 @@ final class Samples {
                 Envelope.unsigned(new StateChunk(1, 128, 7, new byte[] {4, 5})),
                 Envelope.unsigned(new Hello(new PublicKeyRef(PublicKeyRef.Algorithm.ED25519, filled(32, 0x11)),
                         filled(16, 0x22), new byte[] {'a', 'b', 'c'})),
-                Envelope.sign(new Challenge(2, digest(9), filled(16, 0x22), 1_767_225_660_000L), SIGNER));
+                Envelope.sign(new Challenge(2, digest(9), filled(16, 0x22), 1_767_225_660_000L), SIGNER),
+                macRequest(),
+                Envelope.unsigned(new KeyNonce(2, filled(32, 0x44))),
+                Envelope.sign(new SessionKey(7, 2, filled(32, 0x44), filled(32, 0x55)), SIGNER),
+                Envelope.unsigned(new Vouch(3, List.of(new BatchEntry(7, 42, digest(6))))));
+    }
+
+    /** {@link #request()}'s content with four fixed tags instead of a signature (MAC client mode). */
+    static Envelope<Request> macRequest() {
+        return Envelope.authenticate(new Request(7, 42, false, new byte[] {1, 2, 3}), encoding -> filled(64, 0x33));
     }
 
     static byte[] filled(int length, int value) {

@@ -1,5 +1,6 @@
 package io.bastion.net.channel;
 
+import io.bastion.core.message.Codec;
 import io.bastion.core.message.Envelope;
 import io.bastion.net.NetSettings;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +27,11 @@ public final class FrameEncoder extends MessageToByteEncoder<Envelope<?>> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Envelope<?> message, ByteBuf out) {
+        if (message.hasAuthenticator()) { // a MAC-mode request goes as a MAC_REQUEST, which the codec lays out
+            out.writeInt(message.wireSize());
+            out.writeBytes(Codec.encodeFrame(message));
+            return;
+        }
         byte[] signature = message.signatureUnsafe();
         out.writeInt(message.wireSize());
         out.writeBytes(message.encodedUnsafe());

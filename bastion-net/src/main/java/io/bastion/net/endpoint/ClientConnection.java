@@ -33,6 +33,10 @@ public final class ClientConnection {
     /** Confined to the event loop: when the first byte not yet part of a message arrived. */
     private long partialSinceNanos = NO_PARTIAL;
     private volatile boolean closed;
+    /** MAC client mode: the nonce this connection's KEY-NONCE carried ({@code null}: none was sent). */
+    private volatile byte[] keyNonce;
+    /** MAC client mode: client ids that established a session key on this connection. */
+    private final Set<Long> keyedClientIds = ConcurrentHashMap.newKeySet();
     /** Made by the replica on the connection's first request: which of its requests are worth checking. */
     private final AtomicReference<RequestAdmission> admission = new AtomicReference<>();
 
@@ -88,6 +92,41 @@ public final class ClientConnection {
         channel.config().setAutoRead(false);
         channel.eventLoop().schedule(() -> channel.config().setAutoRead(true), nanos,
                 java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * MAC client mode: the nonce of this connection's KEY-NONCE, set once when it is sent; a
+     * SESSION-KEY on this connection must carry it.
+     */
+    public void keyNonce(byte[] nonce) {
+        if (keyNonce != null) {
+            throw new IllegalStateException("a connection has one key nonce");
+        }
+        keyNonce = nonce.clone();
+    }
+
+    /** The nonce of this connection's KEY-NONCE, or {@code null} when none was sent (a plaintext port). */
+    public byte[] keyNonce() {
+        byte[] nonce = keyNonce;
+        return nonce == null ? null : nonce.clone();
+    }
+
+    /** What became of a client id's key on this connection ({@link #keyed}). */
+    enum Keyed { ADDED, REPEATED, FULL }
+
+    /** Records that {@code clientId} established a key here: once per client id, at most {@code max} ids. */
+    Keyed keyed(long clientId, int max) {
+        if (keyedClientIds.contains(clientId)) {
+            return Keyed.REPEATED;
+        }
+        if (keyedClientIds.size() >= max) {
+            return Keyed.FULL;
+        }
+        return keyedClientIds.add(clientId) ? Keyed.ADDED : Keyed.REPEATED;
+    }
+
+    Set<Long> keyedClientIds() {
+        return keyedClientIds;
     }
 
     /** Closes the connection (for instance after a client misbehaved at the protocol level). */

@@ -141,7 +141,12 @@ public final class ClientEndpoint implements AutoCloseable {
                     Pipelines.addMessageCodec(channel.pipeline(), settings.frameBytesMax(), counters);
                     security.secure(channel, null, settings.clientMessageTimeoutMillis(), counters,
                             "a client at " + channel.remoteAddress());
-                    startSession(channel);
+                    ClientConnection connection = startSession(channel);
+                    try {
+                        handler.onOpened(connection);
+                    } catch (RuntimeException e) {
+                        LOG.error("client message handler failed on a new connection {}", connection, e);
+                    }
                 }
             }
         };
@@ -220,6 +225,11 @@ public final class ClientEndpoint implements AutoCloseable {
         return queued;
     }
 
+    /** Whether this endpoint's connections are TLS (a SESSION-KEY may only travel over TLS). */
+    public boolean isTls() {
+        return security.isTls();
+    }
+
     /** Whether some open connection is bound to {@code clientId}. */
     public boolean isBound(long clientId) {
         return !bindings.connectionsOf(clientId).isEmpty();
@@ -294,6 +304,11 @@ public final class ClientEndpoint implements AutoCloseable {
     void onClosed(ClientConnection connection) {
         bindings.unbindAll(connection);
         connection.queue().close();
+        try {
+            handler.onClosed(connection);
+        } catch (RuntimeException e) {
+            LOG.error("client message handler failed on the close of {}", connection, e);
+        }
     }
 
     @Override

@@ -15,4 +15,13 @@ import io.bastion.core.message.Envelope;
 @FunctionalInterface
 public interface ClientMessageHandler {
     void onMessage(ClientConnection connection, Envelope<?> message);
+
+    /**
+     * A connection to the client port opened (not an adopted WebSocket), before any of its
+     * messages is delivered: the replica may send it something first (MAC client mode's KEY-NONCE).
+     */
+    default void onOpened(ClientConnection connection) {}
+
+    /** {@code connection} closed; it is already unbound from every client id. */
+    default void onClosed(ClientConnection connection) {}
 }

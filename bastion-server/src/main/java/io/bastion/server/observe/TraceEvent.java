@@ -98,6 +98,9 @@ public record TraceEvent(long timeMicros, int replica, String direction, String 
             case StateChunk c -> b.seq(c.seq()).digest(signed.digest());
             case io.bastion.core.message.Hello h -> b.digest(signed.digest());
             case io.bastion.core.message.Challenge c -> b.digest(signed.digest());
+            case io.bastion.core.message.KeyNonce k -> b.digest(signed.digest());
+            case io.bastion.core.message.SessionKey k -> b.request(k.clientId(), 0).digest(signed.digest());
+            case io.bastion.core.message.Vouch v -> b.digest(signed.digest());
         }
         return b.build();
     }

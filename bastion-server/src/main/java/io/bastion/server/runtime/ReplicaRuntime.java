@@ -26,7 +26,11 @@ import io.bastion.core.replica.Output;
 import io.bastion.core.replica.Replica;
 import io.bastion.core.service.Service;
 import io.bastion.core.replica.Recovery;
+import io.bastion.net.endpoint.ClientConnection;
 import io.bastion.net.endpoint.RequestAdmission;
+import io.bastion.net.endpoint.SessionKeyTable;
+import io.bastion.core.message.RequestBodies;
+import io.bastion.core.message.SessionKey;
 import io.bastion.server.observe.TraceEvent;
 import io.bastion.server.observe.TraceLog;
 import io.bastion.server.storage.ProtocolLog;
@@ -200,6 +204,10 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final StateMachine engine;
     /** Checks what clients send: only registered clients and live sessions are known. */
     private final MessageAuthenticator authenticator;
+    /** MAC client mode: the clients' session keys, each tied to the connection that set it up. */
+    private final SessionKeyTable sessionKeys = new SessionKeyTable();
+    private final java.util.concurrent.atomic.AtomicLong sessionKeysInstalled = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sessionKeysRefused = new java.util.concurrent.atomic.AtomicLong();
     /** Checks what peers relay: recently ended sessions are still known. */
     private final MessageAuthenticator relayAuthenticator;
     private final SessionDirectory directory;
@@ -300,8 +308,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                     recovery.snapshotSeq(), recovery.log().size(), replica.view());
         }
         directory.replaceLive(engine.liveSessions());
-        this.authenticator = new MessageAuthenticator(config, directory, verifier);
-        this.relayAuthenticator = new MessageAuthenticator(config, directory::keyOfRelayed, verifier);
+        this.authenticator = new MessageAuthenticator(config, directory, verifier, id, sessionKeys);
+        this.relayAuthenticator = new MessageAuthenticator(config, directory::keyOfRelayed, verifier, id, sessionKeys);
         // no verifier threads: messages are checked on the thread that delivers them (Netty's)
         this.verifiers = settings.verifierThreads() == 0 ? null
                 : new VerifierPool(settings.verifierThreads(), daemon("bastion-verify-" + id));
@@ -392,6 +400,81 @@ public final class ReplicaRuntime implements AutoCloseable {
                     System.nanoTime());
         }
         admit(MessageAuthenticator.FROM_CLIENT, message, bind, sessionEnded, check);
+    }
+
+    /**
+     * What became of a SESSION-KEY: installed ({@code refusal == null}), or refused, and then
+     * whether the connection should close: after a refusal that cost a signature check (a bad
+     * signature, an unknown client, another replica named), so a flood costs one check per
+     * connection; a correct client reconnects and tries again with a new nonce, which also covers a
+     * session this replica did not know yet. Cheap refusals (a stale nonce, which a message queued
+     * before a reconnect carries; a repeat) leave the connection open.
+     */
+    public record SessionKeyOutcome(String refusal, boolean close) {
+        static final SessionKeyOutcome INSTALLED = new SessionKeyOutcome(null, false);
+
+        static SessionKeyOutcome refused(String why) {
+            return new SessionKeyOutcome(why, false);
+        }
+    }
+
+    /**
+     * MAC client mode: a SESSION-KEY from a client connection. Checked here, on the connection's
+     * event loop, so the key is in place before the connection's next request is checked (one
+     * signature per connection): the connection must be TLS and carry the nonce it was sent, the
+     * message must name this replica and be the first for its client there, and be signed by that
+     * client's key.
+     */
+    public SessionKeyOutcome onSessionKey(Envelope<?> message, ClientConnection connection, boolean tls) {
+        SessionKeyOutcome outcome = sessionKey(message, connection, tls);
+        (outcome.refusal() == null ? sessionKeysInstalled : sessionKeysRefused).incrementAndGet();
+        return outcome;
+    }
+
+    /** SESSION-KEY messages whose key was installed, since start (MAC client mode). */
+    public long sessionKeysInstalled() {
+        return sessionKeysInstalled.get();
+    }
+
+    /** SESSION-KEY messages refused, since start: replayed, for another replica, badly signed, in clear. */
+    public long sessionKeysRefused() {
+        return sessionKeysRefused.get();
+    }
+
+    private SessionKeyOutcome sessionKey(Envelope<?> message, ClientConnection connection, boolean tls) {
+        if (!(message.message() instanceof SessionKey key)) {
+            return SessionKeyOutcome.refused("not a session key");
+        }
+        if (!tls) {
+            return new SessionKeyOutcome("MAC client mode needs TLS on the client port: the session key would"
+                    + " travel in clear", true);
+        }
+        byte[] nonce = connection.keyNonce();
+        if (nonce == null || !java.security.MessageDigest.isEqual(nonce, key.nonceUnsafe())) {
+            stats.rejected(Verdict.WRONG_SENDER);
+            return SessionKeyOutcome.refused("the key nonce is not this connection's");
+        }
+        SessionKeyTable.Refusal early = sessionKeys.refusal(key.clientId(), connection);
+        if (early != null) {
+            return SessionKeyOutcome.refused(early.toString()); // before any signature work
+        }
+        Verdict verdict = authenticator.check(MessageAuthenticator.FROM_CLIENT, message);
+        if (verdict != Verdict.AUTHENTIC) {
+            stats.rejected(verdict);
+            return new SessionKeyOutcome(verdict.toString(), true);
+        }
+        SessionKeyTable.Refusal refusal = sessionKeys.install(key.clientId(), connection, key.keyUnsafe());
+        return refusal == null ? SessionKeyOutcome.INSTALLED : SessionKeyOutcome.refused(refusal.toString());
+    }
+
+    /** MAC client mode: {@code connection} closed, and the session keys it established go with it. */
+    public void onClientConnectionClosed(ClientConnection connection) {
+        sessionKeys.dropAll(connection);
+    }
+
+    /** MAC client mode: the session keys this replica holds. */
+    public SessionKeyTable sessionKeys() {
+        return sessionKeys;
     }
 
     /** A fresh {@link RequestAdmission} for a client connection. */
@@ -517,6 +600,9 @@ public final class ReplicaRuntime implements AutoCloseable {
             stats.countStaleViewDropped(); // the view moved on while it waited
             return Checked.UNCHECKED;
         }
+        if (from >= 0 && message.message() instanceof RequestBodies bodies && hasAuthenticators(bodies)) {
+            return handOnBodies(from, bodies); // MAC client mode: split, not refused, when a tag fails here
+        }
         Verdict verdict = verify(from, message, sessionEnded);
         if (verdict != Verdict.AUTHENTIC) {
             stats.rejected(verdict);
@@ -527,6 +613,39 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
         inbound.add(new Event.Received(from, message));
         return Checked.HANDED_ON;
+    }
+
+    private static boolean hasAuthenticators(RequestBodies bodies) {
+        for (Envelope<Request> r : bodies.requests()) {
+            if (r.hasAuthenticator()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * REQUEST-BODIES holding MAC-mode requests: the bodies authentic here go to the core as usual,
+     * those whose tag this replica cannot check go as {@link Event.UnverifiedBodies} (the peer's
+     * voucher, never an authentic request); anything else wrong refuses the whole message.
+     */
+    private Checked handOnBodies(int from, RequestBodies bodies) {
+        MessageAuthenticator.SplitBodies split = relayAuthenticator.checkBodies(from, bodies);
+        if (split.verdict() != Verdict.AUTHENTIC) {
+            stats.rejected(split.verdict());
+            return Checked.REFUSED;
+        }
+        // the original leaves the inbound bounds here (ANSWERED); the authentic part takes its own place
+        if (!split.authentic().isEmpty()) {
+            Envelope<RequestBodies> authentic = Envelope.unsigned(new RequestBodies(bodies.replicaId(), split.authentic()));
+            if (reserve(from, authentic)) {
+                inbound.add(new Event.Received(from, authentic));
+            }
+        }
+        if (!split.unverified().isEmpty()) {
+            inbound.add(new Event.UnverifiedBodies(from, split.unverified()));
+        }
+        return Checked.ANSWERED;
     }
 
     /**
