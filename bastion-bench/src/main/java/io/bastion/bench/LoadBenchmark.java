@@ -50,9 +50,14 @@ public final class LoadBenchmark implements AutoCloseable {
      * What the replicas run: the {@code --service} and further replica arguments, under a label
      * for the tables (e.g. {@code sql-insert acid}).
      */
-    public record Workload(String label, String service, List<String> arguments, Transport transport) {
+    public record Workload(String label, String service, List<String> arguments, Transport transport,
+                           ClientOptions.ClientAuth clientAuth) {
         public Workload(String label, String service, List<String> arguments) {
             this(label, service, arguments, Transport.TLS);
+        }
+
+        public Workload(String label, String service, List<String> arguments, Transport transport) {
+            this(label, service, arguments, transport, ClientOptions.ClientAuth.SIGNED);
         }
 
         public static Workload nullOps() {
@@ -61,7 +66,22 @@ public final class LoadBenchmark implements AutoCloseable {
 
         /** The same workload over {@code other}, labelled with it unless it is the default. */
         public Workload over(Transport other) {
-            return new Workload(other == Transport.TLS ? label : label + " " + other.flag(), service, arguments, other);
+            return new Workload(other == Transport.TLS ? label : label + " " + other.flag(), service, arguments, other,
+                    clientAuth);
+        }
+
+        /**
+         * The same workload with its clients authenticating requests by {@code auth} (docs/protocol.md,
+         * "MAC client mode"), labelled with it unless it is the default, signatures.
+         */
+        public Workload authenticatedBy(ClientOptions.ClientAuth auth) {
+            return new Workload(auth == ClientOptions.ClientAuth.SIGNED ? label : label + " mac", service, arguments,
+                    transport, auth);
+        }
+
+        /** The options of the benchmark's clients: a long request timeout, and this workload's authentication. */
+        ClientOptions clientOptions() {
+            return ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60)).withAuth(clientAuth);
         }
     }
 
@@ -206,7 +226,7 @@ public final class LoadBenchmark implements AutoCloseable {
         this.sentRequests = faultyClientsMax > 0 ? new SentRequests() : null;
         for (long id = ClusterGenerator.FIRST_CLIENT_ID; id < ClusterGenerator.FIRST_CLIENT_ID + clientsMax; id++) {
             SigningKey key = KeyFiles.readPrivateKey(generated.clientKeyFiles().get(id));
-            ClientOptions clientOptions = ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60));
+            ClientOptions clientOptions = options.workload().clientOptions();
             clients.add(sentRequests == null ? group.connect(id, key, clientOptions)
                     : group.connect(id, key, clientOptions, transport -> new RecordingTransport(transport, sentRequests)));
         }
@@ -424,7 +444,7 @@ public final class LoadBenchmark implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             SigningKey key = Ed25519SigningKey.generate(random);
             connected.add(group.connectDynamic(key, key.publicKey(),
-                    ClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(60))));
+                    options.workload().clientOptions()));
         }
         CountDownLatch gate = new CountDownLatch(1);
         Joined[] results = new Joined[count];

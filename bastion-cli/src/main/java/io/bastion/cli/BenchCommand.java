@@ -8,6 +8,7 @@ import io.bastion.bench.BenchResult;
 import io.bastion.bench.FaultyClientsBenchmark;
 import io.bastion.bench.FaultyClientsResult;
 import io.bastion.bench.JoinBenchResult;
+import io.bastion.client.ClientOptions;
 import io.bastion.bench.LoadBenchmark;
 import io.bastion.bench.matrix.Matrix;
 import io.bastion.bench.matrix.MatrixCharts;
@@ -96,6 +97,12 @@ final class BenchCommand implements Callable<Integer> {
                     + " on its own cluster per transport, one after the other, and prints each beside the first"
                     + " (default: ${DEFAULT-VALUE}).")
     List<String> transports;
+
+    @Option(names = "--client-auth", split = ",", defaultValue = "signed", paramLabel = "signed|mac",
+            description = "How the clients authenticate requests: signed (an Ed25519 signature on each) and/or mac (an"
+                    + " HMAC tag per replica under keys set up per connection; needs TLS; docs/protocol.md \"MAC client"
+                    + " mode\"); a list runs each workload on its own cluster per mode (default: ${DEFAULT-VALUE}).")
+    List<String> clientAuths;
 
     @Option(names = "--clients-kind", split = ",", defaultValue = "static",
             description = "static (clients registered in the cluster file) and/or dynamic (clients that join first);"
@@ -211,7 +218,8 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = directory != null ? directory : Files.createTempDirectory("bastion-bench");
         List<String> jvm = replicaJvm(dir);
         ProtocolSettings settings = protocolSettings();
-        List<LoadBenchmark.Workload> setups = overTransports(workloads(workloads, sqlModes), transports);
+        List<LoadBenchmark.Workload> setups = authenticatedBy(overTransports(workloads(workloads, sqlModes), transports),
+                clientAuths);
         List<LoadBenchmark.ClientsKind> kinds = clientsKinds.stream().map(LoadBenchmark.ClientsKind::parse).toList();
         if (joins != null && joins < 1) {
             throw new IllegalArgumentException("--joins must be at least 1, got " + joins);
@@ -293,7 +301,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Options that choose configurations or measure something else, which --matrix does not take. */
     static final List<String> NOT_WITH_MATRIX = List.of("--clients", "--request-bytes", "--reply-bytes", "--sizes",
             "--workload", "--sql-mode", "--clients-kind", "--batch-max", "--joins", "--faulty-clients", "--attack",
-            "--rounds", "--attack-rate", "--failover");
+            "--rounds", "--attack-rate", "--failover", "--client-auth");
 
     /** {@code --matrix}: every configuration of the set (as filtered), then the summary and the charts. */
     private int runMatrix() throws Exception {
@@ -475,6 +483,27 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return setups;
+    }
+
+    /** Each workload with each client authentication, in the order given (signatures keep the plain label). */
+    static List<LoadBenchmark.Workload> authenticatedBy(List<LoadBenchmark.Workload> workloads, List<String> auths) {
+        List<ClientOptions.ClientAuth> chosen = auths.stream().map(String::strip).map(BenchCommand::clientAuth)
+                .distinct().toList();
+        List<LoadBenchmark.Workload> setups = new ArrayList<>();
+        for (LoadBenchmark.Workload workload : workloads) {
+            for (ClientOptions.ClientAuth auth : chosen) {
+                setups.add(workload.authenticatedBy(auth));
+            }
+        }
+        return setups;
+    }
+
+    private static ClientOptions.ClientAuth clientAuth(String name) {
+        return switch (name) {
+            case "signed" -> ClientOptions.ClientAuth.SIGNED;
+            case "mac" -> ClientOptions.ClientAuth.MAC;
+            default -> throw new IllegalArgumentException("--client-auth " + name + ": choose signed or mac");
+        };
     }
 
     /** Each result beside the first workload's at the same configuration. */

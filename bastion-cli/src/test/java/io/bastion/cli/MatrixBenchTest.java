@@ -88,7 +88,7 @@ class MatrixBenchTest {
     void aFilteredSeedRunSaysWhereItIsAndWritesTheJsonAndTheCharts() throws Exception {
         Path out = directory.resolve("seed.json");
         Run run = bastion("bench", "--matrix", "seed",
-                "--matrix-filter", "figure=table1,batching=off,clients-kind=static,request-bytes=256,clients=1|12",
+                "--matrix-filter", "figure=table1,authentication=signed,batching=off,clients-kind=static,request-bytes=256,clients=1|12",
                 "--first-warmup", "1", "--warmup", "1", "--seconds", "1",
                 "--base-port", Integer.toString(Ports.base(20)), "--dir", directory.resolve("run").toString(),
                 "--out", out.toString(), "--replica-jvm=-Xmx192m -XX:+UseSerialGC");

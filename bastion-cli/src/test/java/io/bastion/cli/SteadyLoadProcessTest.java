@@ -25,10 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Minutes of load against a cluster whose primary is correct, with the default request timeout:
  * no replica ever suspects the primary (no view-change storm), on a machine whose five JVMs keep
- * both cores busy, for 45 seconds. {@code -Dbastion.long=true} runs it for ten minutes.
+ * both cores busy, for 25 seconds. {@code -Dbastion.long=true} runs it for ten minutes.
  */
 class SteadyLoadProcessTest {
-    private static final Duration LOAD = Duration.ofSeconds(Boolean.getBoolean("bastion.long") ? 600 : 45);
+    private static final Duration LOAD = Duration.ofSeconds(Boolean.getBoolean("bastion.long") ? 600 : 25);
 
     @TempDir
     Path directory;

@@ -1,5 +1,7 @@
 package io.bastion.bench.matrix;
 
+import io.bastion.client.ClientOptions;
+
 import java.util.List;
 
 /**
@@ -10,14 +12,26 @@ import java.util.List;
  */
 public enum ClientAuthentication {
     /** An Ed25519 signature on every request, verified by every replica. */
-    SIGNED("signed", List.of());
+    SIGNED("signed", List.of(), ClientOptions.ClientAuth.SIGNED),
+    /**
+     * An HMAC-SHA256 tag per replica on every request, under keys set up per connection (docs/protocol.md,
+     * "MAC client mode"): the mode the 2011 study measured beside signatures.
+     */
+    MAC("mac", List.of(), ClientOptions.ClientAuth.MAC);
 
     private final String flag;
     private final List<String> replicaArguments;
+    private final ClientOptions.ClientAuth clientAuth;
 
-    ClientAuthentication(String flag, List<String> replicaArguments) {
+    ClientAuthentication(String flag, List<String> replicaArguments, ClientOptions.ClientAuth clientAuth) {
         this.flag = flag;
         this.replicaArguments = List.copyOf(replicaArguments);
+        this.clientAuth = clientAuth;
+    }
+
+    /** How the benchmark's clients authenticate in this mode. */
+    public ClientOptions.ClientAuth clientAuth() {
+        return clientAuth;
     }
 
     /** The name in descriptions, filters and the JSON. */

@@ -20,7 +20,9 @@ public record ClusterSetup(ClientAuthentication authentication, Batching batchin
 
     /** What its replicas run, over {@code transport}. */
     public LoadBenchmark.Workload workload(LoadBenchmark.Transport transport) {
-        return service.workload(label(), authentication.replicaArguments(), transport);
+        LoadBenchmark.Workload workload = service.workload(label(), authentication.replicaArguments(), transport);
+        return new LoadBenchmark.Workload(workload.label(), workload.service(), workload.arguments(), workload.transport(),
+                authentication.clientAuth()); // the label names the mode already
     }
 
     /** The run's options (port, warm-ups, JVMs, …) for this cluster, started at {@code basePort}. */
