@@ -131,6 +131,8 @@ class ReplicaLink {
     this.reconnectDelay = 0;
     this.answered = 0;
     this.disagreed = 0;
+    /** Reads in a row whose answer from this replica differed from the 2f+1 that decided them. */
+    this.readDissents = 0;
     this.invalid = 0;
     this.lastSeen = 0;
   }
@@ -449,8 +451,10 @@ export class BastionClient {
       // it is a read's answer from a replica still behind this client's last ordered request
       if (key !== decided.key && !decided.flagged.has(link.id) && !this.behind(decided.kind, link.id)) {
         decided.flagged.add(link.id);
-        link.disagreed++;
-        this.emit({ type: 'replicas', replicas: this.replicaStatus(), dissenting: [link.id] });
+        if (this.countsAsDissent(link, decided.kind)) {
+          link.disagreed++;
+          this.emit({ type: 'replicas', replicas: this.replicaStatus(), dissenting: [link.id] });
+        }
       }
       return;
     }
@@ -476,8 +480,11 @@ export class BastionClient {
             answered: new Set(pending.replies.keys()) };
         }
         for (const link of this.links) {
-          if (group.replicas.includes(link.id)) link.answered++;
-          if (dissenting.includes(link.id)) link.disagreed++;
+          if (group.replicas.includes(link.id)) {
+            link.answered++;
+            if (pending.kind === KIND.READ) link.readDissents = 0;
+          }
+          if (dissenting.includes(link.id) && this.countsAsDissent(link, pending.kind)) link.disagreed++;
         }
         this.emit({ type: 'replicas', replicas: this.replicaStatus(), agreeing: group.replicas, dissenting });
         const outcome = { status: group.status, result: group.result, text: safeText(group.result),
@@ -492,6 +499,19 @@ export class BastionClient {
       this.finish(pending, null, new ConflictError('replicas signed different results',
         [...groups.values()].map((g) => g.replicas)));
     }
+  }
+
+  /**
+   * Whether a replica's different answer counts against it. An ordered request's result is the same
+   * at every correct replica, so one different answer does. A read is answered from whatever the
+   * replica has executed, and a correct replica ahead of the 2f+1 that decided it (it executed another
+   * client's request first) answers differently once; so a read counts from the second read in a row
+   * on which the replica differed. A replica that lies on reads differs on every one.
+   */
+  countsAsDissent(link, kind) {
+    if (kind !== KIND.READ) return true;
+    link.readDissents++;
+    return link.readDissents >= 2;
   }
 
   /**

@@ -266,7 +266,8 @@ test('a replica that has not answered the last write is behind, not flagged, whe
   fake.state.slowWrites = -1;
   await c.invoke('add');
   await until('replica 1 answered the write', () => c.lastOrdered.answered.has(1));
-  await c.invokeReadOnly('get');
+  await c.invokeReadOnly('get'); // one different read answer may be a replica ahead of the others: not yet
+  await c.invokeReadOnly('get'); // two in a row count
   await until('replica 1 is flagged', () => c.replicaStatus().find((s) => s.id === 1).disagreed === 1);
   c.close();
 });
