@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -47,27 +46,9 @@ class BenchFailureTest {
     }
 
     private boolean ofThisTest(ProcessHandle process) {
-        return arguments(process).map(args -> Arrays.stream(args)
-                .anyMatch(a -> a.startsWith(directory.toString()))).orElse(false);
+        return TestProcesses.startedUnder(process, directory);
     }
 
-    /**
-     * A process's arguments. The JDK reports none for a command line longer than a page (4 KiB on
-     * Linux), which a replica JVM started with the test class path has; /proc has them all.
-     */
-    private static Optional<String[]> arguments(ProcessHandle process) {
-        Optional<String[]> reported = process.info().arguments();
-        if (reported.isPresent()) {
-            return reported;
-        }
-        try {
-            String[] all = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
-                    StandardCharsets.UTF_8).split("\0");
-            return all.length < 2 ? Optional.empty() : Optional.of(Arrays.copyOfRange(all, 1, all.length));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
 
     private Run bench(String... options) {
         StringWriter err = new StringWriter();
@@ -88,7 +69,7 @@ class BenchFailureTest {
 
     /** The replica JVM the bench started as {@code --id id}. */
     private Optional<ProcessHandle> replica(int id) {
-        return ProcessHandle.current().descendants().filter(this::ofThisTest).filter(p -> arguments(p)
+        return ProcessHandle.current().descendants().filter(this::ofThisTest).filter(p -> TestProcesses.arguments(p)
                 .map(args -> Arrays.asList(args).indexOf("--id") >= 0
                         && Arrays.asList(args).get(Arrays.asList(args).indexOf("--id") + 1).equals(Integer.toString(id)))
                 .orElse(false)).findFirst();

@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,8 +41,7 @@ class FaultyClientsBenchTest {
     }
 
     private boolean ofThisTest(ProcessHandle process) {
-        return process.info().arguments().map(args -> Arrays.stream(args)
-                .anyMatch(a -> a.startsWith(directory.toString()))).orElse(false);
+        return TestProcesses.startedUnder(process, directory);
     }
 
     private Run bench(String... options) {

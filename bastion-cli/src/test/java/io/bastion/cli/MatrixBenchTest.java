@@ -9,16 +9,13 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,28 +35,10 @@ class MatrixBenchTest {
     @AfterEach
     void killWhatTheBenchLeft() {
         // a bench that failed the test may still run: its replica JVMs go, by PID
-        ProcessHandle.current().descendants().filter(this::ofThisTest).forEach(ProcessHandle::destroyForcibly);
+        TestProcesses.killUnder(directory);
     }
 
-    private boolean ofThisTest(ProcessHandle process) {
-        return arguments(process).map(args -> Arrays.stream(args)
-                .anyMatch(a -> a.startsWith(directory.toString()))).orElse(false);
-    }
 
-    /** A process's arguments; from /proc when the JDK reports none (a command line longer than a page). */
-    private static Optional<String[]> arguments(ProcessHandle process) {
-        Optional<String[]> reported = process.info().arguments();
-        if (reported.isPresent()) {
-            return reported;
-        }
-        try {
-            String[] all = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
-                    StandardCharsets.UTF_8).split("\0");
-            return all.length < 2 ? Optional.empty() : Optional.of(Arrays.copyOfRange(all, 1, all.length));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
 
     private record Run(int code, String out, String err) {}
 
