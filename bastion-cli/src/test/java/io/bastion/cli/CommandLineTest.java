@@ -296,6 +296,21 @@ class CommandLineTest {
     }
 
     @Test
+    void benchRunsEachWorkloadWithEachClientAuthenticationAndRefusesAnUnknownOne() {
+        assertThat(BenchCommand.authenticatedBy(BenchCommand.workloads(List.of("null"), List.of("acid")),
+                List.of("signed", "mac")))
+                .extracting(w -> w.label() + " " + w.clientAuth())
+                .containsExactly("null SIGNED", "null mac MAC");
+        Run unknown = run("bench", "--client-auth", "password", "--seconds", "1");
+        assertThat(unknown.code()).isNotZero();
+        assertThat(unknown.err()).contains("--client-auth password: choose signed or mac").doesNotContain("at io.bastion");
+        Run withMatrix = run("bench", "--matrix", "seed", "--client-auth", "mac", "--out",
+                directory.resolve("m.json").toString());
+        assertThat(withMatrix.code()).isEqualTo(1);
+        assertThat(withMatrix.err()).contains("leave out --client-auth");
+    }
+
+    @Test
     void benchMatrixRefusesWhatItCannotRunBeforeStartingAnything() {
         Path out = directory.resolve("matrix.json");
         Run nonsense = run("bench", "--matrix", "nonsense", "--out", out.toString());
