@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const launcher = join(root, 'bastion'); // finds a JDK >= 21 by itself
+// C1 only: a test's replicas live for a minute, in which C2 compiling costs more CPU than it saves
+const REPLICA_JVM = '--replica-jvm=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 
 /**
  * Starts `bastion demo` and resolves once it printed the page's address to {url, stop, dir,
@@ -14,7 +16,7 @@ const launcher = join(root, 'bastion'); // finds a JDK >= 21 by itself
  */
 export function startDemo(basePort, extra) {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-e2e-'));
-  const child = spawn(launcher, ['demo', '--dir', join(dir, 'cluster'), '--base-port', String(basePort), ...extra],
+  const child = spawn(launcher, ['demo', '--dir', join(dir, 'cluster'), '--base-port', String(basePort), REPLICA_JVM, ...extra],
     { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const stop = async () => {

@@ -67,6 +67,10 @@ final class DemoCommand implements Callable<Integer> {
                     + " 127.0.0.1, which browsers treat as a secure context; every other port speaks TLS either way.")
     boolean https;
 
+    @Option(names = "--replica-jvm", split = " ", paramLabel = "OPTIONS", defaultValue = "-Xmx512m -XX:+UseSerialGC",
+            description = "JVM options of each replica, one string (default: ${DEFAULT-VALUE}).")
+    List<String> replicaJvm;
+
     @Option(names = "--lying-replica", paramLabel = "ID", hidden = true,
             description = "Test only: this replica signs wrong answers to reads (--test-fault wrong-reads).")
     Integer lyingReplica;
@@ -93,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " takes one test fault");
         }
         LocalCluster cluster = new LocalCluster(config, clusterFile, directory,
-                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx512m", "-XX:+UseSerialGC")),
+                LocalCluster.Launcher.current(Bastion.class.getName(), replicaJvm),
                 id -> replicaArguments(id, config, web, fault));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();

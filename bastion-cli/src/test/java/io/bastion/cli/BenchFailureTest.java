@@ -57,7 +57,7 @@ class BenchFailureTest {
         List<String> args = new java.util.ArrayList<>(List.of("bench", "--clients", "2", "--sizes", "0/0",
                 "--first-warmup", "2", "--warmup", "1", "--seconds", "4",
                 "--base-port", Integer.toString(Ports.base(12)), "--dir", directory.resolve("run").toString(),
-                "--out", directory.resolve("out.json").toString(), "--replica-jvm=-Xmx192m -XX:+UseSerialGC"));
+                "--out", directory.resolve("out.json").toString(), TestProcesses.REPLICA_JVM_OPTION));
         args.addAll(List.of(options));
         int code = line.execute(args.toArray(String[]::new));
         return new Run(code, err.toString());

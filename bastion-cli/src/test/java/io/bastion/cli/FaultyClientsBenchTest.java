@@ -51,7 +51,7 @@ class FaultyClientsBenchTest {
         List<String> args = new ArrayList<>(List.of("bench", "--clients", "2", "--sizes", "64/64",
                 "--first-warmup", "1", "--warmup", "1", "--seconds", "1",
                 "--base-port", Integer.toString(Ports.base(16)), "--dir", directory.resolve("run").toString(),
-                "--out", directory.resolve("out.json").toString(), "--replica-jvm=-Xmx192m -XX:+UseSerialGC"));
+                "--out", directory.resolve("out.json").toString(), TestProcesses.REPLICA_JVM_OPTION));
         args.addAll(List.of(options));
         int code = line.execute(args.toArray(String[]::new));
         return new Run(code, err.toString());

@@ -31,7 +31,7 @@ class HangupProcessTest {
         var generated = ClusterGenerator.generate(directory, 4, 1, Ports.base(12), new SecureRandom());
         assertThat(generated.config().replica(0).webPort()).as("replica 0 serves HTTPS").isNotZero();
         try (LocalCluster cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
-                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
+                LocalCluster.Launcher.current(Bastion.class.getName(), TestProcesses.REPLICA_JVM),
                 List.of("--service", "counter"))) {
             Process replica = cluster.start(0);
             Path log = cluster.logOf(0);

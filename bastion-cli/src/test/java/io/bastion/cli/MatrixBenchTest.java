@@ -70,7 +70,7 @@ class MatrixBenchTest {
                 "--matrix-filter", "figure=table1,authentication=signed,batching=off,clients-kind=static,request-bytes=256,clients=1|12",
                 "--first-warmup", "1", "--warmup", "1", "--seconds", "1",
                 "--base-port", Integer.toString(Ports.base(20)), "--dir", directory.resolve("run").toString(),
-                "--out", out.toString(), "--replica-jvm=-Xmx192m -XX:+UseSerialGC");
+                "--out", out.toString(), TestProcesses.REPLICA_JVM_OPTION);
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out())

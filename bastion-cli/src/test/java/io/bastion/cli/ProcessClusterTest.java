@@ -40,7 +40,7 @@ class ProcessClusterTest {
     void start() throws Exception {
         generated = ClusterGenerator.generate(directory, 4, 4, Ports.base(12), new SecureRandom());
         cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
-                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
+                LocalCluster.Launcher.current(Bastion.class.getName(), TestProcesses.REPLICA_JVM),
                 List.of("--service", "counter"));
         cluster.startAll().awaitReady(Duration.ofSeconds(60));
         clients = new ClientGroup(generated.config());

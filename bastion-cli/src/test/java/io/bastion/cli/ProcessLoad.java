@@ -78,7 +78,7 @@ final class ProcessLoad implements AutoCloseable {
                 generated.config().settings().withCheckpointInterval(checkpointInterval, 2 * checkpointInterval));
         ClusterFile.write(config, generated.clusterFile());
         LocalCluster cluster = new LocalCluster(config, generated.clusterFile(), directory,
-                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
+                LocalCluster.Launcher.current(Bastion.class.getName(), TestProcesses.REPLICA_JVM),
                 replicaArguments);
         ProcessLoad started = new ProcessLoad(config, generated.clusterFile(), cluster, new ClientGroup(config));
         try {

@@ -55,7 +55,7 @@ class StatusProcessTest {
         List<Integer> metrics = List.of(metricsBase, metricsBase + 1, metricsBase + 2, metricsBase + 3);
         ClusterFile.write(ClusterFile.loadContents(clusterFile).withMetricsPorts(metrics), clusterFile);
         cluster = new LocalCluster(generated.config(), clusterFile, directory,
-                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
+                LocalCluster.Launcher.current(Bastion.class.getName(), TestProcesses.REPLICA_JVM),
                 List.of("--service", "counter"));
         cluster.startAll().awaitReady(Duration.ofSeconds(60));
     }

@@ -25,10 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Minutes of load against a cluster whose primary is correct, with the default request timeout:
  * no replica ever suspects the primary (no view-change storm), on a machine whose five JVMs keep
- * both cores busy, for 25 seconds. {@code -Dbastion.long=true} runs it for ten minutes.
+ * both cores busy, for 15 seconds. {@code -Dbastion.long=true} runs it for ten minutes.
  */
 class SteadyLoadProcessTest {
-    private static final Duration LOAD = Duration.ofSeconds(Boolean.getBoolean("bastion.long") ? 600 : 25);
+    private static final Duration LOAD = Duration.ofSeconds(Boolean.getBoolean("bastion.long") ? 600 : 15);
 
     @TempDir
     Path directory;
@@ -37,7 +37,7 @@ class SteadyLoadProcessTest {
     void aCorrectPrimaryIsNeverReplacedUnderSteadyLoad() throws Exception {
         var generated = ClusterGenerator.generate(directory, 4, 16, Ports.base(12), new SecureRandom());
         try (LocalCluster cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
-                LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC")),
+                LocalCluster.Launcher.current(Bastion.class.getName(), TestProcesses.REPLICA_JVM),
                 List.of("--service", "counter")).startAll();
              ClientGroup group = new ClientGroup(generated.config())) {
             cluster.awaitReady(Duration.ofSeconds(60));

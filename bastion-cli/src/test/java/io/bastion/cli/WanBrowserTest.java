@@ -58,7 +58,7 @@ class WanBrowserTest {
             try (RelayProcess relay = RelayProcess.start(layout, generated.config(), ROUND_TRIP.dividedBy(2),
                          directory.resolve("relay.log"));
                  LocalCluster cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
-                         LocalCluster.Launcher.current(Bastion.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC"))
+                         LocalCluster.Launcher.current(Bastion.class.getName(), TestProcesses.REPLICA_JVM)
                                  .withPrefix(id -> WanLayout.inNamespace(layout.replicaNamespace(id))),
                          List.of("--service", "evoting", "--web-root", js.toString()))) {
                 cluster.startAll();
