@@ -131,7 +131,8 @@ public final class ReplicaNode implements AutoCloseable {
         if (!options.tls().plaintext().isEmpty()) {
             LOG.warn("replica {}: INSECURE: the {} port(s) speak PLAINTEXT (--insecure-plaintext): anyone on the"
                     + " network path can read voter secrets, ballots and protocol messages there and inject"
-                    + " unsigned ones. For local experiments only.", id, options.tls().plaintextNames());
+                    + " unsigned ones (on the replica port, COMMITs: enough to break agreement). For local"
+                    + " experiments only.", id, options.tls().plaintextNames());
         }
         ReplicaInfo self = config.replica(id);
         ReplicaTls tls = options.tls();

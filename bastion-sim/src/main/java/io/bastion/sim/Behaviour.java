@@ -5,6 +5,7 @@ import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
+import io.bastion.core.message.Decided;
 import io.bastion.core.message.FetchRequests;
 import io.bastion.core.message.FetchState;
 import io.bastion.core.message.Message;
@@ -41,10 +42,13 @@ public enum Behaviour {
     /**
      * As primary, proposes a different batch (another seed) to the victim only: the others prepare
      * and commit the real one, which the victim must still learn. Colluding backups back the
-     * victim's batch with their PREPAREs and COMMITs.
+     * victim's batch with their PREPAREs, COMMITs and DECIDEDs.
      */
     EQUIVOCATE_ONE,
-    /** As a backup, sends the victim PREPAREs and COMMITs for batches nobody proposed, the others the real ones. */
+    /**
+     * As a backup, sends the victim PREPAREs, COMMITs and DECIDEDs for batches nobody proposed, the
+     * others the real ones.
+     */
     EQUIVOCATE_BACKUP,
     /** As primary, leaves out one client's requests (the lowest client id it sees). */
     CENSOR,
@@ -52,7 +56,7 @@ public enum Behaviour {
     BAD_TIME,
     /** As primary, proposes times just inside the skew bound, ahead of its clock. */
     EDGE_TIME,
-    /** Prepares and commits name digests of batches nobody proposed. */
+    /** Prepares, commits and DECIDEDs name digests of batches nobody proposed. */
     WRONG_DIGESTS,
     /** Sends old messages again, now and then. */
     REPLAY,
@@ -163,8 +167,13 @@ public enum Behaviour {
             }
             case Commit m -> {
                 PrePrepare held = c.heldPrePrepare().apply(m.seq());
-                yield held == null || held.view() != m.view() ? message : Envelope.sign(new Commit(m.replicaId(), m.view(),
-                        m.seq(), Codec.batchDigest(reseeded(held, c.to()))), SimulatedKeys.signer(c.self()));
+                yield held == null || held.view() != m.view() ? message : Envelope.unsigned(new Commit(m.replicaId(),
+                        m.view(), m.seq(), Codec.batchDigest(reseeded(held, c.to()))));
+            }
+            case Decided d -> { // "the victim's batch is decided": f colluders saying so are one short of f+1
+                PrePrepare held = c.heldPrePrepare().apply(d.seq());
+                yield held == null ? message
+                        : Envelope.unsigned(new Decided(d.replicaId(), d.seq(), Codec.batchDigest(reseeded(held, c.to()))));
             }
             default -> message;
         };
@@ -194,7 +203,8 @@ public enum Behaviour {
         Digest bogus = Digest.sha256(message.encodedUnsafe());
         return switch (message.message()) {
             case Prepare p -> Envelope.sign(new Prepare(p.replicaId(), p.view(), p.seq(), bogus), SimulatedKeys.signer(self));
-            case Commit c -> Envelope.sign(new Commit(c.replicaId(), c.view(), c.seq(), bogus), SimulatedKeys.signer(self));
+            case Commit c -> Envelope.unsigned(new Commit(c.replicaId(), c.view(), c.seq(), bogus));
+            case Decided d -> Envelope.unsigned(new Decided(d.replicaId(), d.seq(), bogus));
             default -> message;
         };
     }

@@ -164,9 +164,9 @@ class FaultyParticipantScenarioTest {
      * R0, the primary, lies to R1 only: its COMMITs to R1 name batches nobody proposed. R1 alone
      * asks for view 1 (its client's requests reach only R1, and R1 cannot relay them), so it votes
      * in view 0 no more, while R0, R2 and R3 go on committing there. At R1 the COMMITs of R2 and R3
-     * are one short of 2f+1 and R0's name other batches: R1 must learn each batch from the
-     * certificates R2 and R3 hold (R0's real COMMITs among them), not wait for a checkpoint, which
-     * a quiet cluster may never reach (the last batches here are past the last one).
+     * are one short of 2f+1 and R0's name other batches (as do its DECIDEDs): R1 must learn each
+     * batch from what R2 and R3 say is decided there (f+1 DECIDEDs), not wait for a checkpoint,
+     * which a quiet cluster may never reach (the last batches here are past the last one).
      */
     @Test
     void aReplicaAloneInAViewChangeLearnsBatchesAFaultyReplicaLiedToItAbout() {
@@ -191,6 +191,7 @@ class FaultyParticipantScenarioTest {
         assertThat(r1.viewChanging()).as("R1 still waits for view 1").isTrue();
         assertThat(r2.view()).as("the others stay in view 0").isZero();
         assertThat(r1.stats().get(Counter.STATE_TRANSFERS_STARTED)).as("state transfers by R1").isZero();
+        assertThat(r1.stats().get(Counter.BATCHES_LEARNED_DECIDED)).as("batches R1 learned from DECIDEDs").isPositive();
         assertThat(sim.replica(R1).service().value()).isEqualTo(sim.replica(R2).service().value());
     }
 

@@ -14,6 +14,7 @@ import io.bastion.core.message.SessionKey;
 import io.bastion.core.message.Vouch;
 import io.bastion.core.session.JoinRequest;
 import io.bastion.core.message.Commit;
+import io.bastion.core.message.Decided;
 import io.bastion.core.message.FetchRequests;
 import io.bastion.core.message.FetchState;
 import io.bastion.core.message.NewView;
@@ -35,7 +36,9 @@ import io.bastion.core.quorum.Quorums;
  * message type, and which unsigned types are vouched for by the connection they arrived on.
  * This is the only place that knows it. Runs at the edge (in parallel, on verifier threads in a
  * replica process; inline in the simulator), so the core only ever sees authentic messages.
- * Thread-safe if its verifier and client keys are.
+ * A signature that verified is remembered ({@link VerifiedSignatures}): the same bytes arriving
+ * again (a request relayed or fetched from a peer, a PREPARE inside a VIEW-CHANGE) are not
+ * verified again. Thread-safe if its verifier and client keys are.
  */
 public final class MessageAuthenticator {
     /** The outcome of a check. */
@@ -66,24 +69,41 @@ public final class MessageAuthenticator {
     /** MAC client mode: the replica whose tag this authenticator checks (-1: none), and its keys. */
     private final int selfId;
     private final SessionKeys sessionKeys;
+    private final VerifiedSignatures verified;
 
-    /** An authenticator of signed messages only: every MAC-mode request is {@link Verdict#NO_SESSION_KEY}. */
+    /**
+     * An authenticator of signed messages only, with a verified-signature table of its own: every
+     * MAC-mode request is {@link Verdict#NO_SESSION_KEY}.
+     */
     public MessageAuthenticator(ClusterConfig config, ClientKeys clientKeys, SignatureVerifier verifier) {
         this(config, clientKeys, verifier, -1, SessionKeys.NONE);
     }
 
     /**
      * An authenticator at replica {@code selfId} that also checks requests in MAC client mode: the
-     * tag for {@code selfId} under the key {@code sessionKeys} holds for the client.
+     * tag for {@code selfId} under the key {@code sessionKeys} holds for the client. It has a
+     * verified-signature table of its own.
      */
     public MessageAuthenticator(ClusterConfig config, ClientKeys clientKeys, SignatureVerifier verifier, int selfId,
                                 SessionKeys sessionKeys) {
+        this(config, clientKeys, verifier, selfId, sessionKeys, new VerifiedSignatures(VerifiedSignatures.ENTRIES_DEFAULT));
+    }
+
+    /**
+     * @param verified signatures already verified; authenticators of one replica (for clients'
+     *                 messages and for peers') share one, so that a request verified as it came
+     *                 from its client is not verified again when a peer relays it. Only
+     *                 signatures go in it: a MAC-mode request's tag is checked every time.
+     */
+    public MessageAuthenticator(ClusterConfig config, ClientKeys clientKeys, SignatureVerifier verifier, int selfId,
+                                SessionKeys sessionKeys, VerifiedSignatures verified) {
         this.replicaKeys = config.replicas().stream().map(r -> r.publicKey()).toArray(PublicKeyRef[]::new);
         this.quorums = config.quorums();
         this.clientKeys = clientKeys;
         this.verifier = verifier;
         this.selfId = selfId;
         this.sessionKeys = sessionKeys;
+        this.verified = verified;
     }
 
     /**
@@ -95,7 +115,9 @@ public final class MessageAuthenticator {
             case Request r -> request(signed, r);
             case PrePrepare p -> fromReplica ? replica(quorums.primary(p.view()), signed) : Verdict.UNEXPECTED;
             case Prepare p -> fromReplica ? replica(p.replicaId(), signed) : Verdict.UNEXPECTED;
-            case Commit c -> fromReplica ? replica(c.replicaId(), signed) : Verdict.UNEXPECTED;
+            // COMMIT and DECIDED are never relayed: only their author sends them, over its connection
+            case Commit c -> connection(from, fromReplica, c.replicaId());
+            case Decided d -> connection(from, fromReplica, d.replicaId());
             case Checkpoint c -> fromReplica ? replica(c.replicaId(), signed) : Verdict.UNEXPECTED;
             case Status s -> connection(from, fromReplica, s.replicaId());
             case FetchRequests f -> connection(from, fromReplica, f.replicaId());
@@ -232,8 +254,7 @@ public final class MessageAuthenticator {
         if (key == null) {
             return Verdict.UNKNOWN_CLIENT;
         }
-        return verifier.verify(key, signed.encodedUnsafe(), signed.signatureUnsafe())
-                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+        return verify(key, signed);
     }
 
     /**
@@ -250,16 +271,26 @@ public final class MessageAuthenticator {
         if (r.clientId() != JoinRequest.provisionalClientId(join.key())) {
             return Verdict.WRONG_SENDER;
         }
-        return verifier.verify(join.key(), signed.encodedUnsafe(), signed.signatureUnsafe())
-                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+        return verify(join.key(), signed);
     }
 
     private Verdict replica(int signerId, Envelope<?> signed) {
         if (signerId < 0 || signerId >= replicaKeys.length) {
             return Verdict.WRONG_SENDER;
         }
-        return verifier.verify(replicaKeys[signerId], signed.encodedUnsafe(), signed.signatureUnsafe())
-                ? Verdict.AUTHENTIC : Verdict.BAD_SIGNATURE;
+        return verify(replicaKeys[signerId], signed);
+    }
+
+    /** The signature check itself, once per exact key, encoding and signature. */
+    private Verdict verify(PublicKeyRef key, Envelope<?> signed) {
+        if (verified.contains(key, signed)) {
+            return Verdict.AUTHENTIC;
+        }
+        if (!verifier.verify(key, signed.encodedUnsafe(), signed.signatureUnsafe())) {
+            return Verdict.BAD_SIGNATURE;
+        }
+        verified.add(key, signed);
+        return Verdict.AUTHENTIC;
     }
 
     private static Verdict connection(int from, boolean fromReplica, int claimed) {

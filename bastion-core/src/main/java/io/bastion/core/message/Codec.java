@@ -85,6 +85,11 @@ public final class Codec {
             f.i64(c, Commit::seq),
             f.digest(c, Commit::batchDigest));
 
+    private static final Shape<Decided> DECIDED = (f, d) -> new Decided(
+            f.i32(d, Decided::replicaId),
+            f.i64(d, Decided::seq),
+            f.digest(d, Decided::batchDigest));
+
     private static final Shape<Checkpoint> CHECKPOINT = (f, c) -> new Checkpoint(
             f.i32(c, Checkpoint::replicaId),
             f.i64(c, Checkpoint::seq),
@@ -206,6 +211,7 @@ public final class Codec {
             case KEY_NONCE -> KEY_NONCE;
             case SESSION_KEY -> SESSION_KEY;
             case VOUCH -> VOUCH;
+            case DECIDED -> DECIDED;
         };
     }
 
@@ -293,6 +299,20 @@ public final class Codec {
 
     /** Decodes the frame body {@code frame[offset, offset+length)}; every byte must belong to it. */
     public static Envelope<?> decodeFrame(byte[] frame, int offset, int length) throws CodecException {
+        return decode(frame, offset, length, false);
+    }
+
+    /**
+     * Decodes a frame body read back from this replica's own protocol log. As {@link #decodeFrame},
+     * except that a COMMIT may carry a signature: versions before COMMITs were authenticated by the
+     * connection signed them, and a log they wrote must still open after an upgrade. Such a COMMIT
+     * comes back unsigned (the replica's own vote; nothing else ever reads its signature).
+     */
+    public static Envelope<?> decodeStoredFrame(byte[] frame, int offset, int length) throws CodecException {
+        return decode(frame, offset, length, true);
+    }
+
+    private static Envelope<?> decode(byte[] frame, int offset, int length, boolean stored) throws CodecException {
         if (length < 2) {
             throw new CodecException(Reason.TRUNCATED, "frame of " + length + " bytes is too short");
         }
@@ -308,10 +328,11 @@ public final class Codec {
         }
         int encodedEnd = r.position();
         int signatureLength = r.u8();
+        boolean storedSignedCommit = stored && type == MessageType.COMMIT && signatureLength != 0;
         if (type.signed() && signatureLength == 0) {
             throw new CodecException(Reason.INVALID_FIELD, type + " must carry a signature");
         }
-        if (!type.signed() && signatureLength != 0) {
+        if (!type.signed() && signatureLength != 0 && !storedSignedCommit) {
             throw new CodecException(Reason.INVALID_FIELD, type + " must not carry a signature");
         }
         if (signatureLength > SIGNATURE_BYTES_MAX) {
@@ -324,7 +345,7 @@ public final class Codec {
         }
         byte[] encoded = new byte[encodedEnd - offset];
         System.arraycopy(frame, offset, encoded, 0, encoded.length);
-        return new Envelope<>(message, encoded, signature);
+        return new Envelope<>(message, encoded, storedSignedCommit ? new byte[0] : signature);
     }
 
     /**

@@ -6,6 +6,7 @@ package io.bastion.core.message;
  */
 public sealed interface Message
         permits Request, PrePrepare, Prepare, Commit, Checkpoint, Reply, Status, FetchRequests, RequestBodies,
-        ViewChange, NewView, FetchState, StateManifest, StateChunk, Hello, Challenge, KeyNonce, SessionKey, Vouch {
+        ViewChange, NewView, FetchState, StateManifest, StateChunk, Hello, Challenge, KeyNonce, SessionKey, Vouch,
+        Decided {
     MessageType type();
 }

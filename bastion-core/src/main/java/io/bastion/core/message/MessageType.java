@@ -9,7 +9,12 @@ public enum MessageType {
     REQUEST(1, Signing.SIGNED),
     PRE_PREPARE(2, Signing.SIGNED),
     PREPARE(3, Signing.SIGNED),
-    COMMIT(4, Signing.SIGNED),
+    /**
+     * Authenticated by the replica connection: COMMITs are no evidence in a view change, so they
+     * are never relayed. Earlier versions signed them; {@link Codec#decodeStoredFrame} still reads
+     * such a COMMIT from a protocol log.
+     */
+    COMMIT(4, Signing.UNSIGNED),
     CHECKPOINT(5, Signing.SIGNED),
     /** Carries its own batch signature over a Merkle root; the envelope is unsigned. */
     REPLY(6, Signing.UNSIGNED),
@@ -40,7 +45,9 @@ public enum MessageType {
     /** Client to one replica: its HMAC key for this connection, signed by the client's key. */
     SESSION_KEY(19, Signing.SIGNED),
     /** Replica to all (MAC client mode): requests authentic to the sender; authenticated by the connection. */
-    VOUCH(20, Signing.UNSIGNED);
+    VOUCH(20, Signing.UNSIGNED),
+    /** Replica to replica, in answer to STATUS: "this batch is decided here"; authenticated by the connection. */
+    DECIDED(21, Signing.UNSIGNED);
 
     /** Codes from here on belong to the transport (handshake) and are never message types. */
     public static final int TRANSPORT_CODES_FROM = 0x40;

@@ -13,6 +13,7 @@ import io.bastion.core.message.SessionKey;
 import io.bastion.core.message.Vouch;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.Commit;
+import io.bastion.core.message.Decided;
 import io.bastion.core.message.FetchRequests;
 import io.bastion.core.message.FetchState;
 import io.bastion.core.message.NewView;
@@ -59,7 +60,7 @@ import java.util.random.RandomGenerator;
  *       batch the primary proposed, waited {@code requestTimeoutMillis} (doubling with each
  *       further attempt); from there the view change runs as its own state machine, and hands
  *       the new view back ({@code startView}). A replica keeps learning committed batches of
- *       older views (2f+1 COMMITs) while it waits, without voting in them;</li>
+ *       older views (2f+1 COMMITs, or f+1 peers' DECIDED) while it waits, without voting in them;</li>
  *   <li>{@link StateTransfer}: brings a replica that fell behind a stable checkpoint up to it;</li>
  *   <li>{@link LogReplay}: rebuilds a restarted replica from its own durable log
  *       ({@link #recover}).</li>
@@ -246,6 +247,7 @@ public final class Replica {
             case KeyNonce k -> stats.increment(Counter.MESSAGES_IGNORED); // the edge's business
             case SessionKey k -> stats.increment(Counter.MESSAGES_IGNORED);
             case Vouch v -> onVouch(from, v);
+            case Decided d -> onDecided(d);
         }
     }
 
@@ -393,7 +395,9 @@ public final class Replica {
         if (slot.prePrepare != null) {
             if (slot.view() == p.view() && !slot.prePrepare.equals(signed)) {
                 stats.increment(Counter.EQUIVOCATIONS_SEEN);
-                if (slot.commitsFor(p.view(), Codec.batchDigest(p)) >= quorums.weakCertificate()) {
+                Digest digest = Codec.batchDigest(p);
+                if (slot.commitsFor(p.view(), digest) >= quorums.weakCertificate()
+                        || slot.decidedBy(digest) >= quorums.weakCertificate()) {
                     adoptDecided(slot, signed);
                 }
                 return;
@@ -407,11 +411,12 @@ public final class Replica {
     }
 
     /**
-     * The primary gave this replica another batch than the one f+1 replicas committed in this view
-     * (an equivocating primary). A correct one among them prepared {@code decided}, so ours can
-     * never prepare: take {@code decided} instead, keeping the votes for it. This replica does not
-     * PREPARE it (it already prepared the other), but it may commit and execute it once it holds
-     * 2f PREPAREs for it from others, like any prepared batch.
+     * The primary gave this replica another batch than the one f+1 replicas committed in this view,
+     * or say is decided (an equivocating primary). A correct one among them prepared
+     * {@code decided}, so ours can never prepare: take {@code decided} instead, keeping the votes
+     * for it. This replica does not PREPARE it (it already prepared the other), but it may commit
+     * and execute it once it holds 2f PREPAREs for it from others, like any prepared batch, or
+     * f+1 DECIDEDs.
      */
     private void adoptDecided(Slot slot, Envelope<PrePrepare> decided) {
         Map<Integer, Envelope<Prepare>> prepares = new HashMap<>(slot.prepares);
@@ -442,9 +447,9 @@ public final class Replica {
 
     /**
      * Commits of the current view and of older ones (to learn what others committed), one per
-     * replica: its latest. A replica that signed two in one view is faulty; of those, the one for
-     * the batch this slot holds is kept, as it may complete that batch's certificate (a peer relays
-     * it, see {@link Retransmission}) while the other only blocks it.
+     * replica: its latest. A replica that sent two in one view is faulty; of those, the one for
+     * the batch this slot holds is kept, as it may complete that batch's certificate while the
+     * other only blocks it. Each COMMIT comes from its author over its own connection.
      */
     private void onCommit(Envelope<Commit> signed) {
         Commit c = signed.message();
@@ -458,6 +463,19 @@ public final class Replica {
                 && forSlotsBatch(slot, c) && !forSlotsBatch(slot, held.message())) {
             slot.commits.put(c.replicaId(), signed);
         }
+    }
+
+    /**
+     * A peer says a batch is decided at a seq (in answer to our STATUS). f+1 peers saying so for the
+     * same digest include a correct one, which saw it committed: this replica may execute it,
+     * whatever view it is in and whether or not it can count 2f+1 COMMITs itself.
+     */
+    private void onDecided(Decided d) {
+        if (!acceptsFrom(d.replicaId(), d.seq())) {
+            stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
+            return;
+        }
+        log.getOrCreate(d.seq()).decided.put(d.replicaId(), d.batchDigest());
     }
 
     private static boolean forSlotsBatch(Slot slot, Commit c) {
@@ -499,6 +517,10 @@ public final class Replica {
                     && (slot.prepared || !current)) {
                 slot.committed = true; // prepared here, or learned from 2f+1 commits of an older view
             }
+            if (!slot.committed && slot.decidedBy(slot.batchDigest) >= quorums.weakCertificate()) {
+                slot.committed = true; // decided at a correct replica among f+1 that said so
+                stats.increment(Counter.BATCHES_LEARNED_DECIDED);
+            }
         }
         Slot next;
         while (!transfer.active() && (next = log.get(lastDelivered + 1)) != null && next.prePrepare != null
@@ -520,7 +542,7 @@ public final class Replica {
                 out.persist(slot.seq, p); // the proof must survive a restart: a view change needs it
             }
         }
-        Envelope<Commit> commit = Envelope.sign(new Commit(id, view(), slot.seq, slot.batchDigest), signer);
+        Envelope<Commit> commit = Envelope.unsigned(new Commit(id, view(), slot.seq, slot.batchDigest));
         slot.commits.put(id, commit);
         out.persist(slot.seq, commit);
         out.broadcast(commit);
@@ -993,7 +1015,7 @@ public final class Replica {
             out.persist(slot.seq, prepare);
             out.broadcast(prepare);
         }
-        Envelope<Commit> commit = Envelope.sign(new Commit(id, view(), slot.seq, slot.executedDigest), signer);
+        Envelope<Commit> commit = Envelope.unsigned(new Commit(id, view(), slot.seq, slot.executedDigest));
         slot.commits.put(id, commit);
         out.persist(slot.seq, commit);
         out.broadcast(commit);
@@ -1170,7 +1192,7 @@ public final class Replica {
                 + " proof " + (slot.preparedProof == null ? "-" : slot.preparedProof.view() + "/"
                 + Codec.batchDigest(slot.preparedProof.prePrepare().message())) + " commits "
                 + slot.commits.values().stream().map(c -> c.message().replicaId() + "@v" + c.message().view() + "="
-                + c.message().batchDigest()).toList();
+                + c.message().batchDigest()).toList() + " decided " + slot.decided;
     }
 
     /** The unexecuted slots, for failure reports. */

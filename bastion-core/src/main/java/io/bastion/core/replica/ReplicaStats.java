@@ -26,6 +26,8 @@ public final class ReplicaStats {
         EQUIVOCATIONS_SEEN,
         /** Batches taken in place of an equivocating primary's other batch, once f+1 replicas committed them. */
         DECIDED_BATCHES_ADOPTED,
+        /** Batches this replica took as committed because f+1 peers said they are decided (DECIDED), not on 2f+1 COMMITs. */
+        BATCHES_LEARNED_DECIDED,
         MESSAGES_OUTSIDE_WINDOW,
         MESSAGES_WRONG_VIEW,
         MESSAGES_IGNORED,

@@ -3,6 +3,7 @@ package io.bastion.core.replica;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Commit;
+import io.bastion.core.message.Decided;
 import io.bastion.core.message.FetchRequests;
 import io.bastion.core.message.FetchState;
 import io.bastion.core.message.Prepare;
@@ -156,24 +157,21 @@ final class Retransmission {
     }
 
     /**
-     * Our COMMIT for the slot, and once the slot committed here, the other COMMITs we hold for its
-     * batch: the certificate itself. A peer that left the view (changing views) cannot add its own
-     * vote, and a faulty replica may have sent it a COMMIT for another batch; the other correct
-     * replicas' votes alone are then one short of 2f+1. Each COMMIT carries its signer's signature,
-     * so the peer counts it as that replica's vote, whoever relays it.
+     * Our COMMIT for the slot, and once its batch is decided here (committed or executed), our
+     * DECIDED for it. Only our own: a COMMIT is authenticated by the connection it comes on, so it
+     * cannot be relayed. A peer that left the view cannot add its own COMMIT, and a faulty replica
+     * may have sent it one for another batch, so the COMMITs of the other correct replicas may be
+     * one short of 2f+1. DECIDEDs from f+1 replicas are enough instead; why a lone replica gets
+     * them, or else the cluster changes views with it, is in docs/protocol.md ("Learning").
      */
-    private void sendCommits(int to, Slot slot, Output out) {
+    private void sendVotes(int to, Slot slot, Output out) {
         Envelope<Commit> own = slot.commits.get(r.id);
         if (own != null) {
             out.send(to, own);
         }
-        if (!slot.committed) {
-            return;
-        }
-        for (Envelope<Commit> commit : slot.commits.values()) {
-            if (commit.message().replicaId() != r.id && commit.message().batchDigest().equals(slot.batchDigest)) {
-                out.send(to, commit);
-            }
+        Digest decided = slot.executed() ? slot.executedDigest : slot.committed ? slot.batchDigest : null;
+        if (decided != null) {
+            out.send(to, Envelope.unsigned(new Decided(r.id, slot.seq, decided)));
         }
     }
 
@@ -206,7 +204,7 @@ final class Retransmission {
             if (prepare != null && prepare.message().view() == status.view()) {
                 out.send(from, prepare);
             }
-            sendCommits(from, slot, out);
+            sendVotes(from, slot, out);
             r.stats.increment(Counter.RETRANSMISSIONS);
         }
         if (status.lastStable() < r.lastStable) {

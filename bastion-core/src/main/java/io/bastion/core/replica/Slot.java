@@ -46,6 +46,11 @@ final class Slot {
 
     final Map<Integer, Envelope<Prepare>> prepares = new HashMap<>();
     final Map<Integer, Envelope<Commit>> commits = new HashMap<>();
+    /**
+     * Per peer, the batch digest it last said is decided at this seq (DECIDED). Kept across views:
+     * a decided batch stays decided, whatever view this slot moves to.
+     */
+    final Map<Integer, Digest> decided = new HashMap<>();
 
     long arrivedMillis;
     long lastFetchMillis;
@@ -115,6 +120,17 @@ final class Slot {
         int count = 0;
         for (Envelope<Commit> c : commits.values()) {
             if (c.message().view() == view && c.message().batchDigest().equals(digest)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Peers that said {@code digest} is decided at this seq. */
+    int decidedBy(Digest digest) {
+        int count = 0;
+        for (Digest d : decided.values()) {
+            if (d.equals(digest)) {
                 count++;
             }
         }

@@ -67,7 +67,8 @@ class CodecTest {
                 "010000000000000007000000000000002a0000000003010203",
                 "12" + "00000002" + "00000020" + "44".repeat(32),
                 "13" + "0000000000000007" + "00000002" + "00000020" + "44".repeat(32) + "00000020" + "55".repeat(32),
-                "14" + "00000003" + "00000001" + "0000000000000007" + "000000000000002a" + Samples.digest(6).hex());
+                "14" + "00000003" + "00000001" + "0000000000000007" + "000000000000002a" + Samples.digest(6).hex(),
+                "15" + "00000001" + "0000000000000009" + Samples.digest(3).hex());
         List<Envelope<?>> all = Samples.all();
         for (int i = 0; i < all.size(); i++) {
             assertThat(Hex.of(all.get(i).encoded())).as(all.get(i).type().toString()).isEqualTo(golden.get(i));

@@ -25,7 +25,7 @@ final class Samples {
                 Envelope.sign(new PrePrepare(1, 9, 1_767_225_600_000L, -5, List.of(
                         new BatchEntry(7, 42, digest(1)), new BatchEntry(8, 1, digest(2)))), SIGNER),
                 Envelope.sign(new Prepare(1, 2, 3, digest(3)), SIGNER),
-                Envelope.sign(new Commit(2, 2, 3, digest(3)), SIGNER),
+                Envelope.unsigned(new Commit(2, 2, 3, digest(3))),
                 Envelope.sign(new Checkpoint(3, 128, digest(4)), SIGNER),
                 Envelope.unsigned(new Reply(1, 0, 9, 7, 42, new byte[] {9, 9}, 1, 2, List.of(digest(5)), new byte[64])),
                 Envelope.unsigned(new Status(2, 0, false, 100, 64)),
@@ -42,7 +42,8 @@ final class Samples {
                 macRequest(),
                 Envelope.unsigned(new KeyNonce(2, filled(32, 0x44))),
                 Envelope.sign(new SessionKey(7, 2, filled(32, 0x44), filled(32, 0x55)), SIGNER),
-                Envelope.unsigned(new Vouch(3, List.of(new BatchEntry(7, 42, digest(6))))));
+                Envelope.unsigned(new Vouch(3, List.of(new BatchEntry(7, 42, digest(6))))),
+                Envelope.unsigned(new Decided(1, 9, digest(3))));
     }
 
     /** {@link #request()}'s content with four fixed tags instead of a signature (MAC client mode). */

@@ -73,8 +73,8 @@ public record TraceEvent(long timeMicros, int replica, String direction, String 
     }
 
     /**
-     * The line for {@code signed}. The digest is the batch digest for PRE_PREPARE, PREPARE and
-     * COMMIT (so the three phases of one batch carry the same digest), the state digest for
+     * The line for {@code signed}. The digest is the batch digest for PRE_PREPARE, PREPARE,
+     * COMMIT and DECIDED (so the phases of one batch carry the same digest), the state digest for
      * CHECKPOINT, and SHA-256 of the canonical encoding for every other type (for a REQUEST, the
      * digest that batches order it by). A REPLY to a read-only request has no seq.
      */
@@ -101,6 +101,7 @@ public record TraceEvent(long timeMicros, int replica, String direction, String 
             case io.bastion.core.message.KeyNonce k -> b.digest(signed.digest());
             case io.bastion.core.message.SessionKey k -> b.request(k.clientId(), 0).digest(signed.digest());
             case io.bastion.core.message.Vouch v -> b.digest(signed.digest());
+            case io.bastion.core.message.Decided d -> b.seq(d.seq()).digest(d.batchDigest());
         }
         return b.build();
     }

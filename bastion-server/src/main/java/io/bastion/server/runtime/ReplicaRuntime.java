@@ -3,6 +3,7 @@ package io.bastion.server.runtime;
 import io.bastion.core.session.SessionRequests;
 import io.bastion.core.auth.ClientKeys;
 import io.bastion.core.auth.MessageAuthenticator;
+import io.bastion.core.auth.VerifiedSignatures;
 import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.SignatureVerifier;
@@ -308,8 +309,12 @@ public final class ReplicaRuntime implements AutoCloseable {
                     recovery.snapshotSeq(), recovery.log().size(), replica.view());
         }
         directory.replaceLive(engine.liveSessions());
-        this.authenticator = new MessageAuthenticator(config, directory, verifier, id, sessionKeys);
-        this.relayAuthenticator = new MessageAuthenticator(config, directory::keyOfRelayed, verifier, id, sessionKeys);
+        // one table of verified signatures: a request verified as its client sent it is not verified
+        // again when a peer relays or serves it (MAC-mode tags are not in it: checked every time)
+        VerifiedSignatures signatures = new VerifiedSignatures(VerifiedSignatures.ENTRIES_DEFAULT);
+        this.authenticator = new MessageAuthenticator(config, directory, verifier, id, sessionKeys, signatures);
+        this.relayAuthenticator = new MessageAuthenticator(config, directory::keyOfRelayed, verifier, id, sessionKeys,
+                signatures);
         // no verifier threads: messages are checked on the thread that delivers them (Netty's)
         this.verifiers = settings.verifierThreads() == 0 ? null
                 : new VerifierPool(settings.verifierThreads(), daemon("bastion-verify-" + id));

@@ -92,7 +92,7 @@ final class LogRecords {
             return new Bad(offset, Damage.CHECKSUM, "CRC32C mismatch");
         }
         try {
-            Envelope<?> message = Codec.decodeFrame(data, offset + HEADER_BYTES, length);
+            Envelope<?> message = Codec.decodeStoredFrame(data, offset + HEADER_BYTES, length);
             return new Record(offset, HEADER_BYTES + length, (word & GROUP_START_BIT) != 0,
                     b.getLong(offset + SEQ_OFFSET), message);
         } catch (CodecException e) {

@@ -38,7 +38,7 @@ final class TestMessages {
             case 2 -> new Commit(i % 4, 1, seq, digest(seq));
             default -> new Checkpoint(i % 4, seq, digest(seq + i));
         };
-        return new Entry(seq, Envelope.sign(message, SIGNER));
+        return new Entry(seq, message.type().signed() ? Envelope.sign(message, SIGNER) : Envelope.unsigned(message));
     }
 
     private static List<BatchEntry> batch(long seq, int size) {
