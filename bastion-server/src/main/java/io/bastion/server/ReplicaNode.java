@@ -116,6 +116,29 @@ public final class ReplicaNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The one line a replica logs at start when {@code tls} leaves a port in plaintext, or
+     * {@code null} when every port speaks TLS. With the replica port in plaintext it says what that
+     * gives up: COMMIT, DECIDED and VOUCH carry no signature, so after the handshake anyone on the
+     * path can inject them, and agreement (and, in MAC client mode, validity) no longer holds
+     * against the network.
+     */
+    static String plaintextWarning(int id, ReplicaTls tls) {
+        if (tls.plaintext().isEmpty()) {
+            return null;
+        }
+        String line = "replica " + id + ": INSECURE: the " + tls.plaintextNames() + " port(s) speak PLAINTEXT"
+                + " (--insecure-plaintext): anyone on the network path can read voter secrets, ballots and"
+                + " protocol messages there and inject unsigned ones.";
+        if (tls.isPlaintext(ReplicaTls.Port.REPLICA)) {
+            line += " On the replica port only the connection's handshake is authenticated, and COMMIT, DECIDED"
+                    + " and VOUCH messages carry no signature: injected ones can make this replica execute a batch"
+                    + " that was not decided, or order a request no client sent (MAC client mode). Agreement"
+                    + " no longer holds against an attacker on the network.";
+        }
+        return line + " For local experiments only.";
+    }
+
     private final ReplicaRuntime runtime;
     private final int id;
     /** MAC client mode: the nonces of KEY-NONCE messages. */
@@ -128,11 +151,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     private ReplicaNode(ClusterConfig config, int id, SigningKey key, StateMachine stateMachine, Options options) {
         this.id = id;
-        if (!options.tls().plaintext().isEmpty()) {
-            LOG.warn("replica {}: INSECURE: the {} port(s) speak PLAINTEXT (--insecure-plaintext): anyone on the"
-                    + " network path can read voter secrets, ballots and protocol messages there and inject"
-                    + " unsigned ones (on the replica port, COMMITs: enough to break agreement). For local"
-                    + " experiments only.", id, options.tls().plaintextNames());
+        String insecure = plaintextWarning(id, options.tls());
+        if (insecure != null) {
+            LOG.warn(insecure);
         }
         ReplicaInfo self = config.replica(id);
         ReplicaTls tls = options.tls();

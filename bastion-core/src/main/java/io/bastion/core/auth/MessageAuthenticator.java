@@ -141,6 +141,8 @@ public final class MessageAuthenticator {
     /**
      * A SESSION-KEY's signature, by the client it names, and that it names this replica. That it
      * carries its connection's nonce, and is the first for its client there, the caller checks.
+     * Verified every time, not remembered in {@link VerifiedSignatures}: each carries its
+     * connection's fresh nonce, so the same bytes never come twice from a correct client.
      */
     private Verdict sessionKey(Envelope<?> signed, SessionKey k) {
         if (k.replicaId() != selfId) {

@@ -64,7 +64,8 @@ public final class VerifiedSignatures {
     /** Records that {@code signed}'s signature verified under {@code key}. Call only after it did. */
     public void add(PublicKeyRef key, Envelope<?> signed) {
         Digest digest = signed.digest();
-        SLOT.setRelease(table, slot(digest), new Entry(key, digest, signed.signatureUnsafe()));
+        // a copy: the entry must not change with an array its envelope shares
+        SLOT.setRelease(table, slot(digest), new Entry(key, digest, signed.signature()));
     }
 
     private int slot(Digest digest) {

@@ -231,7 +231,7 @@ public final class Replica {
             case Request r -> onRequest(signed.as(Request.class), from == Event.FROM_CLIENT, out);
             case PrePrepare p -> onPrePrepare(signed.as(PrePrepare.class));
             case Prepare p -> onPrepare(signed.as(Prepare.class));
-            case Commit c -> onCommit(signed.as(Commit.class));
+            case Commit c -> onCommit(from, signed.as(Commit.class));
             case Checkpoint c -> onCheckpoint(signed.as(Checkpoint.class), out);
             case Status s -> retransmission.onStatus(from, s, nowMillis, out);
             case FetchRequests f -> retransmission.onFetchRequests(from, f, nowMillis, out);
@@ -247,7 +247,7 @@ public final class Replica {
             case KeyNonce k -> stats.increment(Counter.MESSAGES_IGNORED); // the edge's business
             case SessionKey k -> stats.increment(Counter.MESSAGES_IGNORED);
             case Vouch v -> onVouch(from, v);
-            case Decided d -> onDecided(d);
+            case Decided d -> onDecided(from, d);
         }
     }
 
@@ -451,8 +451,12 @@ public final class Replica {
      * the batch this slot holds is kept, as it may complete that batch's certificate while the
      * other only blocks it. Each COMMIT comes from its author over its own connection.
      */
-    private void onCommit(Envelope<Commit> signed) {
+    private void onCommit(int from, Envelope<Commit> signed) {
         Commit c = signed.message();
+        if (c.replicaId() != from) {
+            stats.increment(Counter.MESSAGES_IGNORED); // unsigned: it counts only from its author's connection
+            return;
+        }
         if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
@@ -470,7 +474,11 @@ public final class Replica {
      * same digest include a correct one, which saw it committed: this replica may execute it,
      * whatever view it is in and whether or not it can count 2f+1 COMMITs itself.
      */
-    private void onDecided(Decided d) {
+    private void onDecided(int from, Decided d) {
+        if (d.replicaId() != from) {
+            stats.increment(Counter.MESSAGES_IGNORED); // unsigned: it counts only from its author's connection
+            return;
+        }
         if (!acceptsFrom(d.replicaId(), d.seq())) {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;

@@ -5,6 +5,7 @@ import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.bastion.core.config.ClusterConfig;
 import io.bastion.core.crypto.Digest;
 import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.core.message.Authenticators;
 import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
@@ -16,7 +17,9 @@ import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
+import io.bastion.core.message.SessionKey;
 import io.bastion.core.message.ViewChange;
+import io.bastion.core.message.Vouch;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -248,4 +251,66 @@ class MessageAuthenticatorTest {
                 .as("some good copies were not verified again").isLessThan(checks);
     }
 
+    /**
+     * MAC client mode: a tagged request has the digest of the signed request with its content, but
+     * a verified signature never stands in for a tag. Every copy's own tag is checked, every time.
+     */
+    @Test
+    void aTaggedRequestIsCheckedByItsTagEvenAfterTheSignedRequestWithItsContentVerified() {
+        int self = 1;
+        AtomicInteger tagChecks = new AtomicInteger();
+        SessionKeys keys = (clientId, encoding, tags, offset) -> {
+            tagChecks.incrementAndGet();
+            return tags[offset] == 1 ? SessionKeys.TagCheck.VALID : SessionKeys.TagCheck.BAD_TAG;
+        };
+        VerifiedSignatures table = new VerifiedSignatures(16);
+        MessageAuthenticator edge = new MessageAuthenticator(cluster, clients, counting, self, keys, table);
+        Envelope<Request> signed = request(1);
+        Envelope<Request> badTag = Envelope.authenticate(signed.message(),
+                e -> new byte[cluster.n() * Authenticators.TAG_BYTES]);
+        Envelope<Request> goodTag = Envelope.authenticate(signed.message(), e -> {
+            byte[] tags = new byte[cluster.n() * Authenticators.TAG_BYTES];
+            tags[Authenticators.tagOffset(self)] = 1;
+            return tags;
+        });
+        assertThat(badTag.digest()).isEqualTo(signed.digest());
+
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT, signed)).isEqualTo(Verdict.AUTHENTIC);
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT, badTag)).isEqualTo(Verdict.BAD_TAG);
+        assertThat(edge.check(1, bodies(1, List.of(badTag)))).isEqualTo(Verdict.BAD_TAG);
+        assertThat(edge.checkBodies(1, new RequestBodies(1, List.of(badTag))).unverified()).containsExactly(badTag);
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT, goodTag)).isEqualTo(Verdict.AUTHENTIC);
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT, goodTag)).isEqualTo(Verdict.AUTHENTIC);
+        assertThat(tagChecks).as("one tag check per tagged copy").hasValue(5);
+        assertThat(verifications).as("the signed copy's signature, once").hasValue(1);
+        assertThat(table.contains(TestKeys.key(CLIENT), badTag)).as("a tagged copy carries no signature to match").isFalse();
+
+        MessageAuthenticator noKeys = new MessageAuthenticator(cluster, clients, counting, -1, SessionKeys.NONE, table);
+        assertThat(noKeys.check(MessageAuthenticator.FROM_CLIENT, goodTag)).isEqualTo(Verdict.NO_SESSION_KEY);
+    }
+
+    /** A SESSION-KEY is verified every time; it is never taken as verified from the table. */
+    @Test
+    void aSessionKeyIsVerifiedEveryTime() {
+        int self = 2;
+        VerifiedSignatures table = new VerifiedSignatures(16);
+        MessageAuthenticator edge = new MessageAuthenticator(cluster, clients, counting, self, SessionKeys.NONE, table);
+        Envelope<SessionKey> key = Envelope.sign(new SessionKey(CLIENT, self, new byte[32], new byte[32]),
+                TestKeys.signer(CLIENT));
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT, key)).isEqualTo(Verdict.AUTHENTIC);
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT, key)).isEqualTo(Verdict.AUTHENTIC);
+        assertThat(verifications).hasValue(2);
+        assertThat(edge.check(MessageAuthenticator.FROM_CLIENT,
+                Envelope.sign(key.message(), TestKeys.signer(5)))).isEqualTo(Verdict.BAD_SIGNATURE);
+    }
+
+    /** VOUCH, like COMMIT and DECIDED, counts only from its author's own connection, with no signature to check. */
+    @Test
+    void aVouchIsItsAuthorsOnlyOverItsOwnConnection() {
+        Envelope<Vouch> vouch = Envelope.unsigned(new Vouch(2, List.of(new BatchEntry(CLIENT, 1, request(1).digest()))));
+        assertThat(authenticator.check(2, vouch)).isEqualTo(Verdict.AUTHENTIC);
+        assertThat(authenticator.check(1, vouch)).isEqualTo(Verdict.WRONG_SENDER);
+        assertThat(authenticator.check(MessageAuthenticator.FROM_CLIENT, vouch)).isEqualTo(Verdict.WRONG_SENDER);
+        assertThat(verifications).hasValue(0);
+    }
 }

@@ -78,6 +78,19 @@ class DecidedLearningTest {
         assertThat(replica.lastDelivered()).isEqualTo(1);
     }
 
+    /** Unsigned, a DECIDED counts only as its author's word over the author's own connection (the edge checks it too). */
+    @Test
+    void aDecidedFromAnotherReplicasConnectionThanItsAuthorsIsIgnored() {
+        proposed();
+        receive(1, Envelope.unsigned(new Decided(2, 1, batch)));
+        receive(0, Envelope.unsigned(new Decided(1, 1, batch)));
+        assertThat(replica.lastDelivered()).as("two DECIDEDs, each on the wrong connection").isZero();
+        assertThat(replica.stats().get(Counter.MESSAGES_IGNORED)).isEqualTo(2);
+        decided(1, batch);
+        decided(2, batch);
+        assertThat(replica.lastDelivered()).isEqualTo(1);
+    }
+
     @Test
     void aStatusGetsThisReplicasOwnCommitAndDecidedButNoOneElses() {
         proposed();

@@ -777,8 +777,9 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /**
      * Agreement messages for sequence numbers the core already executed change nothing there (it
-     * drops them too), so they are not worth a signature check. Under load the last PREPARE and
-     * COMMIT of each batch usually arrive after the batch committed.
+     * drops them too), so they are not worth a signature check, nor (unsigned COMMITs) a place in
+     * the queue. Under load the last PREPARE and COMMIT of each batch usually arrive after the
+     * batch committed.
      */
     private boolean alreadyExecuted(Envelope<?> message) {
         long executed = stats.lastDelivered();
