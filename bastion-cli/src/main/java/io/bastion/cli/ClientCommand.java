@@ -1,5 +1,7 @@
 package io.bastion.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bastion.client.BastionClient;
 import io.bastion.client.BastionException;
 import io.bastion.client.ClientOptions;
@@ -19,6 +21,7 @@ import io.bastion.crypto.SigningKey;
 import java.security.SecureRandom;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,6 +48,10 @@ import java.util.concurrent.Callable;
                 "  put <key> <value>, get <key>, del <key>, size; as --id 1 (a client of the",
                 "  cluster file) or --join <any name>",
                 "counter: any operation adds one and answers the count.",
+                "",
+                "Exit status: 0 when every operation was answered and none refused; 1 when one",
+                "failed (no f+1 matching replies, a timeout) or the service refused it (the",
+                "e-voting service's {\"error\": ...}, the key-value service's error: ...).",
                 ""})
 final class ClientCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The cluster file (TOML).")
@@ -192,6 +199,28 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether a service's answer refuses the operation: a JSON object with an {@code error} member
+     * (the e-voting service) or text that starts with {@code error:} (the key-value service).
+     */
+    static boolean refusal(byte[] reply) {
+        String text = new String(reply, StandardCharsets.UTF_8).strip();
+        if (text.startsWith("error:")) {
+            return true;
+        }
+        if (!text.startsWith("{")) {
+            return false;
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isObject() && node.has("error");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private int run(BastionClient client, String op, EvotingVoter evoting) {
         int failures = 0;
         long totalNanos = 0;
@@ -207,7 +236,10 @@ final class ClientCommand implements Callable<Integer> {
                             r.latencyNanos() / 1e6);
                     hint(op, reply);
                 }
-            } catch (BastionException | java.io.IOException | IllegalArgumentException e) {
+                if (refusal(r.value())) {
+                    failures++;
+                }
+            } catch (BastionException | IOException | IllegalArgumentException e) {
                 System.out.println("error: " + e.getMessage());
                 failures++;
             }

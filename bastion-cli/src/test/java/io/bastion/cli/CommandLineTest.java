@@ -372,6 +372,18 @@ class CommandLineTest {
         assertThat(sim.code()).isZero();
     }
 
+    @Test
+    void clientCountsAServicesRefusalAsAFailure() {
+        for (String refused : List.of("{\"error\":\"the election is closed\"}", " {\"error\": null}\n",
+                "error: usage: get <key>")) {
+            assertThat(ClientCommand.refusal(refused.getBytes(StandardCharsets.UTF_8))).as(refused).isTrue();
+        }
+        for (String answered : List.of("{\"elections\":[]}", "[{\"error\":1}]", "{\"result\":{\"error\":1}}",
+                "{not json", "hello", "(nil)", "")) {
+            assertThat(ClientCommand.refusal(answered.getBytes(StandardCharsets.UTF_8))).as(answered).isFalse();
+        }
+    }
+
     /** The README's first command, as a user runs it: a demo process, a client, then Ctrl-C. */
     @Test
     void demoStartsAClusterTheClientCanUseAndStopsItOnTermination() throws Exception {
@@ -405,6 +417,13 @@ class CommandLineTest {
             Run client = runCapturingStdout(words);
             assertThat(client.code()).isZero();
             assertThat(client.out()).contains("signed by replicas");
+            // the service refuses an operation: the answer is printed, and the exit status says so
+            int put = List.of(words).indexOf("put");
+            String[] getWithoutKey = java.util.Arrays.copyOf(words, put + 1);
+            getWithoutKey[put] = "get";
+            Run refusedRun = runCapturingStdout(getWithoutKey);
+            assertThat(refusedRun.out()).contains("error: usage: get <key>").contains("signed by replicas");
+            assertThat(refusedRun.code()).isEqualTo(1);
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
