@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** {@code bastion bench}: throughput, latency and CPU of a local cluster of replica JVMs. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -474,25 +476,22 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Each workload over each transport, in the order given (the default TLS keeps the plain label). */
     static List<LoadBenchmark.Workload> overTransports(List<LoadBenchmark.Workload> workloads, List<String> transports) {
-        List<LoadBenchmark.Transport> chosen = transports.stream().map(String::strip).map(LoadBenchmark.Transport::parse)
-                .distinct().toList();
-        List<LoadBenchmark.Workload> setups = new ArrayList<>();
-        for (LoadBenchmark.Workload workload : workloads) {
-            for (LoadBenchmark.Transport transport : chosen) {
-                setups.add(workload.over(transport));
-            }
-        }
-        return setups;
+        return eachWith(workloads, transports, LoadBenchmark.Transport::parse, LoadBenchmark.Workload::over);
     }
 
     /** Each workload with each client authentication, in the order given (signatures keep the plain label). */
     static List<LoadBenchmark.Workload> authenticatedBy(List<LoadBenchmark.Workload> workloads, List<String> auths) {
-        List<ClientOptions.ClientAuth> chosen = auths.stream().map(String::strip).map(BenchCommand::clientAuth)
-                .distinct().toList();
+        return eachWith(workloads, auths, BenchCommand::clientAuth, LoadBenchmark.Workload::authenticatedBy);
+    }
+
+    /** Every workload varied by every distinct setting {@code names} parse to, workload by workload. */
+    private static <T> List<LoadBenchmark.Workload> eachWith(List<LoadBenchmark.Workload> workloads, List<String> names,
+            Function<String, T> parse, BiFunction<LoadBenchmark.Workload, T, LoadBenchmark.Workload> with) {
+        List<T> chosen = names.stream().map(String::strip).map(parse).distinct().toList();
         List<LoadBenchmark.Workload> setups = new ArrayList<>();
         for (LoadBenchmark.Workload workload : workloads) {
-            for (ClientOptions.ClientAuth auth : chosen) {
-                setups.add(workload.authenticatedBy(auth));
+            for (T setting : chosen) {
+                setups.add(with.apply(workload, setting));
             }
         }
         return setups;
