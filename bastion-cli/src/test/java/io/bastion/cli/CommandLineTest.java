@@ -372,6 +372,26 @@ class CommandLineTest {
         assertThat(sim.code()).isZero();
     }
 
+    /** A replica JVM that refuses its options dies at once; the demo says so instead of printing a page to open. */
+    @Test
+    void demoWhoseReplicasCannotStartSaysWhyAndExits() throws Exception {
+        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(),
+                LocalCluster.Launcher.ENABLE_NATIVE_ACCESS, "-cp", System.getProperty("java.class.path"),
+                Bastion.class.getName(), "demo", "--dir", directory.resolve("bad-jvm").toString(), "--service", "kv",
+                "--base-port", Integer.toString(Ports.base(16)), "--replica-jvm=-XX:+NoSuchBastionOption");
+        Path output = directory.resolve("bad-jvm-demo.out");
+        Process demo = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo exits").isTrue();
+            String printed = Files.readString(output);
+            assertThat(demo.exitValue()).as(printed).isNotZero();
+            assertThat(printed).contains("exited with code").contains("NoSuchBastionOption").doesNotContain("Open ");
+        } finally {
+            demo.destroyForcibly();
+            TestProcesses.killUnder(directory);
+        }
+    }
+
     @Test
     void clientCountsAServicesRefusalAsAFailure() {
         for (String refused : List.of("{\"error\":\"the election is closed\"}", " {\"error\": null}\n",

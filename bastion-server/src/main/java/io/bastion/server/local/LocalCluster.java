@@ -145,11 +145,15 @@ public final class LocalCluster implements AutoCloseable {
     public synchronized List<Integer> exitedOnTheirOwn() {
         List<Integer> exited = new ArrayList<>();
         for (int id = 0; id < processes.length; id++) {
-            if (processes[id] != null && !processes[id].isAlive() && !stoppedHere[id]) {
+            if (exitedOnItsOwn(id)) {
                 exited.add(id);
             }
         }
         return exited;
+    }
+
+    private synchronized boolean exitedOnItsOwn(int id) {
+        return processes[id] != null && !processes[id].isAlive() && !stoppedHere[id];
     }
 
     /** How replica {@code id} ended: its exit code and the last {@code lines} lines of its log. */
@@ -168,7 +172,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Waits until every running replica accepts connections on its client port and, if it has one,
-     * its web port (a replica opens that last, so a page address printed after this works).
+     * its web port (a replica opens that last, so a page address printed after this works). A
+     * replica that was started and has exited on its own, even before this looked, is an
+     * {@link IOException} with its exit code and the end of its log; one never started or stopped
+     * by {@link #kill} is left out.
      */
     public void awaitReady(Duration bound) throws IOException, InterruptedException {
         awaitReady(bound, id -> config.replica(id).host());
@@ -182,6 +189,9 @@ public final class LocalCluster implements AutoCloseable {
     public void awaitReady(Duration bound, IntFunction<String> probeHost) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         for (int id = 0; id < config.n(); id++) {
+            if (exitedOnItsOwn(id)) { // before it was probed: e.g. a JVM option it refused
+                throw new IOException(exitReport(id, 20));
+            }
             if (isAlive(id)) {
                 String host = probeHost.apply(id);
                 awaitPort(id, host, config.replica(id).clientPort(), deadline);
