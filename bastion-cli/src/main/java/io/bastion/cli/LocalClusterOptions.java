@@ -24,12 +24,22 @@ final class LocalClusterOptions {
             + " (default: the cluster file default).")
     Integer inFlight;
 
+    @Option(names = "--pipeline-min", description = "Protocol pipelineBatchMin: requests a batch needs to be"
+            + " proposed while another is in flight (default: the cluster file default).")
+    Integer pipelineMin;
+
     /** {@code base} with the batching these options ask for. */
     ProtocolSettings batching(ProtocolSettings base) {
-        if (batchMax == null && inFlight == null) {
-            return base;
+        ProtocolSettings.Builder settings = base.toBuilder();
+        if (batchMax != null) {
+            settings.batchRequestsMax(batchMax);
         }
-        return base.withBatching(batchMax != null ? batchMax : base.batchRequestsMax(),
-                inFlight != null ? inFlight : base.inFlightBatchesMax());
+        if (inFlight != null) {
+            settings.inFlightBatchesMax(inFlight);
+        }
+        if (pipelineMin != null) {
+            settings.pipelineBatchMin(pipelineMin);
+        }
+        return settings.build();
     }
 }

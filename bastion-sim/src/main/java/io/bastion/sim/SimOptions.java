@@ -47,7 +47,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
     /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
     public static final ProtocolSettings SIM_SETTINGS = ProtocolSettings.builder()
             .checkpointInterval(8).logSize(16)
-            .batchRequestsMax(16).batchBytesMax(1 << 16).inFlightBatchesMax(3)
+            .batchRequestsMax(16).batchBytesMax(1 << 16).inFlightBatchesMax(3).pipelineBatchMin(4)
             .requestBytesMax(1 << 12).pendingRequestsMax(1_000).requestsPerClientMax(4)
             .statusIntervalMillis(100).idleStatusIntervalMillis(1_000).requestFetchDelayMillis(20)
             .clockSkewMaxMillis(5_000).retransmitBatchesMax(16).requestTimeoutMillis(600)

@@ -9,7 +9,11 @@ import io.bastion.core.replica.Output;
 import io.bastion.core.replica.ReplicaStats.Counter;
 import io.bastion.core.service.CounterService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +109,32 @@ class ReplicaScenarioTest {
         SimResult result = sim.run();
         assertThat(result.requestsAccepted()).isEqualTo(120);
         assertThat(result.batchesAgreed()).isLessThan(100);
+    }
+
+    /**
+     * The primary proposes a lone batch at once, whatever its size; a batch behind one in flight
+     * only once {@code pipelineBatchMin} requests wait for it (here 3), and then with all of them.
+     */
+    @ParameterizedTest(name = "pipelineBatchMin {0}")
+    @CsvSource({"1, '1,1,0,0'", "3, '1,0,0,3'"})
+    void aBatchBehindOneInFlightWaitsForPipelineBatchMinRequests(int pipelineBatchMin, String expected) {
+        Simulation sim = new Simulation(SimOptions.reliable(1).withClients(4, 1).withSettings(SimOptions.SIM_SETTINGS
+                .toBuilder().inFlightBatchesMax(2).pipelineBatchMin(pipelineBatchMin).build()), 99);
+        sim.run();
+        assertThat(sim.runUntil(() -> allExecuted(sim, sim.replica(R0).core().lastDelivered()), 1_000)).isTrue();
+        var primary = sim.replica(R0).core();
+        List<Integer> proposed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long client = Simulation.FIRST_CLIENT_ID + i;
+            Envelope<Request> request = Envelope.sign(new Request(client, 100, false, CounterService.add(1)),
+                    SimulatedKeys.signer(client));
+            // the primary alone: nothing it sends is delivered, so its first batch stays in flight
+            Output out = primary.step(new Event.Received(Event.FROM_CLIENT, request));
+            proposed.add(out.sends.stream().filter(send -> send.message().message() instanceof PrePrepare)
+                    .mapToInt(send -> ((PrePrepare) send.message().message()).entries().size()).sum());
+        }
+        assertThat(proposed).as("requests proposed as each of four arrives")
+                .containsExactlyElementsOf(Arrays.stream(expected.split(",")).map(Integer::valueOf).toList());
     }
 
     @Test

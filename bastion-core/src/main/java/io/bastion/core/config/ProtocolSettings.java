@@ -15,6 +15,10 @@ import io.bastion.core.util.Check;
  * @param batchBytesMax           most request bytes in one batch
  * @param inFlightBatchesMax      batches the primary may have proposed but not yet executed
  *                                (the pipeline); requests arriving meanwhile form the next batch
+ * @param pipelineBatchMin        requests a batch needs to be proposed while another is in flight
+ *                                (a batch with none ahead of it goes at once, whatever its size):
+ *                                more, smaller batches cost more signatures per request, so the
+ *                                pipeline fills only when enough requests wait
  * @param requestBytesMax         largest client operation accepted
  * @param pendingRequestsMax      request bodies a replica holds before they are ordered
  * @param requestsPerClientMax    request bodies held per client (a client has one outstanding)
@@ -38,6 +42,7 @@ public record ProtocolSettings(
         int batchRequestsMax,
         int batchBytesMax,
         int inFlightBatchesMax,
+        int pipelineBatchMin,
         int requestBytesMax,
         int pendingRequestsMax,
         int requestsPerClientMax,
@@ -57,6 +62,7 @@ public record ProtocolSettings(
     public static final int BATCH_REQUESTS_MAX_DEFAULT = 512;
     public static final int BATCH_BYTES_MAX_DEFAULT = 4 << 20;
     public static final int IN_FLIGHT_BATCHES_MAX_DEFAULT = 2;
+    public static final int PIPELINE_BATCH_MIN_DEFAULT = 16;
     public static final int REQUEST_BYTES_MAX_DEFAULT = 1 << 20;
     public static final int PENDING_REQUESTS_MAX_DEFAULT = 100_000;
     public static final int REQUESTS_PER_CLIENT_MAX_DEFAULT = 4;
@@ -79,6 +85,7 @@ public record ProtocolSettings(
         positive(batchBytesMax, "batchBytesMax");
         positive(inFlightBatchesMax, "inFlightBatchesMax");
         Check.argument(inFlightBatchesMax <= logSize, "inFlightBatchesMax must not exceed logSize");
+        positive(pipelineBatchMin, "pipelineBatchMin");
         positive(requestBytesMax, "requestBytesMax");
         Check.argument(requestBytesMax <= batchBytesMax, "requestBytesMax must not exceed batchBytesMax");
         positive(pendingRequestsMax, "pendingRequestsMax");
@@ -141,6 +148,7 @@ public record ProtocolSettings(
         private int batchRequestsMax = BATCH_REQUESTS_MAX_DEFAULT;
         private int batchBytesMax = BATCH_BYTES_MAX_DEFAULT;
         private int inFlightBatchesMax = IN_FLIGHT_BATCHES_MAX_DEFAULT;
+        private int pipelineBatchMin = PIPELINE_BATCH_MIN_DEFAULT;
         private int requestBytesMax = REQUEST_BYTES_MAX_DEFAULT;
         private int pendingRequestsMax = PENDING_REQUESTS_MAX_DEFAULT;
         private int requestsPerClientMax = REQUESTS_PER_CLIENT_MAX_DEFAULT;
@@ -163,6 +171,7 @@ public record ProtocolSettings(
             batchRequestsMax = s.batchRequestsMax;
             batchBytesMax = s.batchBytesMax;
             inFlightBatchesMax = s.inFlightBatchesMax;
+            pipelineBatchMin = s.pipelineBatchMin;
             requestBytesMax = s.requestBytesMax;
             pendingRequestsMax = s.pendingRequestsMax;
             requestsPerClientMax = s.requestsPerClientMax;
@@ -199,6 +208,11 @@ public record ProtocolSettings(
 
         public Builder inFlightBatchesMax(int value) {
             inFlightBatchesMax = value;
+            return this;
+        }
+
+        public Builder pipelineBatchMin(int value) {
+            pipelineBatchMin = value;
             return this;
         }
 
@@ -264,7 +278,7 @@ public record ProtocolSettings(
 
         public ProtocolSettings build() {
             return new ProtocolSettings(checkpointInterval, logSize, batchRequestsMax, batchBytesMax,
-                    inFlightBatchesMax, requestBytesMax, pendingRequestsMax, requestsPerClientMax,
+                    inFlightBatchesMax, pipelineBatchMin, requestBytesMax, pendingRequestsMax, requestsPerClientMax,
                     statusIntervalMillis, idleStatusIntervalMillis, requestFetchDelayMillis, clockSkewMaxMillis,
                     retransmitBatchesMax, requestTimeoutMillis, stateChunkBytes, stateFetchChunksMax, sessions);
         }

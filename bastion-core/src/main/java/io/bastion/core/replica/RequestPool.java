@@ -234,24 +234,26 @@ final class RequestPool {
      * {@code stillWanted} rejects (already executed) are dropped from the queue on the way.
      */
     List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted) {
-        return takeBatch(requestsMax, bytesMax, stillWanted, r -> true);
+        return takeBatch(requestsMax, bytesMax, 1, stillWanted, r -> true);
     }
 
     /**
-     * As above; requests that {@code ready} rejects stay queued, in their place, for a later batch
-     * (MAC-mode requests not yet vouched for by 2f+1 replicas).
+     * As above, but takes nothing unless the batch holds at least {@code requestsMin} requests or
+     * is full by its bytes; requests that {@code ready} rejects stay queued, in their place, for a
+     * later batch (MAC-mode requests not yet vouched for by 2f+1 replicas).
      */
-    List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, Predicate<Request> stillWanted,
+    List<Envelope<Request>> takeBatch(int requestsMax, int bytesMax, int requestsMin, Predicate<Request> stillWanted,
                                       Predicate<Envelope<Request>> ready) {
         List<Envelope<Request>> batch = new ArrayList<>();
-        List<Digest> taken = new ArrayList<>();
+        List<Digest> unwanted = new ArrayList<>();
         int bytes = 0;
+        boolean fullByBytes = false;
         Iterator<Digest> it = unordered.iterator();
         while (it.hasNext() && batch.size() < requestsMax) {
             Digest d = it.next();
             Envelope<Request> r = byDigest.get(d);
             if (!stillWanted.test(r.message())) {
-                taken.add(d);
+                unwanted.add(d);
                 continue;
             }
             if (!ready.test(r)) {
@@ -259,13 +261,19 @@ final class RequestPool {
             }
             int size = r.message().operationUnsafe().length;
             if (!batch.isEmpty() && bytes + size > bytesMax) {
+                fullByBytes = true;
                 break;
             }
             batch.add(r);
             bytes += size;
-            taken.add(d);
         }
-        taken.forEach(this::markOrdered);
+        unwanted.forEach(this::markOrdered);
+        if (batch.size() < requestsMin && !fullByBytes) {
+            return List.of();
+        }
+        for (Envelope<Request> r : batch) {
+            markOrdered(r.digest());
+        }
         return batch;
     }
 

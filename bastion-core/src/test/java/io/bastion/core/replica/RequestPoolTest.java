@@ -138,6 +138,32 @@ class RequestPoolTest {
         assertThat(pool.get(r("1:1").digest())).isNotNull();
     }
 
+    @ParameterizedTest(name = "sizes [{0}], at least {1}, bytes max {2} -> [{3}]")
+    @CsvSource(delimiter = ';', value = {
+        // operation bytes of the queued requests (client 1..n) ; requests min ; bytes max ; taken
+        "10 10    ; 3 ; 100 ; ''",
+        "10 10 10 ; 3 ; 100 ; 1:1 2:1 3:1",
+        "10 10    ; 1 ; 100 ; 1:1 2:1",
+        "50 60    ; 3 ; 100 ; 1:1",
+    })
+    void takeBatchTakesNothingBelowTheMinimumUnlessTheBatchIsFullByItsBytes(String sizes, int requestsMin,
+                                                                            int bytesMax, String taken) {
+        RequestPool pool = new RequestPool(100, 10, DELAY);
+        pool.add(r("9:1"), 0);
+        int client = 1;
+        for (String size : sizes.trim().split("\\s+")) {
+            pool.add(r(client++ + ":1:" + size), 0);
+        }
+        Predicate<Request> notNine = q -> q.clientId() != 9;
+
+        List<Envelope<Request>> batch = pool.takeBatch(16, bytesMax, requestsMin, notNine, q -> true);
+
+        assertThat(names(batch)).isEqualTo(taken);
+        assertThat(pool.unorderedCount()).as("what is not taken stays queued; 9:1, unwanted, leaves the queue")
+                .isEqualTo(client - 1 - batch.size());
+        pool.checkInvariants();
+    }
+
     @Test
     void requeuePutsBackOnlyHeldBodiesThatAreNotQueuedAtTheTail() {
         RequestPool pool = new RequestPool(100, 10, DELAY);

@@ -16,6 +16,7 @@ record ClusterFileModel(Integer f, Protocol protocol, Tls tls, List<Replica> rep
             Integer batchRequestsMax,
             Integer batchBytesMax,
             Integer inFlightBatchesMax,
+            Integer pipelineBatchMin,
             Integer requestBytesMax,
             Integer pendingRequestsMax,
             Integer requestsPerClientMax,

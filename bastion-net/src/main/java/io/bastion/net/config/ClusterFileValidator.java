@@ -145,6 +145,7 @@ final class ClusterFileValidator {
                     .batchRequestsMax(or(p.batchRequestsMax(), d.batchRequestsMax()))
                     .batchBytesMax(or(p.batchBytesMax(), d.batchBytesMax()))
                     .inFlightBatchesMax(or(p.inFlightBatchesMax(), d.inFlightBatchesMax()))
+                    .pipelineBatchMin(or(p.pipelineBatchMin(), d.pipelineBatchMin()))
                     .requestBytesMax(or(p.requestBytesMax(), d.requestBytesMax()))
                     .pendingRequestsMax(or(p.pendingRequestsMax(), d.pendingRequestsMax()))
                     .requestsPerClientMax(or(p.requestsPerClientMax(), d.requestsPerClientMax()))

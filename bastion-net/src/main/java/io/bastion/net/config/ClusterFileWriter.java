@@ -47,6 +47,7 @@ final class ClusterFileWriter {
             new Setting("batchRequestsMax", ProtocolSettings::batchRequestsMax, "most requests in one batch"),
             new Setting("batchBytesMax", ProtocolSettings::batchBytesMax, "most request bytes in one batch"),
             new Setting("inFlightBatchesMax", ProtocolSettings::inFlightBatchesMax, "batches proposed but not yet executed (the pipeline)"),
+            new Setting("pipelineBatchMin", ProtocolSettings::pipelineBatchMin, "requests a batch needs to be proposed while another is in flight"),
             new Setting("requestBytesMax", ProtocolSettings::requestBytesMax, "largest client operation accepted, in bytes"),
             new Setting("pendingRequestsMax", ProtocolSettings::pendingRequestsMax, "request bodies a replica holds before they are ordered"),
             new Setting("requestsPerClientMax", ProtocolSettings::requestsPerClientMax, "request bodies held per client"),

@@ -143,7 +143,9 @@ class ClusterFileTest {
                 mistake("f too large", "f = 1", "f = 2", "f", "f = 2 needs at least 3f+1 = 7 replicas, the file lists 4"),
                 mistake("negative f", "f = 1", "f = -1", "f", "must be >= 0, got -1"),
                 mistake("invalid setting", "logSize = 128", "logSize = 100", "protocol.logSize", "must be a multiple of checkpointInterval"),
-                mistake("non-positive setting", "checkpointInterval = 64", "checkpointInterval = 0", "protocol.checkpointInterval", "must be positive, got 0"));
+                mistake("non-positive setting", "checkpointInterval = 64", "checkpointInterval = 0", "protocol.checkpointInterval", "must be positive, got 0"),
+                mistake("no pipeline minimum", "logSize = 128", "logSize = 128\npipelineBatchMin = 0", "protocol.pipelineBatchMin",
+                        "must be positive, got 0"));
     }
 
     @ParameterizedTest(name = "{0}")
