@@ -13,7 +13,8 @@ package io.bastion.bench;
  */
 public record BenchResult(String workload, BenchConfig config, double seconds, long requests, double requestsPerSecond,
                           double p50Millis, double p99Millis, double p999Millis, double maxMillis, double meanMillis,
-                          double cpuMicrosPerRequest, double replicaCpuMicrosPerRequest, long errors, String failure) {
+                          double cpuMicrosPerRequest, double replicaCpuMicrosPerRequest, double requestsPerBatch,
+                          long errors, String failure) {
     /** Whether the cluster failed during this configuration. */
     public boolean failed() {
         return failure != null;

@@ -1,6 +1,7 @@
 package io.bastion.bench;
 
 import io.bastion.server.local.LocalCluster;
+import io.bastion.server.observe.StandardMetrics;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -50,6 +51,8 @@ final class ClusterWatch {
     static final String REJECTED_MESSAGES = "bastion_rejected_messages_total";
     static final String DROPPED_MESSAGES = "bastion_dropped_messages_total";
     static final String REJECTED_FRAMES = "bastion_rejected_frames_total";
+    static final String REQUESTS_EXECUTED = StandardMetrics.REQUESTS_EXECUTED;
+    static final String BATCHES_EXECUTED = StandardMetrics.BATCHES_EXECUTED;
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(5);
 
     /** Where the replicas stood at the start of a window: log lengths, and metrics (null where unread). */
@@ -128,6 +131,42 @@ final class ClusterWatch {
         }
         return new ClusterEvents(viewChangeLines, List.copyOf(viewChangeLog), viewBefore, viewAfter, viewChanges,
                 rejected, dropped, frames, warnings, errors, List.copyOf(problemLog), metricsRead);
+    }
+
+    /** Requests and batches executed in a window: the most any replica whose metrics were read executed. */
+    record Executed(long requests, long batches) {
+        /** Requests per batch, or 0 when no batch was executed. */
+        double requestsPerBatch() {
+            return batches == 0 ? 0 : (double) requests / batches;
+        }
+    }
+
+    /** What the replicas executed since {@code mark}, or {@code null} when no replica's metrics were read at both ends. */
+    Executed executedSince(Mark mark) {
+        List<Map<String, Double>> after = new ArrayList<>();
+        for (int id = 0; id < cluster.config().n(); id++) {
+            after.add(mark.metrics().get(id) == null ? null : scrape(id));
+        }
+        return mostExecuted(mark.metrics(), after);
+    }
+
+    /**
+     * Of the replicas whose metrics were read at both ends ({@code null} where not), the one that
+     * executed the most batches in between, with its requests; {@code null} when there is none.
+     */
+    static Executed mostExecuted(List<Map<String, Double>> before, List<Map<String, Double>> after) {
+        Executed most = null;
+        for (int id = 0; id < before.size(); id++) {
+            if (before.get(id) == null || after.get(id) == null) {
+                continue;
+            }
+            long batches = value(after.get(id), BATCHES_EXECUTED) - value(before.get(id), BATCHES_EXECUTED);
+            if (most == null || batches > most.batches()) {
+                most = new Executed(value(after.get(id), REQUESTS_EXECUTED) - value(before.get(id), REQUESTS_EXECUTED),
+                        batches);
+            }
+        }
+        return most;
     }
 
     /**

@@ -205,7 +205,10 @@ public final class LoadBenchmark implements AutoCloseable {
         arguments.addAll(options.workload().arguments());
         arguments.addAll(options.workload().transport().replicaArguments);
         arguments.addAll(options.replicaArguments());
-        int[] metricsPorts = faultyClientsMax > 0 ? metricsPorts(config, arguments) : null;
+        // metrics tell batch sizes (and, beside attackers, views and drops); a replica placed elsewhere
+        // (network namespaces) is scraped only when attackers run, where the counts are the finding
+        int[] metricsPorts = faultyClientsMax > 0 || placement == ReplicaPlacement.LOCAL
+                ? metricsPorts(config, arguments) : null;
         placement.prepare(config);
         this.cluster = new LocalCluster(generated.config(), generated.clusterFile(), directory,
                 LocalCluster.Launcher.current(options.mainClass(), options.replicaJvmOptions())
@@ -351,6 +354,7 @@ public final class LoadBenchmark implements AutoCloseable {
                 warmup.toSeconds(), options.measure().toSeconds());
         boolean replicasLive = whileReplicasLive(warmup);
         warmedUp = true;
+        ClusterWatch.Mark executedBefore = watch.mark();
         recorder.reset();
         long startRequests = completed.get();
         long startErrors = errors.get();
@@ -361,6 +365,7 @@ public final class LoadBenchmark implements AutoCloseable {
         Histogram histogram = recorder.getIntervalHistogram();
         CpuTimes cpuEnd = cpuTimes();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
+        ClusterWatch.Executed executed = watch.executedSince(executedBefore);
         if (beside != null) {
             beside.windowEnded();
         }
@@ -375,10 +380,12 @@ public final class LoadBenchmark implements AutoCloseable {
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6, histogram.getMean() / 1e6,
                 requests == 0 ? 0 : allMicros / requests, requests == 0 ? 0 : replicaMicros / requests,
-                errors.get() - startErrors, failure);
-        log.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%s%n",
+                executed == null ? 0 : executed.requestsPerBatch(), errors.get() - startErrors, failure);
+        log.printf("%-20s %-24s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   p99.9 %7.2f ms   CPU %6.0f µs/req (replicas %6.0f)%s%s%n",
                 label, config.label(), result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.p999Millis(),
-                result.cpuMicrosPerRequest(), result.replicaCpuMicrosPerRequest(), failure == null ? "" : "   FAILED");
+                result.cpuMicrosPerRequest(), result.replicaCpuMicrosPerRequest(),
+                result.requestsPerBatch() > 0 ? String.format("   %.1f req/batch", result.requestsPerBatch()) : "",
+                failure == null ? "" : "   FAILED");
         return result;
     }
 

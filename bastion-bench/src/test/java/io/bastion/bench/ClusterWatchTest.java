@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -125,6 +126,41 @@ class ClusterWatchTest {
         assertThat(tail.newLines()).isEmpty();
         Files.writeString(log, "ne\n", StandardOpenOption.APPEND);
         assertThat(tail.newLines()).containsExactly("second line");
+    }
+
+    @Test
+    void requestsPerBatchAreThoseOfTheReplicaThatExecutedTheMostBatchesAmongThoseReadAtBothEnds() {
+        Map<String, Double> start = ClusterWatch.parse("""
+                bastion_requests_executed_total 1000
+                bastion_batches_executed_total 100
+                """);
+        Map<String, Double> lagging = ClusterWatch.parse("""
+                bastion_requests_executed_total 1150
+                bastion_batches_executed_total 110
+                """);
+        Map<String, Double> ahead = ClusterWatch.parse("""
+                bastion_requests_executed_total 1300
+                bastion_batches_executed_total 120
+                """);
+        Map<String, Double> fromZero = ClusterWatch.parse("""
+                bastion_requests_executed_total 0
+                bastion_batches_executed_total 0
+                """);
+        // replica 2 was read at the start only, replica 3 at the end only
+        List<Map<String, Double>> before = new ArrayList<>(List.of(start, start, fromZero));
+        before.add(null);
+        List<Map<String, Double>> after = new ArrayList<>(List.of(lagging, ahead));
+        after.add(null);
+        after.add(ahead);
+
+        ClusterWatch.Executed executed = ClusterWatch.mostExecuted(before, after);
+
+        assertThat(executed).isEqualTo(new ClusterWatch.Executed(300, 20));
+        assertThat(executed.requestsPerBatch()).isEqualTo(15.0);
+        assertThat(new ClusterWatch.Executed(0, 0).requestsPerBatch()).isZero();
+        List<Map<String, Double>> unread = new ArrayList<>();
+        unread.add(null);
+        assertThat(ClusterWatch.mostExecuted(unread, List.of(ahead))).as("no replica read at both ends").isNull();
     }
 
     @Test

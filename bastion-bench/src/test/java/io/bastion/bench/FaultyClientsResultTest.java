@@ -13,7 +13,7 @@ class FaultyClientsResultTest {
 
     private static BenchResult window(String workload, long requests, double p50) {
         return new BenchResult(workload, CONFIG, 10, requests, requests / 10.0, p50, 2 * p50, 3 * p50, 4 * p50, p50,
-                0, 0, 0, null);
+                0, 0, 0, 0, null);
     }
 
     private static ClusterEvents quiet() {

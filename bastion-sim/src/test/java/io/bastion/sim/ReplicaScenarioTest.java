@@ -1,6 +1,9 @@
 package io.bastion.sim;
 
+import io.bastion.core.crypto.Digest;
 import io.bastion.core.message.BatchEntry;
+import io.bastion.core.message.Commit;
+import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
@@ -135,6 +138,27 @@ class ReplicaScenarioTest {
         }
         assertThat(proposed).as("requests proposed as each of four arrives")
                 .containsExactlyElementsOf(Arrays.stream(expected.split(",")).map(Integer::valueOf).toList());
+    }
+
+    /** The votes of the replicas slower than the quorum arrive after execution: counted apart, not as another view's. */
+    @Test
+    void agreementMessagesForAnExecutedBatchAreCountedAsLateNotAsWrongView() {
+        Simulation sim = cluster(1, 3);
+        sim.run();
+        assertThat(sim.runUntil(() -> allExecuted(sim, 3), 1_000)).isTrue();
+        var backup = sim.replica(1).core();
+        long executed = backup.lastDelivered();
+        long lateBefore = backup.stats().get(Counter.MESSAGES_AFTER_EXECUTION);
+        long wrongViewBefore = backup.stats().get(Counter.MESSAGES_WRONG_VIEW);
+        Digest any = Digest.sha256(new byte[] {1});
+
+        backup.step(new Event.Received(R2, Envelope.sign(new Prepare(R2, 0, executed, any), SimulatedKeys.signer(R2))));
+        backup.step(new Event.Received(R3, Envelope.unsigned(new Commit(R3, 0, executed, any))));
+        backup.step(new Event.Received(R2, Envelope.sign(new Prepare(R2, 1, executed + 1, any), SimulatedKeys.signer(R2))));
+
+        assertThat(backup.stats().get(Counter.MESSAGES_AFTER_EXECUTION)).isEqualTo(lateBefore + 2);
+        assertThat(backup.stats().get(Counter.MESSAGES_WRONG_VIEW)).as("a PREPARE of view 1 in view 0")
+                .isEqualTo(wrongViewBefore + 1);
     }
 
     @Test

@@ -30,7 +30,7 @@ class MatrixChartsTest {
         for (int i = 0; i < entries.size(); i++) {
             MatrixEntry e = entries.get(i);
             BenchResult r = new BenchResult(e.cluster().label(), e.config(), 5, 1000L * (i + 1), 200.0 * (i + 1),
-                    2, 4, 5, 6, 2.5, 900, 800, 0, i == failedIndex ? "replica 1 exited" : null);
+                    2, 4, 5, 6, 2.5, 900, 800, 12.5, 0, i == failedIndex ? "replica 1 exited" : null);
             results.add(MatrixResult.of(i + 1, e, e.batching().apply(ProtocolSettings.DEFAULTS), r));
         }
         MatrixReport report = new MatrixReport("seed", "", entries.size(), "Linux amd64", 2, "25", 4, 60, 10, 20,

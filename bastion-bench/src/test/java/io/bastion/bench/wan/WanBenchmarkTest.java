@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WanBenchmarkTest {
     private static WanBenchmark.Measurement measured(long rtt, int clients, double perSecond, double p50) {
         return new WanBenchmark.Measurement(rtt, new BenchResult("null", new BenchConfig(clients, 1024, 1024), 20,
-                (long) (perSecond * 20), perSecond, p50, 2 * p50, 3 * p50, 4 * p50, p50, 0, 0, 0, null));
+                (long) (perSecond * 20), perSecond, p50, 2 * p50, 3 * p50, 4 * p50, p50, 0, 0, 0, 0, null));
     }
 
     private static WanBenchmark.Report report(List<Long> rtts, List<WanBenchmark.Measurement> results) {

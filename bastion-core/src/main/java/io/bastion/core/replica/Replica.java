@@ -382,7 +382,11 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
-        if (!log.inWindow(p.seq()) || p.seq() <= lastDelivered) {
+        if (p.seq() <= lastDelivered) {
+            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+            return;
+        }
+        if (!log.inWindow(p.seq())) {
             stats.increment(Counter.MESSAGES_OUTSIDE_WINDOW);
             return;
         }
@@ -434,6 +438,10 @@ public final class Replica {
 
     private void onPrepare(Envelope<Prepare> signed) {
         Prepare p = signed.message();
+        if (p.seq() <= lastDelivered) {
+            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+            return;
+        }
         if (!acceptsFrom(p.replicaId(), p.seq()) || p.view() != view() || viewChanging()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
@@ -457,6 +465,10 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED); // unsigned: it counts only from its author's connection
             return;
         }
+        if (c.seq() <= lastDelivered) {
+            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+            return;
+        }
         if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view()) {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
@@ -477,6 +489,10 @@ public final class Replica {
     private void onDecided(int from, Decided d) {
         if (d.replicaId() != from) {
             stats.increment(Counter.MESSAGES_IGNORED); // unsigned: it counts only from its author's connection
+            return;
+        }
+        if (d.seq() <= lastDelivered) {
+            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
             return;
         }
         if (!acceptsFrom(d.replicaId(), d.seq())) {

@@ -29,6 +29,11 @@ public final class ReplicaStats {
         /** Batches this replica took as committed because f+1 peers said they are decided (DECIDED), not on 2f+1 COMMITs. */
         BATCHES_LEARNED_DECIDED,
         MESSAGES_OUTSIDE_WINDOW,
+        /**
+         * Agreement messages for a batch this replica already executed: in the normal case, the
+         * votes of the replicas slower than the quorum. Not a sign of trouble.
+         */
+        MESSAGES_AFTER_EXECUTION,
         MESSAGES_WRONG_VIEW,
         MESSAGES_IGNORED,
         FETCHES_SENT,
