@@ -735,11 +735,11 @@ public final class Replica {
         }
         while (pool.hasUnordered() && nextSeq - 1 - lastDelivered < settings.inFlightBatchesMax()
                 && log.inWindow(nextSeq)) {
-            // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
-            // authentic, so no faulty client can make a correct primary propose what backups cannot accept
             // a batch behind another waits until enough requests make it worth its signatures
             int requestsMin = nextSeq - 1 - lastDelivered == 0 ? 1
                     : Math.min(settings.pipelineBatchMin(), settings.batchRequestsMax());
+            // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
+            // authentic, so no faulty client can make a correct primary propose what backups cannot accept
             List<Envelope<Request>> batch = pool.takeBatch(settings.batchRequestsMax(), settings.batchBytesMax(),
                     requestsMin, r -> clients.isNew(r.clientId(), r.requestNumber()),
                     r -> !r.hasAuthenticator() || vouchers.count(r.digest()) >= quorums.certificate());
