@@ -287,12 +287,22 @@ public final class ReplicaNode implements AutoCloseable {
                 .inboundBytes(this::inboundBytesBySource)
                 .executorUnorderedDepth(runtime::executorUnorderedDepth)
                 .verificationsSaved(stats::verificationsSaved)
-                .peersConnected(() -> peersConnected(n));
+                .peersConnected(() -> peersConnected(n))
+                .coreEvents(() -> StandardMetrics.byReason(everyCounter(stats.coreCounters())));
         if (web != null) {
             standard.webRejectedMessages(() -> StandardMetrics.byReason(web.counters().errors()))
                     .webErrorAnswersDropped(() -> web.counters().errorAnswersDropped());
         }
         standard.register(metrics);
+    }
+
+    /** Every counter of the core, those it never counted as zero, so a dashboard finds each from the start. */
+    static Map<ReplicaStats.Counter, Long> everyCounter(Map<ReplicaStats.Counter, Long> counted) {
+        Map<ReplicaStats.Counter, Long> all = new EnumMap<>(ReplicaStats.Counter.class);
+        for (ReplicaStats.Counter counter : ReplicaStats.Counter.values()) {
+            all.put(counter, counted.getOrDefault(counter, 0L));
+        }
+        return all;
     }
 
     /** Other replicas the mesh has an authenticated connection to now. */

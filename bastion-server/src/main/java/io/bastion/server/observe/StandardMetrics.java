@@ -48,8 +48,11 @@ public final class StandardMetrics {
     public static final String PEERS_CONNECTED = "bastion_peers_connected";
     public static final String WEB_REJECTED_MESSAGES = "bastion_web_rejected_messages_total";
     public static final String WEB_ERROR_ANSWERS_DROPPED = "bastion_web_error_answers_dropped_total";
+    public static final String CORE_EVENTS = "bastion_core_events_total";
     /** The label of the families counted by reason. */
     public static final String REASON = "reason";
+    /** The label of {@link #CORE_EVENTS}: what the protocol core counted, in lower case. */
+    public static final String EVENT = "event";
     /** The label of {@link #INBOUND_BYTES}: {@code r<id>} for a peer replica, {@code clients}. */
     public static final String SOURCE = "source";
 
@@ -134,6 +137,7 @@ public final class StandardMetrics {
         private Supplier<? extends Map<String, Long>> rejectedFrames;
         private Supplier<? extends Map<String, Long>> rejectedMessages;
         private Supplier<? extends Map<String, Long>> droppedMessages;
+        private Supplier<? extends Map<String, Long>> coreEvents;
         private LongSupplier staleMessagesSkipped;
         private LongSupplier sessionsLive;
         private LongSupplier hellosAnswered;
@@ -222,6 +226,12 @@ public final class StandardMetrics {
         /** Messages discarded instead of queued or sent (queue full, client unbound, ...), by reason. */
         public Builder droppedMessages(Supplier<? extends Map<String, Long>> value) {
             droppedMessages = value;
+            return this;
+        }
+
+        /** What the protocol core counted, by event (see {@link #byReason} for the label values). */
+        public Builder coreEvents(Supplier<? extends Map<String, Long>> value) {
+            coreEvents = value;
             return this;
         }
 
@@ -322,6 +332,9 @@ public final class StandardMetrics {
                     + " error, by reason.", webRejectedMessages);
             counter(metrics, WEB_ERROR_ANSWERS_DROPPED, "Error answers to web clients not sent: the client was not"
                     + " reading.", webErrorAnswersDropped);
+            if (coreEvents != null) {
+                metrics.counters(CORE_EVENTS, "What the protocol core did and dropped, by event.", EVENT, coreEvents);
+            }
             return new StandardMetrics(latency);
         }
 

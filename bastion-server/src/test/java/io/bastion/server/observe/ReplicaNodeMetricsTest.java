@@ -1,6 +1,7 @@
 package io.bastion.server.observe;
 
 import io.bastion.core.config.ClusterConfig;
+import io.bastion.core.replica.ReplicaStats;
 import io.bastion.core.service.KeyValueService;
 import io.bastion.crypto.KeyFiles;
 import io.bastion.net.NetSettings;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Locale;
@@ -70,6 +72,10 @@ class ReplicaNodeMetricsTest {
                     .containsEntry(WebError.NOT_JSON.name().toLowerCase(Locale.ROOT), 2.0)
                     .containsEntry("unknown_type", 1.0).containsEntry("binary_message", 0.0);
             assertThat(families.get(StandardMetrics.WEB_ERROR_ANSWERS_DROPPED).samples().get(0).value()).isZero();
+            assertThat(families.get(StandardMetrics.CORE_EVENTS).samples()).as("every core counter, zeros included")
+                    .extracting(sample -> sample.labels().get(StandardMetrics.EVENT))
+                    .containsExactlyInAnyOrderElementsOf(Arrays.stream(ReplicaStats.Counter.values())
+                            .map(counter -> counter.name().toLowerCase(Locale.ROOT)).toList());
         }
     }
 

@@ -34,7 +34,8 @@ class StandardMetricsTest {
                 .droppedMessages(() -> Map.of("queue_full", 0L)).staleMessagesSkipped(() -> 6).sessionsLive(() -> 1)
                 .hellosAnswered(() -> 5).inboundBytes(() -> Map.of("r1", 64L, "clients", 0L))
                 .executorUnorderedDepth(() -> 0).verificationsSaved(() -> 8).peersConnected(() -> 3)
-                .webRejectedMessages(() -> Map.of("not_json", 2L)).webErrorAnswersDropped(() -> 1);
+                .webRejectedMessages(() -> Map.of("not_json", 2L)).webErrorAnswersDropped(() -> 1)
+                .coreEvents(() -> Map.of("messages_after_execution", 7L, "requests_duplicate", 0L));
     }
 
     /** Every {@code public static final String} of {@link StandardMetrics} that names a metric. */
@@ -57,7 +58,7 @@ class StandardMetricsTest {
         String text = MetricsServer.scrape(registry);
         var families = ExpositionParser.parse(text);
 
-        assertThat(families.keySet()).containsExactlyInAnyOrderElementsOf(standardNames()).hasSize(22);
+        assertThat(families.keySet()).containsExactlyInAnyOrderElementsOf(standardNames()).hasSize(23);
         for (var family : families.values()) {
             assertThat(family.name()).as("the name says the type").matches(switch (family.type()) {
                 case "counter" -> "bastion_[a-z_]+_total";
@@ -76,7 +77,9 @@ class StandardMetricsTest {
                 .contains("bastion_requests_executed_total 100.0\n").contains("bastion_peers_connected 3.0\n")
                 .contains("bastion_inbound_bytes{source=\"r1\"} 64.0\n")
                 .contains("bastion_web_rejected_messages_total{reason=\"not_json\"} 2.0\n")
-                .contains("bastion_web_error_answers_dropped_total 1.0\n");
+                .contains("bastion_web_error_answers_dropped_total 1.0\n")
+                .contains("bastion_core_events_total{event=\"messages_after_execution\"} 7.0\n")
+                .contains("bastion_core_events_total{event=\"requests_duplicate\"} 0.0\n");
     }
 
     @Test
