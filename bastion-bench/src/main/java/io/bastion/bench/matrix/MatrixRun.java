@@ -138,17 +138,20 @@ public final class MatrixRun {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    /** One line per configuration: throughput, p50 and p99, CPU per request of all processes and of the replicas. */
+    /**
+     * One line per configuration: throughput, p50 and p99, CPU per request of all processes and of
+     * the replicas, requests per batch.
+     */
     public static void printSummary(List<MatrixResult> results, PrintStream out) {
         int width = Math.max("configuration".length(),
                 results.stream().mapToInt(r -> r.description().length()).max().orElse(0));
-        out.printf("%n%3s  %-" + width + "s %10s %9s %9s %12s %12s%n", "#", "configuration", "req/s", "p50 ms",
-                "p99 ms", "CPU µs/req", "of replicas");
+        out.printf("%n%3s  %-" + width + "s %10s %9s %9s %12s %12s %10s%n", "#", "configuration", "req/s", "p50 ms",
+                "p99 ms", "CPU µs/req", "of replicas", "req/batch");
         for (MatrixResult r : results) {
             BenchResult b = r.result();
-            out.printf("%3d  %-" + width + "s %10.0f %9.2f %9.2f %12.0f %12.0f%s%n", r.index(), r.description(),
+            out.printf("%3d  %-" + width + "s %10.0f %9.2f %9.2f %12.0f %12.0f %10.1f%s%n", r.index(), r.description(),
                     b.requestsPerSecond(), b.p50Millis(), b.p99Millis(), b.cpuMicrosPerRequest(),
-                    b.replicaCpuMicrosPerRequest(), b.failed() ? "   FAILED" : "");
+                    b.replicaCpuMicrosPerRequest(), b.requestsPerBatch(), b.failed() ? "   FAILED" : "");
         }
         out.println("(CPU per request: all replica processes and the load generator's JVM together,"
                 + " then the replicas alone)");
