@@ -1,5 +1,6 @@
 package io.bastion.core.message;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +17,15 @@ public record Vouch(int replicaId, List<BatchEntry> requests) implements Message
 
     public Vouch {
         requests = List.copyOf(requests);
+    }
+
+    /** {@code requests} as VOUCH messages of {@code replicaId}, at most {@link #REQUESTS_MAX} requests each, in order. */
+    public static List<Vouch> split(int replicaId, List<BatchEntry> requests) {
+        List<Vouch> messages = new ArrayList<>();
+        for (int from = 0; from < requests.size(); from += REQUESTS_MAX) {
+            messages.add(new Vouch(replicaId, requests.subList(from, Math.min(requests.size(), from + REQUESTS_MAX))));
+        }
+        return messages;
     }
 
     @Override

@@ -253,9 +253,8 @@ public final class Replica {
 
     /** MAC client mode: VOUCH messages for {@code requests}, at most {@link Vouch#REQUESTS_MAX} each. */
     void broadcastVouches(List<BatchEntry> requests, Output out) {
-        for (int from = 0; from < requests.size(); from += Vouch.REQUESTS_MAX) {
-            List<BatchEntry> part = List.copyOf(requests.subList(from, Math.min(requests.size(), from + Vouch.REQUESTS_MAX)));
-            out.broadcast(Envelope.unsigned(new Vouch(id, part)));
+        for (Vouch vouch : Vouch.split(id, requests)) {
+            out.broadcast(Envelope.unsigned(vouch));
         }
     }
 

@@ -10,6 +10,7 @@ import io.bastion.core.crypto.SignatureVerifier;
 import io.bastion.core.crypto.Signer;
 import io.bastion.core.execution.ExecutionEngine;
 import io.bastion.core.execution.StateMachine;
+import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Challenge;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.Hello;
@@ -20,6 +21,7 @@ import io.bastion.core.message.Request;
 import io.bastion.core.message.NewView;
 import io.bastion.core.message.Envelope;
 import io.bastion.core.message.ViewChange;
+import io.bastion.core.message.Vouch;
 import io.bastion.core.util.Check;
 import io.bastion.core.replica.Event;
 import io.bastion.core.replica.Execute;
@@ -858,18 +860,10 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (!persist.isEmpty()) {
             protocolLog.appendDurably(persist);
         }
+        for (Output.Send send : sendsOf(id, outputs)) {
+            send(send.to(), send.message());
+        }
         for (Output out : outputs) {
-            for (Output.Send send : out.sends) {
-                if (send.to() == Output.BROADCAST) {
-                    transport.broadcast(send.message());
-                } else {
-                    transport.send(send.to(), send.message());
-                }
-                if (trace.enabled()) {
-                    trace.record(TraceLog.epochMicros(), TraceEvent.OUT,
-                            send.to() == Output.BROADCAST ? TraceEvent.ALL : replicaPeers[send.to()], send.message());
-                }
-            }
             out.executes.forEach(executorQueue::putOrdered);
             out.resendReplies.forEach(resend -> offerUnordered(resend, EXECUTOR_TASK_BYTES));
             out.readOnly.forEach(read -> offerUnordered(read, read.request().wireSize()));
@@ -882,6 +876,43 @@ public final class ReplicaRuntime implements AutoCloseable {
             if (snapshots != null) {
                 snapshots.retainFrom(discardBelow); // the stable checkpoint's snapshot and newer ones
             }
+        }
+    }
+
+    /**
+     * The sends of a group of steps, in order, but with replica {@code replicaId}'s VOUCH broadcasts
+     * merged into as few messages as {@link Vouch#REQUESTS_MAX} allows, after the others: each step
+     * that admits a MAC-mode request vouches for it, and one message per group instead of one per
+     * request saves every peer a frame, a decryption and a step per request.
+     */
+    static List<Output.Send> sendsOf(int replicaId, List<Output> outputs) {
+        List<Output.Send> sends = new ArrayList<>();
+        List<BatchEntry> vouched = new ArrayList<>();
+        for (Output out : outputs) {
+            for (Output.Send send : out.sends) {
+                if (send.to() == Output.BROADCAST && send.message().message() instanceof Vouch vouch
+                        && vouch.replicaId() == replicaId) {
+                    vouched.addAll(vouch.requests());
+                } else {
+                    sends.add(send);
+                }
+            }
+        }
+        for (Vouch vouch : Vouch.split(replicaId, vouched)) {
+            sends.add(new Output.Send(Output.BROADCAST, Envelope.unsigned(vouch)));
+        }
+        return sends;
+    }
+
+    private void send(int to, Envelope<?> message) {
+        if (to == Output.BROADCAST) {
+            transport.broadcast(message);
+        } else {
+            transport.send(to, message);
+        }
+        if (trace.enabled()) {
+            trace.record(TraceLog.epochMicros(), TraceEvent.OUT, to == Output.BROADCAST ? TraceEvent.ALL : replicaPeers[to],
+                    message);
         }
     }
 
