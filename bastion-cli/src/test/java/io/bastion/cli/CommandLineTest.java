@@ -296,6 +296,16 @@ class CommandLineTest {
     }
 
     @Test
+    void benchRefusesAPipelineMinimumThatIsNotAPositiveNumberBeforeStartingAnything() {
+        Run zero = run("bench", "--pipeline-min", "0", "--seconds", "1");
+        assertThat(zero.code()).isNotZero();
+        assertThat(zero.err()).contains("pipelineBatchMin must be positive, got 0");
+        Run text = run("bench", "--pipeline-min", "many", "--seconds", "1");
+        assertThat(text.code()).isNotZero();
+        assertThat(text.err()).contains("Invalid value for option '--pipeline-min': 'many' is not an int");
+    }
+
+    @Test
     void benchRunsEachWorkloadWithEachClientAuthenticationAndRefusesAnUnknownOne() {
         assertThat(BenchCommand.authenticatedBy(BenchCommand.workloads(List.of("null"), List.of("acid")),
                 List.of("signed", "mac")))

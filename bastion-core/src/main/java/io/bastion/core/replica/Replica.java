@@ -381,8 +381,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_WRONG_VIEW);
             return;
         }
-        if (p.seq() <= lastDelivered) {
-            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+        if (executedAlready(p.seq())) {
             return;
         }
         if (!log.inWindow(p.seq())) {
@@ -437,8 +436,7 @@ public final class Replica {
 
     private void onPrepare(Envelope<Prepare> signed) {
         Prepare p = signed.message();
-        if (p.seq() <= lastDelivered) {
-            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+        if (executedAlready(p.seq())) {
             return;
         }
         if (!acceptsFrom(p.replicaId(), p.seq()) || p.view() != view() || viewChanging()) {
@@ -464,8 +462,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED); // unsigned: it counts only from its author's connection
             return;
         }
-        if (c.seq() <= lastDelivered) {
-            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+        if (executedAlready(c.seq())) {
             return;
         }
         if (!acceptsFrom(c.replicaId(), c.seq()) || c.view() > view()) {
@@ -490,8 +487,7 @@ public final class Replica {
             stats.increment(Counter.MESSAGES_IGNORED); // unsigned: it counts only from its author's connection
             return;
         }
-        if (d.seq() <= lastDelivered) {
-            stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+        if (executedAlready(d.seq())) {
             return;
         }
         if (!acceptsFrom(d.replicaId(), d.seq())) {
@@ -503,6 +499,18 @@ public final class Replica {
 
     private static boolean forSlotsBatch(Slot slot, Commit c) {
         return slot.prePrepare != null && c.batchDigest().equals(slot.batchDigest);
+    }
+
+    /**
+     * Whether {@code seq} was executed here, so that an agreement message for it is late: counted
+     * (the votes of the replicas slower than the quorum, in the normal case) and dropped.
+     */
+    private boolean executedAlready(long seq) {
+        if (seq > lastDelivered) {
+            return false;
+        }
+        stats.increment(Counter.MESSAGES_AFTER_EXECUTION);
+        return true;
     }
 
     private boolean acceptsFrom(int replicaId, long seq) {
@@ -727,15 +735,19 @@ public final class Replica {
         stats.add(Counter.REQUESTS_EXECUTED, fresh.size());
     }
 
+    /** Batches this primary proposed and has not yet executed. */
+    private long batchesInFlight() {
+        return nextSeq - 1 - lastDelivered;
+    }
+
     /** The primary turns queued requests into batches while the pipeline has room. */
     private void propose(Output out) {
         if (nextSeq <= lastDelivered) {
             nextSeq = lastDelivered + 1;
         }
-        while (pool.hasUnordered() && nextSeq - 1 - lastDelivered < settings.inFlightBatchesMax()
-                && log.inWindow(nextSeq)) {
+        while (pool.hasUnordered() && batchesInFlight() < settings.inFlightBatchesMax() && log.inWindow(nextSeq)) {
             // a batch behind another waits until enough requests make it worth its signatures
-            int requestsMin = nextSeq - 1 - lastDelivered == 0 ? 1
+            int requestsMin = batchesInFlight() == 0 ? 1
                     : Math.min(settings.pipelineBatchMin(), settings.batchRequestsMax());
             // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
             // authentic, so no faulty client can make a correct primary propose what backups cannot accept
