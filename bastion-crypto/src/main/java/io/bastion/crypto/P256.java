@@ -61,6 +61,11 @@ final class P256 {
         return point.getEncoded(false);
     }
 
+    /** BouncyCastle's P-256 parameters, with its specialised field arithmetic. */
+    static X9ECParameters curve() {
+        return CURVE;
+    }
+
     /** The public point d·G, uncompressed. */
     static byte[] publicPoint(BigInteger privateScalar) {
         ECPoint point = new FixedPointCombMultiplier().multiply(CURVE.getG(), privateScalar).normalize();

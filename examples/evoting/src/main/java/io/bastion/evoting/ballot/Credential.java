@@ -1,13 +1,12 @@
 package io.bastion.evoting.ballot;
 
+import io.bastion.crypto.P256Signatures;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
 
-import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * A voter's credential: the ECDSA P-256 public key a ballot is signed with, as the 65-byte
  * uncompressed SEC1 point {@code 0x04 ‖ x ‖ y} that WebCrypto's {@code exportKey('raw')} gives.
  * Signatures are ECDSA with SHA-256, 64 bytes {@code r ‖ s} (IEEE P1363, WebCrypto's form), checked
- * with BouncyCastle (several times faster than the JDK's provider for this). Immutable and
+ * with BouncyCastle ({@link P256Signatures}, the replicas' verifier of P-256 requests too). Immutable and
  * thread-safe.
  */
 public final class Credential {
@@ -77,14 +76,7 @@ public final class Credential {
 
     /** Whether {@code signature} (64 bytes r ‖ s) is this credential's ECDSA-SHA-256 signature of {@code message}. */
     public boolean verifies(byte[] message, byte[] signature) {
-        if (signature.length != SIGNATURE_BYTES) {
-            return false;
-        }
-        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, COORDINATE_BYTES));
-        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, COORDINATE_BYTES, SIGNATURE_BYTES));
-        ECDSASigner verifier = new ECDSASigner();
-        verifier.init(false, key);
-        return verifier.verifySignature(sha256(message), r, s); // refuses r or s outside [1, n)
+        return P256Signatures.verify(key, message, 0, message.length, signature); // refuses r or s outside [1, n)
     }
 
     static byte[] sha256(byte[] message) {
