@@ -107,7 +107,7 @@ async function cast(e, page, chosen, status) {
   const expected = tracker(ballot);
   status('Sending the encrypted ballot to the replicas…');
   const { reply, outcome } = await page.call('castBallot',
-    { electionId: e.id, ballot: JSON.parse(ballotToJson(ballot)) }, { write: true });
+    { electionId: e.id, ballot: JSON.parse(ballotToJson(ballot, { points: 'uncompressed' })) }, { write: true });
   if (reply.tracker !== expected) {
     throw new Error(`the replicas answered tracker ${reply.tracker}, but your ballot's is ${expected}`);
   }

@@ -41,7 +41,7 @@ const tasks = {
       choices[(voterIndex + number) % election.options] = 1;
       const ballot = await buildBallot(election, choices, credential);
       out.push({ electionId: election.electionId, tracker: tracker(ballot),
-        request: `{"op":"castBallot","electionId":${election.electionId},"ballot":${ballotToJson(ballot)}}` });
+        request: `{"op":"castBallot","electionId":${election.electionId},"ballot":${ballotToJson(ballot, { points: 'uncompressed' })}}` });
     }
     return out;
   },

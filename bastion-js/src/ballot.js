@@ -24,6 +24,7 @@ export const OVERALL_INDEX = 0xffffffff;
 const BRANCHES_MAX = OPTIONS_MAX + 1;
 const PROOF_BRANCHES = 2;
 const POINT_BYTES = 33;
+const UNCOMPRESSED_POINT_BYTES = 65;
 const SCALAR_BYTES = 32;
 const CREDENTIAL_BYTES = 65;
 const SIGNATURE_BYTES = 64;
@@ -469,16 +470,23 @@ async function signatureVerifies(credential, signature, bytes) {
 
 // ------------------------------------------------------------------ the JSON form
 
-/** The canonical JSON text: keys in the form's order, no whitespace. */
-export function ballotToJson(ballot) {
-  const branches = (proof) => proof.map(({ a, b, c, s }) => [toBase64url(a.toBytes(true)), toBase64url(b.toBytes(true)),
+/**
+ * The JSON text: keys in the form's order, no whitespace. Points are compressed (33 bytes, the
+ * canonical form, which the record holds) unless `points` is 'uncompressed' (65 bytes, 0x04 ‖ x ‖ y):
+ * the form to send a ballot in, which spares every replica a square root per point. Readers accept
+ * both and make the same ballot of them; what is signed and hashed is the compressed form.
+ */
+export function ballotToJson(ballot, { points = 'compressed' } = {}) {
+  if (points !== 'compressed' && points !== 'uncompressed') throw new RangeError("points is 'compressed' or 'uncompressed'");
+  const point = (p) => toBase64url(p.toBytes(points === 'compressed'));
+  const branches = (proof) => proof.map(({ a, b, c, s }) => [point(a), point(b),
     toBase64url(scalarBytes(c)), toBase64url(scalarBytes(s))]);
   return JSON.stringify({
     version: BALLOT_VERSION,
     electionId: ballot.electionId,
     credential: toBase64url(ballot.credential),
     choices: ballot.choices.map(({ alpha, beta, proof }) => ({
-      alpha: toBase64url(alpha.toBytes(true)), beta: toBase64url(beta.toBytes(true)), proof: branches(proof),
+      alpha: point(alpha), beta: point(beta), proof: branches(proof),
     })),
     overall: branches(ballot.overall),
     signature: toBase64url(ballot.signature),
@@ -491,7 +499,8 @@ export function ballotFromJson(text) {
 }
 
 /**
- * The ballot a parsed JSON value holds. Strict: exact keys, types, lengths, canonical encodings.
+ * The ballot a parsed JSON value holds. Strict: exact keys, types, lengths, canonical encodings (a
+ * point in either SEC1 form).
  * (A value from JSON.parse has lost duplicate keys and the spelling of numbers, such as 3.0 for 3;
  * ballotFromJson keeps both.)
  */
@@ -560,12 +569,18 @@ function checkKeys(value, path, keys) {
   if (unexpected.length > 0) throw new BallotError(`${path}: unexpected key "${unexpected[0]}"`);
 }
 
+/** A point in either SEC1 form; the identity (33 zero bytes) is refused. */
 function pointOf(value, path) {
   const bytes = bytesOf(value, path);
-  checkLength(bytes, POINT_BYTES, path);
-  if (bytes.every((b) => b === 0)) throw new BallotError(`${path}: the identity is not allowed`);
-  if (bytes[0] !== 0x02 && bytes[0] !== 0x03) {
-    throw new BallotError(`${path}: not a compressed point (first byte 0x02 or 0x03)`);
+  if (bytes.length === UNCOMPRESSED_POINT_BYTES) {
+    if (bytes[0] !== 0x04) throw new BallotError(`${path}: not an uncompressed point (first byte 0x04)`);
+  } else if (bytes.length === POINT_BYTES) {
+    if (bytes.every((b) => b === 0)) throw new BallotError(`${path}: the identity is not allowed`);
+    if (bytes[0] !== 0x02 && bytes[0] !== 0x03) {
+      throw new BallotError(`${path}: not a compressed point (first byte 0x02 or 0x03)`);
+    }
+  } else {
+    throw new BallotError(`${path}: must be ${POINT_BYTES} bytes (compressed) or ${UNCOMPRESSED_POINT_BYTES} (uncompressed), not ${bytes.length}`);
   }
   try {
     return Point.fromBytes(bytes);

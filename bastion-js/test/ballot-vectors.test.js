@@ -69,6 +69,9 @@ test('every Java ballot is rebuilt byte for byte from the same keys and randomne
     assert.deepEqual(equationWeights(parameters, ballot).map((z) => z.toString(16).padStart(32, '0')), v.weights,
       `ballot ${i}: the weights of its equations`);
     assert.equal(await verifyBallot(parameters, ballotFromJson(v.json)), null, `ballot ${i} verifies`);
+    assert.equal(ballotToJson(ballot, { points: 'uncompressed' }), v.jsonUncompressed, `ballot ${i}: JSON to send`);
+    assert.equal(ballotToJson(ballotFromJson(v.jsonUncompressed)), v.json, `ballot ${i}: read uncompressed, written canonical`);
+    assert.equal(await verifyBallot(parameters, ballotFromJson(v.jsonUncompressed)), null, `ballot ${i} sent uncompressed verifies`);
   }
 });
 
@@ -126,6 +129,7 @@ async function jsVectors() {
       randomness: { options: randomness.options.map((o) => ({ r: scalarHex(o.r), proof: proofJson(o.proof) })),
         overall: proofJson(randomness.overall) },
       bytes: toHex(ballotBytes(ballot)), tracker: tracker(ballot), json: ballotToJson(ballot),
+      jsonUncompressed: ballotToJson(ballot, { points: 'uncompressed' }),
     });
   }
   return { about: 'docs/ballots.md; written by test/ballot-vectors.test.js; checked by JsBallotVectorsTest (bastion-evoting)',

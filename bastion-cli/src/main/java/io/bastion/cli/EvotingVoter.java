@@ -107,7 +107,7 @@ final class EvotingVoter {
         ObjectNode cast = json.createObjectNode();
         cast.put("op", "castBallot");
         cast.put("electionId", electionId);
-        cast.set("ballot", BallotJson.toNode(ballot));
+        cast.set("ballot", BallotJson.toNode(ballot, BallotJson.Points.UNCOMPRESSED));
         return json.writeValueAsBytes(cast);
     }
 

@@ -184,8 +184,10 @@ class EvotingSecretsProcessTest {
         JsonNode results = await("the tally", () -> ask(admin, "{\"op\":\"results\",\"electionId\":1}"),
                 r -> r.path("tally").asText().equals("done"));
         assertThat(results.get("results")).extracting(r -> r.get("votes").asLong()).containsExactly(1L, 2L, 0L);
-        String carolsBallot = ask(alice, "{\"op\":\"ballot\",\"tracker\":\"" + trackers.get(4) + "\"}")
-                .get("ballot").get("choices").get(0).get("alpha").asText();
+        String carolsAlpha = ask(alice, "{\"op\":\"ballot\",\"tracker\":\"" + trackers.get(4) + "\"}")
+                .get("ballot").get("choices").get(0).get("alpha").asText(); // compressed, as the box stores it
+        String carolsBallot = Base64.getUrlEncoder().withoutPadding().encodeToString(P256Group.INSTANCE.encodeUncompressed(
+                P256Group.INSTANCE.decode(Base64.getUrlDecoder().decode(carolsAlpha)))); // as `evoting cast` sends it
         run.close(); // every replica stops: its files are complete
         run = null;
 
@@ -205,6 +207,8 @@ class EvotingSecretsProcessTest {
         assertThat(files).as("the state replica 3 installed").contains(directory.resolve("data-3/sql/state.db"));
         assertThat(files).as("what the scan looks for is in the files: carol's ballot, as sent")
                 .anyMatch(f -> f.toString().contains("/log/") && contains(f, carolsBallot));
+        assertThat(files).as("and as the ballot box stores it")
+                .anyMatch(f -> f.toString().contains("/sql/") && contains(f, carolsAlpha));
         for (String tracker : trackers) {
             assertThat(files).as("the ballot box holds ballot %s", tracker).anyMatch(f -> contains(f, tracker));
         }

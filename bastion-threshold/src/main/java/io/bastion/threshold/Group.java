@@ -150,7 +150,7 @@ public abstract sealed class Group permits P256Group, Ed25519Group {
         return new Element(this, total);
     }
 
-    private Element member(Element e) {
+    Element member(Element e) {
         if (e.group() != this) {
             throw new IllegalArgumentException("an element of " + e.group() + " is not one of " + name());
         }

@@ -18,6 +18,8 @@ import java.util.Arrays;
 public final class P256Group extends Group {
     public static final P256Group INSTANCE = new P256Group();
     private static final int ELEMENT_BYTES = 33;
+    /** Bytes of the uncompressed SEC1 form {@code 0x04 ‖ x ‖ y}, which some formats accept besides the element's own. */
+    public static final int UNCOMPRESSED_BYTES = 65;
     private static final int SCALAR_BYTES = 32;
 
     /** BouncyCastle's hashers by domain separation tag; few tags are used, each made once. */
@@ -75,6 +77,36 @@ public final class P256Group extends Group {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a point of P-256: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The element an uncompressed SEC1 point names ({@code 0x04 ‖ x ‖ y}, 65 bytes), checked: x and y
+     * below the field prime and on the curve (cofactor 1, so in the group). No square root, unlike
+     * decoding the compressed form: a reader that is sent many points (a ballot's twenty) saves most
+     * of what decoding them costs. Throws {@link IllegalArgumentException} saying why otherwise.
+     */
+    public Element decodeUncompressed(byte[] encoded) {
+        if (encoded.length != UNCOMPRESSED_BYTES) {
+            throw new IllegalArgumentException("an uncompressed P-256 point is " + UNCOMPRESSED_BYTES + " bytes, not "
+                    + encoded.length);
+        }
+        if (encoded[0] != 0x04) {
+            throw new IllegalArgumentException("not an uncompressed SEC1 point");
+        }
+        try {
+            return new Element(this, curve().decodePoint(encoded)); // checks x, y < p and the curve equation
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a point of P-256: " + e.getMessage(), e);
+        }
+    }
+
+    /** The uncompressed SEC1 form of an element other than the identity, which has none. */
+    public byte[] encodeUncompressed(Element element) {
+        ECPoint point = member(element).point();
+        if (point.isInfinity()) {
+            throw new IllegalArgumentException("the identity has no uncompressed SEC1 form");
+        }
+        return point.getEncoded(false);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.bastion.evoting;
 
 import io.bastion.evoting.ballot.BallotJson;
 import io.bastion.evoting.ballot.EncryptedBallot;
+import io.bastion.threshold.ElGamal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,10 +53,10 @@ final class Ballots {
                 }
             }
         }
-        EncryptedBallot replaced = null;
+        List<ElGamal.Ciphertext> replaced = null;
         if (replacedJson != null) {
             uncount(c, replacedRow);
-            replaced = BallotJson.parse(replacedJson); // verified when cast, stored as written then
+            replaced = BallotJson.ciphertexts(replacedJson); // verified when cast, stored as written then
         }
         long number = lastNumber(c, electionId) + 1;
         try (PreparedStatement p = c.prepareStatement("INSERT INTO ballot (election_id, number, voter_id, credential,"

@@ -32,6 +32,12 @@ final class CountedSums {
     private static final P256Group GROUP = P256Group.INSTANCE;
     /** The sum of no ballots: the identity pair, an encryption of 0 with randomness 0. */
     static final byte[] EMPTY = GROUP.identity().encode();
+    /**
+     * The points of the sums this JVM wrote or read last, by encoding: a cast reads the sums the cast
+     * before it wrote, and finds them here instead of decompressing six points again (a square root
+     * each, about a tenth of a cast's CPU). Keyed by content, so it cannot change what is read.
+     */
+    private static final DecodedPoints DECODED = new DecodedPoints(GROUP, 256);
 
     private CountedSums() {}
 
@@ -43,7 +49,7 @@ final class CountedSums {
             List<ElGamal.Ciphertext> sums = new ArrayList<>();
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    sums.add(new ElGamal.Ciphertext(GROUP.decode(rs.getBytes(1)), GROUP.decode(rs.getBytes(2))));
+                    sums.add(new ElGamal.Ciphertext(DECODED.decode(rs.getBytes(1)), DECODED.decode(rs.getBytes(2))));
                 }
             }
             return sums;
@@ -52,24 +58,25 @@ final class CountedSums {
 
     /**
      * Adds {@code counted} (just cast, verified for this election) to the election's sums and takes out
-     * {@code replaced}, the voter's ballot it replaces, or null on a first ballot.
+     * {@code replaced}, the ciphertexts of the voter's ballot it replaces ({@link io.bastion.evoting.ballot.BallotJson#ciphertexts}),
+     * or null on a first ballot.
      */
-    static void replace(Connection c, long electionId, EncryptedBallot counted, EncryptedBallot replaced)
+    static void replace(Connection c, long electionId, EncryptedBallot counted, List<ElGamal.Ciphertext> replaced)
             throws SQLException {
         List<ElGamal.Ciphertext> sums = of(c, electionId);
-        requireOptions(counted, sums.size());
+        requireOptions(counted.choices().size(), sums.size());
         if (replaced != null) {
-            requireOptions(replaced, sums.size());
+            requireOptions(replaced.size(), sums.size());
         }
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE election_option SET sum_alpha = ?, sum_beta = ? WHERE election_id = ? AND position = ?")) {
             for (int j = 0; j < sums.size(); j++) {
                 ElGamal.Ciphertext sum = sums.get(j).add(ciphertext(counted, j));
                 if (replaced != null) {
-                    sum = sum.subtract(ciphertext(replaced, j));
+                    sum = sum.subtract(replaced.get(j));
                 }
-                p.setBytes(1, sum.c1().encode());
-                p.setBytes(2, sum.c2().encode());
+                p.setBytes(1, DECODED.encode(sum.c1()));
+                p.setBytes(2, DECODED.encode(sum.c2()));
                 p.setLong(3, electionId);
                 p.setInt(4, j);
                 p.executeUpdate();
@@ -82,9 +89,9 @@ final class CountedSums {
         return new ElGamal.Ciphertext(choice.alpha(), choice.beta());
     }
 
-    private static void requireOptions(EncryptedBallot ballot, int options) {
-        if (ballot.choices().size() != options) {
-            throw new IllegalStateException("a ballot of " + ballot.choices().size() + " options in the sums of an"
+    private static void requireOptions(int ballotOptions, int options) {
+        if (ballotOptions != options) {
+            throw new IllegalStateException("a ballot of " + ballotOptions + " options in the sums of an"
                     + " election of " + options + ": ballots are verified against their election before they count");
         }
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bastion.threshold.ElGamal;
 import io.bastion.threshold.Element;
 import io.bastion.threshold.P256Group;
 
@@ -19,6 +20,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,15 +28,17 @@ import java.util.regex.Pattern;
  * The JSON form of a ballot, in which ballots travel in requests and sit in the exported election
  * record: {@code {"version":2,"electionId":…,"credential":…,"choices":[{"alpha":…,"beta":…,"proof":[[A,B,c,s],[A,B,c,s]]},…],
  * "overall":[[A,B,c,s],…],"signature":…}}, binary fields in base64url without padding. Writing gives the
- * keys in that order and no whitespace. Reading is strict (exact keys, types, lengths and canonical
- * encodings) and stops at the first problem, in the order and with the words of docs/ballots.md.
- * Stateless and thread-safe.
+ * keys in that order and no whitespace, and points compressed (the canonical form, which the record
+ * holds) or, for sending, uncompressed ({@link Points}). Reading is strict (exact keys, types,
+ * lengths and canonical encodings; a point in either SEC1 form) and stops at the first problem, in
+ * the order and with the words of docs/ballots.md. Stateless and thread-safe.
  */
 public final class BallotJson {
     static final List<String> BALLOT_KEYS = List.of("version", "electionId", "credential", "choices", "overall",
             "signature");
     static final List<String> CHOICE_KEYS = List.of("alpha", "beta", "proof");
     private static final int POINT_BYTES = 33;
+    private static final int UNCOMPRESSED_POINT_BYTES = P256Group.UNCOMPRESSED_BYTES;
     private static final int SCALAR_BYTES = 32;
     private static final P256Group GROUP = P256Group.INSTANCE;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
@@ -109,6 +113,45 @@ public final class BallotJson {
         return new EncryptedBallot(electionId.longValue(), credential, encrypted, overallProof, signature);
     }
 
+    /**
+     * The options' ciphertexts (α, β), in order, of a ballot this class wrote ({@link #write}) after it
+     * was verified: what taking it out of an election's running sums needs, and only that. Six points of
+     * a 3-option ballot's twenty are decoded (a square root each), and nothing else is checked again.
+     */
+    public static List<ElGamal.Ciphertext> ciphertexts(String written) {
+        JsonNode choices;
+        try {
+            choices = JSON.readTree(written).get("choices");
+        } catch (JsonProcessingException e) {
+            throw new BallotFormatException("not valid JSON: " + e.getOriginalMessage());
+        }
+        if (choices == null || !choices.isArray()) {
+            throw new BallotFormatException("choices: must be an array of " + BallotParameters.OPTIONS_MIN + ".."
+                    + BallotParameters.OPTIONS_MAX + " options");
+        }
+        List<ElGamal.Ciphertext> ciphertexts = new ArrayList<>(choices.size());
+        for (int j = 0; j < choices.size(); j++) {
+            String path = "choices[" + j + "]";
+            ciphertexts.add(new ElGamal.Ciphertext(point(choices.get(j).path("alpha"), path + ".alpha"),
+                    point(choices.get(j).path("beta"), path + ".beta")));
+        }
+        return ciphertexts;
+    }
+
+    /**
+     * How a writer spells points. A reader accepts both and makes the same ballot of them: what is
+     * signed, hashed (the tracker) and stored is the compressed form whichever was sent.
+     */
+    public enum Points {
+        /** 33 bytes, {@code 0x02}/{@code 0x03} ‖ x: the canonical form, as stored and exported. */
+        COMPRESSED,
+        /**
+         * 65 bytes, {@code 0x04} ‖ x ‖ y: for sending a ballot to be cast. Every replica then skips a
+         * square root per point (a tenth of a ballot's check), for 32 more bytes a point.
+         */
+        UNCOMPRESSED
+    }
+
     /** The canonical text: keys in the order of the form, no whitespace. */
     public static String write(EncryptedBallot ballot) {
         try {
@@ -118,8 +161,15 @@ public final class BallotJson {
         }
     }
 
-    /** The JSON form as a tree, to embed in a larger document. */
+    /** The canonical JSON form as a tree, to embed in a larger document. */
     public static ObjectNode toNode(EncryptedBallot ballot) {
+        return toNode(ballot, Points.COMPRESSED);
+    }
+
+    /** The JSON form as a tree with points spelled as {@code points} says, to embed in a larger document (a request). */
+    public static ObjectNode toNode(EncryptedBallot ballot, Points points) {
+        Function<Element, String> point = e -> ENCODER.encodeToString(
+                points == Points.COMPRESSED ? e.encode() : GROUP.encodeUncompressed(e));
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         ObjectNode out = nodes.objectNode();
         out.put("version", EncryptedBallot.VERSION);
@@ -128,20 +178,20 @@ public final class BallotJson {
         ArrayNode choices = out.putArray("choices");
         for (EncryptedChoice choice : ballot.choices()) {
             ObjectNode c = choices.addObject();
-            c.put("alpha", ENCODER.encodeToString(choice.alpha().encode()));
-            c.put("beta", ENCODER.encodeToString(choice.beta().encode()));
-            c.set("proof", branches(choice.proof()));
+            c.put("alpha", point.apply(choice.alpha()));
+            c.put("beta", point.apply(choice.beta()));
+            c.set("proof", branches(choice.proof(), point));
         }
-        out.set("overall", branches(ballot.overall()));
+        out.set("overall", branches(ballot.overall(), point));
         out.put("signature", ENCODER.encodeToString(ballot.signature()));
         return out;
     }
 
-    private static ArrayNode branches(DisjunctiveProof proof) {
+    private static ArrayNode branches(DisjunctiveProof proof, Function<Element, String> point) {
         ArrayNode branches = JsonNodeFactory.instance.arrayNode();
         for (DisjunctiveProof.Branch branch : proof.branches()) {
-            branches.addArray().add(ENCODER.encodeToString(branch.a().encode()))
-                    .add(ENCODER.encodeToString(branch.b().encode()))
+            branches.addArray().add(point.apply(branch.a()))
+                    .add(point.apply(branch.b()))
                     .add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.challenge())))
                     .add(ENCODER.encodeToString(EncryptedBallot.scalar(branch.response())));
         }
@@ -202,17 +252,26 @@ public final class BallotJson {
         }
     }
 
+    /** A point in either SEC1 form; the identity (33 zero bytes) is refused. */
     private static Element point(JsonNode value, String path) {
         byte[] encoded = bytes(value, path);
-        length(encoded, POINT_BYTES, path);
-        if (Arrays.equals(encoded, new byte[POINT_BYTES])) {
-            throw new BallotFormatException(path + ": the identity is not allowed");
-        }
-        if (encoded[0] != 0x02 && encoded[0] != 0x03) {
-            throw new BallotFormatException(path + ": not a compressed point (first byte 0x02 or 0x03)");
+        if (encoded.length == UNCOMPRESSED_POINT_BYTES) {
+            if (encoded[0] != 0x04) {
+                throw new BallotFormatException(path + ": not an uncompressed point (first byte 0x04)");
+            }
+        } else if (encoded.length == POINT_BYTES) {
+            if (Arrays.equals(encoded, new byte[POINT_BYTES])) {
+                throw new BallotFormatException(path + ": the identity is not allowed");
+            }
+            if (encoded[0] != 0x02 && encoded[0] != 0x03) {
+                throw new BallotFormatException(path + ": not a compressed point (first byte 0x02 or 0x03)");
+            }
+        } else {
+            throw new BallotFormatException(path + ": must be " + POINT_BYTES + " bytes (compressed) or "
+                    + UNCOMPRESSED_POINT_BYTES + " (uncompressed), not " + encoded.length);
         }
         try {
-            return GROUP.decode(encoded);
+            return encoded.length == POINT_BYTES ? GROUP.decode(encoded) : GROUP.decodeUncompressed(encoded);
         } catch (IllegalArgumentException e) {
             throw new BallotFormatException(path + ": not a point on P-256");
         }

@@ -46,6 +46,43 @@ class BallotJsonTest {
     }
 
     @Test
+    void aBallotSentWithUncompressedPointsOrBothFormsIsTheSameBallot() {
+        ObjectNode uncompressed = BallotJson.toNode(ballot, BallotJson.Points.UNCOMPRESSED);
+        assertThat(unb64(choice(uncompressed, 0).get("alpha").asText())).hasSize(65).startsWith(0x04);
+        assertThat(unb64(uncompressed.get("overall").get(0).get(1).asText())).hasSize(65).startsWith(0x04);
+        assertThat(uncompressed.get("credential")).isEqualTo(BallotJson.toNode(ballot).get("credential"));
+        EncryptedBallot read = BallotJson.parse(uncompressed.toString());
+        assertThat(read.bytes()).isEqualTo(ballot.bytes());
+        assertThat(read.tracker()).isEqualTo(ballot.tracker());
+        assertThat(BallotJson.write(read)).isEqualTo(json);
+
+        ObjectNode mixed = BallotJson.toNode(ballot);
+        choice(mixed, 1).set("beta", choice(uncompressed, 1).get("beta"));
+        ((ArrayNode) mixed.get("overall").get(0)).set(0, uncompressed.get("overall").get(0).get(0));
+        assertThat(BallotJson.write(BallotJson.parse(mixed.toString()))).isEqualTo(json);
+    }
+
+    @Test
+    void theCiphertextsOfAWrittenBallotAreItsOptionsAlphasAndBetasInOrder() {
+        java.util.List<io.bastion.threshold.ElGamal.Ciphertext> ciphertexts = BallotJson.ciphertexts(json);
+        assertThat(ciphertexts).hasSize(ballot.choices().size());
+        for (int j = 0; j < ciphertexts.size(); j++) {
+            assertThat(ciphertexts.get(j).c1()).as("option %d", j).isEqualTo(ballot.choices().get(j).alpha());
+            assertThat(ciphertexts.get(j).c2()).as("option %d", j).isEqualTo(ballot.choices().get(j).beta());
+        }
+        assertThatThrownBy(() -> BallotJson.ciphertexts("{\"choices\":")).isInstanceOf(BallotFormatException.class)
+                .hasMessageStartingWith("not valid JSON");
+        assertThatThrownBy(() -> BallotJson.ciphertexts("{}")).isInstanceOf(BallotFormatException.class)
+                .hasMessageStartingWith("choices: must be an array");
+        byte[] beyondTheField = new byte[33];
+        Arrays.fill(beyondTheField, (byte) 0xFF);
+        beyondTheField[0] = 0x02;
+        String offCurve = json.replace(b64(ballot.choices().get(1).beta().encode()), b64(beyondTheField));
+        assertThatThrownBy(() -> BallotJson.ciphertexts(offCurve)).isInstanceOf(BallotFormatException.class)
+                .hasMessage("choices[1].beta: not a point on P-256");
+    }
+
+    @Test
     void textThatIsNotOneJsonValueIsRefused() {
         assertThat(refusal("")).isEqualTo("not valid JSON: no value");
         assertThat(refusal("{")).startsWith("not valid JSON: ");
@@ -117,7 +154,7 @@ class BallotJsonTest {
         add(cases, expected, "choices[2]: missing key \"beta\"", t -> choice(t, 2).remove("beta"));
         add(cases, expected, "choices[0]: unexpected key \"gamma\"", t -> choice(t, 0).put("gamma", "AA"));
         add(cases, expected, "choices[0].alpha: must be base64url without padding", t -> choice(t, 0).put("alpha", "a b"));
-        add(cases, expected, "choices[0].alpha: must be 33 bytes, not 32", t -> choice(t, 0).put("alpha", b64(new byte[32])));
+        add(cases, expected, "choices[0].alpha: must be 33 bytes (compressed) or 65 (uncompressed), not 32", t -> choice(t, 0).put("alpha", b64(new byte[32])));
         add(cases, expected, "choices[1].alpha: the identity is not allowed", t -> choice(t, 1).put("alpha", b64(new byte[33])));
         add(cases, expected, "choices[1].beta: not a compressed point (first byte 0x02 or 0x03)",
                 t -> choice(t, 1).put("beta", b64(prefixed(GROUP.generator().encode(), 0x00))));
@@ -136,7 +173,7 @@ class BallotJsonTest {
         add(cases, expected, "choices[2].proof[0]" + fourStrings, t -> ((ArrayNode) choice(t, 2).get("proof")).set(0, "AA"));
         add(cases, expected, "choices[0].proof[0][0]: the identity is not allowed",
                 t -> ((ArrayNode) choice(t, 0).get("proof").get(0)).set(0, b64(new byte[33])));
-        add(cases, expected, "choices[0].proof[1][1]: must be 33 bytes, not 32",
+        add(cases, expected, "choices[0].proof[1][1]: must be 33 bytes (compressed) or 65 (uncompressed), not 32",
                 t -> ((ArrayNode) choice(t, 0).get("proof").get(1)).set(1, b64(new byte[32])));
         add(cases, expected, "choices[1].proof[0][1]: not a compressed point (first byte 0x02 or 0x03)",
                 t -> ((ArrayNode) choice(t, 1).get("proof").get(0)).set(1, b64(prefixed(GROUP.generator().encode(), 0x04))));

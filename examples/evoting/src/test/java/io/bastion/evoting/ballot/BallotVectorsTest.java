@@ -147,6 +147,10 @@ class BallotVectorsTest {
             entry.put("bytes", Hex.of(ballot.bytes()));
             entry.put("tracker", ballot.tracker().hex());
             entry.put("json", BallotJson.write(ballot));
+            String uncompressed = BallotJson.toNode(ballot, BallotJson.Points.UNCOMPRESSED).toString();
+            assertThat(BallotJson.write(BallotJson.parse(uncompressed))).as("ballot %d sent uncompressed", b)
+                    .isEqualTo(BallotJson.write(ballot));
+            entry.put("jsonUncompressed", uncompressed);
             entry.put("weights", weightsHex(e.parameters(), ballot));
             ballots.add(entry);
         }
@@ -215,9 +219,22 @@ class BallotVectorsTest {
         t.resigned("a commitment with prefix 0x04", tree -> ((ArrayNode) choice(tree, 2).get("proof").get(0))
                 .set(0, b64(uncompressedCommitment)), "choices[2].proof[0][0]: not a compressed point (first byte 0x02 or 0x03)");
         t.resigned("a 32-byte commitment", tree -> ((ArrayNode) tree.get("overall").get(0)).set(1, b64(new byte[32])),
-                "overall[0][1]: must be 33 bytes, not 32");
+                "overall[0][1]: must be 33 bytes (compressed) or 65 (uncompressed), not 32");
         t.resigned("a point off the curve", tree -> choice(tree, 1).put("alpha", b64(offCurvePoint())),
                 "choices[1].alpha: not a point on P-256");
+        byte[] uncompressedOffCurve = GROUP.encodeUncompressed(ballot.choices().get(0).beta());
+        uncompressedOffCurve[64] ^= 1;
+        t.tree("an uncompressed point off the curve", tree -> choice(tree, 0).put("beta", b64(uncompressedOffCurve)),
+                "choices[0].beta: not a point on P-256");
+        byte[] hybrid = GROUP.encodeUncompressed(ballot.overall().branches().get(0).a());
+        hybrid[0] = 0x06;
+        t.tree("a 65-byte commitment with prefix 0x06 (SEC1's hybrid form)", tree -> ((ArrayNode) tree.get("overall").get(0))
+                .set(0, b64(hybrid)), "overall[0][0]: not an uncompressed point (first byte 0x04)");
+        t.tree("65 zero bytes", tree -> choice(tree, 2).put("alpha", b64(new byte[65])),
+                "choices[2].alpha: not an uncompressed point (first byte 0x04)");
+        t.tree("a 64-byte point (x and y without the prefix)", tree -> choice(tree, 2).put("beta",
+                b64(Arrays.copyOfRange(GROUP.encodeUncompressed(ballot.choices().get(2).beta()), 1, 65))),
+                "choices[2].beta: must be 33 bytes (compressed) or 65 (uncompressed), not 64");
         t.resigned("the identity", tree -> choice(tree, 1).put("beta", b64(new byte[33])),
                 "choices[1].beta: the identity is not allowed");
         t.add("re-signed under another credential", 0, BallotJson.write(Forgeries.copiedBy(voter(1), ballot)),
@@ -278,7 +295,7 @@ class BallotVectorsTest {
         t.tree("an option without beta", tree -> choice(tree, 2).remove("beta"), "choices[2]: missing key \"beta\"");
         t.tree("an option with gamma", tree -> choice(tree, 0).put("gamma", "AA"), "choices[0]: unexpected key \"gamma\"");
         t.tree("a 32-byte alpha", tree -> choice(tree, 0).put("alpha", b64(new byte[32])),
-                "choices[0].alpha: must be 33 bytes, not 32");
+                "choices[0].alpha: must be 33 bytes (compressed) or 65 (uncompressed), not 32");
         byte[] uncompressed = GROUP.generator().encode();
         uncompressed[0] = 0x04;
         t.tree("alpha with prefix 0x04", tree -> choice(tree, 1).put("alpha", b64(uncompressed)),

@@ -51,6 +51,11 @@ class JsBallotVectorsTest {
             EncryptedBallot rebuilt = BallotBuilder.build(parameters, choices, voter.credential(),
                     randomness(v.get("randomness")), voter.signer());
             assertThat(BallotJson.write(rebuilt)).as(what).isEqualTo(v.get("json").asText());
+            String sent = v.get("jsonUncompressed").asText();
+            assertThat(BallotJson.toNode(rebuilt, BallotJson.Points.UNCOMPRESSED).toString()).as(what).isEqualTo(sent);
+            EncryptedBallot read = BallotJson.parse(sent);
+            assertThat(new BallotVerifier(parameters).verify(read)).as(what + ", sent uncompressed").isNull();
+            assertThat(BallotJson.write(read)).as(what + ", sent uncompressed").isEqualTo(v.get("json").asText());
         }
     }
 
