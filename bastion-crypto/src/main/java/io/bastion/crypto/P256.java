@@ -12,10 +12,10 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 
 /**
- * The NIST P-256 curve (secp256r1) in both forms Bastion needs: the JDK's parameters, for
- * signing and verifying with the JDK provider, and BouncyCastle's curve arithmetic, for the two
- * things the JDK cannot do: validate a raw point and derive a public key from a private scalar.
- * Stateless and thread-safe.
+ * The NIST P-256 curve (secp256r1) in both forms Bastion needs: the JDK's parameters, for signing
+ * with the JDK provider (and verifying with it in cross-checks), and BouncyCastle's curve
+ * arithmetic, for validating a raw point, deriving a public key from a private scalar and
+ * verifying signatures ({@link P256Signatures}). Stateless and thread-safe.
  */
 final class P256 {
     static final String JDK_CURVE_NAME = "secp256r1";
