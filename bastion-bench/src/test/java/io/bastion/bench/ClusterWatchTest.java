@@ -128,24 +128,18 @@ class ClusterWatchTest {
         assertThat(tail.newLines()).containsExactly("second line");
     }
 
+    /** A replica's metrics page, parsed, that counts {@code requests} requests executed in {@code batches} batches. */
+    private static Map<String, Double> executed(long requests, long batches) {
+        return ClusterWatch.parse("bastion_requests_executed_total " + requests + "\nbastion_batches_executed_total "
+                + batches + "\n");
+    }
+
     @Test
     void requestsPerBatchAreThoseOfTheReplicaThatExecutedTheMostBatchesAmongThoseReadAtBothEnds() {
-        Map<String, Double> start = ClusterWatch.parse("""
-                bastion_requests_executed_total 1000
-                bastion_batches_executed_total 100
-                """);
-        Map<String, Double> lagging = ClusterWatch.parse("""
-                bastion_requests_executed_total 1150
-                bastion_batches_executed_total 110
-                """);
-        Map<String, Double> ahead = ClusterWatch.parse("""
-                bastion_requests_executed_total 1300
-                bastion_batches_executed_total 120
-                """);
-        Map<String, Double> fromZero = ClusterWatch.parse("""
-                bastion_requests_executed_total 0
-                bastion_batches_executed_total 0
-                """);
+        Map<String, Double> start = executed(1000, 100);
+        Map<String, Double> lagging = executed(1150, 110);
+        Map<String, Double> ahead = executed(1300, 120);
+        Map<String, Double> fromZero = executed(0, 0);
         // replica 2 was read at the start only, replica 3 at the end only
         List<Map<String, Double>> before = new ArrayList<>(List.of(start, start, fromZero));
         before.add(null);

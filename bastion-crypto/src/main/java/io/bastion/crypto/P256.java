@@ -51,6 +51,11 @@ final class P256 {
      * is not a point of P-256 other than the point at infinity.
      */
     static byte[] validatedUncompressed(byte[] encoded) {
+        return validatedPoint(encoded).getEncoded(false);
+    }
+
+    /** The point a compressed or uncompressed SEC1 encoding names, checked as {@link #validatedUncompressed} says. */
+    static ECPoint validatedPoint(byte[] encoded) {
         if (encoded.length == 0 || encoded[0] == 0x06 || encoded[0] == 0x07) {
             throw new IllegalArgumentException("not a compressed or uncompressed SEC1 point");
         }
@@ -58,7 +63,7 @@ final class P256 {
         if (point.isInfinity()) {
             throw new IllegalArgumentException("the point at infinity is not a public key");
         }
-        return point.getEncoded(false);
+        return point;
     }
 
     /** BouncyCastle's P-256 parameters, with its specialised field arithmetic. */

@@ -28,7 +28,7 @@ public final class P256Signatures {
      * {@link IllegalArgumentException} saying why it is not a point of P-256 other than infinity.
      */
     public static ECPublicKeyParameters publicKey(byte[] encoded) {
-        return new ECPublicKeyParameters(DOMAIN.getCurve().decodePoint(P256.validatedUncompressed(encoded)), DOMAIN);
+        return new ECPublicKeyParameters(P256.validatedPoint(encoded), DOMAIN);
     }
 
     /**

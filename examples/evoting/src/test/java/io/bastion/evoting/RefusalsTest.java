@@ -1,6 +1,7 @@
 package io.bastion.evoting;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bastion.core.TestKeys;
 import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Request;
@@ -8,6 +9,7 @@ import io.bastion.evoting.ballot.BallotBuilder;
 import io.bastion.evoting.ballot.BallotJson;
 import io.bastion.evoting.ballot.EncryptedBallot;
 import io.bastion.evoting.ballot.EncryptedChoice;
+import io.bastion.threshold.P256Group;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +99,16 @@ class RefusalsTest {
                         + " credential you enrolled");
         assertThat(refusedBallot(aliceSession, 1, replicas.parse("{}".getBytes(StandardCharsets.UTF_8))))
                 .isEqualTo("malformed ballot: ballot: missing key \"version\"");
+        ObjectNode offCurve = BallotJson.toNode(honest, BallotJson.Points.UNCOMPRESSED);
+        byte[] beta = P256Group.INSTANCE.encodeUncompressed(honest.choices().get(0).beta());
+        beta[64] ^= 1;
+        ((ObjectNode) offCurve.get("choices").get(0)).put("beta", Base64.getUrlEncoder().withoutPadding().encodeToString(beta));
+        assertThat(refusedBallot(aliceSession, 1, offCurve)).as("an uncompressed point off the curve")
+                .isEqualTo("malformed ballot: choices[0].beta: not a point on P-256");
+        beta[0] = 0x06;
+        ((ObjectNode) offCurve.get("choices").get(0)).put("beta", Base64.getUrlEncoder().withoutPadding().encodeToString(beta));
+        assertThat(refusedBallot(aliceSession, 1, offCurve)).as("SEC1's hybrid form")
+                .isEqualTo("malformed ballot: choices[0].beta: not an uncompressed point (first byte 0x04)");
         assertThat(refused(aliceSession, "{'op':'castBallot','electionId':1,'ballot':'" + BallotJson.write(honest)
                 .replace('"', '`') + "'}")).isEqualTo("castBallot needs \"ballot\": a ballot, the JSON object of"
                 + " docs/ballots.md");
@@ -106,6 +119,9 @@ class RefusalsTest {
 
         assertThat(replicas.cast(aliceSession, 1, BallotJson.toNode(honest)).get("number").longValue()).isEqualTo(1);
         assertThat(refusedBallot(aliceSession, 1, BallotJson.toNode(honest)))
+                .isEqualTo("ballot " + honest.tracker().hex() + " is already in the ballot box");
+        assertThat(refusedBallot(aliceSession, 1, BallotJson.toNode(honest, BallotJson.Points.UNCOMPRESSED)))
+                .as("the same ballot with its points uncompressed is the same ballot")
                 .isEqualTo("ballot " + honest.tracker().hex() + " is already in the ballot box");
     }
 

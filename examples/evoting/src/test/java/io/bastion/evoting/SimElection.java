@@ -385,8 +385,10 @@ final class SimElection {
         return ballot.withSignature(other.signer().sign(ballot.bytes()));
     }
 
+    /** Sent with points compressed or uncompressed, by the first digit of its tracker: both forms in every run. */
     private static String cast(EncryptedBallot ballot) {
-        return cast(BallotJson.toNode(ballot));
+        return cast(BallotJson.toNode(ballot, ballot.tracker().hex().charAt(0) < '8'
+                ? BallotJson.Points.UNCOMPRESSED : BallotJson.Points.COMPRESSED));
     }
 
     private static String cast(JsonNode ballot) {

@@ -3,9 +3,7 @@ package io.bastion.evoting.ballot;
 import io.bastion.crypto.P256Signatures;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.math.ec.ECPoint;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,15 +22,14 @@ public final class Credential {
     public static final int BYTES = 65;
     public static final int SIGNATURE_BYTES = 64;
     private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
-    private static final ECDomainParameters DOMAIN = new ECDomainParameters(P256);
     private static final int COORDINATE_BYTES = 32;
 
     private final byte[] raw;
     private final ECPublicKeyParameters key;
 
-    private Credential(byte[] raw, ECPoint point) {
+    private Credential(byte[] raw, ECPublicKeyParameters key) {
         this.raw = raw;
-        this.key = new ECPublicKeyParameters(point, DOMAIN);
+        this.key = key;
     }
 
     /**
@@ -47,13 +44,13 @@ public final class Credential {
         if (raw[0] != 0x04) {
             throw new IllegalArgumentException("not an uncompressed point (first byte 0x04)");
         }
-        ECPoint point;
+        ECPublicKeyParameters key;
         try {
-            point = P256.getCurve().decodePoint(raw); // checks x, y < p and the curve equation (cofactor 1)
+            key = P256Signatures.publicKey(raw); // checks x, y < p and the curve equation (cofactor 1)
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a point on P-256", e);
         }
-        return new Credential(raw.clone(), point);
+        return new Credential(raw.clone(), key);
     }
 
     /** The credential of a JDK EC public key on P-256 (a key pair made with {@code KeyPairGenerator "EC"}). */
