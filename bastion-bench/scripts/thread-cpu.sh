@@ -5,13 +5,14 @@
 # scheduler (/proc/.../schedstat, nanoseconds run), the figure to trust; user and sys are the
 # kernel's tick samples (1 tick = 10 ms), which on some VMs charge a thread with system time it did
 # not use (compiler threads with more than a core of "sys" while the machine has two).
+# A thread's name may hold spaces ("C2 CompilerThread0"), so stat's fields are counted after its ")".
 set -euo pipefail
 seconds=$1; shift
 snap() {
   for pid in "$@"; do
     for t in /proc/$pid/task/*; do
       [ -r "$t/stat" ] && [ -r "$t/schedstat" ] || continue
-      printf '%s %s %s\n' "$(tr ' ' '_' < "$t/comm" | sed 's/[-_#][0-9]*$//')" "$(awk '{print $14, $15}' "$t/stat" 2>/dev/null)" \
+      printf '%s %s %s\n' "$(tr ' ' '_' < "$t/comm" | sed 's/[-_#][0-9]*$//')" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12, $13}')" \
         "$(awk '{print $1}' "$t/schedstat" 2>/dev/null)"
     done
   done | awk 'NF == 4 {u[$1]+=$2; s[$1]+=$3; n[$1]+=$4} END {for (k in u) print k, u[k], s[k], n[k]}' | sort

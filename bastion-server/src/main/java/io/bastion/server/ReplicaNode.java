@@ -281,7 +281,7 @@ public final class ReplicaNode implements AutoCloseable {
                                 web.transportCounters().rejections()))
                 .rejectedMessages(this::rejectedByReason)
                 .droppedMessages(this::droppedByReason)
-                .staleMessagesSkipped(stats::staleSkipped)
+                .staleMessagesSkipped(() -> stats.staleSkipped() + stats.preparesSpared())
                 .sessionsLive(() -> runtime.sessions().liveCount())
                 .hellosAnswered(stats::hellosAnswered)
                 .inboundBytes(this::inboundBytesBySource)

@@ -1161,6 +1161,25 @@ public final class Replica {
         return lastExecuted;
     }
 
+    /**
+     * The highest seq up to which every batch after the last delivered one has prepared here in the
+     * current view ({@link #lastDelivered()} when none has, or while the view changes). A PREPARE of
+     * this view for such a seq changes nothing: the batch's prepared proof is already made, and a
+     * slot keeps no vote but its own for retransmission. The edge reads this to spare those PREPAREs
+     * their signature check.
+     */
+    public long preparedThrough() {
+        long through = lastDelivered;
+        if (viewChanging()) {
+            return through;
+        }
+        Slot slot;
+        while ((slot = log.get(through + 1)) != null && slot.prepared && slot.view() == view()) {
+            through++;
+        }
+        return through;
+    }
+
     public long lastStable() {
         return lastStable;
     }

@@ -314,7 +314,8 @@ public final class StandardMetrics {
             byReason(metrics, DROPPED_MESSAGES, "Messages discarded instead of queued or sent, by reason.",
                     droppedMessages);
             counter(metrics, STALE_MESSAGES_SKIPPED,
-                    "Agreement messages for executed batches, skipped before their signature check.",
+                    "Agreement messages the core no longer needs (for executed batches; PREPAREs for prepared ones),"
+                            + " skipped before their signature check.",
                     staleMessagesSkipped);
             gauge(metrics, SESSIONS_LIVE, "Live sessions of dynamic clients.", sessionsLive);
             counter(metrics, HELLOS_ANSWERED, "Hellos answered with a signed challenge.", hellosAnswered);

@@ -603,6 +603,10 @@ public final class ReplicaRuntime implements AutoCloseable {
             stats.countStaleSkipped(); // the core would ignore it: spare the signature check
             return Checked.UNCHECKED;
         }
+        if (message.message() instanceof Prepare p && stats.preparedHere(p.view(), p.seq())) {
+            stats.countPrepareSpared(); // its batch's prepared proof is made: the core would not use it
+            return Checked.UNCHECKED;
+        }
         if (leftBehind(message)) {
             stats.countStaleViewDropped(); // the view moved on while it waited
             return Checked.UNCHECKED;
@@ -1170,10 +1174,10 @@ public final class ReplicaRuntime implements AutoCloseable {
     public void close() {
         if (running) {
             LOG.info("replica {} stopping: executed {} requests in {} batches; core {}; refused at the edge {};"
-                            + " stale skipped {}; inbound dropped {} (for bytes {}); stale views dropped {};"
+                            + " stale skipped {}; prepares spared {}; inbound dropped {} (for bytes {}); stale views dropped {};"
                             + " verifications saved {}; executor work dropped {}; joins refused {}", id,
                     stats.requestsExecuted(), stats.batchesExecuted(), replica.stats().snapshot(),
-                    stats.rejectedByVerdict(), stats.staleSkipped(), stats.droppedInbound(),
+                    stats.rejectedByVerdict(), stats.staleSkipped(), stats.preparesSpared(), stats.droppedInbound(),
                     stats.inboundBytesDropped(), stats.staleViewsDropped(), stats.verificationsSaved(),
                     stats.executorDropped(), stats.joinsRefused());
         }

@@ -20,6 +20,7 @@ public final class RuntimeStats {
     private final AtomicLongArray rejected = new AtomicLongArray(Verdict.values().length);
     private final AtomicLong droppedInbound = new AtomicLong();
     private final AtomicLong staleSkipped = new AtomicLong();
+    private final AtomicLong preparesSpared = new AtomicLong();
     private final AtomicLong requestsExecuted = new AtomicLong();
     private final AtomicLong batchesExecuted = new AtomicLong();
     private final AtomicLong executionNanos = new AtomicLong();
@@ -41,6 +42,8 @@ public final class RuntimeStats {
     private volatile long viewPosition = 1; // view 0, working: where every replica starts
     private volatile long lastDelivered;
     private volatile long lastStable;
+    /** Where every batch has prepared in the current view (see {@link Replica#preparedThrough()}); one object, so view and seq are read together. */
+    private volatile Prepared prepared = new Prepared(0, 0);
     private volatile int pendingRequests;
     private volatile Map<ReplicaStats.Counter, Long> coreCounters = Map.of();
     private long lastPublishNanos;
@@ -166,6 +169,11 @@ public final class RuntimeStats {
         viewPosition = 2L * replica.view() + (replica.viewChanging() ? 0 : 1);
         lastDelivered = replica.lastDelivered(); // also read by verifier threads to skip stale messages
         lastStable = replica.lastStable();
+        long through = replica.preparedThrough();
+        Prepared was = prepared;
+        if (was.view() != replica.view() || was.through() != through) {
+            prepared = new Prepared(replica.view(), through);
+        }
         pendingRequests = replica.pendingRequests();
         long now = System.nanoTime();
         if (now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS) {
@@ -216,6 +224,28 @@ public final class RuntimeStats {
 
     public long lastDelivered() {
         return lastDelivered;
+    }
+
+    private record Prepared(int view, long through) {}
+
+    /**
+     * Whether the batch at {@code seq} has prepared here in {@code view}, by the core's last
+     * publication: a PREPARE of that view for it changes nothing in the core. A stale reading is
+     * still right: within a view a prepared batch stays prepared until it executes, and once the core
+     * has left the view it drops that view's PREPAREs itself.
+     */
+    public boolean preparedHere(int view, long seq) {
+        Prepared p = prepared; // one read: view and seq from the same moment
+        return p.view() == view && seq <= p.through();
+    }
+
+    void countPrepareSpared() {
+        preparesSpared.incrementAndGet();
+    }
+
+    /** PREPAREs for batches already prepared here, dropped before their signature check. */
+    public long preparesSpared() {
+        return preparesSpared.get();
     }
 
     public long lastStable() {
