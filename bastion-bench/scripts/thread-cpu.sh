@@ -11,9 +11,11 @@ seconds=$1; shift
 snap() {
   for pid in "$@"; do
     for t in /proc/$pid/task/*; do
-      [ -r "$t/stat" ] && [ -r "$t/schedstat" ] || continue
-      printf '%s %s %s\n' "$(tr ' ' '_' < "$t/comm" | sed 's/[-_#][0-9]*$//')" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12, $13}')" \
-        "$(awk '{print $1}' "$t/schedstat" 2>/dev/null)"
+      # a thread may end while it is read: skip it rather than stop
+      name=$(tr ' ' '_' < "$t/comm" 2>/dev/null | sed 's/[-_#][0-9]*$//') || continue
+      times=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12, $13}') || continue
+      ran=$(awk '{print $1}' "$t/schedstat" 2>/dev/null) || continue
+      printf '%s %s %s\n' "$name" "$times" "$ran"
     done
   done | awk 'NF == 4 {u[$1]+=$2; s[$1]+=$3; n[$1]+=$4} END {for (k in u) print k, u[k], s[k], n[k]}' | sort
 }
