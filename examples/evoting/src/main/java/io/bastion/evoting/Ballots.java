@@ -150,6 +150,18 @@ final class Ballots {
         }
     }
 
+    /** How many ballots the voter has cast in the election, re-votes included (counted from the index, no row read). */
+    static long castBy(Connection c, long electionId, String voterId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM ballot WHERE election_id = ? AND voter_id = ?")) {
+            p.setLong(1, electionId);
+            p.setString(2, voterId);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** How many voters have a counted ballot in the election. */
     static long voted(Connection c, long electionId) throws SQLException {
         return single(c, "SELECT count(*) FROM ballot WHERE election_id = ? AND counted = 1", electionId);

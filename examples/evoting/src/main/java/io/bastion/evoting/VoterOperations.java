@@ -76,7 +76,7 @@ final class VoterOperations {
         }
         Element publicKey = Tallies.publicKey(threshold, election).orElseThrow(() -> new Refusal("election " + id
                 + " has no key yet: the replicas are still making it; try again in a few seconds"));
-        if (Ballots.of(c, id, caller.id()).size() >= Ballots.BALLOTS_PER_VOTER_MAX) {
+        if (Ballots.castBy(c, id, caller.id()) >= Ballots.BALLOTS_PER_VOTER_MAX) {
             throw new Refusal("you have cast " + Ballots.BALLOTS_PER_VOTER_MAX + " ballots in election " + id
                     + ", the most one voter may");
         }
