@@ -5,6 +5,8 @@ import io.bastion.core.auth.MessageAuthenticator.Verdict;
 import io.bastion.core.auth.ReplyAuthenticator;
 import io.bastion.core.client.ClientCore;
 import io.bastion.core.client.Outcome;
+import io.bastion.core.crypto.Digest;
+import io.bastion.core.message.Prepare;
 import io.bastion.core.message.Reply;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.Envelope;
@@ -101,6 +103,25 @@ class InMemoryClusterTest {
             assertThat(r.failure()).isNull();
             assertThat(r.stats().rejectedByVerdict().values()).as("nothing refused").allMatch(n -> n == 0);
         });
+    }
+
+    /**
+     * A faulty peer's PREPARE with a forged signature, for a batch that has not prepared here, is
+     * still checked and refused: only PREPAREs for batches already prepared skip the check.
+     */
+    @Test
+    void aForgedPrepareForABatchNotYetPreparedIsStillRefused() throws Exception {
+        assertThat(runClient(1000, 5)).isEqualTo(5);
+        ReplicaRuntime replica = cluster.replica(1);
+        long ahead = replica.stats().lastDelivered() + 3;
+        Envelope<Prepare> forged = Envelope.sign(new Prepare(2, 0, ahead, Digest.sha256(new byte[] {7})),
+                TestKeys.signer(3)); // names replica 2, signed with replica 3's key
+        long sparedBefore = replica.stats().preparesSpared();
+        replica.onReplicaMessage(2, forged);
+        Await.until("the forged PREPARE refused", Duration.ofSeconds(10),
+                () -> replica.stats().rejectedByVerdict().get(Verdict.BAD_SIGNATURE) == 1);
+        assertThat(replica.stats().preparesSpared()).isEqualTo(sparedBefore);
+        assertThat(runClient(1000, 5)).as("the cluster carries on").isEqualTo(10);
     }
 
     private long spared() {

@@ -152,14 +152,10 @@ final class Ballots {
 
     /** How many ballots the voter has cast in the election, re-votes included (counted from the index, no row read). */
     static long castBy(Connection c, long electionId, String voterId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM ballot WHERE election_id = ? AND voter_id = ?")) {
+        return single(c, "SELECT count(*) FROM ballot WHERE election_id = ? AND voter_id = ?", p -> {
             p.setLong(1, electionId);
             p.setString(2, voterId);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        });
     }
 
     /** How many voters have a counted ballot in the election. */
@@ -182,8 +178,12 @@ final class Ballots {
     }
 
     private static long single(Connection c, String sql, long electionId) throws SQLException {
+        return single(c, sql, p -> p.setLong(1, electionId));
+    }
+
+    private static long single(Connection c, String sql, Binder binder) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setLong(1, electionId);
+            binder.bind(p);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
