@@ -735,9 +735,21 @@ public final class Replica {
         stats.add(Counter.REQUESTS_EXECUTED, fresh.size());
     }
 
-    /** Batches this primary proposed and has not yet executed. */
+    /** Batches this primary proposed that have not yet committed here (not handed to the executor). */
     private long batchesInFlight() {
         return nextSeq - 1 - lastDelivered;
+    }
+
+    /**
+     * Whether a batch may go now whatever its size: none is being agreed on, and at most one
+     * committed batch waits for or is in execution. Otherwise a batch waits for
+     * {@code pipelineBatchMin} requests (or its bytes), so that when execution is what requests wait
+     * for (a service whose requests cost milliseconds each), the requests that arrive while one
+     * batch executes go together in the next, rather than one small batch each queueing behind it,
+     * each paying the agreement's signatures, a reply signature and a transaction.
+     */
+    private boolean pipelineIdle() {
+        return batchesInFlight() == 0 && lastDelivered - lastExecuted <= 1;
     }
 
     /** The primary turns queued requests into batches while the pipeline has room. */
@@ -747,7 +759,7 @@ public final class Replica {
         }
         while (pool.hasUnordered() && batchesInFlight() < settings.inFlightBatchesMax() && log.inWindow(nextSeq)) {
             // a batch behind another waits until enough requests make it worth its signatures
-            int requestsMin = batchesInFlight() == 0 ? 1
+            int requestsMin = pipelineIdle() ? 1
                     : Math.min(settings.pipelineBatchMin(), settings.batchRequestsMax());
             // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
             // authentic, so no faulty client can make a correct primary propose what backups cannot accept
