@@ -70,7 +70,8 @@ final class DemoWatch {
         int n = quorums.n();
         int running = n - down.size();
         int needed = quorums.certificate();
-        String back = "replica " + id + " runs again (pid " + pid + "); it recovers from its data and catches up. ";
+        String back = "replica " + id + " runs again (pid " + pid + "); it recovers from its data directory and catches up"
+                + " (with the directory gone, it fetches the state and a new threshold share from its peers). ";
         if (running >= needed) {
             return back + running + " of " + n + " replicas run: voting goes on (ordering needs " + needed + ").";
         }

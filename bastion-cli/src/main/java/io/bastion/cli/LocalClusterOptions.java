@@ -25,7 +25,7 @@ final class LocalClusterOptions {
     Integer inFlight;
 
     @Option(names = "--pipeline-min", description = "Protocol pipelineBatchMin: requests a batch needs to be"
-            + " proposed while another is in flight (default: the cluster file default).")
+            + " proposed while another is in flight or two await execution (default: the cluster file default).")
     Integer pipelineMin;
 
     /** {@code base} with the batching these options ask for. */

@@ -5,13 +5,18 @@ import io.bastion.threshold.KeyRecord.Kind;
 import io.bastion.threshold.KeyRecord.Phase;
 import io.bastion.threshold.ThresholdOp.*;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A replica's private half of the threshold facility. After each executed batch it reads the
@@ -25,6 +30,7 @@ import java.util.Optional;
  */
 public class ThresholdAgent {
     public static final long RESUBMIT_MILLIS = 5_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ThresholdAgent.class);
 
     protected final int replica;
     private final ShareStore store;
@@ -32,6 +38,8 @@ public class ThresholdAgent {
     private final BigInteger encryptionSecret;
     private final Element encryptionKey;
     private final Map<String, Long> submitted = new HashMap<>();
+    /** The "key/epoch"s this replica already said it holds no share of: said once each, not every retry. */
+    private final Set<String> reportedMissing = new HashSet<>();
     private final ThresholdFrost frost;
 
     public ThresholdAgent(int replica, ShareStore store, SecureRandom random) {
@@ -87,7 +95,13 @@ public class ThresholdAgent {
             if (share != null) {
                 store.putShare(key.name, key.completeEpoch, share);
                 store.forgetBefore(key.name, key.completeEpoch);
+                LOG.info("replica {}: holds its share of threshold key {}, epoch {}", replica, key.name, key.completeEpoch);
             } else if (key.phase == Phase.COMPLETE) { // no share for this replica: ask for new shares for all
+                if (reportedMissing.add(key.name + "/" + key.completeEpoch)) {
+                    LOG.warn("replica {}: holds no share of threshold key {}, epoch {} (it was down or not enrolled when"
+                            + " the shares were dealt, or its data directory was lost): asking for a reshare, which gives"
+                            + " every replica a new share of the same key", replica, key.name, key.completeEpoch);
+                }
                 offer(out, "reshare/" + key.name + "/" + key.completeEpoch, nowMillis, () -> new Reshare(key.name));
             }
         }

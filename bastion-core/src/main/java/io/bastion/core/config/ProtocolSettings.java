@@ -13,12 +13,13 @@ import io.bastion.core.util.Check;
  *                                (high watermark = stable + L); a multiple of K, at least 2K
  * @param batchRequestsMax        most requests in one batch
  * @param batchBytesMax           most request bytes in one batch
- * @param inFlightBatchesMax      batches the primary may have proposed but not yet executed
+ * @param inFlightBatchesMax      batches the primary may have proposed but not yet committed
  *                                (the pipeline); requests arriving meanwhile form the next batch
- * @param pipelineBatchMin        requests a batch needs to be proposed while another is in flight
- *                                (a batch with none ahead of it goes at once, whatever its size):
- *                                more, smaller batches cost more signatures per request, so the
- *                                pipeline fills only when enough requests wait
+ * @param pipelineBatchMin        requests a batch needs to be proposed while another is being
+ *                                agreed on, or while two committed ones await execution at the
+ *                                primary (otherwise a batch goes at once, whatever its size): more,
+ *                                smaller batches cost more signatures per request, so the pipeline
+ *                                fills only when enough requests wait
  * @param requestBytesMax         largest client operation accepted
  * @param pendingRequestsMax      request bodies a replica holds before they are ordered
  * @param requestsPerClientMax    request bodies held per client (a client has one outstanding)

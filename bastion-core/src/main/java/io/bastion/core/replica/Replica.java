@@ -741,15 +741,23 @@ public final class Replica {
     }
 
     /**
-     * Whether a batch may go now whatever its size: none is being agreed on, and at most one
-     * committed batch waits for or is in execution. Otherwise a batch waits for
-     * {@code pipelineBatchMin} requests (or its bytes), so that when execution is what requests wait
-     * for (a service whose requests cost milliseconds each), the requests that arrive while one
-     * batch executes go together in the next, rather than one small batch each queueing behind it,
-     * each paying the agreement's signatures, a reply signature and a transaction.
+     * Whether a batch may go now whatever its size: none is being agreed on and at most one
+     * committed batch waits for or is in execution, or the oldest queued request has waited half
+     * the relay delay. Otherwise a batch waits for {@code pipelineBatchMin} requests (or its bytes),
+     * so that when execution is what requests wait for (a service whose requests cost milliseconds
+     * each), the requests that arrive while one batch executes go together in the next, rather than
+     * one small batch each queueing behind it, each paying the agreement's signatures, a reply
+     * signature and a transaction. The bound on the wait keeps this pacing out of sight of the
+     * backups: no request is relayed, and no timer runs, because the primary held it back.
      */
-    private boolean pipelineIdle() {
-        return batchesInFlight() == 0 && lastDelivered - lastExecuted <= 1;
+    private boolean mayProposeAnySize() {
+        return batchesInFlight() == 0 && lastDelivered - lastExecuted <= 1
+                || nowMillis - pool.oldestQueuedMillis() >= pacingWaitMaxMillis();
+    }
+
+    /** How long the primary may hold a request back for a fuller batch: half the backups' relay delay. */
+    long pacingWaitMaxMillis() {
+        return Math.max(1, settings.requestTimeoutMillis() / RELAY_DELAY_FRACTION / 2);
     }
 
     /** The primary turns queued requests into batches while the pipeline has room. */
@@ -759,7 +767,7 @@ public final class Replica {
         }
         while (pool.hasUnordered() && batchesInFlight() < settings.inFlightBatchesMax() && log.inWindow(nextSeq)) {
             // a batch behind another waits until enough requests make it worth its signatures
-            int requestsMin = pipelineIdle() ? 1
+            int requestsMin = mayProposeAnySize() ? 1
                     : Math.min(settings.pipelineBatchMin(), settings.batchRequestsMax());
             // a MAC-mode request waits for 2f+1 vouchers: then f+1 correct replicas told every backup it is
             // authentic, so no faulty client can make a correct primary propose what backups cannot accept

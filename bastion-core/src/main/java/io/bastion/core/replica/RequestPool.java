@@ -93,6 +93,15 @@ final class RequestPool {
         return relayedSince.isEmpty() ? Long.MAX_VALUE : relayedSince.firstEntry().getValue();
     }
 
+    /**
+     * When the oldest unordered request was queued (it arrived, or a view change put it back), or
+     * {@code Long.MAX_VALUE} when none waits. Exact at a primary, which relays nothing; at a backup
+     * each relay moves it on.
+     */
+    long oldestQueuedMillis() {
+        return relayDue.isEmpty() ? Long.MAX_VALUE : relayDue.firstEntry().getValue() - relayDelayMillis;
+    }
+
     /** The oldest relayed request still unordered, described (for the log line of a view change). */
     String oldestRelayedRequest() {
         if (relayedSince.isEmpty()) {

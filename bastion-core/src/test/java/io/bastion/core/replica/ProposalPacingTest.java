@@ -18,9 +18,10 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the primary proposes a batch smaller than {@code pipelineBatchMin}: only when no batch is
- * being agreed on and at most one committed batch waits for or is in execution. Requests that
- * arrive while execution lags go together once it catches up, not one small batch each.
+ * When the primary proposes a batch smaller than {@code pipelineBatchMin}: when no batch is being
+ * agreed on and at most one committed batch waits for or is in execution, or when its oldest
+ * request has waited half the relay delay. Requests that arrive while execution lags go together
+ * once it catches up, not one small batch each.
  */
 class ProposalPacingTest {
     private static final long NOW = 1_767_225_600_000L;
@@ -95,6 +96,22 @@ class ProposalPacingTest {
         List<PrePrepare> third = request();
         assertThat(third).as("pipelineBatchMin (3) requests make a batch worth its signatures").hasSize(1);
         assertThat(third.get(0).entries()).hasSize(3);
+        assertThat(primary.lastExecuted()).isZero();
+    }
+
+    @Test
+    void noRequestIsHeldBackLongerThanHalfTheRelayDelay() {
+        primary.step(new Event.Tick(NOW));
+        commit(request().get(0));
+        commit(request().get(0));
+        assertThat(request()).as("held back for a fuller batch").isEmpty();
+        long wait = primary.pacingWaitMaxMillis();
+        assertThat(wait).as("half of requestTimeoutMillis / RELAY_DELAY_FRACTION")
+                .isEqualTo(CLUSTER.settings().requestTimeoutMillis() / Replica.RELAY_DELAY_FRACTION / 2);
+        assertThat(proposals(primary.step(new Event.Tick(NOW + wait - 1)))).isEmpty();
+        List<PrePrepare> late = proposals(primary.step(new Event.Tick(NOW + wait)));
+        assertThat(late).as("before any backup would relay it").hasSize(1);
+        assertThat(late.get(0).entries()).hasSize(1);
         assertThat(primary.lastExecuted()).isZero();
     }
 
