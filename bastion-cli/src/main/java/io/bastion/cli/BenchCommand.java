@@ -237,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Attack> attackKinds = attackKinds();
         int clientsMax = clients.stream().mapToInt(Integer::intValue).max().orElse(1);
         System.out.printf("bastion bench: %s; %d replica JVMs on %d cores, %s; batches of <= %d, <= %d in flight"
-                        + " (one behind another once >= %d requests wait); run directory %s%n",
+                        + " (one behind another, or behind two awaiting execution, once >= %d requests wait); run directory %s%n",
                 setups.stream().map(LoadBenchmark.Workload::label).toList(), cluster.replicas,
                 Runtime.getRuntime().availableProcessors(), Arrays.toString(jvm.toArray()), settings.batchRequestsMax(),
                 settings.inFlightBatchesMax(), settings.pipelineBatchMin(), dir);
