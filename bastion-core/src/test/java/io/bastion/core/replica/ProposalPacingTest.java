@@ -68,6 +68,14 @@ class ProposalPacingTest {
         return proposals(primary.step(new Event.Executed(seq, null, List.of())));
     }
 
+    /** Two lone requests, each proposed at once and committed; neither executed yet. */
+    private void twoCommittedBatchesAwaitExecution() {
+        primary.step(new Event.Tick(NOW));
+        commit(request().get(0));
+        commit(request().get(0));
+        assertThat(primary.lastExecuted()).isZero();
+    }
+
     @Test
     void aSmallBatchWaitsWhileTwoCommittedBatchesAwaitExecutionAndGoesWhenOneExecutes() {
         primary.step(new Event.Tick(NOW));
@@ -88,9 +96,7 @@ class ProposalPacingTest {
 
     @Test
     void enoughWaitingRequestsGoWithoutWaitingForExecution() {
-        primary.step(new Event.Tick(NOW));
-        commit(request().get(0));
-        commit(request().get(0));
+        twoCommittedBatchesAwaitExecution();
         assertThat(request()).isEmpty();
         assertThat(request()).isEmpty();
         List<PrePrepare> third = request();
@@ -101,9 +107,7 @@ class ProposalPacingTest {
 
     @Test
     void noRequestIsHeldBackLongerThanHalfTheRelayDelay() {
-        primary.step(new Event.Tick(NOW));
-        commit(request().get(0));
-        commit(request().get(0));
+        twoCommittedBatchesAwaitExecution();
         assertThat(request()).as("held back for a fuller batch").isEmpty();
         long wait = primary.pacingWaitMaxMillis();
         assertThat(wait).as("half of requestTimeoutMillis / RELAY_DELAY_FRACTION")
