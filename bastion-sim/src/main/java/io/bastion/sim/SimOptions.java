@@ -37,12 +37,17 @@ import io.bastion.threshold.FaultyThresholdAgent;
  * @param macClients           whether the registered honest clients use MAC client mode (tags per
  *                             replica, keys set up again after a replica restarts; signed after
  *                             {@link SimulatedMacs#MAC_SENDS} sendings)
+ * @param executionMillisPerRequest how long a replica's executor takes per request of a batch
+ *                             before its core hears the batch executed (batches one after the
+ *                             other); 0 for the usual 1 ms per batch. A slow service, such as one
+ *                             checking encrypted ballots, makes the primary pace its proposals
  */
 public record SimOptions(int f, int clients, int requestsPerClient, double dropRate, double duplicateRate,
                          long latencyMinMillis, long latencyMaxMillis, long faultyMillis, long livenessMillis,
                          long clockSkewMillis, int byzantine, boolean collude, boolean crashes, boolean partitions,
                          ProtocolSettings settings, int dynamicClients, int faultyClients, ClientBehaviour attack,
-                         boolean threshold, FaultyThresholdAgent.Fault thresholdFault, boolean macClients) {
+                         boolean threshold, FaultyThresholdAgent.Fault thresholdFault, boolean macClients,
+                         long executionMillisPerRequest) {
 
     /** Small checkpoints, batches, chunks and timeouts so a short run crosses all of them. */
     public static final ProtocolSettings SIM_SETTINGS = ProtocolSettings.builder()
@@ -70,6 +75,10 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         }
         if (thresholdFault != null && !threshold) {
             throw new IllegalArgumentException("a threshold fault needs threshold cryptography in the run");
+        }
+        if (executionMillisPerRequest < 0) {
+            throw new IllegalArgumentException("executionMillisPerRequest must not be negative, got "
+                    + executionMillisPerRequest);
         }
     }
 
@@ -100,6 +109,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
                 + (thresholdFault != null ? " --threshold-fault " + thresholdFault.name().toLowerCase(java.util.Locale.ROOT)
                         .replace('_', '-') : "")
                 + (macClients ? " --mac-clients" : "")
+                + (executionMillisPerRequest > 0 ? " (execution " + executionMillisPerRequest + " ms per request)" : "")
                 + (settings.equals(SIM_SETTINGS) ? "" : " (custom protocol settings)");
     }
 
@@ -157,6 +167,13 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         return b.build();
     }
 
+    /** Each replica's executor takes {@code millis} per request of a batch (see {@link #executionMillisPerRequest}). */
+    public SimOptions withExecutionMillisPerRequest(long millis) {
+        Builder b = toBuilder();
+        b.executionMillisPerRequest = millis;
+        return b.build();
+    }
+
     /** The Byzantine replicas share one behaviour and one victim. */
     public SimOptions withCollusion(boolean collude) {
         Builder b = toBuilder();
@@ -186,6 +203,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         b.threshold = threshold;
         b.thresholdFault = thresholdFault;
         b.macClients = macClients;
+        b.executionMillisPerRequest = executionMillisPerRequest;
         return b;
     }
 
@@ -212,6 +230,7 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         boolean threshold;
         FaultyThresholdAgent.Fault thresholdFault;
         boolean macClients;
+        long executionMillisPerRequest;
 
         Builder(int f) {
             this.f = f;
@@ -248,7 +267,8 @@ public record SimOptions(int f, int clients, int requestsPerClient, double dropR
         SimOptions build() {
             return new SimOptions(f, clients, requestsPerClient, dropRate, duplicateRate, latencyMinMillis,
                     latencyMaxMillis, faultyMillis, livenessMillis, clockSkewMillis, byzantine, collude, crashes,
-                    partitions, settings, dynamicClients, faultyClients, attack, threshold, thresholdFault, macClients);
+                    partitions, settings, dynamicClients, faultyClients, attack, threshold, thresholdFault, macClients,
+                    executionMillisPerRequest);
         }
     }
 }

@@ -77,6 +77,8 @@ public final class SimReplica {
     private boolean crashed;
     /** Bumped at every crash: events scheduled for an earlier life are dropped. */
     private int incarnation;
+    /** When this incarnation's executor finishes the last batch handed to it (virtual ms). */
+    private long executorFreeAt;
 
     // the simulated disk
     private final List<Output.Persist> disk = new ArrayList<>();
@@ -210,6 +212,7 @@ public final class SimReplica {
     void crash() {
         crashed = true;
         incarnation++;
+        executorFreeAt = 0;
         replica = null;
         if (state != null) {
             state.close(); // a database's file stays, committed batch by batch; memory is gone
@@ -343,6 +346,20 @@ public final class SimReplica {
         }
     }
 
+    /**
+     * Virtual ms until the core hears {@code execute} executed: 1, or with a slow service
+     * ({@link SimOptions#executionMillisPerRequest}) its requests' time after the batches before it.
+     */
+    private long executionDelay(Execute execute, Simulation world) {
+        long perRequest = world.options().executionMillisPerRequest();
+        long now = world.now();
+        if (perRequest == 0) {
+            return 1;
+        }
+        executorFreeAt = Math.max(now, executorFreeAt) + 1 + perRequest * execute.requests().size();
+        return executorFreeAt - now;
+    }
+
     private void execute(Output out, Simulation world) {
         for (Execute execute : out.executes) {
             StateMachine.Result result = state.execute(execute);
@@ -362,7 +379,8 @@ public final class SimReplica {
             if (result.stateDigest() != null) {
                 keepSnapshot(result.seq());
             }
-            world.scheduleFor(this, 1, new Event.Executed(result.seq(), result.stateDigest(), result.forgotten()));
+            world.scheduleFor(this, executionDelay(execute, world), new Event.Executed(result.seq(),
+                    result.stateDigest(), result.forgotten()));
         }
         for (Output.ResendReply resend : out.resendReplies) {
             Reply cached = state.cachedReply(resend.clientId(), resend.requestNumber(), resend.view());

@@ -65,6 +65,18 @@ class SeedSwarmTest {
                 .withFaultyClients(1, ClientBehaviour.BAD_TAGS));
     }
 
+    /**
+     * A slow service (5 ms per request at every replica's executor): the primary holds small
+     * batches back while its executor lags, under the same faults and attacking clients.
+     */
+    @Test
+    void aSlowServiceWithByzantineReplicasAndFaultyClients() {
+        assertAllPass(100_000, LONG ? 1_000 : 60, SimOptions.hostile(1).withExecutionMillisPerRequest(5)
+                .withFaultyClients(2, null));
+        assertAllPass(110_000, LONG ? 500 : 30, SimOptions.hostile(2).withCollusion(true)
+                .withExecutionMillisPerRequest(5).withFaultyClients(2, null));
+    }
+
     /** New seeds every run; the first one is printed so a failure here replays too. */
     @Test
     void aFreshRandomBatch() {
