@@ -432,7 +432,7 @@ export class BastionClient {
     const forDecided = late && reply.clientId === late.clientId && reply.requestNumber === late.number;
     const forOrdered = ordered && reply.clientId === ordered.clientId && reply.requestNumber === ordered.number;
     if (reply.replicaId !== link.id || (!forPending && !forDecided && !forOrdered)) return;
-    const signed = await claimedRootBytes(reply);
+    const signed = claimedRootBytes(reply);
     if (signed === null || !(await verify(link.alg, link.verifyKey, reply.batchSignature, signed))) {
       link.invalid++;
       this.emit({ type: 'replicas', replicas: this.replicaStatus() });
@@ -545,7 +545,7 @@ export class BastionClient {
   async joinWith(credentials) {
     const nonce = crypto.getRandomValues(new Uint8Array(32));
     const key = { alg: this.key.alg, raw: this.key.raw };
-    const digest = await keyDigest(key);
+    const digest = keyDigest(key);
     const challenges = await new Promise((resolve, reject) => {
       const hello = {
         message: JSON.stringify({ type: 'hello', key: { alg: key.alg, raw: toBase64(key.raw) }, nonce: toBase64(nonce),
@@ -574,7 +574,7 @@ export class BastionClient {
       };
       again();
     });
-    const provisional = await provisionalClientId(key);
+    const provisional = provisionalClientId(key);
     const operation = encodeJoin(key, nonce, credentials, challenges);
     let outcome;
     try {
