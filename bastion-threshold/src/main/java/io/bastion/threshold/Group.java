@@ -76,6 +76,23 @@ public abstract sealed class Group permits P256Group, Ed25519Group {
         return new Element(this, decodePoint(encoded));
     }
 
+    /**
+     * {@code elements}, the same values, in affine form, brought there together with one field
+     * inversion instead of one each (encoding an element needs its affine form): for encoding many at once.
+     */
+    public final List<Element> normalizeAll(List<Element> elements) {
+        ECPoint[] points = new ECPoint[elements.size()];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = member(elements.get(i)).point();
+        }
+        curve.normalizeAll(points);
+        List<Element> values = new ArrayList<>(points.length);
+        for (ECPoint point : points) {
+            values.add(new Element(this, point));
+        }
+        return values;
+    }
+
     /** {@code a·p + b·q}, one of the values {@link #combineAll} computes. */
     public record Combination(BigInteger a, Element p, BigInteger b, Element q) {}
 

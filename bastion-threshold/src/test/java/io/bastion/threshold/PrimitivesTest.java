@@ -224,11 +224,20 @@ class PrimitivesTest {
             assertThat(group.sum(terms)).isEqualTo(q.add(q).add(group.generator()));
             assertThat(group.sum(terms).encode()).isEqualTo(q.add(q).add(group.generator()).encode());
             assertThat(group.sum(List.of()).isIdentity()).isTrue();
+
+            List<Element> projective = List.of(p.add(q), q.add(q), group.identity(), p.add(p.negate()), group.generator());
+            List<Element> affine = group.normalizeAll(projective);
+            assertThat(affine).as("normalizeAll keeps the values, in order").isEqualTo(projective);
+            for (int i = 0; i < affine.size(); i++) {
+                assertThat(affine.get(i).encode()).as("%s normalized #%d", group.name(), i).isEqualTo(projective.get(i).encode());
+            }
+            assertThat(group.normalizeAll(List.of())).isEmpty();
         }
         Element foreign = Ed25519Group.INSTANCE.generator();
         assertThatThrownBy(() -> G.linearCombination(List.of(new Group.Term(BigInteger.ONE, foreign))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> G.sum(List.of(G.generator(), foreign))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> G.normalizeAll(List.of(foreign))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> G.combineAll(List.of(new Group.Combination(BigInteger.ONE, foreign, BigInteger.ONE,
                 G.generator())))).isInstanceOf(IllegalArgumentException.class);
     }

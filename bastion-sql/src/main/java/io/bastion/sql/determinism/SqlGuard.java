@@ -12,7 +12,12 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,6 +61,16 @@ import java.util.Set;
  * {@link BudgetExceededException}: the statement SQLite stopped may have rolled back the whole
  * transaction, and nothing may then run in autocommit mode.
  *
+ * <p>Prepared statements are kept for reuse: a statement a service closes goes back to its
+ * connection's cache ({@link #CACHED_STATEMENTS_MAX} texts, the least recently used closed first)
+ * with its parameters cleared and its result set closed, and the next {@code prepareStatement} of the
+ * same text gets it back instead of SQLite compiling the text again; the service sees a statement that
+ * is closed for it. Only texts that read or write rows and nothing else are kept (SELECT, VALUES,
+ * INSERT, REPLACE, UPDATE, DELETE); any other text prepared or run on the connection (CREATE, DROP,
+ * ALTER…) closes every kept statement first. Keeping changes nothing a request sees: SQLite
+ * recompiles a kept statement itself if the schema changed, so it behaves as a fresh one would, on
+ * every replica alike whatever its cache holds. The policy check of a text is remembered too.
+ *
  * <p>A guarded connection is as single-threaded as the connection it wraps.
  */
 public final class SqlGuard {
@@ -69,6 +84,11 @@ public final class SqlGuard {
     /** Interfaces whose objects are wrapped when a guarded object returns them. */
     private static final Set<Class<?>> GUARDED_TYPES = Set.of(
             Statement.class, PreparedStatement.class, CallableStatement.class, ResultSet.class, DatabaseMetaData.class);
+
+    /** Prepared statements kept for reuse per guarded connection. */
+    public static final int CACHED_STATEMENTS_MAX = 64;
+    /** Texts whose policy check a guarded connection remembers (forgotten all at once beyond). */
+    static final int CHECKED_TEXTS_MAX = 1_024;
 
     private SqlGuard() {}
 
@@ -110,12 +130,87 @@ public final class SqlGuard {
     private static final class Membrane {
         private final boolean readOnly;
         private final RequestBudget budget;
+        private final Connection target;
         private final Connection connection;
+        /** Statements closed by the service, by text, least recently used first. */
+        private final LinkedHashMap<String, PreparedStatement> idle = new LinkedHashMap<>(16, 0.75f, true);
+        /** Per text checked: whether it only reads or writes rows. */
+        private final Map<String, Boolean> checked = new HashMap<>();
+        /** Counts the texts that may have changed the schema; a statement leased before one is not kept. */
+        private long schemaChanges;
 
         Membrane(Connection target, boolean readOnly, RequestBudget budget) {
             this.readOnly = readOnly;
             this.budget = budget;
+            this.target = target;
             this.connection = guard(Connection.class, target);
+        }
+
+        /** Checks {@code sql} against the policy; returns whether it only reads or writes rows. */
+        boolean check(String sql) throws SQLException {
+            Boolean rowsOnly = checked.get(sql);
+            if (rowsOnly == null) {
+                rowsOnly = SqlPolicy.checkRows(sql, readOnly);
+                if (checked.size() >= CHECKED_TEXTS_MAX) {
+                    checked.clear();
+                }
+                checked.put(sql, rowsOnly);
+            }
+            if (!rowsOnly) {
+                schemaMayChange();
+            }
+            return rowsOnly;
+        }
+
+        private void schemaMayChange() throws SQLException {
+            schemaChanges++;
+            SQLException failure = null;
+            for (PreparedStatement statement : idle.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    failure = e;
+                }
+            }
+            idle.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        /** A prepared statement of {@code sql} (checked, rows only) for the service: a kept one, or a new one. */
+        PreparedStatement lease(String sql) throws SQLException {
+            PreparedStatement statement = idle.remove(sql);
+            if (statement == null) {
+                statement = target.prepareStatement(sql);
+            }
+            return (PreparedStatement) Proxy.newProxyInstance(SqlGuard.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, new Lease(this, sql, statement, schemaChanges));
+        }
+
+        /** Takes back a statement the service closed: kept if nothing could have changed the schema since. */
+        void giveBack(Lease lease) throws SQLException {
+            PreparedStatement statement = lease.statement;
+            try {
+                for (ResultSet results : lease.results) {
+                    results.close(); // resets the statement: no read stays open past the request
+                }
+                if (lease.schemaChanges != schemaChanges || idle.containsKey(lease.sql)) {
+                    statement.close();
+                    return;
+                }
+                statement.clearParameters();
+            } catch (SQLException | RuntimeException e) {
+                statement.close();
+                throw e;
+            }
+            idle.put(lease.sql, statement);
+            if (idle.size() > CACHED_STATEMENTS_MAX) {
+                var eldest = idle.entrySet().iterator();
+                PreparedStatement evicted = eldest.next().getValue();
+                eldest.remove();
+                evicted.close();
+            }
         }
 
         void refuseIfOverBudget(String method) throws BudgetExceededException {
@@ -151,10 +246,15 @@ public final class SqlGuard {
     private record Handler(Membrane membrane, Class<?> type, Object target) implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            String name = method.getName();
             if (method.getDeclaringClass() == Object.class) {
-                return objectMethod(proxy, name, args);
+                return objectMethod(proxy, method.getName(), args);
             }
+            return invoke(proxy, method, args, null);
+        }
+
+        /** Guards one call; a result set the target returns is added to {@code opened} if given. */
+        Object invoke(Object proxy, Method method, Object[] args, List<ResultSet> opened) throws Throwable {
+            String name = method.getName();
             membrane.refuseIfOverBudget(name);
             refuseMethod(name);
             if (name.equals("unwrap")) {
@@ -164,10 +264,21 @@ public final class SqlGuard {
                 return ((Class<?>) args[0]).isInstance(proxy);
             }
             if (SQL_METHODS.contains(name) && args != null && args.length > 0 && args[0] instanceof String sql) {
-                SqlPolicy.check(sql, membrane.readOnly);
+                boolean rowsOnly = membrane.check(sql);
+                if (rowsOnly && type == Connection.class && name.equals("prepareStatement") && args.length == 1) {
+                    return membrane.lease(sql);
+                }
             }
+            return membrane.wrapResult(method.getReturnType(), call(method, args, opened));
+        }
+
+        private Object call(Method method, Object[] args, List<ResultSet> opened) throws Throwable {
             try {
-                return membrane.wrapResult(method.getReturnType(), method.invoke(target, args));
+                Object result = method.invoke(target, args);
+                if (opened != null && result instanceof ResultSet results) {
+                    opened.add(results);
+                }
+                return result;
             } catch (InvocationTargetException e) {
                 membrane.noteFailure(e.getCause());
                 throw e.getCause();
@@ -201,6 +312,51 @@ public final class SqlGuard {
                 case "toString" -> "guarded " + type.getSimpleName() + (membrane.readOnly ? " (read-only)" : "");
                 default -> throw new UnsupportedOperationException(name);
             };
+        }
+    }
+
+    /**
+     * A kept statement as one service call sees it: closing it gives the statement back to the
+     * connection's cache, and afterwards every call but {@code close} and {@code isClosed} fails as on
+     * a closed statement. Everything else goes through the statement's ordinary guard.
+     */
+    private static final class Lease implements InvocationHandler {
+        private final Membrane membrane;
+        private final String sql;
+        private final PreparedStatement statement;
+        private final long schemaChanges;
+        private final Handler guard;
+        private final List<ResultSet> results = new ArrayList<>(1);
+        private boolean closed;
+
+        Lease(Membrane membrane, String sql, PreparedStatement statement, long schemaChanges) {
+            this.membrane = membrane;
+            this.sql = sql;
+            this.statement = statement;
+            this.schemaChanges = schemaChanges;
+            this.guard = new Handler(membrane, PreparedStatement.class, statement);
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            String name = method.getName();
+            if (method.getDeclaringClass() == Object.class) {
+                return guard.objectMethod(proxy, name, args);
+            }
+            if (name.equals("close") && (args == null || args.length == 0)) {
+                if (!closed) {
+                    closed = true;
+                    membrane.giveBack(this);
+                }
+                return null;
+            }
+            if (name.equals("isClosed") && (args == null || args.length == 0)) {
+                return closed;
+            }
+            if (closed) {
+                throw new SQLException("statement is closed");
+            }
+            return guard.invoke(proxy, method, args, results);
         }
     }
 }

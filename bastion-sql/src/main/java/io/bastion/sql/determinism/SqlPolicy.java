@@ -27,6 +27,8 @@ final class SqlPolicy {
     private static final Set<String> DRIVER_COMMANDS = Set.of("BACKUP", "RESTORE");
     private static final Set<String> TRIGGER_BODY_KEYWORDS = Set.of("INSERT", "REPLACE", "UPDATE", "DELETE", "SELECT", "WITH", "VALUES");
     private static final Set<String> QUERY_KEYWORDS = Set.of("SELECT", "VALUES");
+    /** Statements that read or write rows and nothing else. */
+    private static final Set<String> ROW_KEYWORDS = Set.of("SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE", "DELETE");
 
     private static final String LOAD_EXTENSION = "load_extension";
     private static final String DBSTAT = "dbstat";
@@ -52,12 +54,24 @@ final class SqlPolicy {
 
     /** Refuses {@code sql} if any statement in it may not run; {@code readOnly} also refuses writes. */
     static void check(String sql, boolean readOnly) throws SqlRefusedException {
+        checkRows(sql, readOnly);
+    }
+
+    /**
+     * Checks {@code sql} as {@link #check} does, and says whether it only reads or writes rows: every
+     * statement in it is a SELECT, VALUES, INSERT, REPLACE, UPDATE or DELETE (after EXPLAIN or a WITH
+     * list), none of them in a trigger body. Such a text cannot change the schema, so a statement
+     * prepared from it stays what a fresh one would be.
+     */
+    static boolean checkRows(String sql, boolean readOnly) throws SqlRefusedException {
         checkDriverCommand(sql);
         List<Token> tokens = SqlLexer.tokenize(sql);
         checkNames(tokens, sql);
+        boolean rowsOnly = true;
         for (Statement statement : split(tokens)) {
-            checkStatement(statement, readOnly, sql);
+            rowsOnly &= checkStatement(statement, readOnly, sql);
         }
+        return rowsOnly;
     }
 
     /** sqlite-jdbc runs {@code backup … to} / {@code restore … from} itself if the raw text starts so. */
@@ -107,7 +121,8 @@ final class SqlPolicy {
         return INFORMATIONAL_PRAGMAS.contains(name) || READ_ONLY_FORM_PRAGMAS.contains(name);
     }
 
-    private static void checkStatement(Statement statement, boolean readOnly, String sql) throws SqlRefusedException {
+    /** Checks one statement; returns whether it only reads or writes rows ({@link #checkRows}). */
+    private static boolean checkStatement(Statement statement, boolean readOnly, String sql) throws SqlRefusedException {
         List<Token> tokens = statement.tokens();
         int first = skipExplain(tokens, 0);
         boolean explain = first > 0;
@@ -115,7 +130,7 @@ final class SqlPolicy {
             if (readOnly && !explain) {
                 throw new SqlRefusedException("statement", READ_ONLY_REASON, sql);
             }
-            return; // SQLite cannot parse it either
+            return false; // SQLite cannot parse it either
         }
         String keyword = SqlLexer.asciiUpperCase(tokens.get(first).text());
         if (statement.inTriggerBody() && !TRIGGER_BODY_KEYWORDS.contains(keyword)) {
@@ -126,6 +141,8 @@ final class SqlPolicy {
         if (readOnly && !explain) {
             checkQuery(keyword, tokens, first, sql);
         }
+        String main = keyword.equals("WITH") ? mainKeywordAfterWith(tokens, first) : keyword;
+        return !statement.inTriggerBody() && main != null && ROW_KEYWORDS.contains(main);
     }
 
     private static void checkKind(String keyword, List<Token> tokens, int first, String sql) throws SqlRefusedException {

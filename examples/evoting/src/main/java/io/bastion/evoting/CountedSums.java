@@ -4,6 +4,7 @@ import io.bastion.evoting.ballot.EncryptedBallot;
 import io.bastion.evoting.ballot.EncryptedChoice;
 import io.bastion.evoting.ballot.Tally;
 import io.bastion.threshold.ElGamal;
+import io.bastion.threshold.Element;
 import io.bastion.threshold.P256Group;
 
 import java.sql.Connection;
@@ -68,15 +69,21 @@ final class CountedSums {
         if (replaced != null) {
             requireOptions(replaced.size(), sums.size());
         }
+        List<Element> updated = new ArrayList<>(2 * sums.size()); // α and β of every option, in turn
+        for (int j = 0; j < sums.size(); j++) {
+            ElGamal.Ciphertext sum = sums.get(j).add(ciphertext(counted, j));
+            if (replaced != null) {
+                sum = sum.subtract(replaced.get(j));
+            }
+            updated.add(sum.c1());
+            updated.add(sum.c2());
+        }
+        updated = GROUP.normalizeAll(updated); // one inversion for all the encodings below
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE election_option SET sum_alpha = ?, sum_beta = ? WHERE election_id = ? AND position = ?")) {
             for (int j = 0; j < sums.size(); j++) {
-                ElGamal.Ciphertext sum = sums.get(j).add(ciphertext(counted, j));
-                if (replaced != null) {
-                    sum = sum.subtract(replaced.get(j));
-                }
-                p.setBytes(1, DECODED.encode(sum.c1()));
-                p.setBytes(2, DECODED.encode(sum.c2()));
+                p.setBytes(1, DECODED.encode(updated.get(2 * j)));
+                p.setBytes(2, DECODED.encode(updated.get(2 * j + 1)));
                 p.setLong(3, electionId);
                 p.setInt(4, j);
                 p.executeUpdate();
