@@ -310,6 +310,7 @@ public final class SqlDatabase implements AutoCloseable {
         connection.rollback();
         transactionLost = false;
         sqlite.forgetSchema();
+        SqlGuard.dropKeptStatements(serviceConnection); // the batch's statements start again from none, as everywhere
         loadSessions(sessions);
     }
 
@@ -472,7 +473,9 @@ public final class SqlDatabase implements AutoCloseable {
     /**
      * Records the batch's position and commits the whole batch (durably in {@link Mode#DURABLE});
      * then the connection forgets the schema it holds, so that the next batch starts from the
-     * schema as it is in the file, as on a replica that has just opened it.
+     * schema as it is in the file, as on a replica that has just opened it, and the service's
+     * connection its kept statements, which a replica that has just opened it does not have
+     * ({@link SqlGuard#dropKeptStatements}).
      */
     void commitBatch(long seq, long agreedTime) throws SQLException {
         updatePosition.setLong(1, seq);
@@ -482,6 +485,7 @@ public final class SqlDatabase implements AutoCloseable {
         lastSeq = seq;
         lastAgreedTime = agreedTime;
         sqlite.forgetSchema();
+        SqlGuard.dropKeptStatements(serviceConnection);
     }
 
     /** A client's cached reply as committed, outside any batch. */

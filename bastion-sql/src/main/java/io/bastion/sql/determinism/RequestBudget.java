@@ -21,8 +21,10 @@ import java.sql.SQLException;
  * ({@link #count}) and, once the request's steps are used up, makes SQLite stop the statement with
  * {@code SQLITE_INTERRUPT}. Counted are the service's statements, including their parsing and the
  * triggers, foreign-key actions and generated-key lookups they cause, not Bastion's own statements
- * around them. A statement shorter than {@code stepsPerCheck} instructions is too short to be
- * counted; work a service drives from Java (a loop of short statements) is the service's to bound.
+ * around them. SQLite counts a prepared statement's instructions over all its runs, so a statement
+ * shorter than {@code stepsPerCheck} instructions is counted only with the later runs of the same
+ * prepared statement (the guarded connection keeps statements for reuse within a batch, the same at
+ * every replica: {@link SqlGuard}); other work a service drives from Java is the service's to bound.
  * Parsing the schema is counted too, so the engine loads it before counting starts
  * ({@link SqliteDatabase#runCounted}).
  *

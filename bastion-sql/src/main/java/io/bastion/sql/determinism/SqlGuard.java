@@ -61,15 +61,23 @@ import java.util.Set;
  * {@link BudgetExceededException}: the statement SQLite stopped may have rolled back the whole
  * transaction, and nothing may then run in autocommit mode.
  *
- * <p>Prepared statements are kept for reuse: a statement a service closes goes back to its
- * connection's cache ({@link #CACHED_STATEMENTS_MAX} texts, the least recently used closed first)
- * with its parameters cleared and its result set closed, and the next {@code prepareStatement} of the
- * same text gets it back instead of SQLite compiling the text again; the service sees a statement that
- * is closed for it. Only texts that read or write rows and nothing else are kept (SELECT, VALUES,
- * INSERT, REPLACE, UPDATE, DELETE); any other text prepared or run on the connection (CREATE, DROP,
- * ALTER…) closes every kept statement first. Keeping changes nothing a request sees: SQLite
- * recompiles a kept statement itself if the schema changed, so it behaves as a fresh one would, on
- * every replica alike whatever its cache holds. The policy check of a text is remembered too.
+ * <p>On the connection for ordered requests ({@link #wrap}), prepared statements are kept for reuse
+ * within a batch: a statement a service closes goes back to the connection's cache
+ * ({@link #CACHED_STATEMENTS_MAX} texts, the least recently used closed first) with its parameters
+ * cleared and its result set closed, and the next {@code prepareStatement} of the same text gets it
+ * back instead of SQLite compiling the text again; the service sees a statement that is closed for it.
+ * Only texts that read or write rows and nothing else are kept (SELECT, VALUES, INSERT, REPLACE,
+ * UPDATE, DELETE); any other text prepared or run on the connection (CREATE, DROP, ALTER…) closes
+ * every kept statement first, and so does {@link #dropKeptStatements}, which the engine calls when a
+ * batch ends or starts again. Why only within a batch: SQLite calls the progress handler that counts
+ * a request's steps ({@link RequestBudget}) every so many instructions of a statement counted over
+ * all its runs, so a kept statement carries the remainder of its earlier runs into its next. Every
+ * replica runs the same statements from the start of a batch, so the counts stay the same at every
+ * replica; a statement kept across batches would carry a history that a replica which restarted, or
+ * installed a checkpoint, does not have. Otherwise keeping changes nothing a request sees: SQLite
+ * recompiles a kept statement itself if the schema changed, so it runs as a fresh one would. The
+ * read-only connection keeps nothing: queries come at each replica's own moments. The policy check of
+ * a text is remembered on both.
  *
  * <p>A guarded connection is as single-threaded as the connection it wraps.
  */
@@ -95,6 +103,21 @@ public final class SqlGuard {
     /** The connection for ordered requests ({@code SqlService.execute} and {@code migrate}). */
     public static Connection wrap(Connection connection) {
         return new Membrane(connection, false, null).connection;
+    }
+
+    /**
+     * Closes the prepared statements {@code guarded} keeps, and keeps none that is in a service's hands
+     * now: call it when a batch ends or starts again, so that no statement carries a count of steps
+     * from one batch into the next (see the class comment).
+     *
+     * @throws IllegalArgumentException if {@code guarded} is not a connection this class made
+     */
+    public static void dropKeptStatements(Connection guarded) throws SQLException {
+        if (!Proxy.isProxyClass(guarded.getClass()) || !(Proxy.getInvocationHandler(guarded) instanceof Handler handler)
+                || handler.type() != Connection.class) {
+            throw new IllegalArgumentException("not a guarded connection: " + guarded);
+        }
+        handler.membrane().dropKept();
     }
 
     /**
@@ -129,6 +152,8 @@ public final class SqlGuard {
     /** The guarded connection and everything reached from it share one policy. */
     private static final class Membrane {
         private final boolean readOnly;
+        /** Whether closed statements are kept: on the connection for ordered requests only. */
+        private final boolean keeps;
         private final RequestBudget budget;
         private final Connection target;
         private final Connection connection;
@@ -136,11 +161,12 @@ public final class SqlGuard {
         private final LinkedHashMap<String, PreparedStatement> idle = new LinkedHashMap<>(16, 0.75f, true);
         /** Per text checked: whether it only reads or writes rows. */
         private final Map<String, Boolean> checked = new HashMap<>();
-        /** Counts the texts that may have changed the schema; a statement leased before one is not kept. */
-        private long schemaChanges;
+        /** Counts the drops of every kept statement; a statement leased before one is not kept. */
+        private long generation;
 
         Membrane(Connection target, boolean readOnly, RequestBudget budget) {
             this.readOnly = readOnly;
+            this.keeps = !readOnly;
             this.budget = budget;
             this.target = target;
             this.connection = guard(Connection.class, target);
@@ -157,13 +183,14 @@ public final class SqlGuard {
                 checked.put(sql, rowsOnly);
             }
             if (!rowsOnly) {
-                schemaMayChange();
+                dropKept();
             }
             return rowsOnly;
         }
 
-        private void schemaMayChange() throws SQLException {
-            schemaChanges++;
+        /** Closes every kept statement; one leased now is closed when given back. */
+        void dropKept() throws SQLException {
+            generation++;
             SQLException failure = null;
             for (PreparedStatement statement : idle.values()) {
                 try {
@@ -185,17 +212,17 @@ public final class SqlGuard {
                 statement = target.prepareStatement(sql);
             }
             return (PreparedStatement) Proxy.newProxyInstance(SqlGuard.class.getClassLoader(),
-                    new Class<?>[] {PreparedStatement.class}, new Lease(this, sql, statement, schemaChanges));
+                    new Class<?>[] {PreparedStatement.class}, new Lease(this, sql, statement, generation));
         }
 
-        /** Takes back a statement the service closed: kept if nothing could have changed the schema since. */
+        /** Takes back a statement the service closed: kept unless kept statements were dropped since it was leased. */
         void giveBack(Lease lease) throws SQLException {
             PreparedStatement statement = lease.statement;
             try {
                 for (ResultSet results : lease.results) {
                     results.close(); // resets the statement: no read stays open past the request
                 }
-                if (lease.schemaChanges != schemaChanges || idle.containsKey(lease.sql)) {
+                if (!keeps || lease.generation != generation || idle.containsKey(lease.sql)) {
                     statement.close();
                     return;
                 }
@@ -265,7 +292,8 @@ public final class SqlGuard {
             }
             if (SQL_METHODS.contains(name) && args != null && args.length > 0 && args[0] instanceof String sql) {
                 boolean rowsOnly = membrane.check(sql);
-                if (rowsOnly && type == Connection.class && name.equals("prepareStatement") && args.length == 1) {
+                if (rowsOnly && membrane.keeps && type == Connection.class && name.equals("prepareStatement")
+                        && args.length == 1) {
                     return membrane.lease(sql);
                 }
             }
@@ -324,16 +352,16 @@ public final class SqlGuard {
         private final Membrane membrane;
         private final String sql;
         private final PreparedStatement statement;
-        private final long schemaChanges;
+        private final long generation;
         private final Handler guard;
         private final List<ResultSet> results = new ArrayList<>(1);
         private boolean closed;
 
-        Lease(Membrane membrane, String sql, PreparedStatement statement, long schemaChanges) {
+        Lease(Membrane membrane, String sql, PreparedStatement statement, long generation) {
             this.membrane = membrane;
             this.sql = sql;
             this.statement = statement;
-            this.schemaChanges = schemaChanges;
+            this.generation = generation;
             this.guard = new Handler(membrane, PreparedStatement.class, statement);
         }
 

@@ -29,6 +29,7 @@ class StatementCacheTest {
     /** Every text the guarded connection had SQLite compile, in order. */
     private final List<String> compiled = new ArrayList<>();
     private Connection guarded;
+    private Connection countingTarget;
 
     @BeforeEach
     void open() throws SQLException {
@@ -46,6 +47,7 @@ class StatementCacheTest {
                         throw e.getCause();
                     }
                 });
+        countingTarget = counting;
         guarded = SqlGuard.wrap(counting);
         try (Statement s = guarded.createStatement()) {
             s.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
@@ -169,12 +171,80 @@ class StatementCacheTest {
     }
 
     @Test
+    void droppingKeptStatementsCompilesAgainAndKeepsNoneThatWasOut() throws SQLException {
+        String select = "SELECT count(*) FROM t";
+        columns(select);
+        SqlGuard.dropKeptStatements(guarded);
+        PreparedStatement held = guarded.prepareStatement(select); // compiled again
+        SqlGuard.dropKeptStatements(guarded); // as at the end of a batch, with a statement still out
+        try (ResultSet rs = held.executeQuery()) {
+            assertThat(rs.next()).as("a statement out when they were dropped still works").isTrue();
+        }
+        held.close();
+        columns(select);
+        assertThat(compiled.stream().filter(select::equals)).hasSize(3);
+        assertThatThrownBy(() -> SqlGuard.dropKeptStatements(database.connection()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a guarded connection");
+    }
+
+    @Test
+    void theReadOnlyConnectionKeepsNothing() throws SQLException {
+        Connection readOnly = SqlGuard.readOnly(guardedTarget());
+        for (int i = 0; i < 3; i++) {
+            try (PreparedStatement p = readOnly.prepareStatement("SELECT count(*) FROM t"); ResultSet rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+        assertThat(compiled).containsExactly("SELECT count(*) FROM t", "SELECT count(*) FROM t", "SELECT count(*) FROM t");
+    }
+
+    /**
+     * Why statements are kept within a batch only: SQLite counts a statement's instructions over all
+     * its runs when it decides when to call the progress handler, so a kept statement brings the
+     * remainder of its earlier runs into the request that runs it next. Three runs of a statement too
+     * short to be counted in one run are counted together when the statement is kept, and not at all
+     * when it is compiled afresh each time (as on a replica that has just restarted).
+     */
+    @Test
+    void aKeptStatementCarriesItsStepsIntoItsNextRun() throws SQLException {
+        RequestBudget budget = database.budget();
+        Connection budgeted = SqlGuard.wrap(guardedTarget(), budget);
+        String shortQuery = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20) SELECT count(*) FROM c";
+        long[] steps = new long[2];
+        for (int dropping = 0; dropping < 2; dropping++) {
+            boolean drop = dropping == 1;
+            SqlGuard.dropKeptStatements(budgeted);
+            budget.start(1_000_000, 0);
+            budget.count(() -> {
+                for (int run = 0; run < 3; run++) {
+                    try (PreparedStatement p = budgeted.prepareStatement(shortQuery); ResultSet rs = p.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(20);
+                    }
+                    if (drop) {
+                        SqlGuard.dropKeptStatements(budgeted);
+                    }
+                }
+                return null;
+            });
+            steps[dropping] = budget.stepsUsed();
+        }
+        assertThat(steps[1]).as("compiled afresh for every run: no run is long enough to be counted").isZero();
+        assertThat(steps[0]).as("kept: the three runs are counted together").isEqualTo(RequestBudget.STEPS_PER_CHECK);
+    }
+
+    @Test
     void refusedTextsAreRefusedEveryTime() {
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> guarded.prepareStatement("ATTACH 'other.db' AS other"))
                     .isInstanceOf(SqlRefusedException.class);
         }
         assertThat(compiled).isEmpty();
+    }
+
+    /** The raw connection, with every compile recorded, for more guarded connections over it. */
+    private Connection guardedTarget() {
+        return countingTarget;
     }
 
     private void insert(int k, String v) throws SQLException {
