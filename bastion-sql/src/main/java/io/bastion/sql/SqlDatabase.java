@@ -69,6 +69,8 @@ public final class SqlDatabase implements AutoCloseable {
     private final Connection connection;
     private final Connection serviceConnection;
     private final Connection readOnlyConnection;
+    /** Read-only, outside any request's budget: for {@link SqlService#prepareBatch}. */
+    private final Connection preparingConnection;
     private final SqliteDatabase sqlite;
     private final PreparedStatement upsertReply;
     private final PreparedStatement selectReply;
@@ -90,6 +92,7 @@ public final class SqlDatabase implements AutoCloseable {
         this.connection = sqlite.connection();
         this.serviceConnection = SqlGuard.wrap(connection, requestBudget);
         this.readOnlyConnection = SqlGuard.readOnly(connection, requestBudget);
+        this.preparingConnection = SqlGuard.readOnly(connection);
         this.upsertReply = connection.prepareStatement("INSERT INTO bastion_replies (client_id, seq, request_number, "
                 + "status, result) VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET seq = excluded.seq, "
                 + "request_number = excluded.request_number, status = excluded.status, result = excluded.result");
@@ -312,6 +315,19 @@ public final class SqlDatabase implements AutoCloseable {
         sqlite.forgetSchema();
         SqlGuard.dropKeptStatements(serviceConnection); // the batch's statements start again from none, as everywhere
         loadSessions(sessions);
+    }
+
+    /**
+     * Lets the service prepare for the batch's writes ({@link SqlService#prepareBatch}) on the state
+     * as the batch found it, read-only and uncounted; a failure is logged and changes nothing.
+     */
+    void prepareBatch(SqlService service, List<byte[]> operations) {
+        try {
+            service.prepareBatch(operations, preparingConnection);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{} could not prepare a batch of {} writes (they run unprepared): {}",
+                    service.getClass().getSimpleName(), operations.size(), e.toString());
+        }
     }
 
     /** The reply to a failed request: {@code error: } and what {@link #errorMessage} says. */

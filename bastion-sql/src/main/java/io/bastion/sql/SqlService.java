@@ -36,6 +36,18 @@ public interface SqlService {
     byte[] execute(byte[] request, Connection connection, ServiceContext context) throws SQLException;
 
     /**
+     * Called before a batch's requests execute, with the operations of its writes in order (those
+     * the engine will then skip, such as repeats, included): a chance to do work for many requests at
+     * once that one request at a time would repeat, such as checking their proofs together. It must
+     * not change what any request's execution gives: the connection is read-only and shows the state
+     * as the batch found it, and what the method computes may only let {@link #execute} reach the
+     * same result sooner (a memo of a pure function of the request's content, say: every replica
+     * must get the same replies whether or not it ran this, and whatever its memo holds). Not
+     * counted against any request's budget; an exception is logged and ignored. Nothing by default.
+     */
+    default void prepareBatch(java.util.List<byte[]> operations, Connection connection) throws SQLException {}
+
+    /**
      * Decides whether a joining client's credentials are good and whose they are, on a read-only
      * connection (a voter list, say). The default refuses every dynamic client.
      */

@@ -215,12 +215,25 @@ public final class SqlStateMachine implements StateMachine {
      */
     private ExecutionRules.Applied apply(Execute batch, Map<Integer, RequestBudget.Limit> overBudget) {
         try {
+            if (overBudget.isEmpty()) { // the first attempt: what the service prepares serves a later one too
+                database.prepareBatch(service, writes(batch));
+            }
             ExecutionRules.Applied applied = rules.apply(batch, database.lastSeq(), new InTransaction(overBudget));
             database.commitBatch(batch.seq(), batch.timeMillis());
             return applied;
         } catch (SQLException e) {
             throw new IllegalStateException("batch " + batch.seq() + " could not be applied to the database: " + e, e);
         }
+    }
+
+    private static List<byte[]> writes(Execute batch) {
+        List<byte[]> operations = new ArrayList<>(batch.requests().size());
+        for (var request : batch.requests()) {
+            if (request.message().kind() == Request.Kind.WRITE) {
+                operations.add(request.message().operationUnsafe());
+            }
+        }
+        return operations;
     }
 
     /**

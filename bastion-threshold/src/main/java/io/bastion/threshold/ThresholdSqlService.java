@@ -83,6 +83,17 @@ public final class ThresholdSqlService implements SqlService {
         }
     }
 
+    /** The wrapped service's, which may read keys through its {@link Threshold}. */
+    @Override
+    public void prepareBatch(java.util.List<byte[]> operations, Connection connection) throws SQLException {
+        current = connection;
+        try {
+            inner.prepareBatch(operations, connection);
+        } finally {
+            current = null;
+        }
+    }
+
     /** Reads: the wrapped service's may read keys and results through its {@link Threshold}. */
     @Override
     public byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {

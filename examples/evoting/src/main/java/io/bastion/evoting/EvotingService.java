@@ -17,6 +17,7 @@ import io.bastion.threshold.UsesThreshold;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -103,6 +104,16 @@ public final class EvotingService implements SqlService, UsesThreshold {
     public byte[] execute(byte[] request, Connection connection, ServiceContext context) throws SQLException {
         Tallies.upkeep(threshold(), connection, context);
         return answer(request, connection, context, true);
+    }
+
+    /**
+     * Checks the batch's ballots together before they are cast one by one
+     * ({@link VoterOperations#checkBallotsTogether}): only a memo of valid ballots comes of it, so every
+     * request's reply is what it would be without.
+     */
+    @Override
+    public void prepareBatch(List<byte[]> operations, Connection connection) throws SQLException {
+        VoterOperations.checkBallotsTogether(operations, connection, threshold(), json);
     }
 
     /** Answers the operations that only read; one that writes is refused (it must be ordered). */

@@ -1,6 +1,7 @@
 package io.bastion.evoting;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,11 @@ import io.bastion.threshold.Threshold;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The operations of a signed-in voter (admins may call them too): the elections they may vote in,
@@ -111,6 +117,52 @@ final class VoterOperations {
         reply.put("seq", context.seq());
         reply.put("replaced", cast.replaced());
         return reply;
+    }
+
+    /**
+     * Before a batch executes: the ballots of its {@code castBallot} operations that parse and whose
+     * election exists and has its key, checked together ({@link BallotVerifier#verifyTogether}), so
+     * that {@link #castBallot} finds them valid at once. Everything else castBallot checks (the caller,
+     * the election's state, the voter's ballots left) it still checks; an operation that is not a
+     * well-formed ballot is left to it, to refuse with its reason.
+     */
+    static void checkBallotsTogether(List<byte[]> operations, Connection c, Threshold threshold, ObjectMapper json)
+            throws SQLException {
+        List<BallotVerifier.Cast> casts = new ArrayList<>();
+        Map<Long, Optional<BallotParameters>> elections = new HashMap<>();
+        for (byte[] operation : operations) {
+            try {
+                Operation request = Operation.parse(json, operation);
+                if (request.op() != Op.CAST_BALLOT) {
+                    continue;
+                }
+                long id = request.electionId();
+                Optional<BallotParameters> parameters = elections.get(id);
+                if (parameters == null) {
+                    parameters = parametersOf(c, id, threshold);
+                    elections.put(id, parameters);
+                }
+                EncryptedBallot ballot = BallotJson.parse(request.object("ballot", "a ballot"));
+                if (parameters.isPresent() && ballot.electionId() == id) {
+                    casts.add(new BallotVerifier.Cast(parameters.get(), ballot));
+                }
+            } catch (Refusal | BallotFormatException notABallot) {
+                // castBallot refuses it, with its reason
+            }
+        }
+        BallotVerifier.verifyTogether(casts);
+    }
+
+    /** The ballot parameters of election {@code id}, if it exists and has its key. */
+    private static Optional<BallotParameters> parametersOf(Connection c, long id, Threshold threshold) throws SQLException {
+        Elections.Election election;
+        try {
+            election = Elections.require(c, id);
+        } catch (Refusal unknown) {
+            return Optional.empty();
+        }
+        return Tallies.publicKey(threshold, election).map(key -> new BallotParameters(id, election.options().size(),
+                election.minChoices(), election.maxChoices(), key));
     }
 
     /** {@code {"op":"myBallots","electionId":…}} → the caller's ballots, oldest first, each saying if it counts. */

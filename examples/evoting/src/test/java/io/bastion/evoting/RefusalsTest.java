@@ -7,6 +7,8 @@ import io.bastion.core.message.Envelope;
 import io.bastion.core.message.Request;
 import io.bastion.evoting.ballot.BallotBuilder;
 import io.bastion.evoting.ballot.BallotJson;
+import io.bastion.evoting.ballot.BallotParameters;
+import io.bastion.evoting.ballot.BallotVerifier;
 import io.bastion.evoting.ballot.EncryptedBallot;
 import io.bastion.evoting.ballot.EncryptedChoice;
 import io.bastion.threshold.P256Group;
@@ -74,6 +76,52 @@ class RefusalsTest {
     private void boxIsEmpty(long electionId) {
         assertThat(replicas.read(admin, "{'op':'ballotBox','electionId':" + electionId + "}").get("total").longValue())
                 .as("nothing was cast").isZero();
+    }
+
+    @Test
+    void badBallotsAmongGoodOnesInOneBatchAreRefusedAsAloneAndTheGoodOnesCheckedTogether() {
+        // credentials of their own: the memo of valid ballots and suspect credentials is the JVM's, and
+        // another test's false proof under a shared credential would keep it out of the sum
+        TestVoter carol = TestVoter.demo("carol", 0x5eed_0001L);
+        TestVoter dave = TestVoter.demo("dave", 0x5eed_0002L);
+        Replicas.Session carolSession = replicas.enroll(carol);
+        Replicas.Session daveSession = replicas.enroll(dave);
+        JsonNode election = replicas.awaitKey(aliceSession, 1);
+        EncryptedBallot honest = bob.build(election, LISBON, 11);
+        List<EncryptedChoice> swapped = new ArrayList<>(honest.choices());
+        swapped.set(0, honest.choices().get(1));
+        swapped.set(1, honest.choices().get(0));
+        EncryptedBallot unsigned = new EncryptedBallot(1, honest.credential(), swapped, honest.overall(), honest.signature());
+        EncryptedBallot tampered = unsigned.withSignature(BallotBuilder.signer(bob.credential().getPrivate())
+                .sign(unsigned.bytes()));
+        EncryptedBallot fromAlice = alice.build(election, LISBON, 12);
+        EncryptedBallot fromCarol = carol.build(election, new int[] {0, 1, 0}, 13);
+        EncryptedBallot fromDave = dave.build(election, new int[] {0, 0, 1}, 14);
+        EncryptedBallot forged = fromDave.withSignature(BallotBuilder.signer(carol.credential().getPrivate())
+                .sign(fromDave.bytes()));
+
+        List<JsonNode> replies = replicas.order(List.of(
+                replicas.castRequest(aliceSession, 1, BallotJson.toNode(fromAlice)),
+                replicas.castRequest(bobSession, 1, BallotJson.toNode(tampered)),
+                replicas.castRequest(carolSession, 1, BallotJson.toNode(fromCarol)),
+                replicas.request(daveSession, Request.Kind.WRITE, "{\"op\":\"castBallot\",\"electionId\":1}"),
+                replicas.castRequest(daveSession, 1, BallotJson.toNode(forged)),
+                replicas.castRequest(daveSession, 1, BallotJson.toNode(fromDave))))
+                .stream().map(reply -> replicas.parse(reply.result())).toList();
+
+        assertThat(replies.get(0).get("tracker").textValue()).isEqualTo(fromAlice.tracker().hex());
+        assertThat(error(replies.get(1))).isEqualTo("ballot refused: option 0: the 0/1 proof does not verify");
+        assertThat(replies.get(2).get("tracker").textValue()).isEqualTo(fromCarol.tracker().hex());
+        assertThat(error(replies.get(3))).startsWith("castBallot needs \"ballot\"");
+        assertThat(error(replies.get(4))).isEqualTo("ballot refused: signature does not verify under the credential");
+        assertThat(replies.get(5).get("tracker").textValue()).isEqualTo(fromDave.tracker().hex());
+        BallotParameters parameters = TestVoter.parameters(election);
+        for (EncryptedBallot good : List.of(fromCarol, fromDave)) {
+            assertThat(BallotVerifier.remembered(parameters, good)).as("checked together before the batch ran").isTrue();
+        }
+        for (EncryptedBallot bad : List.of(tampered, forged)) {
+            assertThat(BallotVerifier.remembered(parameters, bad)).isFalse();
+        }
     }
 
     @Test

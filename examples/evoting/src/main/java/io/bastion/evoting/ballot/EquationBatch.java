@@ -20,9 +20,11 @@ import java.util.function.Supplier;
  * holds the sum is the identity; when one does not, the sum is the identity for at most one of the
  * 2^128 − 1 values its weight can take (docs/ballots.md, "Why one check suffices"). A replica
  * takes the weights from a hash of the ballot ({@link #weights}), so every replica checks the same
- * sum; a verifier of many ballots of one election at once (an election record) puts all their
- * equations in one batch, with random weights ({@link #randomWeights}) that no ballot's maker can
- * know. Not thread-safe; one per check.
+ * sum; a replica checking a batch's ballots ahead of their own checks puts all their equations in
+ * one batch, of one election key or several ({@link #useKey}), with weights hashed from all of them
+ * ({@link #weights(List, List)}); a verifier of many ballots of one election at once (an election
+ * record) puts all their equations in one batch, with random weights ({@link #randomWeights}) that
+ * no ballot's maker can know. Not thread-safe; one per check.
  */
 final class EquationBatch {
     /** Bits of a weight: the batch lets a false equation through with probability about 2^-128. */
@@ -30,16 +32,33 @@ final class EquationBatch {
     private static final byte[] WEIGHTS_DOMAIN = "bastion-ballot-v2/weights".getBytes(StandardCharsets.UTF_8);
     private static final P256Group GROUP = P256Group.INSTANCE;
 
-    private final Element publicKey;
+    private static final byte[] BATCH_WEIGHTS_DOMAIN = "bastion-ballot-v2/batch-weights".getBytes(StandardCharsets.UTF_8);
+
     private final Supplier<BigInteger> weights;
     private final List<Group.Term> terms = new ArrayList<>();
     private BigInteger onGenerator = BigInteger.ZERO;
-    private BigInteger onPublicKey = BigInteger.ZERO;
+    /** The election keys the equations use, and what they put on each; the current one last used. */
+    private final List<Element> publicKeys = new ArrayList<>(1);
+    private final List<BigInteger> onPublicKeys = new ArrayList<>(1);
+    private int current;
 
     /** A batch under {@code publicKey} whose equations take the weights {@code z_0, z_1, …} in turn. */
     EquationBatch(Element publicKey, Supplier<BigInteger> weights) {
-        this.publicKey = publicKey;
         this.weights = weights;
+        useKey(publicKey);
+    }
+
+    /**
+     * Makes {@code publicKey} the key of the proofs added from now on: ballots of several elections
+     * in one batch. Each distinct key is one term of the sum.
+     */
+    void useKey(Element publicKey) {
+        current = publicKeys.indexOf(publicKey);
+        if (current < 0) {
+            publicKeys.add(publicKey);
+            onPublicKeys.add(BigInteger.ZERO);
+            current = publicKeys.size() - 1;
+        }
     }
 
     /**
@@ -54,6 +73,11 @@ final class EquationBatch {
             prefix.update(Encoding.u32(part.length));
             prefix.update(part);
         }
+        return counted(prefix);
+    }
+
+    /** z_0, z_1, …: the first 16 bytes of SHA-512(prefix ‖ u32be(e)), 1 in place of 0. */
+    private static Supplier<BigInteger> counted(MessageDigest prefix) {
         return new Supplier<>() {
             private long index;
 
@@ -65,6 +89,30 @@ final class EquationBatch {
                 return z.signum() == 0 ? BigInteger.ONE : z;
             }
         };
+    }
+
+    /**
+     * The weights of the equations of several ballots checked as one sum, in order: {@code z_e} is the
+     * first 16 bytes of SHA-512(lp("bastion-ballot-v2/batch-weights") ‖ u32(count) ‖ (lp(ctx_i) ‖
+     * lp(ballot bytes_i)) for every ballot ‖ u32be(e)), or 1 if that is 0. A hash of everything every
+     * equation is made of, as {@link #weights} is for one ballot: no ballot in the batch can be chosen
+     * after the weights, whoever made the others.
+     */
+    static Supplier<BigInteger> weights(List<byte[]> contexts, List<byte[]> ballotBytes) {
+        if (contexts.size() != ballotBytes.size()) {
+            throw new IllegalArgumentException(contexts.size() + " contexts for " + ballotBytes.size() + " ballots");
+        }
+        MessageDigest prefix = sha512();
+        prefix.update(Encoding.u32(BATCH_WEIGHTS_DOMAIN.length));
+        prefix.update(BATCH_WEIGHTS_DOMAIN);
+        prefix.update(Encoding.u32(contexts.size()));
+        for (int i = 0; i < contexts.size(); i++) {
+            for (byte[] part : new byte[][] {contexts.get(i), ballotBytes.get(i)}) {
+                prefix.update(Encoding.u32(part.length));
+                prefix.update(part);
+            }
+        }
+        return counted(prefix);
     }
 
     /**
@@ -104,7 +152,7 @@ final class EquationBatch {
             onBeta = onBeta.add(zB.multiply(c));
             // −z_A·s on G and −z_B·s on PK; and the B equation's c·(β − v·G) puts −z_B·c·v on G
             onGenerator = onGenerator.subtract(zA.multiply(s)).subtract(zB.multiply(c).multiply(BigInteger.valueOf(lowest + k)));
-            onPublicKey = onPublicKey.subtract(zB.multiply(s));
+            onPublicKeys.set(current, onPublicKeys.get(current).subtract(zB.multiply(s)));
         }
         return new CiphertextCoefficients(onAlpha.mod(GROUP.order()), onBeta.mod(GROUP.order()));
     }
@@ -116,9 +164,11 @@ final class EquationBatch {
 
     /** Whether the weighted sum of everything added is the identity. */
     boolean holds() {
-        List<Group.Term> all = new ArrayList<>(terms.size() + 2);
+        List<Group.Term> all = new ArrayList<>(terms.size() + 1 + publicKeys.size());
         all.add(new Group.Term(onGenerator, GROUP.generator()));
-        all.add(new Group.Term(onPublicKey, publicKey));
+        for (int k = 0; k < publicKeys.size(); k++) {
+            all.add(new Group.Term(onPublicKeys.get(k), publicKeys.get(k)));
+        }
         all.addAll(terms);
         return GROUP.linearCombination(all).isIdentity();
     }
