@@ -3,7 +3,7 @@
 // cluster (`bastion demo`), and every replica verifies each one (docs/ballots.md). Not a test.
 //
 //   node bench/ballots.js http://127.0.0.1:7008/cluster.json [--clients 50] [--seconds 20] [--warmup 5]
-//       [--ballots N | --expect 300] [--options 3] [--workers W]
+//       [--ballots N | --expect 300] [--options 3] [--workers W] [--faulty-voters 0]
 //       [--admin admin] [--admin-code ADMN-DEMO-DEMO-DEMO-DEMO] [--admin-credential FILE]
 //
 // Phases, each announced as it starts; only the last is timed:
@@ -21,6 +21,11 @@
 //  6. timed: every voter casts its ballots one after the other, each as soon as the previous one is
 //     accepted (f+1 matching signed replies, whose tracker must be the ballot's), for --warmup
 //     seconds and then --seconds measured.
+//
+// --faulty-voters K makes the first K voters faulty: each of their ballots has one proof's response
+// moved by one and is signed again, so its signature and challenges pass and its equations do not;
+// the replicas must refuse every one ("option 0: the 0/1 proof does not verify") and accept the
+// others as usual. The report counts errors by reason.
 //
 // A voter may cast at most 20 ballots per election (the service's limit, re-votes included), so a
 // voter's ballots go to 20 in the first election, 20 in the next, and so on: --ballots B needs
@@ -62,7 +67,7 @@ const number = (name, fallback) => {
 };
 if (!url) {
   fail('usage: node bench/ballots.js <cluster.json url> [--clients 50] [--seconds 20] [--warmup 5] [--ballots N | --expect 300] '
-    + '[--options 3] [--workers W] [--admin admin] [--admin-code CODE] [--admin-credential FILE]');
+    + '[--options 3] [--workers W] [--faulty-voters 0] [--admin admin] [--admin-code CODE] [--admin-credential FILE]');
 }
 const clients = number('clients', 50);
 const seconds = number('seconds', 20);
@@ -70,6 +75,7 @@ const warmup = number('warmup', 5);
 const expect = number('expect', 300);
 const options = number('options', 3);
 const workerCount = Math.max(1, number('workers', availableParallelism()));
+const faultyVoters = number('faulty-voters', 0);
 const adminId = text('admin', 'admin');
 const adminCode = text('admin-code', 'ADMN-DEMO-DEMO-DEMO-DEMO');
 const ballotsPerVoter = number('ballots', Math.ceil((expect * (warmup + seconds) / Math.max(1, clients)) * 1.25));
@@ -210,7 +216,7 @@ const ballots = await Promise.all(voters.map(async (v) => {
   for (let first = 0; first < ballotsPerVoter; first += BALLOTS_PER_VOTER_PER_ELECTION) {
     const count = Math.min(BALLOTS_PER_VOTER_PER_ELECTION, ballotsPerVoter - first);
     mine.push(...await pool.run(v.index, { task: 'ballots', voter: v.id, voterIndex: v.index, elections,
-      perElection: BALLOTS_PER_VOTER_PER_ELECTION, first, count }));
+      perElection: BALLOTS_PER_VOTER_PER_ELECTION, first, count, faulty: v.index < faultyVoters }));
     built += count;
   }
   return mine;
