@@ -39,6 +39,11 @@ final class LyingReads implements SqlService {
     }
 
     @Override
+    public void prepareBatch(java.util.List<byte[]> operations, Connection connection) throws SQLException {
+        honest.prepareBatch(operations, connection);
+    }
+
+    @Override
     public byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {
         byte[] truth = honest.query(request, connection, context);
         if (context.seq() >= 0) {

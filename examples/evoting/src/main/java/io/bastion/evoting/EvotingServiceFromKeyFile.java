@@ -83,6 +83,11 @@ public final class EvotingServiceFromKeyFile implements SqlService, UsesThreshol
     }
 
     @Override
+    public void prepareBatch(java.util.List<byte[]> operations, Connection connection) throws SQLException {
+        service.prepareBatch(operations, connection);
+    }
+
+    @Override
     public byte[] query(byte[] request, Connection connection, ServiceContext context) throws SQLException {
         return service.query(request, connection, context);
     }
