@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
 /**
  * One replica's database, applying transactions the way the engine does: the clock set before each
  * request, each request in its own savepoint (rolled back if any statement fails or the request
- * check fails), one commit per transaction and the schema forgotten after it, the service's SQL
+ * check fails), one commit per transaction and the schema and the kept statements forgotten after it, the service's SQL
  * through {@link SqlGuard}, counted by the {@link RequestBudget} — instruction by instruction here, so
  * that every request's outcome says exactly how many SQLite steps it took, which must be the same
  * at every replica. It restarts
@@ -75,6 +75,7 @@ final class TestReplica implements AutoCloseable {
         }
         database.connection().commit();
         database.forgetSchema();
+        SqlGuard.dropKeptStatements(guarded); // as the engine does (SqlDatabase.commitBatch)
         return outcomes;
     }
 
