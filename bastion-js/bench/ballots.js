@@ -82,6 +82,7 @@ const ballotsPerVoter = number('ballots', Math.ceil((expect * (warmup + seconds)
 const electionsNeeded = Math.ceil(ballotsPerVoter / BALLOTS_PER_VOTER_PER_ELECTION);
 const title = `bastion-js bench: ${options} options, one choice`;
 if (!Number.isInteger(clients) || clients < 1) fail(`--clients must be a positive integer, not ${clients}`);
+if (!Number.isInteger(faultyVoters) || faultyVoters > clients) fail(`--faulty-voters must be an integer 0..${clients}, not ${faultyVoters}`);
 if (!Number.isInteger(options) || options < 2 || options > 20) fail(`--options must be 2..20, not ${options}`);
 if (!Number.isInteger(ballotsPerVoter) || ballotsPerVoter < 1) fail(`--ballots must be a positive integer, not ${ballotsPerVoter}`);
 if (seconds <= 0) fail('--seconds must be more than 0');

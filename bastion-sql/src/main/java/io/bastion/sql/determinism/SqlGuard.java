@@ -152,8 +152,6 @@ public final class SqlGuard {
     /** The guarded connection and everything reached from it share one policy. */
     private static final class Membrane {
         private final boolean readOnly;
-        /** Whether closed statements are kept: on the connection for ordered requests only. */
-        private final boolean keeps;
         private final RequestBudget budget;
         private final Connection target;
         private final Connection connection;
@@ -166,7 +164,6 @@ public final class SqlGuard {
 
         Membrane(Connection target, boolean readOnly, RequestBudget budget) {
             this.readOnly = readOnly;
-            this.keeps = !readOnly;
             this.budget = budget;
             this.target = target;
             this.connection = guard(Connection.class, target);
@@ -222,7 +219,7 @@ public final class SqlGuard {
                 for (ResultSet results : lease.results) {
                     results.close(); // resets the statement: no read stays open past the request
                 }
-                if (!keeps || lease.generation != generation || idle.containsKey(lease.sql)) {
+                if (readOnly || lease.generation != generation || idle.containsKey(lease.sql)) {
                     statement.close();
                     return;
                 }
@@ -292,7 +289,7 @@ public final class SqlGuard {
             }
             if (SQL_METHODS.contains(name) && args != null && args.length > 0 && args[0] instanceof String sql) {
                 boolean rowsOnly = membrane.check(sql);
-                if (rowsOnly && membrane.keeps && type == Connection.class && name.equals("prepareStatement")
+                if (rowsOnly && !membrane.readOnly && type == Connection.class && name.equals("prepareStatement")
                         && args.length == 1) {
                     return membrane.lease(sql);
                 }

@@ -124,7 +124,7 @@ final class VoterOperations {
      * election exists and has its key, checked together ({@link BallotVerifier#verifyTogether}), so
      * that {@link #castBallot} finds them valid at once. Everything else castBallot checks (the caller,
      * the election's state, the voter's ballots left) it still checks; an operation that is not a
-     * well-formed ballot is left to it, to refuse with its reason.
+     * well-formed ballot (whatever it throws here) is left out and left to it, to refuse with its reason.
      */
     static void checkBallotsTogether(List<byte[]> operations, Connection c, Threshold threshold, ObjectMapper json)
             throws SQLException {
@@ -146,8 +146,9 @@ final class VoterOperations {
                 if (parameters.isPresent() && ballot.electionId() == id) {
                     casts.add(new BallotVerifier.Cast(parameters.get(), ballot));
                 }
-            } catch (Refusal | BallotFormatException notABallot) {
-                // castBallot refuses it, with its reason
+            } catch (RuntimeException notABallot) {
+                // Refusal, BallotFormatException or anything else a hostile operation provokes: it stays
+                // out of the sum, and castBallot refuses it (or fails it) with its reason, as without this
             }
         }
         BallotVerifier.verifyTogether(casts);

@@ -79,7 +79,7 @@ class RefusalsTest {
     }
 
     @Test
-    void badBallotsAmongGoodOnesInOneBatchAreRefusedAsAloneAndTheGoodOnesCheckedTogether() {
+    void badBallotsAndGarbageAmongGoodOnesInOneBatchAreRefusedAsAloneAndTheGoodOnesCheckedTogether() {
         // credentials of their own: the memo of valid ballots and suspect credentials is the JVM's, and
         // another test's false proof under a shared credential would keep it out of the sum
         TestVoter carol = TestVoter.demo("carol", 0x5eed_0001L);
@@ -106,7 +106,13 @@ class RefusalsTest {
                 replicas.castRequest(carolSession, 1, BallotJson.toNode(fromCarol)),
                 replicas.request(daveSession, Request.Kind.WRITE, "{\"op\":\"castBallot\",\"electionId\":1}"),
                 replicas.castRequest(daveSession, 1, BallotJson.toNode(forged)),
-                replicas.castRequest(daveSession, 1, BallotJson.toNode(fromDave))))
+                replicas.castRequest(daveSession, 1, BallotJson.toNode(fromDave)),
+                replicas.request(bobSession, Request.Kind.WRITE, "not JSON at all \u0000"),
+                replicas.request(bobSession, Request.Kind.WRITE, "{\"op\":\"castBallot\",\"electionId\":1,\"ballot\":\"x\"}"),
+                replicas.request(bobSession, Request.Kind.WRITE, "{\"op\":\"castBallot\",\"electionId\":99999,\"ballot\":"
+                        + BallotJson.toNode(honest) + "}"),
+                replicas.request(bobSession, Request.Kind.WRITE, "{\"op\":\"castBallot\",\"electionId\":1e400,\"ballot\":{}}"),
+                replicas.request(bobSession, Request.Kind.WRITE, "[1, 2, 3]")))
                 .stream().map(reply -> replicas.parse(reply.result())).toList();
 
         assertThat(replies.get(0).get("tracker").textValue()).isEqualTo(fromAlice.tracker().hex());
@@ -115,6 +121,11 @@ class RefusalsTest {
         assertThat(error(replies.get(3))).startsWith("castBallot needs \"ballot\"");
         assertThat(error(replies.get(4))).isEqualTo("ballot refused: signature does not verify under the credential");
         assertThat(replies.get(5).get("tracker").textValue()).isEqualTo(fromDave.tracker().hex());
+        assertThat(error(replies.get(6))).startsWith("malformed request");
+        assertThat(error(replies.get(7))).startsWith("castBallot needs \"ballot\"");
+        assertThat(error(replies.get(8))).isEqualTo("unknown election 99999");
+        assertThat(error(replies.get(9))).startsWith("castBallot needs \"electionId\"");
+        assertThat(error(replies.get(10))).startsWith("malformed request");
         BallotParameters parameters = TestVoter.parameters(election);
         for (EncryptedBallot good : List.of(fromCarol, fromDave)) {
             assertThat(BallotVerifier.remembered(parameters, good)).as("checked together before the batch ran").isTrue();
