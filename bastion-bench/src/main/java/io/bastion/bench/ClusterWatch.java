@@ -86,6 +86,13 @@ final class ClusterWatch {
         return new Mark(logBytes, metrics);
     }
 
+    /** Reads every live replica's metrics and forgets them: a warm-up's read, so that the measured window's are not the first. */
+    void scrapeAll() {
+        for (int id = 0; id < cluster.config().n(); id++) {
+            scrape(id);
+        }
+    }
+
     ClusterEvents since(Mark mark) {
         int n = cluster.config().n();
         int viewChangeLines = 0;

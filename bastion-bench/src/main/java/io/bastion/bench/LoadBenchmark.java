@@ -352,7 +352,7 @@ public final class LoadBenchmark implements AutoCloseable {
         Duration warmup = warmedUp ? options.warmup() : options.firstWarmup();
         log.printf("%-20s %-24s warming up for %d s, then measuring for %d s%n", label, config.label(),
                 warmup.toSeconds(), options.measure().toSeconds());
-        boolean replicasLive = whileReplicasLive(warmup);
+        boolean replicasLive = warmUp(warmup);
         warmedUp = true;
         ClusterWatch.Mark executedBefore = watch.mark();
         recorder.reset();
@@ -387,6 +387,40 @@ public final class LoadBenchmark implements AutoCloseable {
                 result.requestsPerBatch() > 0 ? String.format("   %.1f req/batch", result.requestsPerBatch()) : "",
                 failure == null ? "" : "   FAILED");
         return result;
+    }
+
+    /**
+     * How often a warm-up reads the replicas' metrics. The measured window begins and ends with a
+     * read ({@link ClusterWatch#mark()}); a replica's first read runs code its JIT has not seen (a
+     * TLS handshake, the HTTP handlers in its Netty pipeline), whose compilation and deoptimized
+     * network code would otherwise fall inside the window. Reading during the warm-up, as a
+     * monitoring system would, moves that before it.
+     */
+    static final Duration WARMUP_SCRAPE_EVERY = Duration.ofSeconds(10);
+
+    /** The warm-up: waits {@code duration}, reading every replica's metrics at once and every {@link #WARMUP_SCRAPE_EVERY}. */
+    private boolean warmUp(Duration duration) throws InterruptedException {
+        return waitScraping(duration, WARMUP_SCRAPE_EVERY, watch::scrapeAll, this::whileReplicasLive);
+    }
+
+    /** Waits for a duration; false as soon as a replica process exited on its own. */
+    interface Wait {
+        boolean whileLive(Duration duration) throws InterruptedException;
+    }
+
+    /**
+     * Waits {@code duration} with {@code wait}, running {@code scrape} at once and then every
+     * {@code every} until the duration is over; false as soon as {@code wait} says a replica exited.
+     */
+    static boolean waitScraping(Duration duration, Duration every, Runnable scrape, Wait wait) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            scrape.run();
+            if (!wait.whileLive(Duration.ofNanos(Math.min(left, every.toNanos())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Waits {@code duration}; false as soon as a replica process exited on its own. */
