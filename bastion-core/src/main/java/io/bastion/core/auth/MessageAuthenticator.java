@@ -139,41 +139,6 @@ public final class MessageAuthenticator {
     }
 
     /**
-     * Whether {@link #check} of {@code message} needs no public-key signature: a message vouched for
-     * by its connection (COMMIT, DECIDED, STATUS, fetches, state transfer, VOUCH), a MAC-mode
-     * request (one HMAC, never a Join), or REQUEST-BODIES holding only MAC-mode requests. Such a
-     * check costs about what decoding the message did, so a replica makes it where the message
-     * was read instead of handing it to a verifier thread. Says nothing about the verdict.
-     */
-    public static boolean checkedWithoutSignature(Envelope<?> message) {
-        return switch (message.message()) {
-            case Commit c -> true;
-            case Decided d -> true;
-            case Status s -> true;
-            case FetchRequests f -> true;
-            case FetchState f -> true;
-            case StateManifest m -> true;
-            case StateChunk c -> true;
-            case Vouch v -> true;
-            case Request r -> macOnly(message);
-            case RequestBodies b -> {
-                for (Envelope<Request> r : b.requests()) {
-                    if (!macOnly(r)) {
-                        yield false;
-                    }
-                }
-                yield true;
-            }
-            default -> false;
-        };
-    }
-
-    /** A request checked by its tag alone: MAC-authenticated, and not a Join (which is signed by the key it carries). */
-    private static boolean macOnly(Envelope<?> request) {
-        return request.hasAuthenticator() && request.message() instanceof Request r && r.kind() != Request.Kind.JOIN;
-    }
-
-    /**
      * A SESSION-KEY's signature, by the client it names, and that it names this replica. That it
      * carries its connection's nonce, and is the first for its client there, the caller checks.
      * Verified every time, not remembered in {@link VerifiedSignatures}: each carries its

@@ -9,18 +9,15 @@ import io.bastion.core.message.Authenticators;
 import io.bastion.core.message.BatchEntry;
 import io.bastion.core.message.Codec;
 import io.bastion.core.message.CodecException;
-import io.bastion.core.message.Checkpoint;
 import io.bastion.core.message.Commit;
 import io.bastion.core.message.Decided;
 import io.bastion.core.message.Envelope;
-import io.bastion.core.message.FetchRequests;
 import io.bastion.core.message.PrePrepare;
 import io.bastion.core.message.Prepare;
 import io.bastion.core.message.PreparedProof;
 import io.bastion.core.message.Request;
 import io.bastion.core.message.RequestBodies;
 import io.bastion.core.message.SessionKey;
-import io.bastion.core.message.Status;
 import io.bastion.core.message.ViewChange;
 import io.bastion.core.message.Vouch;
 import org.junit.jupiter.api.Test;
@@ -315,49 +312,5 @@ class MessageAuthenticatorTest {
         assertThat(authenticator.check(1, vouch)).isEqualTo(Verdict.WRONG_SENDER);
         assertThat(authenticator.check(MessageAuthenticator.FROM_CLIENT, vouch)).isEqualTo(Verdict.WRONG_SENDER);
         assertThat(verifications).hasValue(0);
-    }
-    /**
-     * What a replica checks on its network thread: exactly the messages whose check reaches no
-     * signature verifier. Each sample is checked with a fresh table, so a signature is verified
-     * when the message carries one.
-     */
-    @Test
-    void onlyMessagesWhoseCheckVerifiesNoSignatureAreCheckedWithoutOne() {
-        int self = 1;
-        SessionKeys keys = (clientId, encoding, tags, offset) -> SessionKeys.TagCheck.VALID;
-        Envelope<Request> signed = request(1);
-        Envelope<Request> tagged = Envelope.authenticate(signed.message(),
-                e -> new byte[cluster.n() * Authenticators.TAG_BYTES]);
-        Envelope<PrePrepare> prePrepare = Envelope.sign(new PrePrepare(0, 1, 1_000, 2,
-                List.of(new BatchEntry(CLIENT, 1, signed.digest()))), TestKeys.signer(0));
-        Digest batch = Codec.batchDigest(prePrepare.message());
-        record Sample(int from, Envelope<?> message) {}
-        List<Sample> samples = List.of(
-                new Sample(2, Envelope.unsigned(new Commit(2, 0, 1, batch))),
-                new Sample(2, Envelope.unsigned(new Decided(2, 1, batch))),
-                new Sample(2, Envelope.unsigned(new Status(2, 0, false, 1, 0))),
-                new Sample(2, Envelope.unsigned(new FetchRequests(2, List.of(signed.digest())))),
-                new Sample(2, Envelope.unsigned(new Vouch(2, List.of(new BatchEntry(CLIENT, 1, signed.digest()))))),
-                new Sample(MessageAuthenticator.FROM_CLIENT, tagged),
-                new Sample(2, bodies(2, List.of(tagged))),
-                new Sample(MessageAuthenticator.FROM_CLIENT, signed),
-                new Sample(2, bodies(2, List.of(tagged, request(2)))),
-                new Sample(0, prePrepare),
-                new Sample(2, Envelope.sign(new Prepare(2, 0, 1, batch), TestKeys.signer(2))),
-                new Sample(2, Envelope.sign(new Checkpoint(2, 1, batch), TestKeys.signer(2))),
-                new Sample(MessageAuthenticator.FROM_CLIENT,
-                        Envelope.sign(new SessionKey(CLIENT, self, new byte[32], new byte[32]), TestKeys.signer(CLIENT))));
-        int withoutSignature = 0;
-        for (Sample sample : samples) {
-            MessageAuthenticator edge = new MessageAuthenticator(cluster, clients, counting, self, keys,
-                    new VerifiedSignatures(16));
-            int before = verifications.get();
-            assertThat(edge.check(sample.from(), sample.message())).as(sample.toString()).isEqualTo(Verdict.AUTHENTIC);
-            boolean verified = verifications.get() > before;
-            assertThat(MessageAuthenticator.checkedWithoutSignature(sample.message()))
-                    .as("%s: a signature verified = %s", sample.message().type(), verified).isEqualTo(!verified);
-            withoutSignature += verified ? 0 : 1;
-        }
-        assertThat(withoutSignature).as("connection-authenticated types, a tagged request and tagged bodies").isEqualTo(7);
     }
 }

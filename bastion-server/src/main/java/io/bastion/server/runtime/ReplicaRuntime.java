@@ -60,15 +60,11 @@ import java.util.function.LongConsumer;
  *
  * <pre>
  *  network threads ──► verifier pool ──► inbound queue ──► core thread ──► persist, then send
- *        │              (signatures)     ▲                  (Replica.step)   │
- *        └── no signature: checked here ─┘                                   ▼
+ *                       (signatures)                        (Replica.step)   │
+ *                                                                            ▼
  *  clients ◄── replies ◄── executor thread (ExecutionEngine) ◄── Execute actions
  *                              └──► Executed events ──► inbound queue
  * </pre>
- *
- * A message whose check needs no public-key signature (connection-authenticated agreement
- * messages, MAC-mode requests: {@link MessageAuthenticator#checkedWithoutSignature}) is checked on
- * the network thread that read it; the hand-off to a verifier thread would cost more than the check.
  *
  * The core thread drains up to {@link Settings#stepsPerGroupMax()} events per turn and makes the
  * whole group's persist actions durable with one sync before any of the group's messages leave
@@ -581,8 +577,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                 ended.ended(authentic);
             }
         };
-        if (verifiers == null || MessageAuthenticator.checkedWithoutSignature(message)) {
-            check.run(); // no signature to verify: checked here, not worth a hand-off to a verifier thread
+        if (verifiers == null) {
+            check.run();
         } else {
             verifiers.execute(from >= 0 ? VerifierPool.Priority.REPLICA : VerifierPool.Priority.CLIENT, check);
         }
