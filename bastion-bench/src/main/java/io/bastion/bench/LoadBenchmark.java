@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * The benchmark of the whole system: a local cluster whose replicas run in separate JVMs with a
@@ -400,7 +401,7 @@ public final class LoadBenchmark implements AutoCloseable {
 
     /** The warm-up: waits {@code duration}, reading every replica's metrics at once and every {@link #WARMUP_SCRAPE_EVERY}. */
     private boolean warmUp(Duration duration) throws InterruptedException {
-        return waitScraping(duration, WARMUP_SCRAPE_EVERY, watch::scrapeAll, this::whileReplicasLive);
+        return waitScraping(duration, WARMUP_SCRAPE_EVERY, watch::scrapeAll, this::whileReplicasLive, System::nanoTime);
     }
 
     /** Waits for a duration; false as soon as a replica process exited on its own. */
@@ -409,12 +410,14 @@ public final class LoadBenchmark implements AutoCloseable {
     }
 
     /**
-     * Waits {@code duration} with {@code wait}, running {@code scrape} at once and then every
-     * {@code every} until the duration is over; false as soon as {@code wait} says a replica exited.
+     * Waits {@code duration} by {@code clock} with {@code wait}, running {@code scrape} at once and
+     * then every {@code every} until the duration is over; false as soon as {@code wait} says a
+     * replica exited.
      */
-    static boolean waitScraping(Duration duration, Duration every, Runnable scrape, Wait wait) throws InterruptedException {
-        long deadline = System.nanoTime() + duration.toNanos();
-        for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+    static boolean waitScraping(Duration duration, Duration every, Runnable scrape, Wait wait, LongSupplier clock)
+            throws InterruptedException {
+        long deadline = clock.getAsLong() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = deadline - clock.getAsLong()) {
             scrape.run();
             if (!wait.whileLive(Duration.ofNanos(Math.min(left, every.toNanos())))) {
                 return false;

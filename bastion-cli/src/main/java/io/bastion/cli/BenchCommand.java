@@ -81,7 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--first-warmup", defaultValue = "60",
-            description = "Warm-up seconds before the first configuration, while the JIT compiles (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up seconds before the first configuration, while the JIT compiles (default: ${DEFAULT-VALUE})."
+                    + " During every warm-up the replicas' metrics are read every 10 s, so that the measured window's"
+                    + " reads are not their first.")
     int firstWarmup;
 
     @Option(names = "--workload", split = ",", defaultValue = "null",
