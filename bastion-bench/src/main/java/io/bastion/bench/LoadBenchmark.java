@@ -87,11 +87,13 @@ public final class LoadBenchmark implements AutoCloseable {
     }
 
     /**
-     * How the clients and replicas of a run talk: TLS with the JDK's engine (the default), TLS with
-     * BoringSSL (netty-tcnative), or plaintext on every port, to measure what TLS costs.
+     * How the clients and replicas of a run talk: TLS with the default engine
+     * ({@link TlsEngine#preferred()}), TLS with the JDK's engine or with BoringSSL (netty-tcnative)
+     * on both sides, or plaintext on every port, to measure what TLS costs.
      */
     public enum Transport {
         TLS("tls", List.of()),
+        TLS_JDK("tls-jdk", List.of("--tls-engine=jdk")),
         TLS_OPENSSL("tls-openssl", List.of("--tls-engine=openssl")),
         PLAINTEXT("plaintext", List.of("--insecure-plaintext=all"));
 
@@ -113,13 +115,14 @@ public final class LoadBenchmark implements AutoCloseable {
                     return t;
                 }
             }
-            throw new IllegalArgumentException("--transport " + name + ": choose tls, tls-openssl or plaintext");
+            throw new IllegalArgumentException("--transport " + name + ": choose tls, tls-jdk, tls-openssl or plaintext");
         }
 
         /** How the benchmark's clients connect to replicas of {@code config} over this transport. */
         ClientSecurity clientSecurity(ClusterConfig config) {
             return switch (this) {
                 case TLS -> ClientSecurity.tls(config);
+                case TLS_JDK -> ClientSecurity.tls(config, List.of(), TlsEngine.JDK);
                 case TLS_OPENSSL -> ClientSecurity.tls(config, List.of(), TlsEngine.OPENSSL.requireAvailable());
                 case PLAINTEXT -> ClientSecurity.PLAINTEXT;
             };

@@ -97,7 +97,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> sqlModes;
 
     @Option(names = "--transport", split = ",", defaultValue = "tls",
-            description = "tls (TLS 1.3, the JDK's engine), tls-openssl (BoringSSL through netty-tcnative) and/or"
+            description = "tls (TLS 1.3 with the default engine: BoringSSL where it loads, else the JDK's), tls-jdk"
+                    + " (the JDK's engine), tls-openssl (BoringSSL through netty-tcnative) and/or"
                     + " plaintext (--insecure-plaintext on every port, for comparison only); a list runs each workload"
                     + " on its own cluster per transport, one after the other, and prints each beside the first"
                     + " (default: ${DEFAULT-VALUE}).")

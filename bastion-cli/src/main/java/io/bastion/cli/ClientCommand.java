@@ -97,7 +97,8 @@ final class ClientCommand implements Callable<Integer> {
                     + " cluster file.")
     boolean insecurePlaintext;
 
-    @Option(names = "--tls-engine", defaultValue = "jdk", description = "jdk or openssl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tls-engine", defaultValue = "auto",
+            description = "auto (openssl where its native library loads, else jdk), jdk or openssl (default: ${DEFAULT-VALUE}).")
     String tlsEngine;
 
     @Option(names = "--auth", defaultValue = "signed", paramLabel = "signed|mac",

@@ -96,7 +96,8 @@ final class EvotingCommand implements Runnable {
         @Option(names = "--insecure-plaintext", description = "Plain TCP to the client ports (a cluster run so).")
         boolean insecurePlaintext;
 
-        @Option(names = "--tls-engine", defaultValue = "jdk", description = "jdk or openssl (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--tls-engine", defaultValue = "auto",
+                description = "auto (openssl where its native library loads, else jdk), jdk or openssl (default: ${DEFAULT-VALUE}).")
         String tlsEngine;
 
         @Spec

@@ -117,9 +117,9 @@ final class ReplicaCommand implements Callable<Integer> {
                     + " ones listed (replica,client,web,metrics). Said with a WARN line at every start.")
     String insecurePlaintext;
 
-    @Option(names = "--tls-engine", defaultValue = "jdk",
-            description = "TLS implementation: jdk, or openssl (BoringSSL via netty-tcnative, linux-x86_64)"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tls-engine", defaultValue = "auto",
+            description = "TLS implementation: openssl (BoringSSL via netty-tcnative, linux-x86_64), jdk, or auto:"
+                    + " openssl where its native library loads, else jdk (default: ${DEFAULT-VALUE}).")
     String tlsEngine;
 
     @Option(names = "--verifier-threads", description = "Threads checking signatures; 0 checks them on the network threads (default: one per core).")
@@ -233,6 +233,10 @@ final class ReplicaCommand implements Callable<Integer> {
                 self.webPort() == 0 ? "" : ", web on " + (node.web().isTls() ? "https://" : "http://")
                         + (listen != null ? listen : self.host()) + ":" + self.webPort() + "/",
                 node.metricsPort() == 0 ? "" : ", metrics on port " + node.metricsPort());
+        if (tls.plaintext().size() < ReplicaTls.Port.values().length) {
+            System.out.println("replica " + id + ": TLS 1.3 by the " + tls.engine().name().toLowerCase(java.util.Locale.ROOT)
+                    + " engine (--tls-engine " + tlsEngine + ")");
+        }
         if (!tls.plaintext().isEmpty()) {
             System.out.println("WARNING: INSECURE: plaintext on the " + tls.plaintextNames() + " port(s)"
                     + " (--insecure-plaintext); for local experiments only");

@@ -76,7 +76,7 @@ final class ThresholdCommand implements Callable<Integer> {
         ClusterFile.Contents contents = ClusterFile.loadContents(config);
         ClusterConfig cluster = contents.config();
         ClientSecurity security = insecurePlaintext ? ClientSecurity.PLAINTEXT
-                : ClientSecurity.tls(cluster, contents.authorities(), TlsEngine.JDK);
+                : ClientSecurity.tls(cluster, contents.authorities(), TlsEngine.preferred());
         Path keyFile = key != null ? key : config.resolveSibling("client-" + id + ".key");
         try (BastionClient client = Clients.connect(cluster, security, id, KeyFiles.readPrivateKey(keyFile),
                 ClientOptions.defaults())) {

@@ -287,12 +287,12 @@ class CommandLineTest {
     @Test
     void benchRunsEachWorkloadOverEachTransportAndRefusesAnUnknownOne() {
         assertThat(BenchCommand.overTransports(BenchCommand.workloads(List.of("null"), List.of("acid")),
-                List.of("plaintext", "tls", "tls-openssl")))
+                List.of("plaintext", "tls", "tls-jdk", "tls-openssl")))
                 .extracting(w -> w.label() + " " + w.transport())
-                .containsExactly("null plaintext PLAINTEXT", "null TLS", "null tls-openssl TLS_OPENSSL");
+                .containsExactly("null plaintext PLAINTEXT", "null TLS", "null tls-jdk TLS_JDK", "null tls-openssl TLS_OPENSSL");
         Run unknown = run("bench", "--transport", "quic", "--seconds", "1");
         assertThat(unknown.code()).isNotZero();
-        assertThat(unknown.err()).contains("--transport quic: choose tls, tls-openssl or plaintext");
+        assertThat(unknown.err()).contains("--transport quic: choose tls, tls-jdk, tls-openssl or plaintext");
     }
 
     @Test

@@ -62,7 +62,7 @@ public final class Clients {
     public static BastionClient connect(Path clusterFile, Path keyFile, long clientId)
             throws InvalidClusterFileException, KeyFileException {
         ClusterFile.Contents cluster = ClusterFile.loadContents(clusterFile);
-        return connect(cluster.config(), ClientSecurity.tls(cluster.config(), cluster.authorities(), TlsEngine.JDK),
+        return connect(cluster.config(), ClientSecurity.tls(cluster.config(), cluster.authorities(), TlsEngine.preferred()),
                 clientId, KeyFiles.readPrivateKey(keyFile), ClientOptions.defaults());
     }
 }

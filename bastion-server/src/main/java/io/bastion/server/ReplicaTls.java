@@ -59,9 +59,9 @@ public record ReplicaTls(TlsEngine engine, Set<Port> plaintext, KeyMaterialSourc
         plaintext = Collections.unmodifiableSet(plaintext.isEmpty() ? EnumSet.noneOf(Port.class) : EnumSet.copyOf(plaintext));
     }
 
-    /** TLS on every port with the JDK engine, no web certificate yet. */
+    /** TLS on every port with the {@linkplain TlsEngine#preferred() preferred engine}, no web certificate yet. */
     public static ReplicaTls defaults() {
-        return new ReplicaTls(TlsEngine.JDK, Set.of(), null);
+        return new ReplicaTls(TlsEngine.preferred(), Set.of(), null);
     }
 
     /** Plaintext on every port. */

@@ -35,9 +35,9 @@ public final class ClientSecurity {
         return new ClientSecurity(replicas);
     }
 
-    /** TLS with the JDK engine, accepting replica certificates only. */
+    /** TLS with the {@linkplain TlsEngine#preferred() preferred engine}, accepting replica certificates only. */
     public static ClientSecurity tls(ClusterConfig config) {
-        return tls(config, List.of(), TlsEngine.JDK);
+        return tls(config, List.of(), TlsEngine.preferred());
     }
 
     public boolean isTls() {

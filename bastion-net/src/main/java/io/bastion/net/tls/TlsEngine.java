@@ -7,10 +7,12 @@ import java.util.Locale;
 
 /**
  * Which TLS implementation Bastion's connections use: the one place the choice is made. {@link #JDK}
- * (the default) is the JDK's own TLS; {@link #OPENSSL} is BoringSSL through netty-tcnative (shipped
- * for linux-x86_64), for measuring whether it is faster. Both speak TLS 1.3 only and use the same
- * keys, certificates and trust checks ({@link TlsContexts}), so replicas and clients on different
- * engines talk to each other. Stateless.
+ * is the JDK's own TLS; {@link #OPENSSL} is BoringSSL through netty-tcnative (shipped for
+ * linux-x86_64). The default is {@link #preferred()}: BoringSSL where its native library loads,
+ * else the JDK's, since BoringSSL took 10 % less CPU per request in MAC client mode
+ * (docs/benchmarks.md, "TLS"). Both speak TLS 1.3 only and use the same keys, certificates and
+ * trust checks ({@link TlsContexts}), so replicas and clients on different engines talk to each
+ * other. Stateless.
  */
 public enum TlsEngine {
     JDK(SslProvider.JDK),
@@ -26,12 +28,19 @@ public enum TlsEngine {
         return provider;
     }
 
-    /** The engine named {@code name} ({@code jdk} or {@code openssl}, any case). */
+    /** The default: {@link #OPENSSL} when its native library loads in this process, else {@link #JDK}. */
+    public static TlsEngine preferred() {
+        return OpenSsl.isAvailable() ? OPENSSL : JDK;
+    }
+
+    /** The engine named {@code name} ({@code auto} for {@link #preferred()}, {@code jdk} or {@code openssl}, any case). */
     public static TlsEngine parse(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
+            case "auto" -> preferred();
             case "jdk" -> JDK;
             case "openssl" -> OPENSSL;
-            default -> throw new IllegalArgumentException("unknown TLS engine '" + name + "': choose jdk or openssl");
+            default -> throw new IllegalArgumentException("unknown TLS engine '" + name
+                    + "': choose auto, jdk or openssl");
         };
     }
 
