@@ -17,14 +17,20 @@ class WarmUpTest {
     private final List<String> events = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
-    private boolean waitScraping(Duration duration, Duration every, boolean replicasLive) throws InterruptedException {
+    /** The warm-up on the fake clock, each wait taking {@code overrun} longer than asked (a busy machine). */
+    private boolean waitScraping(Duration duration, Duration every, boolean replicasLive, Duration overrun)
+            throws InterruptedException {
         return LoadBenchmark.waitScraping(duration, every,
                 () -> events.add("scrape at " + Duration.ofNanos(now.get() - 1_000_000_000L).toMillis()),
                 waited -> {
                     events.add("wait " + waited.toMillis());
-                    now.addAndGet(waited.toNanos());
+                    now.addAndGet(waited.plus(overrun).toNanos());
                     return replicasLive;
                 }, now::get);
+    }
+
+    private boolean waitScraping(Duration duration, Duration every, boolean replicasLive) throws InterruptedException {
+        return waitScraping(duration, every, replicasLive, Duration.ZERO);
     }
 
     @Test
@@ -36,15 +42,9 @@ class WarmUpTest {
 
     @Test
     void theWarmUpEndsByTheClockWhenWaitsRunLong() throws Exception {
-        boolean live = LoadBenchmark.waitScraping(Duration.ofSeconds(25), Duration.ofSeconds(10),
-                () -> events.add("scrape"), waited -> {
-                    events.add("wait " + waited.toSeconds());
-                    now.addAndGet(waited.toNanos() + Duration.ofSeconds(4).toNanos()); // a busy machine
-                    return true;
-                }, now::get);
-        assertThat(live).isTrue();
-        assertThat(events).as("14 s per wait: read at 0 and 14, over at 28").containsExactly("scrape", "wait 10",
-                "scrape", "wait 10");
+        assertThat(waitScraping(Duration.ofSeconds(25), Duration.ofSeconds(10), true, Duration.ofSeconds(4))).isTrue();
+        assertThat(events).as("14 s per wait: read at 0 and 14, over at 28").containsExactly("scrape at 0",
+                "wait 10000", "scrape at 14000", "wait 10000");
     }
 
     @Test

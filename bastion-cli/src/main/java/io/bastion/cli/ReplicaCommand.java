@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -234,7 +235,7 @@ final class ReplicaCommand implements Callable<Integer> {
                         + (listen != null ? listen : self.host()) + ":" + self.webPort() + "/",
                 node.metricsPort() == 0 ? "" : ", metrics on port " + node.metricsPort());
         if (tls.plaintext().size() < ReplicaTls.Port.values().length) {
-            System.out.println("replica " + id + ": TLS 1.3 by the " + tls.engine().name().toLowerCase(java.util.Locale.ROOT)
+            System.out.println("replica " + id + ": TLS 1.3 by the " + tls.engine().name().toLowerCase(Locale.ROOT)
                     + " engine (--tls-engine " + tlsEngine + ")");
         }
         if (!tls.plaintext().isEmpty()) {

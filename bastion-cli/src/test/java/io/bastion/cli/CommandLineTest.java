@@ -218,7 +218,11 @@ class CommandLineTest {
         assertThat(halfPair.err()).contains("--web-cert and --web-key together");
         Run badEngine = run("client", "--config", file.toString(), "--id", "1", "--tls-engine", "gnutls", "get", "x");
         assertThat(badEngine.code()).isEqualTo(1);
-        assertThat(badEngine.err()).contains("unknown TLS engine 'gnutls'");
+        assertThat(badEngine.err()).contains("unknown TLS engine 'gnutls': choose auto, jdk or openssl");
+        Run badReplicaEngine = run("replica", "--config", file.toString(), "--id", "0", "--tls-engine", "tls13");
+        assertThat(badReplicaEngine.code()).isEqualTo(1);
+        assertThat(badReplicaEngine.err()).contains("unknown TLS engine 'tls13': choose auto, jdk or openssl")
+                .doesNotContain("at io.bastion");
     }
 
     @Test

@@ -62,10 +62,11 @@ class ClientTlsTest {
         return endpoint;
     }
 
+    /** An honest client on the default engine (BoringSSL where it loads): it must refuse the faulty replicas below. */
     private ClientConnector client(int id, List<X509Certificate> authorities, Inbox inbox) {
         var replica = config.replica(id);
         ClientConnector connector = new ClientConnector(id, new InetSocketAddress(replica.host(), replica.clientPort()),
-                SETTINGS, ClientSecurity.tls(config, authorities, TlsEngine.JDK).forReplica(id), group, inbox).start();
+                SETTINGS, ClientSecurity.tls(config, authorities, TlsEngine.preferred()).forReplica(id), group, inbox).start();
         open.add(connector);
         return connector;
     }

@@ -56,8 +56,9 @@ class MeshTlsTest {
         return node;
     }
 
+    /** An honest replica, on the default engine (BoringSSL where it loads): the one that must refuse the faulty peers below. */
     private ReplicaNetwork start(int id, Inbox inbox) {
-        return start(id, new ReplicaIdentity(cluster.key(id), id, TlsCluster.HOST), TlsEngine.JDK, inbox);
+        return start(id, new ReplicaIdentity(cluster.key(id), id, TlsCluster.HOST), TlsEngine.preferred(), inbox);
     }
 
     /** A certificate of replica {@code id} signed by {@code signer}, valid from {@code from} to {@code until}. */
