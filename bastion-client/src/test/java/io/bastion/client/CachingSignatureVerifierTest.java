@@ -3,8 +3,14 @@ package io.bastion.client;
 import io.bastion.core.TestKeys;
 import io.bastion.core.crypto.PublicKeyRef;
 import io.bastion.core.crypto.SignatureVerifier;
+import io.bastion.net.testing.Await;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +23,20 @@ class CachingSignatureVerifierTest {
     };
     private final CachingSignatureVerifier cache = new CachingSignatureVerifier(counting, 2);
     private final PublicKeyRef key = TestKeys.key(1);
+    /** A cache whose checks wait for {@code release}; {@code entered} counts the checks begun. */
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger entered = new AtomicInteger();
+    private final CachingSignatureVerifier gated = new CachingSignatureVerifier((k, m, s) -> {
+        entered.incrementAndGet();
+        try {
+            if (!release.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return counting.verify(k, m, s);
+    }, 16);
 
     @Test
     void aVerifiedSignatureIsCheckedOnce() {
@@ -51,5 +71,48 @@ class CachingSignatureVerifierTest {
         int before = calls.get();
         cache.verify(key, first, TestKeys.signer(1).sign(first)); // evicted: entries max is 2
         assertThat(calls.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void callersThatAskWhileASignatureIsBeingCheckedWaitForThatCheck() throws Exception {
+        byte[] message = "root".getBytes();
+        byte[] signature = TestKeys.signer(1).sign(message);
+        List<Boolean> answers = checkedTogether(6, message, signature);
+        assertThat(answers).hasSize(6).containsOnly(true);
+        assertThat(calls).hasValue(1);
+        assertThat(gated.verify(key, message, signature)).isTrue();
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aFailureIsAnsweredToThoseWaitingAndThenForgotten() throws Exception {
+        byte[] message = "root".getBytes();
+        byte[] forged = TestKeys.signer(2).sign(message); // not key 1's
+        List<Boolean> answers = checkedTogether(6, message, forged);
+        assertThat(answers).hasSize(6).containsOnly(false);
+        assertThat(calls).hasValue(1);
+        assertThat(gated.verify(key, message, forged)).isFalse();
+        assertThat(calls).hasValue(2);
+    }
+
+    /**
+     * {@code callers} threads check the same triple at once: the delegate holds the first until
+     * every other caller waits too, so a cache that let them verify on their own would be seen.
+     */
+    private List<Boolean> checkedTogether(int callers, byte[] message, byte[] signature) throws Exception {
+        List<Boolean> answers = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            threads.add(Thread.ofPlatform().start(() -> answers.add(gated.verify(key, message, signature))));
+        }
+        Await.until("every caller waiting, one of them inside the check",
+                () -> entered.get() >= 1 && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                        || t.getState() == Thread.State.TIMED_WAITING));
+        assertThat(entered).as("callers that verified on their own").hasValue(1);
+        release.countDown();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        return answers;
     }
 }
