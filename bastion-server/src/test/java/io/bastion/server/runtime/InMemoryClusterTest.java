@@ -116,11 +116,11 @@ class InMemoryClusterTest {
         long ahead = replica.stats().lastDelivered() + 3;
         Envelope<Prepare> forged = Envelope.sign(new Prepare(2, 0, ahead, Digest.sha256(new byte[] {7})),
                 TestKeys.signer(3)); // names replica 2, signed with replica 3's key
-        long sparedBefore = replica.stats().preparesSpared();
         replica.onReplicaMessage(2, forged);
+        // refused means checked: a spared PREPARE is handed on unchecked and never refused. (The
+        // spared counter itself may still move: the last batches' late PREPAREs are spared meanwhile.)
         Await.until("the forged PREPARE refused", Duration.ofSeconds(10),
                 () -> replica.stats().rejectedByVerdict().get(Verdict.BAD_SIGNATURE) == 1);
-        assertThat(replica.stats().preparesSpared()).isEqualTo(sparedBefore);
         assertThat(runClient(1000, 5)).as("the cluster carries on").isEqualTo(10);
     }
 
