@@ -16,6 +16,16 @@ if [[ $# -lt 3 ]]; then
   exit 2
 fi
 seconds=$1; out=$2; shift 2
+if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
+  echo "system-profile.sh: SECONDS must be a whole number above 0, not '$seconds'" >&2
+  exit 2
+fi
+for pid in "$@"; do
+  if ! [[ $pid =~ ^[0-9]+$ ]] || ! jcmd "$pid" VM.version >/dev/null 2>&1; then
+    echo "system-profile.sh: '$pid' is not the pid of a running JVM this user may attach to" >&2
+    exit 2
+  fi
+done
 command -v perf >/dev/null || { echo "system-profile.sh: no perf on this machine (apt-get install linux-perf)" >&2; exit 1; }
 mkdir -p "$out"
 perf record -a -g -F 499 -o "$out/perf.data" -- sleep "$seconds" >/dev/null 2>&1

@@ -26,6 +26,8 @@ class CachingSignatureVerifierTest {
     /** A cache whose checks wait for {@code release}; {@code entered} counts the checks begun. */
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger entered = new AtomicInteger();
+    /** Set to make the gated checks throw once released, as a broken verifier might. */
+    private volatile boolean throwing;
     private final CachingSignatureVerifier gated = new CachingSignatureVerifier((k, m, s) -> {
         entered.incrementAndGet();
         try {
@@ -34,6 +36,9 @@ class CachingSignatureVerifierTest {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (throwing) {
+            throw new IllegalStateException("verifier broke");
         }
         return counting.verify(k, m, s);
     }, 16);
@@ -96,6 +101,40 @@ class CachingSignatureVerifierTest {
     }
 
     /**
+     * A faulty replica puts another replica's genuine root signature on its own reply: its check is
+     * in flight when the genuine reply comes, and the genuine one is checked on its own at once,
+     * not made to wait for (or share) the faulty one's answer.
+     */
+    @Test
+    void anotherReplicasSignatureCopiedByAFaultyOneMakesNobodyWait() throws Exception {
+        byte[] message = "root".getBytes();
+        byte[] genuine = TestKeys.signer(1).sign(message);
+        List<Boolean> faulty = Collections.synchronizedList(new ArrayList<>());
+        Thread first = Thread.ofPlatform().start(() -> faulty.add(gated.verify(TestKeys.key(2), message, genuine)));
+        Await.until("the faulty reply's check under way", () -> entered.get() == 1);
+        List<Boolean> honest = Collections.synchronizedList(new ArrayList<>());
+        Thread second = Thread.ofPlatform().start(() -> honest.add(gated.verify(key, message, genuine)));
+        Await.until("the genuine reply checked on its own, while the faulty one's check still runs",
+                () -> entered.get() == 2);
+        release.countDown();
+        first.join(10_000);
+        second.join(10_000);
+        assertThat(faulty).containsExactly(false);
+        assertThat(honest).containsExactly(true);
+    }
+
+    @Test
+    void aVerifierThatThrowsLeavesNoCallerWaitingAndAnswersThemFalse() throws Exception {
+        throwing = true;
+        byte[] message = "root".getBytes();
+        List<Boolean> answers = checkedTogether(4, message, TestKeys.signer(1).sign(message));
+        assertThat(answers).as("the three that waited; the one that checked saw the exception").hasSize(3)
+                .containsOnly(false);
+        throwing = false;
+        assertThat(gated.verify(key, message, TestKeys.signer(1).sign(message))).as("nothing cached").isTrue();
+    }
+
+    /**
      * {@code callers} threads check the same triple at once: the delegate holds the first until
      * every other caller waits too, so a cache that let them verify on their own would be seen.
      */
@@ -103,7 +142,13 @@ class CachingSignatureVerifierTest {
         List<Boolean> answers = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
-            threads.add(Thread.ofPlatform().start(() -> answers.add(gated.verify(key, message, signature))));
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    answers.add(gated.verify(key, message, signature));
+                } catch (IllegalStateException broke) {
+                    // the verifier broke in this caller's own check: no answer (the others still get one)
+                }
+            }));
         }
         Await.until("every caller waiting, one of them inside the check",
                 () -> entered.get() >= 1 && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING
